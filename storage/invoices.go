@@ -1,0 +1,409 @@
+package storage
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// ComputeTotals fills each line's total and the invoice's subtotal, shipping, other charges, tax
+// and total from its parts. Nothing is rounded: the parts are the store's or the user's amounts.
+//
+//	line total = quantity × unit price − line discount (+ line tax unless tax-inclusive)
+//	subtotal   = Σ (quantity × unit price − line discount)
+//	total      = subtotal − order discount + shipping + other charges (+ tax unless tax-inclusive)
+func (inv *Invoice) ComputeTotals() {
+	inv.Subtotal, inv.Shipping, inv.OtherCharges, inv.Tax = decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
+	for i := range inv.Lines {
+		l := &inv.Lines[i]
+		net := l.Quantity.Mul(l.UnitPrice).Sub(l.Discount)
+		l.Total = net
+		if !inv.TaxInclusive {
+			l.Total = net.Add(l.Tax)
+		}
+		inv.Subtotal = inv.Subtotal.Add(net)
+		inv.Tax = inv.Tax.Add(l.Tax)
+	}
+	for _, c := range inv.Charges {
+		if c.Kind == ChargeShipping {
+			inv.Shipping = inv.Shipping.Add(c.Amount)
+		} else {
+			inv.OtherCharges = inv.OtherCharges.Add(c.Amount)
+		}
+		inv.Tax = inv.Tax.Add(c.Tax)
+	}
+	inv.Total = inv.Subtotal.Sub(inv.Discount).Add(inv.Shipping).Add(inv.OtherCharges)
+	if !inv.TaxInclusive {
+		inv.Total = inv.Total.Add(inv.Tax)
+	}
+}
+
+var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// checkInvoice validates what both invoice kinds share and fills defaults.
+func (t *Tx) checkInvoice(inv *Invoice) error {
+	kind := string(inv.Type)
+	if _, err := t.Branch(inv.BranchID); err != nil {
+		return err
+	}
+	if _, err := t.Warehouse(inv.WarehouseID); err != nil {
+		return err
+	}
+	if _, err := t.Client(inv.ClientID); err != nil {
+		return err
+	}
+	inv.Currency = strings.ToUpper(strings.TrimSpace(inv.Currency))
+	if !currencyCode.MatchString(inv.Currency) {
+		return invalid("%s invoice: currency %q is not a three-letter code such as SAR", kind, inv.Currency)
+	}
+	if len(inv.Lines) == 0 {
+		return invalid("%s invoice: it needs at least one line", kind)
+	}
+	if inv.IssueDate.IsZero() {
+		inv.IssueDate = t.now
+	}
+	for i := range inv.Lines {
+		l := &inv.Lines[i]
+		where := fmt.Sprintf("%s invoice line %d", kind, i+1)
+		if err := checkQuantity(l.Quantity, where); err != nil {
+			return err
+		}
+		switch {
+		case l.UnitPrice.IsNegative():
+			return invalid("%s: unit price %s is negative", where, l.UnitPrice)
+		case l.Discount.IsNegative():
+			return invalid("%s: discount %s is negative", where, l.Discount)
+		case l.Discount.GreaterThan(l.Quantity.Mul(l.UnitPrice)):
+			return invalid("%s: discount %s is more than the line's %s", where, l.Discount, l.Quantity.Mul(l.UnitPrice))
+		case l.Tax.IsNegative():
+			return invalid("%s: tax %s is negative", where, l.Tax)
+		}
+		l.Description = strings.TrimSpace(l.Description)
+		if l.ProductID != 0 {
+			p, err := t.Product(l.ProductID)
+			if err != nil {
+				return fmt.Errorf("%s: %w", where, err)
+			}
+			if l.Description == "" {
+				l.Description = p.Name
+			}
+		} else if l.Description == "" {
+			return invalid("%s: a line without a product needs a description", where)
+		}
+	}
+	for i := range inv.Charges {
+		c := &inv.Charges[i]
+		where := fmt.Sprintf("%s invoice charge %d", kind, i+1)
+		switch c.Kind {
+		case ChargeShipping, ChargeFee, ChargeOther:
+		default:
+			return invalid("%s: kind must be shipping, fee or other, not %q", where, c.Kind)
+		}
+		if c.Amount.IsNegative() || c.Tax.IsNegative() {
+			return invalid("%s: amount %s and tax %s cannot be negative", where, c.Amount, c.Tax)
+		}
+		if c.Description = strings.TrimSpace(c.Description); c.Description == "" {
+			c.Description = string(c.Kind)
+		}
+	}
+	if inv.Discount.IsNegative() {
+		return invalid("%s invoice: discount %s is negative", kind, inv.Discount)
+	}
+	inv.ComputeTotals()
+	if inv.Total.IsNegative() {
+		return invalid("%s invoice: the discount %s is more than the invoice is worth (total would be %s)", kind, inv.Discount, inv.Total)
+	}
+	return nil
+}
+
+// nextInvoiceNumber advances the branch's counter for the invoice type, in the caller's transaction,
+// so a rolled-back invoice gives its number back: numbers have no gaps and no duplicates.
+func (t *Tx) nextInvoiceNumber(branchID int64, typ InvoiceType) (int64, string, error) {
+	var seq int64
+	err := t.QueryRow(`INSERT INTO number_sequences(branch_id, doc_type, last) VALUES (?, ?, 1)
+		ON CONFLICT(branch_id, doc_type) DO UPDATE SET last = last + 1 RETURNING last`, branchID, string(typ)).Scan(&seq)
+	if err != nil {
+		return 0, "", fmt.Errorf("number invoice: %w", err)
+	}
+	b, err := t.Branch(branchID)
+	if err != nil {
+		return 0, "", err
+	}
+	prefix := map[InvoiceType]string{SalesInvoice: "INV", ReturnInvoice: "RET"}[typ]
+	return seq, fmt.Sprintf("%s-%s-%06d", b.Code, prefix, seq), nil
+}
+
+// testHookAfterLine, when set by a test, runs after each line is written; an error aborts the
+// invoice half-way.
+var testHookAfterLine func(line int) error
+
+func (t *Tx) insertInvoice(inv *Invoice) error {
+	seq, number, err := t.nextInvoiceNumber(inv.BranchID, inv.Type)
+	if err != nil {
+		return err
+	}
+	inv.Number = number
+	res, err := t.Exec(`INSERT INTO invoices(type, branch_id, seq, number, client_id, warehouse_id, currency, issue_date,
+		tax_inclusive, original_invoice_id, subtotal, discount, shipping, other_charges, tax, total, notes,
+		source_connection, source_platform, source_external_id, source_order_name, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		string(inv.Type), inv.BranchID, seq, number, inv.ClientID, inv.WarehouseID, inv.Currency, formatTime(inv.IssueDate),
+		inv.TaxInclusive, nullIfZero(inv.OriginalID), decStr(inv.Subtotal), decStr(inv.Discount), decStr(inv.Shipping),
+		decStr(inv.OtherCharges), decStr(inv.Tax), decStr(inv.Total), strings.TrimSpace(inv.Notes),
+		inv.Source.Connection, inv.Source.Platform, inv.Source.ExternalID, inv.Source.OrderName, formatTime(t.now))
+	if err != nil {
+		return fmt.Errorf("write invoice: %w", err)
+	}
+	inv.ID, _ = res.LastInsertId()
+	srcType, kind, sign := "sales_invoice", MoveSale, decimal.NewFromInt(-1)
+	if inv.Type == ReturnInvoice {
+		srcType, kind, sign = "return_invoice", MoveReturn, decimal.NewFromInt(1)
+	}
+	for i, l := range inv.Lines {
+		restock := inv.Type == SalesInvoice || l.Restock
+		if _, err := t.Exec(`INSERT INTO invoice_lines(invoice_id, position, product_id, description, quantity, unit_price,
+			discount, tax, total, restock) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			inv.ID, i+1, nullIfZero(l.ProductID), l.Description, decStr(l.Quantity), decStr(l.UnitPrice),
+			decStr(l.Discount), decStr(l.Tax), decStr(l.Total), restock); err != nil {
+			return fmt.Errorf("write invoice line %d: %w", i+1, err)
+		}
+		if l.ProductID != 0 && restock {
+			if _, err := t.move(l.ProductID, inv.WarehouseID, l.Quantity.Mul(sign), kind, srcType, inv.ID); err != nil {
+				return err
+			}
+		}
+		if testHookAfterLine != nil {
+			if err := testHookAfterLine(i + 1); err != nil {
+				return err
+			}
+		}
+	}
+	for i, c := range inv.Charges {
+		if _, err := t.Exec(`INSERT INTO invoice_charges(invoice_id, position, kind, description, amount, tax) VALUES (?, ?, ?, ?, ?, ?)`,
+			inv.ID, i+1, string(c.Kind), c.Description, decStr(c.Amount), decStr(c.Tax)); err != nil {
+			return fmt.Errorf("write invoice charge %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// IssueSalesInvoice validates, numbers and writes a sales invoice, moving its products' quantities
+// out of its warehouse. Stock may go below zero: the sale has happened (a store sold it), and the
+// negative level shows what the books are missing.
+func (t *Tx) IssueSalesInvoice(inv Invoice) (Invoice, error) {
+	return atomicOp(t, func() (Invoice, error) { return t.issueSalesInvoice(inv) })
+}
+
+func (t *Tx) issueSalesInvoice(inv Invoice) (Invoice, error) {
+	inv.Type = SalesInvoice
+	if inv.OriginalID != 0 {
+		return inv, invalid("a sales invoice cannot return against another invoice")
+	}
+	if err := t.checkInvoice(&inv); err != nil {
+		return inv, err
+	}
+	if err := t.insertInvoice(&inv); err != nil {
+		return inv, err
+	}
+	return inv, nil
+}
+
+// IssueReturnInvoice validates, numbers and writes a return invoice against a sales invoice. Branch,
+// warehouse, client and currency default to the original's. Each product line must be a product
+// the original sold, and all returns together may not return more of it than was sold nor more
+// money than the original's total. Lines with Restock move their quantity back into the warehouse;
+// a line without a product (an amount-only refund) moves nothing.
+func (t *Tx) IssueReturnInvoice(inv Invoice) (Invoice, error) {
+	return atomicOp(t, func() (Invoice, error) { return t.issueReturnInvoice(inv) })
+}
+
+func (t *Tx) issueReturnInvoice(inv Invoice) (Invoice, error) {
+	inv.Type = ReturnInvoice
+	if inv.OriginalID == 0 {
+		return inv, invalid("a return invoice must name the sales invoice it returns against")
+	}
+	orig, err := t.invoiceHeader(inv.OriginalID)
+	if err != nil {
+		return inv, err
+	}
+	if orig.Type != SalesInvoice {
+		return inv, invalid("invoice %s is a return invoice; a return must be against a sales invoice", orig.Number)
+	}
+	if inv.BranchID == 0 {
+		inv.BranchID = orig.BranchID
+	}
+	if inv.WarehouseID == 0 {
+		inv.WarehouseID = orig.WarehouseID
+	}
+	if inv.ClientID == 0 {
+		inv.ClientID = orig.ClientID
+	}
+	if inv.Currency == "" {
+		inv.Currency = orig.Currency
+	}
+	if err := t.checkInvoice(&inv); err != nil {
+		return inv, err
+	}
+	if inv.Currency != orig.Currency {
+		return inv, invalid("return invoice is in %s but %s is in %s", inv.Currency, orig.Number, orig.Currency)
+	}
+	sold, returned, returnedMoney, err := t.returnable(orig.ID)
+	if err != nil {
+		return inv, err
+	}
+	for i, l := range inv.Lines {
+		if l.ProductID == 0 {
+			continue
+		}
+		returned[l.ProductID] = returned[l.ProductID].Add(l.Quantity)
+		if returned[l.ProductID].GreaterThan(sold[l.ProductID]) {
+			p, _ := t.Product(l.ProductID)
+			already := returned[l.ProductID].Sub(l.Quantity)
+			return inv, invalid("return invoice line %d: %s sold %s of %q and %s already came back, so %s cannot be returned",
+				i+1, orig.Number, sold[l.ProductID], p.Code, already, l.Quantity)
+		}
+	}
+	if returnedMoney.Add(inv.Total).GreaterThan(orig.Total) {
+		return inv, invalid("return invoice total %s with the %s already returned is more than %s's total %s",
+			inv.Total, returnedMoney, orig.Number, orig.Total)
+	}
+	if err := t.insertInvoice(&inv); err != nil {
+		return inv, err
+	}
+	inv.OriginalNumber = orig.Number
+	return inv, nil
+}
+
+// returnable sums per product what a sales invoice sold and what its returns took back, and the
+// money already returned.
+func (t *Tx) returnable(origID int64) (sold, returned map[int64]decimal.Decimal, money decimal.Decimal, err error) {
+	sold, returned = map[int64]decimal.Decimal{}, map[int64]decimal.Decimal{}
+	rows, err := t.Query(`SELECT i.type, l.product_id, l.quantity FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+		WHERE l.product_id IS NOT NULL AND (i.id = ? OR i.original_invoice_id = ?)`, origID, origID)
+	if err != nil {
+		return nil, nil, money, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var typ string
+		var pid int64
+		var q decimal.Decimal
+		if err := rows.Scan(&typ, &pid, dec{&q}); err != nil {
+			return nil, nil, money, err
+		}
+		if typ == string(SalesInvoice) {
+			sold[pid] = sold[pid].Add(q)
+		} else {
+			returned[pid] = returned[pid].Add(q)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, money, err
+	}
+	totals, err := t.Query(`SELECT total FROM invoices WHERE original_invoice_id = ?`, origID)
+	if err != nil {
+		return nil, nil, money, err
+	}
+	defer totals.Close()
+	for totals.Next() {
+		var v decimal.Decimal
+		if err := totals.Scan(dec{&v}); err != nil {
+			return nil, nil, money, err
+		}
+		money = money.Add(v)
+	}
+	return sold, returned, money, totals.Err()
+}
+
+const invoiceCols = `i.id, i.type, i.number, i.branch_id, b.name, i.warehouse_id, w.name, i.client_id, c.name, c.email, c.phone,
+	c.phone_e164, i.currency, i.issue_date, i.tax_inclusive, COALESCE(i.original_invoice_id, 0), COALESCE(o.number, ''),
+	i.subtotal, i.discount, i.shipping, i.other_charges, i.tax, i.total, i.notes,
+	i.source_connection, i.source_platform, i.source_external_id, i.source_order_name, i.created_at`
+
+const invoiceFrom = ` FROM invoices i JOIN branches b ON b.id = i.branch_id JOIN warehouses w ON w.id = i.warehouse_id
+	JOIN clients c ON c.id = i.client_id LEFT JOIN invoices o ON o.id = i.original_invoice_id `
+
+func scanInvoice(r scanner) (Invoice, error) {
+	var inv Invoice
+	var typ string
+	err := r.Scan(&inv.ID, &typ, &inv.Number, &inv.BranchID, &inv.BranchName, &inv.WarehouseID, &inv.WarehouseName,
+		&inv.ClientID, &inv.Client.Name, &inv.Client.Email, &inv.Client.Phone, &inv.Client.PhoneE164,
+		&inv.Currency, timeCol{&inv.IssueDate}, &inv.TaxInclusive, &inv.OriginalID, &inv.OriginalNumber,
+		dec{&inv.Subtotal}, dec{&inv.Discount}, dec{&inv.Shipping}, dec{&inv.OtherCharges}, dec{&inv.Tax}, dec{&inv.Total},
+		&inv.Notes, &inv.Source.Connection, &inv.Source.Platform, &inv.Source.ExternalID, &inv.Source.OrderName,
+		timeCol{&inv.CreatedAt})
+	inv.Type = InvoiceType(typ)
+	inv.Client.ID = inv.ClientID
+	return inv, err
+}
+
+func (t *Tx) invoiceHeader(id int64) (Invoice, error) {
+	inv, err := scanInvoice(t.QueryRow(`SELECT `+invoiceCols+invoiceFrom+`WHERE i.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return inv, invalid("invoice %d does not exist", id)
+	}
+	return inv, err
+}
+
+// Invoice reads a whole invoice: header, lines and charges.
+func (t *Tx) Invoice(id int64) (Invoice, error) {
+	inv, err := t.invoiceHeader(id)
+	if err != nil {
+		return inv, err
+	}
+	return inv, t.fillInvoice(&inv)
+}
+
+// InvoiceByNumber reads a whole invoice by its number; ErrNotFound when there is none.
+func (t *Tx) InvoiceByNumber(number string) (Invoice, error) {
+	inv, err := scanInvoice(t.QueryRow(`SELECT `+invoiceCols+invoiceFrom+`WHERE i.number = ?`, strings.TrimSpace(number)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return inv, ErrNotFound
+	}
+	if err != nil {
+		return inv, err
+	}
+	return inv, t.fillInvoice(&inv)
+}
+
+func (t *Tx) fillInvoice(inv *Invoice) error {
+	rows, err := t.Query(`SELECT COALESCE(l.product_id, 0), COALESCE(p.code, ''), l.description, l.quantity, l.unit_price,
+		l.discount, l.tax, l.total, l.restock FROM invoice_lines l LEFT JOIN products p ON p.id = l.product_id
+		WHERE l.invoice_id = ? ORDER BY l.position`, inv.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	inv.Lines = nil
+	for rows.Next() {
+		var l InvoiceLine
+		if err := rows.Scan(&l.ProductID, &l.ProductCode, &l.Description, dec{&l.Quantity}, dec{&l.UnitPrice},
+			dec{&l.Discount}, dec{&l.Tax}, dec{&l.Total}, &l.Restock); err != nil {
+			return err
+		}
+		inv.Lines = append(inv.Lines, l)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	crows, err := t.Query(`SELECT kind, description, amount, tax FROM invoice_charges WHERE invoice_id = ? ORDER BY position`, inv.ID)
+	if err != nil {
+		return err
+	}
+	defer crows.Close()
+	inv.Charges = nil
+	for crows.Next() {
+		var c Charge
+		var kind string
+		if err := crows.Scan(&kind, &c.Description, dec{&c.Amount}, dec{&c.Tax}); err != nil {
+			return err
+		}
+		c.Kind = ChargeKind(kind)
+		inv.Charges = append(inv.Charges, c)
+	}
+	return crows.Err()
+}

@@ -1,0 +1,216 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// move appends one movement to the ledger and adds it to the product's level in the warehouse.
+// It returns the new level.
+func (t *Tx) move(productID, warehouseID int64, qty decimal.Decimal, kind MovementKind, srcType string, srcID int64) (decimal.Decimal, error) {
+	if qty.IsZero() {
+		return t.StockLevel(productID, warehouseID)
+	}
+	now := formatTime(t.now)
+	if _, err := t.Exec(`INSERT INTO stock_movements(product_id, warehouse_id, quantity, kind, source_type, source_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, productID, warehouseID, decStr(qty), string(kind), srcType, srcID, now); err != nil {
+		return decimal.Zero, fmt.Errorf("record stock movement: %w", err)
+	}
+	level, err := t.StockLevel(productID, warehouseID)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	level = level.Add(qty)
+	if _, err := t.Exec(`INSERT INTO stock_levels(product_id, warehouse_id, quantity) VALUES (?, ?, ?)
+		ON CONFLICT(product_id, warehouse_id) DO UPDATE SET quantity = excluded.quantity`,
+		productID, warehouseID, decStr(level)); err != nil {
+		return decimal.Zero, fmt.Errorf("update stock level: %w", err)
+	}
+	return level, nil
+}
+
+// StockLevel is the quantity of a product in a warehouse (the sum of its movements).
+func (t *Tx) StockLevel(productID, warehouseID int64) (decimal.Decimal, error) {
+	var q decimal.Decimal
+	err := t.QueryRow(`SELECT quantity FROM stock_levels WHERE product_id = ? AND warehouse_id = ?`, productID, warehouseID).Scan(dec{&q})
+	if errors.Is(err, sql.ErrNoRows) {
+		return decimal.Zero, nil
+	}
+	return q, err
+}
+
+// nextNumber gives the next number of a document kept outside the per-branch sequences
+// (requisitions, adjustments): writers are serialised, so MAX+1 is gap-free.
+func (t *Tx) nextNumber(table, prefix string) (string, error) {
+	var n int64
+	if err := t.QueryRow(`SELECT COALESCE(MAX(id), 0) + 1 FROM ` + table).Scan(&n); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s-%06d", prefix, n), nil
+}
+
+func checkQuantity(q decimal.Decimal, what string) error {
+	if !q.IsPositive() {
+		return invalid("%s: quantity must be more than zero (got %s)", what, q)
+	}
+	if q.Exponent() < -6 {
+		return invalid("%s: quantity %s has more than 6 decimal places", what, q)
+	}
+	return nil
+}
+
+// PostRequisition records a manual inbound or outbound requisition and moves its stock. An
+// outbound requisition may not take a warehouse below zero.
+func (t *Tx) PostRequisition(r Requisition) (Requisition, error) {
+	return atomicOp(t, func() (Requisition, error) { return t.postRequisition(r) })
+}
+
+func (t *Tx) postRequisition(r Requisition) (Requisition, error) {
+	if r.Kind != Inbound && r.Kind != Outbound {
+		return r, invalid("requisition kind must be inbound or outbound, not %q", r.Kind)
+	}
+	if len(r.Lines) == 0 {
+		return r, invalid("a requisition needs at least one line")
+	}
+	if _, err := t.Warehouse(r.WarehouseID); err != nil {
+		return r, err
+	}
+	for i, l := range r.Lines {
+		if err := checkQuantity(l.Quantity, fmt.Sprintf("requisition line %d", i+1)); err != nil {
+			return r, err
+		}
+		if _, err := t.Product(l.ProductID); err != nil {
+			return r, err
+		}
+	}
+	if r.Date.IsZero() {
+		r.Date = t.now
+	}
+	num, err := t.nextNumber("requisitions", map[RequisitionKind]string{Inbound: "IN", Outbound: "OUT"}[r.Kind])
+	if err != nil {
+		return r, err
+	}
+	res, err := t.Exec(`INSERT INTO requisitions(number, kind, warehouse_id, date, note, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		num, string(r.Kind), r.WarehouseID, formatTime(r.Date), strings.TrimSpace(r.Note), formatTime(t.now))
+	if err != nil {
+		return r, fmt.Errorf("post requisition: %w", err)
+	}
+	r.ID, _ = res.LastInsertId()
+	r.Number = num
+	kind, sign := MoveInbound, decimal.NewFromInt(1)
+	if r.Kind == Outbound {
+		kind, sign = MoveOutbound, decimal.NewFromInt(-1)
+	}
+	for _, l := range r.Lines {
+		if _, err := t.Exec(`INSERT INTO requisition_lines(requisition_id, product_id, quantity) VALUES (?, ?, ?)`,
+			r.ID, l.ProductID, decStr(l.Quantity)); err != nil {
+			return r, fmt.Errorf("post requisition line: %w", err)
+		}
+		level, err := t.move(l.ProductID, r.WarehouseID, l.Quantity.Mul(sign), kind, "requisition", r.ID)
+		if err != nil {
+			return r, err
+		}
+		if r.Kind == Outbound && level.IsNegative() {
+			p, _ := t.Product(l.ProductID)
+			return r, invalid("not enough %q in stock: taking out %s leaves %s", p.Code, l.Quantity, level)
+		}
+	}
+	return r, nil
+}
+
+// Adjust sets the books' quantity of a product in a warehouse to counted by recording the
+// difference as an adjustment movement. It returns the movement's quantity (zero: nothing moved).
+func (t *Tx) Adjust(productID, warehouseID int64, counted decimal.Decimal, reason string) (decimal.Decimal, error) {
+	return atomicOp(t, func() (decimal.Decimal, error) { return t.adjust(productID, warehouseID, counted, reason) })
+}
+
+func (t *Tx) adjust(productID, warehouseID int64, counted decimal.Decimal, reason string) (decimal.Decimal, error) {
+	if counted.IsNegative() {
+		return decimal.Zero, invalid("a counted quantity cannot be negative (got %s)", counted)
+	}
+	if _, err := t.Product(productID); err != nil {
+		return decimal.Zero, err
+	}
+	if _, err := t.Warehouse(warehouseID); err != nil {
+		return decimal.Zero, err
+	}
+	level, err := t.StockLevel(productID, warehouseID)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	delta := counted.Sub(level)
+	if delta.IsZero() {
+		return delta, nil
+	}
+	num, err := t.nextNumber("adjustments", "ADJ")
+	if err != nil {
+		return decimal.Zero, err
+	}
+	res, err := t.Exec(`INSERT INTO adjustments(number, warehouse_id, product_id, quantity, reason, date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		num, warehouseID, productID, decStr(delta), strings.TrimSpace(reason), formatTime(t.now), formatTime(t.now))
+	if err != nil {
+		return decimal.Zero, fmt.Errorf("record adjustment: %w", err)
+	}
+	id, _ := res.LastInsertId()
+	_, err = t.move(productID, warehouseID, delta, MoveAdjustment, "adjustment", id)
+	return delta, err
+}
+
+// StockRow is one product's quantity in one warehouse.
+type StockRow struct {
+	ProductID   int64
+	Code        string
+	Name        string
+	WarehouseID int64
+	Warehouse   string
+	Quantity    decimal.Decimal
+}
+
+// Stock lists the quantity of every product in every warehouse where it has moved.
+func (d *DB) Stock(ctx context.Context) ([]StockRow, error) {
+	return queryList(ctx, d, `SELECT p.id, p.code, p.name, w.id, w.name, s.quantity FROM stock_levels s
+		JOIN products p ON p.id = s.product_id JOIN warehouses w ON w.id = s.warehouse_id
+		ORDER BY p.code, w.name`, func(r scanner) (StockRow, error) {
+		var s StockRow
+		return s, r.Scan(&s.ProductID, &s.Code, &s.Name, &s.WarehouseID, &s.Warehouse, dec{&s.Quantity})
+	})
+}
+
+// StockLevel reads one product's quantity in one warehouse.
+func (d *DB) StockLevel(ctx context.Context, productID, warehouseID int64) (q decimal.Decimal, err error) {
+	err = d.View(ctx, func(tx *Tx) error {
+		q, err = tx.StockLevel(productID, warehouseID)
+		return err
+	})
+	return q, err
+}
+
+// Movements lists a product's ledger, oldest first, with each source document's number.
+func (d *DB) Movements(ctx context.Context, productID int64) ([]Movement, error) {
+	return queryList(ctx, d, `SELECT m.id, m.product_id, m.warehouse_id, m.quantity, m.kind, m.source_type, m.source_id,
+		COALESCE(r.number, i.number, a.number, ''), m.created_at
+		FROM stock_movements m
+		LEFT JOIN requisitions r ON m.source_type = 'requisition' AND r.id = m.source_id
+		LEFT JOIN invoices i ON m.source_type IN ('sales_invoice', 'return_invoice') AND i.id = m.source_id
+		LEFT JOIN adjustments a ON m.source_type = 'adjustment' AND a.id = m.source_id
+		WHERE m.product_id = ? ORDER BY m.id`, scanMovement, productID)
+}
+
+func scanMovement(r scanner) (Movement, error) {
+	var m Movement
+	var kind string
+	err := r.Scan(&m.ID, &m.ProductID, &m.WarehouseID, dec{&m.Quantity}, &kind, &m.SourceType, &m.SourceID, &m.SourceRef, timeCol{&m.CreatedAt})
+	m.Kind = MovementKind(kind)
+	return m, err
+}
+
+// AllMovements lists the whole ledger in order (for checks and exports).
+func (d *DB) AllMovements(ctx context.Context) ([]Movement, error) {
+	return queryList(ctx, d, `SELECT m.id, m.product_id, m.warehouse_id, m.quantity, m.kind, m.source_type, m.source_id, '', m.created_at
+		FROM stock_movements m ORDER BY m.id`, scanMovement)
+}

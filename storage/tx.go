@@ -1,0 +1,170 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Tx is one transaction on the books. Operations on a Tx become visible together when the
+// function given to Update returns nil, and not at all otherwise.
+type Tx struct {
+	ctx        context.Context
+	tx         *sql.Tx
+	now        time.Time
+	savepoints int
+}
+
+// Update runs fn in one write transaction. Several operations (an invoice, its store binding and
+// its log entry, say) commit together or not at all.
+func (d *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	return d.inTx(ctx, func(stx *sql.Tx) error {
+		return fn(&Tx{ctx: ctx, tx: stx, now: d.now()})
+	})
+}
+
+// Context is the context the transaction runs under.
+func (t *Tx) Context() context.Context { return t.ctx }
+
+// Now is the transaction's clock reading, the same for every row it writes.
+func (t *Tx) Now() time.Time { return t.now }
+
+// Exec runs a statement in the transaction (for packages that keep their own tables in the books).
+func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, query, args...)
+}
+
+// QueryRow runs a single-row query in the transaction.
+func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, query, args...)
+}
+
+// Query runs a query in the transaction.
+func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, query, args...)
+}
+
+// ValidationError is bad input refused by an operation; its message is meant for the user.
+type ValidationError struct{ Msg string }
+
+func (e *ValidationError) Error() string { return e.Msg }
+
+func invalid(format string, args ...any) error {
+	return &ValidationError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// IsValidation reports whether err is bad input rather than a failure of the books.
+func IsValidation(err error) bool {
+	var v *ValidationError
+	return errors.As(err, &v)
+}
+
+// ErrNotFound is returned when a looked-up record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// dec is a decimal stored as canonical text; it scans from TEXT, INTEGER or REAL columns.
+type dec struct{ d *decimal.Decimal }
+
+func (s dec) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*s.d = decimal.Zero
+		return nil
+	case string:
+		return s.parse(x)
+	case []byte:
+		return s.parse(string(x))
+	case int64:
+		*s.d = decimal.NewFromInt(x)
+		return nil
+	default:
+		return fmt.Errorf("decimal column holds %T", v)
+	}
+}
+
+func (s dec) parse(x string) error {
+	d, err := decimal.NewFromString(x)
+	if err != nil {
+		return fmt.Errorf("decimal column: %w", err)
+	}
+	*s.d = d
+	return nil
+}
+
+func decStr(d decimal.Decimal) string { return d.String() }
+
+// timeCol scans a stored timestamp.
+type timeCol struct{ t *time.Time }
+
+func (s timeCol) Scan(v any) error {
+	var str string
+	switch x := v.(type) {
+	case nil:
+		*s.t = time.Time{}
+		return nil
+	case string:
+		str = x
+	case []byte:
+		str = string(x)
+	default:
+		return fmt.Errorf("time column holds %T", v)
+	}
+	t, err := parseTime(str)
+	if err != nil {
+		return err
+	}
+	*s.t = t
+	return nil
+}
+
+func isUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+func nullIfZero(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// atomic runs one operation inside a savepoint, so that an operation refused half-way (a
+// requisition found short of stock after its first line, say) leaves nothing behind even when
+// the caller goes on to commit the rest of its transaction.
+func (t *Tx) atomic(fn func() error) error {
+	t.savepoints++
+	name := fmt.Sprintf("op%d", t.savepoints)
+	if _, err := t.Exec("SAVEPOINT " + name); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		if _, rbErr := t.Exec("ROLLBACK TO " + name); rbErr != nil {
+			return errors.Join(err, fmt.Errorf("undo refused operation: %w", rbErr))
+		}
+		t.Exec("RELEASE " + name)
+		return err
+	}
+	_, err := t.Exec("RELEASE " + name)
+	return err
+}
+
+func atomicOp[T any](t *Tx, fn func() (T, error)) (T, error) {
+	var out T
+	err := t.atomic(func() (err error) {
+		out, err = fn()
+		return err
+	})
+	return out, err
+}
