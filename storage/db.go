@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -33,6 +34,9 @@ type DB struct {
 	dir  string
 	lock *dirLock
 	now  func() time.Time
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
 
 // Options tune Open. The zero value is what the app uses.
@@ -72,7 +76,7 @@ func openLocked(ctx context.Context, dir string, lock *dirLock, opts Options) (*
 	if err != nil {
 		return nil, fmt.Errorf("open books: %w", err)
 	}
-	d := &DB{sql: sqldb, dir: dir, lock: lock, now: opts.Now}
+	d := &DB{sql: sqldb, dir: dir, lock: lock, now: opts.Now, stmts: map[string]*sql.Stmt{}}
 	if d.now == nil {
 		d.now = time.Now
 	}
@@ -106,6 +110,12 @@ func dsn(path string) string {
 
 // Close closes the database and releases the directory lock.
 func (d *DB) Close() error {
+	d.stmtMu.Lock()
+	for _, st := range d.stmts {
+		st.Close()
+	}
+	d.stmts = map[string]*sql.Stmt{}
+	d.stmtMu.Unlock()
 	err := d.sql.Close()
 	d.lock.release()
 	return err

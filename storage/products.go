@@ -159,5 +159,5 @@ func (d *DB) View(ctx context.Context, fn func(*Tx) error) error {
 		return err
 	}
 	defer stx.Rollback()
-	return fn(&Tx{ctx: ctx, tx: stx, now: d.now()})
+	return fn(&Tx{ctx: ctx, tx: stx, db: d, now: d.now()})
 }

@@ -14,17 +14,17 @@ import (
 // Tx is one transaction on the books. Operations on a Tx become visible together when the
 // function given to Update returns nil, and not at all otherwise.
 type Tx struct {
-	ctx        context.Context
-	tx         *sql.Tx
-	now        time.Time
-	savepoints int
+	ctx context.Context
+	tx  *sql.Tx
+	db  *DB
+	now time.Time
 }
 
 // Update runs fn in one write transaction. Several operations (an invoice, its store binding and
 // its log entry, say) commit together or not at all.
 func (d *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	return d.inTx(ctx, func(stx *sql.Tx) error {
-		return fn(&Tx{ctx: ctx, tx: stx, now: d.now()})
+		return fn(&Tx{ctx: ctx, tx: stx, db: d, now: d.now()})
 	})
 }
 
@@ -35,18 +35,53 @@ func (t *Tx) Context() context.Context { return t.ctx }
 func (t *Tx) Now() time.Time { return t.now }
 
 // Exec runs a statement in the transaction (for packages that keep their own tables in the books).
+// Statements are prepared once per connection and reused.
 func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.ctx, query, args...)
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(t.ctx, args...)
 }
 
 // QueryRow runs a single-row query in the transaction.
 func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx, query, args...)
+	st, err := t.stmt(query)
+	if err != nil {
+		return t.tx.QueryRowContext(t.ctx, query, args...) // reports the same error through Scan
+	}
+	return st.QueryRowContext(t.ctx, args...)
 }
 
 // Query runs a query in the transaction.
 func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.ctx, query, args...)
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(t.ctx, args...)
+}
+
+// stmt gives the transaction's handle on the books' prepared statement for query.
+func (t *Tx) stmt(query string) (*sql.Stmt, error) {
+	t.db.stmtMu.Lock()
+	st, ok := t.db.stmts[query]
+	t.db.stmtMu.Unlock()
+	if !ok {
+		var err error
+		if st, err = t.db.sql.PrepareContext(t.ctx, query); err != nil {
+			return nil, err
+		}
+		t.db.stmtMu.Lock()
+		if prev, ok := t.db.stmts[query]; ok {
+			st.Close()
+			st = prev
+		} else {
+			t.db.stmts[query] = st
+		}
+		t.db.stmtMu.Unlock()
+	}
+	return t.tx.StmtContext(t.ctx, st), nil
 }
 
 // ValidationError is bad input refused by an operation; its message is meant for the user.
@@ -144,19 +179,18 @@ func nullIfEmpty(s string) any {
 // requisition found short of stock after its first line, say) leaves nothing behind even when
 // the caller goes on to commit the rest of its transaction.
 func (t *Tx) atomic(fn func() error) error {
-	t.savepoints++
-	name := fmt.Sprintf("op%d", t.savepoints)
-	if _, err := t.Exec("SAVEPOINT " + name); err != nil {
+	// Savepoints nest by name: ROLLBACK TO and RELEASE act on the innermost one called "op".
+	if _, err := t.Exec("SAVEPOINT op"); err != nil {
 		return err
 	}
 	if err := fn(); err != nil {
-		if _, rbErr := t.Exec("ROLLBACK TO " + name); rbErr != nil {
+		if _, rbErr := t.Exec("ROLLBACK TO op"); rbErr != nil {
 			return errors.Join(err, fmt.Errorf("undo refused operation: %w", rbErr))
 		}
-		t.Exec("RELEASE " + name)
+		t.Exec("RELEASE op")
 		return err
 	}
-	_, err := t.Exec("RELEASE " + name)
+	_, err := t.Exec("RELEASE op")
 	return err
 }
 
