@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"mizan/storage"
+)
+
+// Env is what a command runs with: its standard streams, the environment, the data directory and
+// the books, opened on first use.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads an environment variable.
+	Getenv func(string) string
+	// Location is the time zone dates are shown and read in (the computer's).
+	Location *time.Location
+
+	dataDir    string
+	dataDirErr error
+	db         *storage.DB
+}
+
+// DataDir is the data directory the command works on: --data, else $MIZAN_DATA, else the
+// platform's default. The error says why none could be found.
+func (e *Env) DataDir() (string, error) { return e.dataDir, e.dataDirErr }
+
+// DB opens the books in the data directory on first call and returns the same handle after.
+// When another Mizan holds the directory the error wraps storage.ErrLocked.
+func (e *Env) DB(ctx context.Context) (*storage.DB, error) {
+	if e.db != nil {
+		return e.db, nil
+	}
+	dir, err := e.DataDir()
+	if err != nil {
+		return nil, err
+	}
+	db, err := storage.Open(ctx, dir, storage.Options{})
+	if err != nil {
+		return nil, err
+	}
+	e.db = db
+	return db, nil
+}
+
+// Close closes the books if DB opened them. It is safe to call more than once.
+func (e *Env) Close() error {
+	if e.db == nil {
+		return nil
+	}
+	err := e.db.Close()
+	e.db = nil
+	return err
+}
+
+func (e *Env) loc() *time.Location {
+	if e.Location != nil {
+		return e.Location
+	}
+	return time.Local
+}

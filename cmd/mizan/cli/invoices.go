@@ -1,0 +1,506 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"mizan/storage"
+)
+
+const invoiceFilterArgs = "[--type sales|return] [--search TEXT] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--connection NAME] [--limit N]"
+
+func init() {
+	Register(Command{
+		Name:    "invoices list",
+		Args:    invoiceFilterArgs,
+		Summary: "List sales and return invoices, newest first",
+		Help: `--search matches part of the invoice number, the client's name or the store's order name.
+Dates are days in this computer's time zone; both ends are included.`,
+		Run: runInvoicesList,
+	})
+	Register(Command{
+		Name:    "invoices show",
+		Args:    "NUMBER [--format text|json]",
+		Summary: "Show one invoice with its lines, charges, totals and returns",
+		Run:     runInvoicesShow,
+	})
+	Register(Command{
+		Name:    "invoices export",
+		Args:    "[--format csv|json] [--out FILE] [--bom] " + invoiceFilterArgs,
+		Summary: "Export invoices with their lines as CSV or JSON",
+		Help: `JSON is an array of invoices, each with its lines; CSV has one row per invoice line with the
+invoice's columns repeated. Amounts and quantities are exact decimal strings and dates are
+RFC 3339 in UTC. The filters are those of "invoices list"; invoices come in the order they were
+issued.`,
+		Run: runInvoicesExport,
+	})
+}
+
+// filterFlags are the invoice selection flags shared by list and export.
+type filterFlags struct {
+	typ, search, from, to, connection string
+	limit                             int
+}
+
+func (f *filterFlags) define(fs *flag.FlagSet) {
+	fs.StringVar(&f.typ, "type", "", "only invoices of this `TYPE`: sales or return")
+	fs.StringVar(&f.search, "search", "", "only invoices whose number, client name or order name contains `TEXT`")
+	fs.StringVar(&f.from, "from", "", "only invoices issued on or after this day (`YYYY-MM-DD`)")
+	fs.StringVar(&f.to, "to", "", "only invoices issued on or before this day (`YYYY-MM-DD`)")
+	fs.StringVar(&f.connection, "connection", "", "only invoices that came from the store connection `NAME`")
+	fs.IntVar(&f.limit, "limit", 0, "at most `N` invoices (0: all)")
+}
+
+func (f *filterFlags) filter(env *Env) (storage.InvoiceFilter, error) {
+	var out storage.InvoiceFilter
+	switch f.typ {
+	case "":
+	case "sales", "sale":
+		out.Type = storage.SalesInvoice
+	case "return", "returns":
+		out.Type = storage.ReturnInvoice
+	default:
+		return out, Usagef("--type must be sales or return, not %q", f.typ)
+	}
+	out.Search = strings.TrimSpace(f.search)
+	out.Connection = strings.TrimSpace(f.connection)
+	if f.limit < 0 {
+		return out, Usagef("--limit must not be negative (got %d)", f.limit)
+	}
+	out.Limit = f.limit
+	if f.from != "" {
+		t, err := env.parseDay("from", f.from)
+		if err != nil {
+			return out, err
+		}
+		out.From = t
+	}
+	if f.to != "" {
+		t, err := env.parseDay("to", f.to)
+		if err != nil {
+			return out, err
+		}
+		// The books keep whole seconds: the day ends at its last second.
+		out.To = t.AddDate(0, 0, 1).Add(-time.Second)
+	}
+	if !out.From.IsZero() && !out.To.IsZero() && out.To.Before(out.From) {
+		return out, Usagef("--from %s is after --to %s", f.from, f.to)
+	}
+	return out, nil
+}
+
+func runInvoicesList(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("invoices list", flag.ContinueOnError)
+	var ff filterFlags
+	ff.define(fs)
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	filter, err := ff.filter(env)
+	if err != nil {
+		return err
+	}
+	db, err := env.DB(ctx)
+	if err != nil {
+		return err
+	}
+	invoices, err := db.Invoices(ctx, filter)
+	if err != nil {
+		return fmt.Errorf("read invoices: %w", err)
+	}
+	if len(invoices) == 0 {
+		fmt.Fprintln(env.Stdout, "No invoices found.")
+		return nil
+	}
+	t := newTable(env.Stdout, "NUMBER", "TYPE", "DATE", "CLIENT", "TOTAL", "CURRENCY", "ORDER")
+	for _, inv := range invoices {
+		t.row(inv.Number, string(inv.Type), env.localTime(inv.IssueDate), inv.Client.Name, amount(inv.Total),
+			inv.Currency, inv.Source.OrderName)
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if filter.Limit > 0 && len(invoices) == filter.Limit {
+		if n, err := db.CountInvoices(ctx, filter); err == nil && n > len(invoices) {
+			fmt.Fprintf(env.Stderr, "Showing the newest %d of %d invoices.\n", len(invoices), n)
+		}
+	}
+	return nil
+}
+
+// The JSON form of an invoice. Money and quantities are decimal strings, never numbers, so no
+// reader rounds them through floating point.
+type invoiceJSON struct {
+	Number         string      `json:"number"`
+	Type           string      `json:"type"`
+	Date           string      `json:"date"`
+	Branch         string      `json:"branch"`
+	Warehouse      string      `json:"warehouse"`
+	Client         clientJSON  `json:"client"`
+	Currency       string      `json:"currency"`
+	TaxInclusive   bool        `json:"tax_inclusive"`
+	Lines          []lineJSON  `json:"lines"`
+	Subtotal       string      `json:"subtotal"`
+	Discount       string      `json:"discount"`
+	Shipping       string      `json:"shipping"`
+	OtherCharges   string      `json:"other_charges"`
+	Tax            string      `json:"tax"`
+	Total          string      `json:"total"`
+	OriginalNumber string      `json:"original_number,omitempty"`
+	Source         *sourceJSON `json:"source,omitempty"`
+}
+
+type clientJSON struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+	Phone string `json:"phone"`
+}
+
+type lineJSON struct {
+	Code      string `json:"code"`
+	Name      string `json:"name"`
+	Quantity  string `json:"quantity"`
+	UnitPrice string `json:"unit_price"`
+	Discount  string `json:"discount"`
+	Tax       string `json:"tax"`
+	Total     string `json:"total"`
+}
+
+type sourceJSON struct {
+	Connection string `json:"connection"`
+	Platform   string `json:"platform"`
+	ExternalID string `json:"external_id"`
+	OrderName  string `json:"order_name"`
+}
+
+// invoiceDetailJSON is what "invoices show --format json" prints: the export form and the rest.
+type invoiceDetailJSON struct {
+	invoiceJSON
+	Charges []chargeJSON `json:"charges"`
+	Notes   string       `json:"notes"`
+	// Returns lists, for a sales invoice, the return invoices issued against it.
+	Returns *[]returnJSON `json:"returns,omitempty"`
+}
+
+type chargeJSON struct {
+	Kind        string `json:"kind"`
+	Description string `json:"description"`
+	Amount      string `json:"amount"`
+	Tax         string `json:"tax"`
+}
+
+type returnJSON struct {
+	Number string `json:"number"`
+	Date   string `json:"date"`
+	Total  string `json:"total"`
+}
+
+func toJSON(inv storage.Invoice) invoiceJSON {
+	out := invoiceJSON{
+		Number:    inv.Number,
+		Type:      string(inv.Type),
+		Date:      utcTime(inv.IssueDate),
+		Branch:    inv.BranchName,
+		Warehouse: inv.WarehouseName,
+		Client:    clientJSON{Name: inv.Client.Name, Email: inv.Client.Email, Phone: inv.Client.Phone},
+		Currency:  inv.Currency, TaxInclusive: inv.TaxInclusive,
+		Lines:    make([]lineJSON, 0, len(inv.Lines)),
+		Subtotal: inv.Subtotal.String(), Discount: inv.Discount.String(), Shipping: inv.Shipping.String(),
+		OtherCharges: inv.OtherCharges.String(), Tax: inv.Tax.String(), Total: inv.Total.String(),
+	}
+	for _, l := range inv.Lines {
+		out.Lines = append(out.Lines, lineJSON{
+			Code: l.ProductCode, Name: l.Description, Quantity: l.Quantity.String(), UnitPrice: l.UnitPrice.String(),
+			Discount: l.Discount.String(), Tax: l.Tax.String(), Total: l.Total.String(),
+		})
+	}
+	if inv.Type == storage.ReturnInvoice {
+		out.OriginalNumber = inv.OriginalNumber
+	}
+	if inv.Source.ExternalID != "" {
+		out.Source = &sourceJSON{Connection: inv.Source.Connection, Platform: inv.Source.Platform,
+			ExternalID: inv.Source.ExternalID, OrderName: inv.Source.OrderName}
+	}
+	return out
+}
+
+// The CSV form: one row per invoice line, the invoice's columns repeated.
+var invoiceCSVHeader = []string{
+	"number", "type", "date", "branch", "warehouse", "client_name", "client_email", "client_phone", "currency",
+	"line_code", "line_name", "line_quantity", "line_unit_price", "line_discount", "line_tax", "line_total",
+	"subtotal", "discount", "shipping", "other_charges", "tax", "total", "tax_inclusive", "original_number",
+	"source_connection", "source_platform", "source_external_id", "source_order_name",
+}
+
+func invoiceCSVRows(inv storage.Invoice) [][]string {
+	j := toJSON(inv)
+	var src sourceJSON
+	if j.Source != nil {
+		src = *j.Source
+	}
+	row := func(l lineJSON) []string {
+		return []string{
+			j.Number, j.Type, j.Date, j.Branch, j.Warehouse, j.Client.Name, j.Client.Email, j.Client.Phone, j.Currency,
+			l.Code, l.Name, l.Quantity, l.UnitPrice, l.Discount, l.Tax, l.Total,
+			j.Subtotal, j.Discount, j.Shipping, j.OtherCharges, j.Tax, j.Total, strconv.FormatBool(j.TaxInclusive),
+			j.OriginalNumber, src.Connection, src.Platform, src.ExternalID, src.OrderName,
+		}
+	}
+	if len(j.Lines) == 0 {
+		return [][]string{row(lineJSON{})}
+	}
+	rows := make([][]string, 0, len(j.Lines))
+	for _, l := range j.Lines {
+		rows = append(rows, row(l))
+	}
+	return rows
+}
+
+func runInvoicesExport(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("invoices export", flag.ContinueOnError)
+	var o exportFlags
+	o.define(fs, "csv", "json")
+	var ff filterFlags
+	ff.define(fs)
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	if err := o.check("csv", "json"); err != nil {
+		return err
+	}
+	filter, err := ff.filter(env)
+	if err != nil {
+		return err
+	}
+	db, err := env.DB(ctx)
+	if err != nil {
+		return err
+	}
+	invoices, err := db.FullInvoices(ctx, filter)
+	if err != nil {
+		return fmt.Errorf("read invoices: %w", err)
+	}
+	lines := 0
+	err = writeOutput(env, o.out, func(w io.Writer) error {
+		if o.format == "json" {
+			out := make([]invoiceJSON, 0, len(invoices))
+			for _, inv := range invoices {
+				out = append(out, toJSON(inv))
+				lines += len(inv.Lines)
+			}
+			return writeJSON(w, out)
+		}
+		var rows [][]string
+		for _, inv := range invoices {
+			rows = append(rows, invoiceCSVRows(inv)...)
+			lines += len(inv.Lines)
+		}
+		return writeCSV(w, o.bom, invoiceCSVHeader, rows)
+	})
+	if err != nil {
+		return err
+	}
+	if o.out != "" && o.out != "-" {
+		fmt.Fprintf(env.Stderr, "Exported %d invoices (%d lines) to %s\n", len(invoices), lines, o.out)
+	}
+	return nil
+}
+
+func runInvoicesShow(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("invoices show", flag.ContinueOnError)
+	format := fs.String("format", "text", "output format: text or json")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) == 0:
+		return Usagef("which invoice? Give its number, e.g. MAIN-INV-000001")
+	case len(pos) > 1:
+		return Usagef("give one invoice number, not %d", len(pos))
+	}
+	if err := oneOf("format", *format, "text", "json"); err != nil {
+		return err
+	}
+	number := strings.TrimSpace(pos[0])
+	db, err := env.DB(ctx)
+	if err != nil {
+		return err
+	}
+	inv, err := db.InvoiceByNumber(ctx, number)
+	if errors.Is(err, storage.ErrNotFound) && strings.ToUpper(number) != number {
+		// Document numbers are upper case; accept them typed in any case.
+		inv, err = db.InvoiceByNumber(ctx, strings.ToUpper(number))
+	}
+	if errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("there is no invoice numbered %q (find it with: mizan invoices list --search TEXT)", number)
+	}
+	if err != nil {
+		return fmt.Errorf("read invoice %s: %w", number, err)
+	}
+	var returns []storage.Invoice
+	if inv.Type == storage.SalesInvoice {
+		if returns, err = db.ReturnsOf(ctx, inv.ID); err != nil {
+			return fmt.Errorf("read the returns of %s: %w", inv.Number, err)
+		}
+	}
+	return writeOutput(env, "", func(w io.Writer) error {
+		if *format == "json" {
+			return writeJSON(w, detailJSON(inv, returns))
+		}
+		return writeInvoiceText(w, env, inv, returns)
+	})
+}
+
+func detailJSON(inv storage.Invoice, returns []storage.Invoice) invoiceDetailJSON {
+	out := invoiceDetailJSON{invoiceJSON: toJSON(inv), Charges: make([]chargeJSON, 0, len(inv.Charges)), Notes: inv.Notes}
+	for _, c := range inv.Charges {
+		out.Charges = append(out.Charges, chargeJSON{Kind: string(c.Kind), Description: c.Description,
+			Amount: c.Amount.String(), Tax: c.Tax.String()})
+	}
+	if inv.Type == storage.SalesInvoice {
+		rs := make([]returnJSON, 0, len(returns))
+		for _, r := range returns {
+			rs = append(rs, returnJSON{Number: r.Number, Date: utcTime(r.IssueDate), Total: r.Total.String()})
+		}
+		out.Returns = &rs
+	}
+	return out
+}
+
+func writeInvoiceText(w io.Writer, env *Env, inv storage.Invoice, returns []storage.Invoice) error {
+	title := "Sales invoice"
+	if inv.Type == storage.ReturnInvoice {
+		title = "Return invoice"
+	}
+	fmt.Fprintf(w, "%s %s\n\n", title, cleanCell(inv.Number))
+
+	head := newTable(w)
+	if inv.Type == storage.ReturnInvoice {
+		head.row("Original invoice:", inv.OriginalNumber)
+	}
+	head.row("Date:", env.localTime(inv.IssueDate))
+	head.row("Branch:", inv.BranchName)
+	head.row("Warehouse:", inv.WarehouseName)
+	client := inv.Client.Name
+	for _, extra := range []string{inv.Client.Email, inv.Client.Phone} {
+		if extra != "" {
+			client += ", " + extra
+		}
+	}
+	head.row("Client:", client)
+	head.row("Currency:", inv.Currency)
+	if inv.TaxInclusive {
+		head.row("Prices:", "include tax")
+	} else {
+		head.row("Prices:", "before tax")
+	}
+	if inv.Source.ExternalID != "" {
+		store := inv.Source.Connection
+		if inv.Source.Platform != "" {
+			store += " (" + inv.Source.Platform + ")"
+		}
+		if inv.Source.OrderName != "" {
+			store += ", order " + inv.Source.OrderName
+		}
+		head.row("Store:", store)
+		head.row("Store ID:", inv.Source.ExternalID)
+	}
+	if err := head.flush(); err != nil {
+		return err
+	}
+
+	fmt.Fprintln(w)
+	header := []string{"#", "CODE", "ITEM", "QUANTITY", "UNIT PRICE", "DISCOUNT", "TAX", "TOTAL"}
+	isReturn := inv.Type == storage.ReturnInvoice
+	if isReturn {
+		header = append(header, "BACK TO STOCK")
+	}
+	lines := newTable(w, header...)
+	for i, l := range inv.Lines {
+		cells := []string{strconv.Itoa(i + 1), l.ProductCode, l.Description, l.Quantity.String(), amount(l.UnitPrice),
+			amount(l.Discount), amount(l.Tax), amount(l.Total)}
+		if isReturn {
+			restock := "no"
+			if l.Restock && l.ProductID != 0 {
+				restock = "yes"
+			}
+			cells = append(cells, restock)
+		}
+		lines.row(cells...)
+	}
+	if err := lines.flush(); err != nil {
+		return err
+	}
+
+	if len(inv.Charges) > 0 {
+		fmt.Fprintln(w, "\nCharges:")
+		charges := newTable(w)
+		for _, c := range inv.Charges {
+			charges.row("  "+string(c.Kind), c.Description, amount(c.Amount), "tax "+amount(c.Tax))
+		}
+		if err := charges.flush(); err != nil {
+			return err
+		}
+	}
+
+	fmt.Fprintln(w)
+	totals := newTable(w)
+	totals.row("Subtotal:", amount(inv.Subtotal))
+	if !inv.Discount.IsZero() {
+		totals.row("Discount:", "-"+amount(inv.Discount))
+	}
+	if !inv.Shipping.IsZero() {
+		totals.row("Shipping:", amount(inv.Shipping))
+	}
+	if !inv.OtherCharges.IsZero() {
+		totals.row("Other charges:", amount(inv.OtherCharges))
+	}
+	if inv.TaxInclusive {
+		totals.row("Tax (included):", amount(inv.Tax))
+	} else {
+		totals.row("Tax:", amount(inv.Tax))
+	}
+	totals.row("Total:", amount(inv.Total)+" "+inv.Currency)
+	if err := totals.flush(); err != nil {
+		return err
+	}
+
+	if inv.Type == storage.SalesInvoice {
+		if len(returns) == 0 {
+			fmt.Fprintln(w, "\nNo returns against this invoice.")
+		} else {
+			fmt.Fprintln(w, "\nReturns against this invoice:")
+			rt := newTable(w)
+			returned := decimal.Zero
+			for _, r := range returns {
+				rt.row("  "+r.Number, env.localTime(r.IssueDate), amount(r.Total)+" "+r.Currency)
+				returned = returned.Add(r.Total)
+			}
+			rt.row("  Returned in all:", "", amount(returned)+" "+inv.Currency)
+			if err := rt.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if notes := strings.TrimSpace(inv.Notes); notes != "" {
+		fmt.Fprintf(w, "\nNotes: %s\n", cleanCell(notes))
+	}
+	return nil
+}
