@@ -1,0 +1,78 @@
+# Mizan — make run opens the app, make test runs every check. Both install what they need first
+# (Debian/Ubuntu: apt-get, through sudo when not root; elsewhere they say what to install).
+
+GO          ?= go
+BIN         := bin/mizan
+VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+BUILD       := $(shell date -u +%Y%m%d%H%M%S)
+LDFLAGS     := -X mizan/cmd/mizan/cli.Version=$(VERSION) -X mizan/cmd/mizan/cli.Build=$(BUILD)
+
+# What the window needs to build (cgo, OpenGL, X11, Wayland headers), and what the tests add:
+# a session bus and a keyring for the real-keyring test.
+BUILD_PKGS  := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxxf86vm-dev \
+               libxi-dev libxcursor-dev libxinerama-dev libwayland-dev libxkbcommon-dev
+TEST_PKGS   := $(BUILD_PKGS) dbus gnome-keyring
+
+# Every package but the one that links the window tests without cgo.
+NOCGO_PKGS   = $(shell $(GO) list ./... | grep -v '^mizan/cmd/mizan$$')
+
+.PHONY: run build test bench deps test-deps check-go vet unit test-keyring smoke
+
+run: deps build
+	./$(BIN)
+
+build: check-go
+	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/mizan
+
+test: test-deps check-go vet unit test-keyring smoke
+	@echo "make test: all checks passed"
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	CGO_ENABLED=0 $(GO) vet $(NOCGO_PKGS)
+
+unit:
+	CGO_ENABLED=0 $(GO) test -count=1 $(NOCGO_PKGS)
+
+# The keyring test talks to a real Secret Service on a private session bus with a fresh,
+# unlocked keyring, in its own process.
+test-keyring:
+	@tmp=$$(mktemp -d); mkdir -m 700 -p $$tmp/run $$tmp/data; \
+	XDG_RUNTIME_DIR=$$tmp/run XDG_DATA_HOME=$$tmp/data dbus-run-session -- sh -c \
+	  'printf mizan-test | gnome-keyring-daemon --unlock --components=secrets --replace --daemonize >/dev/null 2>&1; \
+	   MIZAN_REAL_KEYRING=1 CGO_ENABLED=0 $(GO) test -count=1 -run TestRealKeyring -v ./core/' > $$tmp/out 2>&1; \
+	rc=$$?; grep -E '^(--- |ok|FAIL|PASS)' $$tmp/out; [ $$rc -eq 0 ] || cat $$tmp/out; rm -rf $$tmp; exit $$rc
+
+# The real binary, built with cgo, run headless through its CLI on fresh books.
+smoke: build
+	CGO_ENABLED=1 $(GO) vet ./cmd/mizan
+	@tmp=$$(mktemp -d); set -e; \
+	./$(BIN) --version; \
+	./$(BIN) --data $$tmp products list >/dev/null; \
+	./$(BIN) --data $$tmp invoices export --format json | grep -qx '\[\]'; \
+	echo "smoke: $(BIN) answers on fresh books"; rm -rf $$tmp
+
+bench: check-go
+	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 3s -count 5 ./storage/
+
+deps:
+	@$(call ensure_pkgs,$(BUILD_PKGS))
+
+test-deps:
+	@$(call ensure_pkgs,$(TEST_PKGS))
+
+check-go:
+	@command -v $(GO) >/dev/null || { echo "Mizan needs Go 1.26 or newer: https://go.dev/dl/ (then run make again)"; exit 1; }
+	@$(GO) version | awk '{ v=$$3; sub("go","",v); split(v,p,"."); if (p[1] < 1 || (p[1] == 1 && p[2] < 26)) { print "Mizan needs Go 1.26 or newer; this is " $$3; exit 1 } }'
+
+define ensure_pkgs
+missing=""; \
+for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
+[ -z "$$missing" ] && exit 0; \
+if ! command -v apt-get >/dev/null 2>&1; then \
+  echo "Mizan needs these packages (Debian/Ubuntu names; install your system's equivalents):$$missing"; exit 1; fi; \
+sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+echo "Installing:$$missing"; \
+$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing
+endef
