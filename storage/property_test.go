@@ -55,9 +55,9 @@ func TestPropertyRandomOperations(t *testing.T) {
 				}
 				if err != nil {
 					name += " refused"
-				if os.Getenv("MIZAN_PROPERTY_VERBOSE") != "" {
-					t.Logf("%s: %v", name, err)
-				}
+					if os.Getenv("MIZAN_PROPERTY_VERBOSE") != "" {
+						t.Logf("%s: %v", name, err)
+					}
 				}
 				done = append(done, name)
 			}
