@@ -1,0 +1,195 @@
+package shopifytest
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// FaultKind selects what an injected fault does.
+type FaultKind int
+
+const (
+	// FaultThrottled answers HTTP 200 with the THROTTLED error body.
+	FaultThrottled FaultKind = iota + 1
+	// FaultHTTP429 answers 429 Too Many Requests with a Retry-After header.
+	FaultHTTP429
+	// FaultHTTP500 answers 500 with a JSON error body.
+	FaultHTTP500
+	// FaultHTTP502 answers 502 with an HTML body, as a proxy would.
+	FaultHTTP502
+	// FaultHTTP503 answers 503 with a JSON error body.
+	FaultHTTP503
+	// FaultSlow waits Delay, then answers normally.
+	FaultSlow
+	// FaultTruncated runs the request (its effects persist), sends half of
+	// the body and drops the connection.
+	FaultTruncated
+	// FaultOrderChangesBetweenPages modifies an order (bumping its
+	// updatedAt) after the AfterPage-th page of an orders query is served.
+	FaultOrderChangesBetweenPages
+)
+
+// Fault is one programmed failure. Faults are consumed in the order they were
+// injected; each affects Times requests (0 means once, a negative value means
+// every matching request until ClearFaults).
+type Fault struct {
+	Kind  FaultKind
+	Times int
+	// Match limits the fault to requests with this root field (for example
+	// "orders" or "inventorySetQuantities"); empty matches every request.
+	Match string
+	// Delay is the wait of FaultSlow.
+	Delay time.Duration
+	// RetryAfter is the Retry-After seconds of FaultHTTP429 (default 2).
+	RetryAfter int
+
+	// AfterPage is the orders page (1-based, counted from injection) after
+	// which FaultOrderChangesBetweenPages fires (default 1).
+	AfterPage int
+	// OrderID is the order to change; 0 changes the first order of the page
+	// just served.
+	OrderID int64
+	// Hook, when set, replaces the default change; it runs outside the
+	// server lock and may call any Server method. pageOrderIDs are the
+	// orders of the page just served.
+	Hook func(s *Server, pageOrderIDs []int64)
+
+	used int
+}
+
+// InjectFaults queues faults.
+func (s *Server) InjectFaults(faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range faults {
+		f := f
+		if f.Times == 0 {
+			f.Times = 1
+		}
+		if f.AfterPage <= 0 {
+			f.AfterPage = 1
+		}
+		if f.RetryAfter <= 0 {
+			f.RetryAfter = 2
+		}
+		s.faults = append(s.faults, &f)
+	}
+}
+
+// ClearFaults removes every queued fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+	s.pages = map[*Fault]int{}
+}
+
+// PendingFaults reports how many queued faults have uses left.
+func (s *Server) PendingFaults() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.faults)
+}
+
+func (f *Fault) matches(roots []string) bool {
+	if f.Match == "" {
+		return true
+	}
+	for _, r := range roots {
+		if r == f.Match {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) consume(f *Fault) {
+	f.used++
+	if f.Times > 0 && f.used >= f.Times {
+		for i, x := range s.faults {
+			if x == f {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+				break
+			}
+		}
+		delete(s.pages, f)
+	}
+}
+
+// takeFault returns the first request-level fault matching roots and uses
+// it up. Called with s.mu held.
+func (s *Server) takeFault(roots []string) *Fault {
+	for _, f := range s.faults {
+		if f.Kind == FaultOrderChangesBetweenPages || !f.matches(roots) {
+			continue
+		}
+		s.consume(f)
+		return f
+	}
+	return nil
+}
+
+func (s *Server) writeFault(w http.ResponseWriter, f *Fault) {
+	switch f.Kind {
+	case FaultThrottled:
+		s.mu.Lock()
+		s.bucket.refill(s.opts.Now())
+		body := s.throttledBody(1)
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, body)
+	case FaultHTTP429:
+		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"errors": "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."})
+	case FaultHTTP500:
+		writeJSON(w, http.StatusInternalServerError, map[string]any{"errors": "Internal Server Error"})
+	case FaultHTTP502:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = io.WriteString(w, "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>The server received an invalid response from an upstream server.</p></body></html>\n")
+	case FaultHTTP503:
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"errors": "Service Unavailable"})
+	}
+}
+
+// servedOrdersPage is called when an orders connection is resolved; it
+// schedules order changes for FaultOrderChangesBetweenPages. Called with
+// s.mu held.
+func (ec *execCtx) servedOrdersPage(c *connection) {
+	s := ec.s
+	if s == nil {
+		return
+	}
+	var ids []int64
+	for _, e := range c.edges {
+		ids = append(ids, e.node.(*order).id)
+	}
+	for _, f := range append([]*Fault(nil), s.faults...) {
+		if f.Kind != FaultOrderChangesBetweenPages {
+			continue
+		}
+		s.pages[f]++
+		if s.pages[f] != f.AfterPage {
+			continue
+		}
+		s.stats.Faults++
+		hook, target := f.Hook, f.OrderID
+		if target == 0 && len(ids) > 0 {
+			target = ids[0]
+		}
+		s.consume(f)
+		if f.Times < 0 || f.used < f.Times {
+			s.pages[f] = 0
+		}
+		ec.afterRun = append(ec.afterRun, func() {
+			if hook != nil {
+				hook(s, ids)
+				return
+			}
+			if target != 0 {
+				_ = s.TouchOrder(target, "changed between pages")
+			}
+		})
+	}
+}
