@@ -1,0 +1,272 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Store is one connected online store as the engine sees it. Each platform package (Shopify,
+// WooCommerce, Salla, Zid) implements it over the platform's own API; the engine never sees a
+// platform's wire format. Methods must honour ctx, and return errors that say what the store
+// answered without ever including a credential.
+//
+// Times are the store's clock, in UTC. Amounts are the store's own figures, exactly (never
+// recomputed or rounded by the platform package).
+type Store interface {
+	// Info checks the credentials and describes the store.
+	Info(ctx context.Context) (StoreInfo, error)
+
+	// Products calls fn with pages of the store's sellable items (one StoreProduct per variant,
+	// a simple product being its own single variant) changed at or after since, or all of them
+	// when since is zero. A page is handed over once complete; if fn returns an error, paging
+	// stops and that error is returned.
+	Products(ctx context.Context, since time.Time, fn func([]StoreProduct) error) error
+
+	// Stock calls fn with pages of the quantities at the store's stock location that changed at or
+	// after since (all tracked items when since is zero). Platforms that cannot filter by change
+	// return every tracked item. Each page says when it was read, by the store's clock.
+	Stock(ctx context.Context, since time.Time, fn func(StockPage) error) error
+
+	// Orders calls fn with pages of orders changed at or after since (all when zero), each order
+	// complete with its lines, charges and refunds. Platforms without an "updated since" filter
+	// page from the newest change backwards until they pass since; order across pages is not
+	// guaranteed, and an order may come twice.
+	Orders(ctx context.Context, since time.Time, fn func([]StoreOrder) error) error
+
+	// OrdersByNumber fetches orders by the numbers the merchant sees ("#1001" or "1001"). Numbers
+	// that match no order are left out of the result.
+	OrdersByNumber(ctx context.Context, numbers []string) ([]StoreOrder, error)
+
+	// CreateProduct creates a product (one variant) in the store from the books' values and
+	// returns it as the store now has it. It must be safe to repeat: when the store already has a
+	// variant with this SKU, it returns that variant instead of creating a second one.
+	CreateProduct(ctx context.Context, p ProductFields) (StoreProduct, error)
+
+	// UpdateProduct writes the given fields of an existing store product and returns the product
+	// as the store now has it.
+	UpdateProduct(ctx context.Context, ref StoreProduct, p ProductFields, fields FieldSet) (StoreProduct, error)
+
+	// AdjustStock changes store quantities at the stock location by each change's Delta. A
+	// platform with relative adjustments applies the delta (so a sale made meanwhile is kept); one
+	// that can only set absolute quantities reads the current value, writes current+Delta only if
+	// it is unchanged (compare-and-set or read-compare-write), and re-reads and retries on a
+	// mismatch. Key identifies the change for platforms that deduplicate retried writes. The
+	// result gives each item's quantity after the change, in the order given.
+	AdjustStock(ctx context.Context, changes []StockChange) ([]StockResult, error)
+}
+
+// StoreInfo describes a connected store.
+type StoreInfo struct {
+	Name       string // the shop's name
+	Platform   string // "shopify", "woocommerce", "salla", "zid"
+	Version    string // API version in use, or the platform software's version
+	Currency   string // the shop's currency
+	Location   string // the stock location the connection reads and writes (name)
+	LocationID string // its id
+	Details    string // anything else worth showing after "Test connection"
+}
+
+// StoreProduct is one sellable item of a store: a variant (a simple product is one variant).
+type StoreProduct struct {
+	ExternalID    string // the variant's id: what a binding keys on
+	ProductID     string // the parent product's id (same as ExternalID for simple products)
+	Name          string // the product's title, with the variant's title when it has several
+	SKU           string
+	Barcode       string
+	Category      string
+	SalePrice     decimal.Decimal
+	PurchasePrice decimal.Decimal
+	HasCost       bool // the store exposes a cost (PurchasePrice is meaningful)
+	Quantity      decimal.Decimal
+	TracksStock   bool   // the store counts this item's stock
+	StockRef      string // what the platform needs to change stock (Shopify: inventory item id)
+	UpdatedAt     time.Time
+}
+
+// Fields gives the synced field values of a store product.
+func (p StoreProduct) Fields() ProductFields {
+	return ProductFields{Name: p.Name, Code: p.SKU, Barcode: p.Barcode, Category: p.Category,
+		PurchasePrice: p.PurchasePrice, SalePrice: p.SalePrice}
+}
+
+// ProductFields are the product fields synced between the books and a store (quantity travels
+// separately, as stock).
+type ProductFields struct {
+	Name          string
+	Code          string // the SKU
+	Barcode       string
+	Category      string
+	PurchasePrice decimal.Decimal
+	SalePrice     decimal.Decimal
+}
+
+// Field names a synced product field.
+type Field string
+
+// The synced product fields.
+const (
+	FieldName          Field = "name"
+	FieldCode          Field = "code"
+	FieldBarcode       Field = "barcode"
+	FieldCategory      Field = "category"
+	FieldPurchasePrice Field = "purchase_price"
+	FieldSalePrice     Field = "sale_price"
+	FieldQuantity      Field = "quantity"
+)
+
+// ProductFieldList lists the fields in display order (quantity last).
+var ProductFieldList = []Field{FieldName, FieldCode, FieldBarcode, FieldCategory, FieldPurchasePrice, FieldSalePrice, FieldQuantity}
+
+// FieldSet is a set of fields.
+type FieldSet map[Field]bool
+
+// Has reports whether f is in the set.
+func (s FieldSet) Has(f Field) bool { return s[f] }
+
+// StockPage is one page of store quantities.
+type StockPage struct {
+	ReadAt time.Time // when the store read them, by the store's clock
+	Levels []StockLevel
+}
+
+// StockLevel is an item's quantity at the stock location.
+type StockLevel struct {
+	ExternalID string // the variant's id
+	StockRef   string
+	Quantity   decimal.Decimal
+	UpdatedAt  time.Time
+}
+
+// StockChange asks a store to move an item's quantity by Delta.
+type StockChange struct {
+	ExternalID string
+	StockRef   string
+	Expected   decimal.Decimal // the quantity the engine believes the store has now
+	Delta      decimal.Decimal
+	Key        string // unique per intended change, for idempotent retries
+	Reason     string // shown in the store's inventory history where it has one
+}
+
+// StockResult is an item's quantity after a stock change.
+type StockResult struct {
+	ExternalID string
+	Quantity   decimal.Decimal
+	Reread     int // how many times the current value had to be read again (a sale came in between)
+}
+
+// StoreCustomer is a store's customer.
+type StoreCustomer struct {
+	ExternalID string
+	Name       string
+	Email      string
+	Phone      string
+}
+
+// StoreOrder is one order with everything that becomes its invoice and returns.
+//
+// Amounts follow the invoice model of the books: each line has its quantity, unit price, line
+// discount (every discount allocated to the line, order-level ones included) and tax; charges are
+// shipping and fees after their own discounts; Discount is any order-level discount the store did
+// not allocate to lines. With TaxesIncluded, prices and charges include their tax. Then
+//
+//	Total = Σ(quantity × unit price − line discount) − Discount + Σ charges (+ Σ taxes unless included)
+//
+// and the platform package must fill Total with the store's own figure, not a recomputed one: the
+// engine refuses an order whose parts do not add up to it.
+type StoreOrder struct {
+	ExternalID    string
+	Name          string // the number the merchant sees, e.g. "#1001"
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Status        string // the platform's state, lower-case (Shopify: the financial status)
+	Cancelled     bool
+	CancelledAt   time.Time
+	Currency      string
+	TaxesIncluded bool
+	Customer      *StoreCustomer // nil for a guest checkout
+	GuestName     string         // what the order says about a guest buyer
+	GuestEmail    string
+	GuestPhone    string
+	Lines         []StoreLine
+	Charges       []StoreCharge
+	Discount      decimal.Decimal
+	Total         decimal.Decimal
+	// StockReduced says the store took this order's quantities out of its stock (Shopify does for
+	// every order; WooCommerce only from certain states).
+	StockReduced bool
+	Refunds      []StoreRefund
+}
+
+// StoreLine is one line of an order.
+type StoreLine struct {
+	ExternalID string
+	ProductID  string // the variant's id; empty when the store does not say (Salla) or the product is gone
+	SKU        string
+	Barcode    string
+	Name       string
+	Quantity   decimal.Decimal
+	UnitPrice  decimal.Decimal
+	Discount   decimal.Decimal
+	Tax        decimal.Decimal
+}
+
+// StoreCharge is shipping or a fee on an order.
+type StoreCharge struct {
+	Kind   string // "shipping" or "fee"
+	Title  string
+	Amount decimal.Decimal
+	Tax    decimal.Decimal
+}
+
+// StoreRefund is money given back on an order, with the returned items if any. A cancellation
+// that restocks without a refund object on the platform is reported as a refund too.
+type StoreRefund struct {
+	ExternalID  string
+	CreatedAt   time.Time
+	Note        string
+	Lines       []StoreRefundLine
+	Shipping    decimal.Decimal // shipping refunded, in the order's tax basis
+	ShippingTax decimal.Decimal
+	// Total is the money refunded, as the store reports it.
+	Total decimal.Decimal
+}
+
+// StoreRefundLine is a returned quantity of one order line.
+type StoreRefundLine struct {
+	LineID   string // the order line's ExternalID
+	Quantity decimal.Decimal
+	Subtotal decimal.Decimal // the refunded amount for the line, before tax unless taxes are included
+	Tax      decimal.Decimal
+	Restock  bool // the quantity went back into the store's stock
+}
+
+// Errors a Store returns that the engine treats specially. Wrap them with detail.
+var (
+	// ErrUnauthorized: the credentials were refused. The run stops; the user must fix them.
+	ErrUnauthorized = errors.New("the store refused the credentials")
+	// ErrUnreachable: the store could not be reached or kept failing after retries.
+	ErrUnreachable = errors.New("the store could not be reached")
+	// ErrNotFound: the object asked for does not exist in the store.
+	ErrNotFound = errors.New("not found in the store")
+)
+
+// StoreError is a store's refusal of one request, with what it said.
+type StoreError struct {
+	Op      string // what was being done, e.g. "list orders"
+	Status  int    // HTTP status, 0 when not HTTP
+	Message string // what the store said (never a credential)
+	Err     error  // one of the sentinel errors above, or nil
+}
+
+func (e *StoreError) Error() string {
+	if e.Status != 0 {
+		return fmt.Sprintf("%s: the store answered %d: %s", e.Op, e.Status, e.Message)
+	}
+	return fmt.Sprintf("%s: %s", e.Op, e.Message)
+}
+
+func (e *StoreError) Unwrap() error { return e.Err }
