@@ -1,0 +1,597 @@
+package core
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"mizan/storage"
+)
+
+// pullOrders turns store orders changed since the last run, and orders waiting for a retry, into
+// invoices and return invoices.
+func (s *syncer) pullOrders() error {
+	since, err := s.watermark("orders")
+	if err != nil {
+		return err
+	}
+	newest := since
+	done := 0
+	err = s.store.Orders(s.ctx, since, func(page []StoreOrder) error {
+		for _, o := range page {
+			if err := s.ctx.Err(); err != nil {
+				return err
+			}
+			if err := s.processOrder(o); err != nil {
+				return err
+			}
+			if o.UpdatedAt.After(newest) {
+				newest = o.UpdatedAt
+			}
+			done++
+		}
+		s.progress("orders", done, 0)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read the store's orders: %w", err)
+	}
+	if err := s.retryOrders(); err != nil {
+		return err
+	}
+	s.ordersOK = true
+	if s.skippedOld > 0 {
+		s.run.note(LogEntry{Level: Info, Kind: "order", Message: fmt.Sprintf("%d orders created before the integration start date (%s) were not imported",
+			s.skippedOld, s.conn.StartDate.Format("2006-01-02"))})
+	}
+	return s.setWatermark("orders", newest)
+}
+
+// retryOrders fetches again the orders that failed on an earlier run.
+func (s *syncer) retryOrders() error {
+	var refs []string
+	err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
+		rows, err := tx.Query(`SELECT external_id, store_ref FROM sync_retries WHERE connection_id = ? AND kind = 'order' ORDER BY updated_at`, s.conn.ID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, ref string
+			if err := rows.Scan(&id, &ref); err != nil {
+				return err
+			}
+			if !s.ordersDone[id] {
+				refs = append(refs, ref)
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil || len(refs) == 0 {
+		return err
+	}
+	for len(refs) > 0 {
+		n := min(len(refs), 50)
+		if err := s.fetchAndProcess(refs[:n]); err != nil {
+			return err
+		}
+		refs = refs[n:]
+	}
+	return nil
+}
+
+func (s *syncer) fetchAndProcess(numbers []string) error {
+	orders, err := s.store.OrdersByNumber(s.ctx, numbers)
+	if err != nil {
+		return fmt.Errorf("read orders %s: %w", strings.Join(numbers, ", "), err)
+	}
+	found := map[string]bool{}
+	for _, o := range orders {
+		found[normalizeNumber(o.Name)] = true
+		if s.ordersDone[o.ExternalID] {
+			continue
+		}
+		if err := s.processOrder(o); err != nil {
+			return err
+		}
+	}
+	for _, n := range numbers {
+		if !found[normalizeNumber(n)] {
+			s.run.note(LogEntry{Level: Error, Kind: "order", StoreRef: n, Message: fmt.Sprintf("order %s was not found in the store", n)})
+		}
+	}
+	return nil
+}
+
+func normalizeNumber(n string) string { return strings.TrimPrefix(strings.TrimSpace(n), "#") }
+
+// ordersByNumber syncs just the given orders ("Sync orders by number").
+func (s *syncer) ordersByNumber(numbers []string) error {
+	var clean []string
+	seen := map[string]bool{}
+	for _, n := range numbers {
+		if n = strings.TrimSpace(n); n != "" && !seen[normalizeNumber(n)] {
+			seen[normalizeNumber(n)] = true
+			clean = append(clean, n)
+		}
+	}
+	s.progress("orders", 0, len(clean))
+	for len(clean) > 0 {
+		n := min(len(clean), 50)
+		if err := s.fetchAndProcess(clean[:n]); err != nil {
+			return err
+		}
+		clean = clean[n:]
+	}
+	return nil
+}
+
+func (s *syncer) invoiceable(o StoreOrder) bool {
+	for _, st := range s.conn.InvoiceStates {
+		if strings.EqualFold(st, o.Status) {
+			return true
+		}
+	}
+	return false
+}
+
+// processOrder handles one order. Its own failures are logged and queued for retry; only a fatal
+// error (the store or the books unusable) comes back.
+func (s *syncer) processOrder(o StoreOrder) error {
+	s.ordersDone[o.ExternalID] = true
+	if !s.conn.StartDate.IsZero() && o.CreatedAt.Before(s.conn.StartDate) {
+		s.skippedOld++
+		return nil
+	}
+	s.run.count(func(c *Counts) { c.OrdersSeen++ })
+	var ob binding
+	var invoiced bool
+	if err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
+		var err error
+		ob, invoiced, err = findBinding(tx, s.conn.ID, "order", o.ExternalID)
+		return err
+	}); err != nil {
+		return err
+	}
+	if !invoiced {
+		if o.Cancelled || !s.invoiceable(o) {
+			return s.orderWaits(o)
+		}
+		var err error
+		if ob, invoiced, err = s.postInvoice(o); err != nil || !invoiced {
+			return err
+		}
+	} else if err := s.checkEdits(o, ob); err != nil {
+		return err
+	}
+	for _, r := range o.Refunds {
+		if err := s.postRefund(o, ob, r); err != nil {
+			return err
+		}
+	}
+	if o.Cancelled {
+		return s.postCancellation(o, ob)
+	}
+	return nil
+}
+
+// orderWaits records an order that is not invoiced (yet): its stock effect in the store still counts.
+func (s *syncer) orderWaits(o StoreOrder) error {
+	return s.update(func(tx *storage.Tx) error {
+		if err := s.recordEvents(tx, o, nil, false); err != nil {
+			return err
+		}
+		msg := fmt.Sprintf("Order %s is %s: not invoiced (its state does not create invoices in this connection's settings)", o.Name, o.Status)
+		if o.Cancelled {
+			msg = fmt.Sprintf("Order %s was cancelled before it was invoiced: not imported", o.Name)
+		}
+		return s.run.add(tx, LogEntry{Level: Info, Kind: "order", Message: msg, StoreRef: o.Name, ExternalID: o.ExternalID})
+	})
+}
+
+// orderLine is what the engine keeps of an invoiced order line, to build its returns.
+type orderLine struct {
+	ProductID int64           `json:"product_id"`
+	Name      string          `json:"name"`
+	Quantity  decimal.Decimal `json:"quantity"`
+	UnitPrice decimal.Decimal `json:"unit_price"`
+	Discount  decimal.Decimal `json:"discount"`
+	Tax       decimal.Decimal `json:"tax"`
+}
+
+// orderSnapshot is an invoiced order as it was invoiced.
+type orderSnapshot struct {
+	Lines   map[string]orderLine `json:"lines"`
+	Order   []string             `json:"order"` // line ids in order
+	Total   decimal.Decimal      `json:"total"`
+	Charges []StoreCharge        `json:"charges"`
+}
+
+// mismatchError: the order's parts do not add up to the store's total.
+type mismatchError struct {
+	order       string
+	computed    decimal.Decimal
+	store       decimal.Decimal
+	currency    string
+	explanation string
+}
+
+func (e *mismatchError) Error() string {
+	diff := e.store.Sub(e.computed)
+	dir := "more"
+	if diff.IsNegative() {
+		dir, diff = "less", diff.Neg()
+	}
+	return fmt.Sprintf("order %s was not invoiced: its lines, shipping, discounts and taxes add up to %s %s, but the store's total is %s %s (%s %s): %s. Nothing was posted; it will be tried again on the next sync",
+		e.order, e.computed.StringFixed(2), e.currency, e.store.StringFixed(2), e.currency, diff, dir, e.explanation)
+}
+
+func (s *syncer) postInvoice(o StoreOrder) (binding, bool, error) {
+	var ob binding
+	err := s.update(func(tx *storage.Tx) error {
+		clientID, err := s.resolveClient(tx, o)
+		if err != nil {
+			return err
+		}
+		inv := storage.Invoice{BranchID: s.conn.BranchID, WarehouseID: s.conn.WarehouseID, ClientID: clientID,
+			Currency: o.Currency, IssueDate: o.CreatedAt, TaxInclusive: o.TaxesIncluded, Discount: o.Discount,
+			Source: storage.Source{Connection: s.conn.Name, Platform: s.conn.Platform, ExternalID: o.ExternalID, OrderName: o.Name}}
+		snap := orderSnapshot{Lines: map[string]orderLine{}, Total: o.Total, Charges: o.Charges}
+		var notes []string
+		for _, l := range o.Lines {
+			if !l.Quantity.IsPositive() {
+				continue
+			}
+			pid, note, err := s.lineProduct(tx, o, l, true)
+			if err != nil {
+				return fmt.Errorf("line %q: %w", l.Name, err)
+			}
+			if note != "" {
+				notes = append(notes, note)
+			}
+			inv.Lines = append(inv.Lines, storage.InvoiceLine{ProductID: pid, Description: l.Name, Quantity: l.Quantity,
+				UnitPrice: l.UnitPrice, Discount: l.Discount, Tax: l.Tax})
+			snap.Lines[l.ExternalID] = orderLine{ProductID: pid, Name: l.Name, Quantity: l.Quantity, UnitPrice: l.UnitPrice,
+				Discount: l.Discount, Tax: l.Tax}
+			snap.Order = append(snap.Order, l.ExternalID)
+		}
+		for _, c := range o.Charges {
+			kind := storage.ChargeFee
+			if c.Kind == "shipping" {
+				kind = storage.ChargeShipping
+			}
+			inv.Charges = append(inv.Charges, storage.Charge{Kind: kind, Description: c.Title, Amount: c.Amount, Tax: c.Tax})
+		}
+		if len(inv.Lines) == 0 {
+			return invalid("order %s has no lines with a quantity to invoice", o.Name)
+		}
+		inv.ComputeTotals()
+		if !inv.Total.Equal(o.Total) {
+			return &mismatchError{order: o.Name, computed: inv.Total, store: o.Total, currency: o.Currency, explanation: explainParts(inv)}
+		}
+		out, err := tx.IssueSalesInvoice(inv)
+		if err != nil {
+			return err
+		}
+		ob = binding{Kind: "order", ExternalID: o.ExternalID, LocalID: out.ID, Store: mustJSON(snap), Books: orderDigest(o)}
+		if err := bind(tx, s.conn.ID, ob); err != nil {
+			return err
+		}
+		if err := s.recordEvents(tx, o, snap.Lines, true); err != nil {
+			return err
+		}
+		if err := clearRetry(tx, s.conn.ID, "order", o.ExternalID); err != nil {
+			return err
+		}
+		s.run.count(func(c *Counts) { c.Invoices++ })
+		msg := fmt.Sprintf("Invoice %s for order %s: %s %s", out.Number, o.Name, out.Total.StringFixed(2), out.Currency)
+		if len(notes) > 0 {
+			msg += " (" + strings.Join(notes, "; ") + ")"
+		}
+		return s.run.add(tx, LogEntry{Level: Info, Kind: "order", Message: msg, StoreRef: o.Name, ExternalID: o.ExternalID,
+			DocType: "sales_invoice", DocID: out.ID})
+	})
+	if err == nil {
+		return ob, true, nil
+	}
+	if fatal(err) {
+		return ob, false, err
+	}
+	s.failOrder(o, err)
+	return ob, false, nil
+}
+
+func isMismatch(err error) bool {
+	var m *mismatchError
+	return errors.As(err, &m)
+}
+
+// failOrder logs why an order could not be posted and queues it for the next run.
+func (s *syncer) failOrder(o StoreOrder, err error) {
+	msg := err.Error()
+	if !isMismatch(err) {
+		msg = fmt.Sprintf("order %s was not invoiced: %v. Nothing was posted; it will be tried again on the next sync", o.Name, err)
+	}
+	uerr := s.e.db.Update(s.ctx, func(tx *storage.Tx) error {
+		if err := s.recordEvents(tx, o, nil, false); err != nil {
+			return err
+		}
+		if err := queueRetry(tx, s.conn.ID, "order", o.ExternalID, o.Name, msg); err != nil {
+			return err
+		}
+		return s.run.add(tx, LogEntry{Level: Error, Kind: "order", Message: msg, StoreRef: o.Name, ExternalID: o.ExternalID})
+	})
+	if uerr != nil {
+		s.e.log.Error("record failed order", "order", o.Name, "err", uerr)
+	}
+}
+
+func explainParts(inv storage.Invoice) string {
+	return fmt.Sprintf("lines %s − discount %s + shipping %s + other charges %s + tax %s (prices %s tax)",
+		inv.Subtotal.StringFixed(2), inv.Discount.StringFixed(2), inv.Shipping.StringFixed(2), inv.OtherCharges.StringFixed(2),
+		inv.Tax.StringFixed(2), map[bool]string{true: "include", false: "exclude"}[inv.TaxInclusive])
+}
+
+// orderDigest is a fingerprint of what an invoice was made from, to notice later edits.
+func orderDigest(o StoreOrder) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "total=%s;", o.Total)
+	for _, l := range o.Lines {
+		fmt.Fprintf(&b, "%s|%s|%s|%s|%s|%s;", l.ExternalID, l.SKU, l.Quantity, l.UnitPrice, l.Discount, l.Tax)
+	}
+	for _, c := range o.Charges {
+		fmt.Fprintf(&b, "%s|%s|%s;", c.Kind, c.Amount, c.Tax)
+	}
+	return b.String()
+}
+
+// checkEdits warns when an invoiced order changed in the store: the invoice is not rewritten.
+func (s *syncer) checkEdits(o StoreOrder, ob binding) error {
+	digest := orderDigest(o)
+	if digest == ob.Books {
+		return nil
+	}
+	var snap orderSnapshot
+	if err := json.Unmarshal([]byte(ob.Store), &snap); err != nil {
+		return err
+	}
+	var changes []string
+	if !snap.Total.Equal(o.Total) {
+		changes = append(changes, fmt.Sprintf("total %s → %s", snap.Total.StringFixed(2), o.Total.StringFixed(2)))
+	}
+	seen := map[string]bool{}
+	for _, l := range o.Lines {
+		seen[l.ExternalID] = true
+		old, ok := snap.Lines[l.ExternalID]
+		switch {
+		case !ok:
+			changes = append(changes, fmt.Sprintf("line %q added (%s × %s)", l.Name, l.Quantity, l.UnitPrice))
+		case !old.Quantity.Equal(l.Quantity):
+			changes = append(changes, fmt.Sprintf("%q quantity %s → %s", l.Name, old.Quantity, l.Quantity))
+		case !old.UnitPrice.Equal(l.UnitPrice) || !old.Discount.Equal(l.Discount) || !old.Tax.Equal(l.Tax):
+			changes = append(changes, fmt.Sprintf("%q price/discount/tax %s/%s/%s → %s/%s/%s", l.Name, old.UnitPrice, old.Discount,
+				old.Tax, l.UnitPrice, l.Discount, l.Tax))
+		}
+	}
+	for _, id := range snap.Order {
+		if !seen[id] {
+			changes = append(changes, fmt.Sprintf("line %q removed", snap.Lines[id].Name))
+		}
+	}
+	if len(changes) == 0 {
+		changes = append(changes, "shipping or charges changed")
+	}
+	sort.Strings(changes)
+	return s.update(func(tx *storage.Tx) error {
+		ob.Books = digest
+		if err := saveBinding(tx, s.conn.ID, ob); err != nil {
+			return err
+		}
+		inv, err := tx.Invoice(ob.LocalID)
+		if err != nil {
+			return err
+		}
+		return s.run.add(tx, LogEntry{Level: Warning, Kind: "order", StoreRef: o.Name, ExternalID: o.ExternalID,
+			DocType: "sales_invoice", DocID: ob.LocalID,
+			Message: fmt.Sprintf("Order %s changed in the store after it was invoiced as %s: %s. The invoice was not changed; issue a correcting document if needed",
+				o.Name, inv.Number, strings.Join(changes, "; "))})
+	})
+}
+
+// lineProduct resolves an order line to a local product: the variant's binding, then exact code =
+// SKU, then exact barcode. With create, a product the books lack is made from the line, with an
+// inbound requisition of the line's quantity so the sale does not leave the books short.
+func (s *syncer) lineProduct(tx *storage.Tx, o StoreOrder, l StoreLine, create bool) (int64, string, error) {
+	if l.ProductID != "" {
+		if b, found, err := findBinding(tx, s.conn.ID, "product", l.ProductID); err != nil || found {
+			return b.LocalID, "", err
+		}
+	}
+	if sku := strings.TrimSpace(l.SKU); sku != "" {
+		if p, err := tx.ProductByCode(sku); err == nil {
+			return p.ID, "", nil
+		} else if !errors.Is(err, storage.ErrNotFound) {
+			return 0, "", err
+		}
+	}
+	if bc := strings.TrimSpace(l.Barcode); bc != "" {
+		if p, err := tx.ProductByBarcode(bc); err == nil {
+			return p.ID, "", nil
+		} else if !errors.Is(err, storage.ErrNotFound) {
+			return 0, "", err
+		}
+	}
+	if !create {
+		return 0, "", nil
+	}
+	code := strings.TrimSpace(l.SKU)
+	if code == "" {
+		ref := l.ProductID
+		if ref == "" {
+			ref = "LINE-" + l.ExternalID
+		}
+		code = generatedCode(s.conn.Platform, ref)
+	}
+	name := strings.TrimSpace(l.Name)
+	if name == "" {
+		name = code
+	}
+	p, err := tx.CreateProduct(storage.Product{Code: code, Barcode: strings.TrimSpace(l.Barcode), Name: name, SalePrice: l.UnitPrice})
+	if err != nil {
+		return 0, "", err
+	}
+	r, err := tx.PostRequisition(storage.Requisition{Kind: storage.Inbound, WarehouseID: s.conn.WarehouseID,
+		Note:  fmt.Sprintf("Opening stock of %s, sold in order %s before it was in the books", code, o.Name),
+		Lines: []storage.RequisitionLine{{ProductID: p.ID, Quantity: l.Quantity}}})
+	if err != nil {
+		return 0, "", err
+	}
+	if l.ProductID != "" {
+		if err := bind(tx, s.conn.ID, binding{Kind: "product", ExternalID: l.ProductID, LocalID: p.ID,
+			Store: mustJSON(storeSnapshot{Fields: booksFieldsOf(p), Tracked: true}), Books: mustJSON(booksFieldsOf(p)), Origin: "store"}); err != nil {
+			return 0, "", err
+		}
+	}
+	s.run.count(func(c *Counts) { c.ProductsCreated++ })
+	if err := s.run.add(tx, LogEntry{Level: Info, Kind: "product", StoreRef: code, ExternalID: l.ProductID, DocType: "product", DocID: p.ID,
+		Message: fmt.Sprintf("Created %s %q from a line of order %s (the product is not in the store's catalogue), with inbound requisition %s of %s",
+			code, name, o.Name, r.Number, l.Quantity)}); err != nil {
+		return 0, "", err
+	}
+	return p.ID, "created product " + code, nil
+}
+
+// resolveClient finds the order's client: the customer's binding, then the same phone, then the
+// same email, else a new client. A guest order goes to the connection's default client.
+func (s *syncer) resolveClient(tx *storage.Tx, o StoreOrder) (int64, error) {
+	c := o.Customer
+	if c == nil {
+		return s.conn.ClientID, nil
+	}
+	if b, found, err := findBinding(tx, s.conn.ID, "customer", c.ExternalID); err != nil || found {
+		return b.LocalID, err
+	}
+	phone, email := strings.TrimSpace(c.Phone), strings.TrimSpace(c.Email)
+	if phone == "" {
+		phone = o.GuestPhone
+	}
+	if email == "" {
+		email = o.GuestEmail
+	}
+	var id int64
+	if cl, err := tx.ClientByPhone(phone); err == nil {
+		id = cl.ID
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return 0, err
+	} else if cl, err := tx.ClientByEmail(email); err == nil {
+		id = cl.ID
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return 0, err
+	}
+	if id == 0 {
+		name := strings.TrimSpace(c.Name)
+		for _, alt := range []string{email, phone, "Customer " + c.ExternalID} {
+			if name == "" {
+				name = alt
+			}
+		}
+		cl, err := tx.CreateClient(storage.Client{Name: name, Email: email, Phone: phone})
+		if err != nil && storage.IsValidation(err) && email != "" {
+			cl, err = tx.CreateClient(storage.Client{Name: name, Phone: phone}) // a malformed email is left out
+		}
+		if err != nil {
+			return 0, err
+		}
+		id = cl.ID
+		s.run.count(func(c *Counts) { c.Clients++ })
+		if err := s.run.add(tx, LogEntry{Level: Info, Kind: "client", StoreRef: name, ExternalID: c.ExternalID, DocType: "client",
+			DocID: cl.ID, Message: fmt.Sprintf("Created client %q from order %s", name, o.Name)}); err != nil {
+			return 0, err
+		}
+	}
+	return id, bind(tx, s.conn.ID, binding{Kind: "customer", ExternalID: c.ExternalID, LocalID: id})
+}
+
+// recordEvents notes the store-side stock effect of an order and its refunds (once per line).
+func (s *syncer) recordEvents(tx *storage.Tx, o StoreOrder, lines map[string]orderLine, posted bool) error {
+	pidOf := func(l StoreLine) (int64, error) {
+		if ol, ok := lines[l.ExternalID]; ok {
+			return ol.ProductID, nil
+		}
+		pid, _, err := s.lineProduct(tx, o, l, false)
+		return pid, err
+	}
+	byLine := map[string]StoreLine{}
+	for _, l := range o.Lines {
+		byLine[l.ExternalID] = l
+		if !o.StockReduced || !l.Quantity.IsPositive() {
+			continue
+		}
+		pid, err := pidOf(l)
+		if err != nil || pid == 0 {
+			return err
+		}
+		if err := s.event(tx, "sale:"+o.ExternalID+":"+l.ExternalID, "order", o.ExternalID, pid, l.Quantity.Neg(), o.CreatedAt, posted); err != nil {
+			return err
+		}
+	}
+	for _, r := range o.Refunds {
+		refundPosted := false
+		if _, found, err := findBinding(tx, s.conn.ID, "refund", r.ExternalID); err != nil {
+			return err
+		} else if found {
+			refundPosted = true
+		}
+		for _, rl := range r.Lines {
+			if !rl.Restock || !rl.Quantity.IsPositive() {
+				continue
+			}
+			pid, err := pidOf(byLine[rl.LineID])
+			if err != nil {
+				return err
+			}
+			if pid == 0 {
+				continue
+			}
+			if err := s.event(tx, "restock:"+r.ExternalID+":"+rl.LineID, "refund", r.ExternalID, pid, rl.Quantity, r.CreatedAt, refundPosted); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *syncer) event(tx *storage.Tx, key, docKind, docID string, pid int64, delta decimal.Decimal, at time.Time, posted bool) error {
+	applied := false
+	if b, found, err := bindingOfLocal(tx, s.conn.ID, "product", pid); err != nil {
+		return err
+	} else if found && !b.BaselineAt.IsZero() && at.Before(b.BaselineAt) {
+		applied = true // already in the quantity the store had when stock was first reconciled
+	}
+	_, err := tx.Exec(`INSERT INTO sync_stock_events(connection_id, key, doc_kind, doc_id, product_id, delta, store_at, posted, applied)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(connection_id, key) DO UPDATE SET posted = MAX(posted, excluded.posted)`,
+		s.conn.ID, key, docKind, docID, pid, delta.String(), fmtTime(at), posted, applied)
+	return err
+}
+
+func markPosted(tx *storage.Tx, connID int64, docKind, docID string) error {
+	_, err := tx.Exec(`UPDATE sync_stock_events SET posted = 1 WHERE connection_id = ? AND doc_kind = ? AND doc_id = ?`, connID, docKind, docID)
+	return err
+}
+
+func queueRetry(tx *storage.Tx, connID int64, kind, externalID, ref, msg string) error {
+	_, err := tx.Exec(`INSERT INTO sync_retries(connection_id, kind, external_id, store_ref, attempts, last_error, updated_at)
+		VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT(connection_id, kind, external_id) DO UPDATE SET attempts = attempts + 1,
+		last_error = excluded.last_error, updated_at = excluded.updated_at`, connID, kind, externalID, ref, msg, fmtTime(tx.Now()))
+	return err
+}
+
+func clearRetry(tx *storage.Tx, connID int64, kind, externalID string) error {
+	_, err := tx.Exec(`DELETE FROM sync_retries WHERE connection_id = ? AND kind = ? AND external_id = ?`, connID, kind, externalID)
+	return err
+}

@@ -1,0 +1,449 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"mizan/storage"
+)
+
+// pullProducts brings the store's product changes into the books.
+func (s *syncer) pullProducts() error {
+	since, err := s.watermark("products")
+	if err != nil {
+		return err
+	}
+	if s.req.FullProducts {
+		since = timeZero
+	}
+	var newest = since
+	done := 0
+	err = s.store.Products(s.ctx, since, func(page []StoreProduct) error {
+		for _, sp := range page {
+			if err := s.ctx.Err(); err != nil {
+				return err
+			}
+			if err := s.importProduct(sp); err != nil {
+				if fatal(err) {
+					return err
+				}
+				s.itemErr("product", productRef(sp), sp.ExternalID, fmt.Errorf("product %s: %w", productRef(sp), err))
+			}
+			if sp.UpdatedAt.After(newest) {
+				newest = sp.UpdatedAt
+			}
+			done++
+		}
+		s.progress("products", done, 0)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read the store's products: %w", err)
+	}
+	return s.setWatermark("products", newest)
+}
+
+func productRef(sp StoreProduct) string {
+	if sp.SKU != "" {
+		return sp.SKU
+	}
+	return sp.Name
+}
+
+// importProduct binds a store product to a local one (binding, then exact code = SKU, then exact
+// barcode; never by name) or creates it locally, and settles changed fields by ownership.
+func (s *syncer) importProduct(sp StoreProduct) error {
+	sp.Name, sp.SKU, sp.Barcode, sp.Category = strings.TrimSpace(sp.Name), strings.TrimSpace(sp.SKU),
+		strings.TrimSpace(sp.Barcode), strings.TrimSpace(sp.Category)
+	var push FieldSet
+	var pushTo binding
+	err := s.update(func(tx *storage.Tx) error {
+		b, found, err := findBinding(tx, s.conn.ID, "product", sp.ExternalID)
+		if err != nil {
+			return err
+		}
+		if found {
+			push, pushTo, err = s.settleProduct(tx, b, sp)
+			return err
+		}
+		local, how, err := matchProduct(tx, s.conn.ID, sp.SKU, sp.Barcode)
+		if err != nil {
+			return err
+		}
+		if local != nil {
+			push, pushTo, err = s.linkProduct(tx, *local, how, sp)
+			return err
+		}
+		return s.createLocalProduct(tx, sp)
+	})
+	if err != nil || len(push) == 0 {
+		return err
+	}
+	return s.pushFields(pushTo, push)
+}
+
+var errAlreadyBound = errors.New("already bound")
+
+// matchProduct finds an unbound local product by exact code, then exact barcode.
+func matchProduct(tx *storage.Tx, connID int64, sku, barcode string) (*storage.Product, string, error) {
+	try := func(p storage.Product, err error) (*storage.Product, string, error) {
+		how := "code"
+		if sku == "" || p.Code != sku {
+			how = "barcode"
+		}
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, "", nil
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		if other, bound, err := bindingOfLocal(tx, connID, "product", p.ID); err != nil {
+			return nil, "", err
+		} else if bound {
+			return nil, "", fmt.Errorf("%w: the books' product %s (%s) is already linked to another store variant (%s): two store variants share this %s",
+				errAlreadyBound, p.Code, p.Name, other.ExternalID, how)
+		}
+		return &p, how, nil
+	}
+	if sku != "" {
+		if p, how, err := try(tx.ProductByCode(sku)); p != nil || err != nil {
+			return p, how, err
+		}
+	}
+	if barcode != "" {
+		return try(tx.ProductByBarcode(barcode))
+	}
+	return nil, "", nil
+}
+
+func (s *syncer) createLocalProduct(tx *storage.Tx, sp StoreProduct) error {
+	f := sp.Fields()
+	if f.Code == "" {
+		f.Code = generatedCode(s.conn.Platform, sp.ExternalID)
+	}
+	if !sp.HasCost {
+		f.PurchasePrice = decimal.Zero
+	}
+	p, err := tx.CreateProduct(applyFields(storage.Product{}, f))
+	var note string
+	if err != nil && storage.IsValidation(err) && f.Barcode != "" && strings.Contains(err.Error(), "barcode") {
+		// The barcode belongs to a product whose code differs: keep the product, drop the barcode.
+		note = fmt.Sprintf(" (barcode %s left out: another product has it)", f.Barcode)
+		f.Barcode = ""
+		p, err = tx.CreateProduct(applyFields(storage.Product{}, f))
+	}
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("Imported %s %q from the store%s", p.Code, p.Name, note)
+	docType, docID := "product", p.ID
+	if sp.TracksStock && sp.Quantity.IsPositive() {
+		r, err := tx.PostRequisition(storage.Requisition{Kind: storage.Inbound, WarehouseID: s.conn.WarehouseID,
+			Note:  fmt.Sprintf("Store quantity of %s on %s", p.Code, s.conn.Name),
+			Lines: []storage.RequisitionLine{{ProductID: p.ID, Quantity: sp.Quantity}}})
+		if err != nil {
+			return err
+		}
+		msg += fmt.Sprintf(", %s in stock (inbound requisition %s)", sp.Quantity, r.Number)
+	}
+	snap := storeSnapshot{Fields: sp.Fields(), Tracked: sp.TracksStock}
+	if err := bind(tx, s.conn.ID, binding{Kind: "product", ExternalID: sp.ExternalID, LocalID: p.ID, ParentID: sp.ProductID,
+		StockRef: sp.StockRef, Store: mustJSON(snap), Books: mustJSON(booksFieldsOf(p)), Origin: "store"}); err != nil {
+		return err
+	}
+	s.run.count(func(c *Counts) { c.ProductsCreated++ })
+	return s.run.add(tx, LogEntry{Level: Info, Kind: "product", Message: msg, StoreRef: productRef(sp),
+		ExternalID: sp.ExternalID, DocType: docType, DocID: docID})
+}
+
+// generatedCode names a store product that has no SKU.
+func generatedCode(platform, externalID string) string {
+	id := externalID
+	if i := strings.LastIndex(id, "/"); i >= 0 {
+		id = id[i+1:]
+	}
+	return strings.ToUpper(platform) + "-" + id
+}
+
+// linkProduct binds an existing local product to a store product met for the first time. Fields
+// that differ are settled by ownership; an empty value never overwrites a filled one.
+func (s *syncer) linkProduct(tx *storage.Tx, p storage.Product, how string, sp StoreProduct) (FieldSet, binding, error) {
+	books := booksFieldsOf(p)
+	storeF := sp.Fields()
+	if !sp.HasCost {
+		storeF.PurchasePrice = books.PurchasePrice
+	}
+	newBooks, push := books, FieldSet{}
+	var taken []string
+	for _, f := range syncedFields {
+		if fieldsEqual(f, books, storeF) {
+			continue
+		}
+		storeEmpty, booksEmpty := fieldValue(f, storeF) == "" || fieldValue(f, storeF) == "0", fieldValue(f, books) == "" || fieldValue(f, books) == "0"
+		switch {
+		case booksEmpty && !storeEmpty && s.conn.pullAllowed(f):
+			setField(f, &newBooks, storeF)
+			taken = append(taken, string(f))
+		case storeEmpty && !booksEmpty && s.conn.pushAllowed(f):
+			push[f] = true
+		case s.conn.Owner(f) == OwnerStore:
+			setField(f, &newBooks, storeF)
+			taken = append(taken, string(f))
+		case s.conn.pushAllowed(f):
+			push[f] = true
+		}
+	}
+	if len(taken) > 0 {
+		var err error
+		if p, err = tx.UpdateProduct(applyFields(p, newBooks)); err != nil {
+			return nil, binding{}, err
+		}
+	}
+	b := binding{Kind: "product", ExternalID: sp.ExternalID, LocalID: p.ID, ParentID: sp.ProductID, StockRef: sp.StockRef,
+		Store: mustJSON(storeSnapshot{Fields: storeF, Tracked: sp.TracksStock}), Books: mustJSON(booksFieldsOf(p)), Origin: "linked"}
+	if err := bind(tx, s.conn.ID, b); err != nil {
+		return nil, b, err
+	}
+	msg := fmt.Sprintf("Linked %s %q to the store product by its %s", p.Code, p.Name, how)
+	if len(taken) > 0 {
+		msg += "; took the store's " + strings.Join(taken, ", ")
+	}
+	s.run.count(func(c *Counts) { c.ProductsLinked++ })
+	return push, b, s.run.add(tx, LogEntry{Level: Info, Kind: "product", Message: msg, StoreRef: productRef(sp),
+		ExternalID: sp.ExternalID, DocType: "product", DocID: p.ID})
+}
+
+// settleProduct compares a bound product's store and books values with what they were at the
+// last sync. A change on one side travels if ownership allows; a change on both is settled by
+// ownership and logged. It returns the fields to push to the store.
+func (s *syncer) settleProduct(tx *storage.Tx, b binding, sp StoreProduct) (FieldSet, binding, error) {
+	p, err := tx.Product(b.LocalID)
+	if err != nil {
+		return nil, b, err
+	}
+	lastStore, lastBooks := b.storeSnapshot().Fields, b.booksFields()
+	storeNow, booksNow := sp.Fields(), booksFieldsOf(p)
+	if !sp.HasCost {
+		storeNow.PurchasePrice = lastStore.PurchasePrice
+	}
+	newBooks, push := booksNow, FieldSet{}
+	var pulled, conflicts []string
+	for _, f := range syncedFields {
+		storeChanged := !fieldsEqual(f, storeNow, lastStore)
+		booksChanged := !fieldsEqual(f, booksNow, lastBooks)
+		switch {
+		case !storeChanged:
+			if booksChanged && s.conn.pushAllowed(f) {
+				push[f] = true
+			}
+		case booksChanged && !fieldsEqual(f, storeNow, booksNow):
+			winner := "books"
+			if s.conn.Owner(f) == OwnerStore {
+				winner = "store"
+				setField(f, &newBooks, storeNow)
+			} else {
+				push[f] = true
+			}
+			conflicts = append(conflicts, fmt.Sprintf("%s (store %q, books %q: kept the %s' value)", f,
+				fieldValue(f, storeNow), fieldValue(f, booksNow), winner))
+		case booksChanged: // both sides made the same change
+		case s.conn.pullAllowed(f):
+			setField(f, &newBooks, storeNow)
+			pulled = append(pulled, fmt.Sprintf("%s %q → %q", f, fieldValue(f, booksNow), fieldValue(f, storeNow)))
+		default:
+			push[f] = true // the books own it: the store's edit is undone
+			conflicts = append(conflicts, fmt.Sprintf("%s changed in the store to %q, but the books own it: set back to %q",
+				f, fieldValue(f, storeNow), fieldValue(f, booksNow)))
+		}
+	}
+	if len(pulled) > 0 || len(conflicts) > 0 {
+		if newBooks != booksNow {
+			if p, err = tx.UpdateProduct(applyFields(p, newBooks)); err != nil {
+				return nil, b, err
+			}
+		}
+	}
+	b.StockRef, b.ParentID = sp.StockRef, sp.ProductID
+	snap := b.storeSnapshot()
+	snap.Fields, snap.Tracked = storeNow, sp.TracksStock
+	b.Store, b.Books = mustJSON(snap), mustJSON(booksFieldsOf(p))
+	if err := saveBinding(tx, s.conn.ID, b); err != nil {
+		return nil, b, err
+	}
+	if len(pulled) > 0 {
+		s.run.count(func(c *Counts) { c.ProductsUpdated++ })
+		if err := s.run.add(tx, LogEntry{Level: Info, Kind: "product", Message: fmt.Sprintf("Updated %s from the store: %s",
+			p.Code, strings.Join(pulled, "; ")), StoreRef: productRef(sp), ExternalID: sp.ExternalID, DocType: "product", DocID: p.ID}); err != nil {
+			return nil, b, err
+		}
+	}
+	if len(conflicts) > 0 {
+		if err := s.run.add(tx, LogEntry{Level: Warning, Kind: "product", Message: fmt.Sprintf("%s changed on both sides: %s",
+			p.Code, strings.Join(conflicts, "; ")), StoreRef: productRef(sp), ExternalID: sp.ExternalID, DocType: "product", DocID: p.ID}); err != nil {
+			return nil, b, err
+		}
+	}
+	return push, b, nil
+}
+
+// pushFields writes the books' values of the given fields to the store and records what the
+// store then has, so the change is not read back as a store edit.
+func (s *syncer) pushFields(b binding, fields FieldSet) error {
+	var p storage.Product
+	if err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
+		var err error
+		p, err = tx.Product(b.LocalID)
+		return err
+	}); err != nil {
+		return err
+	}
+	ref := StoreProduct{ExternalID: b.ExternalID, ProductID: b.ParentID, StockRef: b.StockRef}
+	got, err := s.store.UpdateProduct(s.ctx, ref, booksFieldsOf(p), fields)
+	if err != nil {
+		return fmt.Errorf("update %s in the store: %w", p.Code, err)
+	}
+	var names []string
+	for _, f := range syncedFields {
+		if fields[f] {
+			names = append(names, string(f))
+		}
+	}
+	return s.update(func(tx *storage.Tx) error {
+		cur, found, err := findBinding(tx, s.conn.ID, "product", b.ExternalID)
+		if err != nil || !found {
+			return err
+		}
+		snap := cur.storeSnapshot()
+		snap.Fields = got.Fields()
+		if !got.HasCost {
+			snap.Fields.PurchasePrice = p.PurchasePrice
+		}
+		cur.Store, cur.Books = mustJSON(snap), mustJSON(booksFieldsOf(p))
+		if err := saveBinding(tx, s.conn.ID, cur); err != nil {
+			return err
+		}
+		s.run.count(func(c *Counts) { c.StoreUpdated++ })
+		return s.run.add(tx, LogEntry{Level: Info, Kind: "product", Message: fmt.Sprintf("Updated %s in the store: %s",
+			p.Code, strings.Join(names, ", ")), StoreRef: p.Code, ExternalID: b.ExternalID, DocType: "product", DocID: p.ID})
+	})
+}
+
+// pushProducts sends local product edits to the store and, when the connection pushes products,
+// creates in the store the local products it lacks.
+func (s *syncer) pushProducts() error {
+	type change struct {
+		b      binding
+		fields FieldSet
+	}
+	var changes []change
+	var missing []storage.Product
+	err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
+		rows, err := tx.Query(`SELECT `+bindingCols+` FROM sync_bindings WHERE connection_id = ? AND kind = 'product'`, s.conn.ID)
+		if err != nil {
+			return err
+		}
+		var bs []binding
+		for rows.Next() {
+			b, err := scanBinding(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			bs = append(bs, b)
+		}
+		rows.Close()
+		for _, b := range bs {
+			p, err := tx.Product(b.LocalID)
+			if err != nil {
+				return err
+			}
+			now, last := booksFieldsOf(p), b.booksFields()
+			fs := FieldSet{}
+			for _, f := range syncedFields {
+				if !fieldsEqual(f, now, last) && s.conn.pushAllowed(f) {
+					fs[f] = true
+				}
+			}
+			if len(fs) > 0 {
+				changes = append(changes, change{b, fs})
+			}
+		}
+		if !s.conn.PushProducts {
+			return nil
+		}
+		prows, err := tx.Query(`SELECT p.id FROM products p WHERE NOT EXISTS (SELECT 1 FROM sync_bindings b
+			WHERE b.connection_id = ? AND b.kind = 'product' AND b.local_id = p.id) ORDER BY p.id`, s.conn.ID)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for prows.Next() {
+			var id int64
+			if err := prows.Scan(&id); err != nil {
+				prows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		prows.Close()
+		for _, id := range ids {
+			p, err := tx.Product(id)
+			if err != nil {
+				return err
+			}
+			missing = append(missing, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	total := len(changes) + len(missing)
+	for i, c := range changes {
+		if err := s.pushFields(c.b, c.fields); err != nil {
+			if fatal(err) {
+				return err
+			}
+			s.itemErr("product", c.b.ExternalID, c.b.ExternalID, err)
+		}
+		s.progress("push products", i+1, total)
+	}
+	for i, p := range missing {
+		if err := s.createStoreProduct(p); err != nil {
+			if fatal(err) {
+				return err
+			}
+			s.run.note(LogEntry{Level: Error, Kind: "product", Message: fmt.Sprintf("create %s in the store: %v", p.Code, err),
+				StoreRef: p.Code, DocType: "product", DocID: p.ID})
+		}
+		s.progress("push products", len(changes)+i+1, total)
+	}
+	return nil
+}
+
+func (s *syncer) createStoreProduct(p storage.Product) error {
+	sp, err := s.store.CreateProduct(s.ctx, booksFieldsOf(p))
+	if err != nil {
+		return err
+	}
+	return s.update(func(tx *storage.Tx) error {
+		if _, found, err := findBinding(tx, s.conn.ID, "product", sp.ExternalID); err != nil || found {
+			return err // already bound (the store had it): nothing to add
+		}
+		storeF := sp.Fields()
+		if !sp.HasCost {
+			storeF.PurchasePrice = p.PurchasePrice
+		}
+		if err := bind(tx, s.conn.ID, binding{Kind: "product", ExternalID: sp.ExternalID, LocalID: p.ID, ParentID: sp.ProductID,
+			StockRef: sp.StockRef, Store: mustJSON(storeSnapshot{Fields: storeF, Tracked: sp.TracksStock}),
+			Books: mustJSON(booksFieldsOf(p)), Origin: "books"}); err != nil {
+			return err
+		}
+		s.run.count(func(c *Counts) { c.StoreCreated++ })
+		return s.run.add(tx, LogEntry{Level: Info, Kind: "product", Message: fmt.Sprintf("Created %s %q in the store", p.Code, p.Name),
+			StoreRef: p.Code, ExternalID: sp.ExternalID, DocType: "product", DocID: p.ID})
+	})
+}

@@ -1,0 +1,363 @@
+package core
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"mizan/storage"
+)
+
+// Stock is settled per linked product from four facts: what the store had when the engine last
+// accounted for it (the binding's store_qty), the store documents seen since (sales and restocks,
+// kept as stock events with the store's time), the store quantity read this run, and the books'
+// quantity in the connection's warehouse. What the store gained or lost that no store document
+// explains was changed by hand in the store admin, and becomes an adjustment in the books (when
+// the books do not own quantity). Then the store is brought to the books' quantity less what open,
+// not-yet-invoiced store orders hold, by a relative change, so a sale made meanwhile is kept.
+
+// readStock reads the store's quantities changed since the last run (all of them when a product
+// needs its first reconciliation or a stock change was left unconfirmed by a crash).
+func (s *syncer) readStock() error {
+	since, err := s.watermark("stock")
+	if err != nil {
+		return err
+	}
+	var needFull bool
+	if err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
+		return tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM sync_bindings WHERE connection_id = ? AND kind = 'product' AND store_qty IS NULL)`,
+			s.conn.ID).Scan(&needFull)
+	}); err != nil {
+		return err
+	}
+	if needFull || len(s.resync) > 0 || s.req.FullProducts {
+		since = timeZero
+	}
+	var first time.Time
+	n := 0
+	err = s.store.Stock(s.ctx, since, func(p StockPage) error {
+		if first.IsZero() {
+			first = p.ReadAt
+		}
+		for _, l := range p.Levels {
+			s.reads[l.ExternalID] = stockRead{qty: l.Quantity, readAt: p.ReadAt}
+		}
+		n += len(p.Levels)
+		s.progress("stock", n, 0)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read the store's stock: %w", err)
+	}
+	s.stockOK = true
+	return s.setWatermark("stock", first)
+}
+
+type productStock struct {
+	b       binding
+	events  []stockEvent
+	books   decimal.Decimal
+	holding decimal.Decimal // held by store documents not in the books (open orders)
+}
+
+type stockEvent struct {
+	key   string
+	delta decimal.Decimal
+	at    time.Time
+}
+
+// settleStock reconciles and pushes stock for every linked product that the store counts.
+func (s *syncer) settleStock() error {
+	if !s.stockOK || !s.ordersOK {
+		s.run.note(LogEntry{Level: Warning, Kind: "stock", Message: "Stock was not settled this run because the store's stock or orders could not all be read; it will be next run"})
+		return nil
+	}
+	var ids []string
+	if err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
+		rows, err := tx.Query(`SELECT external_id FROM sync_bindings WHERE connection_id = ? AND kind = 'product' ORDER BY local_id`, s.conn.ID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	}); err != nil {
+		return err
+	}
+	var pushes []StockChange
+	for i, id := range ids {
+		if err := s.ctx.Err(); err != nil {
+			return err
+		}
+		ch, err := s.settleOne(id)
+		if err != nil {
+			if fatal(err) {
+				return err
+			}
+			s.itemErr("stock", id, id, fmt.Errorf("stock of %s: %w", id, err))
+		}
+		if ch != nil {
+			pushes = append(pushes, *ch)
+		}
+		if i%50 == 0 {
+			s.progress("push stock", i, len(ids))
+		}
+	}
+	return s.sendPushes(pushes)
+}
+
+func (s *syncer) loadStock(tx *storage.Tx, externalID string) (*productStock, error) {
+	b, found, err := findBinding(tx, s.conn.ID, "product", externalID)
+	if err != nil || !found {
+		return nil, err
+	}
+	ps := &productStock{b: b}
+	if ps.books, err = tx.StockLevel(b.LocalID, s.conn.WarehouseID); err != nil {
+		return nil, err
+	}
+	rows, err := tx.Query(`SELECT key, delta, store_at, posted, applied FROM sync_stock_events WHERE connection_id = ? AND product_id = ?
+		AND (applied = 0 OR posted = 0) ORDER BY store_at, key`, s.conn.ID, b.LocalID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ev stockEvent
+		var delta, at string
+		var posted, applied bool
+		if err := rows.Scan(&ev.key, &delta, &at, &posted, &applied); err != nil {
+			return nil, err
+		}
+		if ev.delta, err = decimal.NewFromString(delta); err != nil {
+			return nil, err
+		}
+		ev.at = parseTime(at)
+		if !posted {
+			ps.holding = ps.holding.Sub(ev.delta)
+		}
+		if !applied {
+			ps.events = append(ps.events, ev)
+		}
+	}
+	return ps, rows.Err()
+}
+
+// sum adds the events at or before t (before) or after it.
+func sumEvents(evs []stockEvent, t time.Time, before bool) decimal.Decimal {
+	total := decimal.Zero
+	for _, e := range evs {
+		if before == !e.at.After(t) {
+			total = total.Add(e.delta)
+		}
+	}
+	return total
+}
+
+// settleOne reconciles one product in a transaction of its own and returns the store change to
+// make, recorded as pending so a crash before it is confirmed is noticed.
+func (s *syncer) settleOne(externalID string) (*StockChange, error) {
+	var change *StockChange
+	err := s.update(func(tx *storage.Tx) error {
+		ps, err := s.loadStock(tx, externalID)
+		if err != nil || ps == nil {
+			return err
+		}
+		b := ps.b
+		if !b.storeSnapshot().Tracked {
+			return nil
+		}
+		p, err := tx.Product(b.LocalID)
+		if err != nil {
+			return err
+		}
+		read, hasRead := s.reads[externalID]
+		owner := s.conn.Owner(FieldQuantity)
+		books := ps.books
+		adjust := func(delta decimal.Decimal, why string) error {
+			if delta.IsZero() {
+				return nil
+			}
+			if _, err := tx.Adjust(p.ID, s.conn.WarehouseID, books.Add(delta), why); err != nil {
+				return err
+			}
+			books = books.Add(delta)
+			s.run.count(func(c *Counts) { c.Adjustments++ })
+			return s.run.add(tx, LogEntry{Level: Info, Kind: "stock", StoreRef: p.Code, ExternalID: externalID, DocType: "product", DocID: p.ID,
+				Message: fmt.Sprintf("%s: %s (%s → %s in %s)", p.Code, why, ps.books, books, s.warehouseName(tx))})
+		}
+		var cur decimal.Decimal
+		pushOK := owner != OwnerStore
+		switch {
+		case b.StoreQty == nil:
+			if !hasRead {
+				return nil // the store reported no quantity for it yet
+			}
+			cur = read.qty.Add(sumEvents(ps.events, read.readAt, false))
+			if b.Origin == "store" || owner == OwnerStore {
+				want := cur.Add(ps.holding)
+				if err := adjust(want.Sub(books), "opening count from the store (its quantity plus what open store orders hold)"); err != nil {
+					return err
+				}
+			}
+			b.BaselineAt = read.readAt
+		case hasRead && s.resync[externalID]:
+			// A stock change of an interrupted run may or may not have landed: trust the store's count.
+			cur = read.qty.Add(sumEvents(ps.events, read.readAt, false))
+		default:
+			expected := *b.StoreQty
+			base := expected.Add(sumEvents(ps.events, read.readAt, true))
+			if !hasRead {
+				base = expected.Add(sumEvents(ps.events, maxTime, true))
+			} else if !read.qty.Equal(base) {
+				handEdit := read.qty.Sub(base)
+				if owner == OwnerBooks {
+					if err := s.run.add(tx, LogEntry{Level: Warning, Kind: "stock", StoreRef: p.Code, ExternalID: externalID,
+						DocType: "product", DocID: p.ID, Message: fmt.Sprintf("%s was changed by hand in the store (%s → %s); the books own quantity, so the store is set back",
+							p.Code, base, read.qty)}); err != nil {
+						return err
+					}
+				} else if err := adjust(handEdit, fmt.Sprintf("quantity changed by hand in the store (%s → %s)", base, read.qty)); err != nil {
+					return err
+				}
+				base = read.qty
+			}
+			cur = base
+			if hasRead {
+				cur = base.Add(sumEvents(ps.events, read.readAt, false))
+			}
+		}
+		target := books.Sub(ps.holding)
+		if target.IsNegative() {
+			target = decimal.Zero
+		}
+		delta := target.Sub(cur)
+		if !pushOK {
+			delta = decimal.Zero
+		}
+		b.StoreQty = &cur
+		if err := saveBinding(tx, s.conn.ID, b); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE sync_stock_events SET applied = 1 WHERE connection_id = ? AND product_id = ? AND applied = 0`,
+			s.conn.ID, b.LocalID); err != nil {
+			return err
+		}
+		if delta.IsZero() {
+			return nil
+		}
+		change = &StockChange{ExternalID: externalID, StockRef: b.StockRef, Expected: cur, Delta: delta,
+			Key: fmt.Sprintf("mizan-%d-%d-%s", s.conn.ID, s.run.sum.ID, p.Code), Reason: "Mizan: books quantity"}
+		_, err = tx.Exec(`INSERT INTO sync_pushes(connection_id, key, product_id, external_id, stock_ref, expected, delta, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, s.conn.ID, change.Key, p.ID, externalID, b.StockRef, cur.String(), delta.String(), fmtTime(tx.Now()))
+		return err
+	})
+	return change, err
+}
+
+func (s *syncer) warehouseName(tx *storage.Tx) string {
+	w, err := tx.Warehouse(s.conn.WarehouseID)
+	if err != nil {
+		return "the default warehouse"
+	}
+	return w.Name
+}
+
+// sendPushes sends the pending store changes in batches and confirms each.
+func (s *syncer) sendPushes(changes []StockChange) error {
+	const batch = 50
+	for start := 0; start < len(changes); start += batch {
+		part := changes[start:min(start+batch, len(changes))]
+		results, err := s.store.AdjustStock(s.ctx, part)
+		if err != nil {
+			if fatal(err) {
+				return err
+			}
+			for _, c := range part {
+				s.itemErr("stock", c.ExternalID, c.ExternalID, fmt.Errorf("push stock of %s: %w (it will be settled again next run)", c.ExternalID, err))
+			}
+			continue
+		}
+		got := map[string]StockResult{}
+		for _, r := range results {
+			got[r.ExternalID] = r
+		}
+		for _, c := range part {
+			if err := s.confirmPush(c, got[c.ExternalID]); err != nil {
+				return err
+			}
+		}
+		s.progress("push stock", start+len(part), len(changes))
+	}
+	return nil
+}
+
+func (s *syncer) confirmPush(c StockChange, r StockResult) error {
+	return s.update(func(tx *storage.Tx) error {
+		b, found, err := findBinding(tx, s.conn.ID, "product", c.ExternalID)
+		if err != nil || !found {
+			return err
+		}
+		after := c.Expected.Add(c.Delta)
+		b.StoreQty = &after
+		if err := saveBinding(tx, s.conn.ID, b); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`DELETE FROM sync_pushes WHERE connection_id = ? AND key = ?`, s.conn.ID, c.Key); err != nil {
+			return err
+		}
+		p, err := tx.Product(b.LocalID)
+		if err != nil {
+			return err
+		}
+		msg := fmt.Sprintf("Stock of %s set in the store: %s → %s (%s)", p.Code, c.Expected, after, signed(c.Delta))
+		if r.Reread > 0 {
+			msg += fmt.Sprintf("; the store's quantity changed while writing and was read again %d time(s)", r.Reread)
+		}
+		s.run.count(func(cn *Counts) { cn.StockPushed++ })
+		return s.run.add(tx, LogEntry{Level: Info, Kind: "stock", Message: msg, StoreRef: p.Code, ExternalID: c.ExternalID,
+			DocType: "product", DocID: p.ID})
+	})
+}
+
+func signed(d decimal.Decimal) string {
+	if d.IsPositive() {
+		return "+" + d.String()
+	}
+	return d.String()
+}
+
+// finishPendingPushes deals with store changes an interrupted run sent without confirming: whether
+// they landed is unknown, so those products are settled this run from a fresh store count.
+func (s *syncer) finishPendingPushes() error {
+	s.resync = map[string]bool{}
+	return s.update(func(tx *storage.Tx) error {
+		rows, err := tx.Query(`SELECT external_id FROM sync_pushes WHERE connection_id = ?`, s.conn.ID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			s.resync[id] = true
+		}
+		rows.Close()
+		if len(s.resync) == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(`DELETE FROM sync_pushes WHERE connection_id = ?`, s.conn.ID); err != nil {
+			return err
+		}
+		return s.run.add(tx, LogEntry{Level: Warning, Kind: "stock", Message: fmt.Sprintf(
+			"The last sync stopped while changing the stock of %d products in the store; their stock is settled again from a fresh count", len(s.resync))})
+	})
+}

@@ -1,0 +1,121 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"mizan/storage"
+)
+
+// overlap is how far before a watermark each incremental read starts again: store timestamps are
+// coarse and a write can land a moment after the read that should have seen it. Whatever is read
+// twice is recognised by its binding and changes nothing.
+const overlap = 2 * time.Minute
+
+type stockRead struct {
+	qty    decimal.Decimal
+	readAt time.Time
+}
+
+type syncer struct {
+	e     *Engine
+	conn  Connection
+	run   *runLog
+	req   SyncRequest
+	ctx   context.Context
+	store Store
+	info  StoreInfo
+
+	reads      map[string]stockRead // this run's store quantities, by variant id
+	resync     map[string]bool      // products whose last stock change is unconfirmed
+	stockOK    bool                 // the stock read completed
+	ordersOK   bool                 // every order changed since the last run was seen
+	skippedOld int
+	ordersDone map[string]bool
+	progressAt time.Time
+}
+
+// fatal errors end the whole run: nothing more can be done with this store now.
+func fatal(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrUnreachable) || errors.Is(err, ErrKeyringUnavailable)
+}
+
+func (s *syncer) progress(phase string, done, total int) {
+	if s.req.Progress == nil {
+		return
+	}
+	s.req.Progress(Progress{Connection: s.conn.Name, Phase: phase, Done: done, Total: total})
+}
+
+func (s *syncer) sync() error {
+	st, _, err := s.e.openStore(s.conn)
+	if err != nil {
+		return err
+	}
+	s.store = st
+	s.reads = map[string]stockRead{}
+	s.ordersDone = map[string]bool{}
+	s.progress("connecting", 0, 0)
+	if s.info, err = st.Info(s.ctx); err != nil {
+		return fmt.Errorf("connect to %s: %w", s.conn.Name, err)
+	}
+	if len(s.req.OrderNumbers) > 0 {
+		return s.ordersByNumber(s.req.OrderNumbers)
+	}
+	if err := s.finishPendingPushes(); err != nil {
+		return err
+	}
+	type phase struct {
+		name string
+		run  func() error
+	}
+	for _, p := range []phase{{"products", s.pullProducts}, {"push products", s.pushProducts},
+		{"stock", s.readStock}, {"orders", s.pullOrders}, {"push stock", s.settleStock}} {
+		if err := s.ctx.Err(); err != nil {
+			return err
+		}
+		s.progress(p.name, 0, 0)
+		if err := p.run(); err != nil {
+			if fatal(err) {
+				return err
+			}
+			s.run.note(LogEntry{Level: Error, Kind: "run", Message: fmt.Sprintf("%s: %v", p.name, err)})
+		}
+	}
+	s.progress("done", 1, 1)
+	return nil
+}
+
+// itemErr logs an item's failure: it does not stop the run.
+func (s *syncer) itemErr(kind, ref, externalID string, err error) {
+	s.run.note(LogEntry{Level: Error, Kind: kind, Message: err.Error(), StoreRef: ref, ExternalID: externalID})
+}
+
+func (s *syncer) update(fn func(tx *storage.Tx) error) error {
+	return s.e.db.Update(s.ctx, fn)
+}
+
+func (s *syncer) watermark(stream string) (time.Time, error) {
+	var t time.Time
+	err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
+		var err error
+		t, err = watermark(tx, s.conn.ID, stream)
+		return err
+	})
+	if !t.IsZero() {
+		t = t.Add(-overlap)
+	}
+	return t, err
+}
+
+func (s *syncer) setWatermark(stream string, t time.Time) error {
+	if t.IsZero() {
+		return nil
+	}
+	return s.update(func(tx *storage.Tx) error { return setWatermark(tx, s.conn.ID, stream, t) })
+}
