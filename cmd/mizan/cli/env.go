@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"mizan/core"
 	"mizan/storage"
 )
 
@@ -22,6 +23,7 @@ type Env struct {
 	dataDir    string
 	dataDirErr error
 	db         *storage.DB
+	engine     *core.Engine
 }
 
 // DataDir is the data directory the command works on: --data, else $MIZAN_DATA, else the
@@ -52,7 +54,7 @@ func (e *Env) Close() error {
 		return nil
 	}
 	err := e.db.Close()
-	e.db = nil
+	e.db, e.engine = nil, nil
 	return err
 }
 

@@ -1,0 +1,447 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"mizan/core"
+	"mizan/storage"
+)
+
+// Wiring connects the store commands to the platforms and the keyring. cmd/mizan sets it; tests
+// set their own.
+type Wiring struct {
+	Platforms  func() core.Platforms
+	Secrets    func() core.Secrets
+	HTTPClient *http.Client
+	Log        *slog.Logger
+}
+
+var wiring Wiring
+
+// SetWiring installs the platforms and secret store the store commands use.
+func SetWiring(w Wiring) { wiring = w }
+
+// Engine builds the sync engine over the books (opening them on first use).
+func (e *Env) Engine(ctx context.Context) (*core.Engine, error) {
+	if e.engine != nil {
+		return e.engine, nil
+	}
+	if wiring.Platforms == nil || wiring.Secrets == nil {
+		return nil, errors.New("this build of mizan has no store platforms")
+	}
+	db, err := e.DB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.engine = core.New(db, wiring.Secrets(), wiring.Platforms(), core.Options{HTTPClient: wiring.HTTPClient, Log: wiring.Log})
+	return e.engine, nil
+}
+
+func init() {
+	Register(Command{Name: "connections add",
+		Args:    "--platform shopify --name NAME --store URL [--warehouse W] [--branch B] [--default-client C] [--since YYYY-MM-DD] [--states a,b] [--poll 5m] [--option KEY=VALUE] < credentials.json",
+		Summary: "Connect a store; its credentials are read as JSON on standard input and kept in the keyring",
+		Help: `The credentials are a JSON object of the platform's secret fields, for example
+  {"access_token": "shpat_…"}   or   {"client_id": "…", "client_secret": "…"}   (Shopify)
+They go to the system keyring and nowhere else. --warehouse, --branch and --default-client take a
+name; each defaults to the first one in the books.`,
+		Run: runConnectionsAdd})
+	Register(Command{Name: "connections list", Summary: "List the connected stores", Run: runConnectionsList})
+	Register(Command{Name: "connections remove", Args: "NAME", Summary: "Disconnect a store (its invoices stay in the books)", Run: runConnectionsRemove})
+	Register(Command{Name: "connections test", Args: "NAME", Summary: "Check a store's credentials and show what it answered", Run: runConnectionsTest})
+	Register(Command{Name: "sync", Args: "[--connection NAME] [--all-products] [--orders N1,N2,…]",
+		Summary: "Sync the connected stores now; exits 1 when any item failed", Run: runSync})
+	Register(Command{Name: "log", Args: "[--run ID] [--connection NAME] [--level info|warning|error] [--search TEXT]",
+		Summary: "Show the sync log (the newest run's, unless --run is given)", Run: runLog})
+	Register(Command{Name: "runs", Args: "[--connection NAME] [--limit N]", Summary: "List recent sync runs", Run: runRuns})
+}
+
+type optionList map[string]string
+
+func (o optionList) String() string { return "" }
+func (o optionList) Set(v string) error {
+	k, val, ok := strings.Cut(v, "=")
+	if !ok {
+		return fmt.Errorf("--option takes KEY=VALUE, not %q", v)
+	}
+	o[strings.TrimSpace(k)] = strings.TrimSpace(val)
+	return nil
+}
+
+func runConnectionsAdd(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("connections add", flag.ContinueOnError)
+	platform := fs.String("platform", "", "the store's platform (shopify)")
+	name := fs.String("name", "", "a name for the connection")
+	store := fs.String("store", "", "the store's address")
+	warehouse := fs.String("warehouse", "", "default warehouse (name)")
+	branch := fs.String("branch", "", "default branch (name)")
+	client := fs.String("default-client", "", "default client for guest orders (name)")
+	since := fs.String("since", "", "integration start date: orders created before it are not imported")
+	states := fs.String("states", "", "order states that create invoices, comma-separated")
+	poll := fs.Duration("poll", 0, "how often the open app syncs this store")
+	opts := optionList{}
+	fs.Var(opts, "option", "a platform option KEY=VALUE (repeatable)")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	if *platform == "" || *name == "" || *store == "" {
+		return Usagef("--platform, --name and --store are required")
+	}
+	var creds map[string]string
+	raw, err := io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
+	if err != nil {
+		return fmt.Errorf("read credentials: %w", err)
+	}
+	if err := json.Unmarshal(raw, &creds); err != nil {
+		return Usagef("the credentials on standard input must be a JSON object of strings, such as {\"access_token\": \"…\"} (%s)", jsonProblem(err))
+	}
+	eng, err := env.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	in := core.ConnectionInput{Name: *name, Platform: *platform, StoreURL: *store, PollInterval: *poll, Options: opts, Credentials: creds}
+	if *since != "" {
+		t, err := time.ParseInLocation("2006-01-02", *since, env.loc())
+		if err != nil {
+			return Usagef("--since %q is not a date like 2026-01-31", *since)
+		}
+		in.StartDate = t
+	}
+	if *states != "" {
+		for _, s := range strings.Split(*states, ",") {
+			in.InvoiceStates = append(in.InvoiceStates, strings.TrimSpace(s))
+		}
+	}
+	db := eng.DB()
+	if in.WarehouseID, err = lookupName(ctx, db, "warehouses", "warehouse", *warehouse); err != nil {
+		return err
+	}
+	if in.BranchID, err = lookupName(ctx, db, "branches", "branch", *branch); err != nil {
+		return err
+	}
+	if in.ClientID, err = lookupName(ctx, db, "clients", "client", *client); err != nil {
+		return err
+	}
+	c, err := eng.AddConnection(ctx, in)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Connected %q (%s, %s). Run \"mizan sync --connection %q\" to sync it now.\n", c.Name, c.Platform, c.StoreURL, c.Name)
+	return nil
+}
+
+// jsonProblem describes a JSON error without echoing the input (it may hold a secret).
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return fmt.Sprintf("not valid JSON at byte %d", syn.Offset)
+	}
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		return fmt.Sprintf("%q must be a string", typ.Field)
+	}
+	return "not a JSON object"
+}
+
+// lookupName finds a record by exact name (case-insensitive); empty means "use the default".
+func lookupName(ctx context.Context, db *storage.DB, table, what, name string) (int64, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return 0, nil
+	}
+	var id int64
+	err := db.SQL().QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE lower(name) = lower(?) ORDER BY id LIMIT 1`, name).Scan(&id)
+	if err != nil {
+		if id, perr := strconv.ParseInt(name, 10, 64); perr == nil {
+			return id, nil
+		}
+		return 0, fmt.Errorf("no %s is named %q", what, name)
+	}
+	return id, nil
+}
+
+func runConnectionsList(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("connections list", flag.ContinueOnError)
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	eng, err := env.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	conns, err := eng.Connections(ctx)
+	if err != nil {
+		return err
+	}
+	if len(conns) == 0 {
+		fmt.Fprintln(env.Stdout, "No stores connected yet. Add one with \"mizan connections add\".")
+		return nil
+	}
+	runs, err := eng.Runs(ctx, 0, 1000)
+	if err != nil {
+		return err
+	}
+	last := map[int64]core.RunSummary{}
+	for _, r := range runs {
+		if _, ok := last[r.ConnectionID]; !ok {
+			last[r.ConnectionID] = r
+		}
+	}
+	t := newTable(env.Stdout, "NAME", "PLATFORM", "STORE", "SINCE", "STATES", "LAST SYNC")
+	for _, c := range conns {
+		lastSync := "never"
+		if r, ok := last[c.ID]; ok {
+			lastSync = fmt.Sprintf("%s (%s)", r.StartedAt.In(env.loc()).Format("2006-01-02 15:04"), r.Outcome)
+		}
+		since := "all"
+		if !c.StartDate.IsZero() {
+			since = c.StartDate.In(env.loc()).Format("2006-01-02")
+		}
+		t.row(c.Name, c.Platform, c.StoreURL, since, strings.Join(c.InvoiceStates, ","), lastSync)
+	}
+	return t.flush()
+}
+
+func oneName(pos []string) (string, error) {
+	if len(pos) != 1 {
+		return "", Usagef("give the connection's name")
+	}
+	return pos[0], nil
+}
+
+func runConnectionsRemove(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("connections remove", flag.ContinueOnError)
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	name, err := oneName(pos)
+	if err != nil {
+		return err
+	}
+	eng, err := env.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := eng.ConnectionByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := eng.RemoveConnection(ctx, c.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Removed %q. Its invoices stay in the books.\n", c.Name)
+	return nil
+}
+
+func runConnectionsTest(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("connections test", flag.ContinueOnError)
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	name, err := oneName(pos)
+	if err != nil {
+		return err
+	}
+	eng, err := env.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := eng.ConnectionByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	info, err := eng.TestConnection(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s answered: %s (%s %s), currency %s, stock location %s\n", c.Name, info.Name, info.Platform,
+		info.Version, info.Currency, info.Location)
+	if info.Details != "" {
+		fmt.Fprintln(env.Stdout, info.Details)
+	}
+	return nil
+}
+
+func runSync(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
+	conn := fs.String("connection", "", "sync only this connection")
+	all := fs.Bool("all-products", false, "reconcile the whole catalogue, not just what changed")
+	orders := fs.String("orders", "", "sync only these order numbers (up to 100, comma-separated)")
+	quiet := fs.Bool("quiet", false, "do not show progress")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	eng, err := env.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	conns, err := eng.Connections(ctx)
+	if err != nil {
+		return err
+	}
+	if *conn != "" {
+		c, err := eng.ConnectionByName(ctx, *conn)
+		if err != nil {
+			return err
+		}
+		conns = []core.Connection{c}
+	}
+	if len(conns) == 0 {
+		return errors.New("no stores are connected: add one with \"mizan connections add\"")
+	}
+	req := core.SyncRequest{FullProducts: *all}
+	if *all {
+		req.Trigger = core.TriggerFull
+	}
+	if *orders != "" {
+		for _, n := range strings.Split(*orders, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				req.OrderNumbers = append(req.OrderNumbers, n)
+			}
+		}
+		req.Trigger = core.TriggerNumbers
+	}
+	failed := false
+	for _, c := range conns {
+		if !*quiet {
+			last := ""
+			req.Progress = func(p core.Progress) {
+				if p.Phase != last {
+					fmt.Fprintf(env.Stderr, "%s: %s…\n", p.Connection, p.Phase)
+					last = p.Phase
+				}
+			}
+		}
+		start := time.Now()
+		sum, err := eng.SyncNow(ctx, c.ID, req)
+		if err != nil {
+			failed = true
+			fmt.Fprintf(env.Stdout, "%s: failed: %v\n", c.Name, err)
+			continue
+		}
+		fmt.Fprintf(env.Stdout, "%s: %s (run %d, %s, %.1fs)\n", c.Name, sum.Message, sum.ID, sum.Outcome, time.Since(start).Seconds())
+		n := sum.Counts
+		fmt.Fprintf(env.Stdout, "  products: %d imported, %d linked, %d updated; in the store: %d created, %d updated\n",
+			n.ProductsCreated, n.ProductsLinked, n.ProductsUpdated, n.StoreCreated, n.StoreUpdated)
+		fmt.Fprintf(env.Stdout, "  orders: %d seen, %d invoices, %d return invoices, %d clients created\n", n.OrdersSeen, n.Invoices, n.Returns, n.Clients)
+		fmt.Fprintf(env.Stdout, "  stock: %d adjustments, %d levels pushed; %d warnings, %d errors\n", n.Adjustments, n.StockPushed, n.Warnings, n.Errors)
+		if n.Errors > 0 || sum.Outcome == core.OutcomeFailed {
+			failed = true
+		}
+	}
+	if failed {
+		return &ExitError{Code: exitError, Err: errors.New("some items failed: see \"mizan log\"")}
+	}
+	return nil
+}
+
+func runRuns(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("runs", flag.ContinueOnError)
+	conn := fs.String("connection", "", "only this connection's runs")
+	limit := fs.Int("limit", 20, "how many runs")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	eng, err := env.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	var connID int64
+	if *conn != "" {
+		c, err := eng.ConnectionByName(ctx, *conn)
+		if err != nil {
+			return err
+		}
+		connID = c.ID
+	}
+	runs, err := eng.Runs(ctx, connID, *limit)
+	if err != nil {
+		return err
+	}
+	t := newTable(env.Stdout, "RUN", "CONNECTION", "STARTED", "TRIGGER", "OUTCOME", "SUMMARY")
+	for _, r := range runs {
+		t.row(strconv.FormatInt(r.ID, 10), r.Connection, r.StartedAt.In(env.loc()).Format("2006-01-02 15:04:05"), string(r.Trigger),
+			string(r.Outcome), r.Message)
+	}
+	return t.flush()
+}
+
+func runLog(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("log", flag.ContinueOnError)
+	run := fs.Int64("run", 0, "the run to show (default: the newest)")
+	conn := fs.String("connection", "", "only this connection")
+	level := fs.String("level", "", "only entries of this level: info, warning or error")
+	search := fs.String("search", "", "only entries whose message or store reference contains this")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	switch core.Level(*level) {
+	case "", core.Info, core.Warning, core.Error:
+	default:
+		return Usagef("--level must be info, warning or error")
+	}
+	eng, err := env.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	f := core.LogFilter{RunID: *run, Level: core.Level(*level), Search: *search}
+	if *conn != "" {
+		c, err := eng.ConnectionByName(ctx, *conn)
+		if err != nil {
+			return err
+		}
+		f.ConnectionID = c.ID
+	}
+	if f.RunID == 0 {
+		runs, err := eng.Runs(ctx, f.ConnectionID, 1)
+		if err != nil {
+			return err
+		}
+		if len(runs) == 0 {
+			fmt.Fprintln(env.Stdout, "No sync has run yet.")
+			return nil
+		}
+		f.RunID = runs[0].ID
+	}
+	entries, err := eng.Log(ctx, f)
+	if err != nil {
+		return err
+	}
+	t := newTable(env.Stdout, "TIME", "LEVEL", "KIND", "STORE REF", "MESSAGE")
+	for _, en := range entries {
+		t.row(en.At.In(env.loc()).Format("15:04:05"), string(en.Level), en.Kind, en.StoreRef, en.Message)
+	}
+	return t.flush()
+}
