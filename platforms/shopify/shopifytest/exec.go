@@ -97,6 +97,8 @@ type execCtx struct {
 	now      time.Time
 	afterRun []func()
 	pages    map[string]int // connection pages served, by root field
+	version  string         // API version of the request path
+	field    *ast.Field     // the field being resolved
 }
 
 func (ec *execCtx) addError(f *ast.Field, path []any, msg string, ext map[string]any) {
@@ -198,6 +200,7 @@ func (ec *execCtx) executeObject(def *ast.Definition, obj any, set ast.Selection
 			return nil, false
 		}
 		args := f.ArgumentMap(ec.vars)
+		ec.field = f
 		val, err := ec.resolve(def.Name, f.Name, obj, args)
 		if err != nil {
 			ext := map[string]any(nil)

@@ -65,13 +65,13 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, version st
 			return
 		}
 	}
-	s.handleOperation(w, r, req)
+	s.handleOperation(w, r, req, version)
 }
 
-func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request, req graphqlRequest) {
+func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request, req graphqlRequest, version string) {
 	// Validation.
 	if s.opts.Schema != nil {
-		if _, errs := gqlparser.LoadQuery(s.opts.Schema, req.Query); len(errs) > 0 {
+		if _, errs := gqlparser.LoadQuery(s.opts.Schema, withoutNewerDirectives(req.Query)); len(errs) > 0 {
 			s.countInvalid()
 			writeJSON(w, http.StatusOK, map[string]any{"errors": shopifyErrors(errs)})
 			return
@@ -160,7 +160,7 @@ func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request, req gra
 	if !s.opts.DisableRateLimit {
 		s.bucket.available -= float64(requested)
 	}
-	ec := &execCtx{s: s, schema: s.subset, doc: doc, vars: vars, now: s.now()}
+	ec := &execCtx{s: s, schema: s.subset, doc: doc, vars: vars, now: s.now(), version: version}
 	data := s.execute(ec, op)
 	actual := ec.cost
 	if op.Operation == ast.Mutation {

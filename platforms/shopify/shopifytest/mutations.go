@@ -513,7 +513,29 @@ func (ec *execCtx) applyChanges(name, reason, ref string, changes []qtyChange) *
 
 func mutInventoryAdjust(ec *execCtx, _ any, args map[string]any) (any, error) {
 	const tn = "InventoryAdjustQuantitiesUserError"
-	in := objArg(args, "input")
+	key, keyed := ec.idempotencyKey()
+	if keyed && !versionAtLeast(ec.version, idempotentFrom) {
+		return nil, &fieldError{msg: "Directive 'idempotent' is not supported by API version " + ec.version + ".", code: "BAD_REQUEST"}
+	}
+	if !keyed && versionAtLeast(ec.version, idempotentRequiredFrom) {
+		return nil, &fieldError{msg: "The @idempotent directive with a key is required for this mutation.", code: "IDEMPOTENCY_KEY_REQUIRED"}
+	}
+	if keyed {
+		if prev, ok := ec.s.st.idempotent[key]; ok {
+			return prev, nil
+		}
+	}
+	payload, err := inventoryAdjust(ec, tn, objArg(args, "input"))
+	if err == nil && keyed && payload["inventoryAdjustmentGroup"] != nil {
+		if ec.s.st.idempotent == nil {
+			ec.s.st.idempotent = map[string]record{}
+		}
+		ec.s.st.idempotent[key] = payload
+	}
+	return payload, err
+}
+
+func inventoryAdjust(ec *execCtx, tn string, in map[string]any) (record, error) {
 	payload := record{"inventoryAdjustmentGroup": nil, "userErrors": []record{}}
 	name, _ := in["name"].(string)
 	reason, _ := in["reason"].(string)

@@ -89,6 +89,14 @@ func (st *store) lookupGID(gid string) any {
 		if g := st.groups[id]; g != nil {
 			return g
 		}
+	case KindRefund:
+		for _, o := range st.orders {
+			for _, r := range o.refunds {
+				if r.id == id {
+					return r
+				}
+			}
+		}
 	}
 	return nil
 }
@@ -353,6 +361,34 @@ func locationResolvers() map[string]resolver {
 		"isPrimary":            get(func(l *location) any { return l.primary }),
 		"fulfillsOnlineOrders": get(func(l *location) any { return l.active }),
 		"shipsInventory":       get(func(l *location) any { return l.active }),
+		"inventoryLevel": func(ec *execCtx, p any, args map[string]any) (any, error) {
+			l := p.(*location)
+			it, ok := ec.s.st.lookupGID(stringArg(args, "inventoryItemId")).(*inventoryItem)
+			if !ok {
+				return nil, nil
+			}
+			for _, lv := range it.levels {
+				if lv.loc == l {
+					return lv, nil
+				}
+			}
+			return nil, nil
+		},
+		"inventoryLevels": func(ec *execCtx, p any, args map[string]any) (any, error) {
+			l := p.(*location)
+			terms := parseSearch(stringArg(args, "query"))
+			var items []item
+			for _, pr := range ec.s.st.products {
+				for _, v := range pr.variants {
+					for _, lv := range v.item.levels {
+						if lv.loc == l && matchAll(terms, ec.s.levelMatcher(lv)) {
+							items = append(items, item{sortKey{id: lv.id}, lv})
+						}
+					}
+				}
+			}
+			return paginate(items, args, boolArg(args, "reverse"))
+		},
 	}
 }
 

@@ -16,8 +16,10 @@ type searchTerm struct {
 }
 
 // parseSearch splits a query string into terms. Terms are ANDed; the words
-// AND are skipped, NOT and a leading '-' negate the next term. OR is not
-// supported (its neighbours are still ANDed).
+// AND are skipped, NOT and a leading '-' negate the next term. OR separates
+// alternatives with a lower precedence than AND ("a b OR c" is "(a AND b) OR
+// c"); it is kept as a separator term (op "OR") that matchAll splits on.
+// Parentheses are not supported.
 func parseSearch(q string) []searchTerm {
 	var toks []string
 	var cur strings.Builder
@@ -48,7 +50,11 @@ func parseSearch(q string) []searchTerm {
 	neg := false
 	for _, t := range toks {
 		switch t {
-		case "AND", "OR":
+		case "AND":
+			continue
+		case "OR":
+			terms = append(terms, searchTerm{op: "OR"})
+			neg = false
 			continue
 		case "NOT":
 			neg = true
@@ -91,7 +97,23 @@ func unquote(s string) string {
 // resource does not filter on (such terms are ignored, as Shopify does).
 type termMatcher func(t searchTerm) (match, known bool)
 
+// matchAll reports whether an item matches every term of one of the
+// OR-separated alternatives.
 func matchAll(terms []searchTerm, m termMatcher) bool {
+	start := 0
+	for i := 0; i <= len(terms); i++ {
+		if i < len(terms) && terms[i].op != "OR" {
+			continue
+		}
+		if matchGroup(terms[start:i], m) {
+			return true
+		}
+		start = i + 1
+	}
+	return false
+}
+
+func matchGroup(terms []searchTerm, m termMatcher) bool {
 	for _, t := range terms {
 		ok, known := m(t)
 		if !known {
@@ -306,6 +328,22 @@ func (s *Server) orderMatcher(o *order) termMatcher {
 				}
 			}
 			return false, true
+		}
+		return false, false
+	}
+}
+
+func (s *Server) levelMatcher(l *inventoryLevel) termMatcher {
+	return func(t searchTerm) (bool, bool) {
+		switch t.field {
+		case "id":
+			return matchID(l.id, t), true
+		case "inventory_item_id":
+			return matchID(l.item.id, t), true
+		case "created_at":
+			return matchTime(l.createdAt, t, s.loc), true
+		case "updated_at":
+			return matchTime(l.updatedAt, t, s.loc), true
 		}
 		return false, false
 	}

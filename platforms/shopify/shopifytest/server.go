@@ -179,6 +179,15 @@ func (s *Server) ResetBucket() {
 	s.bucket.last = s.now()
 }
 
+// SetBucketAvailable sets the points currently available in the bucket (a test uses it to
+// start with a nearly empty bucket, as after another app's burst of queries).
+func (s *Server) SetBucketAvailable(points float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.bucket.available = points
+	s.bucket.last = s.opts.Now()
+}
+
 // BucketAvailable reports the points currently available in the bucket.
 func (s *Server) BucketAvailable() float64 {
 	s.mu.Lock()
@@ -204,6 +213,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.stats.Requests++
 	s.mu.Unlock()
+	// The store's clock, as Shopify's Date header gives it.
+	w.Header().Set("Date", s.opts.Now().UTC().Format(http.TimeFormat))
 	switch {
 	case r.URL.Path == "/admin/oauth/access_token":
 		s.serveToken(w, r)

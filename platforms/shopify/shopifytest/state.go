@@ -240,6 +240,7 @@ type store struct {
 	customerByID map[int64]*customer
 	orderByID    map[int64]*order
 	groups       map[int64]*adjustmentGroup
+	idempotent   map[string]record // payloads of keyed adjustments, by key
 }
 
 func newStore() *store {

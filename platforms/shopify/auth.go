@@ -1,0 +1,127 @@
+package shopify
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"mizan/core"
+	"mizan/platforms/httpx"
+)
+
+// tokens supplies the X-Shopify-Access-Token value: a static Admin API token, or one obtained with
+// the client credentials grant (POST /admin/oauth/access_token), kept in memory and renewed at 90%
+// of its lifetime or when the API refuses it.
+type tokens struct {
+	static       string
+	clientID     string
+	clientSecret string
+	tokenURL     string
+	http         *httpx.Client
+	now          func() time.Time
+
+	mu      sync.Mutex
+	current string
+	renewAt time.Time
+}
+
+// defaultTokenLifetime is assumed when a grant does not say how long its token lasts.
+const defaultTokenLifetime = 24 * time.Hour
+
+// granted reports whether tokens come from the client credentials grant.
+func (t *tokens) granted() bool { return t.static == "" }
+
+// get returns a token, asking for a new one when there is none or it is due for renewal.
+func (t *tokens) get(ctx context.Context) (string, error) {
+	if t.static != "" {
+		return t.static, nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.current != "" && t.now().Before(t.renewAt) {
+		return t.current, nil
+	}
+	tok, life, err := t.grant(ctx)
+	if err != nil {
+		return "", err
+	}
+	t.current = tok
+	t.renewAt = t.now().Add(life * 9 / 10)
+	return tok, nil
+}
+
+// refused forgets tok after the API refused it, so that the next get asks for a new one. It
+// reports whether a new token can be asked for.
+func (t *tokens) refused(tok string) bool {
+	if t.static != "" {
+		return false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.current == tok {
+		t.current = ""
+	}
+	return true
+}
+
+type grantResponse struct {
+	AccessToken string `json:"access_token"`
+	Scope       string `json:"scope"`
+	ExpiresIn   num    `json:"expires_in"`
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+func (t *tokens) grant(ctx context.Context) (string, time.Duration, error) {
+	const op = "get an access token"
+	form := url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {t.clientID},
+		"client_secret": {t.clientSecret},
+	}
+	resp, err := t.http.Do(ctx, httpx.Request{
+		Op: op, Method: http.MethodPost, URL: t.tokenURL,
+		Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Accept": {"application/json"}},
+		Body:   []byte(form.Encode()),
+	})
+	if err != nil {
+		return "", 0, err
+	}
+	var g grantResponse
+	jsonErr := json.Unmarshal(resp.Body, &g)
+	switch {
+	case resp.Status == http.StatusOK && jsonErr == nil && g.AccessToken != "":
+	case resp.Status == http.StatusBadRequest || resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden:
+		msg := "the client ID or client secret was refused; check them in the Shopify Dev Dashboard and that the app is installed on this store"
+		if g.Error != "" {
+			msg += " (" + g.Error + ")"
+		}
+		return "", 0, &core.StoreError{Op: op, Status: resp.Status, Message: msg, Err: core.ErrUnauthorized}
+	case resp.Status == http.StatusNotFound:
+		return "", 0, &core.StoreError{Op: op, Status: resp.Status, Message: "no Shopify store answers at this address", Err: core.ErrNotFound}
+	default:
+		return "", 0, &core.StoreError{Op: op, Status: resp.Status, Message: "unexpected answer to the client credentials grant"}
+	}
+	life := defaultTokenLifetime
+	if g.ExpiresIn.Valid && g.ExpiresIn.IsPositive() {
+		life = time.Duration(g.ExpiresIn.IntPart()) * time.Second
+	}
+	return g.AccessToken, life, nil
+}
+
+// scrub removes every credential value from s: error messages and logs pass through it.
+func (t *tokens) scrub(s string) string {
+	t.mu.Lock()
+	cur := t.current
+	t.mu.Unlock()
+	for _, secret := range []string{t.static, t.clientSecret, t.clientID, cur} {
+		if len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, "[redacted]")
+		}
+	}
+	return s
+}

@@ -1,0 +1,371 @@
+package shopify
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"mizan/core"
+)
+
+type ordersData struct {
+	Orders conn[orderNode] `json:"orders"`
+}
+
+type orderNode struct {
+	ID                     string  `json:"id"`
+	Name                   string  `json:"name"`
+	CreatedAt              stamp   `json:"createdAt"`
+	UpdatedAt              stamp   `json:"updatedAt"`
+	CancelledAt            stamp   `json:"cancelledAt"`
+	DisplayFinancialStatus *string `json:"displayFinancialStatus"`
+	CurrencyCode           string  `json:"currencyCode"`
+	TaxesIncluded          bool    `json:"taxesIncluded"`
+	Email                  *string `json:"email"`
+	Phone                  *string `json:"phone"`
+	TotalPriceSet          money   `json:"totalPriceSet"`
+	Customer               *struct {
+		ID          string  `json:"id"`
+		DisplayName string  `json:"displayName"`
+		Email       *string `json:"email"`
+		Phone       *string `json:"phone"`
+	} `json:"customer"`
+	BillingAddress  *addressNode            `json:"billingAddress"`
+	ShippingAddress *addressNode            `json:"shippingAddress"`
+	LineItems       *conn[lineItemNode]     `json:"lineItems"`
+	ShippingLines   *conn[shippingLineNode] `json:"shippingLines"`
+	Refunds         []refundNode            `json:"refunds"`
+}
+
+type addressNode struct {
+	Name  *string `json:"name"`
+	Phone *string `json:"phone"`
+}
+
+type lineItemNode struct {
+	ID              string  `json:"id"`
+	Name            string  `json:"name"`
+	Title           string  `json:"title"`
+	VariantTitle    *string `json:"variantTitle"`
+	SKU             *string `json:"sku"`
+	Quantity        num     `json:"quantity"`
+	CurrentQuantity num     `json:"currentQuantity"`
+	Variant         *struct {
+		ID      string  `json:"id"`
+		Barcode *string `json:"barcode"`
+	} `json:"variant"`
+	OriginalUnitPriceSet money `json:"originalUnitPriceSet"`
+	DiscountAllocations  []struct {
+		AllocatedAmountSet money `json:"allocatedAmountSet"`
+	} `json:"discountAllocations"`
+	TaxLines []taxLineNode `json:"taxLines"`
+}
+
+type taxLineNode struct {
+	PriceSet money `json:"priceSet"`
+}
+
+type shippingLineNode struct {
+	Title              string        `json:"title"`
+	DiscountedPriceSet money         `json:"discountedPriceSet"`
+	TaxLines           []taxLineNode `json:"taxLines"`
+}
+
+type refundNode struct {
+	ID                  string                    `json:"id"`
+	CreatedAt           stamp                     `json:"createdAt"`
+	Note                *string                   `json:"note"`
+	TotalRefundedSet    money                     `json:"totalRefundedSet"`
+	RefundLineItems     *conn[refundLineNode]     `json:"refundLineItems"`
+	RefundShippingLines *conn[refundShippingNode] `json:"refundShippingLines"`
+}
+
+type refundLineNode struct {
+	Quantity    num    `json:"quantity"`
+	RestockType string `json:"restockType"`
+	Restocked   bool   `json:"restocked"`
+	LineItem    *struct {
+		ID string `json:"id"`
+	} `json:"lineItem"`
+	SubtotalSet money `json:"subtotalSet"`
+	TotalTaxSet money `json:"totalTaxSet"`
+}
+
+type refundShippingNode struct {
+	SubtotalAmountSet money `json:"subtotalAmountSet"`
+	TaxAmountSet      money `json:"taxAmountSet"`
+}
+
+// Orders pages through orders changed at or after since (all when zero), oldest change first.
+// An order changed while the pages are read comes again on a later page.
+func (s *Store) Orders(ctx context.Context, since time.Time, fn func([]core.StoreOrder) error) error {
+	query := ""
+	if !since.IsZero() {
+		query = "updated_at:>='" + searchTime(since) + "'"
+	}
+	return s.orders(ctx, "list orders", query, fn)
+}
+
+// OrdersByNumber fetches orders by the numbers the merchant sees ("#1001" or "1001"), several
+// per query (name terms joined with OR).
+func (s *Store) OrdersByNumber(ctx context.Context, numbers []string) ([]core.StoreOrder, error) {
+	const batch = 25
+	want := map[string]bool{}
+	var terms []string
+	for _, n := range numbers {
+		n = strings.TrimPrefix(strings.TrimSpace(n), "#")
+		if n == "" || want[n] {
+			continue
+		}
+		want[n] = true
+		terms = append(terms, "name:"+searchValue(n))
+	}
+	var out []core.StoreOrder
+	seen := map[string]bool{}
+	for start := 0; start < len(terms); start += batch {
+		q := strings.Join(terms[start:min(start+batch, len(terms))], " OR ")
+		err := s.orders(ctx, "find orders by number", q, func(page []core.StoreOrder) error {
+			for _, o := range page {
+				// keep exact matches only: the search may match more loosely
+				if want[strings.TrimPrefix(o.Name, "#")] && !seen[o.ExternalID] {
+					seen[o.ExternalID] = true
+					out = append(out, o)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) orders(ctx context.Context, op, query string, fn func([]core.StoreOrder) error) error {
+	after := ""
+	for {
+		var d ordersData
+		_, err := s.callSized(ctx, op, docOrders, func(sz pageSizes) map[string]any {
+			return map[string]any{"first": sz.Orders, "after": nullable(after), "query": nullable(query),
+				"lines": sz.Lines, "shipping": sz.Shipping, "refundLines": sz.RefundLines, "refundShipping": sz.RefundShip}
+		}, func(sz *pageSizes) []*int {
+			return []*int{&sz.Orders, &sz.Lines, &sz.RefundLines, &sz.Shipping}
+		}, func() any { d = ordersData{}; return &d })
+		if err != nil {
+			return err
+		}
+		page := make([]core.StoreOrder, 0, len(d.Orders.Nodes))
+		for i := range d.Orders.Nodes {
+			o := &d.Orders.Nodes[i]
+			if err := s.completeOrder(ctx, o); err != nil {
+				return err
+			}
+			page = append(page, storeOrder(o))
+		}
+		if len(page) > 0 {
+			if err := fn(page); err != nil {
+				return err
+			}
+		}
+		if !d.Orders.PageInfo.HasNextPage || d.Orders.PageInfo.EndCursor == "" {
+			return nil
+		}
+		after = d.Orders.PageInfo.EndCursor
+	}
+}
+
+// completeOrder fetches the line items, shipping lines and refund parts an orders page did not
+// carry in full.
+func (s *Store) completeOrder(ctx context.Context, o *orderNode) error {
+	for more(o.LineItems) || more(o.ShippingLines) {
+		var d struct {
+			Order *struct {
+				LineItems     *conn[lineItemNode]     `json:"lineItems"`
+				ShippingLines *conn[shippingLineNode] `json:"shippingLines"`
+			} `json:"order"`
+		}
+		lines, ship := more(o.LineItems), more(o.ShippingLines)
+		_, err := s.callSized(ctx, "read order "+o.Name, docOrderMore, func(sz pageSizes) map[string]any {
+			return map[string]any{"id": o.ID, "first": sz.More, "lines": lines, "linesAfter": cursor(o.LineItems),
+				"shipping": ship, "shippingAfter": cursor(o.ShippingLines)}
+		}, func(sz *pageSizes) []*int { return []*int{&sz.More} }, func() any { d.Order = nil; return &d })
+		if err != nil {
+			return err
+		}
+		if d.Order == nil {
+			return &core.StoreError{Op: "read order " + o.Name, Message: "the order was deleted while it was read", Err: core.ErrNotFound}
+		}
+		extend(o.LineItems, d.Order.LineItems)
+		extend(o.ShippingLines, d.Order.ShippingLines)
+	}
+	for i := range o.Refunds {
+		r := &o.Refunds[i]
+		for more(r.RefundLineItems) || more(r.RefundShippingLines) {
+			var d struct {
+				Node *struct {
+					RefundLineItems     *conn[refundLineNode]     `json:"refundLineItems"`
+					RefundShippingLines *conn[refundShippingNode] `json:"refundShippingLines"`
+				} `json:"node"`
+			}
+			lines, ship := more(r.RefundLineItems), more(r.RefundShippingLines)
+			_, err := s.callSized(ctx, "read a refund of order "+o.Name, docRefundMore, func(sz pageSizes) map[string]any {
+				return map[string]any{"id": r.ID, "first": sz.More, "lines": lines, "linesAfter": cursor(r.RefundLineItems),
+					"shipping": ship, "shippingAfter": cursor(r.RefundShippingLines)}
+			}, func(sz *pageSizes) []*int { return []*int{&sz.More} }, func() any { d.Node = nil; return &d })
+			if err != nil {
+				return err
+			}
+			if d.Node == nil {
+				return &core.StoreError{Op: "read a refund of order " + o.Name, Message: "the refund could not be read", Err: core.ErrNotFound}
+			}
+			extend(r.RefundLineItems, d.Node.RefundLineItems)
+			extend(r.RefundShippingLines, d.Node.RefundShippingLines)
+		}
+	}
+	return nil
+}
+
+func more[T any](c *conn[T]) bool {
+	return c != nil && c.PageInfo.HasNextPage && c.PageInfo.EndCursor != ""
+}
+
+func cursor[T any](c *conn[T]) any {
+	if !more(c) {
+		return nil
+	}
+	return c.PageInfo.EndCursor
+}
+
+// extend appends a follow-up page to c (when it was asked for) and takes over its page info.
+func extend[T any](c, next *conn[T]) {
+	if c == nil || next == nil || !more(c) {
+		return
+	}
+	c.Nodes = append(c.Nodes, next.Nodes...)
+	c.PageInfo = next.PageInfo
+}
+
+func nodes[T any](c *conn[T]) []T {
+	if c == nil {
+		return nil
+	}
+	return c.Nodes
+}
+
+// restocking restock types put the returned units back in stock.
+var restocking = map[string]bool{"RETURN": true, "CANCEL": true, "LEGACY_RESTOCK": true}
+
+// storeOrder maps an order (complete with its lines) to the invoice model of core.StoreOrder.
+//
+// A line's quantity is the quantity sold after any order edit: the ordered quantity less units an
+// edit removed, which is currentQuantity plus the units refunded (refunds are returns, reported
+// separately). Shopify's totalPriceSet counts the order after edits and before refunds, and
+// discountAllocations and taxLines are those of the edited line, so with that quantity
+//
+//	totalPriceSet = Σ(q × originalUnitPrice − Σ discountAllocations) + Σ shipping discountedPrice
+//	                (+ Σ line and shipping taxLines unless taxesIncluded)
+//
+// holds exactly. Shopify allocates every discount (order-level codes included) to lines, so the
+// order-level Discount is zero.
+func storeOrder(o *orderNode) core.StoreOrder {
+	so := core.StoreOrder{
+		ExternalID:    o.ID,
+		Name:          o.Name,
+		CreatedAt:     o.CreatedAt.Time,
+		UpdatedAt:     o.UpdatedAt.Time,
+		Status:        strings.ToLower(str(o.DisplayFinancialStatus)),
+		Cancelled:     !o.CancelledAt.IsZero(),
+		CancelledAt:   o.CancelledAt.Time,
+		Currency:      o.CurrencyCode,
+		TaxesIncluded: o.TaxesIncluded,
+		Total:         o.TotalPriceSet.amount(),
+		StockReduced:  true,
+	}
+	if c := o.Customer; c != nil {
+		so.Customer = &core.StoreCustomer{ExternalID: c.ID, Name: c.DisplayName,
+			Email: firstOf(str(c.Email), str(o.Email)), Phone: firstOf(str(c.Phone), str(o.Phone))}
+	} else {
+		so.GuestEmail = str(o.Email)
+		so.GuestPhone = str(o.Phone)
+		for _, a := range []*addressNode{o.BillingAddress, o.ShippingAddress} {
+			if a == nil {
+				continue
+			}
+			so.GuestName = firstOf(so.GuestName, strings.TrimSpace(str(a.Name)))
+			so.GuestPhone = firstOf(so.GuestPhone, str(a.Phone))
+		}
+	}
+	refunded := map[string]decimal.Decimal{}
+	for _, r := range o.Refunds {
+		for _, rl := range nodes(r.RefundLineItems) {
+			if rl.LineItem != nil {
+				refunded[rl.LineItem.ID] = refunded[rl.LineItem.ID].Add(rl.Quantity.Decimal)
+			}
+		}
+	}
+	for _, l := range nodes(o.LineItems) {
+		qty := l.Quantity.Decimal
+		if l.CurrentQuantity.Valid {
+			if kept := l.CurrentQuantity.Add(refunded[l.ID]); kept.LessThan(qty) {
+				qty = kept // units removed by an order edit were never sold
+			}
+		}
+		line := core.StoreLine{
+			ExternalID: l.ID,
+			SKU:        str(l.SKU),
+			Name:       l.Name,
+			Quantity:   qty,
+			UnitPrice:  l.OriginalUnitPriceSet.amount(),
+			Tax:        sumTax(l.TaxLines),
+		}
+		if line.Name == "" {
+			line.Name = l.Title
+		}
+		if l.Variant != nil {
+			line.ProductID = l.Variant.ID
+			line.Barcode = str(l.Variant.Barcode)
+		}
+		for _, a := range l.DiscountAllocations {
+			line.Discount = line.Discount.Add(a.AllocatedAmountSet.amount())
+		}
+		so.Lines = append(so.Lines, line)
+	}
+	for _, sl := range nodes(o.ShippingLines) {
+		so.Charges = append(so.Charges, core.StoreCharge{Kind: "shipping", Title: sl.Title,
+			Amount: sl.DiscountedPriceSet.amount(), Tax: sumTax(sl.TaxLines)})
+	}
+	for _, r := range o.Refunds {
+		sr := core.StoreRefund{ExternalID: r.ID, CreatedAt: r.CreatedAt.Time, Note: str(r.Note), Total: r.TotalRefundedSet.amount()}
+		for _, rl := range nodes(r.RefundLineItems) {
+			line := core.StoreRefundLine{Quantity: rl.Quantity.Decimal, Subtotal: rl.SubtotalSet.amount(),
+				Tax: rl.TotalTaxSet.amount(), Restock: restocking[rl.RestockType] && rl.Restocked}
+			if rl.LineItem != nil {
+				line.LineID = rl.LineItem.ID
+			}
+			sr.Lines = append(sr.Lines, line)
+		}
+		for _, rs := range nodes(r.RefundShippingLines) {
+			sr.Shipping = sr.Shipping.Add(rs.SubtotalAmountSet.amount())
+			sr.ShippingTax = sr.ShippingTax.Add(rs.TaxAmountSet.amount())
+		}
+		so.Refunds = append(so.Refunds, sr)
+	}
+	return so
+}
+
+func sumTax(lines []taxLineNode) decimal.Decimal {
+	t := decimal.Zero
+	for _, x := range lines {
+		t = t.Add(x.PriceSet.amount())
+	}
+	return t
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

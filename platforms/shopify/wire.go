@@ -1,0 +1,134 @@
+package shopify
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// num is a number read leniently from a JSON string ("12.50") or number (12.5), exactly; null
+// leaves it unset.
+type num struct {
+	decimal.Decimal
+	Valid bool
+}
+
+func (n *num) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
+		*n = num{}
+		return nil
+	}
+	s := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		s = strings.TrimSpace(s)
+		if s == "" {
+			*n = num{}
+			return nil
+		}
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return fmt.Errorf("not a number: %q", s)
+	}
+	*n = num{Decimal: d, Valid: true}
+	return nil
+}
+
+// money is a MoneyBag with the shop money selected.
+type money struct {
+	ShopMoney struct {
+		Amount num `json:"amount"`
+	} `json:"shopMoney"`
+}
+
+func (m *money) amount() decimal.Decimal {
+	if m == nil {
+		return decimal.Zero
+	}
+	return m.ShopMoney.Amount.Decimal
+}
+
+type pageInfo struct {
+	HasNextPage bool   `json:"hasNextPage"`
+	EndCursor   string `json:"endCursor"`
+}
+
+// conn is a connection selected with pageInfo and nodes.
+type conn[T any] struct {
+	PageInfo pageInfo `json:"pageInfo"`
+	Nodes    []T      `json:"nodes"`
+}
+
+// stamp is a DateTime that may be null.
+type stamp struct{ time.Time }
+
+func (t *stamp) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		t.Time = time.Time{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if s == "" {
+		t.Time = time.Time{}
+		return nil
+	}
+	v, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return err
+	}
+	t.Time = v.UTC()
+	return nil
+}
+
+// userError is a mutation's userErrors entry.
+type userError struct {
+	Field   []string `json:"field"`
+	Message string   `json:"message"`
+	Code    string   `json:"code"`
+}
+
+func userErrorsMessage(errs []userError) string {
+	parts := make([]string, 0, len(errs))
+	for _, e := range errs {
+		m := e.Message
+		if len(e.Field) > 0 {
+			m = strings.Join(e.Field, ".") + ": " + m
+		}
+		if e.Code != "" {
+			m += " (" + e.Code + ")"
+		}
+		parts = append(parts, m)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// searchTime formats a time for a search filter (UTC, whole seconds, rounded down so that
+// ">=" keeps everything at or after t).
+func searchTime(t time.Time) string {
+	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
+}
+
+// searchValue quotes a value for the search syntax.
+func searchValue(v string) string {
+	v = strings.ReplaceAll(v, `\`, `\\`)
+	v = strings.ReplaceAll(v, `"`, `\"`)
+	return `"` + v + `"`
+}
