@@ -16,7 +16,7 @@ TEST_PKGS   := $(BUILD_PKGS) dbus gnome-keyring
 # Every package but the one that links the window tests without cgo.
 NOCGO_PKGS   = $(shell $(GO) list ./... | grep -v '^mizan/cmd/mizan$$')
 
-.PHONY: run build test bench deps test-deps check-go vet unit test-keyring smoke
+.PHONY: run build test bench deps test-deps check-go vet unit test-keyring smoke screenshots
 
 run: deps build
 	./$(BIN)
@@ -52,6 +52,28 @@ smoke: build
 	./$(BIN) --data $$tmp products list >/dev/null; \
 	./$(BIN) --data $$tmp invoices export --format json | grep -qx '\[\]'; \
 	echo "smoke: $(BIN) answers on fresh books"; rm -rf $$tmp
+
+# Screenshots of every screen, taken from the real app (cgo build) in a headless X server on
+# demo books (cmd/mizan-seed), in English and (for the data screens) Arabic: docs/screenshots/.
+SHOT_PKGS    := xvfb xauth imagemagick dbus
+SHOT_SCREENS := dashboard invoices invoice products mapping synclog connections
+SHOT_AR      := invoices invoice products dashboard
+
+screenshots: deps build
+	@$(call ensure_pkgs,$(SHOT_PKGS))
+	CGO_ENABLED=0 $(GO) build -o bin/mizan-seed ./cmd/mizan-seed
+	@tmp=$$(mktemp -d); set -e; mkdir -p docs/screenshots $$tmp/run $$tmp/home; chmod 700 $$tmp/run; \
+	./bin/mizan-seed $$tmp/books; \
+	shoot() { \
+	  XDG_RUNTIME_DIR=$$tmp/run HOME=$$tmp/home XDG_CONFIG_HOME=$$tmp/home/.config LANGUAGE=$$2 LANG=$$3 \
+	  MIZAN_SCREENSHOT_SCREEN=$$1 MIZAN_DATA=$$tmp/books \
+	  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c \
+	    './$(BIN) & P=$$!; sleep 6; import -window root -crop 1200x780+0+0 +repage "$$0"; kill $$P; wait $$P 2>/dev/null || true' "$$4"; \
+	  echo "screenshots: $$4"; \
+	}; \
+	for s in $(SHOT_SCREENS); do shoot $$s en en_US.UTF-8 docs/screenshots/$$s.png; done; \
+	for s in $(SHOT_AR); do shoot $$s ar ar_SA.UTF-8 docs/screenshots/$$s-ar.png; done; \
+	rm -rf $$tmp
 
 bench: check-go
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 3s -count 5 ./storage/

@@ -8,13 +8,12 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/widget"
 
+	"mizan/assets"
 	"mizan/cmd/mizan/cli"
 	"mizan/storage"
 	"mizan/ui"
@@ -35,36 +34,44 @@ func main() {
 
 func runGUI(ctx context.Context, args []string) int {
 	a := app.NewWithID(AppID)
+	a.SetIcon(assets.Icon)
 	dir, err := cli.DataDir(args, os.Getenv)
 	if err != nil {
-		return fatalWindow(a, "Mizan cannot find where to keep its data", err)
+		return fatalWindow(a, ui.StageDataDir, err)
 	}
 	db, err := storage.Open(ctx, dir, storage.Options{})
 	if err != nil {
-		if errors.Is(err, storage.ErrLocked) {
-			return fatalWindow(a, "Mizan is already open", err)
-		}
-		return fatalWindow(a, "Mizan cannot open its books", err)
+		return fatalWindow(a, ui.StageOpen, err)
 	}
 	defer db.Close()
-	m := ui.NewMain(a, db)
-	if err := m.Refresh(ctx); err != nil {
-		dialog.ShowError(err, m.Window)
+	m := ui.NewApp(a, db)
+	defer m.Close()
+	// MIZAN_SCREENSHOT_SCREEN opens a given screen (dashboard, invoices, products, mapping,
+	// synclog, connections; "invoice" opens the newest sales invoice that has a return), for
+	// `make screenshots`.
+	shot := strings.TrimSpace(os.Getenv("MIZAN_SCREENSHOT_SCREEN"))
+	if shot != "" && shot != "invoice" {
+		m.Show(ui.Screen(shot))
 	}
+	go func() {
+		if err := m.Refresh(ctx); err != nil {
+			return // the screens have shown what went wrong
+		}
+		if shot == "invoice" {
+			m.ShowInvoiceWithReturn(ctx)
+		}
+	}()
 	m.Window.ShowAndRun()
 	return 0
 }
 
-// fatalWindow shows what went wrong in a window of its own (the user may have started Mizan from
-// a menu, with no terminal to read) and exits non-zero when it is closed.
-func fatalWindow(a fyne.App, title string, err error) int {
+// fatalWindow shows why Mizan cannot start in a window of its own (the user may have started
+// Mizan from a menu, with no terminal to read) and exits non-zero when it is closed.
+func fatalWindow(a fyne.App, stage ui.StartupStage, err error) int {
 	fmt.Fprintln(os.Stderr, "mizan:", err)
-	w := a.NewWindow("Mizan")
-	msg := widget.NewLabel(err.Error())
-	msg.Wrapping = fyne.TextWrapWord
-	w.SetContent(container.NewBorder(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewButton("Close", a.Quit), nil, nil, msg))
-	w.Resize(fyne.NewSize(520, 200))
-	w.ShowAndRun()
+	if errors.Is(err, storage.ErrLocked) {
+		fmt.Fprintln(os.Stderr, "mizan: close the other Mizan (or wait for the mizan command to finish) and try again")
+	}
+	ui.StartupErrorWindow(a, stage, err).ShowAndRun()
 	return 1
 }

@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"mizan/storage"
+)
+
+// problem is an error told to the user: what happened, and what to do about it.
+type problem struct {
+	Title, What, Todo string
+}
+
+// explain turns an error from reading the books into words for the user. doing says what Mizan
+// was doing ("load the invoices").
+func explain(doing string, err error) problem {
+	p := problem{Title: tr("error.title", "Mizan could not {{.Doing}}", map[string]any{"Doing": doing})}
+	switch {
+	case errors.Is(err, storage.ErrLocked):
+		p.Title = tr("error.locked.title", "Mizan is already open")
+		p.What = tr("error.locked.what", "These books are open in another Mizan window, or a mizan command is still running on them.")
+		p.Todo = tr("error.locked.todo", "Switch to the other Mizan window, or close it (or wait for the command to finish) and start Mizan again.")
+	case storage.IsValidation(err):
+		p.What = err.Error()
+		p.Todo = tr("error.validation.todo", "Correct what is described above and try again.")
+	default:
+		p.What = err.Error()
+		p.Todo = tr("error.io.todo", "Check that the disk is not full and that the data folder is still there, then try again. If it keeps happening, restart Mizan.")
+	}
+	return p
+}
+
+func (p problem) content() fyne.CanvasObject {
+	what := widget.NewLabel(p.What)
+	what.Wrapping = fyne.TextWrapWord
+	todo := widget.NewLabel(p.Todo)
+	todo.Wrapping = fyne.TextWrapWord
+	todo.TextStyle.Bold = true
+	return container.NewVBox(what, todo)
+}
+
+// showProblem shows err in a dialog on w, unless it is a cancellation (the user moved on).
+func showProblem(w fyne.Window, doing string, err error) {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return
+	}
+	fyne.LogError("mizan: "+doing, err)
+	p := explain(doing, err)
+	d := dialog.NewCustom(p.Title, tr("action.close", "Close"), p.content(), w)
+	d.Resize(fyne.NewSize(520, 0))
+	d.Show()
+}
+
+// StartupStage says what Mizan was doing when it could not start.
+type StartupStage int
+
+// The stages at which starting can fail.
+const (
+	StageDataDir StartupStage = iota // finding the data directory
+	StageOpen                        // opening the books
+)
+
+// StartupErrorWindow builds a window that says why Mizan could not start and what to do about it;
+// cmd/mizan shows it when there is no main window to show (the user may have started Mizan from a
+// menu, with no terminal to read). Close quits the app.
+func StartupErrorWindow(a fyne.App, stage StartupStage, err error) fyne.Window {
+	setupTranslations()
+	a.Settings().SetTheme(newTheme())
+	var p problem
+	switch {
+	case errors.Is(err, storage.ErrLocked):
+		p = explain("", err)
+	case stage == StageDataDir:
+		p = problem{
+			Title: tr("error.datadir.title", "Mizan cannot find where to keep its data"),
+			What:  err.Error(),
+			Todo:  tr("error.datadir.todo", "Start Mizan with --data and a folder, or set MIZAN_DATA to the folder that holds your books."),
+		}
+	default:
+		p = problem{
+			Title: tr("error.open.title", "Mizan cannot open its books"),
+			What:  err.Error(),
+			Todo:  tr("error.open.todo", "Check that the data folder exists and that you may write to it. If the books were written by a newer Mizan, update Mizan; if the file is damaged, restore it from your backup."),
+		}
+	}
+	w := a.NewWindow("Mizan")
+	title := widget.NewLabelWithStyle(p.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.SetContent(container.NewBorder(title, container.NewHBox(widget.NewButton(tr("action.close", "Close"), a.Quit)),
+		nil, nil, p.content()))
+	w.Resize(fyne.NewSize(560, 240))
+	return w
+}

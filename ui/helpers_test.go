@@ -1,0 +1,139 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"mizan/storage"
+	"mizan/ui/demo"
+)
+
+func TestMain(m *testing.M) {
+	// Dates are shown and read in the local zone; pin it so day filters are deterministic.
+	time.Local = time.UTC
+	os.Setenv("LANGUAGE", "en")
+	os.Exit(m.Run())
+}
+
+// seedEnd is the day of the newest demo invoice in the tests' books.
+var seedEnd = time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)
+
+// seededDir seeds demo books (n sales invoices and their returns) into a fresh directory.
+func seededDir(t testing.TB, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := demo.Seed(context.Background(), dir, demo.Options{Invoices: n, End: seedEnd, Days: 60}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// openApp opens the books in dir in a test app and loads the screens.
+func openApp(t testing.TB, dir string) (*App, *storage.DB) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	db, err := storage.Open(context.Background(), dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewApp(a, db)
+	t.Cleanup(func() {
+		m.Close()
+		db.Close()
+	})
+	m.Window.Resize(DefaultSize)
+	m.Window.Show()
+	if err := m.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m.Idle()
+	return m, db
+}
+
+// placed is a drawn object and where it is on the canvas.
+type placed struct {
+	obj fyne.CanvasObject
+	pos fyne.Position
+}
+
+// walk lists the visible objects drawn in o with their canvas positions, looking inside widgets
+// (list rows, table cells) as the renderer draws them.
+func walk(o fyne.CanvasObject, at fyne.Position, out []placed) []placed {
+	if o == nil || !o.Visible() {
+		return out
+	}
+	at = at.Add(o.Position())
+	out = append(out, placed{o, at})
+	switch x := o.(type) {
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			out = walk(c, at, out)
+		}
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			out = walk(c, at, out)
+		}
+	}
+	return out
+}
+
+func drawn(o fyne.CanvasObject) []placed {
+	start := fyne.CurrentApp().Driver().AbsolutePositionForObject(o).Subtract(o.Position())
+	return walk(o, start, nil)
+}
+
+// texts lists the text of every label, button and canvas text drawn in o.
+func texts(o fyne.CanvasObject) []string {
+	var out []string
+	for _, p := range drawn(o) {
+		switch x := p.obj.(type) {
+		case *widget.Label:
+			out = append(out, x.Text)
+		case *widget.Button:
+			out = append(out, x.Text)
+		case *canvas.Text:
+			out = append(out, x.Text)
+		}
+	}
+	return out
+}
+
+func hasText(o fyne.CanvasObject, want string) bool {
+	for _, s := range texts(o) {
+		if strings.Contains(s, want) {
+			return true
+		}
+	}
+	return false
+}
+
+func mustShow(t *testing.T, o fyne.CanvasObject, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !hasText(o, w) {
+			t.Fatalf("%q is not shown; shown: %q", w, texts(o))
+		}
+	}
+}
+
+// tapText taps the canvas where a label showing text is drawn (a list row, a table cell).
+func tapText(t *testing.T, w fyne.Window, text string) {
+	t.Helper()
+	for _, p := range walk(w.Content(), fyne.NewPos(0, 0), nil) {
+		l, ok := p.obj.(*widget.Label)
+		if !ok || l.Text != text {
+			continue
+		}
+		test.TapCanvas(w.Canvas(), p.pos.Add(fyne.NewPos(l.Size().Width/2, l.Size().Height/2)))
+		return
+	}
+	t.Fatalf("no label shows %q", text)
+}

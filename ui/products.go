@@ -1,0 +1,296 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/shopspring/decimal"
+
+	"mizan/storage"
+)
+
+// ProductsScreen lists products with their quantity in each warehouse, and the stock ledger of
+// the product selected.
+type ProductsScreen struct {
+	Search *widget.Entry
+	Status *widget.Label
+	// Table has a column per warehouse after the product's code, name and price, and a total.
+	Table       *widget.Table
+	LedgerTitle *widget.Label
+	Ledger      *widget.Table
+	Content     fyne.CanvasObject
+
+	m          *App
+	all        []productRow
+	shown      []int // indexes into all that match the search
+	warehouses []storage.Warehouse
+	whNames    map[int64]string
+	selected   int64 // product whose ledger is shown
+	ledger     []ledgerRow
+}
+
+type productRow struct {
+	p     storage.Product
+	qty   map[int64]decimal.Decimal // by warehouse
+	total decimal.Decimal
+	match string // lower-cased code, barcode, name, category
+}
+
+type ledgerRow struct {
+	m       storage.Movement
+	balance decimal.Decimal // the warehouse's level after the movement
+}
+
+// Fixed columns of the products table before the warehouse columns.
+const productFixedCols = 4 // code, name, category, sale price
+
+func newProductsScreen(m *App) *ProductsScreen {
+	s := &ProductsScreen{m: m, whNames: map[int64]string{}}
+	s.Search = widget.NewEntry()
+	s.Search.SetPlaceHolder(tr("products.search", "Search code, barcode, name or category"))
+	s.Search.OnChanged = func(string) { s.applySearch() }
+	s.Status = widget.NewLabel(tr("products.loading", "Loading products…"))
+
+	s.Table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(s.shown), productFixedCols + len(s.warehouses) + 1 },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		s.updateProductCell)
+	s.Table.ShowHeaderColumn = false
+	s.Table.CreateHeader = func() fyne.CanvasObject {
+		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}
+	s.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		l.Alignment = fyne.TextAlignLeading
+		if id.Col >= productFixedCols-1 {
+			l.Alignment = fyne.TextAlignTrailing
+		}
+		l.SetText(s.productHeader(id.Col))
+	}
+	s.Table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(s.shown) {
+			s.SelectProduct(s.all[s.shown[id.Row]].p.ID)
+		}
+	}
+
+	s.LedgerTitle = widget.NewLabelWithStyle(tr("ledger.pick", "Select a product to see its stock movements."),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.Ledger = widget.NewTableWithHeaders(
+		func() (int, int) { return len(s.ledger), 6 },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		s.updateLedgerCell)
+	s.Ledger.ShowHeaderColumn = false
+	s.Ledger.CreateHeader = s.Table.CreateHeader
+	s.Ledger.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		names := []string{tr("col.date", "Date"), tr("col.kind", "Kind"), tr("col.quantity", "Qty"),
+			tr("col.document", "Document"), tr("col.warehouse", "Warehouse"), tr("col.balance", "Balance")}
+		l.Alignment = fyne.TextAlignLeading
+		if id.Col == 2 || id.Col == 5 {
+			l.Alignment = fyne.TextAlignTrailing
+		}
+		if id.Col >= 0 && id.Col < len(names) {
+			l.SetText(names[id.Col])
+		}
+	}
+	for i, w := range []float32{150, 110, 90, 190, 200, 90} {
+		s.Ledger.SetColumnWidth(i, w)
+	}
+
+	title := widget.NewLabelWithStyle(tr("products.title", "Products & stock"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.Status, title), s.Search)
+	ledger := container.NewBorder(container.NewVBox(widget.NewSeparator(), s.LedgerTitle), nil, nil, nil, s.Ledger)
+	split := container.NewVSplit(s.Table, ledger)
+	split.Offset = 0.6
+	s.Content = container.NewBorder(top, nil, nil, nil, split)
+	return s
+}
+
+func (s *ProductsScreen) productHeader(col int) string {
+	switch col {
+	case 0:
+		return tr("col.code", "Code")
+	case 1:
+		return tr("col.product", "Product")
+	case 2:
+		return tr("col.category", "Category")
+	case 3:
+		return tr("col.price", "Price")
+	}
+	if i := col - productFixedCols; i < len(s.warehouses) {
+		return visual(s.warehouses[i].Name)
+	}
+	return tr("col.total_qty", "Total")
+}
+
+func (s *ProductsScreen) updateProductCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	if id.Row < 0 || id.Row >= len(s.shown) {
+		l.SetText("")
+		return
+	}
+	r := s.all[s.shown[id.Row]]
+	l.Alignment = fyne.TextAlignTrailing
+	l.TextStyle.Bold = false
+	var text string
+	switch {
+	case id.Col == 0:
+		l.Alignment, text = fyne.TextAlignLeading, r.p.Code
+	case id.Col == 1:
+		l.Alignment, text = fyne.TextAlignLeading, visual(r.p.Name)
+	case id.Col == 2:
+		l.Alignment, text = fyne.TextAlignLeading, visual(r.p.Category)
+	case id.Col == 3:
+		text = money(r.p.SalePrice)
+	case id.Col-productFixedCols < len(s.warehouses):
+		if q, ok := r.qty[s.warehouses[id.Col-productFixedCols].ID]; ok {
+			text = quantity(q, false)
+		} else {
+			text = "–"
+		}
+	default:
+		text = quantity(r.total, false)
+		l.TextStyle.Bold = true
+	}
+	l.SetText(text)
+}
+
+func (s *ProductsScreen) updateLedgerCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	if id.Row < 0 || id.Row >= len(s.ledger) {
+		l.SetText("")
+		return
+	}
+	r := s.ledger[id.Row]
+	l.Alignment = fyne.TextAlignLeading
+	switch id.Col {
+	case 0:
+		l.SetText(localDateTime(r.m.CreatedAt))
+	case 1:
+		l.SetText(movementKindName(r.m.Kind))
+	case 2:
+		l.Alignment = fyne.TextAlignTrailing
+		l.SetText(quantity(r.m.Quantity, true))
+	case 3:
+		l.SetText(r.m.SourceRef)
+	case 4:
+		l.SetText(visual(s.whNames[r.m.WarehouseID]))
+	case 5:
+		l.Alignment = fyne.TextAlignTrailing
+		l.SetText(quantity(r.balance, false))
+	}
+}
+
+// load reads the catalogue and stock levels. Worker.
+func (s *ProductsScreen) load(ctx context.Context) error {
+	products, err := s.m.db.Products(ctx)
+	var warehouses []storage.Warehouse
+	var stock []storage.StockRow
+	if err == nil {
+		warehouses, err = s.m.db.Warehouses(ctx)
+	}
+	if err == nil {
+		stock, err = s.m.db.Stock(ctx)
+	}
+	if err != nil {
+		s.m.showProblem(tr("doing.load_products", "load the products"), err)
+		return err
+	}
+	byID := make(map[int64]int, len(products))
+	rows := make([]productRow, len(products))
+	for i, p := range products {
+		byID[p.ID] = i
+		rows[i] = productRow{p: p, qty: map[int64]decimal.Decimal{},
+			match: strings.ToLower(strings.Join([]string{p.Code, p.Barcode, p.Name, p.Category}, "\x00"))}
+	}
+	for _, st := range stock {
+		if i, ok := byID[st.ProductID]; ok {
+			rows[i].qty[st.WarehouseID] = st.Quantity
+			rows[i].total = rows[i].total.Add(st.Quantity)
+		}
+	}
+	fyne.Do(func() {
+		s.all, s.warehouses = rows, warehouses
+		s.whNames = map[int64]string{}
+		for _, w := range warehouses {
+			s.whNames[w.ID] = w.Name
+		}
+		widths := []float32{120, 240, 130, 90}
+		for range warehouses {
+			widths = append(widths, 140)
+		}
+		widths = append(widths, 80)
+		for i, w := range widths {
+			s.Table.SetColumnWidth(i, w)
+		}
+		s.applySearch()
+		if s.selected != 0 {
+			s.SelectProduct(s.selected)
+		}
+	})
+	return nil
+}
+
+// applySearch shows the products whose code, barcode, name or category contains the search text.
+func (s *ProductsScreen) applySearch() {
+	q := strings.ToLower(strings.TrimSpace(s.Search.Text))
+	s.shown = s.shown[:0]
+	for i, r := range s.all {
+		if q == "" || strings.Contains(r.match, q) {
+			s.shown = append(s.shown, i)
+		}
+	}
+	s.Status.SetText(trn("products.count", "{{.Count}} products", len(s.shown), map[string]any{"Count": len(s.shown)}))
+	s.Table.UnselectAll()
+	s.Table.Refresh()
+}
+
+// SelectProduct shows a product's stock ledger, read in the background. UI goroutine.
+func (s *ProductsScreen) SelectProduct(id int64) {
+	s.selected = id
+	var p storage.Product
+	for _, r := range s.all {
+		if r.p.ID == id {
+			p = r.p
+		}
+	}
+	s.LedgerTitle.SetText(tr("ledger.loading", "Loading stock movements…"))
+	db := s.m.db
+	s.m.work.Go(func() {
+		moves, err := db.Movements(context.Background(), id)
+		fyne.Do(func() {
+			if s.selected != id {
+				return
+			}
+			if err != nil {
+				s.LedgerTitle.SetText(tr("ledger.failed", "Could not load the stock movements"))
+				showProblem(s.m.Window, tr("doing.load_ledger", "load the stock movements"), err)
+				return
+			}
+			levels := map[int64]decimal.Decimal{}
+			s.ledger = make([]ledgerRow, len(moves))
+			for i, mv := range moves {
+				levels[mv.WarehouseID] = levels[mv.WarehouseID].Add(mv.Quantity)
+				s.ledger[i] = ledgerRow{m: mv, balance: levels[mv.WarehouseID]}
+			}
+			s.LedgerTitle.SetText(p.Code + "  ·  " + visual(p.Name))
+			s.Ledger.Refresh()
+			s.Ledger.ScrollToTop()
+		})
+	})
+}

@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"sync"
+	"time"
+)
+
+// worker runs the screens' database work off the UI goroutine, one job at a time and in the order
+// asked, so results never race each other; jobs hand their results to widgets with fyne.Do.
+// Idle waits for every queued job (and every pending debounced one) to finish; tests use it.
+type worker struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	queue   []func()
+	pending int // queued or running jobs, plus armed debounce timers
+	closed  bool
+}
+
+func newWorker() *worker {
+	w := &worker{}
+	w.cond = sync.NewCond(&w.mu)
+	go w.loop()
+	return w
+}
+
+func (w *worker) loop() {
+	for {
+		w.mu.Lock()
+		for len(w.queue) == 0 && !w.closed {
+			w.cond.Wait()
+		}
+		if len(w.queue) == 0 {
+			w.mu.Unlock()
+			return
+		}
+		job := w.queue[0]
+		w.queue = w.queue[1:]
+		w.mu.Unlock()
+
+		job()
+
+		w.mu.Lock()
+		w.pending--
+		w.cond.Broadcast()
+		w.mu.Unlock()
+	}
+}
+
+// Go queues a job. Jobs queued after Close do not run.
+func (w *worker) Go(job func()) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return
+	}
+	w.pending++
+	w.queue = append(w.queue, job)
+	w.cond.Broadcast()
+}
+
+// Idle blocks until no job is queued, running or waiting on a debounce timer.
+func (w *worker) Idle() {
+	w.mu.Lock()
+	for w.pending > 0 {
+		w.cond.Wait()
+	}
+	w.mu.Unlock()
+}
+
+// Close stops the worker once the queued jobs have run.
+func (w *worker) Close() {
+	w.mu.Lock()
+	w.closed = true
+	w.cond.Broadcast()
+	w.mu.Unlock()
+}
+
+// debouncer queues a job on a worker once calls to Trigger have paused for the delay: typing a
+// search runs one query for the word, not one per letter.
+type debouncer struct {
+	w     *worker
+	delay time.Duration
+	mu    sync.Mutex
+	timer *time.Timer
+}
+
+func (d *debouncer) Trigger(job func()) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.timer != nil && d.timer.Stop() {
+		d.w.done() // the earlier call will not fire
+	}
+	d.w.arm()
+	d.timer = time.AfterFunc(d.delay, func() {
+		d.w.Go(job)
+		d.w.done()
+	})
+}
+
+func (w *worker) arm() {
+	w.mu.Lock()
+	w.pending++
+	w.mu.Unlock()
+}
+
+func (w *worker) done() {
+	w.mu.Lock()
+	w.pending--
+	w.cond.Broadcast()
+	w.mu.Unlock()
+}
