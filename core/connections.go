@@ -69,7 +69,9 @@ func (c Connection) pullAllowed(f Field) bool { return c.Owner(f) != OwnerBooks 
 // pushAllowed: a books change of f may go to the store.
 func (c Connection) pushAllowed(f Field) bool { return c.Owner(f) != OwnerStore }
 
-// secretKey is where a connection's credential lives in the keyring.
+// SecretKey is where a connection's credential lives in the keyring.
+func SecretKey(connID int64, field string) string { return secretKey(connID, field) }
+
 func secretKey(connID int64, field string) string {
 	return fmt.Sprintf("connection/%d/%s", connID, field)
 }
@@ -239,12 +241,18 @@ func (e *Engine) AddConnection(ctx context.Context, in ConnectionInput) (Connect
 
 // UpdateConnection changes a connection's settings. Credentials given replace the stored ones;
 // the stored ones are never read back to the caller.
+//
+// Credentials left empty keep the stored ones. Credentials given must, with the stored ones,
+// complete one group of the platform's credentials (say a client ID and secret in place of an
+// access token); stored credentials of the other groups are then dropped.
 func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionInput) (Connection, error) {
-	if _, err := e.checkInput(ctx, &in, true); err != nil {
+	p, err := e.checkInput(ctx, &in, true)
+	if err != nil {
 		return Connection{}, err
 	}
 	var c Connection
-	err := e.db.Update(ctx, func(tx *storage.Tx) error {
+	var drop []string
+	err = e.db.Update(ctx, func(tx *storage.Tx) error {
 		old, err := connectionByID(tx, id)
 		if err != nil {
 			return err
@@ -255,13 +263,11 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 		if err := checkRefs(tx, in); err != nil {
 			return err
 		}
-		keys := old.SecretKeys
-		for _, k := range credentialKeys(in.Credentials) {
-			if !contains(keys, k) {
-				keys = append(keys, k)
-			}
+		keys, dropped, err := mergeCredentialKeys(p, old.SecretKeys, credentialKeys(in.Credentials))
+		if err != nil {
+			return err
 		}
-		sort.Strings(keys)
+		drop = dropped
 		if _, err := tx.Exec(`UPDATE connections SET name = ?, store_url = ?, client_id = ?, warehouse_id = ?, branch_id = ?,
 			start_date = ?, invoice_states = ?, poll_seconds = ?, field_owners = ?, push_products = ?, options = ?,
 			secret_keys = ?, updated_at = ? WHERE id = ?`,
@@ -281,7 +287,77 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 		c, err = connectionByID(tx, id)
 		return err
 	})
-	return c, err
+	if err != nil {
+		return c, err
+	}
+	for _, k := range drop {
+		// The connection no longer names the key, so a leftover value is never used.
+		if derr := e.secrets.Delete(secretKey(id, k)); derr != nil {
+			e.log.Warn("cannot delete a replaced credential from the keyring", "key", secretKey(id, k), "err", derr)
+		}
+	}
+	return c, nil
+}
+
+// mergeCredentialKeys works out which credentials a connection keeps after an edit that gives
+// the keys in given: the group that holds every given key and is complete with the stored keys.
+// It returns the keys kept and the stored keys to drop.
+func mergeCredentialKeys(p Platform, stored, given []string) (keys, drop []string, err error) {
+	if len(given) == 0 {
+		return stored, nil, nil
+	}
+	have := map[string]bool{}
+	for _, k := range stored {
+		have[k] = true
+	}
+	for _, k := range given {
+		have[k] = true
+	}
+	groups := map[string][]string{}
+	var order []string
+	for _, f := range p.Credentials {
+		if _, ok := groups[f.Group]; !ok {
+			order = append(order, f.Group)
+		}
+		groups[f.Group] = append(groups[f.Group], f.Key)
+	}
+	var options []string
+	for _, g := range order {
+		fields := groups[g]
+		complete := true
+		for _, k := range fields {
+			if !have[k] {
+				complete = false
+			}
+		}
+		for _, k := range given {
+			if !contains(fields, k) {
+				complete = false
+			}
+		}
+		if !complete {
+			var labels []string
+			for _, f := range p.Credentials {
+				if f.Group == g {
+					labels = append(labels, f.Label)
+				}
+			}
+			options = append(options, strings.Join(labels, " and "))
+			continue
+		}
+		keys = append([]string(nil), fields...)
+		for _, k := range stored {
+			if !contains(fields, k) {
+				drop = append(drop, k)
+			}
+		}
+		sort.Strings(keys)
+		return keys, drop, nil
+	}
+	if len(order) == 0 {
+		return nil, nil, invalid("%s takes no credentials", p.Title)
+	}
+	return nil, nil, invalid("%s needs %s", p.Title, strings.Join(options, ", or "))
 }
 
 // RemoveConnection forgets a connection, its bindings, runs and keyring entries. Invoices it
