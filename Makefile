@@ -75,8 +75,20 @@ screenshots: deps build
 	for s in $(SHOT_AR); do shoot $$s ar ar_SA.UTF-8 docs/screenshots/$$s-ar.png; done; \
 	rm -rf $$tmp
 
+# Posting invoices (storage), then importing 2,000 products and 10,000 orders from each test
+# store on loopback, run as its own process under /usr/bin/time -v for the peak memory.
+BENCH_IMPORTS := shopify
+
 bench: check-go
+	@$(call ensure_pkgs,time)
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 3s -count 5 ./storage/
+	@mkdir -p bin
+	@for p in $(BENCH_IMPORTS); do \
+	  CGO_ENABLED=0 $(GO) test -c -o bin/bench-$$p.test ./platforms/$$p/ || exit 1; \
+	  echo "== import from the $$p test store"; \
+	  /usr/bin/time -v ./bin/bench-$$p.test -test.run '^$$' -test.bench '^BenchmarkImport$$' -test.benchtime 1x 2>&1 \
+	    | grep -E 'Benchmark|bench_test|Maximum resident|Elapsed' || exit 1; \
+	done
 
 deps:
 	@$(call ensure_pkgs,$(BUILD_PKGS))

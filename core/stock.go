@@ -96,7 +96,11 @@ func (s *syncer) settleStock() error {
 		if err := s.ctx.Err(); err != nil {
 			return err
 		}
-		ch, err := s.settleOne(id)
+		need, err := s.settleNeeded(id)
+		var ch *StockChange
+		if err == nil && need {
+			ch, err = s.settleOne(id)
+		}
 		if err != nil {
 			if fatal(err) {
 				return err
@@ -158,6 +162,30 @@ func sumEvents(evs []stockEvent, t time.Time, before bool) decimal.Decimal {
 		}
 	}
 	return total
+}
+
+// settleNeeded tells, from a read-only look, whether settleOne has anything to do for a product:
+// the store reported its quantity this run, an earlier push is unconfirmed, store orders moved it,
+// or the books' quantity is no longer what the store was last left with. Most products of an idle
+// sync need nothing, and skipping them skips a write transaction each.
+func (s *syncer) settleNeeded(externalID string) (bool, error) {
+	if _, ok := s.reads[externalID]; ok || s.resync[externalID] {
+		return true, nil
+	}
+	var need bool
+	err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
+		ps, err := s.loadStock(tx, externalID)
+		if err != nil || ps == nil || ps.b.StoreQty == nil {
+			return err
+		}
+		target := ps.books.Sub(ps.holding)
+		if target.IsNegative() {
+			target = decimal.Zero
+		}
+		need = len(ps.events) > 0 || !target.Equal(*ps.b.StoreQty)
+		return nil
+	})
+	return need, err
 }
 
 // settleOne reconciles one product in a transaction of its own and returns the store change to

@@ -374,16 +374,25 @@ func (s *Server) CloseOrder(orderID int64) (OrderInfo, error) {
 	})
 }
 
-// MarkOrderPaid records a payment of the outstanding amount.
+// MarkOrderPaid records a payment of the outstanding amount now.
 func (s *Server) MarkOrderPaid(orderID int64) (OrderInfo, error) {
+	return s.MarkOrderPaidAt(orderID, time.Time{})
+}
+
+// MarkOrderPaidAt records a payment of the outstanding amount at a given time (zero: now), as
+// when a cash-on-delivery order is paid on delivery.
+func (s *Server) MarkOrderPaidAt(orderID int64, at time.Time) (OrderInfo, error) {
 	return s.withOrder(orderID, func(o *order) error {
 		out := o.outstanding()
 		if !out.IsPositive() {
 			return errors.New("shopifytest: nothing outstanding")
 		}
-		now := s.now()
-		o.transactions = append(o.transactions, &transaction{id: s.st.newID(KindTransaction), kind: "SALE", status: "SUCCESS", gateway: o.gateway, amount: out, createdAt: now})
-		o.updatedAt = now
+		if at.IsZero() {
+			at = s.now()
+		}
+		at = at.UTC().Truncate(time.Second)
+		o.transactions = append(o.transactions, &transaction{id: s.st.newID(KindTransaction), kind: "SALE", status: "SUCCESS", gateway: o.gateway, amount: out, createdAt: at})
+		o.updatedAt = laterOf(o.updatedAt, at)
 		return nil
 	})
 }

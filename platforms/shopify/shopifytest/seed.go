@@ -347,7 +347,12 @@ func (g *orderGen) place(at time.Time, customers []CustomerInfo, end time.Time) 
 		return oi, err
 	}
 	if in.Unpaid && in.Fulfilled && r.Intn(3) != 0 {
-		oi, _ = g.s.MarkOrderPaid(oi.ID)
+		// paid on delivery, a few days later (never after the end of the history)
+		paidAt := at.Add(time.Duration(24+r.Intn(72)) * time.Hour)
+		if paidAt.After(end) {
+			paidAt = end
+		}
+		oi, _ = g.s.MarkOrderPaidAt(oi.ID, paidAt)
 	}
 	return oi, nil
 }

@@ -1,0 +1,117 @@
+package shopify
+
+import (
+	"context"
+	"log/slog"
+	"math"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"mizan/core"
+	"mizan/platforms/shopify/shopifytest"
+	"mizan/storage"
+)
+
+// BenchmarkImport imports a seeded store (MIZAN_BENCH_PRODUCTS products, 2,000 by default, and
+// MIZAN_BENCH_ORDERS orders, 10,000 by default) from the test store on loopback into new books,
+// then runs a sync that finds nothing new. It reports orders per second, the API requests made
+// and the fewest the pagination rules allow, the calculated cost spent (which bounds how fast a
+// real store's rate limit lets the import go), the idle sync's time, and the heap held by the
+// test store itself (to subtract from the process's peak memory).
+//
+// The test store's rate limit is off: the figure measures Mizan, not the bucket. make bench runs
+// it under /usr/bin/time -v for the peak memory.
+func BenchmarkImport(b *testing.B) {
+	products, orders := envInt("MIZAN_BENCH_PRODUCTS", 2000), envInt("MIZAN_BENCH_ORDERS", 10000)
+	clock := shopifytest.NewFakeClock(t0)
+	srv := shopifytest.NewServer(shopifytest.Options{Now: clock.Now, DisableRateLimit: true})
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	seeded, err := srv.Seed(shopifytest.SeedOptions{Products: products, Orders: orders, Seed: 42, End: t0.Add(-time.Hour)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	levels := 0
+	for _, p := range srv.Snapshot().Products {
+		levels += len(p.Variants)
+	}
+	clock.Advance(time.Minute)
+
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		dir := b.TempDir()
+		db, err := storage.Open(context.Background(), dir, storage.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		secrets := core.NewMemorySecrets()
+		eng := core.New(db, secrets, core.NewPlatforms(Platform()), core.Options{Log: slog.New(slog.DiscardHandler)})
+		conn, err := eng.AddConnection(context.Background(), core.ConnectionInput{Name: "Bench", Platform: "shopify",
+			StoreURL: hs.URL, Credentials: map[string]string{CredAccessToken: testToken}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv.ResetStats()
+		b.StartTimer()
+
+		start := time.Now()
+		sum, err := eng.SyncNow(context.Background(), conn.ID, core.SyncRequest{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		elapsed := time.Since(start)
+		b.StopTimer()
+		calls, cost := srv.Stats().GraphQL, srv.Stats().CostSpent
+		if sum.Counts.Errors > 0 {
+			b.Fatalf("import logged %d errors", sum.Counts.Errors)
+		}
+		if sum.Counts.Invoices == 0 || sum.Counts.ProductsCreated < seeded.Variants {
+			b.Fatalf("imported %d invoices and %d products from %d orders and %d variants", sum.Counts.Invoices, sum.Counts.ProductsCreated, seeded.Orders, seeded.Variants)
+		}
+
+		clock.Advance(time.Minute)
+		srv.ResetStats()
+		idleStart := time.Now()
+		if _, err := eng.SyncNow(context.Background(), conn.ID, core.SyncRequest{}); err != nil {
+			b.Fatal(err)
+		}
+		idle := time.Since(idleStart)
+		idleCalls := srv.Stats().GraphQL
+		b.Logf("idle requests by root field: %v", srv.Stats().ByRootField)
+		db.Close()
+
+		// The fewest requests any client could make: the shop, then every list at the most a
+		// connection returns per page (250).
+		least := 1 + pages(seeded.Products) + pages(levels) + pages(seeded.Orders)
+		b.ReportMetric(float64(seeded.Orders)/elapsed.Seconds(), "orders/s")
+		b.ReportMetric(float64(calls), "calls")
+		b.ReportMetric(float64(least), "min-calls")
+		b.ReportMetric(float64(cost), "cost")
+		b.ReportMetric(float64(idle.Milliseconds()), "idle-ms")
+		b.ReportMetric(float64(idleCalls), "idle-calls")
+		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/(1<<20), "store-MB")
+		b.Logf("%d products (%d variants), %d orders: %d invoices, %d returns in %v; %d requests (at least %d), cost %d (≥ %.0f s at 100 points/s, ≥ %.0f s at 1,000); idle sync %v in %d requests",
+			seeded.Products, seeded.Variants, seeded.Orders, sum.Counts.Invoices, sum.Counts.Returns, elapsed.Round(time.Millisecond),
+			calls, least, cost, float64(cost)/100, float64(cost)/1000, idle.Round(time.Millisecond), idleCalls)
+	}
+}
+
+func pages(n int) int { return int(math.Ceil(float64(n) / maxPage)) }
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
