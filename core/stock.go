@@ -1,7 +1,9 @@
 package core
 
 import (
+	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -73,19 +75,34 @@ func (s *syncer) settleStock() error {
 		s.run.note(LogEntry{Level: Warning, Kind: "stock", Message: "Stock was not settled this run because the store's stock or orders could not all be read; it will be next run"})
 		return nil
 	}
+	// One read-only pass finds the products with anything to settle: most of an idle sync's
+	// products have none, and skipping them skips a write transaction each.
 	var ids []string
+	needs := map[string]bool{}
 	if err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
-		rows, err := tx.Query(`SELECT external_id FROM sync_bindings WHERE connection_id = ? AND kind = 'product' ORDER BY local_id`, s.conn.ID)
+		rows, err := tx.Query(`SELECT b.external_id, b.store_qty, COALESCE(l.quantity, '0'),
+				EXISTS (SELECT 1 FROM sync_stock_events e WHERE e.connection_id = b.connection_id AND e.product_id = b.local_id AND e.applied = 0),
+				COALESCE((SELECT group_concat(e.delta, ' ') FROM sync_stock_events e
+					WHERE e.connection_id = b.connection_id AND e.product_id = b.local_id AND e.posted = 0), '')
+			FROM sync_bindings b LEFT JOIN stock_levels l ON l.product_id = b.local_id AND l.warehouse_id = ?
+			WHERE b.connection_id = ? AND b.kind = 'product' ORDER BY b.local_id`, s.conn.WarehouseID, s.conn.ID)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+			var id, books, unposted string
+			var storeQty sql.NullString
+			var unapplied bool
+			if err := rows.Scan(&id, &storeQty, &books, &unapplied, &unposted); err != nil {
 				return err
 			}
 			ids = append(ids, id)
+			need, err := stockNeedsSettling(storeQty, books, unapplied, unposted)
+			if err != nil {
+				return fmt.Errorf("stock of %s: %w", id, err)
+			}
+			needs[id] = need
 		}
 		return rows.Err()
 	}); err != nil {
@@ -96,9 +113,10 @@ func (s *syncer) settleStock() error {
 		if err := s.ctx.Err(); err != nil {
 			return err
 		}
-		need, err := s.settleNeeded(id)
+		_, read := s.reads[id]
 		var ch *StockChange
-		if err == nil && need {
+		var err error
+		if read || s.resync[id] || needs[id] {
 			ch, err = s.settleOne(id)
 		}
 		if err != nil {
@@ -164,28 +182,35 @@ func sumEvents(evs []stockEvent, t time.Time, before bool) decimal.Decimal {
 	return total
 }
 
-// settleNeeded tells, from a read-only look, whether settleOne has anything to do for a product:
-// the store reported its quantity this run, an earlier push is unconfirmed, store orders moved it,
-// or the books' quantity is no longer what the store was last left with. Most products of an idle
-// sync need nothing, and skipping them skips a write transaction each.
-func (s *syncer) settleNeeded(externalID string) (bool, error) {
-	if _, ok := s.reads[externalID]; ok || s.resync[externalID] {
+// stockNeedsSettling tells whether a product the store did not report this run still has
+// something to settle: store documents not yet applied, or books whose quantity (less what open
+// store orders hold) is no longer what the store was last left with.
+func stockNeedsSettling(storeQty sql.NullString, books string, unapplied bool, unposted string) (bool, error) {
+	if !storeQty.Valid {
+		return false, nil // never counted in the store: only a store read can start it
+	}
+	if unapplied {
 		return true, nil
 	}
-	var need bool
-	err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
-		ps, err := s.loadStock(tx, externalID)
-		if err != nil || ps == nil || ps.b.StoreQty == nil {
-			return err
+	last, err := decimal.NewFromString(storeQty.String)
+	if err != nil {
+		return false, err
+	}
+	target, err := decimal.NewFromString(books)
+	if err != nil {
+		return false, err
+	}
+	for _, d := range strings.Fields(unposted) {
+		delta, err := decimal.NewFromString(d)
+		if err != nil {
+			return false, err
 		}
-		target := ps.books.Sub(ps.holding)
-		if target.IsNegative() {
-			target = decimal.Zero
-		}
-		need = len(ps.events) > 0 || !target.Equal(*ps.b.StoreQty)
-		return nil
-	})
-	return need, err
+		target = target.Add(delta) // an unposted sale (negative delta) holds stock
+	}
+	if target.IsNegative() {
+		target = decimal.Zero
+	}
+	return !target.Equal(last), nil
 }
 
 // settleOne reconciles one product in a transaction of its own and returns the store change to
