@@ -207,7 +207,11 @@ func (s *syncer) linkProduct(tx *storage.Tx, p storage.Product, how string, sp S
 	if err := bind(tx, s.conn.ID, b); err != nil {
 		return nil, b, err
 	}
-	msg := fmt.Sprintf("Linked %s %q to the store product by its %s", p.Code, p.Name, how)
+	by := "by its " + how
+	if how == "" {
+		by = "by hand"
+	}
+	msg := fmt.Sprintf("Linked %s %q to the store product %s", p.Code, p.Name, by)
 	if len(taken) > 0 {
 		msg += "; took the store's " + strings.Join(taken, ", ")
 	}

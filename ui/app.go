@@ -1,4 +1,4 @@
-// Package ui is Mizan's desktop interface. It draws the books and (later) drives the sync engine;
+// Package ui is Mizan's desktop interface. It draws the books and drives the sync engine;
 // it never creates the Fyne app itself (cmd/mizan does), so every screen tests without a display.
 //
 // Screens read the books off the UI goroutine, on one worker that runs their queries in order,
@@ -8,6 +8,7 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mizan/assets"
+	"mizan/core"
 	"mizan/storage"
 )
 
@@ -45,6 +47,20 @@ const (
 // DefaultSize is the main window's size on first run.
 var DefaultSize = fyne.NewSize(1200, 780)
 
+// Deps are what the window needs besides the books; cmd/mizan builds them.
+type Deps struct {
+	// Engine syncs the connected stores. When nil, an engine with no platforms and an in-memory
+	// keyring is made, so the screens still open (they then offer no platform to connect).
+	Engine *core.Engine
+	// StartDemo, when set, starts the built-in demo store and connects it; the dashboard then
+	// offers "Try the demo store". It runs off the UI goroutine.
+	StartDemo func(ctx context.Context) error
+	// Now is the scheduler's clock (default time.Now); SchedulerTick is how often it looks for
+	// connections due a sync (default 15 s). Tests shorten both.
+	Now           func() time.Time
+	SchedulerTick time.Duration
+}
+
 // App is the main window and the widgets tests drive.
 type App struct {
 	Window fyne.Window
@@ -52,45 +68,53 @@ type App struct {
 	Nav     map[Screen]*widget.Button
 	Current Screen
 
-	Invoices *InvoicesScreen
-	Products *ProductsScreen
-	// Dashboard, Mapping, SyncLog and Connections are empty states until the sync engine's API
-	// lands (core): they say so rather than show made-up figures.
-	Dashboard, Mapping, SyncLog, Connections *Placeholder
+	Invoices    *InvoicesScreen
+	Products    *ProductsScreen
+	Dashboard   *DashboardScreen
+	Mapping     *MappingScreen
+	SyncLog     *SyncLogScreen
+	Connections *ConnectionsScreen
+	// OnProgress, when set, is called on the UI goroutine each time the screens have shown a
+	// sync's progress.
+	OnProgress func(connID int64, p core.Progress)
 
 	app     fyne.App
 	db      *storage.DB
+	engine  *core.Engine
+	deps    Deps
 	work    *worker
-	content *fyne.Container
-	screens map[Screen]fyne.CanvasObject
+	tasks   *tasks
+	sched   *scheduler
+	syncing map[int64]*syncState // UI goroutine only
+	// activeIDs are the connections syncing, guarded by activeMu (Close reads them).
+	activeIDs map[int64]bool
+	openedAt  time.Time
+	content   *fyne.Container
+	screens   map[Screen]fyne.CanvasObject
 }
 
 // NewApp builds the main window for the books in db. Call Refresh to load them.
-func NewApp(a fyne.App, db *storage.DB) *App {
+func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 	setupTranslations()
 	a.Settings().SetTheme(newTheme())
 	a.SetIcon(assets.Icon)
+	if deps.Engine == nil {
+		deps.Engine = core.New(db, core.NewMemorySecrets(), core.NewPlatforms(), core.Options{})
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
 
-	m := &App{app: a, db: db, work: newWorker(), Window: a.NewWindow("Mizan"), Nav: map[Screen]*widget.Button{}}
+	m := &App{app: a, db: db, engine: deps.Engine, deps: deps, work: newWorker(), tasks: newTasks(),
+		syncing: map[int64]*syncState{}, Window: a.NewWindow("Mizan"), Nav: map[Screen]*widget.Button{}}
+	m.openedAt = deps.Now()
 	m.Window.SetIcon(assets.Icon)
 	m.Invoices = newInvoicesScreen(m)
 	m.Products = newProductsScreen(m)
-	m.Dashboard = newPlaceholder(theme.HomeIcon(), tr("dashboard.title", "Dashboard"),
-		tr("empty.connect.title", "Connect a store"),
-		tr("dashboard.empty", "No online store is connected yet. Once Mizan syncs with your stores, their orders, sales and stock alerts will be summed up here."),
-		tr("action.go_connections", "Go to Connections"), func() { m.Show(ScreenConnections) })
-	m.Mapping = newPlaceholder(theme.ListIcon(), tr("mapping.title", "Product mapping"),
-		tr("empty.connect.title", "Connect a store"),
-		tr("mapping.empty", "There are no store products to match yet. When a store is connected, its products are listed here so each can be matched with a product in your books."),
-		tr("action.go_connections", "Go to Connections"), func() { m.Show(ScreenConnections) })
-	m.SyncLog = newPlaceholder(theme.HistoryIcon(), tr("synclog.title", "Sync log"),
-		tr("empty.connect.title", "Connect a store"),
-		tr("synclog.empty", "Nothing has been synced yet. Every sync with your stores will be listed here with what it changed in your books."),
-		tr("action.go_connections", "Go to Connections"), func() { m.Show(ScreenConnections) })
-	m.Connections = newPlaceholder(theme.ComputerIcon(), tr("connections.title", "Connections"),
-		tr("empty.connect.title", "Connect a store"),
-		tr("connections.empty", "Connecting Shopify, WooCommerce, Salla and Zid stores comes in the next version of Mizan. Meanwhile your books work fully offline: invoices, products and stock are in the other screens."),
-		tr("action.connect_soon", "Connect a store (coming soon)"), nil)
+	m.Dashboard = newDashboardScreen(m)
+	m.Mapping = newMappingScreen(m)
+	m.SyncLog = newSyncLogScreen(m)
+	m.Connections = newConnectionsScreen(m)
 
 	m.screens = map[Screen]fyne.CanvasObject{
 		ScreenDashboard: m.Dashboard.Content, ScreenInvoices: m.Invoices.Content, ScreenProducts: m.Products.Content,
@@ -101,9 +125,9 @@ func NewApp(a fyne.App, db *storage.DB) *App {
 		ScreenMapping: theme.ListIcon(), ScreenSyncLog: theme.HistoryIcon(), ScreenConnections: theme.ComputerIcon(),
 	}
 	titles := map[Screen]string{
-		ScreenDashboard: m.Dashboard.Title, ScreenInvoices: tr("invoices.title", "Invoices"),
-		ScreenProducts: tr("products.title", "Products & stock"), ScreenMapping: m.Mapping.Title,
-		ScreenSyncLog: m.SyncLog.Title, ScreenConnections: m.Connections.Title,
+		ScreenDashboard: tr("dashboard.title", "Dashboard"), ScreenInvoices: tr("invoices.title", "Invoices"),
+		ScreenProducts: tr("products.title", "Products & stock"), ScreenMapping: tr("mapping.title", "Product mapping"),
+		ScreenSyncLog: tr("synclog.title", "Sync log"), ScreenConnections: tr("connections.title", "Connections"),
 	}
 	nav := container.NewVBox()
 	name := canvas.NewText("Mizan", theme.Color(theme.ColorNamePrimary))
@@ -139,6 +163,7 @@ func NewApp(a fyne.App, db *storage.DB) *App {
 		start = ScreenInvoices
 	}
 	m.Show(start)
+	m.sched = startScheduler(m, deps.SchedulerTick)
 	return m
 }
 
@@ -170,6 +195,9 @@ func (m *App) Show(s Screen) {
 	}
 	m.content.Objects = []fyne.CanvasObject{obj}
 	m.content.Refresh()
+	if s == ScreenMapping {
+		m.Mapping.shown()
+	}
 	m.app.Preferences().SetString(prefScreen, string(s))
 }
 
@@ -178,11 +206,18 @@ func (m *App) Show(s Screen) {
 func (m *App) Refresh(ctx context.Context) error {
 	done := make(chan error, 1)
 	m.work.Go(func() {
-		err := m.Invoices.load(ctx)
-		if err2 := m.Products.load(ctx); err == nil {
-			err = err2
+		var errs []error
+		for _, load := range []func(context.Context) error{m.Invoices.load, m.Products.load, m.Dashboard.load,
+			m.Connections.load, m.SyncLog.load, m.Mapping.loadConnections} {
+			if err := load(ctx); err != nil {
+				errs = append(errs, err)
+			}
 		}
-		done <- err
+		if len(errs) > 0 {
+			done <- errs[0]
+			return
+		}
+		done <- nil
 	})
 	select {
 	case err := <-done:
@@ -192,18 +227,31 @@ func (m *App) Refresh(ctx context.Context) error {
 	}
 }
 
-// Idle waits until the screens have no database work queued or running.
-func (m *App) Idle() { m.work.Idle() }
+// Idle waits until the screens have no database work, store call or sync running or queued.
+func (m *App) Idle() {
+	for {
+		m.tasks.Wait()
+		m.work.Idle()
+		if m.tasks.Count() == 0 {
+			return
+		}
+	}
+}
 
-// Close stops the background work once it has finished; the caller closes the books after.
+// Close stops the scheduler, cancels the syncs running and waits for the background work to
+// finish; the caller closes the books after.
 func (m *App) Close() {
-	m.work.Idle()
+	m.sched.Stop()
+	for _, id := range m.runningIDs() {
+		m.engine.Cancel(id)
+	}
+	m.Idle()
 	m.work.Close()
 }
 
 // showProblem reports an error from background work on the main window.
 func (m *App) showProblem(doing string, err error) {
-	fyne.Do(func() { showProblem(m.Window, doing, err) })
+	uiDo(func() { showProblem(m.Window, doing, err) })
 }
 
 // OpenInvoice switches to the Invoices screen and shows an invoice. UI goroutine.
@@ -220,6 +268,6 @@ func (m *App) ShowInvoiceWithReturn(ctx context.Context) error {
 	if err != nil || len(rets) == 0 {
 		return err
 	}
-	fyne.Do(func() { m.OpenInvoice(rets[0].OriginalID) })
+	uiDo(func() { m.OpenInvoice(rets[0].OriginalID) })
 	return nil
 }

@@ -50,7 +50,7 @@ func TestInvoiceList100k(t *testing.T) {
 	defer db.Close()
 
 	start := time.Now()
-	m := NewApp(a, db)
+	m := NewApp(a, db, Deps{})
 	defer m.Close()
 	m.Window.Resize(DefaultSize)
 	m.Window.Show()

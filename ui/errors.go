@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"mizan/core"
 	"mizan/storage"
 )
 
@@ -21,7 +22,36 @@ type problem struct {
 // was doing ("load the invoices").
 func explain(doing string, err error) problem {
 	p := problem{Title: tr("error.title", "Mizan could not {{.Doing}}", map[string]any{"Doing": doing})}
+	var keyErr *core.KeyringError
+	var storeErr *core.StoreError
 	switch {
+	case errors.As(err, &keyErr):
+		p.Title = tr("error.keyring.title", "The system keyring cannot be used")
+		p.What = keyErr.Cause
+		p.Todo = keyErr.Advice + ". " + tr("error.keyring.todo", "Mizan keeps store passwords and tokens only in the system keyring, never in its data folder.")
+	case errors.Is(err, core.ErrKeyringUnavailable):
+		p.Title = tr("error.keyring.title", "The system keyring cannot be used")
+		p.What = err.Error()
+		p.Todo = tr("error.keyring.todo", "Mizan keeps store passwords and tokens only in the system keyring, never in its data folder.")
+	case errors.Is(err, core.ErrBusy):
+		p.Title = tr("error.busy.title", "This store is syncing now")
+		p.What = err.Error()
+		p.Todo = tr("error.busy.todo", "Wait for the sync to finish (or cancel it on the Dashboard), then try again.")
+	case errors.Is(err, core.ErrUnauthorized):
+		p.Title = tr("error.unauthorized.title", "The store refused the credentials")
+		p.What = err.Error()
+		p.Todo = tr("error.unauthorized.todo", "Check the token or app keys in Connections: they may be mistyped, revoked, or the app uninstalled from the store. Enter them again and use Test connection.")
+	case errors.Is(err, core.ErrUnreachable):
+		p.Title = tr("error.unreachable.title", "The store could not be reached")
+		p.What = err.Error()
+		p.Todo = tr("error.unreachable.todo", "Check your internet connection and the store address in Connections, then try again. If the store is down, Mizan syncs it once it is back.")
+	case errors.As(err, &storeErr):
+		p.Title = tr("error.store.title", "The store refused a request")
+		p.What = err.Error()
+		p.Todo = tr("error.store.todo", "What the store said is above. Check the connection's settings and the store's admin, then try again.")
+	case errors.Is(err, core.ErrNotFound):
+		p.What = err.Error()
+		p.Todo = tr("error.not_found.todo", "It is no longer in the store. Reload the screen to see the store as it is now.")
 	case errors.Is(err, storage.ErrLocked):
 		p.Title = tr("error.locked.title", "Mizan is already open")
 		p.What = tr("error.locked.what", "These books are open in another Mizan window, or a mizan command is still running on them.")
@@ -73,7 +103,36 @@ func StartupErrorWindow(a fyne.App, stage StartupStage, err error) fyne.Window {
 	setupTranslations()
 	a.Settings().SetTheme(newTheme())
 	var p problem
+	var keyErr *core.KeyringError
+	var storeErr *core.StoreError
 	switch {
+	case errors.As(err, &keyErr):
+		p.Title = tr("error.keyring.title", "The system keyring cannot be used")
+		p.What = keyErr.Cause
+		p.Todo = keyErr.Advice + ". " + tr("error.keyring.todo", "Mizan keeps store passwords and tokens only in the system keyring, never in its data folder.")
+	case errors.Is(err, core.ErrKeyringUnavailable):
+		p.Title = tr("error.keyring.title", "The system keyring cannot be used")
+		p.What = err.Error()
+		p.Todo = tr("error.keyring.todo", "Mizan keeps store passwords and tokens only in the system keyring, never in its data folder.")
+	case errors.Is(err, core.ErrBusy):
+		p.Title = tr("error.busy.title", "This store is syncing now")
+		p.What = err.Error()
+		p.Todo = tr("error.busy.todo", "Wait for the sync to finish (or cancel it on the Dashboard), then try again.")
+	case errors.Is(err, core.ErrUnauthorized):
+		p.Title = tr("error.unauthorized.title", "The store refused the credentials")
+		p.What = err.Error()
+		p.Todo = tr("error.unauthorized.todo", "Check the token or app keys in Connections: they may be mistyped, revoked, or the app uninstalled from the store. Enter them again and use Test connection.")
+	case errors.Is(err, core.ErrUnreachable):
+		p.Title = tr("error.unreachable.title", "The store could not be reached")
+		p.What = err.Error()
+		p.Todo = tr("error.unreachable.todo", "Check your internet connection and the store address in Connections, then try again. If the store is down, Mizan syncs it once it is back.")
+	case errors.As(err, &storeErr):
+		p.Title = tr("error.store.title", "The store refused a request")
+		p.What = err.Error()
+		p.Todo = tr("error.store.todo", "What the store said is above. Check the connection's settings and the store's admin, then try again.")
+	case errors.Is(err, core.ErrNotFound):
+		p.What = err.Error()
+		p.Todo = tr("error.not_found.todo", "It is no longer in the store. Reload the screen to see the store as it is now.")
 	case errors.Is(err, storage.ErrLocked):
 		p = explain("", err)
 	case stage == StageDataDir:

@@ -179,7 +179,7 @@ func (s *InvoicesScreen) exportTo(wc fyne.URIWriteCloser) {
 			err = cerr
 		}
 		name := wc.URI().Name()
-		fyne.Do(func() {
+		uiDo(func() {
 			busy.Hide()
 			if err != nil {
 				showProblem(s.m.Window, tr("doing.export", "export the invoices"), err)

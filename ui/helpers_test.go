@@ -44,7 +44,7 @@ func openApp(t testing.TB, dir string) (*App, *storage.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := NewApp(a, db)
+	m := NewApp(a, db, Deps{})
 	t.Cleanup(func() {
 		m.Close()
 		db.Close()

@@ -79,7 +79,7 @@ func (v *InvoiceView) show(id int64) {
 		if err == nil && inv.Type == storage.SalesInvoice {
 			returns, err = db.ReturnsOf(ctx, id)
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if v.showing != id {
 				return
 			}

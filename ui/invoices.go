@@ -244,7 +244,7 @@ func (s *InvoicesScreen) requestPage(page int) {
 	f.Limit, f.Offset = pageSize, page*pageSize
 	s.m.work.Go(func() {
 		rows, err := s.m.db.Invoices(context.Background(), f)
-		fyne.Do(func() {
+		uiDo(func() {
 			if gen != p.gen {
 				return
 			}
@@ -342,7 +342,7 @@ func (s *InvoicesScreen) query(ctx context.Context, id int64, f storage.InvoiceF
 		first.Limit = pageSize
 		rows, err = s.m.db.Invoices(ctx, first)
 	}
-	fyne.Do(func() {
+	uiDo(func() {
 		if id != s.latest.Load() {
 			return
 		}
@@ -374,7 +374,7 @@ func (s *InvoicesScreen) load(ctx context.Context) error {
 		s.m.showProblem(tr("doing.load_connections", "load the store connections"), err)
 		return err
 	}
-	fyne.Do(func() { s.setChoices(branches, conns) })
+	uiDo(func() { s.setChoices(branches, conns) })
 	s.mu.Lock()
 	f := s.want
 	s.mu.Unlock()

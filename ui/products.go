@@ -224,7 +224,7 @@ func (s *ProductsScreen) load(ctx context.Context) error {
 			rows[i].total = rows[i].total.Add(st.Quantity)
 		}
 	}
-	fyne.Do(func() {
+	uiDo(func() {
 		s.all, s.warehouses = rows, warehouses
 		s.whNames = map[int64]string{}
 		for _, w := range warehouses {
@@ -273,7 +273,7 @@ func (s *ProductsScreen) SelectProduct(id int64) {
 	db := s.m.db
 	s.m.work.Go(func() {
 		moves, err := db.Movements(context.Background(), id)
-		fyne.Do(func() {
+		uiDo(func() {
 			if s.selected != id {
 				return
 			}

@@ -3,6 +3,8 @@ package ui
 import (
 	"sync"
 	"time"
+
+	"fyne.io/fyne/v2"
 )
 
 // worker runs the screens' database work off the UI goroutine, one job at a time and in the order
@@ -108,4 +110,18 @@ func (w *worker) done() {
 	w.pending--
 	w.cond.Broadcast()
 	w.mu.Unlock()
+}
+
+// uiMu keeps two calls of uiDo from running at once. The app runs them one by one on the UI
+// goroutine anyway; Fyne's test driver runs each at once on the goroutine that asks, so without
+// it two background jobs could change the same widget together.
+var uiMu sync.Mutex
+
+// uiDo hands f to the UI goroutine (fyne.Do). f must not call uiDo itself.
+func uiDo(f func()) {
+	fyne.Do(func() {
+		uiMu.Lock()
+		defer uiMu.Unlock()
+		f()
+	})
 }

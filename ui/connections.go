@@ -1,0 +1,802 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"mizan/core"
+	"mizan/storage"
+)
+
+// ConnectionsScreen lists the connected stores and adds, edits and removes them.
+type ConnectionsScreen struct {
+	New *widget.Button
+	// Rows has one row per connection, by connection id.
+	Rows map[int64]*ConnectionRow
+	// Form is the add or edit form while it is shown (nil otherwise).
+	Form    *ConnectionForm
+	Status  *widget.Label
+	Content fyne.CanvasObject
+
+	m        *App
+	conns    []core.Connection
+	list     *fyne.Container
+	listView fyne.CanvasObject
+	cards    *fyne.Container
+}
+
+// ConnectionRow is one connection in the list.
+type ConnectionRow struct {
+	Name   *widget.Label
+	Edit   *widget.Button
+	Test   *widget.Button
+	Remove *widget.Button
+	conn   core.Connection
+}
+
+func newConnectionsScreen(m *App) *ConnectionsScreen {
+	s := &ConnectionsScreen{m: m, Rows: map[int64]*ConnectionRow{}}
+	s.New = widget.NewButtonWithIcon(tr("connections.add", "Add a connection"), theme.ContentAddIcon(), s.Add)
+	s.New.Importance = widget.HighImportance
+	if len(m.engine.Platforms()) == 0 {
+		s.New.Disable()
+	}
+	s.Status = widget.NewLabel("")
+	s.Status.Wrapping = fyne.TextWrapWord
+	s.list = container.NewVBox()
+	title := widget.NewLabelWithStyle(tr("connections.title", "Connections"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	s.listView = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, s.New, title), widget.NewSeparator()),
+		s.Status, nil, nil, container.NewVScroll(s.list))
+	s.cards = container.NewStack(s.listView)
+	s.Content = s.cards
+	return s
+}
+
+// load reads the connections. Worker.
+func (s *ConnectionsScreen) load(ctx context.Context) error {
+	conns, err := s.m.engine.Connections(ctx)
+	if err != nil {
+		s.m.showProblem(tr("doing.load_connections", "load the store connections"), err)
+		return err
+	}
+	uiDo(func() { s.render(conns) })
+	return nil
+}
+
+func (s *ConnectionsScreen) render(conns []core.Connection) {
+	s.conns = conns
+	s.Rows = map[int64]*ConnectionRow{}
+	s.list.RemoveAll()
+	if len(conns) == 0 {
+		msg := tr("connections.none", "No store is connected yet. Add a connection to sync a store with your books.")
+		if len(s.m.engine.Platforms()) == 0 {
+			msg = tr("connections.no_platforms", "This build of Mizan has no store platforms to connect.")
+		}
+		l := widget.NewLabel(msg)
+		l.Wrapping = fyne.TextWrapWord
+		s.list.Add(l)
+	}
+	for _, c := range conns {
+		c := c
+		r := &ConnectionRow{conn: c}
+		title := c.Platform
+		if p, err := s.m.engine.Platforms().Get(c.Platform); err == nil {
+			title = p.Title
+		}
+		r.Name = widget.NewLabelWithStyle(visual(c.Name)+"  ·  "+title+"  ·  "+c.StoreURL, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		r.Name.Truncation = fyne.TextTruncateEllipsis
+		r.Edit = widget.NewButtonWithIcon(tr("action.edit", "Edit"), theme.DocumentCreateIcon(), func() { s.Edit(c) })
+		r.Test = widget.NewButtonWithIcon(tr("connections.test", "Test connection"), theme.ConfirmIcon(), func() { s.testSaved(c) })
+		r.Remove = widget.NewButtonWithIcon(tr("action.remove", "Remove"), theme.DeleteIcon(), func() { s.confirmRemove(c) })
+		r.Remove.Importance = widget.DangerImportance
+		s.Rows[c.ID] = r
+		s.list.Add(container.NewBorder(nil, nil, nil, container.NewHBox(r.Test, r.Edit, r.Remove), r.Name))
+	}
+	s.list.Refresh()
+	s.syncChanged()
+}
+
+// syncChanged: a connection cannot be removed while it syncs. UI goroutine.
+func (s *ConnectionsScreen) syncChanged() {
+	for id, r := range s.Rows {
+		if s.m.Syncing(id) {
+			r.Remove.Disable()
+		} else {
+			r.Remove.Enable()
+		}
+	}
+}
+
+// Add shows an empty form for a new connection. UI goroutine.
+func (s *ConnectionsScreen) Add() {
+	s.showForm(newConnectionForm(s, nil))
+}
+
+// Edit shows a connection's settings for editing. Stored credentials are never shown. UI goroutine.
+func (s *ConnectionsScreen) Edit(c core.Connection) {
+	s.showForm(newConnectionForm(s, &c))
+}
+
+func (s *ConnectionsScreen) showForm(f *ConnectionForm) {
+	s.Form = f
+	s.cards.Objects = []fyne.CanvasObject{f.Content}
+	s.cards.Refresh()
+	f.loadChoices(0, 0, 0)
+}
+
+// closeForm goes back to the list. UI goroutine.
+func (s *ConnectionsScreen) closeForm() {
+	s.Form = nil
+	s.cards.Objects = []fyne.CanvasObject{s.listView}
+	s.cards.Refresh()
+}
+
+// ShowingList reports whether the list (rather than a form) is shown.
+func (s *ConnectionsScreen) ShowingList() bool { return s.Form == nil }
+
+func (s *ConnectionsScreen) confirmRemove(c core.Connection) {
+	dialog.ShowConfirm(tr("connections.remove.title", "Remove {{.Name}}?", map[string]any{"Name": c.Name}),
+		tr("connections.remove.body", "Mizan stops syncing this store and forgets its product links, sync log and credentials. The invoices it brought in stay in your books."),
+		func(ok bool) {
+			if ok {
+				s.Remove(c.ID)
+			}
+		}, s.m.Window)
+}
+
+// Remove removes a connection (the confirmation has been given). UI goroutine.
+func (s *ConnectionsScreen) Remove(id int64) {
+	s.m.tasks.Go(func() {
+		err := s.m.engine.RemoveConnection(context.Background(), id)
+		if err != nil {
+			s.m.showProblem(tr("doing.remove_connection", "remove the connection"), err)
+		}
+		s.m.Refresh(context.Background())
+	})
+}
+
+// testSaved tests a saved connection with its stored credentials. UI goroutine.
+func (s *ConnectionsScreen) testSaved(c core.Connection) {
+	s.Status.Importance = widget.MediumImportance
+	s.Status.SetText(tr("connections.testing", "Asking the store…"))
+	s.m.tasks.Go(func() {
+		info, err := s.m.engine.TestConnection(context.Background(), c.ID)
+		uiDo(func() {
+			if err != nil {
+				s.Status.Importance = widget.DangerImportance
+				s.Status.SetText(tr("connections.test_failed", "The test failed: {{.Error}}", map[string]any{"Error": err.Error()}))
+				showProblem(s.m.Window, tr("doing.test_connection", "connect to {{.Name}}", map[string]any{"Name": c.Name}), err)
+				return
+			}
+			s.Status.Importance = widget.SuccessImportance
+			s.Status.SetText(storeInfoText(info))
+		})
+	})
+}
+
+// storeInfoText says what a store answered to a connection test.
+func storeInfoText(info core.StoreInfo) string {
+	parts := []string{tr("connections.test_ok", "Connected to {{.Name}}", map[string]any{"Name": info.Name})}
+	add := func(key, english, value string) {
+		if value != "" {
+			parts = append(parts, tr(key, english, map[string]any{"Value": value}))
+		}
+	}
+	add("connections.info.currency", "currency {{.Value}}", info.Currency)
+	add("connections.info.location", "stock location {{.Value}}", info.Location)
+	add("connections.info.version", "API {{.Value}}", info.Version)
+	add("connections.info.details", "{{.Value}}", info.Details)
+	return strings.Join(parts, " · ")
+}
+
+// ConnectionForm adds or edits a connection.
+type ConnectionForm struct {
+	Title    *widget.Label
+	Platform *widget.Select
+	Name     *widget.Entry
+	StoreURL *widget.Entry
+	// Credentials are password entries by credential key; on edit they start empty, and an empty
+	// entry keeps the stored credential.
+	Credentials map[string]*widget.Entry
+	// Options are the platform's settings by key.
+	Options map[string]*widget.Entry
+
+	Client, Warehouse, Branch          *widget.Select
+	NewClient, NewWarehouse, NewBranch *widget.Button
+	// Quick is the "New…" form while it is open.
+	Quick *QuickAdd
+
+	StartDate    *widget.Entry
+	States       *widget.CheckGroup
+	Owners       map[core.Field]*widget.Select
+	PushProducts *widget.Check
+	PollMinutes  *widget.Entry
+
+	Test       *widget.Button
+	TestResult *widget.Label
+	Save       *widget.Button
+	Cancel     *widget.Button
+	Status     *widget.Label
+	Content    fyne.CanvasObject
+
+	s        *ConnectionsScreen
+	editing  *core.Connection
+	platform core.Platform
+	titles   map[string]string // platform title → name
+	clients  map[string]int64
+	whs      map[string]int64
+	branches map[string]int64
+	creds    *fyne.Container
+	opts     *fyne.Container
+	states   *fyne.Container
+}
+
+func newConnectionForm(s *ConnectionsScreen, editing *core.Connection) *ConnectionForm {
+	f := &ConnectionForm{s: s, editing: editing, titles: map[string]string{}, Credentials: map[string]*widget.Entry{},
+		Options: map[string]*widget.Entry{}, Owners: map[core.Field]*widget.Select{}}
+	if editing == nil {
+		f.Title = widget.NewLabelWithStyle(tr("connections.new", "New connection"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	} else {
+		f.Title = widget.NewLabelWithStyle(tr("connections.edit", "Edit {{.Name}}", map[string]any{"Name": editing.Name}),
+			fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	f.Title.SizeName = theme.SizeNameHeadingText
+
+	var titles []string
+	for _, name := range s.m.engine.Platforms().Names() {
+		p, _ := s.m.engine.Platforms().Get(name)
+		f.titles[p.Title] = name
+		titles = append(titles, p.Title)
+	}
+	f.Platform = widget.NewSelect(titles, func(title string) { f.platformChosen(f.titles[title]) })
+	f.Name = widget.NewEntry()
+	f.Name.SetPlaceHolder(tr("connections.name_hint", "A name for this store, e.g. My Shopify shop"))
+	f.StoreURL = widget.NewEntry()
+	f.creds = container.NewVBox()
+	f.opts = container.New(layout.NewFormLayout())
+	f.states = container.NewVBox()
+
+	f.Client = widget.NewSelect(nil, nil)
+	f.Warehouse = widget.NewSelect(nil, nil)
+	f.Branch = widget.NewSelect(nil, nil)
+	f.NewClient = widget.NewButtonWithIcon(tr("action.new", "New…"), theme.ContentAddIcon(), func() { f.openQuick(quickClient) })
+	f.NewWarehouse = widget.NewButtonWithIcon(tr("action.new", "New…"), theme.ContentAddIcon(), func() { f.openQuick(quickWarehouse) })
+	f.NewBranch = widget.NewButtonWithIcon(tr("action.new", "New…"), theme.ContentAddIcon(), func() { f.openQuick(quickBranch) })
+
+	f.StartDate = widget.NewEntry()
+	f.StartDate.SetPlaceHolder(tr("connections.start_hint", "YYYY-MM-DD (empty: import every order)"))
+	f.StartDate.Validator = validDay
+	f.States = widget.NewCheckGroup(nil, nil)
+	f.States.Horizontal = true
+	ownerNames := []string{ownerName(core.OwnerBoth), ownerName(core.OwnerStore), ownerName(core.OwnerBooks)}
+	owners := container.New(layout.NewFormLayout())
+	for _, fl := range core.ProductFieldList {
+		sel := widget.NewSelect(ownerNames, nil)
+		f.Owners[fl] = sel
+		owners.Add(keyLabel(fieldName(fl)))
+		owners.Add(sel)
+	}
+	f.PushProducts = widget.NewCheck(tr("connections.push_products", "Create in the store the products it lacks"), nil)
+	f.PollMinutes = widget.NewEntry()
+	f.PollMinutes.Validator = validMinutes
+
+	f.Test = widget.NewButtonWithIcon(tr("connections.test", "Test connection"), theme.ConfirmIcon(), f.runTest)
+	f.TestResult = widget.NewLabel("")
+	f.TestResult.Wrapping = fyne.TextWrapWord
+	f.Save = widget.NewButtonWithIcon(tr("action.save", "Save"), theme.DocumentSaveIcon(), f.save)
+	f.Save.Importance = widget.HighImportance
+	f.Cancel = widget.NewButton(tr("action.cancel", "Cancel"), s.closeForm)
+	f.Status = widget.NewLabel("")
+	f.Status.Wrapping = fyne.TextWrapWord
+	f.Status.Importance = widget.DangerImportance
+
+	// Fill in the connection being edited, or the defaults of a new one.
+	owned := core.DefaultOwners()
+	poll := core.DefaultPollInterval
+	f.PushProducts.SetChecked(true)
+	if editing != nil {
+		f.Name.SetText(editing.Name)
+		f.StoreURL.SetText(editing.StoreURL)
+		if !editing.StartDate.IsZero() {
+			f.StartDate.SetText(editing.StartDate.In(time.Local).Format(dayLayout))
+		}
+		for fl := range owned {
+			owned[fl] = editing.Owner(fl)
+		}
+		poll = editing.PollInterval
+		f.PushProducts.SetChecked(editing.PushProducts)
+	}
+	for fl, sel := range f.Owners {
+		sel.SetSelected(ownerName(owned[fl]))
+	}
+	f.PollMinutes.SetText(strconv.Itoa(int(poll / time.Minute)))
+	switch {
+	case editing != nil:
+		if p, err := s.m.engine.Platforms().Get(editing.Platform); err == nil {
+			f.Platform.SetSelected(p.Title)
+		}
+		f.Platform.Disable()
+	case len(titles) > 0:
+		f.Platform.SetSelected(titles[0])
+	}
+
+	grid := container.New(layout.NewFormLayout(),
+		keyLabel(tr("field.platform", "Platform")), f.Platform,
+		keyLabel(tr("field.name", "Name")), f.Name,
+		keyLabel(tr("field.store_url", "Store address")), f.StoreURL,
+	)
+	section := func(text string) fyne.CanvasObject {
+		return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	books := container.New(layout.NewFormLayout(),
+		keyLabel(tr("field.default_client", "Default client (guest orders)")), container.NewBorder(nil, nil, nil, f.NewClient, f.Client),
+		keyLabel(tr("field.default_warehouse", "Default warehouse")), container.NewBorder(nil, nil, nil, f.NewWarehouse, f.Warehouse),
+		keyLabel(tr("field.default_branch", "Default branch")), container.NewBorder(nil, nil, nil, f.NewBranch, f.Branch),
+		keyLabel(tr("field.start_date", "Integration start date")), f.StartDate,
+		keyLabel(tr("field.poll", "Sync every (minutes)")), f.PollMinutes,
+	)
+	body := container.NewVBox(grid,
+		section(tr("connections.credentials", "Credentials")), f.creds,
+		container.NewHBox(f.Test), f.TestResult,
+		section(tr("connections.options", "Platform options")), f.opts,
+		section(tr("connections.books", "In your books")), books,
+		section(tr("connections.states", "Order states that create invoices")), f.states,
+		section(tr("connections.owners", "Who owns each product field")), owners, f.PushProducts,
+	)
+	top := container.NewVBox(f.Title, widget.NewSeparator())
+	bottom := container.NewVBox(widget.NewSeparator(), f.Status, container.NewHBox(layout.NewSpacer(), f.Cancel, f.Save))
+	f.Content = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	return f
+}
+
+func validMinutes(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 {
+		return errors.New(tr("connections.bad_poll", "Write a whole number of minutes, 1 or more"))
+	}
+	return nil
+}
+
+func ownerName(o core.Owner) string {
+	switch o {
+	case core.OwnerStore:
+		return tr("owner.store", "Store")
+	case core.OwnerBooks:
+		return tr("owner.books", "Books")
+	}
+	return tr("owner.both", "Both")
+}
+
+func fieldName(f core.Field) string {
+	switch f {
+	case core.FieldName:
+		return tr("product_field.name", "Name")
+	case core.FieldCode:
+		return tr("product_field.code", "Code (SKU)")
+	case core.FieldBarcode:
+		return tr("product_field.barcode", "Barcode")
+	case core.FieldCategory:
+		return tr("product_field.category", "Category")
+	case core.FieldPurchasePrice:
+		return tr("product_field.purchase_price", "Purchase price")
+	case core.FieldSalePrice:
+		return tr("product_field.sale_price", "Sale price")
+	case core.FieldQuantity:
+		return tr("product_field.quantity", "Quantity")
+	}
+	return string(f)
+}
+
+// platformChosen lays out the chosen platform's credentials, options and order states.
+func (f *ConnectionForm) platformChosen(name string) {
+	p, err := f.s.m.engine.Platforms().Get(name)
+	if err != nil {
+		return
+	}
+	f.platform = p
+	f.StoreURL.SetPlaceHolder(p.StoreURLHint)
+
+	f.Credentials = map[string]*widget.Entry{}
+	f.creds.RemoveAll()
+	var groups []string
+	byGroup := map[string][]core.CredentialField{}
+	for _, c := range p.Credentials {
+		if _, ok := byGroup[c.Group]; !ok {
+			groups = append(groups, c.Group)
+		}
+		byGroup[c.Group] = append(byGroup[c.Group], c)
+	}
+	for i, g := range groups {
+		if len(groups) > 1 {
+			head := tr("connections.group_first", "Either:")
+			if i > 0 {
+				head = tr("connections.group_or", "Or:")
+			}
+			f.creds.Add(widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Italic: true}))
+		}
+		grid := container.New(layout.NewFormLayout())
+		for _, c := range byGroup[g] {
+			e := widget.NewPasswordEntry()
+			if f.editing != nil && containsString(f.editing.SecretKeys, c.Key) {
+				e.SetPlaceHolder(tr("connections.unchanged", "unchanged — type to replace"))
+			} else {
+				e.SetPlaceHolder(c.Help)
+			}
+			f.Credentials[c.Key] = e
+			grid.Add(keyLabel(c.Label))
+			grid.Add(e)
+		}
+		f.creds.Add(grid)
+	}
+	f.creds.Refresh()
+
+	f.Options = map[string]*widget.Entry{}
+	f.opts.RemoveAll()
+	for _, o := range p.Options {
+		e := widget.NewEntry()
+		e.SetPlaceHolder(o.Help)
+		if f.editing != nil {
+			e.SetText(f.editing.Options[o.Key])
+		}
+		if e.Text == "" {
+			e.SetText(o.Default)
+		}
+		f.Options[o.Key] = e
+		f.opts.Add(keyLabel(o.Label))
+		f.opts.Add(e)
+	}
+	f.opts.Refresh()
+
+	chosen := p.DefaultStates
+	if f.editing != nil && len(f.editing.InvoiceStates) > 0 {
+		chosen = f.editing.InvoiceStates
+	}
+	f.States = widget.NewCheckGroup(p.States, nil)
+	f.States.Horizontal = true
+	f.States.SetSelected(append([]string(nil), chosen...))
+	f.states.Objects = []fyne.CanvasObject{f.States}
+	f.states.Refresh()
+}
+
+func containsString(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// loadChoices reads the books' clients, warehouses and branches into the dropdowns, choosing the
+// given ids (or the connection's, or the first of each). UI goroutine.
+func (f *ConnectionForm) loadChoices(client, warehouse, branch int64) {
+	if f.editing != nil {
+		if client == 0 {
+			client = f.editing.ClientID
+		}
+		if warehouse == 0 {
+			warehouse = f.editing.WarehouseID
+		}
+		if branch == 0 {
+			branch = f.editing.BranchID
+		}
+	}
+	keep := func(sel *widget.Select, ids map[string]int64) int64 {
+		if sel.Selected != "" {
+			return ids[sel.Selected]
+		}
+		return 0
+	}
+	if client == 0 {
+		client = keep(f.Client, f.clients)
+	}
+	if warehouse == 0 {
+		warehouse = keep(f.Warehouse, f.whs)
+	}
+	if branch == 0 {
+		branch = keep(f.Branch, f.branches)
+	}
+	db := f.s.m.db
+	f.s.m.work.Go(func() {
+		ctx := context.Background()
+		clients, err := db.Clients(ctx)
+		var whs []storage.Warehouse
+		var brs []storage.Branch
+		if err == nil {
+			whs, err = db.Warehouses(ctx)
+		}
+		if err == nil {
+			brs, err = db.Branches(ctx)
+		}
+		uiDo(func() {
+			if err != nil {
+				showProblem(f.s.m.Window, tr("doing.load_choices", "load the clients, warehouses and branches"), err)
+				return
+			}
+			var names []string
+			var ids []int64
+			for _, c := range clients {
+				names, ids = append(names, c.Name), append(ids, c.ID)
+			}
+			f.clients = fillSelect(f.Client, names, ids, client)
+			names, ids = nil, nil
+			for _, w := range whs {
+				names, ids = append(names, w.Name), append(ids, w.ID)
+			}
+			f.whs = fillSelect(f.Warehouse, names, ids, warehouse)
+			names, ids = nil, nil
+			for _, b := range brs {
+				names, ids = append(names, b.Name), append(ids, b.ID)
+			}
+			f.branches = fillSelect(f.Branch, names, ids, branch)
+		})
+	})
+}
+
+// fillSelect sets a dropdown's options (names made unique) and selects want, else the first.
+func fillSelect(sel *widget.Select, names []string, ids []int64, want int64) map[string]int64 {
+	out := map[string]int64{}
+	var opts []string
+	chosen := ""
+	for i, n := range names {
+		label := visual(n)
+		if _, dup := out[label]; dup {
+			label = fmt.Sprintf("%s (#%d)", label, ids[i])
+		}
+		out[label] = ids[i]
+		opts = append(opts, label)
+		if ids[i] == want {
+			chosen = label
+		}
+	}
+	sel.Options = opts
+	if chosen == "" && len(opts) > 0 {
+		chosen = opts[0]
+	}
+	sel.Selected = ""
+	sel.SetSelected(chosen)
+	return out
+}
+
+// input reads the form. UI goroutine.
+func (f *ConnectionForm) input() (core.ConnectionInput, error) {
+	in := core.ConnectionInput{Name: strings.TrimSpace(f.Name.Text), Platform: f.platform.Name,
+		StoreURL: strings.TrimSpace(f.StoreURL.Text), Options: map[string]string{}, Credentials: map[string]string{},
+		Owners: map[core.Field]core.Owner{}}
+	if in.Platform == "" {
+		return in, errors.New(tr("connections.need_platform", "Choose the store's platform."))
+	}
+	for k, e := range f.Credentials {
+		if v := strings.TrimSpace(e.Text); v != "" {
+			in.Credentials[k] = v
+		}
+	}
+	for k, e := range f.Options {
+		in.Options[k] = strings.TrimSpace(e.Text)
+	}
+	in.ClientID, in.WarehouseID, in.BranchID = f.clients[f.Client.Selected], f.whs[f.Warehouse.Selected], f.branches[f.Branch.Selected]
+	if day := strings.TrimSpace(f.StartDate.Text); day != "" {
+		t, err := time.ParseInLocation(dayLayout, day, time.Local)
+		if err != nil {
+			return in, errors.New(tr("connections.bad_start", "The integration start date is not a date: write it as YYYY-MM-DD."))
+		}
+		in.StartDate = t
+	}
+	in.InvoiceStates = append([]string(nil), f.States.Selected...)
+	sort.Strings(in.InvoiceStates)
+	if len(in.InvoiceStates) == 0 {
+		return in, errors.New(tr("connections.need_states", "Choose at least one order state that creates invoices."))
+	}
+	for fl, sel := range f.Owners {
+		switch sel.Selected {
+		case ownerName(core.OwnerStore):
+			in.Owners[fl] = core.OwnerStore
+		case ownerName(core.OwnerBooks):
+			in.Owners[fl] = core.OwnerBooks
+		default:
+			in.Owners[fl] = core.OwnerBoth
+		}
+	}
+	push := f.PushProducts.Checked
+	in.PushProducts = &push
+	if err := validMinutes(f.PollMinutes.Text); err != nil {
+		return in, err
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(f.PollMinutes.Text))
+	in.PollInterval = time.Duration(n) * time.Minute
+	return in, nil
+}
+
+func (f *ConnectionForm) fail(err error) {
+	f.Status.SetText(err.Error())
+}
+
+// save adds or updates the connection, off the UI goroutine (the keyring may be slow). UI goroutine.
+func (f *ConnectionForm) save() {
+	in, err := f.input()
+	if err != nil {
+		f.fail(err)
+		return
+	}
+	f.Status.SetText("")
+	f.Save.Disable()
+	eng := f.s.m.engine
+	editing := f.editing
+	f.s.m.tasks.Go(func() {
+		ctx := context.Background()
+		var err error
+		if editing == nil {
+			_, err = eng.AddConnection(ctx, in)
+		} else {
+			_, err = eng.UpdateConnection(ctx, editing.ID, in)
+		}
+		uiDo(func() {
+			f.Save.Enable()
+			if err != nil {
+				f.fail(err)
+				showProblem(f.s.m.Window, tr("doing.save_connection", "save the connection"), err)
+				return
+			}
+			if f.s.Form == f {
+				f.s.closeForm()
+			}
+		})
+		if err == nil {
+			f.s.m.Refresh(ctx)
+		}
+	})
+}
+
+// runTest asks the store who it is with what the form holds; when editing with no credential
+// typed, with the stored ones. UI goroutine.
+func (f *ConnectionForm) runTest() {
+	in, err := f.input()
+	if err != nil {
+		f.fail(err)
+		return
+	}
+	f.TestResult.Importance = widget.MediumImportance
+	f.TestResult.SetText(tr("connections.testing", "Asking the store…"))
+	f.Test.Disable()
+	eng := f.s.m.engine
+	editing := f.editing
+	f.s.m.tasks.Go(func() {
+		ctx := context.Background()
+		var info core.StoreInfo
+		var err error
+		if editing != nil && len(in.Credentials) == 0 {
+			info, err = eng.TestConnection(ctx, editing.ID)
+		} else {
+			info, err = eng.TestCredentials(ctx, in)
+		}
+		uiDo(func() {
+			f.Test.Enable()
+			if err != nil {
+				f.TestResult.Importance = widget.DangerImportance
+				f.TestResult.SetText(tr("connections.test_failed", "The test failed: {{.Error}}", map[string]any{"Error": err.Error()}))
+				showProblem(f.s.m.Window, tr("doing.test_store", "connect to the store"), err)
+				return
+			}
+			f.TestResult.Importance = widget.SuccessImportance
+			f.TestResult.SetText(storeInfoText(info))
+		})
+	})
+}
+
+type quickKind int
+
+const (
+	quickClient quickKind = iota
+	quickWarehouse
+	quickBranch
+)
+
+// QuickAdd is the small form that adds a client, warehouse or branch from the connection form.
+type QuickAdd struct {
+	Name   *widget.Entry
+	Code   *widget.Entry // branches only
+	Email  *widget.Entry // clients only
+	Phone  *widget.Entry // clients only
+	Create *widget.Button
+	Close  *widget.Button
+	Status *widget.Label
+	dialog dialog.Dialog
+}
+
+func (f *ConnectionForm) openQuick(kind quickKind) {
+	q := &QuickAdd{Name: widget.NewEntry(), Code: widget.NewEntry(), Email: widget.NewEntry(), Phone: widget.NewEntry(),
+		Status: widget.NewLabel("")}
+	q.Status.Importance = widget.DangerImportance
+	q.Status.Wrapping = fyne.TextWrapWord
+	grid := container.New(layout.NewFormLayout(), keyLabel(tr("field.name", "Name")), q.Name)
+	var title string
+	switch kind {
+	case quickClient:
+		title = tr("quick.client", "New client")
+		grid.Add(keyLabel(tr("field.email", "Email")))
+		grid.Add(q.Email)
+		grid.Add(keyLabel(tr("field.phone", "Phone")))
+		grid.Add(q.Phone)
+	case quickWarehouse:
+		title = tr("quick.warehouse", "New warehouse")
+	case quickBranch:
+		title = tr("quick.branch", "New branch")
+		q.Code.SetPlaceHolder(tr("quick.code_hint", "Up to 10 letters A–Z or digits, used in invoice numbers"))
+		grid.Add(keyLabel(tr("field.code", "Code")))
+		grid.Add(q.Code)
+	}
+	q.Create = widget.NewButtonWithIcon(tr("action.create", "Create"), theme.ConfirmIcon(), func() { f.quickCreate(kind, q) })
+	q.Create.Importance = widget.HighImportance
+	q.Close = widget.NewButton(tr("action.cancel", "Cancel"), func() {
+		q.dialog.Hide()
+		f.Quick = nil
+	})
+	body := container.NewVBox(grid, q.Status, container.NewHBox(layout.NewSpacer(), q.Close, q.Create))
+	q.dialog = dialog.NewCustomWithoutButtons(title, body, f.s.m.Window)
+	q.dialog.Resize(fyne.NewSize(460, 0))
+	f.Quick = q
+	q.dialog.Show()
+}
+
+// quickCreate writes the new record to the books and chooses it in its dropdown. UI goroutine.
+func (f *ConnectionForm) quickCreate(kind quickKind, q *QuickAdd) {
+	name, code := strings.TrimSpace(q.Name.Text), strings.ToUpper(strings.TrimSpace(q.Code.Text))
+	email, phone := strings.TrimSpace(q.Email.Text), strings.TrimSpace(q.Phone.Text)
+	branch := f.branches[f.Branch.Selected]
+	q.Create.Disable()
+	db := f.s.m.db
+	f.s.m.work.Go(func() {
+		var id int64
+		err := db.Update(context.Background(), func(tx *storage.Tx) error {
+			switch kind {
+			case quickClient:
+				c, err := tx.CreateClient(storage.Client{Name: name, Email: email, Phone: phone})
+				id = c.ID
+				return err
+			case quickWarehouse:
+				w, err := tx.CreateWarehouse(name, branch)
+				id = w.ID
+				return err
+			default:
+				b, err := tx.CreateBranch(code, name)
+				id = b.ID
+				return err
+			}
+		})
+		uiDo(func() {
+			q.Create.Enable()
+			if err != nil {
+				q.Status.SetText(err.Error())
+				return
+			}
+			q.dialog.Hide()
+			if f.Quick == q {
+				f.Quick = nil
+			}
+			if kind == quickWarehouse {
+				f.s.m.work.Go(func() { f.s.m.Products.load(context.Background()) })
+			}
+			switch kind {
+			case quickClient:
+				f.loadChoices(id, 0, 0)
+			case quickWarehouse:
+				f.loadChoices(0, id, 0)
+			default:
+				f.loadChoices(0, 0, id)
+			}
+		})
+	})
+}
