@@ -85,8 +85,10 @@ func writeInvoicesCSV(ctx context.Context, db *storage.DB, f storage.InvoiceFilt
 			return invoices, lines, err
 		}
 		for _, inv := range batch {
-			if err := cw.WriteAll(invoiceCSVRows(inv)); err != nil {
-				return invoices, lines, err
+			for _, r := range invoiceCSVRows(inv) {
+				if err := cw.Write(storage.SpreadsheetSafeRow(r)); err != nil {
+					return invoices, lines, err
+				}
 			}
 			invoices++
 			lines += len(inv.Lines)

@@ -16,6 +16,8 @@ import (
 	"unicode"
 
 	"github.com/shopspring/decimal"
+
+	"mizan/storage"
 )
 
 // utf8BOM marks a file as UTF-8 for spreadsheet programs that would otherwise guess a legacy
@@ -119,7 +121,13 @@ func writeCSV(w io.Writer, bom bool, header []string, rows [][]string) error {
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("write CSV: %w", err)
 	}
-	if err := cw.WriteAll(rows); err != nil {
+	for _, r := range rows {
+		if err := cw.Write(storage.SpreadsheetSafeRow(r)); err != nil {
+			return fmt.Errorf("write CSV: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
 		return fmt.Errorf("write CSV: %w", err)
 	}
 	return nil
