@@ -580,7 +580,7 @@ func (s *syncer) event(tx *storage.Tx, key, docKind, docID string, pid int64, de
 }
 
 func markPosted(tx *storage.Tx, connID int64, docKind, docID string) error {
-	_, err := tx.Exec(`UPDATE sync_stock_events SET posted = 1 WHERE connection_id = ? AND doc_kind = ? AND doc_id = ?`, connID, docKind, docID)
+	_, err := tx.Exec(`UPDATE sync_stock_events INDEXED BY sync_stock_events_doc SET posted = 1 WHERE connection_id = ? AND doc_kind = ? AND doc_id = ?`, connID, docKind, docID)
 	return err
 }
 

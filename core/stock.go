@@ -81,8 +81,8 @@ func (s *syncer) settleStock() error {
 	needs := map[string]bool{}
 	if err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
 		rows, err := tx.Query(`SELECT b.external_id, b.store_qty, COALESCE(l.quantity, '0'),
-				EXISTS (SELECT 1 FROM sync_stock_events e WHERE e.connection_id = b.connection_id AND e.product_id = b.local_id AND e.applied = 0),
-				COALESCE((SELECT group_concat(e.delta, ' ') FROM sync_stock_events e
+				EXISTS (SELECT 1 FROM sync_stock_events e INDEXED BY sync_stock_events_product WHERE e.connection_id = b.connection_id AND e.product_id = b.local_id AND e.applied = 0),
+				COALESCE((SELECT group_concat(e.delta, ' ') FROM sync_stock_events e INDEXED BY sync_stock_events_product
 					WHERE e.connection_id = b.connection_id AND e.product_id = b.local_id AND e.posted = 0), '')
 			FROM sync_bindings b LEFT JOIN stock_levels l ON l.product_id = b.local_id AND l.warehouse_id = ?
 			WHERE b.connection_id = ? AND b.kind = 'product' ORDER BY b.local_id`, s.conn.WarehouseID, s.conn.ID)
@@ -144,7 +144,7 @@ func (s *syncer) loadStock(tx *storage.Tx, externalID string) (*productStock, er
 	if ps.books, err = tx.StockLevel(b.LocalID, s.conn.WarehouseID); err != nil {
 		return nil, err
 	}
-	rows, err := tx.Query(`SELECT key, delta, store_at, posted, applied FROM sync_stock_events WHERE connection_id = ? AND product_id = ?
+	rows, err := tx.Query(`SELECT key, delta, store_at, posted, applied FROM sync_stock_events INDEXED BY sync_stock_events_product WHERE connection_id = ? AND product_id = ?
 		AND (applied = 0 OR posted = 0) ORDER BY store_at, key`, s.conn.ID, b.LocalID)
 	if err != nil {
 		return nil, err
@@ -298,7 +298,7 @@ func (s *syncer) settleOne(externalID string) (*StockChange, error) {
 		if err := saveBinding(tx, s.conn.ID, b); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`UPDATE sync_stock_events SET applied = 1 WHERE connection_id = ? AND product_id = ? AND applied = 0`,
+		if _, err := tx.Exec(`UPDATE sync_stock_events INDEXED BY sync_stock_events_product SET applied = 1 WHERE connection_id = ? AND product_id = ? AND applied = 0`,
 			s.conn.ID, b.LocalID); err != nil {
 			return err
 		}
