@@ -49,7 +49,7 @@ func (s *syncer) pullOrders() error {
 		s.run.note(LogEntry{Level: Info, Kind: "order", Message: fmt.Sprintf("%d orders created before the integration start date (%s) were not imported",
 			s.skippedOld, s.conn.StartDate.Format("2006-01-02"))})
 	}
-	return s.setWatermark("orders", newest)
+	return s.setWatermark("orders", s.seenUntil(newest))
 }
 
 // retryOrders fetches again the orders that failed on an earlier run.

@@ -43,7 +43,7 @@ func (s *syncer) pullProducts() error {
 	if err != nil {
 		return fmt.Errorf("read the store's products: %w", err)
 	}
-	return s.setWatermark("products", newest)
+	return s.setWatermark("products", s.seenUntil(newest))
 }
 
 func productRef(sp StoreProduct) string {

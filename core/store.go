@@ -68,6 +68,10 @@ type StoreInfo struct {
 	Location   string // the stock location the connection reads and writes (name)
 	LocationID string // its id
 	Details    string // anything else worth showing after "Test connection"
+	// Now is the store's clock when it answered (its HTTP Date header), zero when unknown. The
+	// engine measures its change watermarks on the store's clock, so a sync of an idle store
+	// re-reads nothing once the safety overlap has passed.
+	Now time.Time
 }
 
 // StoreProduct is one sellable item of a store: a variant (a simple product is one variant).

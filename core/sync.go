@@ -113,9 +113,28 @@ func (s *syncer) watermark(stream string) (time.Time, error) {
 	return t, err
 }
 
+// seenUntil is how far a complete read of a change stream has seen: up to the store's clock when
+// the run began (the read started after it), or up to the newest change read when the store's
+// clock is unknown. The next read starts an overlap before it, so a change stamped just before
+// and saved just after is not missed; on the store's clock, a store idle for longer than the
+// overlap is then asked for nothing it already gave.
+func (s *syncer) seenUntil(newest time.Time) time.Time {
+	if s.info.Now.After(newest) {
+		return s.info.Now
+	}
+	return newest
+}
+
+// setWatermark moves a stream's watermark forward (never back).
 func (s *syncer) setWatermark(stream string, t time.Time) error {
 	if t.IsZero() {
 		return nil
 	}
-	return s.update(func(tx *storage.Tx) error { return setWatermark(tx, s.conn.ID, stream, t) })
+	return s.update(func(tx *storage.Tx) error {
+		cur, err := watermark(tx, s.conn.ID, stream)
+		if err != nil || !t.After(cur) {
+			return err
+		}
+		return setWatermark(tx, s.conn.ID, stream, t)
+	})
 }

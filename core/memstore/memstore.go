@@ -221,7 +221,7 @@ func (s *Store) Info(ctx context.Context) (core.StoreInfo, error) {
 	if err := s.call("Info"); err != nil {
 		return core.StoreInfo{}, err
 	}
-	return core.StoreInfo{Name: "Test store", Platform: "memory", Currency: "SAR", Location: "Main"}, nil
+	return core.StoreInfo{Name: "Test store", Platform: "memory", Currency: "SAR", Location: "Main", Now: s.now()}, nil
 }
 
 func page[T any](ctx context.Context, items []T, size int, fn func([]T) error) error {

@@ -75,6 +75,8 @@ type Variant struct {
 	Cost     decimal.Decimal
 	Quantity int
 	Name     string // the full name the store shows (read back only)
+	// Untracked: the store does not count this variant's stock (read back only).
+	Untracked bool
 }
 
 // Order is what a shopper orders.

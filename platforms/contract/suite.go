@@ -201,7 +201,11 @@ func testImport(t *testing.T, h Harness, tr *tracker) {
 	b.checkAgainstStore(t, h)
 	b.checkScenarioPhase2(t, h, sc)
 
-	// Nothing new: nothing changes, and the store is asked as little as possible.
+	// Nothing new: nothing changes, and the store is asked as little as possible. A sync re-reads
+	// what changed in the few minutes before the last one (a safety overlap), so the store first
+	// stays idle past it and one sync passes over it.
+	h.Advance(5 * minute)
+	b.Sync(core.SyncRequest{Trigger: core.TriggerManual})
 	before := b.Dump()
 	storeBefore := storeDump(b, h)
 	h.Advance(minute)
@@ -251,14 +255,16 @@ func (b *Books) checkAgainstStore(t *testing.T, h Harness) {
 	for _, o := range h.Orders() {
 		name := strings.TrimPrefix(o.Name, "#")
 		s := sales[name]
-		if !o.Paid {
-			if len(s) > 0 {
-				t.Errorf("order %s is in a state that is not invoiced, yet has %d invoices", o.Name, len(s))
+		switch {
+		case len(s) == 0 && (o.Cancelled || !o.Paid):
+			// never invoiced: cancelled before, or never in a state that creates invoices
+			if len(returns[name]) > 0 {
+				t.Errorf("order %s has no sales invoice but %d returns", o.Name, len(returns[name]))
 			}
 			continue
-		}
-		if o.Cancelled && len(s) == 0 {
-			continue // cancelled before it was ever invoiced: not imported
+		case !o.Paid && !o.Cancelled:
+			t.Errorf("order %s is in a state that is not invoiced, yet has %d invoices", o.Name, len(s))
+			continue
 		}
 		nSales++
 		if len(s) != 1 {
@@ -326,6 +332,9 @@ func (b *Books) checkAgainstStore(t *testing.T, h Harness) {
 			continue
 		}
 		checked++
+		if v.Untracked {
+			continue // the store keeps no count: the books' stock is their own
+		}
 		if q := b.Qty(p.Code); !dec(q).Equal(decimal.NewFromInt(int64(v.Quantity + held[p.Code]))) {
 			t.Errorf("product %s: %s in the books' warehouse; the store has %d available and %d held by open orders\n%s",
 				p.Code, q, v.Quantity, held[p.Code], b.history(p))

@@ -135,7 +135,7 @@ func (h *harness) variant(v shopifytest.VariantInfo) contract.Variant {
 	if len(p.Variants) > 1 {
 		name += " - " + v.Title
 	}
-	out := contract.Variant{Title: v.Title, SKU: v.SKU, Barcode: v.Barcode, Price: v.Price, Name: name}
+	out := contract.Variant{Title: v.Title, SKU: v.SKU, Barcode: v.Barcode, Price: v.Price, Name: name, Untracked: !v.Tracked}
 	if v.Cost != nil {
 		out.Cost = *v.Cost
 	}

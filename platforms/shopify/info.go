@@ -29,7 +29,8 @@ type locationData struct {
 func (s *Store) Info(ctx context.Context) (core.StoreInfo, error) {
 	const op = "read the shop"
 	var d shopData
-	if _, err := s.call(ctx, op, docShop, map[string]any{"location": nullable(s.set.locationID)}, &d); err != nil {
+	rep, err := s.call(ctx, op, docShop, map[string]any{"location": nullable(s.set.locationID)}, &d)
+	if err != nil {
 		return core.StoreInfo{}, err
 	}
 	loc, err := s.rememberLocation(op, d.Location)
@@ -46,7 +47,7 @@ func (s *Store) Info(ctx context.Context) (core.StoreInfo, error) {
 	}
 	return core.StoreInfo{
 		Name: d.Shop.Name, Platform: "shopify", Version: s.set.version, Currency: d.Shop.CurrencyCode,
-		Location: loc.Name, LocationID: loc.ID, Details: details,
+		Location: loc.Name, LocationID: loc.ID, Details: details, Now: rep.Date,
 	}, nil
 }
 

@@ -1,0 +1,158 @@
+package woocommerce
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// num is a number read leniently from a JSON string ("12.50", "12.015", "") or number (12.5),
+// exactly, never through float64; null and "" leave it unset.
+type num struct {
+	decimal.Decimal
+	Valid bool
+}
+
+func (n *num) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) || bytes.Equal(b, []byte("false")) {
+		*n = num{}
+		return nil
+	}
+	s := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		*n = num{}
+		return nil
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return fmt.Errorf("not a number: %q", s)
+	}
+	*n = num{Decimal: d, Valid: true}
+	return nil
+}
+
+// wcID is an object id, a JSON number or (from some plugins) a numeric string.
+type wcID int64
+
+func (id *wcID) UnmarshalJSON(b []byte) error {
+	var n num
+	if err := n.UnmarshalJSON(b); err != nil {
+		return fmt.Errorf("id: %w", err)
+	}
+	*id = wcID(n.IntPart())
+	return nil
+}
+
+func (id wcID) String() string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(int64(id), 10)
+}
+
+// wcTime is a WooCommerce date. The *_gmt fields are UTC without an offset
+// ("2026-03-01T10:00:00"); an offset, when a plugin adds one, is honoured.
+type wcTime struct{ time.Time }
+
+func (t *wcTime) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		t.Time = time.Time{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("date: %w", err)
+	}
+	v, err := parseTime(s)
+	if err != nil {
+		return err
+	}
+	t.Time = v
+	return nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", time.RFC3339Nano, "2006-01-02 15:04:05"} {
+		if v, err := time.Parse(layout, s); err == nil {
+			return v.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("not a date: %q", s)
+}
+
+// gmtParam formats a time for modified_after/after with dates_are_gmt=true.
+func gmtParam(t time.Time) string {
+	return t.UTC().Truncate(time.Second).Format("2006-01-02T15:04:05")
+}
+
+// manageStock is a product's manage_stock: true, false, or (for a variation) "parent", meaning
+// the variation shares its parent's stock.
+type manageStock struct {
+	On     bool
+	Parent bool
+}
+
+func (m *manageStock) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("true")):
+		*m = manageStock{On: true}
+	case bytes.Equal(b, []byte(`"parent"`)):
+		*m = manageStock{Parent: true}
+	case bytes.Equal(b, []byte(`"yes"`)), bytes.Equal(b, []byte(`"1"`)):
+		*m = manageStock{On: true}
+	default:
+		*m = manageStock{}
+	}
+	return nil
+}
+
+// metaItem is one entry of meta_data; value may be any JSON.
+type metaItem struct {
+	Key   string          `json:"key"`
+	Value json.RawMessage `json:"value"`
+}
+
+func metaString(list []metaItem, key string) string {
+	for _, m := range list {
+		if m.Key != key {
+			continue
+		}
+		var s string
+		if json.Unmarshal(m.Value, &s) == nil {
+			return strings.TrimSpace(s)
+		}
+		var n json.Number
+		if json.Unmarshal(m.Value, &n) == nil {
+			return n.String()
+		}
+	}
+	return ""
+}
+
+// wcError is WordPress's error body: {"code", "message", "data": {"status"}}.
+type wcError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Data    struct {
+		Status int `json:"status"`
+	} `json:"data"`
+}
+
+func decimalJSON(d decimal.Decimal) json.Number { return json.Number(d.String()) }
