@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -55,6 +56,9 @@ type Deps struct {
 	// StartDemo, when set, starts the built-in demo store and connects it; the dashboard then
 	// offers "Try the demo store". It runs off the UI goroutine.
 	StartDemo func(ctx context.Context) error
+	// RemoveDemo, when set, marks the window as the demo's: a banner says so and offers to leave
+	// the demo, removing its books (never the merchant's own). It runs off the UI goroutine.
+	RemoveDemo func(ctx context.Context) error
 	// Now is the scheduler's clock (default time.Now); SchedulerTick is how often it looks for
 	// connections due a sync (default 15 s). Tests shorten both.
 	Now           func() time.Time
@@ -67,6 +71,9 @@ type App struct {
 	// Nav has one button per screen, in the sidebar.
 	Nav     map[Screen]*widget.Button
 	Current Screen
+
+	// LeaveDemo is the demo banner's button (nil outside the demo).
+	LeaveDemo *widget.Button
 
 	Invoices    *InvoicesScreen
 	Products    *ProductsScreen
@@ -148,7 +155,11 @@ func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 	sidebar := container.NewBorder(nil, books, nil, nil, nav)
 
 	m.content = container.NewStack()
-	m.Window.SetContent(container.NewBorder(nil, nil, container.NewHBox(sidebar, widget.NewSeparator()), nil, m.content))
+	var top fyne.CanvasObject
+	if deps.RemoveDemo != nil {
+		top = m.demoBanner(deps.RemoveDemo)
+	}
+	m.Window.SetContent(container.NewBorder(top, nil, container.NewHBox(sidebar, widget.NewSeparator()), nil, m.content))
 
 	prefs := a.Preferences()
 	m.Window.Resize(fyne.NewSize(
@@ -221,6 +232,9 @@ func (m *App) Refresh(ctx context.Context) error {
 	})
 	select {
 	case err := <-done:
+		if queueUI {
+			drainUI()
+		}
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
@@ -230,9 +244,10 @@ func (m *App) Refresh(ctx context.Context) error {
 // Idle waits until the screens have no database work, store call or sync running or queued.
 func (m *App) Idle() {
 	for {
+		drainUI()
 		m.tasks.Wait()
 		m.work.Idle()
-		if m.tasks.Count() == 0 {
+		if !drainUI() && m.tasks.Count() == 0 {
 			return
 		}
 	}
@@ -270,4 +285,28 @@ func (m *App) ShowInvoiceWithReturn(ctx context.Context) error {
 	}
 	uiDo(func() { m.OpenInvoice(rets[0].OriginalID) })
 	return nil
+}
+
+// demoBanner tells the merchant this window shows the demo store's books, and offers to leave it.
+func (m *App) demoBanner(remove func(ctx context.Context) error) fyne.CanvasObject {
+	msg := widget.NewLabel(tr("demo.banner", "You are trying Mizan with the demo store: a made-up shop whose shopper places an order every few seconds. Its books are kept apart from yours."))
+	msg.Wrapping = fyne.TextWrapWord
+	m.LeaveDemo = widget.NewButtonWithIcon(tr("demo.leave", "Leave and remove the demo"), theme.LogoutIcon(), func() {
+		dialog.ShowConfirm(tr("demo.leave.title", "Leave the demo?"),
+			tr("demo.leave.confirm", "The demo's books and its store are removed. Your own books are not touched."),
+			func(ok bool) {
+				if !ok {
+					return
+				}
+				m.LeaveDemo.Disable()
+				go func() {
+					if err := remove(context.Background()); err != nil {
+						m.showProblem(tr("demo.leave.doing", "Leaving the demo"), err)
+						uiDo(m.LeaveDemo.Enable)
+					}
+				}()
+			}, m.Window)
+	})
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
+	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, nil, m.LeaveDemo, msg)))
 }

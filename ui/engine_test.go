@@ -145,6 +145,7 @@ func TestAddAndEditConnection(t *testing.T) {
 	m := e.m
 	test.Tap(m.Nav[ScreenConnections])
 	test.Tap(m.Connections.New)
+	m.Idle() // the form's dropdowns fill from the books in the background
 	f := m.Connections.Form
 	if f == nil || f.Platform.Selected != "Shopify" {
 		t.Fatalf("the form does not offer Shopify: %+v", f)

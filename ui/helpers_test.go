@@ -20,6 +20,7 @@ func TestMain(m *testing.M) {
 	// Dates are shown and read in the local zone; pin it so day filters are deterministic.
 	time.Local = time.UTC
 	os.Setenv("LANGUAGE", "en")
+	queueUI = true // background results reach the widgets when a test waits for them (App.Idle)
 	os.Exit(m.Run())
 }
 

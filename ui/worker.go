@@ -117,11 +117,48 @@ func (w *worker) done() {
 // it two background jobs could change the same widget together.
 var uiMu sync.Mutex
 
+// uiQueue holds uiDo's callbacks instead of running them when queueUI is set. Widget tests set
+// it: Fyne's test driver has no UI goroutine and would run each callback at once on the
+// background goroutine that asked, racing the test's own taps and typing; queued, they run on the
+// test's goroutine when it waits for the screens (App.Idle), as they would on a real UI goroutine.
+var uiQueue struct {
+	sync.Mutex
+	fs []func()
+}
+
+// queueUI makes uiDo queue its callbacks for drainUI (widget tests only).
+var queueUI bool
+
 // uiDo hands f to the UI goroutine (fyne.Do). f must not call uiDo itself.
 func uiDo(f func()) {
+	if queueUI {
+		uiQueue.Lock()
+		uiQueue.fs = append(uiQueue.fs, f)
+		uiQueue.Unlock()
+		return
+	}
 	fyne.Do(func() {
 		uiMu.Lock()
 		defer uiMu.Unlock()
 		f()
 	})
+}
+
+// drainUI runs the queued callbacks on the calling goroutine, oldest first, until none are left.
+// It reports whether it ran any.
+func drainUI() bool {
+	ran := false
+	for {
+		uiQueue.Lock()
+		fs := uiQueue.fs
+		uiQueue.fs = nil
+		uiQueue.Unlock()
+		if len(fs) == 0 {
+			return ran
+		}
+		for _, f := range fs {
+			f()
+		}
+		ran = true
+	}
 }
