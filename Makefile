@@ -3,9 +3,19 @@
 
 GO          ?= go
 BIN         := bin/mizan
-VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-BUILD       := $(shell date -u +%Y%m%d%H%M%S)
-LDFLAGS     := -X mizan/cmd/mizan/cli.Version=$(VERSION) -X mizan/cmd/mizan/cli.Build=$(BUILD)
+# What `mizan --version` says: git describe and the commit when this is a git checkout, and the
+# build time. FyneApp.toml's Version is the fallback (a source tarball has no git history).
+APP_VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo $(APP_VERSION))
+COMMIT      := $(shell git rev-parse --short HEAD 2>/dev/null)
+DATE        := $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS     := -X mizan/cmd/mizan/cli.Version=$(VERSION) -X mizan/cmd/mizan/cli.Commit=$(COMMIT) \
+               -X mizan/cmd/mizan/cli.Date=$(DATE)
+
+# The Fyne packaging tool, pinned (v1.7.4 is built against fyne v2.8.1, the version Mizan uses),
+# installed into bin/tools on first use.
+FYNE_TOOL_VERSION := v1.7.4
+FYNE_TOOL         := bin/tools/fyne
 
 # What the window needs to build (cgo, OpenGL, X11, Wayland headers), and what the tests add:
 # a session bus and a keyring for the real-keyring test.
@@ -16,7 +26,7 @@ TEST_PKGS   := $(BUILD_PKGS) dbus gnome-keyring
 # Every package but the one that links the window tests without cgo.
 NOCGO_PKGS   = $(shell $(GO) list ./... | grep -v '^mizan/cmd/mizan$$')
 
-.PHONY: run build test bench deps test-deps check-go vet unit test-keyring smoke screenshots
+.PHONY: run build test bench deps test-deps check-go vet unit test-keyring smoke screenshots package
 
 run: deps build
 	./$(BIN)
@@ -44,14 +54,21 @@ test-keyring:
 	   MIZAN_REAL_KEYRING=1 CGO_ENABLED=0 $(GO) test -count=1 -run TestRealKeyring -v ./core/' > $$tmp/out 2>&1; \
 	rc=$$?; grep -E '^(--- |ok|FAIL|PASS)' $$tmp/out; [ $$rc -eq 0 ] || cat $$tmp/out; rm -rf $$tmp; exit $$rc
 
-# The real binary, built with cgo, run headless through its CLI on fresh books.
+# The real binary, built with cgo, run headless through its CLI on fresh books, then the demo:
+# seeded, synced, synced again with nothing new, removed without touching the real books.
 smoke: build
 	CGO_ENABLED=1 $(GO) vet ./cmd/mizan
-	@tmp=$$(mktemp -d); set -e; \
+	@tmp=$$(mktemp -d); set -e; export XDG_STATE_HOME=$$tmp/state; \
 	./$(BIN) --version; \
-	./$(BIN) --data $$tmp products list >/dev/null; \
-	./$(BIN) --data $$tmp invoices export --format json | grep -qx '\[\]'; \
-	echo "smoke: $(BIN) answers on fresh books"; rm -rf $$tmp
+	./$(BIN) --data $$tmp/books products list >/dev/null; \
+	./$(BIN) --data $$tmp/books invoices export --format json | grep -qx '\[\]'; \
+	echo "smoke: $(BIN) answers on fresh books"; \
+	./$(BIN) --data $$tmp/books demo --sync; \
+	./$(BIN) --data $$tmp/books demo --sync | grep -q 'nothing new'; \
+	./$(BIN) --data $$tmp/books demo --remove; \
+	test ! -e $$tmp/books-demo; test -s $$tmp/state/mizan/logs/mizan.log; \
+	./$(BIN) --data $$tmp/books invoices export --format json | grep -qx '\[\]'; \
+	echo "smoke: the demo syncs, syncs again with nothing new, and leaves the real books alone"; rm -rf $$tmp
 
 # Screenshots of every screen, taken from the real app (cgo build) in a headless X server on
 # demo books (cmd/mizan-seed), in English and (for the data screens) Arabic: docs/screenshots/.
@@ -79,6 +96,20 @@ screenshots: deps build
 # store on loopback, run as its own process under /usr/bin/time -v for the peak memory.
 BENCH_IMPORTS := shopify
 
+# An installable Linux package (dist/Mizan-VERSION-linux-ARCH.tar.xz: the binary, its icon and
+# desktop entry, and a Makefile that installs them) made by the Fyne packaging tool from
+# bin/mizan and FyneApp.toml.
+package: deps build
+	@test -x $(FYNE_TOOL) || { echo "Installing the Fyne packaging tool $(FYNE_TOOL_VERSION) into bin/tools"; \
+	  GOBIN=$(CURDIR)/bin/tools CGO_ENABLED=0 $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_TOOL_VERSION); }
+	@mkdir -p dist; rm -f Mizan.tar.xz
+	@# The tool counts builds by rewriting FyneApp.toml; the checked-in file is kept as it is.
+	@cp FyneApp.toml bin/FyneApp.toml.keep; \
+	$(FYNE_TOOL) package --os linux --exe $(BIN) --name Mizan --release; rc=$$?; \
+	cp bin/FyneApp.toml.keep FyneApp.toml; rm -f bin/FyneApp.toml.keep; exit $$rc
+	@mv Mizan.tar.xz dist/Mizan-$(APP_VERSION)-linux-$$($(GO) env GOARCH).tar.xz
+	@echo "package: dist/Mizan-$(APP_VERSION)-linux-$$($(GO) env GOARCH).tar.xz"
+
 bench: check-go
 	@$(call ensure_pkgs,time)
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchtime 3s -count 5 ./storage/
@@ -100,13 +131,8 @@ check-go:
 	@command -v $(GO) >/dev/null || { echo "Mizan needs Go 1.26 or newer: https://go.dev/dl/ (then run make again)"; exit 1; }
 	@$(GO) version | awk '{ v=$$3; sub("go","",v); split(v,p,"."); if (p[1] < 1 || (p[1] == 1 && p[2] < 26)) { print "Mizan needs Go 1.26 or newer; this is " $$3; exit 1 } }'
 
+# Installs the missing Debian/Ubuntu packages named (apt-get, through sudo when not root); on other
+# systems it checks for what they provide and prints the command that installs what is missing.
 define ensure_pkgs
-missing=""; \
-for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
-[ -z "$$missing" ] && exit 0; \
-if ! command -v apt-get >/dev/null 2>&1; then \
-  echo "Mizan needs these packages (Debian/Ubuntu names; install your system's equivalents):$$missing"; exit 1; fi; \
-sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-echo "Installing:$$missing"; \
-$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing
+sh scripts/ensure-pkgs.sh $(1)
 endef

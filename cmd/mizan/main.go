@@ -15,6 +15,7 @@ import (
 
 	"mizan/assets"
 	"mizan/cmd/mizan/cli"
+	"mizan/core"
 	"mizan/storage"
 	"mizan/ui"
 )
@@ -25,11 +26,21 @@ const AppID = "app.mizan.desktop"
 func main() {
 	args := os.Args[1:]
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	closeLog := setUp() // wire.go: log file, platforms, keyring, HTTP client
+	var code int
 	if cli.IsCommand(args) {
-		os.Exit(cli.Run(ctx, args, os.Stdin, os.Stdout, os.Stderr))
+		code = cli.Run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
+	} else {
+		code = runGUI(ctx, args)
+		// The window is closed and its books released: relaunch or remove the demo if asked.
+		if err := afterWindow(); err != nil {
+			fmt.Fprintln(os.Stderr, "mizan:", err)
+			code = 1
+		}
 	}
-	os.Exit(runGUI(ctx, args))
+	stop()
+	closeLog()
+	os.Exit(code)
 }
 
 func runGUI(ctx context.Context, args []string) int {
@@ -44,7 +55,16 @@ func runGUI(ctx context.Context, args []string) int {
 		return fatalWindow(a, ui.StageOpen, err)
 	}
 	defer db.Close()
-	m := ui.NewApp(a, db)
+	eng, stopDemo, err := guiEngine(ctx, args, db)
+	if err != nil {
+		return fatalWindow(a, ui.StageOpen, err)
+	}
+	defer stopDemo()
+	deps := ui.Deps{Engine: eng, StartDemo: startDemoFunc(a)}
+	if inDemo() {
+		deps.StartDemo, deps.RemoveDemo = nil, removeDemoFunc(a)
+	}
+	m := ui.NewApp(a, db, deps)
 	defer m.Close()
 	// MIZAN_SCREENSHOT_SCREEN opens a given screen (dashboard, invoices, products, mapping,
 	// synclog, connections; "invoice" opens the newest sales invoice that has a return), for
@@ -59,6 +79,18 @@ func runGUI(ctx context.Context, args []string) int {
 		}
 		if shot == "invoice" {
 			m.ShowInvoiceWithReturn(ctx)
+		}
+		if inDemo() && shot == "" {
+			// The demo shows itself working: its first sync starts with the window.
+			conns, err := eng.Connections(ctx)
+			if err != nil {
+				return
+			}
+			fyne.Do(func() {
+				for _, c := range conns {
+					m.StartSync(c, core.SyncRequest{Trigger: core.TriggerManual})
+				}
+			})
 		}
 	}()
 	m.Window.ShowAndRun()

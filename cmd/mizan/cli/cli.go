@@ -8,18 +8,25 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"mizan/cmd/mizan/demo"
 )
 
-// Version and Build identify the binary; they are set at link time with
-// -ldflags "-X mizan/cmd/mizan/cli.Version=… -X mizan/cmd/mizan/cli.Build=…".
+// Version, Commit and Date identify the binary; `make build` sets them at link time with
+// -ldflags "-X mizan/cmd/mizan/cli.Version=… -X mizan/cmd/mizan/cli.Commit=… -X mizan/cmd/mizan/cli.Date=…"
+// (git describe, the commit, the build time). A plain go build leaves them empty and the Go
+// toolchain's own record of the commit is shown instead, when it has one.
 var (
-	Version = "dev"
-	Build   = "unknown"
+	Version = ""
+	Commit  = ""
+	Date    = ""
 )
 
 // Exit statuses.
@@ -60,12 +67,33 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		stdin = strings.NewReader("")
 	}
 	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: os.Getenv, Location: time.Local}
-	env.dataDir, env.dataDirErr = resolveDataDir(g, os.Getenv, runtime.GOOS)
+	env.realDir, env.dataDirErr = resolveDataDir(g, os.Getenv, runtime.GOOS)
+	env.dataDir, env.demo = env.realDir, g.demo
+	if g.demo && env.dataDirErr == nil {
+		env.dataDir = demo.Dir(env.realDir)
+	}
+	start := time.Now()
 	err := cmd.Run(ctx, env, cmdArgs)
 	if cerr := env.Close(); cerr != nil && err == nil {
 		err = fmt.Errorf("close the books: %w", cerr)
 	}
-	return report(cmd, err, stdout, stderr)
+	code := report(cmd, err, stdout, stderr)
+	// Only the command's name is logged: its arguments are the user's business.
+	attrs := []any{"command", cmd.Name, "exit", code, "took", time.Since(start).Round(time.Millisecond)}
+	if err != nil && code != exitOK {
+		logger().Warn("command failed", append(attrs, "err", err.Error())...)
+	} else {
+		logger().Info("command done", attrs...)
+	}
+	return code
+}
+
+// logger is the wired logger, or one that drops everything.
+func logger() *slog.Logger {
+	if wiring.Log != nil {
+		return wiring.Log
+	}
+	return slog.New(slog.DiscardHandler)
 }
 
 func report(cmd Command, err error, stdout, stderr io.Writer) int {
@@ -134,7 +162,60 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 }
 
 func printVersion(w io.Writer) {
-	fmt.Fprintf(w, "mizan %s (%s)\n", Version, Build)
+	fmt.Fprintln(w, VersionString())
+}
+
+// VersionString describes the binary: "mizan VERSION (commit COMMIT, built DATE)".
+func VersionString() string {
+	version, commit, date := Version, Commit, Date
+	if commit == "" || date == "" {
+		c, d, dirty := buildVCS()
+		if commit == "" && c != "" {
+			commit = c
+			if dirty {
+				commit += "-dirty"
+			}
+		}
+		if date == "" {
+			date = d
+		}
+	}
+	if version == "" {
+		version = "dev"
+	}
+	var parts []string
+	if commit != "" {
+		parts = append(parts, "commit "+commit)
+	}
+	if date != "" {
+		parts = append(parts, "built "+date)
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "unknown build")
+	}
+	return fmt.Sprintf("mizan %s (%s, %s/%s, %s)", version, strings.Join(parts, ", "), runtime.GOOS, runtime.GOARCH, runtime.Version())
+}
+
+// buildVCS reads the commit the Go toolchain stamped into the binary (go build in a git checkout).
+func buildVCS() (commit, date string, dirty bool) {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "", "", false
+	}
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			commit = s.Value
+			if len(commit) > 12 {
+				commit = commit[:12]
+			}
+		case "vcs.time":
+			date = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	return commit, date, dirty
 }
 
 func printUsage(w io.Writer) {
@@ -158,6 +239,7 @@ Commands:
 	fmt.Fprintf(w, `
 Global flags (before the command):
   --data DIR   where the books are kept (default: $MIZAN_DATA, else %s)
+  --demo       use the demo's books (DIR-demo) instead: the window then runs the demo store
   --help       show this help
   --version    show the version
 

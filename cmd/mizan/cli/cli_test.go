@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -585,8 +586,8 @@ func TestCommandLine(t *testing.T) {
 		{"help for a group", []string{"help", "invoices"}, 0, "invoices list", "", false},
 		{"command --help shows flags", []string{"invoices", "list", "--help"}, 0, "--connection NAME", "", false},
 		{"group --help", []string{"products", "--help"}, 0, "products export", "", false},
-		{"version flag", []string{"--version"}, 0, "mizan dev (unknown)\n", "", false},
-		{"version command", []string{"version"}, 0, "mizan dev (unknown)\n", "", false},
+		{"version flag", []string{"--version"}, 0, "mizan dev (", "", false},
+		{"version command", []string{"version"}, 0, "mizan dev (", "", false},
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`, true},
 		{"unknown subcommand", []string{"invoices", "delete"}, 2, "", `unknown subcommand "delete"`, true},
 		{"missing subcommand", []string{"products"}, 2, "", "missing subcommand", true},
@@ -614,11 +615,14 @@ func TestCommandLine(t *testing.T) {
 		}
 	})
 	t.Run("version from build", func(t *testing.T) {
-		defer func(v, b string) { Version, Build = v, b }(Version, Build)
-		Version, Build = "1.2.3", "abc123"
-		_, out, _ := run(t, dir, "--version")
-		if out != "mizan 1.2.3 (abc123)\n" {
-			t.Errorf("got %q", out)
+		defer func(v, c, d string) { Version, Commit, Date = v, c, d }(Version, Commit, Date)
+		Version, Commit, Date = "v0.1.0-3-gabc1234-dirty", "abc1234", "2026-05-01T10:00:00Z"
+		want := "mizan v0.1.0-3-gabc1234-dirty (commit abc1234, built 2026-05-01T10:00:00Z, " + runtime.GOOS + "/" + runtime.GOARCH + ", "
+		for _, args := range [][]string{{"--version"}, {"version"}} {
+			code, out, _ := run(t, dir, args...)
+			if code != 0 || !strings.HasPrefix(out, want) || !strings.HasSuffix(out, ")\n") || strings.Count(out, "\n") != 1 {
+				t.Errorf("%v: got %q", args, out)
+			}
 		}
 	})
 }
@@ -636,6 +640,10 @@ func TestIsCommand(t *testing.T) {
 		{[]string{"--help"}, true},
 		{[]string{"-h"}, true},
 		{[]string{"--version"}, true},
+		{[]string{"--demo"}, false},
+		{[]string{"--data", "/x", "--demo"}, false},
+		{[]string{"--demo", "stock"}, true},
+		{[]string{"--demo=yes"}, true},
 		{[]string{"help"}, true},
 		{[]string{"stock"}, true},
 		{[]string{"--data", "/x", "invoices", "list"}, true},

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"mizan/cmd/mizan/demo"
 )
 
 // globals is the part of the command line before the command: the global flags.
@@ -14,6 +16,7 @@ type globals struct {
 	dataSet bool
 	help    bool
 	version bool
+	demo    bool     // --demo: the demo's books (see package demo)
 	rest    []string // the command and its arguments
 	err     error    // the first global flag that could not be read
 }
@@ -53,6 +56,8 @@ func parseGlobals(args []string) globals {
 			g.help = true
 		case name == "version" && !hasValue:
 			g.version = true
+		case name == "demo" && !hasValue:
+			g.demo = true
 		default:
 			g.setErr(fmt.Errorf("unknown flag %s", a))
 		}
@@ -68,7 +73,7 @@ func (g *globals) setErr(err error) {
 
 // IsCommand reports whether args (without the program name) ask for the command line rather than
 // the window: a command, --help or --version, or anything the command line must refuse. Empty
-// args, or only --data DIR, mean the window.
+// args, or only --data DIR and --demo, mean the window.
 func IsCommand(args []string) bool {
 	g := parseGlobals(args)
 	return g.help || g.version || g.err != nil || len(g.rest) > 0
@@ -77,9 +82,39 @@ func IsCommand(args []string) bool {
 // DataDir resolves the data directory for args (without the program name): --data DIR or
 // --data=DIR before the command wins, then the MIZAN_DATA environment variable, else the
 // platform's per-user data directory (Linux: $XDG_DATA_HOME/mizan or ~/.local/share/mizan;
-// macOS: ~/Library/Application Support/Mizan; Windows: %LocalAppData%\Mizan).
+// macOS: ~/Library/Application Support/Mizan; Windows: %LocalAppData%\Mizan). With --demo it is
+// the demo's directory beside that one (demo.Dir).
 func DataDir(args []string, env func(string) string) (string, error) {
+	g := parseGlobals(args)
+	dir, err := resolveDataDir(g, env, runtime.GOOS)
+	if err != nil || !g.demo {
+		return dir, err
+	}
+	return demo.Dir(dir), nil
+}
+
+// RealDataDir is DataDir without --demo: where the merchant's own books are.
+func RealDataDir(args []string, env func(string) string) (string, error) {
 	return resolveDataDir(parseGlobals(args), env, runtime.GOOS)
+}
+
+// DemoMode reports whether args ask for the demo (--demo before any command).
+func DemoMode(args []string) bool { return parseGlobals(args).demo }
+
+// RelaunchArgs are the arguments that open the window again on the same data directory as args:
+// --data DIR when args gave one, and --demo when demo is true.
+func RelaunchArgs(args []string, demo bool) []string {
+	g := parseGlobals(args)
+	var out []string
+	if g.dataSet {
+		if abs, err := absDir(g.data); err == nil {
+			out = append(out, "--data", abs)
+		}
+	}
+	if demo {
+		out = append(out, "--demo")
+	}
+	return out
 }
 
 func resolveDataDir(g globals, env func(string) string, goos string) (string, error) {

@@ -21,6 +21,8 @@ type Env struct {
 	Location *time.Location
 
 	dataDir    string
+	realDir    string // dataDir without --demo
+	demo       bool   // --demo: dataDir is the demo's
 	dataDirErr error
 	db         *storage.DB
 	engine     *core.Engine

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"mizan/cmd/mizan/demo"
 	"mizan/core"
 	"mizan/storage"
 )
@@ -31,6 +32,9 @@ var wiring Wiring
 // SetWiring installs the platforms and secret store the store commands use.
 func SetWiring(w Wiring) { wiring = w }
 
+// CurrentWiring returns what SetWiring installed.
+func CurrentWiring() Wiring { return wiring }
+
 // Engine builds the sync engine over the books (opening them on first use).
 func (e *Env) Engine(ctx context.Context) (*core.Engine, error) {
 	if e.engine != nil {
@@ -43,7 +47,12 @@ func (e *Env) Engine(ctx context.Context) (*core.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.engine = core.New(db, wiring.Secrets(), wiring.Platforms(), core.Options{HTTPClient: wiring.HTTPClient, Log: wiring.Log})
+	secrets := wiring.Secrets()
+	if e.demo {
+		// The demo's books hold the demo store's connection, whose token is no secret.
+		secrets = demo.NewSecrets()
+	}
+	e.engine = core.New(db, secrets, wiring.Platforms(), core.Options{HTTPClient: wiring.HTTPClient, Log: wiring.Log})
 	return e.engine, nil
 }
 
@@ -338,6 +347,7 @@ func runSync(ctx context.Context, env *Env, args []string) error {
 		}
 		start := time.Now()
 		sum, err := eng.SyncNow(ctx, c.ID, req)
+		logRun(c, sum, err)
 		if err != nil {
 			failed = true
 			fmt.Fprintf(env.Stdout, "%s: failed: %v\n", c.Name, err)
@@ -357,6 +367,19 @@ func runSync(ctx context.Context, env *Env, args []string) error {
 		return &ExitError{Code: exitError, Err: errors.New("some items failed: see \"mizan log\"")}
 	}
 	return nil
+}
+
+// logRun writes a sync run's outcome to the log.
+func logRun(c core.Connection, sum core.RunSummary, err error) {
+	if err != nil {
+		logger().Warn("sync failed", "connection", c.Name, "platform", c.Platform, "err", err.Error())
+		return
+	}
+	n := sum.Counts
+	logger().Info("sync done", "connection", c.Name, "platform", c.Platform, "run", sum.ID, "outcome", string(sum.Outcome),
+		"took", sum.EndedAt.Sub(sum.StartedAt).Round(time.Millisecond), "products_created", n.ProductsCreated,
+		"products_updated", n.ProductsUpdated, "invoices", n.Invoices, "returns", n.Returns, "clients", n.Clients,
+		"errors", n.Errors, "warnings", n.Warnings)
 }
 
 func runRuns(ctx context.Context, env *Env, args []string) error {
