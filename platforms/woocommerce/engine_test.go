@@ -77,13 +77,3 @@ func TestEngineInvoicesMatchStoreTotals(t *testing.T) {
 		t.Fatalf("second run did something: %+v", c)
 	}
 }
-
-func BenchmarkEngineImport(b *testing.B) {
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		_, _, sum, el := syncSeeded(b, 2000, 10000)
-		b.ReportMetric(float64(sum.Counts.OrdersSeen)/el.Seconds(), "orders/s")
-		b.ReportMetric(float64(sum.Counts.Invoices), "invoices")
-		b.ReportMetric(el.Seconds(), "sync-s")
-	}
-}
