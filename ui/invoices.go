@@ -356,7 +356,7 @@ func (s *InvoicesScreen) query(ctx context.Context, id int64, f storage.InvoiceF
 		s.Status.Importance = widget.MediumImportance
 		s.Status.SetText(trn("invoices.count", "{{.Count}} invoices", count, map[string]any{"Count": count}))
 		s.List.UnselectAll()
-		s.List.ScrollToTop()
+		scrollToTop(s.List)
 		s.List.Refresh()
 	})
 	return err

@@ -50,3 +50,14 @@ func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		x += w + c.pad()
 	}
 }
+
+// scrollToTop scrolls a list or table back to its first row. One that has never been laid out
+// (its screen not shown yet) has no scroller to move, and is at its top anyway.
+func scrollToTop(l interface {
+	Size() fyne.Size
+	ScrollToTop()
+}) {
+	if l.Size().Height > 0 {
+		l.ScrollToTop()
+	}
+}

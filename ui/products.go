@@ -290,7 +290,7 @@ func (s *ProductsScreen) SelectProduct(id int64) {
 			}
 			s.LedgerTitle.SetText(p.Code + "  ·  " + visual(p.Name))
 			s.Ledger.Refresh()
-			s.Ledger.ScrollToTop()
+			scrollToTop(s.Ledger)
 		})
 	})
 }

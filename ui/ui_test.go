@@ -308,3 +308,37 @@ func TestStartupErrorSaysWhatToDo(t *testing.T) {
 	w = StartupErrorWindow(a, StageDataDir, os.ErrNotExist)
 	mustShow(t, w.Content(), "cannot find where to keep its data", "MIZAN_DATA")
 }
+
+// TestOpensOnAnotherScreen loads the books while another screen is shown: the invoice list and the
+// ledger are filled before they were ever drawn, which must not crash (a list not yet laid out has
+// no scroller).
+func TestOpensOnAnotherScreen(t *testing.T) {
+	for _, s := range []Screen{ScreenMapping, ScreenDashboard, ScreenSyncLog} {
+		t.Run(string(s), func(t *testing.T) {
+			a := test.NewTempApp(t)
+			a.Preferences().SetString(prefScreen, string(s))
+			db, err := storage.Open(context.Background(), seededDir(t, 30), storage.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := NewApp(a, db, Deps{})
+			t.Cleanup(func() {
+				m.Close()
+				db.Close()
+			})
+			m.Window.Resize(DefaultSize)
+			m.Window.Show()
+			if m.Current != s {
+				t.Fatalf("opened on %s, want %s", m.Current, s)
+			}
+			if err := m.Refresh(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			m.Idle()
+			test.Tap(m.Nav[ScreenInvoices])
+			if m.Invoices.List.Length() == 0 {
+				t.Fatal("the invoice list is empty")
+			}
+		})
+	}
+}
