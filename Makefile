@@ -70,22 +70,24 @@ smoke: build
 	./$(BIN) --data $$tmp/books invoices export --format json | grep -qx '\[\]'; \
 	echo "smoke: the demo syncs, syncs again with nothing new, and leaves the real books alone"; rm -rf $$tmp
 
-# Screenshots of every screen, taken from the real app (cgo build) in a headless X server on
-# demo books (cmd/mizan-seed), in English and (for the data screens) Arabic: docs/screenshots/.
+# Screenshots of every screen, taken from the real app (cgo build) in a headless X server, on the
+# demo: the seeded Shopify test store, synced into its own books first (mizan demo --sync), then
+# the window opened on them with the store running. English, and Arabic for the data screens:
+# docs/screenshots/.
 SHOT_PKGS    := xvfb xauth imagemagick dbus
 SHOT_SCREENS := dashboard invoices invoice products mapping synclog connections
-SHOT_AR      := invoices invoice products dashboard
+SHOT_AR      := dashboard invoices invoice products
+SHOT_WAIT    ?= 10
 
 screenshots: deps build
 	@$(call ensure_pkgs,$(SHOT_PKGS))
-	CGO_ENABLED=0 $(GO) build -o bin/mizan-seed ./cmd/mizan-seed
 	@tmp=$$(mktemp -d); set -e; mkdir -p docs/screenshots $$tmp/run $$tmp/home; chmod 700 $$tmp/run; \
-	./bin/mizan-seed $$tmp/books; \
+	export XDG_RUNTIME_DIR=$$tmp/run HOME=$$tmp/home XDG_CONFIG_HOME=$$tmp/home/.config XDG_STATE_HOME=$$tmp/home/.state; \
+	./$(BIN) --data $$tmp/books demo --sync; \
 	shoot() { \
-	  XDG_RUNTIME_DIR=$$tmp/run HOME=$$tmp/home XDG_CONFIG_HOME=$$tmp/home/.config LANGUAGE=$$2 LANG=$$3 \
-	  MIZAN_SCREENSHOT_SCREEN=$$1 MIZAN_DATA=$$tmp/books \
+	  LANGUAGE=$$2 LANG=$$3 MIZAN_SCREENSHOT_SCREEN=$$1 \
 	  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c \
-	    './$(BIN) & P=$$!; sleep 6; import -window root -crop 1200x780+0+0 +repage "$$0"; kill $$P; wait $$P 2>/dev/null || true' "$$4"; \
+	    './$(BIN) --data "$$1" --demo & P=$$!; sleep $(SHOT_WAIT); import -window root -crop 1200x780+0+0 +repage "$$0"; kill $$P; wait $$P 2>/dev/null || true' "$$4" $$tmp/books; \
 	  echo "screenshots: $$4"; \
 	}; \
 	for s in $(SHOT_SCREENS); do shoot $$s en en_US.UTF-8 docs/screenshots/$$s.png; done; \

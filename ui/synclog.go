@@ -113,7 +113,7 @@ func newSyncLogScreen(m *App) *SyncLogScreen {
 	s.Retry.Importance = widget.HighImportance
 	s.Orders = widget.NewMultiLineEntry()
 	s.Orders.SetPlaceHolder(tr("synclog.orders_hint", "Store order numbers, one per line (up to 100), e.g. #1001"))
-	s.Orders.SetMinRowsVisible(3)
+	s.Orders.SetMinRowsVisible(2)
 	s.SyncOrders = widget.NewButtonWithIcon(tr("synclog.sync_orders", "Sync orders by number"), theme.DownloadIcon(), s.syncOrders)
 	s.OrdersStatus = widget.NewLabel("")
 	s.OrdersStatus.Wrapping = fyne.TextWrapWord
@@ -131,7 +131,7 @@ func newSyncLogScreen(m *App) *SyncLogScreen {
 	entriesBottom := container.NewVBox(widget.NewSeparator(), s.Detail, container.NewHBox(s.Open, s.Retry))
 	entriesPane := container.NewBorder(entriesTop, entriesBottom, nil, nil, s.Entries)
 	split := container.NewVSplit(runsPane, entriesPane)
-	split.Offset = 0.3
+	split.Offset = 0.2 // the entries are what is read most
 	orders := container.NewBorder(nil, nil, nil, container.NewVBox(s.SyncOrders), s.Orders)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.Status, title), s.Connection, widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), orders, s.OrdersStatus)
