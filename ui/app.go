@@ -169,9 +169,11 @@ func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 		m.saveWindowSize()
 		m.Window.Close()
 	})
-	start := Screen(prefs.StringWithFallback(prefScreen, string(ScreenInvoices)))
+	// The first run opens on the dashboard (which offers to connect a store or try the demo);
+	// later runs open where the merchant left off.
+	start := Screen(prefs.StringWithFallback(prefScreen, string(ScreenDashboard)))
 	if _, ok := m.screens[start]; !ok {
-		start = ScreenInvoices
+		start = ScreenDashboard
 	}
 	m.Show(start)
 	m.sched = startScheduler(m, deps.SchedulerTick)

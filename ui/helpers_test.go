@@ -50,6 +50,10 @@ func openApp(t testing.TB, dir string) (*App, *storage.DB) {
 		m.Close()
 		db.Close()
 	})
+	if m.Current != ScreenDashboard {
+		t.Fatalf("a first run opens on %s, want the dashboard", m.Current)
+	}
+	m.Show(ScreenInvoices) // most of these tests are about the books' screens
 	m.Window.Resize(DefaultSize)
 	m.Window.Show()
 	if err := m.Refresh(context.Background()); err != nil {
