@@ -119,8 +119,9 @@ bench: check-go
 	@for p in $(BENCH_IMPORTS); do \
 	  CGO_ENABLED=0 $(GO) test -c -o bin/bench-$$p.test ./platforms/$$p/ || exit 1; \
 	  echo "== import from the $$p test store"; \
-	  /usr/bin/time -v ./bin/bench-$$p.test -test.run '^$$' -test.bench '^BenchmarkImport$$' -test.benchtime 1x 2>&1 \
-	    | grep -E 'Benchmark|bench_test|Maximum resident|Elapsed' || exit 1; \
+	  /usr/bin/time -v ./bin/bench-$$p.test -test.run '^$$' -test.bench '^BenchmarkImport$$' -test.benchtime 1x \
+	    > bin/bench-$$p.out 2>&1; rc=$$?; \
+	  grep -E 'Benchmark|bench_test|FAIL|Maximum resident|Elapsed' bin/bench-$$p.out; [ $$rc -eq 0 ] || exit $$rc; \
 	done
 
 deps:

@@ -434,3 +434,21 @@ func TestOrdersWatermark(t *testing.T) {
 		t.Fatalf("third sync saw %d orders (want only the newest, inside the overlap), made %d invoices", sum.Counts.OrdersSeen, sum.Counts.Invoices)
 	}
 }
+
+// A store that sells on backorder reports stock below zero; the books follow it there (an
+// adjustment, not an error) and push nothing back.
+func TestStoreStockBelowZero(t *testing.T) {
+	e := newEnv(t)
+	p := e.store.AddProduct(core.StoreProduct{Name: "Oud oil", SKU: "OUD-12", SalePrice: d("95.00"), Quantity: d("3"), TracksStock: true})
+	o := e.store.PlaceOrder(orderOf(nil, "", nil, line(p, "5"))) // oversold: the store now counts −2
+	sum := e.sync()
+	if sum.Counts.Errors > 0 || sum.Counts.Invoices != 1 {
+		t.Fatalf("sync: %+v %s", sum.Counts, sum.Message)
+	}
+	if got := e.qty("OUD-12"); got != "-2" {
+		t.Fatalf("books %s, want -2 as the store counts after order %s", got, o.Name)
+	}
+	if again := e.sync(); again.Counts.StockPushed+again.Counts.Adjustments+again.Counts.Errors > 0 {
+		t.Fatalf("second sync: %+v", again.Counts)
+	}
+}

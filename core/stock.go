@@ -237,7 +237,7 @@ func (s *syncer) settleOne(externalID string) (*StockChange, error) {
 			if delta.IsZero() {
 				return nil
 			}
-			if _, err := tx.Adjust(p.ID, s.conn.WarehouseID, books.Add(delta), why); err != nil {
+			if err := tx.AdjustBy(p.ID, s.conn.WarehouseID, delta, why); err != nil {
 				return err
 			}
 			books = books.Add(delta)

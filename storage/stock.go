@@ -143,7 +143,26 @@ func (t *Tx) adjust(productID, warehouseID int64, counted decimal.Decimal, reaso
 	if err != nil {
 		return decimal.Zero, err
 	}
-	delta := counted.Sub(level)
+	return t.adjustBy(productID, warehouseID, counted.Sub(level), reason)
+}
+
+// AdjustBy records an adjustment movement of delta (either sign) of a product in a warehouse,
+// whatever the quantity it leaves: a store's count brought into the books may be below zero when
+// the store sells on backorder. A zero delta records nothing.
+func (t *Tx) AdjustBy(productID, warehouseID int64, delta decimal.Decimal, reason string) error {
+	_, err := atomicOp(t, func() (decimal.Decimal, error) {
+		if _, err := t.Product(productID); err != nil {
+			return decimal.Zero, err
+		}
+		if _, err := t.Warehouse(warehouseID); err != nil {
+			return decimal.Zero, err
+		}
+		return t.adjustBy(productID, warehouseID, delta, reason)
+	})
+	return err
+}
+
+func (t *Tx) adjustBy(productID, warehouseID int64, delta decimal.Decimal, reason string) (decimal.Decimal, error) {
 	if delta.IsZero() {
 		return delta, nil
 	}

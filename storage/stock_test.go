@@ -87,6 +87,31 @@ func TestAdjust(t *testing.T) {
 	}
 }
 
+func TestAdjustBy(t *testing.T) {
+	f := newFixture(t)
+	f.inbound(t, f.tea, "2")
+	tests := []struct{ delta, level string }{
+		{"-5", "-3"}, // a store oversold on backorder: the books follow it below zero
+		{"0", "-3"},
+		{"4", "1"},
+	}
+	for _, tc := range tests {
+		must(t, f.db.Update(ctx, func(tx *Tx) error { return tx.AdjustBy(f.tea.ID, f.warehouse, d(tc.delta), "store count") }))
+		if got := f.level(t, f.tea); got != tc.level {
+			t.Fatalf("adjust by %s: level %s, want %s", tc.delta, got, tc.level)
+		}
+	}
+	ms, err := f.db.Movements(ctx, f.tea.ID)
+	must(t, err)
+	if len(ms) != 3 { // the inbound and two adjustments: a zero delta records nothing
+		t.Fatalf("ledger: %+v", ms)
+	}
+	err = f.db.Update(ctx, func(tx *Tx) error { return tx.AdjustBy(999, f.warehouse, d("1"), "") })
+	if err == nil {
+		t.Fatal("an unknown product was adjusted")
+	}
+}
+
 func TestLedgerIsAppendOnly(t *testing.T) {
 	f := newFixture(t)
 	f.inbound(t, f.coffee, "3")

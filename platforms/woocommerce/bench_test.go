@@ -35,6 +35,10 @@ func BenchmarkImport(b *testing.B) {
 		b.StopTimer()
 		calls := h.Requests() - req0
 		if sum.Counts.Errors > 0 {
+			entries, _ := bk.Engine.Log(ctx, core.LogFilter{ConnectionID: bk.Conn.ID, Level: core.Error})
+			for _, e := range entries {
+				b.Logf("%s %s: %s", e.Kind, e.StoreRef, e.Message)
+			}
 			b.Fatalf("import logged %d errors", sum.Counts.Errors)
 		}
 		// An idle store past the safety overlap: the sync asks only what it must.
