@@ -205,11 +205,11 @@ func TestAddAndEditConnection(t *testing.T) {
 	f.Quick.Email.SetText("")
 	test.Tap(f.Quick.Create)
 	m.Idle()
-	f.Client.SetSelected(storage.DefaultClientName) // pick from the dropdown
-	f.Client.SetSelected("Online guests")
-	f.Branch.SetSelected("Main branch")
+	pick(t, m.Window.Canvas(), f.Client, storage.DefaultClientName)
+	pick(t, m.Window.Canvas(), f.Client, "Online guests")
+	pick(t, m.Window.Canvas(), f.Branch, "Main branch")
 	f.States.SetSelected([]string{"paid"})
-	f.Owners[core.FieldSalePrice].SetSelected("Books")
+	pick(t, m.Window.Canvas(), f.Owners[core.FieldSalePrice], "Books")
 	f.PollMinutes.SetText("10")
 	test.Tap(f.Save)
 	m.Idle()
@@ -382,7 +382,7 @@ func TestRetryAFailedOrder(t *testing.T) {
 	test.Tap(m.Nav[ScreenSyncLog])
 	s := m.SyncLog
 	m.Idle()
-	s.Level.SetSelected("Error")
+	pick(t, m.Window.Canvas(), s.Level, "Error")
 	m.Idle()
 	entries := s.Shown()
 	if len(entries) != 1 || entries[0].StoreRef != order.Name {
@@ -472,7 +472,7 @@ func TestLinkAProductByHand(t *testing.T) {
 		t.Fatalf("mapping rows: %+v", rows)
 	}
 	mustShow(t, s.Status, "1 books only")
-	s.Filter.SetSelected("Store only")
+	pick(t, m.Window.Canvas(), s.Filter, "Store only")
 	test.Type(s.Search, store.Store.SKU)
 	if got := s.Shown(); len(got) != 1 || got[0].Store.ExternalID != store.Store.ExternalID {
 		t.Fatalf("search %s: %+v", store.Store.SKU, got)

@@ -142,3 +142,31 @@ func tapText(t *testing.T, w fyne.Window, text string) {
 	}
 	t.Fatalf("no label shows %q", text)
 }
+
+// pick chooses option from a dropdown the way a user does: a tap opens its menu, a tap on the
+// option's text chooses it.
+func pick(t *testing.T, c fyne.Canvas, sel *widget.Select, option string) {
+	t.Helper()
+	test.Tap(sel)
+	top := c.Overlays().Top()
+	if top == nil {
+		t.Fatalf("tapping the dropdown showing %q opened no menu", sel.Selected)
+	}
+	for _, p := range walk(top, fyne.NewPos(0, 0), nil) {
+		var text string
+		switch x := p.obj.(type) {
+		case *widget.Label:
+			text = x.Text
+		case *canvas.Text:
+			text = x.Text
+		}
+		if text == option {
+			test.TapCanvas(c, p.pos.Add(fyne.NewPos(2, 2)))
+			if sel.Selected != option {
+				t.Fatalf("tapped %q in the menu, the dropdown shows %q", option, sel.Selected)
+			}
+			return
+		}
+	}
+	t.Fatalf("the dropdown's menu does not offer %q", option)
+}
