@@ -52,6 +52,7 @@ func TestInvoiceList100k(t *testing.T) {
 	start := time.Now()
 	m := NewApp(a, db, Deps{})
 	defer m.Close()
+	m.Show(ScreenInvoices)
 	m.Window.Resize(DefaultSize)
 	m.Window.Show()
 	s := m.Invoices
@@ -60,6 +61,7 @@ func TestInvoiceList100k(t *testing.T) {
 	if err := s.query(ctx, id, storage.InvoiceFilter{}); err != nil {
 		t.Fatal(err)
 	}
+	drainUI() // the rows reach the list (on the UI goroutine in the app)
 	firstShow := time.Since(start)
 	total := s.List.Length()
 	if total < 100_000 {
