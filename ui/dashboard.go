@@ -65,7 +65,7 @@ func newDashboardScreen(m *App) *DashboardScreen {
 	if len(m.engine.Platforms()) == 0 {
 		s.ConnectStore.Disable()
 	}
-	s.EmptyMessage = widget.NewLabel(tr("dashboard.empty", "No online store is connected yet. Connect your Shopify store to bring its products, orders and refunds into your books, or try the demo store to see how syncing works."))
+	s.EmptyMessage = widget.NewLabel(tr("dashboard.empty", "No online store is connected yet. Connect your Shopify or WooCommerce store to bring its products, orders and refunds into your books, or try the demo store to see how syncing works."))
 	s.EmptyMessage.Wrapping = fyne.TextWrapWord
 	s.EmptyMessage.Alignment = fyne.TextAlignCenter
 	s.empty = emptyState(theme.HomeIcon(), tr("empty.connect.title", "Connect a store"), s.EmptyMessage, s.ConnectStore, s.TryDemo)

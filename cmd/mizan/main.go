@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -44,6 +45,11 @@ func main() {
 }
 
 func runGUI(ctx context.Context, args []string) int {
+	// The window toolkit keeps its cache under the user's cache directory but does not create
+	// that directory when a fresh account has none yet.
+	if dir, err := os.UserCacheDir(); err == nil {
+		_ = os.MkdirAll(filepath.Join(dir, "fyne"), 0o700)
+	}
 	a := app.NewWithID(AppID)
 	a.SetIcon(assets.Icon)
 	dir, err := cli.DataDir(args, os.Getenv)
