@@ -141,13 +141,13 @@ func (s *DashboardScreen) newCard(c core.Connection, last *core.RunSummary) *Con
 	card.Counts = widget.NewLabel("")
 	card.Counts.Wrapping = fyne.TextWrapWord
 	if last != nil {
-		card.LastSync.SetText(tr("dashboard.last", "Last sync {{.When}}: {{.Outcome}}",
-			map[string]any{"When": localDateTime(last.StartedAt), "Outcome": outcomeName(last.Outcome)}))
+		card.LastSync.SetText(visual(tr("dashboard.last", "Last sync {{.When}}: {{.Outcome}}",
+			map[string]any{"When": localDateTime(last.StartedAt), "Outcome": outcomeName(last.Outcome)})))
 		card.LastSync.Importance = outcomeImportance(last.Outcome)
-		card.Counts.SetText(runCounts(*last))
+		card.Counts.SetText(visual(runCounts(*last)))
 	}
-	card.NextSync = widget.NewLabel(tr("dashboard.next", "Next sync: {{.When}}",
-		map[string]any{"When": localDateTime(s.m.nextSync(c, last))}))
+	card.NextSync = widget.NewLabel(visual(tr("dashboard.next", "Next sync: {{.When}}",
+		map[string]any{"When": localDateTime(s.m.nextSync(c, last))})))
 	card.NextSync.Importance = widget.LowImportance
 	card.Phase = widget.NewLabel("")
 	card.Progress = widget.NewProgressBar()
