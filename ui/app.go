@@ -103,6 +103,8 @@ type App struct {
 // NewApp builds the main window for the books in db. Call Refresh to load them.
 func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 	setupTranslations()
+	// Background results wait until the event loop runs (see uiDo).
+	a.Lifecycle().SetOnStarted(uiLoopStarted)
 	a.Settings().SetTheme(newTheme())
 	a.SetIcon(assets.Icon)
 	if deps.Engine == nil {

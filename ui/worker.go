@@ -121,9 +121,12 @@ var uiMu sync.Mutex
 // it: Fyne's test driver has no UI goroutine and would run each callback at once on the
 // background goroutine that asked, racing the test's own taps and typing; queued, they run on the
 // test's goroutine when it waits for the screens (App.Idle), as they would on a real UI goroutine.
+// The app's callbacks wait in it too until the app's event loop has started (started): before
+// that, Fyne runs a callback at once on the goroutine that asks, racing the window being built.
 var uiQueue struct {
 	sync.Mutex
-	fs []func()
+	fs      []func()
+	started bool
 }
 
 // queueUI makes uiDo queue its callbacks for drainUI (widget tests only).
@@ -131,16 +134,41 @@ var queueUI bool
 
 // uiDo hands f to the UI goroutine (fyne.Do). f must not call uiDo itself.
 func uiDo(f func()) {
-	if queueUI {
-		uiQueue.Lock()
+	uiQueue.Lock()
+	if queueUI || !uiQueue.started {
 		uiQueue.fs = append(uiQueue.fs, f)
 		uiQueue.Unlock()
+		return
+	}
+	uiQueue.Unlock()
+	fyne.Do(func() {
+		uiMu.Lock()
+		defer uiMu.Unlock()
+		f()
+	})
+}
+
+// uiLoopStarted is called once the app's event loop runs: the callbacks that waited for it are
+// handed to it, in order, and later ones go to it directly.
+func uiLoopStarted() {
+	uiQueue.Lock()
+	if queueUI || uiQueue.started {
+		uiQueue.Unlock()
+		return
+	}
+	uiQueue.started = true
+	fs := uiQueue.fs
+	uiQueue.fs = nil
+	uiQueue.Unlock()
+	if len(fs) == 0 {
 		return
 	}
 	fyne.Do(func() {
 		uiMu.Lock()
 		defer uiMu.Unlock()
-		f()
+		for _, f := range fs {
+			f()
+		}
 	})
 }
 
