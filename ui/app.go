@@ -105,6 +105,7 @@ func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 	setupTranslations()
 	// Background results wait until the event loop runs (see uiDo).
 	a.Lifecycle().SetOnStarted(uiLoopStarted)
+	a.Lifecycle().SetOnStopped(uiLoopStopped)
 	a.Settings().SetTheme(newTheme())
 	a.SetIcon(assets.Icon)
 	if deps.Engine == nil {

@@ -127,6 +127,9 @@ var uiQueue struct {
 	sync.Mutex
 	fs      []func()
 	started bool
+	// stopped: the event loop has ended (the app is quitting). Fyne then runs a callback at once on
+	// the goroutine that asks; late results for a closing window are dropped instead.
+	stopped bool
 }
 
 // queueUI makes uiDo queue its callbacks for drainUI (widget tests only).
@@ -135,6 +138,10 @@ var queueUI bool
 // uiDo hands f to the UI goroutine (fyne.Do). f must not call uiDo itself.
 func uiDo(f func()) {
 	uiQueue.Lock()
+	if uiQueue.stopped && !queueUI {
+		uiQueue.Unlock()
+		return
+	}
 	if queueUI || !uiQueue.started {
 		uiQueue.fs = append(uiQueue.fs, f)
 		uiQueue.Unlock()
@@ -146,6 +153,14 @@ func uiDo(f func()) {
 		defer uiMu.Unlock()
 		f()
 	})
+}
+
+// uiLoopStopped is called when the app's event loop ends.
+func uiLoopStopped() {
+	uiQueue.Lock()
+	uiQueue.stopped = true
+	uiQueue.fs = nil
+	uiQueue.Unlock()
 }
 
 // uiLoopStarted is called once the app's event loop runs: the callbacks that waited for it are
