@@ -261,6 +261,11 @@ func (m *App) Idle() {
 // Close stops the scheduler, cancels the syncs running and waits for the background work to
 // finish; the caller closes the books after.
 func (m *App) Close() {
+	if !queueUI {
+		// The window's event loop has ended: results of the work being stopped below must not
+		// touch its widgets any more.
+		uiLoopStopped()
+	}
 	m.sched.Stop()
 	for _, id := range m.runningIDs() {
 		m.engine.Cancel(id)
