@@ -87,15 +87,15 @@ func (s *Store) variationLevels(ctx context.Context, p *productNode) (core.Stock
 
 // stockItem is one change being applied.
 type stockItem struct {
-	ch      core.StockChange
-	id      wcID
-	parent  string // the variable product of a variation, "" for a simple product
-	target  decimal.Decimal
-	cur     decimal.Decimal
-	reread  int
-	lost    decimal.Decimal // sales overwritten by the last write, to take off again
-	done    bool
-	quality decimal.Decimal
+	ch     core.StockChange
+	id     wcID
+	parent string // the variable product of a variation, "" for a simple product
+	target decimal.Decimal
+	cur    decimal.Decimal
+	reread int
+	lost   decimal.Decimal // sales overwritten by the last write, to take off again
+	done   bool
+	final  decimal.Decimal // the quantity the store was left with
 }
 
 // AdjustStock applies each change by read-compare-write, as WooCommerce can only set an absolute
@@ -194,12 +194,12 @@ func (s *Store) AdjustStock(ctx context.Context, changes []core.StockChange) ([]
 					slog.String("item", it.ch.ExternalID), slog.String("units", lost.String()))
 				continue
 			}
-			it.done, it.quality = true, v
+			it.done, it.final = true, v
 		}
 	}
 	out := make([]core.StockResult, 0, len(items))
 	for _, it := range items {
-		out = append(out, core.StockResult{ExternalID: it.ch.ExternalID, Quantity: it.quality, Reread: it.reread})
+		out = append(out, core.StockResult{ExternalID: it.ch.ExternalID, Quantity: it.final, Reread: it.reread})
 	}
 	return out, nil
 }
