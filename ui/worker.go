@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"bytes"
+	"runtime"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -149,10 +153,31 @@ func uiDo(f func()) {
 	}
 	uiQueue.Unlock()
 	fyne.Do(func() {
+		if !onUIGoroutine() {
+			return // the event loop has ended: Fyne runs late callbacks on the asking goroutine
+		}
 		uiMu.Lock()
 		defer uiMu.Unlock()
 		f()
 	})
+}
+
+// uiGoroutine is the goroutine of the app's event loop, recorded when it starts.
+var uiGoroutine atomic.Uint64
+
+// onUIGoroutine reports whether the caller runs on the event loop's goroutine.
+func onUIGoroutine() bool { return goroutineID() == uiGoroutine.Load() }
+
+// goroutineID is the calling goroutine's number, as the runtime prints it in a stack trace.
+func goroutineID() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	if i := bytes.IndexByte(b, ' '); i > 0 {
+		b = b[:i]
+	}
+	id, _ := strconv.ParseUint(string(b), 10, 64)
+	return id
 }
 
 // uiLoopStopped is called when the app's event loop ends.
@@ -172,6 +197,7 @@ func uiLoopStarted() {
 		return
 	}
 	uiQueue.started = true
+	uiGoroutine.Store(goroutineID()) // Fyne calls OnStarted on the event loop's goroutine
 	fs := uiQueue.fs
 	uiQueue.fs = nil
 	uiQueue.Unlock()
