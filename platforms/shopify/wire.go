@@ -3,44 +3,16 @@ package shopify
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"mizan/platforms/jsonnum"
 )
 
-// num is a number read leniently from a JSON string ("12.50") or number (12.5), exactly; null
-// leaves it unset.
-type num struct {
-	decimal.Decimal
-	Valid bool
-}
-
-func (n *num) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		*n = num{}
-		return nil
-	}
-	s := string(b)
-	if len(b) > 0 && b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		s = strings.TrimSpace(s)
-		if s == "" {
-			*n = num{}
-			return nil
-		}
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return fmt.Errorf("not a number: %q", s)
-	}
-	*n = num{Decimal: d, Valid: true}
-	return nil
-}
+// num is a number read leniently and exactly (see jsonnum).
+type num = jsonnum.Num
 
 // money is a MoneyBag with the shop money selected.
 type money struct {
