@@ -149,8 +149,23 @@ func (e *Engine) SyncNow(ctx context.Context, connID int64, req SyncRequest) (Ru
 		return RunSummary{}, err
 	}
 	s := &syncer{e: e, conn: conn, run: run, req: req, ctx: ctx}
-	runErr := s.sync()
-	return run.finish(runErr)
+	sum, err := run.finish(s.sync())
+	e.logRun(conn, req.Trigger, sum, err)
+	return sum, err
+}
+
+// logRun writes a run's outcome to the engine's log, whoever started it (the window, its
+// scheduler or the command line).
+func (e *Engine) logRun(c Connection, trigger Trigger, sum RunSummary, err error) {
+	if err != nil {
+		e.log.Warn("sync failed", "connection", c.Name, "platform", c.Platform, "trigger", string(trigger), "err", err.Error())
+		return
+	}
+	n := sum.Counts
+	e.log.Info("sync done", "connection", c.Name, "platform", c.Platform, "trigger", string(trigger), "run", sum.ID,
+		"outcome", string(sum.Outcome), "took", sum.EndedAt.Sub(sum.StartedAt).Round(time.Millisecond),
+		"products_created", n.ProductsCreated, "products_updated", n.ProductsUpdated, "invoices", n.Invoices,
+		"returns", n.Returns, "clients", n.Clients, "errors", n.Errors, "warnings", n.Warnings)
 }
 
 // openStore opens a connection's store with its credentials from the keyring.

@@ -1,9 +1,11 @@
 package core_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -44,6 +46,7 @@ type env struct {
 	store *memstore.Store
 	eng   *core.Engine
 	conn  core.Connection
+	logs  *bytes.Buffer // the engine's log (one goroutine: the tests sync on their own)
 }
 
 func newEnv(t *testing.T) *env {
@@ -55,13 +58,15 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { db.Close() })
 	st := memstore.New(c.Now)
-	eng := core.New(db, core.NewMemorySecrets(), core.NewPlatforms(memstore.Platform(st)), core.Options{Now: c.Now})
+	logs := &bytes.Buffer{}
+	eng := core.New(db, core.NewMemorySecrets(), core.NewPlatforms(memstore.Platform(st)), core.Options{Now: c.Now,
+		Log: slog.New(slog.NewTextHandler(logs, nil))})
 	conn, err := eng.AddConnection(ctx, core.ConnectionInput{Name: "Test shop", Platform: "memory", StoreURL: "https://shop.example",
 		Credentials: map[string]string{"token": "tok_secret_123"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, clock: c, db: db, store: st, eng: eng, conn: conn}
+	return &env{t: t, clock: c, db: db, store: st, eng: eng, conn: conn, logs: logs}
 }
 
 func (e *env) sync() core.RunSummary {
@@ -450,5 +455,21 @@ func TestStoreStockBelowZero(t *testing.T) {
 	}
 	if again := e.sync(); again.Counts.StockPushed+again.Counts.Adjustments+again.Counts.Errors > 0 {
 		t.Fatalf("second sync: %+v", again.Counts)
+	}
+}
+
+// Every run is written to the engine's log with its outcome and counts, whoever started it.
+func TestRunsAreLogged(t *testing.T) {
+	e := newEnv(t)
+	e.catalogue()
+	e.sync()
+	got := e.logs.String()
+	for _, want := range []string{"msg=\"sync done\"", "connection=\"Test shop\"", "trigger=manual", "products_created=3", "outcome=ok"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the log lacks %s:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "tok_secret_123") {
+		t.Error("the connection's token is in the log")
 	}
 }

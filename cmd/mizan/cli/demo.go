@@ -87,7 +87,6 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		}
 		start := time.Now()
 		sum, err := s.Sync(ctx, core.SyncRequest{})
-		logRun(s.Connection, sum, err)
 		if err != nil {
 			return fmt.Errorf("sync the demo store: %w", err)
 		}
@@ -107,7 +106,6 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	for {
 		start := time.Now()
 		sum, err := s.Sync(ctx, core.SyncRequest{})
-		logRun(s.Connection, sum, err)
 		switch {
 		case ctx.Err() != nil:
 			return nil

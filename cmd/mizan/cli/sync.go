@@ -347,7 +347,6 @@ func runSync(ctx context.Context, env *Env, args []string) error {
 		}
 		start := time.Now()
 		sum, err := eng.SyncNow(ctx, c.ID, req)
-		logRun(c, sum, err)
 		if err != nil {
 			failed = true
 			fmt.Fprintf(env.Stdout, "%s: failed: %v\n", c.Name, err)
@@ -367,19 +366,6 @@ func runSync(ctx context.Context, env *Env, args []string) error {
 		return &ExitError{Code: exitError, Err: errors.New("some items failed: see \"mizan log\"")}
 	}
 	return nil
-}
-
-// logRun writes a sync run's outcome to the log.
-func logRun(c core.Connection, sum core.RunSummary, err error) {
-	if err != nil {
-		logger().Warn("sync failed", "connection", c.Name, "platform", c.Platform, "err", err.Error())
-		return
-	}
-	n := sum.Counts
-	logger().Info("sync done", "connection", c.Name, "platform", c.Platform, "run", sum.ID, "outcome", string(sum.Outcome),
-		"took", sum.EndedAt.Sub(sum.StartedAt).Round(time.Millisecond), "products_created", n.ProductsCreated,
-		"products_updated", n.ProductsUpdated, "invoices", n.Invoices, "returns", n.Returns, "clients", n.Clients,
-		"errors", n.Errors, "warnings", n.Warnings)
 }
 
 func runRuns(ctx context.Context, env *Env, args []string) error {
