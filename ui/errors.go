@@ -21,7 +21,25 @@ type problem struct {
 // explain turns an error from reading the books into words for the user. doing says what Mizan
 // was doing ("load the invoices").
 func explain(doing string, err error) problem {
-	p := problem{Title: tr("error.title", "Mizan could not {{.Doing}}", map[string]any{"Doing": doing})}
+	if p, ok := knownProblem(err); ok {
+		if p.Title == "" {
+			p.Title = tr("error.title", "Mizan could not {{.Doing}}", map[string]any{"Doing": doing})
+		}
+		return p
+	}
+	p := problem{Title: tr("error.title", "Mizan could not {{.Doing}}", map[string]any{"Doing": doing}), What: err.Error()}
+	if storage.IsValidation(err) {
+		p.Todo = tr("error.validation.todo", "Correct what is described above and try again.")
+	} else {
+		p.Todo = tr("error.io.todo", "Check that the disk is not full and that the data folder is still there, then try again. If it keeps happening, restart Mizan.")
+	}
+	return p
+}
+
+// knownProblem explains the errors that mean the same wherever they happen (the keyring, a store,
+// books open elsewhere). A problem without a title takes the caller's.
+func knownProblem(err error) (problem, bool) {
+	var p problem
 	var keyErr *core.KeyringError
 	var storeErr *core.StoreError
 	switch {
@@ -56,14 +74,10 @@ func explain(doing string, err error) problem {
 		p.Title = tr("error.locked.title", "Mizan is already open")
 		p.What = tr("error.locked.what", "These books are open in another Mizan window, or a mizan command is still running on them.")
 		p.Todo = tr("error.locked.todo", "Switch to the other Mizan window, or close it (or wait for the command to finish) and start Mizan again.")
-	case storage.IsValidation(err):
-		p.What = err.Error()
-		p.Todo = tr("error.validation.todo", "Correct what is described above and try again.")
 	default:
-		p.What = err.Error()
-		p.Todo = tr("error.io.todo", "Check that the disk is not full and that the data folder is still there, then try again. If it keeps happening, restart Mizan.")
+		return p, false
 	}
-	return p
+	return p, true
 }
 
 func (p problem) content() fyne.CanvasObject {
@@ -102,39 +116,9 @@ const (
 func StartupErrorWindow(a fyne.App, stage StartupStage, err error) fyne.Window {
 	setupTranslations()
 	a.Settings().SetTheme(newTheme())
-	var p problem
-	var keyErr *core.KeyringError
-	var storeErr *core.StoreError
+	p, known := knownProblem(err)
 	switch {
-	case errors.As(err, &keyErr):
-		p.Title = tr("error.keyring.title", "The system keyring cannot be used")
-		p.What = keyErr.Cause
-		p.Todo = keyErr.Advice + ". " + tr("error.keyring.todo", "Mizan keeps store passwords and tokens only in the system keyring, never in its data folder.")
-	case errors.Is(err, core.ErrKeyringUnavailable):
-		p.Title = tr("error.keyring.title", "The system keyring cannot be used")
-		p.What = err.Error()
-		p.Todo = tr("error.keyring.todo", "Mizan keeps store passwords and tokens only in the system keyring, never in its data folder.")
-	case errors.Is(err, core.ErrBusy):
-		p.Title = tr("error.busy.title", "This store is syncing now")
-		p.What = err.Error()
-		p.Todo = tr("error.busy.todo", "Wait for the sync to finish (or cancel it on the Dashboard), then try again.")
-	case errors.Is(err, core.ErrUnauthorized):
-		p.Title = tr("error.unauthorized.title", "The store refused the credentials")
-		p.What = err.Error()
-		p.Todo = tr("error.unauthorized.todo", "Check the token or app keys in Connections: they may be mistyped, revoked, or the app uninstalled from the store. Enter them again and use Test connection.")
-	case errors.Is(err, core.ErrUnreachable):
-		p.Title = tr("error.unreachable.title", "The store could not be reached")
-		p.What = err.Error()
-		p.Todo = tr("error.unreachable.todo", "Check your internet connection and the store address in Connections, then try again. If the store is down, Mizan syncs it once it is back.")
-	case errors.As(err, &storeErr):
-		p.Title = tr("error.store.title", "The store refused a request")
-		p.What = err.Error()
-		p.Todo = tr("error.store.todo", "What the store said is above. Check the connection's settings and the store's admin, then try again.")
-	case errors.Is(err, core.ErrNotFound):
-		p.What = err.Error()
-		p.Todo = tr("error.not_found.todo", "It is no longer in the store. Reload the screen to see the store as it is now.")
-	case errors.Is(err, storage.ErrLocked):
-		p = explain("", err)
+	case known:
 	case stage == StageDataDir:
 		p = problem{
 			Title: tr("error.datadir.title", "Mizan cannot find where to keep its data"),
