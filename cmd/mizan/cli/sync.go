@@ -236,21 +236,27 @@ func oneName(pos []string) (string, error) {
 	return pos[0], nil
 }
 
-func runConnectionsRemove(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("connections remove", flag.ContinueOnError)
+// namedConnection reads the one connection name a command takes and finds that connection.
+func namedConnection(ctx context.Context, env *Env, command string, args []string) (*core.Engine, core.Connection, error) {
+	fs := flag.NewFlagSet(command, flag.ContinueOnError)
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
-		return err
+		return nil, core.Connection{}, err
 	}
 	name, err := oneName(pos)
 	if err != nil {
-		return err
+		return nil, core.Connection{}, err
 	}
 	eng, err := env.Engine(ctx)
 	if err != nil {
-		return err
+		return nil, core.Connection{}, err
 	}
 	c, err := eng.ConnectionByName(ctx, name)
+	return eng, c, err
+}
+
+func runConnectionsRemove(ctx context.Context, env *Env, args []string) error {
+	eng, c, err := namedConnection(ctx, env, "connections remove", args)
 	if err != nil {
 		return err
 	}
@@ -262,20 +268,7 @@ func runConnectionsRemove(ctx context.Context, env *Env, args []string) error {
 }
 
 func runConnectionsTest(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("connections test", flag.ContinueOnError)
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := oneName(pos)
-	if err != nil {
-		return err
-	}
-	eng, err := env.Engine(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := eng.ConnectionByName(ctx, name)
+	eng, c, err := namedConnection(ctx, env, "connections test", args)
 	if err != nil {
 		return err
 	}
