@@ -68,6 +68,12 @@ type StoreInfo struct {
 	Location   string // the stock location the connection reads and writes (name)
 	LocationID string // its id
 	Details    string // anything else worth showing after "Test connection"
+	// StoreID is what the store says it is, the same whatever address or credentials reach it
+	// (Shopify: the shop's GraphQL id; WooCommerce: the site's home address, normalised). The
+	// books recognise a store by it: connecting a store they already know re-attaches its
+	// history, and a connection whose address or credentials now reach another store is refused.
+	// Empty when the store does not say.
+	StoreID string
 	// Now is the store's clock when it answered (its HTTP Date header), zero when unknown. The
 	// engine measures its change watermarks on the store's clock, so a sync of an idle store
 	// re-reads nothing once the safety overlap has passed.

@@ -11,6 +11,7 @@ import (
 
 type shopData struct {
 	Shop struct {
+		ID              string `json:"id"`
 		Name            string `json:"name"`
 		CurrencyCode    string `json:"currencyCode"`
 		MyshopifyDomain string `json:"myshopifyDomain"`
@@ -47,7 +48,7 @@ func (s *Store) Info(ctx context.Context) (core.StoreInfo, error) {
 	}
 	return core.StoreInfo{
 		Name: d.Shop.Name, Platform: "shopify", Version: s.set.version, Currency: d.Shop.CurrencyCode,
-		Location: loc.Name, LocationID: loc.ID, Details: details, Now: rep.Date,
+		Location: loc.Name, LocationID: loc.ID, Details: details, Now: rep.Date, StoreID: d.Shop.ID,
 	}, nil
 }
 

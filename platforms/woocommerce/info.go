@@ -50,10 +50,17 @@ func (s *Store) Info(ctx context.Context) (core.StoreInfo, error) {
 	var site struct {
 		Name string `json:"name"`
 		URL  string `json:"url"`
+		Home string `json:"home"`
 	}
 	name := ""
-	if _, err := s.call(ctx, "read the site's name", http.MethodGet, "/wp-json/", url.Values{"_fields": {"name,url"}}, nil, &site); err == nil {
+	if _, err := s.call(ctx, "read the site's name", http.MethodGet, "/wp-json/", url.Values{"_fields": {"name,url,home"}}, nil, &site); err == nil {
 		name = html.UnescapeString(strings.TrimSpace(site.Name))
+	}
+	// The store is what the site says its address is: its home address, from the site index or
+	// else the system status report (both give WordPress's home_url()).
+	storeID := siteID(site.Home)
+	if storeID == "" {
+		storeID = siteID(st.Environment.HomeURL)
 	}
 	if name == "" {
 		if u, err := url.Parse(s.set.base); err == nil {
@@ -76,8 +83,18 @@ func (s *Store) Info(ctx context.Context) (core.StoreInfo, error) {
 	}
 	return core.StoreInfo{
 		Name: name, Platform: "woocommerce", Version: "WooCommerce " + version, Currency: strings.ToUpper(st.Settings.Currency),
-		Location: "Store stock", Details: strings.Join(details, " · "), Now: rep.Date,
+		Location: "Store stock", Details: strings.Join(details, " · "), Now: rep.Date, StoreID: storeID,
 	}, nil
+}
+
+// siteID normalises a site address into the store's identity: scheme and host in lower case,
+// no trailing slash, no query or fragment. It is empty when the address is not a web address.
+func siteID(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + strings.TrimRight(u.EscapedPath(), "/")
 }
 
 func errf(op, format string, a ...any) error {

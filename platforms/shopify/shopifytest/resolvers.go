@@ -2,6 +2,7 @@ package shopifytest
 
 import (
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"strings"
 	"time"
@@ -337,7 +338,7 @@ func shopResolvers() map[string]resolver {
 		return func(_ *execCtx, p any, _ map[string]any) (any, error) { return f(p.(*shopValue).st), nil }
 	}
 	return map[string]resolver{
-		"id":                   get(func(st *store) any { return GID(KindShop, 68_000_000_001) }),
+		"id":                   get(func(st *store) any { return GID(KindShop, shopNumber(st.domain)) }),
 		"name":                 get(func(st *store) any { return st.shopName }),
 		"email":                get(func(st *store) any { return st.email }),
 		"contactEmail":         get(func(st *store) any { return st.email }),
@@ -347,6 +348,14 @@ func shopResolvers() map[string]resolver {
 		"myshopifyDomain":      get(func(st *store) any { return st.domain }),
 		"taxesIncluded":        get(func(st *store) any { return true }),
 	}
+}
+
+// shopNumber is a shop's numeric id: fixed for a domain (a shop keeps its id), different for
+// another one, as two shops' ids are.
+func shopNumber(domain string) int64 {
+	h := fnv.New32a()
+	h.Write([]byte(strings.ToLower(domain)))
+	return 68_000_000_000 + int64(h.Sum32()%1_000_000_000)
 }
 
 func locationResolvers() map[string]resolver {

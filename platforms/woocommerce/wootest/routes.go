@@ -22,7 +22,7 @@ func (s *Server) route(r *http.Request, path string, body []byte) (answer, error
 	switch {
 	case path == "/system_status" && m == http.MethodGet:
 		return one(map[string]any{
-			"environment": map[string]any{"home_url": "https://store.example", "site_url": "https://store.example", "version": s.opt.Version,
+			"environment": map[string]any{"home_url": s.siteURL(r), "site_url": s.siteURL(r), "version": s.opt.Version,
 				"wp_version": "6.8.1", "timezone": "Asia/Riyadh", "secure_connection": true},
 			"settings": map[string]any{"currency": s.opt.Currency, "currency_symbol": "&#x631;.&#x633;", "currency_position": "right_space",
 				"number_of_decimals": 2, "tax_round_at_subtotal": true, "prices_include_tax": s.opt.PricesIncludeTax},

@@ -63,6 +63,9 @@ type Options struct {
 	COGS bool
 	// SlowDelay is how long a FaultSlow response waits (default 300ms).
 	SlowDelay time.Duration
+	// SiteURL is the site's address as WordPress reports it (home_url() and siteurl, in the site
+	// index and the system status report); default: the address the request reached.
+	SiteURL string
 }
 
 // Server is the store. Its methods are safe for concurrent use.
@@ -104,6 +107,14 @@ func NewServer(o Options) *Server {
 		o.SlowDelay = 300 * time.Millisecond
 	}
 	return &Server{opt: o, clock: o.Clock, st: newState(), byPath: map[string]int{}}
+}
+
+// siteURL is the site's address: the configured one, or the one the request reached.
+func (s *Server) siteURL(r *http.Request) string {
+	if s.opt.SiteURL != "" {
+		return s.opt.SiteURL
+	}
+	return "http://" + r.Host
 }
 
 // Start serves the store on a loopback httptest server.
@@ -180,8 +191,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `<!DOCTYPE html><html><head><title>Log In &lsaquo; Store &#8212; WordPress</title></head><body class="login"><form name="loginform"></form></body></html>`)
 		return
 	case r.URL.Path == "/wp-json" || r.URL.Path == "/wp-json/":
-		writeJSON(w, http.StatusOK, map[string]any{"name": s.opt.Name, "description": "", "url": "http://" + r.Host,
-			"namespaces": []string{"wp/v2", "wc/v3", "wc/store/v1"}})
+		site := s.siteURL(r)
+		writeJSON(w, http.StatusOK, map[string]any{"name": s.opt.Name, "description": "", "url": site, "home": site,
+			"gmt_offset": 3, "timezone_string": "Asia/Riyadh", "namespaces": []string{"wp/v2", "wc/v3", "wc/store/v1"}})
 		return
 	case !strings.HasPrefix(r.URL.Path, apiPrefix):
 		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
