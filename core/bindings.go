@@ -112,6 +112,11 @@ func nullTime(t time.Time) any {
 type storeSnapshot struct {
 	Fields  ProductFields `json:"fields"`
 	Tracked bool          `json:"tracked"`
+	// FromLine: the product was made from an order line before the store's product was ever read,
+	// so Fields (and the books' values) are guesses: no cost known, the line's price and name.
+	// Unknown is not zero: at the first read of the store's product, the store's values replace
+	// the guesses the books still hold instead of being "undone" by them.
+	FromLine bool `json:"from_line,omitempty"`
 }
 
 func (b binding) storeSnapshot() storeSnapshot {

@@ -429,6 +429,9 @@ func (s *syncer) lineProduct(tx *storage.Tx, o StoreOrder, l StoreLine, create b
 	if !create {
 		return 0, "", nil
 	}
+	if err := s.catalogueComplete(l); err != nil {
+		return 0, "", err
+	}
 	code := strings.TrimSpace(l.SKU)
 	if code == "" {
 		ref := l.ProductID
@@ -453,7 +456,7 @@ func (s *syncer) lineProduct(tx *storage.Tx, o StoreOrder, l StoreLine, create b
 	}
 	if l.ProductID != "" {
 		if err := bind(tx, s.conn.ID, binding{Kind: "product", ExternalID: l.ProductID, LocalID: p.ID,
-			Store: mustJSON(storeSnapshot{Fields: booksFieldsOf(p), Tracked: true}), Books: mustJSON(booksFieldsOf(p)), Origin: "store"}); err != nil {
+			Store: mustJSON(storeSnapshot{Fields: booksFieldsOf(p), Tracked: true, FromLine: true}), Books: mustJSON(booksFieldsOf(p)), Origin: "store"}); err != nil {
 			return 0, "", err
 		}
 	}
@@ -464,6 +467,31 @@ func (s *syncer) lineProduct(tx *storage.Tx, o StoreOrder, l StoreLine, create b
 		return 0, "", err
 	}
 	return p.ID, "created product " + code, nil
+}
+
+// errCatalogueIncomplete: an order line's product is not in the books, and the store's catalogue
+// was not read in full, so the engine cannot tell that the store lacks it.
+var errCatalogueIncomplete = errors.New("the store's catalogue was not read in full")
+
+// catalogueComplete says whether an order line whose product the books lack may be made from the
+// line: only when this run read the store's catalogue to the end and the line's product is not
+// one the books failed to bring in (it waits in the retry queue). Otherwise the product may well
+// be in the store, and a product made from the line would carry guesses (no cost, the line's
+// price) where the store has real values: the order waits for the next sync instead.
+func (s *syncer) catalogueComplete(l StoreLine) error {
+	ref := strings.TrimSpace(l.SKU)
+	if ref == "" {
+		ref = l.ProductID
+	}
+	switch {
+	case !s.productsOK:
+		return fmt.Errorf("%w this run, so its product %s is not made from the order line (the store may have it): the order waits for a sync that reads the catalogue",
+			errCatalogueIncomplete, ref)
+	case l.ProductID != "" && s.productsFailed[l.ProductID]:
+		return fmt.Errorf("%w: its product %s could not be brought into the books (see its own entry), so the order waits for it",
+			errCatalogueIncomplete, ref)
+	}
+	return nil
 }
 
 // resolveClient finds the order's client: the customer's binding, then the same phone, then the

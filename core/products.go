@@ -10,7 +10,11 @@ import (
 	"mizan/storage"
 )
 
-// pullProducts brings the store's product changes into the books.
+// pullProducts brings the store's product changes into the books. A product that cannot be
+// brought in (the platform could not read it, or the books refuse it: a negative price, a SKU two
+// store variants share) is logged, queued for retry, and holds the watermark back, so the next
+// run reads it again; the run goes on with the others. Only a read that reached the end of the
+// catalogue sets productsOK.
 func (s *syncer) pullProducts() error {
 	since, err := s.watermark("products")
 	if err != nil {
@@ -19,18 +23,35 @@ func (s *syncer) pullProducts() error {
 	if s.req.FullProducts {
 		since = timeZero
 	}
+	if err := s.loadProductRetries(); err != nil {
+		return err
+	}
 	var newest = since
+	hold := maxTime // the watermark may not pass a product that failed
 	done := 0
 	err = s.store.Products(s.ctx, since, func(page []StoreProduct) error {
 		for _, sp := range page {
 			if err := s.ctx.Err(); err != nil {
 				return err
 			}
-			if err := s.importProduct(sp); err != nil {
+			err := s.importProduct(sp)
+			if err != nil {
 				if fatal(err) {
 					return err
 				}
-				s.itemErr("product", productRef(sp), sp.ExternalID, fmt.Errorf("product %s: %w", productRef(sp), err))
+				s.failProduct(sp, err)
+				at := sp.UpdatedAt
+				if at.IsZero() || at.Before(since) {
+					at = since
+				}
+				if at.Before(hold) {
+					hold = at
+				}
+			} else if s.productsFailed[sp.ExternalID] {
+				if err := s.update(func(tx *storage.Tx) error { return clearRetry(tx, s.conn.ID, "product", sp.ExternalID) }); err != nil {
+					return err
+				}
+				delete(s.productsFailed, sp.ExternalID)
 			}
 			if sp.UpdatedAt.After(newest) {
 				newest = sp.UpdatedAt
@@ -43,7 +64,53 @@ func (s *syncer) pullProducts() error {
 	if err != nil {
 		return fmt.Errorf("read the store's products: %w", err)
 	}
-	return s.setWatermark("products", s.seenUntil(newest))
+	s.productsOK = true
+	until := s.seenUntil(newest)
+	if hold.Before(until) {
+		// The next read starts an overlap before the watermark: at the failed product's change
+		// time, it is read again.
+		until = hold
+	}
+	return s.setWatermark("products", until)
+}
+
+// loadProductRetries notes the store products an earlier run could not bring into the books.
+func (s *syncer) loadProductRetries() error {
+	return s.e.db.View(s.ctx, func(tx *storage.Tx) error {
+		rows, err := tx.Query(`SELECT external_id FROM sync_retries WHERE connection_id = ? AND kind = 'product'`, s.conn.ID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			s.productsFailed[id] = true
+		}
+		return rows.Err()
+	})
+}
+
+// failProduct logs why a store product could not be brought into the books and queues it for
+// retry: the products watermark stays before it, and Retry in the log syncs again.
+func (s *syncer) failProduct(sp StoreProduct, err error) {
+	s.productsFailed[sp.ExternalID] = true
+	ref := productRef(sp)
+	if ref == "" {
+		ref = sp.ExternalID
+	}
+	msg := fmt.Sprintf("product %s was not brought into the books: %v. It will be tried again on the next sync", ref, err)
+	uerr := s.e.db.Update(s.ctx, func(tx *storage.Tx) error {
+		if err := queueRetry(tx, s.conn.ID, "product", sp.ExternalID, ref, msg); err != nil {
+			return err
+		}
+		return s.run.add(tx, LogEntry{Level: Error, Kind: "product", Message: msg, StoreRef: ref, ExternalID: sp.ExternalID})
+	})
+	if uerr != nil {
+		s.e.log.Error("record failed product", "product", ref, "err", uerr)
+	}
 }
 
 func productRef(sp StoreProduct) string {
@@ -56,6 +123,9 @@ func productRef(sp StoreProduct) string {
 // importProduct binds a store product to a local one (binding, then exact code = SKU, then exact
 // barcode; never by name) or creates it locally, and settles changed fields by ownership.
 func (s *syncer) importProduct(sp StoreProduct) error {
+	if sp.Unreadable != "" {
+		return fmt.Errorf("the store's data for it could not be read: %s", sp.Unreadable)
+	}
 	sp.Name, sp.SKU, sp.Barcode, sp.Category = strings.TrimSpace(sp.Name), strings.TrimSpace(sp.SKU),
 		strings.TrimSpace(sp.Barcode), strings.TrimSpace(sp.Category)
 	var push FieldSet
@@ -184,11 +254,15 @@ func (s *syncer) linkProduct(tx *storage.Tx, p storage.Product, how string, sp S
 		}
 		storeEmpty, booksEmpty := fieldValue(f, storeF) == "" || fieldValue(f, storeF) == "0", fieldValue(f, books) == "" || fieldValue(f, books) == "0"
 		switch {
-		case booksEmpty && !storeEmpty && s.conn.pullAllowed(f):
+		case booksEmpty && !storeEmpty:
+			// The books have no value (a cost never entered is unknown, not zero): whoever owns
+			// the field, the store's value is taken rather than overwritten by nothing.
 			setField(f, &newBooks, storeF)
 			taken = append(taken, string(f))
-		case storeEmpty && !booksEmpty && s.conn.pushAllowed(f):
-			push[f] = true
+		case storeEmpty && !booksEmpty:
+			if s.conn.pushAllowed(f) {
+				push[f] = true
+			}
 		case s.conn.Owner(f) == OwnerStore:
 			setField(f, &newBooks, storeF)
 			taken = append(taken, string(f))
@@ -235,6 +309,27 @@ func (s *syncer) settleProduct(tx *storage.Tx, b binding, sp StoreProduct) (Fiel
 	}
 	newBooks, push := booksNow, FieldSet{}
 	var pulled, conflicts []string
+	if b.storeSnapshot().FromLine {
+		// The first read of a product the books made from an order line: what the books still
+		// hold as made is a guess and gives way to the store's values (a cost the store does not
+		// expose stays unknown); what the merchant has changed since is the books' and travels.
+		if !sp.HasCost {
+			storeNow.PurchasePrice = booksNow.PurchasePrice
+		}
+		for _, f := range syncedFields {
+			switch {
+			case fieldsEqual(f, storeNow, booksNow):
+			case !fieldsEqual(f, booksNow, lastBooks):
+				if s.conn.pushAllowed(f) {
+					push[f] = true
+				}
+			default:
+				setField(f, &newBooks, storeNow)
+				pulled = append(pulled, fmt.Sprintf("%s %q → %q", f, fieldValue(f, booksNow), fieldValue(f, storeNow)))
+			}
+		}
+		lastStore, lastBooks = storeNow, booksNow // settled above: nothing below sees a change
+	}
 	for _, f := range syncedFields {
 		storeChanged := !fieldsEqual(f, storeNow, lastStore)
 		booksChanged := !fieldsEqual(f, booksNow, lastBooks)
@@ -272,7 +367,7 @@ func (s *syncer) settleProduct(tx *storage.Tx, b binding, sp StoreProduct) (Fiel
 	}
 	b.StockRef, b.ParentID = sp.StockRef, sp.ProductID
 	snap := b.storeSnapshot()
-	snap.Fields, snap.Tracked = storeNow, sp.TracksStock
+	snap.Fields, snap.Tracked, snap.FromLine = storeNow, sp.TracksStock, false
 	b.Store, b.Books = mustJSON(snap), mustJSON(booksFieldsOf(p))
 	if err := saveBinding(tx, s.conn.ID, b); err != nil {
 		return nil, b, err
@@ -404,6 +499,14 @@ func (s *syncer) pushProducts() error {
 	})
 	if err != nil {
 		return err
+	}
+	if len(missing) > 0 && !s.productsOK {
+		// The store may have them (a read that failed could not say): creating them now could
+		// make a second copy, or bind them to store values the books never settled with.
+		s.run.note(LogEntry{Level: Warning, Kind: "product", Message: fmt.Sprintf(
+			"%d products of the books were not created in the store this run: the store's catalogue could not be read in full. They will be on the next sync",
+			len(missing))})
+		missing = nil
 	}
 	total := len(changes) + len(missing)
 	for i, c := range changes {

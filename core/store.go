@@ -95,6 +95,12 @@ type StoreProduct struct {
 	TracksStock   bool   // the store counts this item's stock
 	StockRef      string // what the platform needs to change stock (Shopify: inventory item id)
 	UpdatedAt     time.Time
+	// Unreadable, when not empty, says why the platform could not read this item (a malformed
+	// or out-of-range number, a field of the wrong type). Then only ExternalID is sure, with SKU,
+	// Name and UpdatedAt when they could be read. The platform hands such an item over in its
+	// page instead of failing the page; the engine logs it as an error for this item, queues it
+	// for retry and keeps its products watermark before it, and the rest of the page goes on.
+	Unreadable string
 }
 
 // Fields gives the synced field values of a store product.
@@ -209,6 +215,12 @@ type StoreOrder struct {
 	// every order; WooCommerce only from certain states).
 	StockReduced bool
 	Refunds      []StoreRefund
+	// Unreadable, when not empty, says why the platform could not read this order (see
+	// StoreProduct.Unreadable). Then ExternalID and Name (the number Retry asks for) are set when
+	// they could be read, and UpdatedAt when known. The engine posts nothing for it, logs it as an
+	// error, and queues it for retry by number; an unreadable order without a Name holds the
+	// orders watermark before it instead, so the next run reads it again.
+	Unreadable string
 }
 
 // StoreLine is one line of an order.

@@ -30,13 +30,21 @@ type syncer struct {
 	store Store
 	info  StoreInfo
 
-	reads      map[string]stockRead // this run's store quantities, by variant id
-	resync     map[string]bool      // products whose last stock change is unconfirmed
-	stockOK    bool                 // the stock read completed
-	ordersOK   bool                 // every order changed since the last run was seen
-	skippedOld int
-	ordersDone map[string]bool
-	progressAt time.Time
+	reads   map[string]stockRead // this run's store quantities, by variant id
+	resync  map[string]bool      // products whose last stock change is unconfirmed
+	stockOK bool                 // the stock read completed
+	// productsOK: the store's catalogue was read to the end this run (every product changed since
+	// the last run was seen). While it is false, nothing may treat a store product the books lack
+	// as missing from the store: an order line whose product is not bound waits, and local products
+	// are not created in the store (the store may have them).
+	productsOK bool
+	// productsFailed are the store products (by variant id) this run or an earlier one read but
+	// could not bring into the books; they wait in the retry queue, and order lines for them wait.
+	productsFailed map[string]bool
+	ordersOK       bool // every order changed since the last run was seen
+	skippedOld     int
+	ordersDone     map[string]bool
+	progressAt     time.Time
 }
 
 // fatal errors end the whole run: nothing more can be done with this store now.
@@ -60,11 +68,20 @@ func (s *syncer) sync() error {
 	s.store = st
 	s.reads = map[string]stockRead{}
 	s.ordersDone = map[string]bool{}
+	s.productsFailed = map[string]bool{}
 	s.progress("connecting", 0, 0)
 	if s.info, err = st.Info(s.ctx); err != nil {
 		return fmt.Errorf("connect to %s: %w", s.conn.Name, err)
 	}
 	if len(s.req.OrderNumbers) > 0 {
+		// Orders by number still read the catalogue's changes first, so that a line's product is
+		// found in the books rather than made from the line.
+		if err := s.pullProducts(); err != nil {
+			if fatal(err) {
+				return err
+			}
+			s.run.note(LogEntry{Level: Error, Kind: "run", Message: fmt.Sprintf("products: %v", err)})
+		}
 		return s.ordersByNumber(s.req.OrderNumbers)
 	}
 	if err := s.finishPendingPushes(); err != nil {
