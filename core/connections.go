@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -51,8 +52,16 @@ type Connection struct {
 	PushProducts  bool              // create local products that the store lacks
 	Options       map[string]string // platform options (API version, location …)
 	SecretKeys    []string          // names of the credentials kept in the keyring
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// StoreID is what the store said it is (StoreInfo.StoreID) when the connection was added,
+	// edited or first synced; empty until then for connections made before stores said so.
+	StoreID   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// Reattached is set on what AddConnection returns when the books already knew the store from
+	// a removed connection: its history (products bound, invoices, stock, runs) is this
+	// connection's again and nothing is imported twice. PreviousName is the name it had.
+	Reattached   bool
+	PreviousName string
 }
 
 // Owner returns the owner of a field, defaulting as a new connection would.
@@ -69,10 +78,14 @@ func (c Connection) pullAllowed(f Field) bool { return c.Owner(f) != OwnerBooks 
 // pushAllowed: a books change of f may go to the store.
 func (c Connection) pushAllowed(f Field) bool { return c.Owner(f) != OwnerStore }
 
-// SecretKey is where a connection's credential lives in the keyring.
-func SecretKey(connID int64, field string) string { return secretKey(connID, field) }
+// SecretKey is where a connection's credential lives in the keyring: named by the books' id
+// (storage's BooksID) and the connection, so that two sets of books never share an entry.
+func SecretKey(booksID string, connID int64, field string) string {
+	return fmt.Sprintf("books/%s/connection/%d/%s", booksID, connID, field)
+}
 
-func secretKey(connID int64, field string) string {
+// legacySecretKey is where a credential lived before the books had an id.
+func legacySecretKey(connID int64, field string) string {
 	return fmt.Sprintf("connection/%d/%s", connID, field)
 }
 
@@ -104,9 +117,11 @@ func (e *Engine) checkInput(ctx context.Context, in *ConnectionInput, editing bo
 	if in.Name == "" {
 		return p, invalid("a connection needs a name")
 	}
-	u, err := url.Parse(in.StoreURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return p, invalid("store address %q is not a web address such as %s", in.StoreURL, p.StoreURLHint)
+	if removedName.MatchString(in.Name) {
+		return p, invalid("connection names ending in \"(removed #N)\" are kept for removed connections: choose another name")
+	}
+	if err := checkStoreURL(p, in.StoreURL); err != nil {
+		return p, err
 	}
 	if in.WarehouseID == 0 || in.BranchID == 0 || in.ClientID == 0 {
 		d, err := e.defaults(ctx)
@@ -152,6 +167,43 @@ func (e *Engine) checkInput(ctx context.Context, in *ConnectionInput, editing bo
 		}
 	}
 	return p, nil
+}
+
+// removedName is the form of the name a removed connection keeps (its own name is freed).
+var removedName = regexp.MustCompile(`\(removed #\d+\)$`)
+
+// secretParams are query parameter names that carry credentials.
+var secretParams = regexp.MustCompile(`(?i)(^|[_-])(access_?token|token|consumer_?key|consumer_?secret|key|secret|api_?key|password|passwd|pass|pwd|auth|signature|client_?secret)$`)
+
+// secretValues are what platforms' credentials begin with (WooCommerce keys, Shopify tokens).
+var secretValues = regexp.MustCompile(`(?i)(^|[^a-z0-9])((ck|cs)_[0-9a-f]{20,}|shp(at|ca|pa|ss)_[0-9a-f]{16,})`)
+
+// checkStoreURL: a store address is a web address and carries no credential. Credentials go to
+// the keyring only; an address is kept in the books and shown in lists, so user info
+// (https://user:pass@…) or a key or token in its query is refused, and the address is not
+// echoed back.
+func checkStoreURL(p Platform, raw string) error {
+	const advice = "enter the address alone, such as %s, and the credentials in their own fields (they are kept in the system keyring only)"
+	u, err := url.Parse(raw)
+	switch {
+	case err == nil && u.User != nil, err != nil && strings.Contains(raw, "@"):
+		return invalid("the store address must not contain a user name or password: "+advice, p.StoreURLHint)
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+		if secretValues.MatchString(raw) {
+			return invalid("the store address is not a web address and seems to hold a credential: "+advice, p.StoreURLHint)
+		}
+		return invalid("store address %q is not a web address such as %s", raw, p.StoreURLHint)
+	}
+	q, _ := url.ParseQuery(u.RawQuery)
+	for k := range q {
+		if secretParams.MatchString(strings.TrimSpace(k)) {
+			return invalid("the store address must not carry credentials (%q in its query): "+advice, k, p.StoreURLHint)
+		}
+	}
+	if secretValues.MatchString(u.RawQuery) || secretValues.MatchString(u.Fragment) {
+		return invalid("the store address must not carry credentials: "+advice, p.StoreURLHint)
+	}
+	return nil
 }
 
 // checkCredentials: one complete group of credentials (or every ungrouped one) must be given.
@@ -200,43 +252,168 @@ func invalid(format string, args ...any) error {
 
 // AddConnection saves a new connection, its credentials going to the keyring. If the keyring
 // cannot take them, nothing is saved anywhere.
+//
+// The store is asked who it is first (so it must answer with the credentials given). A store the
+// books already know from a removed connection gets that connection back, with its history:
+// the same bindings, invoices, stock and runs, and nothing imported twice; the result says so
+// (Reattached). A store that already has a live connection is refused.
 func (e *Engine) AddConnection(ctx context.Context, in ConnectionInput) (Connection, error) {
-	if _, err := e.checkInput(ctx, &in, false); err != nil {
+	p, err := e.checkInput(ctx, &in, false)
+	if err != nil {
+		return Connection{}, err
+	}
+	info, err := e.identify(ctx, p, in.StoreURL, in.Credentials, in.Options, "connected")
+	if err != nil {
+		return Connection{}, err
+	}
+	books, err := e.keyringReady(ctx)
+	if err != nil {
 		return Connection{}, err
 	}
 	var c Connection
-	err := e.db.Update(ctx, func(tx *storage.Tx) error {
+	err = e.db.Update(ctx, func(tx *storage.Tx) error {
 		if err := checkRefs(tx, in); err != nil {
+			return err
+		}
+		if err := liveConflict(tx, in.Platform, info.StoreID, in.StoreURL, 0); err != nil {
 			return err
 		}
 		now := tx.Now()
 		keys := credentialKeys(in.Credentials)
-		res, err := tx.Exec(`INSERT INTO connections(name, platform, store_url, client_id, warehouse_id, branch_id, start_date,
-			invoice_states, poll_seconds, field_owners, push_products, options, secret_keys, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			in.Name, in.Platform, in.StoreURL, in.ClientID, in.WarehouseID, in.BranchID, fmtTime(in.StartDate),
-			mustJSON(in.InvoiceStates), int64(in.PollInterval/time.Second), mustJSON(ownersOrDefault(in.Owners)),
-			in.PushProducts == nil || *in.PushProducts, mustJSON(nonNil(in.Options)), mustJSON(keys), fmtTime(now), fmtTime(now))
+		id, previous, err := removedMatch(tx, in.Platform, info.StoreID, in.StoreURL)
 		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
+			return err
+		}
+		if id != 0 {
+			_, err = tx.Exec(`UPDATE connections SET name = ?, store_url = ?, client_id = ?, warehouse_id = ?, branch_id = ?,
+				start_date = ?, invoice_states = ?, poll_seconds = ?, field_owners = ?, push_products = ?, options = ?,
+				secret_keys = ?, store_id = ?, removed_at = '', removed_name = '', updated_at = ? WHERE id = ?`,
+				in.Name, in.StoreURL, in.ClientID, in.WarehouseID, in.BranchID, fmtTime(in.StartDate), mustJSON(in.InvoiceStates),
+				int64(in.PollInterval/time.Second), mustJSON(ownersOrDefault(in.Owners)), in.PushProducts == nil || *in.PushProducts,
+				mustJSON(nonNil(in.Options)), mustJSON(keys), info.StoreID, fmtTime(now), id)
+		} else {
+			var res sql.Result
+			res, err = tx.Exec(`INSERT INTO connections(name, platform, store_url, client_id, warehouse_id, branch_id, start_date,
+				invoice_states, poll_seconds, field_owners, push_products, options, secret_keys, store_id, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				in.Name, in.Platform, in.StoreURL, in.ClientID, in.WarehouseID, in.BranchID, fmtTime(in.StartDate),
+				mustJSON(in.InvoiceStates), int64(in.PollInterval/time.Second), mustJSON(ownersOrDefault(in.Owners)),
+				in.PushProducts == nil || *in.PushProducts, mustJSON(nonNil(in.Options)), mustJSON(keys), info.StoreID, fmtTime(now), fmtTime(now))
+			if err == nil {
+				id, err = res.LastInsertId()
+			}
+		}
+		if err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") && strings.Contains(err.Error(), "name") {
 				return invalid("a connection named %q already exists", in.Name)
 			}
 			return fmt.Errorf("save connection: %w", err)
 		}
-		id, _ := res.LastInsertId()
 		// The keyring write happens inside the transaction: if it fails, the connection is not saved.
 		for _, k := range keys {
-			if err := e.secrets.Set(secretKey(id, k), in.Credentials[k]); err != nil {
+			if err := e.secrets.Set(SecretKey(books, id, k), in.Credentials[k]); err != nil {
 				for _, done := range keys {
-					e.secrets.Delete(secretKey(id, done))
+					e.secrets.Delete(SecretKey(books, id, done))
 				}
 				return err
 			}
 		}
 		c, err = connectionByID(tx, id)
+		c.Reattached, c.PreviousName = previous != "", previous
 		return err
 	})
+	if err == nil && c.Reattached {
+		e.log.Info("connection re-attached to the store's history", "connection", c.Name, "previous_name", c.PreviousName,
+			"platform", c.Platform)
+	}
 	return c, err
+}
+
+// identify asks a store who it is, with credentials that may not be saved yet. what says what
+// would have happened to the connection ("connected", "saved") for the error.
+func (e *Engine) identify(ctx context.Context, p Platform, storeURL string, creds, opts map[string]string, what string) (StoreInfo, error) {
+	st, err := p.Open(StoreConfig{StoreURL: storeURL, Credentials: creds, Options: opts, HTTPClient: e.HTTPClient, Log: e.log})
+	if err != nil {
+		return StoreInfo{}, err
+	}
+	info, err := st.Info(ctx)
+	switch {
+	case err == nil:
+		return info, nil
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return StoreInfo{}, err
+	case errors.Is(err, ErrUnauthorized):
+		return StoreInfo{}, fmt.Errorf("the store at %s refused the credentials, so the connection was not %s: %w", storeURL, what, err)
+	default:
+		return StoreInfo{}, fmt.Errorf("the store at %s could not be asked which store it is, so the connection was not %s "+
+			"(check the address and the network, then try again): %w", storeURL, what, err)
+	}
+}
+
+// liveConflict refuses a second live connection to a store: by the store's id, or, for a
+// connection made before stores said who they are, by the same platform and address.
+func liveConflict(tx *storage.Tx, platform, storeID, storeURL string, except int64) error {
+	var name string
+	err := tx.QueryRow(`SELECT name FROM connections WHERE removed_at = '' AND platform = ? AND id <> ?
+		AND ((? <> '' AND store_id = ?) OR (store_id = '' AND lower(store_url) = lower(?))) ORDER BY id LIMIT 1`,
+		platform, except, storeID, storeID, storeURL).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("look for the store's connections: %w", err)
+	}
+	return invalid("this store is already connected as %q: a second connection to the same store would bring its orders in twice. "+
+		"Edit %q instead (its address, credentials or settings)", name, name)
+}
+
+// removedMatch finds the removed connection to the same store, if any: by the store's id, or,
+// for one removed before it had synced since stores said who they are, by the same address.
+func removedMatch(tx *storage.Tx, platform, storeID, storeURL string) (id int64, name string, err error) {
+	err = tx.QueryRow(`SELECT id, removed_name FROM connections WHERE removed_at <> '' AND platform = ?
+		AND ((? <> '' AND store_id = ?) OR (store_id = '' AND lower(store_url) = lower(?)))
+		ORDER BY store_id <> '' DESC, removed_at DESC, id DESC LIMIT 1`, platform, storeID, storeID, storeURL).Scan(&id, &name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("look for the store's removed connections: %w", err)
+	}
+	return id, name, nil
+}
+
+// checkStoreIdentity compares the store a sync reached with the one the connection is to. A
+// connection made before stores said who they are records the answer, unless another live
+// connection already has that store. It refuses a store that answers as another one (the
+// address or the credentials now reach a different store), so its orders never land in this
+// connection's history.
+func (e *Engine) checkStoreIdentity(ctx context.Context, c Connection, info StoreInfo) error {
+	if info.StoreID == "" || info.StoreID == c.StoreID {
+		return nil
+	}
+	if c.StoreID != "" {
+		return otherStore(c, info)
+	}
+	return e.db.Update(ctx, func(tx *storage.Tx) error {
+		var other string
+		err := tx.QueryRow(`SELECT name FROM connections WHERE removed_at = '' AND platform = ? AND store_id = ? AND id <> ?`,
+			c.Platform, info.StoreID, c.ID).Scan(&other)
+		if err == nil {
+			return invalid("%q reaches the same store as the connection %q, so it was not synced (its orders would come in twice): "+
+				"remove one of the two connections", c.Name, other)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		_, err = tx.Exec(`UPDATE connections SET store_id = ? WHERE id = ? AND store_id = ''`, info.StoreID, c.ID)
+		return err
+	})
+}
+
+func otherStore(c Connection, info StoreInfo) error {
+	return invalid("the address or credentials of %q now reach another store (it answers as %s, %q; the connection is to %s), "+
+		"so nothing was done with it: check the address and the credentials, or add the other store as a connection of its own",
+		c.Name, info.StoreID, info.Name, c.StoreID)
 }
 
 // UpdateConnection changes a connection's settings. Credentials given replace the stored ones;
@@ -245,10 +422,51 @@ func (e *Engine) AddConnection(ctx context.Context, in ConnectionInput) (Connect
 // Credentials left empty keep the stored ones. Credentials given must, with the stored ones,
 // complete one group of the platform's credentials (say a client ID and secret in place of an
 // access token); stored credentials of the other groups are then dropped.
+//
+// When the address or the credentials change, the store is asked who it is with them: an edit
+// that reaches another store than the connection's is refused, and nothing is saved.
 func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionInput) (Connection, error) {
 	p, err := e.checkInput(ctx, &in, true)
 	if err != nil {
 		return Connection{}, err
+	}
+	books, err := e.keyringReady(ctx)
+	if err != nil {
+		return Connection{}, err
+	}
+	before, err := e.Connection(ctx, id)
+	if err != nil {
+		return Connection{}, err
+	}
+	given := credentialKeys(in.Credentials)
+	if _, _, err := mergeCredentialKeys(p, before.SecretKeys, given); err != nil {
+		return Connection{}, err
+	}
+	var info StoreInfo
+	reach := len(given) > 0 || !strings.EqualFold(before.StoreURL, in.StoreURL)
+	if reach && before.Platform == in.Platform {
+		keys, _, _ := mergeCredentialKeys(p, before.SecretKeys, given)
+		creds := map[string]string{}
+		for _, k := range keys {
+			if v := strings.TrimSpace(in.Credentials[k]); v != "" {
+				creds[k] = in.Credentials[k]
+				continue
+			}
+			v, err := e.secrets.Get(SecretKey(books, id, k))
+			if errors.Is(err, ErrNoSecret) {
+				return Connection{}, invalid("the %s credential of %q is missing from the keyring: enter it again", k, before.Name)
+			}
+			if err != nil {
+				return Connection{}, err
+			}
+			creds[k] = v
+		}
+		if info, err = e.identify(ctx, p, in.StoreURL, creds, in.Options, "saved"); err != nil {
+			return Connection{}, err
+		}
+		if before.StoreID != "" && info.StoreID != "" && info.StoreID != before.StoreID {
+			return Connection{}, otherStore(before, info)
+		}
 	}
 	var c Connection
 	var drop []string
@@ -263,24 +481,34 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 		if err := checkRefs(tx, in); err != nil {
 			return err
 		}
-		keys, dropped, err := mergeCredentialKeys(p, old.SecretKeys, credentialKeys(in.Credentials))
+		storeID := old.StoreID
+		if reach && info.StoreID != "" {
+			if old.StoreID != "" && old.StoreID != info.StoreID {
+				return otherStore(old, info)
+			}
+			if err := liveConflict(tx, old.Platform, info.StoreID, in.StoreURL, id); err != nil {
+				return err
+			}
+			storeID = info.StoreID
+		}
+		keys, dropped, err := mergeCredentialKeys(p, old.SecretKeys, given)
 		if err != nil {
 			return err
 		}
 		drop = dropped
 		if _, err := tx.Exec(`UPDATE connections SET name = ?, store_url = ?, client_id = ?, warehouse_id = ?, branch_id = ?,
 			start_date = ?, invoice_states = ?, poll_seconds = ?, field_owners = ?, push_products = ?, options = ?,
-			secret_keys = ?, updated_at = ? WHERE id = ?`,
+			secret_keys = ?, store_id = ?, updated_at = ? WHERE id = ?`,
 			in.Name, in.StoreURL, in.ClientID, in.WarehouseID, in.BranchID, fmtTime(in.StartDate), mustJSON(in.InvoiceStates),
 			int64(in.PollInterval/time.Second), mustJSON(ownersOrDefault(in.Owners)), in.PushProducts == nil || *in.PushProducts,
-			mustJSON(nonNil(in.Options)), mustJSON(keys), fmtTime(tx.Now()), id); err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
+			mustJSON(nonNil(in.Options)), mustJSON(keys), storeID, fmtTime(tx.Now()), id); err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") && strings.Contains(err.Error(), "name") {
 				return invalid("a connection named %q already exists", in.Name)
 			}
 			return fmt.Errorf("save connection: %w", err)
 		}
-		for _, k := range credentialKeys(in.Credentials) {
-			if err := e.secrets.Set(secretKey(id, k), in.Credentials[k]); err != nil {
+		for _, k := range given {
+			if err := e.secrets.Set(SecretKey(books, id, k), in.Credentials[k]); err != nil {
 				return err
 			}
 		}
@@ -292,8 +520,8 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 	}
 	for _, k := range drop {
 		// The connection no longer names the key, so a leftover value is never used.
-		if derr := e.secrets.Delete(secretKey(id, k)); derr != nil {
-			e.log.Warn("cannot delete a replaced credential from the keyring", "key", secretKey(id, k), "err", derr)
+		if derr := e.secrets.Delete(SecretKey(books, id, k)); derr != nil {
+			e.log.Warn("cannot delete a replaced credential from the keyring", "key", SecretKey(books, id, k), "err", derr)
 		}
 	}
 	return c, nil
@@ -360,26 +588,28 @@ func mergeCredentialKeys(p Platform, stored, given []string) (keys, drop []strin
 	return nil, nil, invalid("%s needs %s", p.Title, strings.Join(options, ", or "))
 }
 
-// RemoveConnection forgets a connection, its bindings, runs and keyring entries. Invoices it
-// brought in stay in the books, still naming their source.
+// RemoveConnection disconnects a store: its keyring entries are deleted and it leaves the
+// lists, its name free for another connection. Its history stays in the books (invoices,
+// bindings, stock events, unconfirmed pushes, watermarks, runs and log), so adding the same store
+// again re-attaches it instead of importing everything a second time.
 func (e *Engine) RemoveConnection(ctx context.Context, id int64) error {
 	if e.running(id) {
 		return invalid("the connection is syncing: cancel the sync first")
 	}
+	books, err := e.keyringReady(ctx)
+	if err != nil {
+		return err
+	}
 	var keys []string
-	err := e.db.Update(ctx, func(tx *storage.Tx) error {
+	err = e.db.Update(ctx, func(tx *storage.Tx) error {
 		c, err := connectionByID(tx, id)
 		if err != nil {
 			return err
 		}
 		keys = c.SecretKeys
-		for _, q := range []string{`DELETE FROM sync_log WHERE connection_id = ?`, `DELETE FROM sync_runs WHERE connection_id = ?`,
-			`DELETE FROM sync_bindings WHERE connection_id = ?`, `DELETE FROM sync_stock_events WHERE connection_id = ?`,
-			`DELETE FROM sync_pushes WHERE connection_id = ?`, `DELETE FROM sync_watermarks WHERE connection_id = ?`,
-			`DELETE FROM sync_retries WHERE connection_id = ?`, `DELETE FROM connections WHERE id = ?`} {
-			if _, err := tx.Exec(q, id); err != nil {
-				return fmt.Errorf("remove connection: %w", err)
-			}
+		if _, err := tx.Exec(`UPDATE connections SET removed_at = ?, removed_name = name, name = ?, secret_keys = '[]',
+			updated_at = ? WHERE id = ?`, fmtTime(tx.Now()), fmt.Sprintf("%s (removed #%d)", c.Name, id), fmtTime(tx.Now()), id); err != nil {
+			return fmt.Errorf("remove connection: %w", err)
 		}
 		return nil
 	})
@@ -388,7 +618,7 @@ func (e *Engine) RemoveConnection(ctx context.Context, id int64) error {
 	}
 	var errs []error
 	for _, k := range keys {
-		if err := e.secrets.Delete(secretKey(id, k)); err != nil {
+		if err := e.secrets.Delete(SecretKey(books, id, k)); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -402,7 +632,7 @@ func (e *Engine) RemoveConnection(ctx context.Context, id int64) error {
 func (e *Engine) Connections(ctx context.Context) ([]Connection, error) {
 	var out []Connection
 	err := e.db.View(ctx, func(tx *storage.Tx) error {
-		rows, err := tx.Query(`SELECT ` + connCols + ` FROM connections ORDER BY name`)
+		rows, err := tx.Query(`SELECT ` + connCols + ` FROM connections WHERE removed_at = '' ORDER BY name`)
 		if err != nil {
 			return err
 		}
@@ -454,7 +684,7 @@ func checkRefs(tx *storage.Tx, in ConnectionInput) error {
 }
 
 const connCols = `id, name, platform, store_url, client_id, warehouse_id, branch_id, start_date, invoice_states,
-	poll_seconds, field_owners, push_products, options, secret_keys, created_at, updated_at`
+	poll_seconds, field_owners, push_products, options, secret_keys, store_id, created_at, updated_at`
 
 type rowScanner interface{ Scan(...any) error }
 
@@ -463,7 +693,7 @@ func scanConnection(r rowScanner) (Connection, error) {
 	var start, states, owners, opts, keys, created, updated string
 	var poll int64
 	err := r.Scan(&c.ID, &c.Name, &c.Platform, &c.StoreURL, &c.ClientID, &c.WarehouseID, &c.BranchID, &start, &states,
-		&poll, &owners, &c.PushProducts, &opts, &keys, &created, &updated)
+		&poll, &owners, &c.PushProducts, &opts, &keys, &c.StoreID, &created, &updated)
 	if err != nil {
 		return c, err
 	}
@@ -480,7 +710,7 @@ func scanConnection(r rowScanner) (Connection, error) {
 }
 
 func connectionByID(tx *storage.Tx, id int64) (Connection, error) {
-	c, err := scanConnection(tx.QueryRow(`SELECT `+connCols+` FROM connections WHERE id = ?`, id))
+	c, err := scanConnection(tx.QueryRow(`SELECT `+connCols+` FROM connections WHERE id = ? AND removed_at = ''`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, invalid("connection %d does not exist", id)
 	}
@@ -489,9 +719,13 @@ func connectionByID(tx *storage.Tx, id int64) (Connection, error) {
 
 // credentials reads a connection's credentials from the keyring for one use.
 func (e *Engine) credentials(c Connection) (map[string]string, error) {
+	books, err := e.keyringReady(context.Background())
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]string{}
 	for _, k := range c.SecretKeys {
-		v, err := e.secrets.Get(secretKey(c.ID, k))
+		v, err := e.secrets.Get(SecretKey(books, c.ID, k))
 		if errors.Is(err, ErrNoSecret) {
 			return nil, fmt.Errorf("the %s credential of %q is missing from the keyring: enter it again in Connections", k, c.Name)
 		}

@@ -25,6 +25,8 @@ type Engine struct {
 
 	mu     sync.Mutex
 	active map[int64]context.CancelFunc
+
+	keys keyNames // the books' id, for naming keyring entries
 }
 
 // Options configure an engine.

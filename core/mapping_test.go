@@ -2,7 +2,6 @@ package core_test
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -208,7 +207,11 @@ func TestUpdateConnectionCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := func(k string) string { return "connection/" + strconv.FormatInt(c.ID, 10) + "/" + k }
+	books, err := eng.BooksID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(k string) string { return core.SecretKey(books, c.ID, k) }
 	tests := []struct {
 		name     string
 		creds    map[string]string

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -166,4 +168,114 @@ func (s *MemorySecrets) Keys() []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// keyNames knows the books' id, which names the books' keyring entries (SecretKey), and whether
+// the entries named before the books had an id were copied.
+type keyNames struct {
+	mu      sync.Mutex
+	booksID string
+	copied  bool
+}
+
+// BooksID is the books' own id, which names their entries in the keyring.
+func (e *Engine) BooksID(ctx context.Context) (string, error) {
+	e.keys.mu.Lock()
+	defer e.keys.mu.Unlock()
+	return e.booksIDLocked(ctx)
+}
+
+func (e *Engine) booksIDLocked(ctx context.Context) (string, error) {
+	if e.keys.booksID == "" {
+		id, err := e.db.BooksID(ctx)
+		if err != nil {
+			return "", err
+		}
+		e.keys.booksID = id
+	}
+	return e.keys.booksID, nil
+}
+
+// keyringReady returns the books' id once the keyring entries of the books' connections are
+// under their names. Before books had an id, entries were named by the connection alone
+// ("connection/<id>/<field>"), so two sets of books could overwrite each other's. The first
+// time a set of books uses the keyring, each credential of its live connections is copied from
+// that old name to the new one, unless the new one is already there. The old entries are left as
+// they are: another set of books may have shared them and not have copied them yet, and a copy
+// that failed can be made again next time. Once every copy is made (or there was nothing to
+// copy), the books record it and never read an old name again.
+func (e *Engine) keyringReady(ctx context.Context) (string, error) {
+	e.keys.mu.Lock()
+	defer e.keys.mu.Unlock()
+	books, err := e.booksIDLocked(ctx)
+	if err != nil || e.keys.copied {
+		return books, err
+	}
+	done, err := e.db.LegacySecretsCopied(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !done {
+		if err := e.copyLegacySecrets(ctx, books); err != nil {
+			return "", err
+		}
+		if err := e.db.SetLegacySecretsCopied(ctx); err != nil {
+			return "", err
+		}
+	}
+	e.keys.copied = true
+	return books, nil
+}
+
+func (e *Engine) copyLegacySecrets(ctx context.Context, books string) error {
+	type conn struct {
+		id   int64
+		keys []string
+	}
+	var conns []conn
+	rows, err := e.db.SQL().QueryContext(ctx, `SELECT id, secret_keys FROM connections WHERE removed_at = '' ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("list the connections' credentials: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c conn
+		var raw string
+		if err := rows.Scan(&c.id, &raw); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(raw), &c.keys); err != nil {
+			return fmt.Errorf("connection %d: credential names: %w", c.id, err)
+		}
+		conns = append(conns, c)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var copied int
+	for _, c := range conns {
+		for _, k := range c.keys {
+			key := SecretKey(books, c.id, k)
+			if _, err := e.secrets.Get(key); err == nil {
+				continue
+			} else if !errors.Is(err, ErrNoSecret) {
+				return err
+			}
+			v, err := e.secrets.Get(legacySecretKey(c.id, k))
+			if errors.Is(err, ErrNoSecret) {
+				continue // nothing to copy: the merchant is asked for it when it is needed
+			}
+			if err != nil {
+				return err
+			}
+			if err := e.secrets.Set(key, v); err != nil {
+				return err
+			}
+			copied++
+		}
+	}
+	if copied > 0 {
+		e.log.Info("keyring entries copied to the books' own names", "count", copied)
+	}
+	return nil
 }

@@ -73,6 +73,9 @@ func (s *syncer) sync() error {
 	if s.info, err = st.Info(s.ctx); err != nil {
 		return fmt.Errorf("connect to %s: %w", s.conn.Name, err)
 	}
+	if err := s.e.checkStoreIdentity(s.ctx, s.conn, s.info); err != nil {
+		return err
+	}
 	if len(s.req.OrderNumbers) > 0 {
 		// Orders by number still read the catalogue's changes first, so that a line's product is
 		// found in the books rather than made from the line.

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -29,12 +30,17 @@ type Store struct {
 	fail     map[string]error
 	// PageSize is how many items each page holds.
 	PageSize int
+	// ID is what the store says it is (StoreInfo.StoreID): different for each store made by New.
+	ID string
 }
+
+var storeSeq atomic.Int64
 
 // New makes an empty store on the given clock.
 func New(now func() time.Time) *Store {
 	return &Store{now: now, products: map[string]*core.StoreProduct{}, levelAt: map[string]time.Time{},
-		orders: map[string]*core.StoreOrder{}, keys: map[string]bool{}, calls: map[string]int{}, fail: map[string]error{}, PageSize: 3}
+		orders: map[string]*core.StoreOrder{}, keys: map[string]bool{}, calls: map[string]int{}, fail: map[string]error{}, PageSize: 3,
+		ID: fmt.Sprintf("memory-store-%d", storeSeq.Add(1))}
 }
 
 // Platform describes the twin as a platform the engine can open.
@@ -221,7 +227,7 @@ func (s *Store) Info(ctx context.Context) (core.StoreInfo, error) {
 	if err := s.call("Info"); err != nil {
 		return core.StoreInfo{}, err
 	}
-	return core.StoreInfo{Name: "Test store", Platform: "memory", Currency: "SAR", Location: "Main", Now: s.now()}, nil
+	return core.StoreInfo{Name: "Test store", Platform: "memory", Currency: "SAR", Location: "Main", Now: s.now(), StoreID: s.ID}, nil
 }
 
 func page[T any](ctx context.Context, items []T, size int, fn func([]T) error) error {

@@ -77,8 +77,10 @@ func Connect(t testing.TB, h Harness, dir string, in core.ConnectionInput) *Book
 func Reopen(t testing.TB, p core.Platform, cfg Config, dir string, connID int64) *Books {
 	t.Helper()
 	b := openBooks(t, p, cfg, dir)
+	books, err := b.Engine.BooksID(ctx)
+	must(t, err)
 	for k, v := range cfg.Credentials {
-		must(t, b.Secrets.Set(core.SecretKey(connID, k), v))
+		must(t, b.Secrets.Set(core.SecretKey(books, connID, k), v))
 	}
 	conn, err := b.Engine.Connection(ctx, connID)
 	if err != nil {
