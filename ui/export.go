@@ -159,8 +159,13 @@ func (s *InvoicesScreen) chooseExportFile() {
 	}, w)
 	d.SetFileName(fmt.Sprintf("invoices-%s.csv", time.Now().Format(dayLayout)))
 	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".csv"}))
-	d.Resize(fyne.NewSize(800, 560))
 	d.Show()
+	// Only after Show: until the dialog has built its pop-up, the toolkit's FileDialog.Resize
+	// (through MinSize) reads that pop-up and crashes on its absence (fyne v2.8.1). A build whose
+	// save dialog is the desktop's own has no pop-up at all, so it is left at the desktop's size.
+	if !nativeFileDialogs {
+		d.Resize(fyne.NewSize(800, 560))
+	}
 }
 
 // exportTo streams the export into a file the save dialog opened, off the UI goroutine.
