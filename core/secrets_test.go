@@ -70,4 +70,6 @@ func TestRealKeyring(t *testing.T) {
 	if _, err := k.Get(key); !errors.Is(err, ErrNoSecret) {
 		t.Fatalf("after delete: %v", err)
 	}
+	// Two sets of books in the one keyring keep their own entries.
+	twoBooksKeepTheirSecrets(t, k)
 }
