@@ -149,7 +149,7 @@ func (s *ConnectionsScreen) ShowingList() bool { return s.Form == nil }
 
 func (s *ConnectionsScreen) confirmRemove(c core.Connection) {
 	dialog.ShowConfirm(tr("connections.remove.title", "Remove {{.Name}}?", map[string]any{"Name": c.Name}),
-		tr("connections.remove.body", "Mizan stops syncing this store and forgets its product links, sync log and credentials. The invoices it brought in stay in your books."),
+		tr("connections.remove.body", "Mizan stops syncing this store and deletes its credentials. Its invoices, product links and sync log stay in your books: connecting the same store again picks them up, and nothing is imported twice."),
 		func(ok bool) {
 			if ok {
 				s.Remove(c.ID)
@@ -638,8 +638,9 @@ func (f *ConnectionForm) save() {
 	f.s.m.tasks.Go(func() {
 		ctx := context.Background()
 		var err error
+		var saved core.Connection
 		if editing == nil {
-			_, err = eng.AddConnection(ctx, in)
+			saved, err = eng.AddConnection(ctx, in)
 		} else {
 			_, err = eng.UpdateConnection(ctx, editing.ID, in)
 		}
@@ -649,6 +650,11 @@ func (f *ConnectionForm) save() {
 				f.fail(err)
 				showProblem(f.s.m.Window, tr("doing.save_connection", "save the connection"), err)
 				return
+			}
+			if saved.Reattached {
+				dialog.ShowInformation(tr("connections.reattached.title", "Store history re-attached"),
+					tr("connections.reattached.body", "Mizan already knew this store (as {{.Name}}). Its products, invoices, stock and sync log now belong to this connection again: nothing is imported twice.",
+						map[string]any{"Name": saved.PreviousName}), f.s.m.Window)
 			}
 			if f.s.Form == f {
 				f.s.closeForm()
