@@ -233,7 +233,7 @@ func dirState(t *testing.T, dir string) string {
 
 // A credential given to a real connection never reaches the log, even when the store refuses it.
 func TestNoCredentialInLogs(t *testing.T) {
-	_, logFile := withShopify(t)
+	secrets, logFile := withShopify(t)
 	st, err := demo.OpenStore("", demo.StoreOptions{Products: 5, Orders: 5})
 	if err != nil {
 		t.Fatal(err)
@@ -241,12 +241,25 @@ func TestNoCredentialInLogs(t *testing.T) {
 	defer st.Close()
 	dir := t.TempDir()
 	const wrong = "shpat_not_the_demo_token_9f8e7d6c5b4a"
+	// Adding asks the store who it is: a refused token is not saved.
 	code, out, errOut := runIn(t, dir, `{"access_token": "`+wrong+`"}`, "connections", "add", "--platform", "shopify",
 		"--name", "Shop", "--store", st.URL())
-	if code != 0 {
+	if code == 0 || !strings.Contains(errOut, "refused the credentials") {
+		t.Fatalf("add with a wrong token: %d %s %s", code, out, errOut)
+	}
+	add := out + errOut
+	// A token revoked after the connection was made.
+	if code, out, errOut := runIn(t, dir, `{"access_token": "`+demo.Token+`"}`, "connections", "add", "--platform", "shopify",
+		"--name", "Shop", "--store", st.URL()); code != 0 {
 		t.Fatalf("add: %d %s %s", code, out, errOut)
 	}
+	for _, k := range secrets.Keys() {
+		if err := secrets.Set(k, wrong); err != nil {
+			t.Fatal(err)
+		}
+	}
 	code, out, errOut = runIn(t, dir, "", "sync", "--quiet")
+	out += add
 	if code == 0 {
 		t.Fatalf("a sync with a wrong token succeeded:\n%s", out)
 	}

@@ -63,10 +63,20 @@ func init() {
 		Help: `The credentials are a JSON object of the platform's secret fields, for example
   {"access_token": "shpat_…"}   or   {"client_id": "…", "client_secret": "…"}   (Shopify)
 They go to the system keyring and nowhere else. --warehouse, --branch and --default-client take a
-name; each defaults to the first one in the books.`,
+name; each defaults to the first one in the books. The store is asked who it is: a store the books
+already know from a removed connection gets its history back (products, invoices, stock, sync log),
+and nothing is imported twice; a store that is connected already is refused.`,
 		Run: runConnectionsAdd})
+	Register(Command{Name: "connections edit",
+		Args:    "NAME [--credentials < credentials.json] [--store URL] [--name NEW] [--warehouse W] [--branch B] [--default-client C] [--since YYYY-MM-DD|all] [--states a,b] [--poll 5m] [--option KEY=VALUE]",
+		Summary: "Change a connection's credentials, store address or settings; what is not given stays as it is",
+		Help: `With --credentials, new credentials are read as JSON on standard input, as for "connections add";
+the fields given replace the stored ones in the keyring, the others stay. A new address or new
+credentials must reach the same store (the store is asked who it is); to connect another store, add
+it as a connection of its own.`,
+		Run: runConnectionsEdit})
 	Register(Command{Name: "connections list", Summary: "List the connected stores", Run: runConnectionsList})
-	Register(Command{Name: "connections remove", Args: "NAME", Summary: "Disconnect a store (its invoices stay in the books)", Run: runConnectionsRemove})
+	Register(Command{Name: "connections remove", Args: "NAME", Summary: "Disconnect a store; its invoices and history stay in the books, and adding it again picks them up", Run: runConnectionsRemove})
 	Register(Command{Name: "connections test", Args: "NAME", Summary: "Check a store's credentials and show what it answered", Run: runConnectionsTest})
 	Register(Command{Name: "sync", Args: "[--connection NAME] [--all-products] [--orders N1,N2,…]",
 		Summary: "Sync the connected stores now; exits 1 when any item failed", Run: runSync})
@@ -87,19 +97,109 @@ func (o optionList) Set(v string) error {
 	return nil
 }
 
+// connFlags are the settings of a connection that add and edit take.
+type connFlags struct {
+	platform, name, store, warehouse, branch, client, since, states *string
+	poll                                                            *time.Duration
+	opts                                                            optionList
+}
+
+func addConnFlags(fs *flag.FlagSet, editing bool) *connFlags {
+	f := &connFlags{opts: optionList{}}
+	if !editing {
+		f.platform = fs.String("platform", "", "the store's platform (shopify, woocommerce)")
+	}
+	nameHelp := "a name for the connection"
+	if editing {
+		nameHelp = "a new name for the connection"
+	}
+	f.name = fs.String("name", "", nameHelp)
+	f.store = fs.String("store", "", "the store's address")
+	f.warehouse = fs.String("warehouse", "", "default warehouse (name)")
+	f.branch = fs.String("branch", "", "default branch (name)")
+	f.client = fs.String("default-client", "", "default client for guest orders (name)")
+	f.since = fs.String("since", "", "integration start date: orders created before it are not imported (edit: \"all\" imports every order)")
+	f.states = fs.String("states", "", "order states that create invoices, comma-separated")
+	f.poll = fs.Duration("poll", 0, "how often the open app syncs this store")
+	fs.Var(f.opts, "option", "a platform option KEY=VALUE (repeatable; on edit, KEY= clears it)")
+	return f
+}
+
+// apply puts the flags that were given (all of them when set is nil) into in.
+func (f *connFlags) apply(ctx context.Context, env *Env, db *storage.DB, in *core.ConnectionInput, set map[string]bool) error {
+	given := func(name string) bool { return set == nil || set[name] }
+	if given("name") {
+		in.Name = *f.name
+	}
+	if given("store") {
+		in.StoreURL = *f.store
+	}
+	if given("poll") {
+		in.PollInterval = *f.poll
+	}
+	if given("since") {
+		in.StartDate = time.Time{}
+		if s := strings.TrimSpace(*f.since); s != "" && !(set != nil && strings.EqualFold(s, "all")) {
+			t, err := time.ParseInLocation("2006-01-02", s, env.loc())
+			if err != nil {
+				return Usagef("--since %q is not a date like 2026-01-31", *f.since)
+			}
+			in.StartDate = t
+		}
+	}
+	if given("states") {
+		in.InvoiceStates = nil
+		for _, s := range strings.Split(*f.states, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				in.InvoiceStates = append(in.InvoiceStates, s)
+			}
+		}
+	}
+	if in.Options == nil {
+		in.Options = map[string]string{}
+	}
+	for k, v := range f.opts {
+		if v == "" {
+			delete(in.Options, k)
+		} else {
+			in.Options[k] = v
+		}
+	}
+	var err error
+	if given("warehouse") {
+		if in.WarehouseID, err = lookupName(ctx, db, "warehouses", "warehouse", *f.warehouse); err != nil {
+			return err
+		}
+	}
+	if given("branch") {
+		if in.BranchID, err = lookupName(ctx, db, "branches", "branch", *f.branch); err != nil {
+			return err
+		}
+	}
+	if given("default-client") {
+		if in.ClientID, err = lookupName(ctx, db, "clients", "client", *f.client); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readCredentials reads the credentials JSON object on standard input.
+func readCredentials(env *Env) (map[string]string, error) {
+	var creds map[string]string
+	raw, err := io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("read credentials: %w", err)
+	}
+	if err := json.Unmarshal(raw, &creds); err != nil {
+		return nil, Usagef("the credentials on standard input must be a JSON object of strings, such as {\"access_token\": \"…\"} (%s)", jsonProblem(err))
+	}
+	return creds, nil
+}
+
 func runConnectionsAdd(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("connections add", flag.ContinueOnError)
-	platform := fs.String("platform", "", "the store's platform (shopify)")
-	name := fs.String("name", "", "a name for the connection")
-	store := fs.String("store", "", "the store's address")
-	warehouse := fs.String("warehouse", "", "default warehouse (name)")
-	branch := fs.String("branch", "", "default branch (name)")
-	client := fs.String("default-client", "", "default client for guest orders (name)")
-	since := fs.String("since", "", "integration start date: orders created before it are not imported")
-	states := fs.String("states", "", "order states that create invoices, comma-separated")
-	poll := fs.Duration("poll", 0, "how often the open app syncs this store")
-	opts := optionList{}
-	fs.Var(opts, "option", "a platform option KEY=VALUE (repeatable)")
+	f := addConnFlags(fs, false)
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
@@ -107,49 +207,89 @@ func runConnectionsAdd(ctx context.Context, env *Env, args []string) error {
 	if err := noArgs(pos); err != nil {
 		return err
 	}
-	if *platform == "" || *name == "" || *store == "" {
+	if *f.platform == "" || *f.name == "" || *f.store == "" {
 		return Usagef("--platform, --name and --store are required")
 	}
-	var creds map[string]string
-	raw, err := io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
+	creds, err := readCredentials(env)
 	if err != nil {
-		return fmt.Errorf("read credentials: %w", err)
-	}
-	if err := json.Unmarshal(raw, &creds); err != nil {
-		return Usagef("the credentials on standard input must be a JSON object of strings, such as {\"access_token\": \"…\"} (%s)", jsonProblem(err))
+		return err
 	}
 	eng, err := env.Engine(ctx)
 	if err != nil {
 		return err
 	}
-	in := core.ConnectionInput{Name: *name, Platform: *platform, StoreURL: *store, PollInterval: *poll, Options: opts, Credentials: creds}
-	if *since != "" {
-		t, err := time.ParseInLocation("2006-01-02", *since, env.loc())
-		if err != nil {
-			return Usagef("--since %q is not a date like 2026-01-31", *since)
-		}
-		in.StartDate = t
-	}
-	if *states != "" {
-		for _, s := range strings.Split(*states, ",") {
-			in.InvoiceStates = append(in.InvoiceStates, strings.TrimSpace(s))
-		}
-	}
-	db := eng.DB()
-	if in.WarehouseID, err = lookupName(ctx, db, "warehouses", "warehouse", *warehouse); err != nil {
-		return err
-	}
-	if in.BranchID, err = lookupName(ctx, db, "branches", "branch", *branch); err != nil {
-		return err
-	}
-	if in.ClientID, err = lookupName(ctx, db, "clients", "client", *client); err != nil {
+	in := core.ConnectionInput{Platform: *f.platform, Credentials: creds}
+	if err := f.apply(ctx, env, eng.DB(), &in, nil); err != nil {
 		return err
 	}
 	c, err := eng.AddConnection(ctx, in)
 	if err != nil {
 		return err
 	}
+	if c.Reattached {
+		fmt.Fprintf(env.Stdout, "Connected %q (%s, %s). The books already knew this store (as %q): its products, invoices, stock and sync log "+
+			"are re-attached to this connection, and nothing is imported twice.\n", c.Name, c.Platform, c.StoreURL, c.PreviousName)
+		return nil
+	}
 	fmt.Fprintf(env.Stdout, "Connected %q (%s, %s). Run \"mizan sync --connection %q\" to sync it now.\n", c.Name, c.Platform, c.StoreURL, c.Name)
+	return nil
+}
+
+func runConnectionsEdit(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("connections edit", flag.ContinueOnError)
+	f := addConnFlags(fs, true)
+	newCreds := fs.Bool("credentials", false, "read new credentials as JSON on standard input (the fields given replace the stored ones)")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	name, err := oneName(pos)
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	if len(set) == 0 {
+		return Usagef("say what to change: --credentials (new credentials on standard input), --store, --name, --warehouse, --branch, --default-client, --since, --states, --poll or --option")
+	}
+	var creds map[string]string
+	if *newCreds {
+		if creds, err = readCredentials(env); err != nil {
+			return err
+		}
+	}
+	eng, err := env.Engine(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := eng.ConnectionByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	push := c.PushProducts
+	opts := map[string]string{}
+	for k, v := range c.Options {
+		opts[k] = v
+	}
+	in := core.ConnectionInput{Name: c.Name, Platform: c.Platform, StoreURL: c.StoreURL, ClientID: c.ClientID, WarehouseID: c.WarehouseID,
+		BranchID: c.BranchID, StartDate: c.StartDate, InvoiceStates: c.InvoiceStates, PollInterval: c.PollInterval, Owners: c.Owners,
+		PushProducts: &push, Options: opts, Credentials: creds}
+	if err := f.apply(ctx, env, eng.DB(), &in, set); err != nil {
+		return err
+	}
+	if set["warehouse"] && in.WarehouseID == 0 || set["branch"] && in.BranchID == 0 || set["default-client"] && in.ClientID == 0 {
+		return Usagef("--warehouse, --branch and --default-client take a name")
+	}
+	if _, err := eng.UpdateConnection(ctx, c.ID, in); err != nil {
+		return err
+	}
+	what := []string{}
+	for _, fl := range []string{"name", "store", "credentials", "warehouse", "branch", "default-client", "since", "states", "poll", "option"} {
+		if set[fl] {
+			what = append(what, strings.TrimPrefix(fl, "default-"))
+		}
+	}
+	fmt.Fprintf(env.Stdout, "Saved %q (%s).\n", in.Name, strings.Join(what, ", "))
 	return nil
 }
 
@@ -263,7 +403,7 @@ func runConnectionsRemove(ctx context.Context, env *Env, args []string) error {
 	if err := eng.RemoveConnection(ctx, c.ID); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Removed %q. Its invoices stay in the books.\n", c.Name)
+	fmt.Fprintf(env.Stdout, "Removed %q and deleted its credentials. Its invoices and history stay in the books: adding the same store again picks them up.\n", c.Name)
 	return nil
 }
 

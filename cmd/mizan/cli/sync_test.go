@@ -42,7 +42,9 @@ func TestStoreCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `Connected "My shop"`) {
 		t.Fatalf("add: %d %s %s", code, out, errOut)
 	}
-	if v, err := secrets.Get("connection/1/token"); err != nil || v != token {
+	if keys := secrets.Keys(); len(keys) != 1 || !strings.HasSuffix(keys[0], "/connection/1/token") {
+		t.Fatalf("keyring entries %v, want the connection's token", keys)
+	} else if v, err := secrets.Get(keys[0]); err != nil || v != token {
 		t.Fatalf("the token is not in the secret store: %q %v", v, err)
 	}
 	code, out, _ = runIn(t, dir, "", "connections", "list")
