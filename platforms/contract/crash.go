@@ -95,11 +95,12 @@ func testCrash(t *testing.T, open func(t *testing.T) Harness, tr *tracker) {
 		}
 		after := Reopen(t, h.Platform(), h.Config(), dir, connID)
 		tr.add(after, h.Config())
+		between := reconnect(t, h, after, round)
 		h.Advance(minute)
 		sum := after.Sync(core.SyncRequest{})
 		if got := after.Dump(); got != want {
-			t.Errorf("round %d (killed after %d requests +%v: %v): books differ from a clean run:\n%s\nchild said:\n%s\nlog:\n%s",
-				round, point, jitter, wasKilled, diff(want, got), out, after.errorLog())
+			t.Errorf("round %d (killed after %d requests +%v: %v, then %s): books differ from a clean run:\n%s\nchild said:\n%s\nlog:\n%s",
+				round, point, jitter, wasKilled, between, diff(want, got), out, after.errorLog())
 		}
 		if got := storeDump(after, h); got != wantStore {
 			t.Errorf("round %d (killed after %d requests): the store differs from a clean run:\n%s", round, point, diff(wantStore, got))
@@ -113,6 +114,40 @@ func testCrash(t *testing.T, open func(t *testing.T) Harness, tr *tracker) {
 	if killed < crashRounds/2 {
 		t.Errorf("only %d of %d children were killed mid-sync", killed, crashRounds)
 	}
+}
+
+// reconnect does what a merchant may do between a crash and the next sync: on even rounds,
+// remove the connection and add the same store again (which must re-attach its history, an
+// unconfirmed stock push included); on odd ones, edit the connection with the same token entered
+// again. It says which it did.
+func reconnect(t *testing.T, h Harness, b *Books, round int) string {
+	t.Helper()
+	cfg := h.Config()
+	in := core.ConnectionInput{Name: b.Conn.Name, Platform: h.Platform().Name, StoreURL: cfg.StoreURL, Credentials: cfg.Credentials,
+		Options: cfg.Options}
+	if round%2 == 1 {
+		push := b.Conn.PushProducts
+		in.ClientID, in.WarehouseID, in.BranchID, in.StartDate = b.Conn.ClientID, b.Conn.WarehouseID, b.Conn.BranchID, b.Conn.StartDate
+		in.InvoiceStates, in.PollInterval, in.Owners, in.PushProducts = b.Conn.InvoiceStates, b.Conn.PollInterval, b.Conn.Owners, &push
+		c, err := b.Engine.UpdateConnection(ctx, b.Conn.ID, in)
+		if err != nil {
+			t.Fatalf("round %d: edit the token: %v", round, err)
+		}
+		b.Conn = c
+		return "a token edit"
+	}
+	if err := b.Engine.RemoveConnection(ctx, b.Conn.ID); err != nil {
+		t.Fatalf("round %d: remove: %v", round, err)
+	}
+	c, err := b.Engine.AddConnection(ctx, in)
+	if err != nil {
+		t.Fatalf("round %d: add again: %v", round, err)
+	}
+	if !c.Reattached || c.ID != b.Conn.ID {
+		t.Fatalf("round %d: adding the store again did not re-attach its history (reattached %v, id %d, was %d)", round, c.Reattached, c.ID, b.Conn.ID)
+	}
+	b.Conn = c
+	return "a remove and re-add"
 }
 
 // runChildUntil starts a child syncing job and kills it with SIGKILL once the store has served
