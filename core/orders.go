@@ -49,6 +49,11 @@ func (s *syncer) pullOrders() error {
 		s.run.note(LogEntry{Level: Info, Kind: "order", Message: fmt.Sprintf("%d orders created before the integration start date (%s) were not imported",
 			s.skippedOld, s.conn.StartDate.Format("2006-01-02"))})
 	}
+	if !s.productsOK {
+		// Orders seen without the catalogue could not all be tied to their products (an order
+		// that waits for a state, a line's stock effect): they are read again next run.
+		return nil
+	}
 	return s.setWatermark("orders", s.seenUntil(newest))
 }
 

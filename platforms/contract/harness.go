@@ -142,5 +142,13 @@ const (
 	FaultChangesMidPaging Fault = "changes mid-paging" // an order changes between two pages
 )
 
+// FaultProductsDown makes every request for the store's product pages fail, with an answer the
+// platform's client does not retry (or still fails after its retries), until FaultNone: a fault
+// that lasts a whole run, so it is not in AllFaults.
+const FaultProductsDown Fault = "products down"
+
+// FaultNone clears every fault still waiting.
+const FaultNone Fault = "none"
+
 // AllFaults lists the faults in a stable order.
 var AllFaults = []Fault{FaultThrottle, Fault429, Fault500, FaultSlow, FaultTruncated, FaultChangesMidPaging}

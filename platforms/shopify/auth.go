@@ -3,6 +3,7 @@ package shopify
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,6 +25,12 @@ type tokens struct {
 	http         *httpx.Client
 	now          func() time.Time
 
+	// granting holds one token while a grant is under way, so that one grant runs at a time;
+	// waiting for it honours the caller's context.
+	granting chan struct{}
+
+	// mu guards current and renewAt only. It is never held while a request is sent or a line is
+	// logged: the retry layer logs through the scrubber, which reads current under mu.
 	mu      sync.Mutex
 	current string
 	renewAt time.Time
@@ -35,23 +42,44 @@ const defaultTokenLifetime = 24 * time.Hour
 // granted reports whether tokens come from the client credentials grant.
 func (t *tokens) granted() bool { return t.static == "" }
 
-// get returns a token, asking for a new one when there is none or it is due for renewal.
+// get returns a token, asking for a new one when there is none or it is due for renewal. One
+// grant runs at a time; callers that arrive meanwhile wait for it (or for their context to end)
+// and use the token it got.
 func (t *tokens) get(ctx context.Context) (string, error) {
 	if t.static != "" {
 		return t.static, nil
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.current != "" && t.now().Before(t.renewAt) {
-		return t.current, nil
+	if tok, ok := t.fresh(); ok {
+		return tok, nil
 	}
-	tok, life, err := t.grant(ctx)
+	select {
+	case t.granting <- struct{}{}:
+	case <-ctx.Done():
+		return "", fmt.Errorf("get an access token: %w", ctx.Err())
+	}
+	defer func() { <-t.granting }()
+	if tok, ok := t.fresh(); ok {
+		return tok, nil // granted while this caller waited
+	}
+	tok, life, err := t.grant(ctx) // no lock held: the retries log through the scrubber
 	if err != nil {
 		return "", err
 	}
+	t.mu.Lock()
 	t.current = tok
 	t.renewAt = t.now().Add(life * 9 / 10)
+	t.mu.Unlock()
 	return tok, nil
+}
+
+// fresh returns the current token when there is one not yet due for renewal.
+func (t *tokens) fresh() (string, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.current != "" && t.now().Before(t.renewAt) {
+		return t.current, true
+	}
+	return "", false
 }
 
 // refused forgets tok after the API refused it, so that the next get asks for a new one. It

@@ -271,6 +271,10 @@ func (h *harness) Fault(kind contract.Fault) {
 		f = []shopifytest.Fault{{Kind: shopifytest.FaultTruncated, Match: "orders"}, {Kind: shopifytest.FaultTruncated, Match: "products"}}
 	case contract.FaultChangesMidPaging:
 		f = []shopifytest.Fault{{Kind: shopifytest.FaultOrderChangesBetweenPages, AfterPage: 1}, {Kind: shopifytest.FaultOrderChangesBetweenPages, AfterPage: 3}}
+	case contract.FaultProductsDown:
+		f = []shopifytest.Fault{{Kind: shopifytest.FaultHTTP500, Match: "products", Times: -1}}
+	case contract.FaultNone:
+		h.srv.ClearFaults()
 	default:
 		h.t.Fatalf("unknown fault %q", kind)
 	}

@@ -1,7 +1,10 @@
 package shopifytest
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -31,6 +34,39 @@ const (
 	FaultOrderChangesBetweenPages
 )
 
+// Failures of the connection and answers whose body is an error although the
+// status is 200.
+const (
+	// FaultReset reads the request and drops the connection without an
+	// answer (TCP reset): the client sees "connection reset by peer" or EOF.
+	FaultReset FaultKind = iota + 100
+	// FaultInternalError answers HTTP 200 with Shopify's internal error body:
+	// {"errors":[{"message":"Internal error. Looks like something went wrong
+	// on our end.\nRequest ID: … (include this in support requests).",
+	// "extensions":{"code":"INTERNAL_SERVER_ERROR","requestId":"…"}}]}
+	// and no data. Nothing is executed.
+	FaultInternalError
+	// FaultDataNull answers HTTP 200 with "data": null and an error that
+	// carries no code (a failure while resolving the root field). Nothing is
+	// executed.
+	FaultDataNull
+	// FaultNotJSON answers HTTP 200 with a web page instead of JSON, as a
+	// proxy or an error page in front of the API would. Nothing is executed.
+	FaultNotJSON
+)
+
+// FaultQueryError answers HTTP 200 with the GraphQL validation error of a field the
+// store's API version does not have, and no data. It is not transient: asking again gets the
+// same answer. Nothing is executed.
+const FaultQueryError FaultKind = 200
+
+// MatchTokenGrant, as a Fault's Match, aims the fault at the client
+// credentials grant (POST /admin/oauth/access_token) instead of a GraphQL
+// root field. Only faults with this Match reach the token endpoint; it
+// answers FaultHTTP429, FaultHTTP500, FaultHTTP502, FaultHTTP503, FaultSlow
+// (a Delay longer than the client's timeout is a timeout) and FaultReset.
+const MatchTokenGrant = "/admin/oauth/access_token"
+
 // Fault is one programmed failure. Faults are consumed in the order they were
 // injected; each affects Times requests (0 means once, a negative value means
 // every matching request until ClearFaults).
@@ -38,7 +74,8 @@ type Fault struct {
 	Kind  FaultKind
 	Times int
 	// Match limits the fault to requests with this root field (for example
-	// "orders" or "inventorySetQuantities"); empty matches every request.
+	// "orders" or "inventorySetQuantities"), or to the token endpoint with
+	// MatchTokenGrant; empty matches every GraphQL request.
 	Match string
 	// Delay is the wait of FaultSlow.
 	Delay time.Duration
@@ -95,7 +132,7 @@ func (s *Server) PendingFaults() int {
 
 func (f *Fault) matches(roots []string) bool {
 	if f.Match == "" {
-		return true
+		return len(roots) != 1 || roots[0] != MatchTokenGrant
 	}
 	for _, r := range roots {
 		if r == f.Match {
@@ -131,7 +168,11 @@ func (s *Server) takeFault(roots []string) *Fault {
 	return nil
 }
 
-func (s *Server) writeFault(w http.ResponseWriter, f *Fault) {
+// answerFault carries out a request-level fault. It reports whether the
+// answer has been given (or the connection dropped); false means the request
+// goes on (FaultSlow after its wait, FaultTruncated, which cuts the real
+// answer).
+func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f *Fault) bool {
 	switch f.Kind {
 	case FaultThrottled:
 		s.mu.Lock()
@@ -150,7 +191,63 @@ func (s *Server) writeFault(w http.ResponseWriter, f *Fault) {
 		_, _ = io.WriteString(w, "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>The server received an invalid response from an upstream server.</p></body></html>\n")
 	case FaultHTTP503:
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"errors": "Service Unavailable"})
+	case FaultSlow:
+		select {
+		case <-time.After(f.Delay):
+			return false
+		case <-r.Context().Done():
+		}
+	case FaultReset:
+		resetConnection(w)
+	case FaultInternalError:
+		id := requestID()
+		writeJSON(w, http.StatusOK, map[string]any{"errors": []map[string]any{{
+			"message":    "Internal error. Looks like something went wrong on our end.\nRequest ID: " + id + " (include this in support requests).",
+			"extensions": map[string]any{"code": "INTERNAL_SERVER_ERROR", "requestId": id},
+		}}})
+	case FaultDataNull:
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, `{"data":null,"errors":[{"message":"An unexpected error occurred while resolving the query."}]}`)
+	case FaultQueryError:
+		writeJSON(w, http.StatusOK, map[string]any{"errors": []map[string]any{{
+			"message":    "Field 'unitCost' doesn't exist on type 'InventoryItem'",
+			"locations":  []map[string]any{{"line": 1, "column": 1}},
+			"path":       []string{"query", "products"},
+			"extensions": map[string]any{"code": "undefinedField", "typeName": "InventoryItem", "fieldName": "unitCost"},
+		}}})
+	case FaultNotJSON:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, "<!DOCTYPE html>\n<html><head><title>Something went wrong</title></head><body><h1>There was a problem loading this page</h1></body></html>\n")
+	default:
+		return false
 	}
+	return true
+}
+
+// requestID is a fresh X-Request-Id-like value.
+func requestID() string {
+	var raw [16]byte
+	_, _ = rand.Read(raw[:])
+	h := hex.EncodeToString(raw[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// resetConnection drops the request's connection with a TCP reset, without an answer.
+func resetConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0) // a reset rather than an orderly close
+	}
+	_ = conn.Close()
 }
 
 // servedOrdersPage is called when an orders connection is resolved; it

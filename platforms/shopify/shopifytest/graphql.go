@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -114,18 +113,8 @@ func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request, req gra
 	}
 	s.mu.Unlock()
 
-	if fault != nil {
-		switch fault.Kind {
-		case FaultThrottled, FaultHTTP429, FaultHTTP500, FaultHTTP502, FaultHTTP503:
-			s.writeFault(w, fault)
-			return
-		case FaultSlow:
-			select {
-			case <-time.After(fault.Delay):
-			case <-r.Context().Done():
-				return
-			}
-		}
+	if fault != nil && s.answerFault(w, r, fault) {
+		return
 	}
 
 	calc := &costCalc{schema: s.subset, doc: doc, vars: vars}

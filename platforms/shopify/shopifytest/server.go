@@ -239,6 +239,15 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	s.mu.Lock()
+	fault := s.takeFault([]string{MatchTokenGrant})
+	if fault != nil {
+		s.stats.Faults++
+	}
+	s.mu.Unlock()
+	if fault != nil && s.answerFault(w, r, fault) {
+		return
+	}
 	vals := url.Values{}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "application/json" {

@@ -218,6 +218,10 @@ func (h *Harness) Fault(kind contract.Fault) {
 		h.S.InjectFaults(Fault{Kind: FaultTruncated})
 	case contract.FaultChangesMidPaging:
 		h.S.InjectFaults(Fault{Kind: FaultChangeMidPaging})
+	case contract.FaultProductsDown: // a firewall page in place of every product page
+		h.S.InjectFaults(Fault{Kind: FaultHTML, Path: "/products", Times: 1 << 30})
+	case contract.FaultNone:
+		h.S.ClearFaults()
 	}
 }
 
