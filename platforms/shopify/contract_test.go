@@ -272,7 +272,7 @@ func (h *harness) Fault(kind contract.Fault) {
 	case contract.FaultChangesMidPaging:
 		f = []shopifytest.Fault{{Kind: shopifytest.FaultOrderChangesBetweenPages, AfterPage: 1}, {Kind: shopifytest.FaultOrderChangesBetweenPages, AfterPage: 3}}
 	case contract.FaultProductsDown:
-		f = []shopifytest.Fault{{Kind: shopifytest.FaultHTTP500, Match: "products", Times: -1}}
+		f = []shopifytest.Fault{{Kind: shopifytest.FaultQueryError, Match: "products", Times: -1}}
 	case contract.FaultNone:
 		h.srv.ClearFaults()
 	default:
