@@ -220,14 +220,16 @@ func costGuess(doc string) int {
 	return 1000
 }
 
-// inspect reads the rate-limit report of every response and asks for a retry of THROTTLED ones.
+// inspect reads the rate-limit report of every response and asks for a retry of THROTTLED ones
+// and of a 200 whose body is a transient failure instead of data (see transientIn200).
 func (s *Store) inspect(doc string, r *httpx.Response) *httpx.Retry {
 	var env envelope
 	if json.Unmarshal(r.Body, &env) != nil {
 		return nil
 	}
 	s.throttle.observe(doc, env.Extensions.Cost, s.now())
-	for _, e := range env.errorList() {
+	list := env.errorList()
+	for _, e := range list {
 		if e.Extensions.Code == "THROTTLED" {
 			return &httpx.Retry{Reason: "throttled by the store's rate limit", Wait: throttledWait(env.Extensions.Cost)}
 		}
@@ -235,7 +237,38 @@ func (s *Store) inspect(doc string, r *httpx.Response) *httpx.Retry {
 	if r.Status == http.StatusTooManyRequests {
 		return &httpx.Retry{Reason: "throttled by the store's rate limit", Wait: throttledWait(env.Extensions.Cost)}
 	}
+	if r.Status == http.StatusOK {
+		if reason := transientIn200(&env, list); reason != "" {
+			return &httpx.Retry{Reason: reason}
+		}
+	}
 	return nil
+}
+
+// transientIn200 says why a 200 answer is a failure on Shopify's side worth asking again, like a
+// 5xx, or "" when it is not one. Shopify answers an internal error with HTTP 200 and
+// {"errors":[{"message":"Internal error. Looks like something went wrong on our end. …",
+// "extensions":{"code":"INTERNAL_SERVER_ERROR","requestId":"…"}}]}; an execution that failed
+// as a whole answers "data": null with its errors. A request Shopify refuses for what it asks
+// (a validation error, which has errors and no "data" at all; ACCESS_DENIED; MAX_COST_EXCEEDED)
+// would get the same answer again and is not retried. (A body that is not JSON at all is retried
+// by the HTTP layer: the request says it expects JSON.)
+func transientIn200(env *envelope, list []gqlError) string {
+	if len(list) == 0 {
+		return ""
+	}
+	for _, e := range list {
+		switch e.Extensions.Code {
+		case "INTERNAL_SERVER_ERROR":
+			return "the store reported an internal error (INTERNAL_SERVER_ERROR)"
+		case "ACCESS_DENIED", "MAX_COST_EXCEEDED":
+			return ""
+		}
+	}
+	if bytes.Equal(bytes.TrimSpace(env.Data), []byte("null")) {
+		return "the store answered with errors and no data: " + joinMessages(list)
+	}
+	return ""
 }
 
 const scopesHelp = "the app needs the scopes read_products, write_products, read_inventory, write_inventory, read_orders, read_customers and read_locations"

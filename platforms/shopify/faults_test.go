@@ -58,6 +58,9 @@ func TestFaultsGiveTheCleanResult(t *testing.T) {
 		{name: "503", faults: []shopifytest.Fault{{Kind: shopifytest.FaultHTTP503, Match: "location", Times: 2}}},
 		{name: "slow", faults: []shopifytest.Fault{{Kind: shopifytest.FaultSlow, Match: "orders", Delay: 2 * time.Second}}},
 		{name: "truncated body", faults: []shopifytest.Fault{{Kind: shopifytest.FaultTruncated, Match: "orders"}, {Kind: shopifytest.FaultTruncated, Match: "products"}, {Kind: shopifytest.FaultTruncated, Match: "location"}}},
+		{name: "internal error in a 200", faults: []shopifytest.Fault{{Kind: shopifytest.FaultInternalError, Match: "products", Times: 2}, {Kind: shopifytest.FaultInternalError, Match: "orders"}, {Kind: shopifytest.FaultInternalError, Match: "location"}}},
+		{name: "data null in a 200", faults: []shopifytest.Fault{{Kind: shopifytest.FaultDataNull, Match: "products"}, {Kind: shopifytest.FaultDataNull, Match: "orders", Times: 2}}},
+		{name: "web page in a 200", faults: []shopifytest.Fault{{Kind: shopifytest.FaultNotJSON, Match: "products"}, {Kind: shopifytest.FaultNotJSON, Match: "orders"}, {Kind: shopifytest.FaultNotJSON, Match: "location"}}},
 		{name: "order changes between pages", faults: []shopifytest.Fault{{Kind: shopifytest.FaultOrderChangesBetweenPages, AfterPage: 2}, {Kind: shopifytest.FaultOrderChangesBetweenPages, AfterPage: 5}}},
 		{name: "real throttling answered with 429", server: shopifytest.Options{ThrottleHTTPStatus: 429, Bucket: shopifytest.BucketOptions{MaximumAvailable: 1000, RestoreRate: 50}}},
 	}
@@ -86,6 +89,38 @@ func TestFaultsGiveTheCleanResult(t *testing.T) {
 			st := e.srv.Stats()
 			t.Logf("%d requests, %d faults, %d throttled", st.GraphQL, st.Faults, st.Throttled)
 		})
+	}
+}
+
+// TestErrorsIn200AfterTheBudget: a 200 whose body is a transient error, every time, ends like a
+// 5xx every time (ErrUnreachable once the retries are spent); an error Shopify would give again
+// (a query it refuses) is not retried.
+func TestErrorsIn200AfterTheBudget(t *testing.T) {
+	tests := []struct {
+		kind     shopifytest.FaultKind
+		want     string
+		attempts int
+		is       error
+	}{
+		{shopifytest.FaultInternalError, "gave up after 6 attempts: the store reported an internal error (INTERNAL_SERVER_ERROR)", 6, core.ErrUnreachable},
+		{shopifytest.FaultDataNull, "gave up after 6 attempts: the store answered with errors and no data", 6, core.ErrUnreachable},
+		{shopifytest.FaultNotJSON, "gave up after 6 attempts: the body is not valid JSON", 6, core.ErrUnreachable},
+		{shopifytest.FaultHTTP500, "gave up after 6 attempts: Internal Server Error", 6, core.ErrUnreachable},
+		{shopifytest.FaultQueryError, "doesn't exist on type", 1, nil},
+	}
+	for _, tc := range tests {
+		e := newEnv(t, envConfig{seed: &shopifytest.SeedOptions{Products: 5, Orders: 0, Seed: 1}})
+		e.srv.InjectFaults(shopifytest.Fault{Kind: tc.kind, Match: "products", Times: -1})
+		before := e.srv.Stats().ByRootField["products"]
+		err := e.store.Products(context.Background(), time.Time{}, func([]core.StoreProduct) error { return nil })
+		n := e.srv.Stats().ByRootField["products"] - before
+		if err == nil || !strings.Contains(err.Error(), tc.want) || (tc.is != nil && !errors.Is(err, tc.is)) ||
+			(tc.is == nil && errors.Is(err, core.ErrUnreachable)) {
+			t.Errorf("fault %d: err = %v, want %q", tc.kind, err, tc.want)
+		}
+		if n != tc.attempts {
+			t.Errorf("fault %d: %d requests, want %d", tc.kind, n, tc.attempts)
+		}
 	}
 }
 
