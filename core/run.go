@@ -40,6 +40,9 @@ const (
 	OutcomeErrors    Outcome = "errors"   // done, but some items failed and will be retried
 	OutcomeFailed    Outcome = "failed"   // stopped: the store could not be used
 	OutcomeCancelled Outcome = "cancelled"
+	// OutcomeInterrupted: the process running it ended (killed, crashed, power cut) before it could
+	// record how it ended; storage.Open marks such runs when it next opens the books.
+	OutcomeInterrupted Outcome = "interrupted"
 )
 
 // RunSummary is a finished (or running) sync run.

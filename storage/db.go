@@ -34,6 +34,8 @@ type DB struct {
 	dir  string
 	lock *dirLock
 	now  func() time.Time
+	// readOnly: opened with Options.ReadOnly on existing books (no lock, no writes).
+	readOnly bool
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
@@ -45,10 +47,68 @@ type Options struct {
 	Now func() time.Time
 	// NoSeed skips seeding the first branch, warehouse and client.
 	NoSeed bool
+	// ReadOnly opens books that exist for reading only (SQLite's mode=ro) and without the data
+	// directory's lock, so commands that only read work beside a running Mizan and in a directory
+	// they may not write to. Books that do not exist yet, or that this Mizan must migrate first,
+	// are opened as without it (locked and writable), since that needs writing.
+	ReadOnly bool
 }
 
 // ErrLocked is returned by Open when another Mizan process holds the data directory.
 var ErrLocked = errors.New("this data directory is already open by another Mizan")
+
+// ErrDamaged is matched (errors.Is) by the error Open returns when the books' file is damaged:
+// SQLite's check found a fault, it is not a database, or it is empty.
+var ErrDamaged = errors.New("the books are damaged")
+
+// DamagedError says what is wrong with a damaged books file, and what to do about it.
+type DamagedError struct {
+	Path     string
+	Problems []string // what SQLite's check found, or why the file is not usable
+	Empty    bool     // the file has no bytes at all
+}
+
+func (e *DamagedError) Error() string {
+	if e.Empty {
+		return fmt.Sprintf("the books file %s is empty (0 bytes): it was cut short or overwritten, so it is not opened as new books. "+
+			"Nothing was changed. Restore mizan.db from your latest backup; to start with new, empty books instead, move the empty file away", e.Path)
+	}
+	problems := e.Problems
+	more := ""
+	if len(problems) > 3 {
+		problems, more = problems[:3], fmt.Sprintf(" (and %d more)", len(e.Problems)-3)
+	}
+	return fmt.Sprintf("the books file %s is damaged: %s%s. Nothing was changed. Keep a copy of it (with mizan.db-wal beside it, if there is one), "+
+		"then restore mizan.db from your latest backup; `mizan check` lists every problem it finds", e.Path, strings.Join(problems, "; "), more)
+}
+
+// Is makes errors.Is(err, ErrDamaged) true.
+func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
+
+// sqliteCode is SQLite's primary result code for err, or 0.
+func sqliteCode(err error) int {
+	var se interface{ Code() int }
+	if errors.As(err, &se) {
+		return se.Code() & 0xff
+	}
+	return 0
+}
+
+// SQLite's primary result codes that mean the file itself is at fault.
+const (
+	sqliteCorrupt  = 11 // SQLITE_CORRUPT: database disk image is malformed
+	sqliteReadOnly = 8  // SQLITE_READONLY (such as SQLITE_READONLY_DIRECTORY: no -shm can be made)
+	sqliteCantOpen = 14 // SQLITE_CANTOPEN
+	sqliteNotADB   = 26 // SQLITE_NOTADB: file is not a database
+)
+
+// damaged turns an error that means the file is damaged into a *DamagedError; others pass.
+func damaged(path string, err error) error {
+	if c := sqliteCode(err); c == sqliteCorrupt || c == sqliteNotADB {
+		return &DamagedError{Path: path, Problems: []string{err.Error()}}
+	}
+	return err
+}
 
 // Open opens (creating if needed) the books in dir, takes the directory's lock, applies pending
 // migrations and, on first run, seeds the default branch, warehouse and client.
@@ -56,12 +116,25 @@ func Open(ctx context.Context, dir string, opts Options) (*DB, error) {
 	if dir == "" {
 		return nil, errors.New("open books: no data directory given")
 	}
+	path := filepath.Join(dir, FileName)
+	if opts.ReadOnly {
+		db, err := openReadOnly(ctx, dir, opts)
+		if err == nil || !errors.Is(err, errNeedsWriting) {
+			return db, err
+		}
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open books: create data directory: %w", err)
 	}
 	lock, err := lockDir(dir)
 	if err != nil {
 		return nil, err
+	}
+	// A zero-length file is damage (SQLite would take it for new, empty books); no file at all is
+	// new books.
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 && !hasContent(path+"-wal") {
+		lock.release()
+		return nil, &DamagedError{Path: path, Empty: true}
 	}
 	db, err := openLocked(ctx, dir, lock, opts)
 	if err != nil {
@@ -71,8 +144,14 @@ func Open(ctx context.Context, dir string, opts Options) (*DB, error) {
 	return db, nil
 }
 
+func hasContent(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Size() > 0
+}
+
 func openLocked(ctx context.Context, dir string, lock *dirLock, opts Options) (*DB, error) {
-	sqldb, err := sql.Open("sqlite", dsn(filepath.Join(dir, FileName)))
+	path := filepath.Join(dir, FileName)
+	sqldb, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("open books: %w", err)
 	}
@@ -80,21 +159,182 @@ func openLocked(ctx context.Context, dir string, lock *dirLock, opts Options) (*
 	if d.now == nil {
 		d.now = time.Now
 	}
-	if err := sqldb.PingContext(ctx); err != nil {
+	fail := func(err error) (*DB, error) {
 		sqldb.Close()
-		return nil, fmt.Errorf("open books %s: %w", filepath.Join(dir, FileName), err)
+		return nil, damaged(path, err)
+	}
+	if err := sqldb.PingContext(ctx); err != nil {
+		return fail(fmt.Errorf("open books %s: %w", path, err))
+	}
+	// The last session on these books did not close them (killed, crashed, power cut): check the
+	// file before anything is written to it.
+	if lock.unclean {
+		problems, err := d.check(ctx, "quick_check")
+		if err != nil {
+			return fail(fmt.Errorf("check books %s: %w", path, err))
+		}
+		if len(problems) > 0 {
+			return fail(&DamagedError{Path: path, Problems: problems})
+		}
 	}
 	if err := d.migrate(ctx); err != nil {
-		sqldb.Close()
-		return nil, err
+		return fail(err)
+	}
+	if err := d.markInterruptedRuns(ctx); err != nil {
+		return fail(err)
 	}
 	if !opts.NoSeed {
 		if err := d.seed(ctx); err != nil {
-			sqldb.Close()
-			return nil, err
+			return fail(err)
 		}
 	}
 	return d, nil
+}
+
+// errNeedsWriting: the books cannot be opened read-only as they are (missing, or due a migration).
+var errNeedsWriting = errors.New("the books must be opened for writing first")
+
+// openReadOnly opens existing books for reading, without the directory's lock.
+func openReadOnly(ctx context.Context, dir string, opts Options) (*DB, error) {
+	path := filepath.Join(dir, FileName)
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, errNeedsWriting
+	case err != nil:
+		return nil, fmt.Errorf("open books: %w", err)
+	case fi.Size() == 0 && !hasContent(path+"-wal"):
+		return nil, &DamagedError{Path: path, Empty: true}
+	}
+	d, err := openReadOnlyFile(ctx, dir, path, opts)
+	if err != nil {
+		return nil, damaged(path, fmt.Errorf("open books %s read-only: %w", path, err))
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		d.sql.Close()
+		return nil, fmt.Errorf("load migrations: %w", err)
+	}
+	v, err := d.SchemaVersion(ctx)
+	switch {
+	case err != nil:
+		d.sql.Close()
+		return nil, damaged(path, fmt.Errorf("open books %s read-only: %w", path, err))
+	case v > len(ms):
+		d.sql.Close()
+		return nil, fmt.Errorf("the books were written by a newer Mizan (schema version %d, this one knows %d): update Mizan", v, len(ms))
+	case v < len(ms):
+		d.sql.Close()
+		return nil, errNeedsWriting
+	}
+	return d, nil
+}
+
+// openReadOnlyFile opens the books' file for reading. Reading a WAL database needs its -shm file,
+// which SQLite cannot make in a directory it may not write to. With no -wal file either (the books
+// were closed cleanly, and a writer would have to make one), everything is in the main file, and
+// it is read as a file that does not change.
+func openReadOnlyFile(ctx context.Context, dir, path string, opts Options) (*DB, error) {
+	d, err := openFile(ctx, dir, dsnReadOnly(path, false), opts)
+	if c := sqliteCode(err); err != nil && (c == sqliteReadOnly || c == sqliteCantOpen) && !exists(path+"-wal") {
+		d, err = openFile(ctx, dir, dsnReadOnly(path, true), opts)
+	}
+	return d, err
+}
+
+func openFile(ctx context.Context, dir, dsn string, opts Options) (*DB, error) {
+	sqldb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	d := &DB{sql: sqldb, dir: dir, now: opts.Now, stmts: map[string]*sql.Stmt{}, readOnly: true}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// markInterruptedRuns ends the sync runs still marked running: the lock is held, so no other
+// process is running them, and this one has not started any yet. Each gets a last log line
+// saying so, and the time of its last log entry (or its start) as its end.
+func (d *DB) markInterruptedRuns(ctx context.Context) error {
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		now := formatTime(d.now())
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_log(run_id, connection_id, at, level, kind, message)
+			SELECT id, connection_id, ?, 'warning', 'run', ? FROM sync_runs WHERE outcome = 'running'`,
+			now, "sync stopped: interrupted (Mizan was stopped before the sync ended); the next sync carries on"); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE sync_runs SET outcome = 'interrupted',
+			ended_at = COALESCE((SELECT MAX(l.at) FROM sync_log l WHERE l.run_id = sync_runs.id AND l.kind <> 'run'), started_at),
+			message = 'interrupted: Mizan was stopped before the sync ended'
+			WHERE outcome = 'running'`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("open books: mark interrupted sync runs: %w", err)
+	}
+	return nil
+}
+
+// check runs SQLite's quick_check or integrity_check and returns what it found wrong (nothing
+// when the books are sound).
+func (d *DB) check(ctx context.Context, pragma string) ([]string, error) {
+	rows, err := d.sql.QueryContext(ctx, "PRAGMA "+pragma)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		if s != "ok" {
+			out = append(out, s)
+		}
+	}
+	return out, rows.Err()
+}
+
+// Check runs SQLite's full integrity check on the books in dir, read-only and without the lock,
+// and returns the problems it found: none when the books are sound. Books it cannot read at all
+// are reported as one problem. A missing file is an error.
+func Check(ctx context.Context, dir string) ([]string, error) {
+	path := filepath.Join(dir, FileName)
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("check books: %w", err)
+	}
+	if fi.Size() == 0 && !hasContent(path+"-wal") {
+		return []string{(&DamagedError{Path: path, Empty: true}).Error()}, nil
+	}
+	d, err := openReadOnlyFile(ctx, dir, path, Options{})
+	if err != nil {
+		if c := sqliteCode(err); c == sqliteCorrupt || c == sqliteNotADB {
+			return []string{err.Error()}, nil
+		}
+		return nil, fmt.Errorf("check books %s: %w", path, err)
+	}
+	defer d.Close()
+	problems, err := d.check(ctx, "integrity_check")
+	if err != nil {
+		if c := sqliteCode(err); c == sqliteCorrupt || c == sqliteNotADB {
+			return []string{err.Error()}, nil
+		}
+		return nil, fmt.Errorf("check books %s: %w", path, err)
+	}
+	return problems, nil
 }
 
 // dsn builds the connection string; the pragmas live in it so they hold on every pooled connection.
@@ -108,6 +348,20 @@ func dsn(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
+// dsnReadOnly builds the connection string of a read-only open; immutable tells SQLite the file
+// cannot change while it is open (no -shm file is then needed).
+func dsnReadOnly(path string, immutable bool) string {
+	q := url.Values{}
+	q.Set("mode", "ro")
+	if immutable {
+		q.Set("immutable", "1")
+	}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "query_only(1)")
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
 // Close closes the database and releases the directory lock.
 func (d *DB) Close() error {
 	d.stmtMu.Lock()
@@ -117,9 +371,15 @@ func (d *DB) Close() error {
 	d.stmts = map[string]*sql.Stmt{}
 	d.stmtMu.Unlock()
 	err := d.sql.Close()
+	if err == nil {
+		d.lock.markClean()
+	}
 	d.lock.release()
 	return err
 }
+
+// ReadOnly reports whether the books were opened read-only (see Options.ReadOnly).
+func (d *DB) ReadOnly() bool { return d.readOnly }
 
 // Dir is the data directory the books live in.
 func (d *DB) Dir() string { return d.dir }

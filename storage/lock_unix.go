@@ -10,7 +10,12 @@ import (
 	"syscall"
 )
 
-type dirLock struct{ f *os.File }
+type dirLock struct {
+	f *os.File
+	// unclean: the lock file still named a process when the lock was taken, so the last session
+	// on these books did not close them (it was killed, crashed or lost power).
+	unclean bool
+}
 
 // lockDir takes an exclusive advisory lock on DIR/mizan.lock. The lock belongs to the open file,
 // so it is released by the kernel when the process ends, however it ends.
@@ -27,9 +32,20 @@ func lockDir(dir string) (*dirLock, error) {
 		}
 		return nil, fmt.Errorf("open books: lock %s: %w", path, err)
 	}
+	l := &dirLock{f: f}
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+		l.unclean = true
+	}
 	f.Truncate(0)
 	fmt.Fprintf(f, "%d\n", os.Getpid())
-	return &dirLock{f: f}, nil
+	return l, nil
+}
+
+// markClean empties the lock file: the books were closed properly.
+func (l *dirLock) markClean() {
+	if l != nil && l.f != nil {
+		l.f.Truncate(0)
+	}
 }
 
 func (l *dirLock) release() {

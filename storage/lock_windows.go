@@ -11,7 +11,12 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-type dirLock struct{ f *os.File }
+type dirLock struct {
+	f *os.File
+	// unclean: the lock file still named a process when the lock was taken, so the last session
+	// on these books did not close them (it was killed, crashed or lost power).
+	unclean bool
+}
 
 // lockDir takes an exclusive lock on DIR\mizan.lock, released by the system when the process ends.
 func lockDir(dir string) (*dirLock, error) {
@@ -29,7 +34,20 @@ func lockDir(dir string) (*dirLock, error) {
 		}
 		return nil, fmt.Errorf("open books: lock %s: %w", path, err)
 	}
-	return &dirLock{f: f}, nil
+	l := &dirLock{f: f}
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+		l.unclean = true
+	}
+	f.Truncate(0)
+	fmt.Fprintf(f, "%d\r\n", os.Getpid())
+	return l, nil
+}
+
+// markClean empties the lock file: the books were closed properly.
+func (l *dirLock) markClean() {
+	if l != nil && l.f != nil {
+		l.f.Truncate(0)
+	}
 }
 
 func (l *dirLock) release() {
