@@ -233,7 +233,8 @@ func TestAddAndEditConnection(t *testing.T) {
 		strings.Join(c.InvoiceStates, ",") != "paid" || c.Owner(core.FieldSalePrice) != core.OwnerBooks {
 		t.Fatalf("saved connection: %+v", c)
 	}
-	if v, err := e.secrets.Get("connection/1/access_token"); err != nil || v != "shpat_test" {
+	books, _ := e.eng.BooksID(context.Background())
+	if v, err := e.secrets.Get(core.SecretKey(books, c.ID, "access_token")); err != nil || v != "shpat_test" {
 		t.Fatalf("keyring: %q %v", v, err)
 	}
 	mustShow(t, m.Connections.Content, visual("متجري"))
@@ -258,11 +259,16 @@ func TestAddAndEditConnection(t *testing.T) {
 	test.Tap(f.Save)
 	m.Idle()
 	c, _ = e.eng.Connection(context.Background(), c.ID)
-	if v, _ := e.secrets.Get("connection/1/access_token"); c.Name != "Shopify KSA" || v != "shpat_test" {
+	if v, _ := e.secrets.Get(core.SecretKey(books, c.ID, "access_token")); c.Name != "Shopify KSA" || v != "shpat_test" {
 		t.Fatalf("after edit: %q, token %q", c.Name, v)
 	}
 
-	// A keyring that cannot be reached: saving says what happened and what to do.
+	// A keyring that cannot be reached: saving says what happened and what to do. (The store is
+	// connected once only: the first connection is removed, so the store's history would be
+	// re-attached.)
+	if err := e.eng.RemoveConnection(context.Background(), c.ID); err != nil {
+		t.Fatal(err)
+	}
 	e.secrets.Fail = &core.KeyringError{Op: "save", Key: "connection/2/access_token", Cause: "the keyring is locked",
 		Advice: "Unlock your login keyring and try again", Err: core.ErrKeyringUnavailable}
 	test.Tap(m.Connections.New)
@@ -274,7 +280,7 @@ func TestAddAndEditConnection(t *testing.T) {
 	test.Tap(f.Save)
 	m.Idle()
 	mustShow(t, topDialog(t, m), "The system keyring cannot be used", "the keyring is locked", "Unlock your login keyring")
-	if conns, _ := e.eng.Connections(context.Background()); len(conns) != 1 || m.Connections.ShowingList() {
+	if conns, _ := e.eng.Connections(context.Background()); len(conns) != 0 || m.Connections.ShowingList() {
 		t.Fatal("a connection was saved without its credentials")
 	}
 }
