@@ -150,5 +150,10 @@ const FaultProductsDown Fault = "products down"
 // FaultNone clears every fault still waiting.
 const FaultNone Fault = "none"
 
+// FaultErrorIn200 is a 200 answer whose body is an error, not data (on Shopify an
+// INTERNAL_SERVER_ERROR or "data": null in the GraphQL body; on WooCommerce JSON that stops
+// half-way), on a products page and an orders page: the client retries it as it retries a 5xx.
+const FaultErrorIn200 Fault = "error in 200"
+
 // AllFaults lists the faults in a stable order.
-var AllFaults = []Fault{FaultThrottle, Fault429, Fault500, FaultSlow, FaultTruncated, FaultChangesMidPaging}
+var AllFaults = []Fault{FaultThrottle, Fault429, Fault500, FaultSlow, FaultTruncated, FaultChangesMidPaging, FaultErrorIn200}

@@ -43,6 +43,10 @@ func testFaults(t *testing.T, open func(t *testing.T) Harness, tr *tracker) {
 				t.Errorf("store differs from a clean run:\n%s", diff(wantStore, got))
 			}
 			t.Logf("first run under the fault: outcome %s, %d errors, %d warnings", first.Outcome, first.Counts.Errors, first.Counts.Warnings)
+			// Each fault is transient: the client's retries absorb it within the run.
+			if first.Counts.Errors > 0 || first.Outcome == core.OutcomeFailed {
+				t.Errorf("the run under the fault did not absorb it: outcome %s, %d errors\n%s", first.Outcome, first.Counts.Errors, b.errorLog())
+			}
 		})
 	}
 }

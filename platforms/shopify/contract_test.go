@@ -271,6 +271,8 @@ func (h *harness) Fault(kind contract.Fault) {
 		f = []shopifytest.Fault{{Kind: shopifytest.FaultTruncated, Match: "orders"}, {Kind: shopifytest.FaultTruncated, Match: "products"}}
 	case contract.FaultChangesMidPaging:
 		f = []shopifytest.Fault{{Kind: shopifytest.FaultOrderChangesBetweenPages, AfterPage: 1}, {Kind: shopifytest.FaultOrderChangesBetweenPages, AfterPage: 3}}
+	case contract.FaultErrorIn200:
+		f = []shopifytest.Fault{{Kind: shopifytest.FaultInternalError, Match: "products"}, {Kind: shopifytest.FaultDataNull, Match: "orders"}, {Kind: shopifytest.FaultNotJSON, Match: "orders"}}
 	case contract.FaultProductsDown:
 		f = []shopifytest.Fault{{Kind: shopifytest.FaultQueryError, Match: "products", Times: -1}}
 	case contract.FaultNone:

@@ -357,6 +357,8 @@ func TestFaults(t *testing.T) {
 		{wootest.FaultSlow, 1, "", nil},
 		{wootest.Fault500, 9, "gave up after 4 attempts", core.ErrUnreachable},
 		{wootest.FaultTruncated, 9, "gave up after 4 attempts", core.ErrUnreachable},
+		{wootest.FaultCutJSON, 2, "", nil},
+		{wootest.FaultCutJSON, 9, "gave up after 4 attempts: the body is not valid JSON", core.ErrUnreachable},
 		{wootest.FaultHTML, 1, "web page instead of API data (\"Just a moment...\")", nil},
 		{wootest.FaultLoginRedirect, 1, "redirected the API request to a login page", core.ErrUnauthorized},
 		{wootest.FaultNoRoute, 1, `Settings → Permalinks in WordPress to anything but "Plain"`, nil},

@@ -25,6 +25,11 @@ const (
 	FaultChangeMidPaging FaultKind = "changes-mid-page" // an order changes after a page of orders is served
 )
 
+// FaultCutJSON answers 200 with a JSON body that stops half-way although the answer itself ends
+// cleanly (its Content-Length matches what is sent): PHP stopped while writing it, out of time or
+// memory. The request is not carried out.
+const FaultCutJSON FaultKind = "cut-json-200"
+
 // Fault is a fault waiting to happen.
 type Fault struct {
 	Kind FaultKind
@@ -100,6 +105,12 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f *Fault) bo
 		html(http.StatusServiceUnavailable, "Briefly unavailable for scheduled maintenance. Check back in a minute.")
 	case FaultHTML:
 		html(http.StatusOK, "Just a moment...")
+	case FaultCutJSON:
+		body := `[{"id":1,"name":"`
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		w.WriteHeader(http.StatusOK)
+		fmt.Fprint(w, body)
 	case FaultLoginRedirect:
 		w.Header().Set("Location", "/wp-login.php?redirect_to=%2Fwp-json%2F")
 		w.WriteHeader(http.StatusFound)

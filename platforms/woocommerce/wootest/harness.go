@@ -218,6 +218,8 @@ func (h *Harness) Fault(kind contract.Fault) {
 		h.S.InjectFaults(Fault{Kind: FaultTruncated})
 	case contract.FaultChangesMidPaging:
 		h.S.InjectFaults(Fault{Kind: FaultChangeMidPaging})
+	case contract.FaultErrorIn200:
+		h.S.InjectFaults(Fault{Kind: FaultCutJSON, Path: "/products"}, Fault{Kind: FaultCutJSON, Path: "/orders", Times: 2})
 	case contract.FaultProductsDown: // a firewall page in place of every product page
 		h.S.InjectFaults(Fault{Kind: FaultHTML, Path: "/products", Times: 1 << 30})
 	case contract.FaultNone:
