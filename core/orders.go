@@ -61,19 +61,25 @@ func (s *syncer) pullOrders() error {
 func (s *syncer) retryOrders() error {
 	var refs []string
 	err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
-		rows, err := tx.Query(`SELECT external_id, store_ref FROM sync_retries WHERE connection_id = ? AND kind = 'order' ORDER BY updated_at`, s.conn.ID)
+		// Orders, and returns (a refund's or a cancellation's) queued on their own: each is
+		// fetched again by its order's number.
+		rows, err := tx.Query(`SELECT kind, external_id, store_ref FROM sync_retries WHERE connection_id = ?
+			AND kind IN ('order', 'refund', 'cancel') ORDER BY updated_at`, s.conn.ID)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		seen := map[string]bool{}
 		for rows.Next() {
-			var id, ref string
-			if err := rows.Scan(&id, &ref); err != nil {
+			var kind, id, ref string
+			if err := rows.Scan(&kind, &id, &ref); err != nil {
 				return err
 			}
-			if !s.ordersDone[id] {
-				refs = append(refs, ref)
+			if (kind == "order" && s.ordersDone[id]) || seen[normalizeNumber(ref)] {
+				continue
 			}
+			seen[normalizeNumber(ref)] = true
+			refs = append(refs, ref)
 		}
 		return rows.Err()
 	})
@@ -627,4 +633,27 @@ func queueRetry(tx *storage.Tx, connID int64, kind, externalID, ref, msg string)
 func clearRetry(tx *storage.Tx, connID int64, kind, externalID string) error {
 	_, err := tx.Exec(`DELETE FROM sync_retries WHERE connection_id = ? AND kind = ? AND external_id = ?`, connID, kind, externalID)
 	return err
+}
+
+// RetryRequest is the sync that retries the item of a sync log entry, and whether the entry has
+// one: a failed order, refund or cancellation is fetched again by its order's number; a store
+// product the books could not take in is read again by an ordinary sync (its products
+// watermark was held before it).
+func RetryRequest(e LogEntry) (SyncRequest, bool) {
+	if e.Level != Error {
+		return SyncRequest{}, false
+	}
+	switch e.Kind {
+	case "order", "refund", "cancel":
+		if e.StoreRef == "" {
+			return SyncRequest{}, false
+		}
+		return SyncRequest{Trigger: TriggerRetry, OrderNumbers: []string{e.StoreRef}}, true
+	case "product":
+		if e.ExternalID == "" && e.DocID == 0 {
+			return SyncRequest{}, false
+		}
+		return SyncRequest{Trigger: TriggerRetry}, true
+	}
+	return SyncRequest{}, false
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -12,7 +13,10 @@ import (
 // postRefund turns one store refund into a return invoice against the order's sales invoice:
 // returned lines at their invoiced prices (restocked ones moving back into the warehouse),
 // refunded shipping, and any amount not tied to items as a line of its own, so the return's total
-// is the refund's total.
+// is the refund's total. An amount-only refund (shipping refunded on its own, a goodwill amount,
+// an adjustment) is a return of charges only: the refunded shipping with its VAT, and the rest
+// as a charge of its own, moving no stock. A refund that cannot be posted is logged and queued
+// for retry on its own: it never holds back the sales invoice or the order's other returns.
 func (s *syncer) postRefund(o StoreOrder, ob binding, r StoreRefund) error {
 	var done bool
 	if err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
@@ -61,7 +65,11 @@ func (s *syncer) postRefund(o StoreOrder, ob binding, r StoreRefund) error {
 			inv.Charges = append(inv.Charges, storage.Charge{Kind: storage.ChargeShipping, Description: "Shipping refunded",
 				Amount: r.Shipping, Tax: r.ShippingTax})
 		}
-		balance(&inv, r.Total, "Refund")
+		if hasLines {
+			balance(&inv, r.Total, "Refund")
+		} else {
+			balanceCharges(&inv, r.Total, refundLabel(r))
+		}
 		out, err := tx.IssueReturnInvoice(inv)
 		if err != nil {
 			return err
@@ -73,6 +81,9 @@ func (s *syncer) postRefund(o StoreOrder, ob binding, r StoreRefund) error {
 			return err
 		}
 		if err := markPosted(tx, s.conn.ID, "refund", r.ExternalID); err != nil {
+			return err
+		}
+		if err := clearRetry(tx, s.conn.ID, "refund", r.ExternalID); err != nil {
 			return err
 		}
 		s.run.count(func(c *Counts) { c.Returns++ })
@@ -89,8 +100,49 @@ func (s *syncer) postRefund(o StoreOrder, ob binding, r StoreRefund) error {
 	if err == nil || fatal(err) {
 		return err
 	}
-	s.failOrder(o, fmt.Errorf("refund %s of order %s was not posted: %w", r.ExternalID, o.Name, err))
+	s.failReturn(o, "refund", r.ExternalID, fmt.Sprintf("the return for refund %s of order %s (%s %s) was not posted: %v. The order's invoice and its other returns are not held back; this return will be tried again on the next sync",
+		r.ExternalID, o.Name, r.Total.StringFixed(2), o.Currency, err))
 	return nil
+}
+
+// refundLabel describes the money of an amount-only refund.
+func refundLabel(r StoreRefund) string {
+	if note := strings.TrimSpace(r.Note); note != "" {
+		return "Refund: " + note
+	}
+	return "Refund"
+}
+
+// balanceCharges makes a return of charges only total exactly want: an amount the refunded
+// shipping does not explain becomes a charge of its own (the store gives no tax for it), and an
+// amount kept back is taken off as a discount.
+func balanceCharges(inv *storage.Invoice, want decimal.Decimal, label string) {
+	inv.ComputeTotals()
+	diff := want.Sub(inv.Total)
+	switch {
+	case diff.IsPositive():
+		inv.Charges = append(inv.Charges, storage.Charge{Kind: storage.ChargeOther, Description: label, Amount: diff})
+	case diff.IsNegative():
+		inv.Discount = inv.Discount.Add(diff.Neg())
+	}
+	inv.ComputeTotals()
+}
+
+// failReturn logs why a return (a refund's or a cancellation's) could not be posted and queues it
+// for retry under its own kind and key; the order's number is what Retry fetches again.
+func (s *syncer) failReturn(o StoreOrder, kind, key, msg string) {
+	uerr := s.e.db.Update(s.ctx, func(tx *storage.Tx) error {
+		if err := s.recordEvents(tx, o, nil, false); err != nil {
+			return err
+		}
+		if err := queueRetry(tx, s.conn.ID, kind, key, o.Name, msg); err != nil {
+			return err
+		}
+		return s.run.add(tx, LogEntry{Level: Error, Kind: kind, Message: msg, StoreRef: o.Name, ExternalID: key})
+	})
+	if uerr != nil {
+		s.e.log.Error("record failed return", "order", o.Name, "err", uerr)
+	}
 }
 
 // balance makes an invoice total exactly want: an amount the parts do not explain is added as a
@@ -173,6 +225,9 @@ func (s *syncer) postCancellation(o StoreOrder, ob binding) error {
 		if err := bind(tx, s.conn.ID, binding{Kind: "cancel", ExternalID: o.ExternalID, LocalID: out.ID, ParentID: o.ExternalID}); err != nil {
 			return err
 		}
+		if err := clearRetry(tx, s.conn.ID, "cancel", o.ExternalID); err != nil {
+			return err
+		}
 		s.run.count(func(c *Counts) { c.Returns++ })
 		return s.run.add(tx, LogEntry{Level: Info, Kind: "order", StoreRef: o.Name, ExternalID: o.ExternalID, DocType: "return_invoice",
 			DocID: out.ID, Message: fmt.Sprintf("Return invoice %s: order %s was cancelled after it was invoiced as %s (%s %s returned; nothing restocked, as the store did not restock it)",
@@ -181,7 +236,7 @@ func (s *syncer) postCancellation(o StoreOrder, ob binding) error {
 	if err == nil || fatal(err) {
 		return err
 	}
-	s.failOrder(o, fmt.Errorf("the cancellation of order %s was not posted: %w", o.Name, err))
+	s.failReturn(o, "cancel", o.ExternalID, fmt.Sprintf("the return for the cancellation of order %s was not posted: %v. It will be tried again on the next sync", o.Name, err))
 	return nil
 }
 

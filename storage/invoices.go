@@ -60,7 +60,14 @@ func (t *Tx) checkInvoice(inv *Invoice) error {
 	if !currencyCode.MatchString(inv.Currency) {
 		return invalid("%s invoice: currency %q is not a three-letter code such as SAR", kind, inv.Currency)
 	}
-	if len(inv.Lines) == 0 {
+	switch {
+	case len(inv.Lines) > 0:
+	case inv.Type == ReturnInvoice && len(inv.Charges) > 0:
+		// An amount-only return (refunded shipping, a goodwill amount) carries its money as
+		// charges and moves no stock.
+	case inv.Type == ReturnInvoice:
+		return invalid("%s invoice: it needs at least one line or charge", kind)
+	default:
 		return invalid("%s invoice: it needs at least one line", kind)
 	}
 	if inv.IssueDate.IsZero() {

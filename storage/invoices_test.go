@@ -273,6 +273,19 @@ func TestReturnInvoices(t *testing.T) {
 	if count(t, f.db, "stock_movements") != moves {
 		t.Fatal("amount-only refund moved stock")
 	}
+	// Shipping refunded on its own: a return of charges only, with their VAT, and no line.
+	var ship Invoice
+	must(t, f.db.Update(ctx, func(tx *Tx) error {
+		var err error
+		ship, err = tx.IssueReturnInvoice(Invoice{OriginalID: orig.ID, Charges: []Charge{{Kind: ChargeShipping, Amount: d("20"), Tax: d("3")}}})
+		return err
+	}))
+	if ship.Total.String() != "23" || ship.Shipping.String() != "20" || ship.Tax.String() != "3" || len(ship.Lines) != 0 {
+		t.Fatalf("shipping-only return: %+v", ship)
+	}
+	if count(t, f.db, "stock_movements") != moves {
+		t.Fatal("shipping-only refund moved stock")
+	}
 
 	bad := []struct {
 		name string
@@ -290,6 +303,7 @@ func TestReturnInvoices(t *testing.T) {
 		{"unknown original", Invoice{OriginalID: 999, Lines: []InvoiceLine{{Description: "x", Quantity: d("1")}}}, "invoice 999 does not exist"},
 		{"other currency", Invoice{OriginalID: orig.ID, Currency: "USD", Lines: []InvoiceLine{{Description: "x", Quantity: d("1")}}}, "is in SAR"},
 		{"against a return", Invoice{OriginalID: r1.ID, Lines: []InvoiceLine{{Description: "x", Quantity: d("1")}}}, "is a return invoice"},
+		{"nothing returned", Invoice{OriginalID: orig.ID}, "at least one line or charge"},
 	}
 	before := snapshotCounts(t, f.db)
 	for _, tc := range bad {
@@ -305,7 +319,7 @@ func TestReturnInvoices(t *testing.T) {
 	}
 	returns, err := f.db.ReturnsOf(ctx, orig.ID)
 	must(t, err)
-	if len(returns) != 3 || returns[2].Number != "MAIN-RET-000003" {
+	if len(returns) != 4 || returns[3].Number != "MAIN-RET-000004" {
 		t.Fatalf("returns of %s: %d", orig.Number, len(returns))
 	}
 	if _, err := f.db.SQL().Exec(`DELETE FROM invoices WHERE id = ?`, orig.ID); err == nil {

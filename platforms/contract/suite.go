@@ -126,6 +126,7 @@ type scenario struct {
 	member2        string   // the same customer, written differently
 	partial        string   // refunded in part, with restock
 	amountOnly     string   // refunded by an amount only
+	shipRefund     string   // one unit returned and restocked, then the shipping refunded on its own
 	cancelled      string   // cancelled after it was invoiced
 	customerName   string
 	customerPhone  string
@@ -167,7 +168,9 @@ func buildScenario(h Harness) *scenario {
 	sc.cancelled = h.PlaceOrder(Order{Lines: []OrderLine{{VariantID: sc.coffee[0], Quantity: 1}, {VariantID: sc.soap, Quantity: 2}},
 		Customer: member, Shipping: dec("10.00")})
 	h.Advance(minute)
-	sc.ordersPhase1 = 6
+	sc.shipRefund = h.PlaceOrder(Order{Lines: []OrderLine{{VariantID: sc.dates[0], Quantity: 2}}, Shipping: dec("18.00")})
+	h.Advance(minute)
+	sc.ordersPhase1 = 7
 	return sc
 }
 
@@ -178,7 +181,12 @@ func (sc *scenario) phase2(h Harness) {
 	h.Advance(minute)
 	h.Cancel(sc.cancelled)
 	h.Advance(minute)
-	sc.refundsPhase2 = 3
+	// A late delivery: one unit comes back and is restocked, then the shipping is refunded alone.
+	h.Refund(sc.shipRefund, Refund{Lines: []RefundLine{{Line: 0, Quantity: 1, Restock: true}}})
+	h.Advance(minute)
+	h.Refund(sc.shipRefund, Refund{Shipping: true})
+	h.Advance(minute)
+	sc.refundsPhase2 = 5
 }
 
 func testImport(t *testing.T, h Harness, tr *tracker) {
@@ -441,6 +449,61 @@ func (b *Books) checkScenarioPhase2(t *testing.T, h Harness, sc *scenario) {
 	s := b.invoiceOf(sc.cancelled, storage.SalesInvoice)
 	if !c.Total.Equal(s.Total) {
 		t.Errorf("cancellation: return total %s, sales total %s", c.Total, s.Total)
+	}
+	b.checkShippingRefund(t, h, sc)
+}
+
+// checkShippingRefund: an item refund and then a shipping-only refund are one sales invoice and
+// two returns linked to it that add up to the store's refunds to the cent; the shipping return
+// carries the shipping with its VAT and no line, and the stock moved once (the restocked unit).
+func (b *Books) checkShippingRefund(t *testing.T, h Harness, sc *scenario) {
+	t.Helper()
+	sale := b.invoiceOf(sc.shipRefund, storage.SalesInvoice)
+	invs, err := b.DB.FullInvoices(ctx, storage.InvoiceFilter{Type: storage.ReturnInvoice})
+	must(t, err)
+	var returns []storage.Invoice
+	numbers := map[string]bool{}
+	got := decimal.Zero
+	for _, inv := range invs {
+		if strings.TrimPrefix(inv.Source.OrderName, "#") == strings.TrimPrefix(sc.shipRefund, "#") {
+			returns = append(returns, inv)
+			numbers[inv.Number] = true
+			got = got.Add(inv.Total)
+			if inv.OriginalID != sale.ID {
+				t.Errorf("shipping refund: return %s is not linked to %s", inv.Number, sale.Number)
+			}
+		}
+	}
+	want := decimal.Zero
+	for _, o := range h.Orders() {
+		if strings.TrimPrefix(o.Name, "#") == strings.TrimPrefix(sc.shipRefund, "#") {
+			for _, r := range o.RefundTotals {
+				want = want.Add(r)
+			}
+		}
+	}
+	if len(returns) != 2 || !got.Equal(want) {
+		t.Fatalf("item and shipping refunds: %d returns adding up to %s; want 2 adding up to the store's refunds, %s\n%s", len(returns), got, want, b.errorLog())
+	}
+	var shipOnly int
+	for _, r := range returns {
+		if len(r.Lines) == 0 && r.Shipping.IsPositive() && r.Tax.IsPositive() {
+			shipOnly++
+		}
+	}
+	if shipOnly != 1 {
+		t.Errorf("no return of the shipping alone (with its VAT): %+v", returns)
+	}
+	moves, err := b.DB.Movements(ctx, b.Product("CT-DAT-1K").ID)
+	must(t, err)
+	back := decimal.Zero
+	for _, m := range moves {
+		if m.SourceType == "return_invoice" && numbers[m.SourceRef] {
+			back = back.Add(m.Quantity)
+		}
+	}
+	if !back.Equal(decimal.NewFromInt(1)) {
+		t.Errorf("the returns of %s moved %s units back into stock, want 1", sc.shipRefund, back)
 	}
 }
 
