@@ -198,7 +198,11 @@ func (e *Engine) TestConnection(ctx context.Context, connID int64) (StoreInfo, e
 	if err != nil {
 		return StoreInfo{}, err
 	}
-	return st.Info(ctx)
+	info, err := st.Info(ctx)
+	if err == nil && c.StoreID != "" && info.StoreID != "" && info.StoreID != c.StoreID {
+		return info, otherStore(c, info)
+	}
+	return info, err
 }
 
 // TestCredentials asks a store who it is with credentials not saved yet (the Connections form).

@@ -186,7 +186,11 @@ func TestAConnectionThatReachesAnotherStoreIsRefused(t *testing.T) {
 			t.Errorf("%s: the refused edit was saved: %+v", tc.name, got)
 		}
 	}
-	// The address now reaches store B: a sync refuses it and brings nothing of B's in.
+	// The address now reaches store B: a test says so, and a sync refuses it and brings nothing
+	// of B's in.
+	if _, err := eng.TestConnection(ctx, c.ID); err == nil || !strings.Contains(err.Error(), "another store") {
+		t.Errorf("testing a connection that reaches another store: %v", err)
+	}
 	_, err = eng.SyncNow(ctx, c.ID, core.SyncRequest{})
 	if err == nil || !strings.Contains(err.Error(), "another store") {
 		t.Errorf("sync against another store: %v", err)
