@@ -596,7 +596,8 @@ func (e *Engine) RemoveConnection(ctx context.Context, id int64) error {
 	if e.running(id) {
 		return invalid("the connection is syncing: cancel the sync first")
 	}
-	books, err := e.keyringReady(ctx)
+	// The books' id alone: a keyring that cannot be used does not stop a removal (it is said after).
+	books, err := e.BooksID(ctx)
 	if err != nil {
 		return err
 	}
