@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"mizan/core"
 	"mizan/storage"
@@ -129,5 +130,76 @@ func TestEmptyBooksCostIsNotPushed(t *testing.T) {
 	}
 	if p := e.product("COF-250"); !p.PurchasePrice.Equal(d("18.50")) {
 		t.Errorf("books cost %s; want the store's 18.50", p.PurchasePrice)
+	}
+}
+
+// A store product the books refuse (a negative price, a SKU another store variant has) is queued
+// for retry like any failed item: the next sync reads it again instead of finding "nothing new",
+// an order for it waits rather than making it from the order line, Retry in the log syncs it,
+// and once fixed in the store it comes in and leaves the queue.
+func TestRefusedProductIsRetried(t *testing.T) {
+	e := newEnv(t)
+	e.catalogue()
+	neg := e.store.AddProduct(core.StoreProduct{Name: "Saffron 5g", SKU: "SAF-5", SalePrice: d("-4.00"), Quantity: d("3"), TracksStock: true})
+	dup := e.store.AddProduct(core.StoreProduct{Name: "Tea, again", SKU: "TEA-100", SalePrice: d("12.50"), Quantity: d("2"), TracksStock: true})
+	e.store.PlaceOrder(orderOf(nil, "", nil, line(core.StoreProduct{ExternalID: neg.ExternalID, SKU: "SAF-5", Name: "Saffron 5g", SalePrice: d("4.00")}, "1")))
+	first := e.sync()
+	if first.Counts.Errors != 3 || first.Counts.Invoices != 0 {
+		t.Fatalf("first sync: %+v", first.Counts)
+	}
+	retries := func() map[string]int {
+		out := map[string]int{}
+		rows, err := e.db.SQL().Query(`SELECT kind, external_id, attempts FROM sync_retries`)
+		must(t, err)
+		defer rows.Close()
+		for rows.Next() {
+			var kind, id string
+			var n int
+			must(t, rows.Scan(&kind, &id, &n))
+			out[kind+" "+id] = n
+		}
+		return out
+	}
+	if r := retries(); r["product "+neg.ExternalID] != 1 || r["product "+dup.ExternalID] != 1 {
+		t.Fatalf("retry queue after the first sync: %v", r)
+	}
+	if e.logHas(core.Info, "not in the store's catalogue") {
+		t.Error("the refused product was made from the order line")
+	}
+	e.clock.Advance(10 * time.Minute)
+	second := e.sync()
+	if second.Message == "nothing new" || retries()["product "+neg.ExternalID] != 2 {
+		t.Fatalf("the next sync did not read the refused products again: %q, %v", second.Message, retries())
+	}
+	entries, err := e.eng.Log(ctx, core.LogFilter{ConnectionID: e.conn.ID, Level: core.Error, Search: "SAF-5"})
+	must(t, err)
+	var entry *core.LogEntry
+	for i := range entries {
+		if entries[i].Kind == "product" {
+			entry = &entries[i]
+		}
+	}
+	if entry == nil {
+		t.Fatalf("no product error entry names SAF-5: %+v", entries)
+	}
+	req, ok := core.RetryRequest(*entry)
+	if !ok || len(req.OrderNumbers) != 0 {
+		t.Fatalf("Retry for %+v: %+v %v", *entry, req, ok)
+	}
+	e.store.EditProduct(neg.ExternalID, func(p *core.StoreProduct) { p.SalePrice = d("4.00") })
+	e.store.EditProduct(dup.ExternalID, func(p *core.StoreProduct) { p.SKU = "TEA-100-B" })
+	e.clock.Advance(time.Minute)
+	if _, err := e.eng.SyncNow(ctx, e.conn.ID, req); err != nil {
+		t.Fatal(err)
+	}
+	if r := retries(); len(r) != 0 {
+		t.Errorf("retries left after the fix: %v", r)
+	}
+	if p := e.product("SAF-5"); !p.SalePrice.Equal(d("4")) {
+		t.Errorf("SAF-5 price %s", p.SalePrice)
+	}
+	e.product("TEA-100-B")
+	if sales, _ := e.invoicesOf("#1001"); len(sales) != 1 {
+		t.Errorf("the order for the refused product: %d invoices after the fix", len(sales))
 	}
 }

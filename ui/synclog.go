@@ -345,7 +345,7 @@ func (s *SyncLogScreen) updateActions() {
 			s.Open.Disable()
 		}
 	}
-	if e.Level == core.Error && e.Kind == "order" && e.StoreRef != "" && !s.m.Syncing(e.ConnectionID) {
+	if _, retryable := core.RetryRequest(e); retryable && !s.m.Syncing(e.ConnectionID) {
 		if _, known := s.byID[e.ConnectionID]; known {
 			s.Retry.Enable()
 		}
@@ -386,8 +386,12 @@ func (s *SyncLogScreen) retryEntry() {
 	if !ok {
 		return
 	}
+	req, retryable := core.RetryRequest(e)
+	if !retryable {
+		return
+	}
 	s.follow = true
-	if s.m.StartSync(c, core.SyncRequest{Trigger: core.TriggerRetry, OrderNumbers: []string{e.StoreRef}}) {
+	if s.m.StartSync(c, req) {
 		s.Retry.Disable()
 	}
 }
