@@ -256,6 +256,8 @@ func outcomeName(o core.Outcome) string {
 		return tr("outcome.failed", "failed")
 	case core.OutcomeCancelled:
 		return tr("outcome.cancelled", "cancelled")
+	case core.OutcomeInterrupted:
+		return tr("outcome.interrupted", "interrupted (Mizan was stopped during it)")
 	}
 	return string(o)
 }
@@ -264,7 +266,7 @@ func outcomeImportance(o core.Outcome) widget.Importance {
 	switch o {
 	case core.OutcomeErrors, core.OutcomeFailed:
 		return widget.DangerImportance
-	case core.OutcomeWarnings, core.OutcomeCancelled:
+	case core.OutcomeWarnings, core.OutcomeCancelled, core.OutcomeInterrupted:
 		return widget.WarningImportance
 	case core.OutcomeOK:
 		return widget.SuccessImportance

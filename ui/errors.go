@@ -70,6 +70,10 @@ func knownProblem(err error) (problem, bool) {
 	case errors.Is(err, core.ErrNotFound):
 		p.What = err.Error()
 		p.Todo = tr("error.not_found.todo", "It is no longer in the store. Reload the screen to see the store as it is now.")
+	case errors.Is(err, storage.ErrDamaged):
+		p.Title = tr("error.damaged.title", "Mizan's books are damaged")
+		p.What = err.Error()
+		p.Todo = tr("error.damaged.todo", "Mizan has not changed them. Quit Mizan, keep a copy of the damaged mizan.db, then put back the copy from your latest backup. \"mizan check\" in a terminal lists what is wrong.")
 	case errors.Is(err, storage.ErrLocked):
 		p.Title = tr("error.locked.title", "Mizan is already open")
 		p.What = tr("error.locked.what", "These books are open in another Mizan window, or a mizan command is still running on them.")
