@@ -173,6 +173,10 @@ func (s *syncer) processOrder(o StoreOrder) error {
 		if o.Cancelled || !s.invoiceable(o) {
 			return s.orderWaits(o)
 		}
+		if err := s.checkCurrency(o); err != nil {
+			s.failOrder(o, err)
+			return nil
+		}
 		var err error
 		if ob, invoiced, err = s.postInvoice(o); err != nil || !invoiced {
 			return err
@@ -189,6 +193,26 @@ func (s *syncer) processOrder(o StoreOrder) error {
 		return s.postCancellation(o, ob)
 	}
 	return nil
+}
+
+// checkCurrency applies the currency policy: the books keep a connection's invoices in the store's
+// own currency (as the store reports it when a sync connects). An order in another currency (a
+// multi-currency plugin, a store whose currency was changed) is not invoiced: posting it would
+// book foreign amounts as if they were the store's currency, or mix currencies in one client's
+// account. It is logged as an error naming both currencies and what the merchant can do, and
+// queued for retry like any order that could not be posted, so it holds back no other order and
+// is posted by itself if the store's currency comes to match it.
+func (s *syncer) checkCurrency(o StoreOrder) error {
+	want, got := strings.ToUpper(strings.TrimSpace(s.info.Currency)), strings.ToUpper(strings.TrimSpace(o.Currency))
+	if want == "" || got == want {
+		return nil
+	}
+	if got == "" {
+		got = "no currency"
+	}
+	return fmt.Errorf("it is in %s, but the store's currency, in which this connection's invoices are kept, is %s. "+
+		"Mizan does not convert currencies: record the sale by hand in %s if it belongs in the books, or have the store report its orders in %s",
+		got, want, want, want)
 }
 
 // orderWaits records an order that is not invoiced (yet): its stock effect in the store still counts.

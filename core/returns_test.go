@@ -116,3 +116,29 @@ func TestBadReturnHoldsNothingBack(t *testing.T) {
 		t.Errorf("after Retry: %d sales, %d returns, %d retries", len(sales), len(returns), e.count("sync_retries"))
 	}
 }
+
+// An order in another currency than the store's is not posted as if it were in the store's: it
+// is logged as an error naming both currencies and queued for retry, and the other orders go on.
+func TestOrderInAnotherCurrency(t *testing.T) {
+	e := newEnv(t)
+	_, _, tea := e.catalogue()
+	foreign := orderOf(nil, "", nil, line(tea, "1"))
+	foreign.Currency = "XYZ"
+	f := e.store.PlaceOrder(foreign)
+	ok := e.store.PlaceOrder(orderOf(nil, "", nil, line(tea, "2")))
+	sum := e.sync()
+	if sales, _ := e.invoicesOf(f.Name); len(sales) != 0 {
+		t.Errorf("the XYZ order was invoiced: %s %s", sales[0].Total, sales[0].Currency)
+	}
+	if sales, _ := e.invoicesOf(ok.Name); len(sales) != 1 || sales[0].Currency != "SAR" {
+		t.Errorf("the SAR order after it: %d invoices", len(sales))
+	}
+	if sum.Counts.Errors != 1 || !e.logHas(core.Error, "it is in XYZ, but the store's currency, in which this connection's invoices are kept, is SAR") {
+		t.Errorf("the log does not name both currencies: %+v", sum.Counts)
+	}
+	var n int
+	must(t, e.db.SQL().QueryRow(`SELECT COUNT(*) FROM sync_retries WHERE kind = 'order'`).Scan(&n))
+	if n != 1 {
+		t.Errorf("%d orders queued for retry, want the XYZ one", n)
+	}
+}
