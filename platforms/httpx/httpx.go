@@ -4,6 +4,10 @@
 // respects cancellation while it waits, and reports its retries without ever logging a header,
 // a query string or a body.
 //
+// It also holds the one redirect policy of every platform: requests carry credentials (in
+// headers, bodies or query strings), so a redirect to another host, or from https to http, is
+// never followed, whatever http.Client the caller passes (see checkRedirect).
+//
 // Errors after the budget is spent are *core.StoreError values wrapping core.ErrUnreachable.
 package httpx
 
@@ -90,6 +94,10 @@ type Client struct {
 	Log *slog.Logger
 	// Platform names the platform in log lines, e.g. "shopify".
 	Platform string
+	// ReportRedirects returns a redirect that stays on the request's host as the 3xx response
+	// instead of following it, for a platform that explains such redirects itself. A redirect
+	// to another host, or from https to http, is refused either way.
+	ReportRedirects bool
 
 	// Sleep waits d or until ctx is done (default: a timer). Tests inject a fake.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -160,7 +168,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		}
 		last = *fail
 		if fail.final {
-			return nil, &core.StoreError{Op: req.Op, Message: fail.reason}
+			return nil, &core.StoreError{Op: req.Op, Message: fail.reason, Err: fail.err}
 		}
 		if attempt >= pol.MaxAttempts {
 			return nil, c.giveUp(req, attempt, last)
@@ -187,6 +195,7 @@ type failure struct {
 	wait    time.Duration
 	hasWait bool // wait comes from the server (Retry-After) or the Inspect hook
 	final   bool // not worth retrying
+	err     error
 }
 
 func (c *Client) attempt(ctx context.Context, req Request) (*Response, *failure) {
@@ -217,12 +226,12 @@ func (c *Client) attempt(ctx context.Context, req Request) (*Response, *failure)
 			hr.Header.Add(k, v)
 		}
 	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	hresp, err := hc.Do(hr)
+	hresp, err := c.httpClient().Do(hr)
 	if err != nil {
+		var re *RedirectError
+		if errors.As(err, &re) {
+			return nil, &failure{reason: re.Error(), final: true, err: re}
+		}
 		if ctx.Err() == nil && actx.Err() != nil {
 			return nil, &failure{reason: fmt.Sprintf("no answer within %s", timeout)}
 		}
@@ -248,6 +257,91 @@ func (c *Client) attempt(ctx context.Context, req Request) (*Response, *failure)
 		return nil, &failure{status: hresp.StatusCode, reason: "the body is not valid JSON (cut short?)"}
 	}
 	return resp, nil
+}
+
+// httpClient is the caller's client (or the default one) with the redirect policy: a copy, so
+// the caller's own client is never changed.
+func (c *Client) httpClient() *http.Client {
+	hc := http.Client{}
+	if c.HTTP != nil {
+		hc = *c.HTTP
+	}
+	hc.CheckRedirect = c.checkRedirect
+	return &hc
+}
+
+// maxRedirects bounds a chain of redirects that are followed.
+const maxRedirects = 5
+
+// checkRedirect is the redirect policy. A redirect to another host (another name or port), or
+// from https to http, is refused before anything is sent there: every request carries a
+// credential, and net/http would forward custom headers (X-Shopify-Access-Token), a 307/308
+// body (a client secret) and the new URL's query. A redirect on the same host that keeps https
+// is followed when it keeps the method (and so the body), else refused; with ReportRedirects
+// it is handed back to the caller instead.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	from, to := via[0].URL, req.URL
+	if !sameHost(from, to) || (from.Scheme == "https" && to.Scheme != "https") {
+		return &RedirectError{From: origin(from), To: origin(to)}
+	}
+	if c.ReportRedirects {
+		return http.ErrUseLastResponse
+	}
+	if req.Method != via[0].Method {
+		return &RedirectError{From: origin(from), To: origin(to), Method: via[0].Method}
+	}
+	if len(via) > maxRedirects {
+		return &RedirectError{From: origin(from), To: origin(to), TooMany: true}
+	}
+	return nil
+}
+
+// RedirectError is a redirect the client refused to follow. It names the hosts involved, never
+// a path or a query (which may carry keys).
+type RedirectError struct {
+	From, To string // scheme://host[:port] of the request and of the redirect's target
+	Method   string // set when following would have sent the request on without its method
+	TooMany  bool   // the chain of redirects was too long
+}
+
+func (e *RedirectError) Error() string {
+	switch {
+	case e.TooMany:
+		return fmt.Sprintf("%s redirected the request more than %d times: not followed", e.From, maxRedirects)
+	case e.Method != "":
+		return fmt.Sprintf("%s redirected a %s request to %s in a way that would drop its method and body: not followed; connect the store under the address it redirects to", e.From, e.Method, e.To)
+	case strings.HasPrefix(e.From, "https:") && !strings.HasPrefix(e.To, "https:"):
+		return fmt.Sprintf("%s redirected the request to %s, without https: not followed, so that no credential is sent unencrypted", e.From, e.To)
+	}
+	return fmt.Sprintf("%s redirected the request to another host, %s: not followed, so that no credential leaves the store's address; if the store has moved there, connect it under its new address", e.From, e.To)
+}
+
+// sameHost reports whether a and b name the same host name and port (a missing port being the
+// scheme's default, so http://shop → https://shop is the same host).
+func sameHost(a, b *url.URL) bool {
+	if !strings.EqualFold(a.Hostname(), b.Hostname()) {
+		return false
+	}
+	pa, pb := a.Port(), b.Port()
+	if pa == pb {
+		return true
+	}
+	return (pa == "" || pa == defaultPort(a.Scheme)) && (pb == "" || pb == defaultPort(b.Scheme))
+}
+
+func defaultPort(scheme string) string {
+	switch strings.ToLower(scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
+}
+
+// origin is scheme://host[:port] of u.
+func origin(u *url.URL) string {
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
 }
 
 // retryAfter parses a Retry-After value: delay seconds or an HTTP-date.

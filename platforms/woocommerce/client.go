@@ -73,18 +73,13 @@ func New(cfg core.StoreConfig, o Options) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	hc := &http.Client{}
-	if cfg.HTTPClient != nil {
-		c := *cfg.HTTPClient
-		hc = &c
-	}
-	// A redirect is reported, never followed: it leads to a login page or another address, and
-	// following it would send the keys on.
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	s := &Store{set: set, api: set.base + "/wp-json/wc/v3", log: log.With("platform", "woocommerce"), now: o.Now,
 		stockAttempts: o.StockAttempts, cats: map[string]wcID{}}
-	s.http = &httpx.Client{HTTP: hc, Timeout: o.Timeout, Policy: o.Retry, Log: s.log, Platform: "woocommerce",
-		Sleep: o.Sleep, Now: o.Now, Jitter: o.Jitter}
+	// The redirect policy is httpx's: a redirect to another host or to plain http is refused, as
+	// the keys go with every request. One on the store's own host is reported, not followed
+	// (check explains it: it leads to a login page, or the address lacks its www.).
+	s.http = &httpx.Client{HTTP: cfg.HTTPClient, Timeout: o.Timeout, Policy: o.Retry, Log: s.log, Platform: "woocommerce",
+		Sleep: o.Sleep, Now: o.Now, Jitter: o.Jitter, ReportRedirects: true}
 	return s, nil
 }
 
