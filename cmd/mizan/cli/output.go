@@ -133,8 +133,9 @@ func writeCSV(w io.Writer, bom bool, header []string, rows [][]string) error {
 	return nil
 }
 
-// table writes aligned columns. Cells are cleaned of tabs, line breaks and control characters so
-// a name cannot break the layout or drive the terminal.
+// table writes aligned columns. Tabs, line breaks, control characters and bidirectional overrides
+// in cells are shown escaped (see cleanCell), so a name cannot break the layout or drive the
+// terminal.
 type table struct {
 	w   io.Writer
 	buf bytes.Buffer
@@ -181,13 +182,48 @@ func (t *table) flush() error {
 	return nil
 }
 
+// cleanCell shows the characters that would break a table or drive the terminal as visible
+// escapes: control characters (\n, \t, \x00, \x1b, …), the bidirectional embeddings, overrides and
+// isolates (\u202e, …, which would reorder the rest of the line), and the Unicode line and paragraph
+// separators. Everything else, Arabic text and its marks included, is shown as it is.
 func cleanCell(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
+	if strings.IndexFunc(s, needsEscape) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if !needsEscape(r) {
+			b.WriteRune(r)
+			continue
 		}
-		return r
-	}, s)
+		switch r {
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			if r < 0x80 {
+				fmt.Fprintf(&b, `\x%02x`, r)
+			} else {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			}
+		}
+	}
+	return b.String()
+}
+
+func needsEscape(r rune) bool {
+	switch {
+	case unicode.IsControl(r):
+		return true
+	case r >= '\u202a' && r <= '\u202e', // LRE, RLE, PDF, LRO, RLO
+		r >= '\u2066' && r <= '\u2069', // LRI, RLI, FSI, PDI
+		r == '\u2028', r == '\u2029':   // line and paragraph separators
+		return true
+	}
+	return false
 }
 
 // amount shows money with at least two decimal places (12.50), keeping any further places the
