@@ -69,6 +69,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: os.Getenv, Location: time.Local}
 	env.realDir, env.dataDirErr = resolveDataDir(g, os.Getenv, runtime.GOOS)
 	env.dataDir, env.demo = env.realDir, g.demo
+	env.forCommand(cmd.Name)
 	if g.demo && env.dataDirErr == nil {
 		env.dataDir = demo.Dir(env.realDir)
 	}

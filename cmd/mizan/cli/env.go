@@ -24,16 +24,32 @@ type Env struct {
 	realDir    string // dataDir without --demo
 	demo       bool   // --demo: dataDir is the demo's
 	dataDirErr error
-	db         *storage.DB
-	engine     *core.Engine
+	// readOnly: the command only reads the books (see readOnlyCommands).
+	readOnly bool
+	db       *storage.DB
+	engine   *core.Engine
 }
+
+// readOnlyCommands only read the books. They open them read-only and without the data
+// directory's lock (storage.Options.ReadOnly), so they work while Mizan's window or another
+// command has the books open, and on books in a directory they may not write to. Every other
+// command takes the lock.
+var readOnlyCommands = map[string]bool{
+	"products list": true, "products export": true, "stock": true,
+	"invoices list": true, "invoices show": true, "invoices export": true,
+	"runs": true, "log": true, "connections list": true, "check": true,
+}
+
+// forCommand sets the env up for the command it runs.
+func (e *Env) forCommand(name string) { e.readOnly = readOnlyCommands[name] }
 
 // DataDir is the data directory the command works on: --data, else $MIZAN_DATA, else the
 // platform's default. The error says why none could be found.
 func (e *Env) DataDir() (string, error) { return e.dataDir, e.dataDirErr }
 
-// DB opens the books in the data directory on first call and returns the same handle after.
-// When another Mizan holds the directory the error wraps storage.ErrLocked.
+// DB opens the books in the data directory on first call and returns the same handle after:
+// read-only for the commands that only read (readOnlyCommands). When another Mizan holds the
+// directory, a command that writes gets an error that wraps storage.ErrLocked.
 func (e *Env) DB(ctx context.Context) (*storage.DB, error) {
 	if e.db != nil {
 		return e.db, nil
@@ -42,7 +58,7 @@ func (e *Env) DB(ctx context.Context) (*storage.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := storage.Open(ctx, dir, storage.Options{})
+	db, err := storage.Open(ctx, dir, storage.Options{ReadOnly: e.readOnly})
 	if err != nil {
 		return nil, err
 	}
