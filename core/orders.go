@@ -21,6 +21,7 @@ func (s *syncer) pullOrders() error {
 		return err
 	}
 	newest := since
+	hold := maxTime // the watermark may not pass an unreadable order that has no number to retry by
 	done := 0
 	err = s.store.Orders(s.ctx, since, func(page []StoreOrder) error {
 		for _, o := range page {
@@ -29,6 +30,15 @@ func (s *syncer) pullOrders() error {
 			}
 			if err := s.processOrder(o); err != nil {
 				return err
+			}
+			if o.Unreadable != "" && o.Name == "" {
+				at := o.UpdatedAt
+				if at.IsZero() || at.Before(since) {
+					at = since
+				}
+				if at.Before(hold) {
+					hold = at
+				}
 			}
 			if o.UpdatedAt.After(newest) {
 				newest = o.UpdatedAt
@@ -54,7 +64,11 @@ func (s *syncer) pullOrders() error {
 		// that waits for a state, a line's stock effect): they are read again next run.
 		return nil
 	}
-	return s.setWatermark("orders", s.seenUntil(newest))
+	until := s.seenUntil(newest)
+	if hold.Before(until) {
+		until = hold
+	}
+	return s.setWatermark("orders", until)
 }
 
 // retryOrders fetches again the orders that failed on an earlier run.
@@ -155,6 +169,19 @@ func (s *syncer) invoiceable(o StoreOrder) bool {
 // error (the store or the books unusable) comes back.
 func (s *syncer) processOrder(o StoreOrder) error {
 	s.ordersDone[o.ExternalID] = true
+	if o.Unreadable != "" {
+		// Nothing of it can be trusted (its date included): it is queued by its number, and an
+		// order without one holds the orders watermark back (see pullOrders).
+		s.run.count(func(c *Counts) { c.OrdersSeen++ })
+		err := fmt.Errorf("the store's data for it could not be read: %s", o.Unreadable)
+		if o.Name == "" {
+			s.run.note(LogEntry{Level: Error, Kind: "order", ExternalID: o.ExternalID, Message: fmt.Sprintf(
+				"an order (store id %q) was not invoiced: %v. It will be read again on the next sync", o.ExternalID, err)})
+			return nil
+		}
+		s.failOrder(o, err)
+		return nil
+	}
 	if !s.conn.StartDate.IsZero() && o.CreatedAt.Before(s.conn.StartDate) {
 		s.skippedOld++
 		return nil

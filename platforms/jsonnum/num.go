@@ -5,7 +5,11 @@ package jsonnum
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math/big"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -38,8 +42,69 @@ func (n *Num) UnmarshalJSON(b []byte) error {
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return fmt.Errorf("not a number: %q", s)
+		if numeric.MatchString(s) { // written as a number, but its exponent is beyond any use
+			if strings.ContainsAny(s, "eE") && strings.Contains(strings.ToLower(s), "e-") {
+				return fmt.Errorf("%q: %w: more than %d decimal places", shorten(s), ErrRange, MaxPlaces)
+			}
+			return fmt.Errorf("%q: %w: beyond ±10^%d", shorten(s), ErrRange, maxPower)
+		}
+		return fmt.Errorf("not a number: %q", shorten(s))
+	}
+	if err := CheckRange(d); err != nil {
+		return fmt.Errorf("%q: %w", shorten(s), err)
 	}
 	*n = Num{Decimal: d, Valid: true}
 	return nil
+}
+
+// The sane range of a store's number (an amount, a quantity, a rate): at most MaxDigits
+// significant digits and at most MaxPlaces decimal places, and no further from zero than 10^12.
+// Beyond it a number is a store's bug or a hostile value (1e1000000000 would be written out with
+// a billion digits), never a price: it is refused, not stored.
+const (
+	MaxDigits = 15
+	MaxPlaces = 15
+	maxPower  = 12
+)
+
+// ErrRange says a number is beyond the sane range.
+var ErrRange = errors.New("number out of range")
+
+var limit = decimal.New(1, maxPower)
+
+var numeric = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
+
+// CheckRange refuses a number beyond the sane range. It never writes the number out, so a huge
+// exponent costs nothing.
+func CheckRange(d decimal.Decimal) error {
+	coef, exp := new(big.Int).Abs(d.Coefficient()), int64(d.Exponent())
+	if coef.Sign() == 0 {
+		return nil
+	}
+	ten, rem := big.NewInt(10), new(big.Int)
+	for {
+		q, r := new(big.Int).QuoRem(coef, ten, rem)
+		if r.Sign() != 0 {
+			break
+		}
+		coef, exp = q, exp+1
+	}
+	digits := int64(len(coef.String()))
+	switch {
+	case digits+exp-1 > maxPower || (digits+exp-1 == maxPower && d.Abs().GreaterThan(limit)):
+		return fmt.Errorf("%w: beyond ±10^%d", ErrRange, maxPower)
+	case digits > MaxDigits:
+		return fmt.Errorf("%w: more than %d significant digits", ErrRange, MaxDigits)
+	case -exp > MaxPlaces:
+		return fmt.Errorf("%w: more than %d decimal places", ErrRange, MaxPlaces)
+	}
+	return nil
+}
+
+// shorten keeps an error message short when a store sends a very long number.
+func shorten(s string) string {
+	if len(s) > 32 {
+		return s[:24] + "…(" + strconv.Itoa(len(s)) + " characters)"
+	}
+	return s
 }

@@ -2,7 +2,11 @@ package jsonnum
 
 import (
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 func TestNum(t *testing.T) {
@@ -14,7 +18,18 @@ func TestNum(t *testing.T) {
 	}{
 		{`"12.50"`, "12.5", true, false},
 		{`12.5`, "12.5", true, false},
-		{`"0.1234567890123456789"`, "0.1234567890123456789", true, false},
+		{`"0.123456789012345"`, "0.123456789012345", true, false},
+		{`"999999999999.99"`, "999999999999.99", true, false},
+		{`"-1000000000000"`, "-1000000000000", true, false},
+		{`"123456789012345000"`, "", false, true}, // beyond 10^12
+		{`"1000000000000.01"`, "", false, true},
+		{`"-1e13"`, "", false, true},
+		{`1e1000000000`, "", false, true},
+		{`"1e-1000000000"`, "", false, true},
+		{`"0.1234567890123456789"`, "", false, true}, // more than 15 significant digits
+		{`"12.0000000000000000000000"`, "12", true, false},
+		{`"NaN"`, "", false, true},
+		{`"Infinity"`, "", false, true},
 		{`1e2`, "100", true, false},
 		{`" 7 "`, "7", true, false},
 		{`""`, "0", false, false},
@@ -30,8 +45,18 @@ func TestNum(t *testing.T) {
 			t.Errorf("%s: error %v", tc.in, err)
 			continue
 		}
-		if err == nil && (n.Valid != tc.valid || n.String() != tc.want) {
+		if err == nil && (n.Valid != tc.valid || !n.Equal(decimal.RequireFromString(tc.want))) {
 			t.Errorf("%s: got %s valid=%v, want %s valid=%v", tc.in, n.String(), n.Valid, tc.want, tc.valid)
 		}
+	}
+}
+
+// A number written with hundreds of digits is refused with a short message naming the rule.
+func TestNumRangeMessage(t *testing.T) {
+	long := `"1` + strings.Repeat("0", 400) + `"`
+	var n Num
+	err := json.Unmarshal([]byte(long), &n)
+	if !errors.Is(err, ErrRange) || len(err.Error()) > 120 || !strings.Contains(err.Error(), "beyond ±10^12") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package woocommerce
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -98,22 +99,32 @@ func (s *Store) Orders(ctx context.Context, since time.Time, fn func([]core.Stor
 	return s.listOrders(ctx, "list orders", q, fn)
 }
 
+// listOrders reads a page's orders one by one: an order that cannot be read (a malformed or
+// out-of-range number in it or in one of its refunds) is handed over as unreadable, with its id
+// and number, and the rest of the page goes through.
 func (s *Store) listOrders(ctx context.Context, op string, q url.Values, fn func([]core.StoreOrder) error) error {
 	return s.pages(ctx, op, "/orders", q, func(_ reply, items []json.RawMessage) error {
-		nodes, err := decodeItems[orderNode](op, items)
-		if err != nil {
-			return err
-		}
-		page := make([]core.StoreOrder, 0, len(nodes))
-		for i := range nodes {
-			o := &nodes[i]
+		page := make([]core.StoreOrder, 0, len(items))
+		for _, raw := range items {
+			var o orderNode
+			if err := json.Unmarshal(raw, &o); err != nil {
+				page = append(page, unreadableOrder(raw, err))
+				continue
+			}
 			var refunds []refundNode
 			if len(o.Refunds) > 0 {
-				if refunds, err = s.refunds(ctx, o); err != nil {
+				var err error
+				refunds, err = s.refunds(ctx, &o)
+				var bad *badItem
+				if errors.As(err, &bad) {
+					page = append(page, unreadableOrder(raw, err))
+					continue
+				}
+				if err != nil {
 					return err
 				}
 			}
-			page = append(page, s.storeOrder(o, refunds))
+			page = append(page, s.storeOrder(&o, refunds))
 		}
 		return fn(page)
 	})
@@ -123,11 +134,33 @@ func (s *Store) refunds(ctx context.Context, o *orderNode) ([]refundNode, error)
 	op := "list refunds of order #" + orderNumber(o)
 	var out []refundNode
 	err := s.pages(ctx, op, "/orders/"+o.ID.String()+"/refunds", url.Values{}, func(_ reply, items []json.RawMessage) error {
-		nodes, err := decodeItems[refundNode](op, items)
-		out = append(out, nodes...)
-		return err
+		for _, raw := range items {
+			var r refundNode
+			if err := json.Unmarshal(raw, &r); err != nil {
+				return &badItem{what: "a refund", err: err}
+			}
+			out = append(out, r)
+		}
+		return nil
 	})
 	return out, err
+}
+
+// unreadableOrder is an order the client could not read, with what could be read of it.
+func unreadableOrder(raw json.RawMessage, err error) core.StoreOrder {
+	var id struct {
+		ID       wcID   `json:"id"`
+		Number   string `json:"number"`
+		Modified wcTime `json:"date_modified_gmt"`
+	}
+	_ = json.Unmarshal(raw, &id) // what could be read: the fields are independent
+	o := core.StoreOrder{ExternalID: id.ID.String(), UpdatedAt: id.Modified.Time, Unreadable: unreadableReason(err)}
+	if n := strings.TrimSpace(id.Number); n != "" {
+		o.Name = "#" + n
+	} else if id.ID != 0 {
+		o.Name = "#" + id.ID.String()
+	}
+	return o
 }
 
 // OrdersByNumber fetches orders by the numbers the merchant sees ("#1001" or "1001"). WooCommerce's

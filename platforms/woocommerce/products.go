@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -40,6 +41,46 @@ type productNode struct {
 	} `json:"attributes"`
 	DateModifiedGMT wcTime `json:"date_modified_gmt"`
 	COGS            *cogs  `json:"cost_of_goods_sold"`
+
+	// raw and bad keep a variation that could not be read, for its unreadable StoreProduct.
+	raw json.RawMessage
+	bad error
+}
+
+// badItem is an item of an answer that could not be read (a malformed or out-of-range number):
+// it is reported on its own rather than failing the request it came in.
+type badItem struct {
+	what string
+	err  error
+}
+
+func (e *badItem) Error() string { return e.what + " could not be read: " + unreadableReason(e.err) }
+
+// unreadableReason says what was wrong with an item, for the merchant.
+func unreadableReason(err error) string {
+	var bad *badItem
+	if errors.As(err, &bad) {
+		return bad.Error()
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return fmt.Sprintf("field %s: %s where the API has %s", te.Field, te.Value, te.Type)
+	}
+	return err.Error()
+}
+
+// unreadableProduct is a product or variation the client could not read, with what could be
+// read of it: its id, SKU, name and modification time.
+func unreadableProduct(raw json.RawMessage, err error) core.StoreProduct {
+	var id struct {
+		ID       wcID   `json:"id"`
+		SKU      string `json:"sku"`
+		Name     string `json:"name"`
+		Modified wcTime `json:"date_modified_gmt"`
+	}
+	_ = json.Unmarshal(raw, &id) // what could be read: the fields are independent
+	return core.StoreProduct{ExternalID: id.ID.String(), ProductID: id.ID.String(), SKU: strings.TrimSpace(id.SKU),
+		Name: html.UnescapeString(strings.TrimSpace(id.Name)), UpdatedAt: id.Modified.Time, Unreadable: unreadableReason(err)}
 }
 
 // cogs is the Cost of Goods Sold block, present when the store has the feature on.
@@ -134,13 +175,13 @@ func (s *Store) Products(ctx context.Context, since time.Time, fn func([]core.St
 		q.Set("dates_are_gmt", "true")
 	}
 	return s.pages(ctx, op, "/products", q, func(_ reply, items []json.RawMessage) error {
-		nodes, err := decodeItems[productNode](op, items)
-		if err != nil {
-			return err
-		}
 		var page []core.StoreProduct
-		for i := range nodes {
-			n := &nodes[i]
+		for _, raw := range items {
+			n := &productNode{}
+			if err := json.Unmarshal(raw, n); err != nil {
+				page = append(page, unreadableProduct(raw, err))
+				continue
+			}
 			switch n.Type {
 			case "variable":
 				vars, err := s.variations(ctx, n, nil)
@@ -148,6 +189,10 @@ func (s *Store) Products(ctx context.Context, since time.Time, fn func([]core.St
 					return err
 				}
 				for j := range vars {
+					if vars[j].bad != nil {
+						page = append(page, unreadableProduct(vars[j].raw, vars[j].bad))
+						continue
+					}
 					page = append(page, s.storeProduct(&vars[j], n))
 				}
 			case "grouped", "external":
@@ -172,9 +217,11 @@ func (s *Store) variations(ctx context.Context, parent *productNode, include []w
 	}
 	var out []productNode
 	err := s.pages(ctx, op, "/products/"+parent.ID.String()+"/variations", q, func(_ reply, items []json.RawMessage) error {
-		nodes, err := decodeItems[productNode](op, items)
-		if err != nil {
-			return err
+		nodes := make([]productNode, len(items))
+		for i, raw := range items {
+			if err := json.Unmarshal(raw, &nodes[i]); err != nil {
+				nodes[i] = productNode{raw: raw, bad: err}
+			}
 		}
 		for i := range nodes {
 			if nodes[i].ParentID == 0 {

@@ -1,6 +1,7 @@
 package wootest
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -589,4 +590,34 @@ func firstNonEmpty(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+// SetRawField makes the API send a product's, variation's or order's field as the given raw JSON
+// from now on, as a plugin or a damaged database row can (a price of "NaN", a total of
+// 1e1000000000); the object counts as changed. An empty raw value sends the field as usual again.
+func (s *Server) SetRawField(id int64, field, raw string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	set := func(m *map[string]json.RawMessage) {
+		if raw == "" {
+			delete(*m, field)
+			return
+		}
+		if *m == nil {
+			*m = map[string]json.RawMessage{}
+		}
+		(*m)[field] = json.RawMessage(raw)
+	}
+	if p := s.st.products[id]; p != nil {
+		set(&p.Raw)
+		p.Changed = s.clock.Now()
+		if parent := s.st.products[p.ParentID]; parent != nil {
+			parent.Changed = p.Changed // WooCommerce syncs the parent after a variation save
+		}
+		return
+	}
+	if o := s.st.orders[id]; o != nil {
+		set(&o.Raw)
+		o.Changed = s.clock.Now()
+	}
 }

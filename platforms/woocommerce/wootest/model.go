@@ -1,6 +1,7 @@
 package wootest
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -49,6 +50,9 @@ var taxRates = map[string]taxRate{
 type attr struct{ Name, Option string }
 
 type product struct {
+	// Raw are fields the API sends exactly as given, in place of the rendered ones (see
+	// Server.SetRawField).
+	Raw              map[string]json.RawMessage
 	ID, ParentID     int64
 	Name, Type, SKU  string
 	GTIN             string
@@ -131,6 +135,7 @@ type refund struct {
 }
 
 type order struct {
+	Raw              map[string]json.RawMessage // as product.Raw
 	ID               int64
 	Status           string
 	CustomerID       int64

@@ -121,10 +121,26 @@ func (s *Server) pageIDs(q url.Values, ids []int64, render func(int64) any) (ans
 	list := ans.body.([]any)
 	out := make([]any, len(list))
 	for i, v := range list {
-		out[i] = render(v.(int64))
+		out[i] = onlyFields(q, render(v.(int64)))
 	}
 	ans.body = out
 	return ans, nil
+}
+
+// onlyFields keeps the top-level fields _fields names, as WordPress does for every REST route.
+func onlyFields(q url.Values, v any) any {
+	m, ok := v.(map[string]any)
+	if !ok || q.Get("_fields") == "" {
+		return v
+	}
+	keep := map[string]any{}
+	for _, f := range strings.Split(q.Get("_fields"), ",") {
+		f = strings.TrimSpace(strings.SplitN(f, ".", 2)[0])
+		if x, ok := m[f]; ok {
+			keep[f] = x
+		}
+	}
+	return keep
 }
 
 // page cuts a list by page and per_page (default 10, at most 100).
@@ -301,6 +317,9 @@ func (s *Server) renderProduct(p *product) map[string]any {
 			"values":                    []any{map[string]any{"defined_value": cost.InexactFloat64(), "effective_value": cost.InexactFloat64()}},
 			"defined_value_is_additive": false, "total_value": cost.InexactFloat64(),
 		}
+	}
+	for k, v := range p.Raw {
+		out[k] = v
 	}
 	return out
 }
@@ -576,7 +595,7 @@ func (s *Server) renderOrder(o *order) map[string]any {
 	if o.Status == "processing" || o.Status == "completed" || o.Status == "refunded" {
 		paid = gmt(o.Created)
 	}
-	return map[string]any{
+	out := map[string]any{
 		"id": o.ID, "parent_id": 0, "number": strconv.FormatInt(o.ID, 10), "order_key": "wc_order_" + strconv.FormatInt(o.ID*7919, 36),
 		"created_via": "checkout", "version": s.opt.Version, "status": o.Status, "currency": s.opt.Currency,
 		"date_created": local(o.Created), "date_created_gmt": gmt(o.Created), "date_modified": local(o.Changed), "date_modified_gmt": gmt(o.Changed),
@@ -591,6 +610,10 @@ func (s *Server) renderOrder(o *order) map[string]any {
 		"line_items": lines, "shipping_lines": charges(o.Shipping, false), "fee_lines": charges(o.Fees, true),
 		"coupon_lines": coupons, "tax_lines": []any{}, "refunds": refunds, "meta_data": []any{},
 	}
+	for k, v := range o.Raw {
+		out[k] = v
+	}
+	return out
 }
 
 func (s *Server) renderRefund(o *order, r *refund) map[string]any {
