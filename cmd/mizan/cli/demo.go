@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"strings"
 	"time"
 
 	"mizan/cmd/mizan/demo"
@@ -69,6 +71,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "Removed the demo (%s). Your books in %s are untouched.\n", dir, env.realDir)
 		return nil
 	}
+	warnIfReachable(env.Stderr, "demo", *addr)
 	o := demoOptions(dir, *addr)
 	if !*sync {
 		o.ShopperEvery = *every
@@ -162,6 +165,7 @@ func runDemoStore(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	warnIfReachable(env.Stderr, "demo-store", *addr)
 	fmt.Fprintf(env.Stdout, "Demo Shopify store: %s (%s)\n", st.URL(), describeStore(st))
 	fmt.Fprintf(env.Stdout, "Access token: %s (made up for the demo: it opens nothing else)\n", demo.Token)
 	fmt.Fprintf(env.Stdout, "GraphQL endpoint: %s/admin/api/%s/graphql.json\n", st.URL(), shopify.DefaultAPIVersion)
@@ -172,4 +176,25 @@ func runDemoStore(ctx context.Context, env *Env, args []string) error {
 	<-ctx.Done()
 	fmt.Fprintln(env.Stdout, "Demo store stopped.")
 	return nil
+}
+
+// warnIfReachable warns when the demo store is told to listen where other computers can reach
+// it: it answers anyone who has its token, and that token is published.
+func warnIfReachable(w io.Writer, cmd, addr string) {
+	if addr == "" {
+		return // the default: 127.0.0.1
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return // the store refuses it with its own error
+	}
+	ip := net.ParseIP(host)
+	switch {
+	case strings.EqualFold(host, "localhost"), ip != nil && ip.IsLoopback():
+		return
+	case host == "" || ip != nil && ip.IsUnspecified():
+		fmt.Fprintf(w, "mizan %s: warning: the demo store listens on every network interface (%s), so any computer that can reach this one can use it with the demo's published token. Give --addr 127.0.0.1:PORT to keep it on this computer.\n", cmd, addr)
+	default:
+		fmt.Fprintf(w, "mizan %s: warning: the demo store listens on %s, which other computers may reach, and they can use it with the demo's published token. Give --addr 127.0.0.1:PORT to keep it on this computer.\n", cmd, addr)
+	}
 }

@@ -140,7 +140,7 @@ func OpenStore(dir string, o StoreOptions) (*Store, error) {
 		}
 		return nil, fmt.Errorf("demo store: listen on %s: %w", addr, err)
 	}
-	s.url = "http://" + s.ln.Addr().String()
+	s.url = reachableURL(s.ln.Addr())
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := s.http.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -228,6 +228,15 @@ func (s *Store) replay() error {
 		s.log.Info("demo store: journal replayed", "entries", n)
 	}
 	return nil
+}
+
+// reachableURL is the address a client on this computer connects to for a listener: 127.0.0.1
+// when it listens on every interface (0.0.0.0 or ::, which are nowhere to connect to).
+func reachableURL(a net.Addr) string {
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		return "http://" + net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
+	}
+	return "http://" + a.String()
 }
 
 // URL is the store's address (http://127.0.0.1:PORT).
