@@ -2,6 +2,7 @@ package shopify
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -11,7 +12,18 @@ import (
 )
 
 type ordersData struct {
-	Orders conn[orderNode] `json:"orders"`
+	Orders conn[lenient[orderNode]] `json:"orders"`
+}
+
+// unreadableOrder is an order node that could not be read, with what could be read of it.
+func unreadableOrder(raw json.RawMessage, err error) core.StoreOrder {
+	var o struct {
+		ID        string `json:"id"`
+		Name      string `json:"name"`
+		UpdatedAt stamp  `json:"updatedAt"`
+	}
+	_ = json.Unmarshal(raw, &o) // what could be read: the fields are independent
+	return core.StoreOrder{ExternalID: o.ID, Name: o.Name, UpdatedAt: o.UpdatedAt.Time, Unreadable: err.Error()}
 }
 
 type orderNode struct {
@@ -158,7 +170,11 @@ func (s *Store) orders(ctx context.Context, op, query string, fn func([]core.Sto
 		}
 		page := make([]core.StoreOrder, 0, len(d.Orders.Nodes))
 		for i := range d.Orders.Nodes {
-			o := &d.Orders.Nodes[i]
+			if n := &d.Orders.Nodes[i]; n.Err != nil {
+				page = append(page, unreadableOrder(n.Raw, n.Err))
+				continue
+			}
+			o := &d.Orders.Nodes[i].V
 			if err := s.completeOrder(ctx, o); err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package shopify
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -21,7 +22,54 @@ type productNode struct {
 }
 
 type productsData struct {
-	Products conn[productNode] `json:"products"`
+	Products conn[lenient[productNode]] `json:"products"`
+}
+
+// lenient is one node of a page, read on its own: a node that cannot be read (a malformed or
+// out-of-range number) keeps its raw JSON and the error instead of failing the whole page, and
+// is handed to the engine as unreadable.
+type lenient[T any] struct {
+	V   T
+	Raw json.RawMessage
+	Err error
+}
+
+func (l *lenient[T]) UnmarshalJSON(b []byte) error {
+	l.Raw = append(json.RawMessage(nil), b...)
+	if err := json.Unmarshal(b, &l.V); err != nil {
+		l.Err = err
+	}
+	return nil
+}
+
+// unreadableProducts are the variants of a product node that could not be read, with what could
+// be read of them (ids, SKUs, title, update time); the product's id stands in when not even its
+// variants' ids could be read.
+func unreadableProducts(raw json.RawMessage, err error) []core.StoreProduct {
+	var p struct {
+		ID        string `json:"id"`
+		Title     string `json:"title"`
+		UpdatedAt stamp  `json:"updatedAt"`
+		Variants  struct {
+			Nodes []struct {
+				ID  string  `json:"id"`
+				SKU *string `json:"sku"`
+			} `json:"nodes"`
+		} `json:"variants"`
+	}
+	_ = json.Unmarshal(raw, &p) // what could be read: the fields are independent
+	why := err.Error()
+	var out []core.StoreProduct
+	for _, v := range p.Variants.Nodes {
+		if v.ID != "" {
+			out = append(out, core.StoreProduct{ExternalID: v.ID, ProductID: p.ID, Name: p.Title, SKU: str(v.SKU),
+				UpdatedAt: p.UpdatedAt.Time, Unreadable: why})
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, core.StoreProduct{ExternalID: p.ID, ProductID: p.ID, Name: p.Title, UpdatedAt: p.UpdatedAt.Time, Unreadable: why})
+	}
+	return out
 }
 
 type variantNode struct {
@@ -132,7 +180,11 @@ func (s *Store) Products(ctx context.Context, since time.Time, fn func([]core.St
 		}
 		var page []core.StoreProduct
 		for i := range d.Products.Nodes {
-			p := &d.Products.Nodes[i]
+			if n := &d.Products.Nodes[i]; n.Err != nil {
+				page = append(page, unreadableProducts(n.Raw, n.Err)...)
+				continue
+			}
+			p := &d.Products.Nodes[i].V
 			variants, err := s.allVariants(ctx, p, loc)
 			if err != nil {
 				return err
