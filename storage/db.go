@@ -50,8 +50,12 @@ type Options struct {
 	// ReadOnly opens books that exist for reading only (SQLite's mode=ro) and without the data
 	// directory's lock, so commands that only read work beside a running Mizan and in a directory
 	// they may not write to. Books that do not exist yet, or that this Mizan must migrate first,
-	// are opened as without it (locked and writable), since that needs writing.
+	// are opened as without it (locked and writable), since that needs writing; so are books
+	// with sync runs a session that is gone left marked running, when the lock is free and the
+	// directory writable, to mark them interrupted.
 	ReadOnly bool
+	// keepStale: a read-only open leaves runs marked running as they are.
+	keepStale bool
 }
 
 // ErrLocked is returned by Open when another Mizan process holds the data directory.
@@ -119,6 +123,17 @@ func Open(ctx context.Context, dir string, opts Options) (*DB, error) {
 	path := filepath.Join(dir, FileName)
 	if opts.ReadOnly {
 		db, err := openReadOnly(ctx, dir, opts)
+		if errors.Is(err, errStaleRuns) {
+			// Opened with the lock, the runs of a session that is gone are marked interrupted.
+			// If another Mizan holds the lock, they are its own and still run; if the
+			// directory cannot be written, they stay as they are.
+			opts.ReadOnly = false
+			if db, err := Open(ctx, dir, opts); err == nil || errors.Is(err, ErrDamaged) {
+				return db, err
+			}
+			opts.ReadOnly, opts.keepStale = true, true
+			db, err = openReadOnly(ctx, dir, opts)
+		}
 		if err == nil || !errors.Is(err, errNeedsWriting) {
 			return db, err
 		}
@@ -194,6 +209,9 @@ func openLocked(ctx context.Context, dir string, lock *dirLock, opts Options) (*
 // errNeedsWriting: the books cannot be opened read-only as they are (missing, or due a migration).
 var errNeedsWriting = errors.New("the books must be opened for writing first")
 
+// errStaleRuns: the books have sync runs marked running, which may be a session's that is gone.
+var errStaleRuns = errors.New("the books have sync runs marked running")
+
 // openReadOnly opens existing books for reading, without the directory's lock.
 func openReadOnly(ctx context.Context, dir string, opts Options) (*DB, error) {
 	path := filepath.Join(dir, FileName)
@@ -226,6 +244,17 @@ func openReadOnly(ctx context.Context, dir string, opts Options) (*DB, error) {
 	case v < len(ms):
 		d.sql.Close()
 		return nil, errNeedsWriting
+	}
+	if !opts.keepStale {
+		var running int
+		if err := d.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_runs WHERE outcome = 'running'`).Scan(&running); err != nil {
+			d.sql.Close()
+			return nil, damaged(path, fmt.Errorf("open books %s read-only: %w", path, err))
+		}
+		if running > 0 {
+			d.sql.Close()
+			return nil, errStaleRuns
+		}
 	}
 	return d, nil
 }

@@ -295,3 +295,42 @@ func TestReadOnlyOpenBesideAWriter(t *testing.T) {
 		t.Fatal("a read-only open of missing books did not make new books")
 	}
 }
+
+// TestReadOnlyOpenAndRunsLeftRunning: a read-only open marks the runs of a session that is gone
+// as interrupted (taking the lock for it), and leaves those of a session that still runs alone.
+func TestReadOnlyOpenAndRunsLeftRunning(t *testing.T) {
+	outcome := func(db *DB) string {
+		var o string
+		must(t, db.SQL().QueryRow(`SELECT outcome FROM sync_runs`).Scan(&o))
+		return o
+	}
+	dir := t.TempDir()
+	writer, err := Open(ctx, dir, Options{})
+	must(t, err)
+	addConnection(t, writer)
+	_, err = writer.SQL().Exec(`INSERT INTO sync_runs(connection_id, trigger, started_at) VALUES (1, 'manual', '2026-03-01T10:00:00Z')`)
+	must(t, err)
+
+	// The writer still runs its sync.
+	ro, err := Open(ctx, dir, Options{ReadOnly: true})
+	must(t, err)
+	if !ro.ReadOnly() || outcome(ro) != "running" {
+		t.Fatalf("beside a live sync: read-only %v, run %q", ro.ReadOnly(), outcome(ro))
+	}
+	must(t, ro.Close())
+
+	// The writer is gone.
+	must(t, writer.Close())
+	ro, err = Open(ctx, dir, Options{ReadOnly: true})
+	must(t, err)
+	if got := outcome(ro); got != "interrupted" {
+		t.Fatalf("after the session ended: run %q", got)
+	}
+	must(t, ro.Close())
+	ro, err = Open(ctx, dir, Options{ReadOnly: true}) // nothing left to mark: read-only again
+	must(t, err)
+	defer ro.Close()
+	if !ro.ReadOnly() {
+		t.Fatal("books with nothing to mark were not opened read-only")
+	}
+}

@@ -149,3 +149,30 @@ func TestReadOnlyCommandsBesideAnOpenMizan(t *testing.T) {
 		}
 	}
 }
+
+// TestRunsOfAKilledSync: a sync whose process was killed is shown as interrupted by mizan runs
+// (a read-only command), and one that another Mizan is running now as running.
+func TestRunsOfAKilledSync(t *testing.T) {
+	withMemoryStore(t)
+	dir := t.TempDir()
+	if code, _, errOut := runIn(t, dir, `{"token": "tok"}`, "connections", "add", "--platform", "memory", "--name", "Shop",
+		"--store", "https://shop.example"); code != 0 {
+		t.Fatalf("connections add: %s", errOut)
+	}
+	db, err := storage.Open(context.Background(), dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec(`INSERT INTO sync_runs(connection_id, trigger, started_at) VALUES (1, 'manual', '2026-03-01T10:00:00Z')`); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, dir, "runs") // db still open: its sync is running
+	if code != 0 || !strings.Contains(out, "running") || strings.Contains(out, "interrupted") {
+		t.Fatalf("runs beside a running sync: %d %q %q", code, out, errOut)
+	}
+	db.Close() // as a killed process's lock goes, with its run left running
+	code, out, errOut = run(t, dir, "runs")
+	if code != 0 || !strings.Contains(out, "interrupted") || strings.Contains(out, "running") {
+		t.Fatalf("runs after the sync was killed: %d %q %q", code, out, errOut)
+	}
+}
