@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 
@@ -26,7 +25,9 @@ const AppID = "app.mizan.desktop"
 
 func main() {
 	args := os.Args[1:]
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGINT (Ctrl-C) and SIGTERM end a command's context: a sync stops between items, records
+	// its run as cancelled and the books are closed; the window closes as if the user closed it.
+	ctx, stop := cli.SignalContext(context.Background())
 	closeLog := setUp() // wire.go: log file, platforms, keyring, HTTP client
 	var code int
 	if cli.IsCommand(args) {
@@ -97,6 +98,16 @@ func runGUI(ctx context.Context, args []string) int {
 					m.StartSync(c, core.SyncRequest{Trigger: core.TriggerManual})
 				}
 			})
+		}
+	}()
+	// A signal closes the window the way the user would, so the deferred closes above run.
+	windowDone := make(chan struct{})
+	defer close(windowDone)
+	go func() {
+		select {
+		case <-ctx.Done():
+			fyne.Do(a.Quit)
+		case <-windowDone:
 		}
 	}()
 	m.Window.ShowAndRun()

@@ -480,6 +480,12 @@ func runSync(ctx context.Context, env *Env, args []string) error {
 		}
 		start := time.Now()
 		sum, err := eng.SyncNow(ctx, c.ID, req)
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			// Interrupted (Ctrl-C, SIGTERM): the run is recorded as cancelled; the other
+			// connections are not started.
+			fmt.Fprintf(env.Stdout, "%s: cancelled (run %d)\n", c.Name, sum.ID)
+			return &ExitError{Code: exitError, Err: errors.New("cancelled")}
+		}
 		if err != nil {
 			failed = true
 			fmt.Fprintf(env.Stdout, "%s: failed: %v\n", c.Name, err)
