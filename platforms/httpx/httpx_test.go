@@ -190,29 +190,53 @@ func TestNetworkErrorIsUnreachable(t *testing.T) {
 	}
 }
 
+// TestCancelDuringWait: wherever Do waits (a server's Retry-After, the backoff, a wait an
+// Inspect hook asks for, an attempt the server does not answer), cancelling the context ends it
+// at once with the context's error, not a give-up after the budget.
 func TestCancelDuringWait(t *testing.T) {
-	var hits atomic.Int32
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		w.Header().Set("Retry-After", "30")
-		w.WriteHeader(503)
-	}))
-	defer hs.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	c := &Client{} // real sleep
-	go func() {
-		for hits.Load() == 0 {
-			time.Sleep(5 * time.Millisecond)
-		}
-		cancel()
-	}()
-	start := time.Now()
-	_, err := c.Do(ctx, Request{Op: "wait", URL: hs.URL})
-	if !errors.Is(err, context.Canceled) || errors.Is(err, core.ErrUnreachable) {
-		t.Fatalf("err = %v, want context.Canceled", err)
+	tests := []struct {
+		name    string
+		handler func(w http.ResponseWriter, r *http.Request)
+		client  Client
+		inspect func(*Response) *Retry
+	}{
+		{name: "Retry-After", handler: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "30")
+			w.WriteHeader(503)
+		}},
+		{name: "backoff", client: Client{Policy: Policy{BaseDelay: 30 * time.Second, MaxDelay: time.Minute}, Jitter: func() float64 { return 0.9 }},
+			handler: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }},
+		{name: "inspect wait", handler: func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, `{"throttled":true}`) },
+			inspect: func(*Response) *Retry { return &Retry{Reason: "throttled", Wait: 30 * time.Second} }},
+		{name: "unanswered attempt", handler: func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }},
 	}
-	if time.Since(start) > 5*time.Second {
-		t.Errorf("cancellation was not honoured during the wait")
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var hits atomic.Int32
+			hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				tc.handler(w, r)
+			}))
+			defer hs.Close()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			c := &tc.client // real sleep
+			go func() {
+				for hits.Load() == 0 {
+					time.Sleep(5 * time.Millisecond)
+				}
+				time.Sleep(20 * time.Millisecond)
+				cancel()
+			}()
+			start := time.Now()
+			_, err := c.Do(ctx, Request{Op: "wait", URL: hs.URL, Inspect: tc.inspect})
+			if !errors.Is(err, context.Canceled) || errors.Is(err, core.ErrUnreachable) {
+				t.Fatalf("err = %v, want context.Canceled", err)
+			}
+			if took := time.Since(start); took > 2*time.Second {
+				t.Errorf("cancellation was not honoured: Do returned after %s", took)
+			}
+		})
 	}
 }
 
