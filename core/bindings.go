@@ -117,6 +117,10 @@ type storeSnapshot struct {
 	// Unknown is not zero: at the first read of the store's product, the store's values replace
 	// the guesses the books still hold instead of being "undone" by them.
 	FromLine bool `json:"from_line,omitempty"`
+	// NoCost: the store exposed no cost when last read (StoreProduct.HasCost was false), so
+	// Fields.PurchasePrice is not the store's. When it first shows one, that cost is met as for
+	// a product linked for the first time, not taken for a store edit the books' value undoes.
+	NoCost bool `json:"no_cost,omitempty"`
 }
 
 func (b binding) storeSnapshot() storeSnapshot {

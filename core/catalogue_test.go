@@ -203,3 +203,22 @@ func TestRefusedProductIsRetried(t *testing.T) {
 		t.Errorf("the order for the refused product: %d invoices after the fix", len(sales))
 	}
 }
+
+// A store that exposed no cost (the books' cost of its products is their own default) and then
+// shows one: the store's cost comes into the books and the books' default is not pushed over it.
+func TestStoreCostShownLaterIsNotOverwritten(t *testing.T) {
+	e := newEnv(t)
+	_, large, _ := e.catalogue() // COF-1000: the store exposes no cost
+	e.sync()
+	if p := e.product("COF-1000"); !p.PurchasePrice.IsZero() {
+		t.Fatalf("books cost %s for a store without costs", p.PurchasePrice)
+	}
+	e.store.EditProduct(large.ExternalID, func(p *core.StoreProduct) { p.HasCost, p.PurchasePrice = true, d("61.00") })
+	e.sync()
+	if sp := e.store.Product(large.ExternalID); !sp.PurchasePrice.Equal(d("61")) {
+		t.Errorf("store cost %s: the books' default was pushed over the store's 61.00", sp.PurchasePrice)
+	}
+	if p := e.product("COF-1000"); !p.PurchasePrice.Equal(d("61")) {
+		t.Errorf("books cost %s, want the store's 61.00", p.PurchasePrice)
+	}
+}

@@ -219,7 +219,7 @@ func (s *syncer) createLocalProduct(tx *storage.Tx, sp StoreProduct) error {
 		}
 		msg += fmt.Sprintf(", %s in stock (inbound requisition %s)", sp.Quantity, r.Number)
 	}
-	snap := storeSnapshot{Fields: sp.Fields(), Tracked: sp.TracksStock}
+	snap := storeSnapshot{Fields: sp.Fields(), Tracked: sp.TracksStock, NoCost: !sp.HasCost}
 	if err := bind(tx, s.conn.ID, binding{Kind: "product", ExternalID: sp.ExternalID, LocalID: p.ID, ParentID: sp.ProductID,
 		StockRef: sp.StockRef, Store: mustJSON(snap), Books: mustJSON(booksFieldsOf(p)), Origin: "store"}); err != nil {
 		return err
@@ -277,7 +277,7 @@ func (s *syncer) linkProduct(tx *storage.Tx, p storage.Product, how string, sp S
 		}
 	}
 	b := binding{Kind: "product", ExternalID: sp.ExternalID, LocalID: p.ID, ParentID: sp.ProductID, StockRef: sp.StockRef,
-		Store: mustJSON(storeSnapshot{Fields: storeF, Tracked: sp.TracksStock}), Books: mustJSON(booksFieldsOf(p)), Origin: "linked"}
+		Store: mustJSON(storeSnapshot{Fields: storeF, Tracked: sp.TracksStock, NoCost: !sp.HasCost}), Books: mustJSON(booksFieldsOf(p)), Origin: "linked"}
 	if err := bind(tx, s.conn.ID, b); err != nil {
 		return nil, b, err
 	}
@@ -329,6 +329,19 @@ func (s *syncer) settleProduct(tx *storage.Tx, b binding, sp StoreProduct) (Fiel
 			}
 		}
 		lastStore, lastBooks = storeNow, booksNow // settled above: nothing below sees a change
+	} else if b.storeSnapshot().NoCost && sp.HasCost {
+		// The store shows a cost for the first time: it is met as at a first link. An empty
+		// value never overwrites a filled one; two different values are settled by ownership.
+		bc, sc := booksNow.PurchasePrice, storeNow.PurchasePrice
+		switch {
+		case bc.Equal(sc):
+		case bc.IsZero() || (!sc.IsZero() && s.conn.Owner(FieldPurchasePrice) == OwnerStore):
+			setField(FieldPurchasePrice, &newBooks, storeNow)
+			pulled = append(pulled, fmt.Sprintf("%s %q → %q", FieldPurchasePrice, bc, sc))
+		case s.conn.pushAllowed(FieldPurchasePrice):
+			push[FieldPurchasePrice] = true
+		}
+		lastStore.PurchasePrice, lastBooks.PurchasePrice = sc, bc
 	}
 	for _, f := range syncedFields {
 		storeChanged := !fieldsEqual(f, storeNow, lastStore)
@@ -367,7 +380,7 @@ func (s *syncer) settleProduct(tx *storage.Tx, b binding, sp StoreProduct) (Fiel
 	}
 	b.StockRef, b.ParentID = sp.StockRef, sp.ProductID
 	snap := b.storeSnapshot()
-	snap.Fields, snap.Tracked, snap.FromLine = storeNow, sp.TracksStock, false
+	snap.Fields, snap.Tracked, snap.FromLine, snap.NoCost = storeNow, sp.TracksStock, false, !sp.HasCost
 	b.Store, b.Books = mustJSON(snap), mustJSON(booksFieldsOf(p))
 	if err := saveBinding(tx, s.conn.ID, b); err != nil {
 		return nil, b, err
@@ -416,7 +429,7 @@ func (s *syncer) pushFields(b binding, fields FieldSet) error {
 			return err
 		}
 		snap := cur.storeSnapshot()
-		snap.Fields = got.Fields()
+		snap.Fields, snap.NoCost = got.Fields(), !got.HasCost
 		if !got.HasCost {
 			snap.Fields.PurchasePrice = p.PurchasePrice
 		}
@@ -545,7 +558,7 @@ func (s *syncer) createStoreProduct(p storage.Product) error {
 			storeF.PurchasePrice = p.PurchasePrice
 		}
 		if err := bind(tx, s.conn.ID, binding{Kind: "product", ExternalID: sp.ExternalID, LocalID: p.ID, ParentID: sp.ProductID,
-			StockRef: sp.StockRef, Store: mustJSON(storeSnapshot{Fields: storeF, Tracked: sp.TracksStock}),
+			StockRef: sp.StockRef, Store: mustJSON(storeSnapshot{Fields: storeF, Tracked: sp.TracksStock, NoCost: !sp.HasCost}),
 			Books: mustJSON(booksFieldsOf(p)), Origin: "books"}); err != nil {
 			return err
 		}
