@@ -52,6 +52,40 @@ func TestFaults(t *testing.T) {
 				t.Fatalf("%d %v", status, err)
 			}
 		}},
+		{"reset", Fault{Kind: FaultReset}, func(t *testing.T, status int, _ http.Header, body []byte, err error) {
+			if err == nil || status != 0 {
+				t.Fatalf("want a dropped connection, got %d %s", status, body)
+			}
+		}},
+		{"internal error in a 200", Fault{Kind: FaultInternalError}, func(t *testing.T, status int, _ http.Header, body []byte, err error) {
+			var r struct {
+				Data   json.RawMessage
+				Errors []struct {
+					Message    string
+					Extensions struct{ Code, RequestID string }
+				}
+			}
+			if status != 200 || json.Unmarshal(body, &r) != nil || len(r.Data) != 0 || len(r.Errors) != 1 ||
+				r.Errors[0].Extensions.Code != "INTERNAL_SERVER_ERROR" || r.Errors[0].Extensions.RequestID == "" ||
+				!strings.Contains(r.Errors[0].Message, "Request ID: "+r.Errors[0].Extensions.RequestID) {
+				t.Fatalf("%d %s", status, body)
+			}
+		}},
+		{"data null in a 200", Fault{Kind: FaultDataNull}, func(t *testing.T, status int, _ http.Header, body []byte, err error) {
+			if status != 200 || !strings.Contains(string(body), `"data":null`) || !strings.Contains(string(body), `"errors":[{"message":`) {
+				t.Fatalf("%d %s", status, body)
+			}
+		}},
+		{"web page in a 200", Fault{Kind: FaultNotJSON}, func(t *testing.T, status int, h http.Header, body []byte, err error) {
+			if status != 200 || json.Valid(body) || !strings.HasPrefix(h.Get("Content-Type"), "text/html") {
+				t.Fatalf("%d %s", status, body)
+			}
+		}},
+		{"a token endpoint fault leaves GraphQL alone", Fault{Kind: FaultHTTP503, Match: MatchTokenGrant}, func(t *testing.T, status int, _ http.Header, body []byte, err error) {
+			if status != 200 {
+				t.Fatalf("%d", status)
+			}
+		}},
 		{"non-matching fault is ignored", Fault{Kind: FaultHTTP500, Match: "products"}, func(t *testing.T, status int, _ http.Header, body []byte, err error) {
 			if status != 200 {
 				t.Fatalf("%d", status)
@@ -84,6 +118,46 @@ func TestFaults(t *testing.T) {
 				t.Fatalf("after the fault: %d %s", r.Status, r.Raw)
 			}
 		})
+	}
+}
+
+// TestTokenEndpointFaults: faults aimed at the client credentials grant, and only those, fail it;
+// the grant works again once they are used up.
+func TestTokenEndpointFaults(t *testing.T) {
+	srv := NewServer(Options{ClientID: "id-1", ClientSecret: "secret-1"})
+	hs := srv.Start()
+	defer hs.Close()
+	grant := func() (int, error) {
+		resp, err := http.PostForm(hs.URL+MatchTokenGrant, map[string][]string{
+			"grant_type": {"client_credentials"}, "client_id": {"id-1"}, "client_secret": {"secret-1"}})
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		var g struct {
+			AccessToken string `json:"access_token"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&g)
+		if resp.StatusCode == 200 && g.AccessToken == "" {
+			t.Fatal("a 200 grant without a token")
+		}
+		return resp.StatusCode, nil
+	}
+	srv.InjectFaults(Fault{Kind: FaultHTTP500, Times: 3}) // GraphQL faults: not for the grant
+	if st, err := grant(); st != 200 || err != nil {
+		t.Fatalf("a GraphQL fault hit the grant: %d %v", st, err)
+	}
+	srv.ClearFaults()
+	srv.InjectFaults(Fault{Kind: FaultHTTP503, Match: MatchTokenGrant}, Fault{Kind: FaultHTTP429, Match: MatchTokenGrant, RetryAfter: 2},
+		Fault{Kind: FaultReset, Match: MatchTokenGrant})
+	for _, want := range []int{503, 429, 0, 200} {
+		st, err := grant()
+		if st != want || (want == 0) != (err != nil) {
+			t.Fatalf("grant: %d %v, want %d", st, err, want)
+		}
+	}
+	if g := srv.Stats().TokenGrants; g != 2 {
+		t.Errorf("%d grants, want 2", g)
 	}
 }
 
