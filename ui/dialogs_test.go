@@ -248,6 +248,21 @@ func TestEveryDialogOpensAndCloses(t *testing.T) {
 	}
 	noDialog(t, m)
 
+	// Cancelling a sync asks nothing and shows no dialog: the card says it was cancelled.
+	e.srv.InjectFaults(shopifytest.Fault{Kind: shopifytest.FaultSlow, Delay: 2 * time.Second, Times: -1, Match: "products"})
+	test.Tap(m.Nav[ScreenDashboard])
+	card := m.Dashboard.Cards[c.ID]
+	test.Tap(card.SyncNow)
+	for deadline := time.Now().Add(5 * time.Second); !e.eng.IsSyncing(c.ID) && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	test.Tap(card.Cancel)
+	m.Idle()
+	e.srv.ClearFaults()
+	m.Window.Canvas().Capture()
+	noDialog(t, m)
+	mustShow(t, m.Dashboard.Cards[c.ID].Content, "cancelled")
+
 	// The demo banner's confirmation, refused then accepted; then the connection removed.
 	test.Tap(m.LeaveDemo)
 	closeDialog(t, m, shownDialog(t, m, "Leave the demo?", "Yes", "No"), "No")
