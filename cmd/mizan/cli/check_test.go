@@ -175,4 +175,8 @@ func TestRunsOfAKilledSync(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "interrupted") || strings.Contains(out, "running") {
 		t.Fatalf("runs after the sync was killed: %d %q %q", code, out, errOut)
 	}
+	code, out, errOut = run(t, dir, "connections", "list")
+	if code != 0 || !strings.Contains(out, "(interrupted)") {
+		t.Fatalf("connections list after the sync was killed: %d %q %q", code, out, errOut)
+	}
 }
