@@ -101,7 +101,7 @@ func (s *syncer) failProduct(sp StoreProduct, err error) {
 	if ref == "" {
 		ref = sp.ExternalID
 	}
-	msg := fmt.Sprintf("product %s was not brought into the books: %v. It will be tried again on the next sync", ref, err)
+	msg := fmt.Sprintf("store product %s was not synced: %v. It will be read and tried again on the next sync", ref, err)
 	uerr := s.e.db.Update(s.ctx, func(tx *storage.Tx) error {
 		if err := queueRetry(tx, s.conn.ID, "product", sp.ExternalID, ref, msg); err != nil {
 			return err
