@@ -228,6 +228,17 @@ func openReadOnly(ctx context.Context, dir string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, damaged(path, fmt.Errorf("open books %s read-only: %w", path, err))
 	}
+	// As a writing open does, check books whose last session did not close them.
+	if sessionLeftUnclean(dir) {
+		problems, err := d.check(ctx, "quick_check")
+		if err == nil && len(problems) > 0 {
+			err = &DamagedError{Path: path, Problems: problems}
+		}
+		if err != nil {
+			d.sql.Close()
+			return nil, damaged(path, err)
+		}
+	}
 	ms, err := loadMigrations()
 	if err != nil {
 		d.sql.Close()

@@ -56,3 +56,21 @@ func (l *dirLock) release() {
 	l.f.Close()
 	l.f = nil
 }
+
+// sessionLeftUnclean reports, without taking the lock, whether the last session on the books in
+// dir ended without closing them: the lock file names a process, and no process holds the lock.
+func sessionLeftUnclean(dir string) bool {
+	f, err := os.Open(filepath.Join(dir, "mizan.lock"))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || fi.Size() == 0 {
+		return false
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		return false // held: that session is still running
+	}
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return true
+}

@@ -58,3 +58,22 @@ func (l *dirLock) release() {
 	l.f.Close()
 	l.f = nil
 }
+
+// sessionLeftUnclean reports, without taking the lock, whether the last session on the books in
+// dir ended without closing them: the lock file names a process, and no process holds the lock.
+func sessionLeftUnclean(dir string) bool {
+	f, err := os.Open(filepath.Join(dir, "mizan.lock"))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || fi.Size() == 0 {
+		return false
+	}
+	ol := new(windows.Overlapped)
+	if err := windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, ol); err != nil {
+		return false // held: that session is still running
+	}
+	windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, new(windows.Overlapped))
+	return true
+}

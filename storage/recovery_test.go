@@ -108,6 +108,9 @@ func TestDamagedBooksAreRefusedAfterAnUncleanEnd(t *testing.T) {
 	}
 	before, _ := os.ReadFile(filepath.Join(bad, FileName))
 	crashed(t, bad)
+	if _, err := Open(ctx, bad, Options{ReadOnly: true}); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("opening spoilt books read-only after a crash: %v", err)
+	}
 	_, err = Open(ctx, bad, Options{})
 	var dmg *DamagedError
 	if !errors.Is(err, ErrDamaged) || !errors.As(err, &dmg) || len(dmg.Problems) == 0 {
