@@ -26,10 +26,7 @@ func (s *Store) Stock(ctx context.Context, _ time.Time, fn func(core.StockPage) 
 	const op = "list stock"
 	q := url.Values{"orderby": {"id"}, "order": {"asc"}, "_fields": {stockFields}}
 	return s.pages(ctx, op, "/products", q, func(rep reply, items []json.RawMessage) error {
-		nodes, err := decodeItems[productNode](op, items)
-		if err != nil {
-			return err
-		}
+		nodes := s.stockNodes(op, items)
 		page := core.StockPage{ReadAt: rep.Date}
 		var variable []*productNode
 		for i := range nodes {
@@ -62,15 +59,29 @@ func (s *Store) Stock(ctx context.Context, _ time.Time, fn func(core.StockPage) 
 	})
 }
 
+// stockNodes reads a page of stock items one by one. An item that cannot be read (a quantity out
+// of range) is left out of the page with a warning: its stock is not read this run, as for an
+// item a read did not reach, and the rest of the page is.
+func (s *Store) stockNodes(op string, items []json.RawMessage) []productNode {
+	nodes := make([]productNode, 0, len(items))
+	for _, raw := range items {
+		var n productNode
+		if err := json.Unmarshal(raw, &n); err != nil {
+			bad := unreadableProduct(raw, err)
+			s.log.Warn("a stock item could not be read; its stock is left as it was", "op", op, "id", bad.ExternalID, "err", bad.Unreadable)
+			continue
+		}
+		nodes = append(nodes, n)
+	}
+	return nodes
+}
+
 func (s *Store) variationLevels(ctx context.Context, p *productNode) (core.StockPage, error) {
 	op := "list stock of product " + p.ID.String()
 	q := url.Values{"orderby": {"id"}, "order": {"asc"}, "_fields": {stockFields}}
 	var page core.StockPage
 	err := s.pages(ctx, op, "/products/"+p.ID.String()+"/variations", q, func(rep reply, items []json.RawMessage) error {
-		nodes, err := decodeItems[productNode](op, items)
-		if err != nil {
-			return err
-		}
+		nodes := s.stockNodes(op, items)
 		if rep.Date.After(page.ReadAt) {
 			page.ReadAt = rep.Date
 		}
