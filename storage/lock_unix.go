@@ -5,6 +5,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -22,6 +23,9 @@ type dirLock struct {
 func lockDir(dir string) (*dirLock, error) {
 	path := filepath.Join(dir, "mizan.lock")
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if errors.Is(err, fs.ErrPermission) {
+		return nil, fmt.Errorf("open books: this command changes the books, and the data directory %s cannot be written (%w); commands that only read the books still work", dir, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open books: lock file: %w", err)
 	}

@@ -59,7 +59,7 @@ func TestReadOnlyDirectory(t *testing.T) {
 			if !strings.Contains(out, "WRITE refused") {
 				t.Fatalf("the child wrote to read-only books: %s", out)
 			}
-			if !strings.Contains(out, "LOCKED refused") {
+			if !strings.Contains(out, "LOCKED refused") || !strings.Contains(out, "cannot be written") {
 				t.Fatalf("a writing open in a read-only directory did not fail: %s", out)
 			}
 			entries, _ := os.ReadDir(dir)
