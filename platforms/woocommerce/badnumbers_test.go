@@ -132,3 +132,24 @@ func errorLog(t *testing.T, b *contract.Books) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// A stock quantity out of range leaves that item out of the stock read, not the whole page.
+func TestBadStockQuantityLeavesTheRest(t *testing.T) {
+	e := newEnv(t, wootest.Options{}, nil)
+	bad, _ := e.srv.AddProduct(wootest.ProductInput{Name: "Saffron", SKU: "BAD-Q", Price: "40", Stock: wootest.IntPtr(5)})
+	good, _ := e.srv.AddProduct(wootest.ProductInput{Name: "Cardamom", SKU: "GOOD-Q", Price: "30", Stock: wootest.IntPtr(9)})
+	e.srv.SetRawField(bad, "stock_quantity", `1e1000000000`)
+	levels := map[string]string{}
+	err := e.store.Stock(ctx, time.Time{}, func(p core.StockPage) error {
+		for _, l := range p.Levels {
+			levels[l.ExternalID] = l.Quantity.String()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("the stock read failed: %v", err)
+	}
+	if _, ok := levels[strconv.FormatInt(bad, 10)]; ok || levels[strconv.FormatInt(good, 10)] != "9" || !strings.Contains(e.logs.String(), "could not be read") {
+		t.Errorf("levels %v\n%s", levels, e.logs.String())
+	}
+}
