@@ -74,16 +74,24 @@ type DamagedError struct {
 
 func (e *DamagedError) Error() string {
 	if e.Empty {
-		return fmt.Sprintf("the books file %s is empty (0 bytes): it was cut short or overwritten, so it is not opened as new books. "+
-			"Nothing was changed. Restore mizan.db from your latest backup; to start with new, empty books instead, move the empty file away", e.Path)
+		return e.Summary() + ": it was cut short or overwritten, so it is not opened as new books. " +
+			"Nothing was changed. Restore mizan.db from your latest backup; to start with new, empty books instead, move the empty file away"
+	}
+	return e.Summary() + ". Nothing was changed. Keep a copy of it (with mizan.db-wal beside it, if there is one), " +
+		"then restore mizan.db from your latest backup; `mizan check` lists every problem it finds"
+}
+
+// Summary says what is wrong, without the advice Error adds.
+func (e *DamagedError) Summary() string {
+	if e.Empty {
+		return fmt.Sprintf("the books file %s is empty (0 bytes)", e.Path)
 	}
 	problems := e.Problems
 	more := ""
 	if len(problems) > 3 {
 		problems, more = problems[:3], fmt.Sprintf(" (and %d more)", len(e.Problems)-3)
 	}
-	return fmt.Sprintf("the books file %s is damaged: %s%s. Nothing was changed. Keep a copy of it (with mizan.db-wal beside it, if there is one), "+
-		"then restore mizan.db from your latest backup; `mizan check` lists every problem it finds", e.Path, strings.Join(problems, "; "), more)
+	return fmt.Sprintf("the books file %s is damaged: %s%s", e.Path, strings.Join(problems, "; "), more)
 }
 
 // Is makes errors.Is(err, ErrDamaged) true.
@@ -185,8 +193,11 @@ func openLocked(ctx context.Context, dir string, lock *dirLock, opts Options) (*
 	// file before anything is written to it.
 	if lock.unclean {
 		problems, err := d.check(ctx, "quick_check")
+		if err != nil && !errors.Is(damaged(path, err), ErrDamaged) {
+			err = fmt.Errorf("check books %s: %w", path, err)
+		}
 		if err != nil {
-			return fail(fmt.Errorf("check books %s: %w", path, err))
+			return fail(err)
 		}
 		if len(problems) > 0 {
 			return fail(&DamagedError{Path: path, Problems: problems})

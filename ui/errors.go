@@ -73,6 +73,10 @@ func knownProblem(err error) (problem, bool) {
 	case errors.Is(err, storage.ErrDamaged):
 		p.Title = tr("error.damaged.title", "Mizan's books are damaged")
 		p.What = err.Error()
+		var dmg *storage.DamagedError
+		if errors.As(err, &dmg) {
+			p.What = dmg.Summary() + "."
+		}
 		p.Todo = tr("error.damaged.todo", "Mizan has not changed them. Quit Mizan, keep a copy of the damaged mizan.db, then put back the copy from your latest backup. \"mizan check\" in a terminal lists what is wrong.")
 	case errors.Is(err, storage.ErrLocked):
 		p.Title = tr("error.locked.title", "Mizan is already open")
