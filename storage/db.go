@@ -154,8 +154,15 @@ func Open(ctx context.Context, dir string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	// A zero-length file is damage (SQLite would take it for new, empty books); no file at all is
-	// new books.
-	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 && !hasContent(path+"-wal") {
+	// new books, made whole under another name first so that a crash never leaves an empty one.
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := createBooks(ctx, dir, opts); err != nil {
+			lock.release()
+			return nil, err
+		}
+	case err == nil && fi.Size() == 0 && !hasContent(path+"-wal"):
 		lock.release()
 		return nil, &DamagedError{Path: path, Empty: true}
 	}
@@ -165,6 +172,52 @@ func Open(ctx context.Context, dir string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// newBooksName is where new books are made before they take their name.
+const newBooksName = ".mizan.db.new"
+
+// createBooks makes new books (migrated and seeded) under a temporary name in dir and renames them
+// to mizan.db once they are complete and closed. The caller holds the lock.
+func createBooks(ctx context.Context, dir string, opts Options) error {
+	tmp := filepath.Join(dir, newBooksName)
+	clear := func() {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			os.Remove(tmp + suffix)
+		}
+	}
+	clear() // what a creation that was cut short left
+	sqldb, err := sql.Open("sqlite", dsn(tmp))
+	if err != nil {
+		return fmt.Errorf("create books: %w", err)
+	}
+	d := &DB{sql: sqldb, dir: dir, now: opts.Now, stmts: map[string]*sql.Stmt{}}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	err = d.migrate(ctx)
+	if err == nil && !opts.NoSeed {
+		err = d.seed(ctx)
+	}
+	if err == nil {
+		_, err = sqldb.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	}
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && hasContent(tmp+"-wal") {
+		err = errors.New("the new books' write-ahead log was not merged")
+	}
+	if err == nil {
+		os.Remove(tmp + "-wal")
+		os.Remove(tmp + "-shm")
+		err = os.Rename(tmp, filepath.Join(dir, FileName))
+	}
+	if err != nil {
+		clear()
+		return fmt.Errorf("create books in %s: %w", dir, err)
+	}
+	return nil
 }
 
 func hasContent(path string) bool {

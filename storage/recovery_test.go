@@ -337,3 +337,26 @@ func TestReadOnlyOpenAndRunsLeftRunning(t *testing.T) {
 		t.Fatal("books with nothing to mark were not opened read-only")
 	}
 }
+
+// TestNewBooksAreMadeWhole: new books take their name only once they are complete, so a creation
+// cut short leaves no mizan.db (let alone an empty one), and its leftovers go at the next open.
+func TestNewBooksAreMadeWhole(t *testing.T) {
+	dir := t.TempDir()
+	// What a creation killed half-way leaves.
+	must(t, os.WriteFile(filepath.Join(dir, newBooksName), []byte("half a database"), 0o600))
+	must(t, os.WriteFile(filepath.Join(dir, newBooksName+"-wal"), []byte("half a log"), 0o600))
+	db, err := Open(ctx, dir, Options{})
+	must(t, err)
+	if n := count(t, db, "branches"); n != 1 {
+		t.Fatalf("new books have %d branches", n)
+	}
+	must(t, db.Close())
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if got := strings.Join(names, " "); got != "mizan.db mizan.lock" {
+		t.Fatalf("the data directory holds %s", got)
+	}
+}
