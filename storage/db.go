@@ -421,7 +421,7 @@ func Check(ctx context.Context, dir string) ([]string, error) {
 		return nil, fmt.Errorf("check books: %w", err)
 	}
 	if fi.Size() == 0 && !hasContent(path+"-wal") {
-		return []string{(&DamagedError{Path: path, Empty: true}).Error()}, nil
+		return []string{(&DamagedError{Path: path, Empty: true}).Summary()}, nil
 	}
 	d, err := openReadOnlyFile(ctx, dir, path, Options{})
 	if err != nil {
