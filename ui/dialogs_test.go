@@ -77,9 +77,10 @@ func noDialog(t *testing.T, m *App) {
 
 // TestEveryDialogOpensAndCloses opens, on books a real sync filled, every dialog the window can
 // show, draws it and closes it with its own buttons: the export's save dialog (cancelled, saved,
-// saved over), its progress and result, the connection forms with their quick-create dialogs and
-// error dialogs, the confirmations (remove a connection, unlink, leave the demo), the manual link,
-// the store reference, and the invoice view, sync by number and retry screens around them.
+// saved over, saved where it cannot write), its progress, result and error, the connection forms
+// with their quick-create dialogs and error dialogs, the confirmations (remove a connection,
+// unlink, leave the demo), the manual link, the store reference, and around them the invoice view,
+// sync by number, retry and a cancelled sync (which asks nothing).
 func TestEveryDialogOpensAndCloses(t *testing.T) {
 	left := make(chan struct{})
 	e := shopifyEnv(t, shopifytest.SeedOptions{Products: 6, Orders: 30, Seed: 11}, Deps{
@@ -131,6 +132,23 @@ func TestEveryDialogOpensAndCloses(t *testing.T) {
 		}
 		csvPath = files[0]
 	}
+	// A file that cannot be written (its folder is not there): the error dialog says so.
+	test.Tap(m.Invoices.Export)
+	save := shownDialog(t, m, "Save", "Cancel")
+	var name *widget.Entry
+	for _, p := range walk(save, fyne.NewPos(0, 0), nil) {
+		if en, ok := p.obj.(*widget.Entry); ok && strings.HasPrefix(en.Text, "invoices-") {
+			name = en
+		}
+	}
+	if name == nil {
+		t.Fatal("the save dialog has no file name")
+	}
+	name.SetText("no-such-folder/invoices.csv")
+	closeDialog(t, m, save, "Save")
+	closeDialog(t, m, shownDialog(t, m, "Mizan could not export the invoices", "Close"), "Close")
+	noDialog(t, m)
+
 	got, err := os.ReadFile(csvPath)
 	if err != nil {
 		t.Fatal(err)
