@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -51,7 +52,26 @@ type StoreConfig struct {
 	HTTPClient *http.Client
 	// Log receives the platform's diagnostics (retries, throttling). Never give it a secret.
 	Log *slog.Logger
+	// Rotate, when set, is how a platform replaces credentials that the store rotates (an OAuth
+	// access token renewed with a single-use refresh token, a client-credentials grant). See
+	// RotateFunc for the rules. It is nil for credentials not saved yet (testing a connection
+	// before it is added): the platform then keeps what it renews in memory only.
+	Rotate RotateFunc
 }
+
+// RotateFunc runs renew with the connection's credentials as they are stored now, one renewal
+// at a time per connection (every caller in the process waits its turn, so a single-use refresh
+// token is never spent twice). renew returns only the credentials that changed, or an error.
+//
+// The engine writes what renew returns to the keyring before RotateFunc returns it, and only
+// then may the platform use the new values and drop the old ones: a new pair that could not be
+// saved is never used. When renew finds, from current, that another caller already renewed
+// (the stored token is fresh), it returns no changes and RotateFunc returns current as stored.
+// renew's error is returned as is; a store that refused the renewal for good (OAuth
+// invalid_grant: the refresh token was revoked or already spent) is reported by wrapping
+// ErrReconnect, and the engine then marks the connection as needing the merchant to connect it
+// again instead of retrying.
+type RotateFunc func(ctx context.Context, renew func(current map[string]string) (changed map[string]string, err error)) (map[string]string, error)
 
 // Option returns the option's value or the platform's default for it.
 func (p Platform) Option(opts map[string]string, key string) string {

@@ -274,6 +274,10 @@ var (
 	ErrUnreachable = errors.New("the store could not be reached")
 	// ErrNotFound: the object asked for does not exist in the store.
 	ErrNotFound = errors.New("not found in the store")
+	// ErrReconnect: the store refused to renew the connection's tokens for good (a refresh token
+	// revoked, expired or already spent). The run stops, the connection is marked as needing to
+	// be connected again, and nothing retries until the merchant does.
+	ErrReconnect = errors.New("the store needs to be connected again")
 )
 
 // StoreError is a store's refusal of one request, with what it said.
