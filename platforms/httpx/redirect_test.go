@@ -10,40 +10,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"mizan/core"
+	"mizan/platforms/httpx/httpxtest"
 )
-
-// recorder is a server that notes every request it receives (headers, query and body).
-type recorder struct {
-	mu   sync.Mutex
-	seen []string
-}
-
-func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	body, _ := io.ReadAll(req.Body)
-	r.mu.Lock()
-	r.seen = append(r.seen, req.Method+" "+req.URL.String()+" "+headerText(req.Header)+" "+string(body))
-	r.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = io.WriteString(w, `{"ok":true}`)
-}
-
-func (r *recorder) requests() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.seen...)
-}
-
-func headerText(h http.Header) string {
-	var b strings.Builder
-	for k, vs := range h {
-		b.WriteString(k + "=" + strings.Join(vs, ",") + ";")
-	}
-	return b.String()
-}
 
 // redirector answers every request with code and a Location on target, keeping path and query.
 func redirector(code int, target func() string) http.Handler {
@@ -61,7 +32,7 @@ func redirector(code int, target func() string) http.Handler {
 
 func TestRedirectPolicy(t *testing.T) {
 	const secret = "sekret_value_in_every_request"
-	other := &recorder{}
+	other := &httpxtest.Recorder{Reply: `{"ok":true}`}
 	otherSrv := httptest.NewServer(other)
 	defer otherSrv.Close()
 	tlsOther := httptest.NewTLSServer(other)
@@ -129,9 +100,9 @@ func TestRedirectPolicy(t *testing.T) {
 			if tc.method == "POST" {
 				req.Body = []byte("client_secret=" + secret)
 			}
-			before := len(other.requests())
+			before := len(other.Requests())
 			resp, err := c.Do(context.Background(), req)
-			if got := other.requests()[before:]; len(got) > 0 {
+			if got := other.Requests()[before:]; len(got) > 0 {
 				t.Errorf("the other host received %d requests: %q", len(got), got)
 			}
 			if ownCalled {

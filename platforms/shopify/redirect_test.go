@@ -3,45 +3,18 @@ package shopify
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"mizan/core"
+	"mizan/platforms/httpx/httpxtest"
 	"mizan/platforms/shopify/shopifytest"
 )
-
-// elsewhere is a second loopback server, another host than the store's, that records every
-// request it receives.
-type elsewhere struct {
-	mu   sync.Mutex
-	seen []string
-}
-
-func (e *elsewhere) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	var h strings.Builder
-	for k, vs := range r.Header {
-		h.WriteString(k + ": " + strings.Join(vs, ",") + "\n")
-	}
-	e.mu.Lock()
-	e.seen = append(e.seen, r.Method+" "+r.URL.String()+"\n"+h.String()+string(body))
-	e.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = io.WriteString(w, `{"data":{}}`)
-}
-
-func (e *elsewhere) received() []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]string(nil), e.seen...)
-}
 
 // TestRedirectToAnotherHost: a store whose GraphQL endpoint or token endpoint redirects to
 // another host. Nothing may reach that host (not the access token, not the client secret), and
@@ -49,7 +22,7 @@ func (e *elsewhere) received() []string {
 func TestRedirectToAnotherHost(t *testing.T) {
 	const token = "shpat_redirect_token_0123456789"
 	const id, secret = "redirect-client-id-42", "shpss_redirect_secret_98765"
-	other := &elsewhere{}
+	other := &httpxtest.Recorder{Reply: `{"data":{}}`}
 	os := httptest.NewServer(other)
 	defer os.Close()
 
@@ -84,9 +57,9 @@ func TestRedirectToAnotherHost(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			before := len(other.received())
+			before := len(other.Requests())
 			_, err = st.Info(context.Background())
-			for _, r := range other.received()[before:] {
+			for _, r := range other.Requests()[before:] {
 				t.Errorf("the other host received a request:\n%s", r)
 			}
 			var se *core.StoreError

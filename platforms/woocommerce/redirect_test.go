@@ -1,54 +1,27 @@
 package woocommerce_test
 
 import (
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"mizan/core"
 	"mizan/platforms/httpx"
+	"mizan/platforms/httpx/httpxtest"
 	"mizan/platforms/woocommerce"
 	"mizan/platforms/woocommerce/wootest"
 )
-
-// elsewhere is a second loopback server, another host than the store's, that records every
-// request it receives.
-type elsewhere struct {
-	mu   sync.Mutex
-	seen []string
-}
-
-func (e *elsewhere) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	var h strings.Builder
-	for k, vs := range r.Header {
-		h.WriteString(k + ": " + strings.Join(vs, ",") + "\n")
-	}
-	e.mu.Lock()
-	e.seen = append(e.seen, r.Method+" "+r.URL.String()+"\n"+h.String()+string(body))
-	e.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = io.WriteString(w, `[]`)
-}
-
-func (e *elsewhere) received() []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]string(nil), e.seen...)
-}
 
 // TestRedirectToAnotherHost: a store that redirects API requests to another host, with the keys
 // in the Authorization header or (on a host that strips it) in the query string, which a
 // redirect carries on. Nothing may reach the other host, and the error names both hosts and no
 // key.
 func TestRedirectToAnotherHost(t *testing.T) {
-	other := &elsewhere{}
+	other := &httpxtest.Recorder{Reply: `[]`}
 	os := httptest.NewServer(other)
 	defer os.Close()
 	tests := []struct {
@@ -90,13 +63,13 @@ func TestRedirectToAnotherHost(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			before := len(other.received())
+			before := len(other.Requests())
 			if tc.onlyWrites {
 				_, err = st.CreateProduct(ctx, core.ProductFields{Name: "Redirected", Code: "RD-1", SalePrice: d("5")})
 			} else {
 				err = st.Products(ctx, time.Time{}, func([]core.StoreProduct) error { return nil })
 			}
-			for _, r := range other.received()[before:] {
+			for _, r := range other.Requests()[before:] {
 				t.Errorf("the other host received a request:\n%s", r)
 			}
 			if err == nil || !strings.Contains(err.Error(), "another host") {
