@@ -98,6 +98,8 @@ type Client struct {
 	// instead of following it, for a platform that explains such redirects itself. A redirect
 	// to another host, or from https to http, is refused either way.
 	ReportRedirects bool
+	// Pacer, when set, spaces requests by the store's rate-limit headers (see Pacer).
+	Pacer *Pacer
 
 	// Sleep waits d or until ctx is done (default: a timer). Tests inject a fake.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -203,6 +205,9 @@ func (c *Client) attempt(ctx context.Context, req Request) (*Response, *failure)
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
+	if err := c.pace(ctx); err != nil {
+		return nil, &failure{reason: describeErr(err)}
+	}
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	method := req.Method
@@ -238,6 +243,7 @@ func (c *Client) attempt(ctx context.Context, req Request) (*Response, *failure)
 		return nil, &failure{reason: describeErr(err)}
 	}
 	defer hresp.Body.Close()
+	c.observe(hresp)
 	raw, err := io.ReadAll(io.LimitReader(hresp.Body, maxBody))
 	if err != nil {
 		if ctx.Err() == nil && actx.Err() != nil {
