@@ -91,6 +91,7 @@ const ListenLimit = 5 * time.Minute
 
 // Listener receives one browser redirect on a loopback address.
 type Listener struct {
+	redirect  string
 	path      string
 	listeners []net.Listener
 	srv       *http.Server
@@ -134,6 +135,13 @@ func Listen(redirect, state string) (*Listener, error) {
 			return nil, fmt.Errorf("listen on %s for the browser's return: %w (is another program using port %s?)", net.JoinHostPort(h, port), err, port)
 		}
 		l.listeners = append(l.listeners, ln)
+		if i == 0 {
+			// Port 0 (tests) picks a free port: every host listens on the one picked.
+			_, port, _ = net.SplitHostPort(ln.Addr().String())
+			r := *u
+			r.Host = net.JoinHostPort(u.Hostname(), port)
+			l.redirect = r.String()
+		}
 	}
 	l.srv = &http.Server{Handler: http.HandlerFunc(l.serve), ReadHeaderTimeout: 10 * time.Second}
 	for _, ln := range l.listeners {
@@ -144,6 +152,10 @@ func Listen(redirect, state string) (*Listener, error) {
 
 // Addr is the first address listened on, e.g. 127.0.0.1:8765.
 func (l *Listener) Addr() string { return l.listeners[0].Addr().String() }
+
+// Redirect is the redirect address listened on: the one given, with the port picked when it
+// said port 0.
+func (l *Listener) Redirect() string { return l.redirect }
 
 // Wait waits, at most ListenLimit, for the browser to come back to the redirect path with the
 // state and returns the code it carries. The browser is answered with a short page saying the window
