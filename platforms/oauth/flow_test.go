@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"mizan/core"
 )
 
 func TestAuthorizeURL(t *testing.T) {
@@ -265,4 +267,79 @@ func TestListenerWaitEnds(t *testing.T) {
 	if _, err := Listen("http://127.0.0.1:"+strings.Split(busy.Addr().String(), ":")[1]+"/cb", "s"); err == nil || !strings.Contains(err.Error(), "another program") {
 		t.Errorf("busy port: %v", err)
 	}
+}
+
+func TestConnect(t *testing.T) {
+	srv := authorizeServer(t, false)
+	desc := core.OAuthConnect{
+		Scopes: []string{"offline_access"}, ClientIDKey: "client_id", ClientSecretKey: "client_secret",
+		AccessTokenKey: "access_token", RefreshTokenKey: "refresh_token", ExpiresAtKey: "expires_at",
+	}
+	var asked string
+	oc := Connect(desc, Config{Endpoint: func(storeURL string) Endpoint {
+		asked = storeURL
+		return Endpoint{AuthURL: srv.URL + "/oauth2/auth", TokenURL: srv.URL + "/oauth2/token"}
+	}})
+	ctx := context.Background()
+	t.Run("loopback", func(t *testing.T) {
+		att, err := oc.Start(ctx, core.OAuthRequest{StoreURL: "https://shop.example/", ClientID: "cid", ClientSecret: "csecret", Redirect: "http://127.0.0.1:0/callback"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer att.Close()
+		if !att.Loopback || asked != "https://shop.example" {
+			t.Fatalf("loopback %v, endpoint asked for %q", att.Loopback, asked)
+		}
+		go browse(t, att.URL)
+		creds, err := att.Wait(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if creds["client_id"] != "cid" || creds["client_secret"] != "csecret" || creds["access_token"] != "acc" ||
+			creds["refresh_token"] != "ref" || creds["expires_at"] == "" || len(creds) != 5 {
+			t.Errorf("credentials %v", creds)
+		}
+	})
+	t.Run("pasted", func(t *testing.T) {
+		att, err := oc.Start(ctx, core.OAuthRequest{ClientID: "cid", ClientSecret: "csecret", Redirect: "https://example.com/callback"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer att.Close()
+		if att.Loopback {
+			t.Fatal("a remote redirect is not loopback")
+		}
+		if _, err := att.Wait(ctx); err == nil {
+			t.Error("Wait without a listener did not fail")
+		}
+		// The browser ends on the remote address, which does not answer; the merchant copies it.
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Get(att.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		ended := resp.Header.Get("Location")
+		if _, err := att.Paste(ctx, "https://example.com/callback?code=code-for-cid&state=Wrong"); err == nil {
+			t.Error("a pasted address of another attempt was accepted")
+		}
+		creds, err := att.Paste(ctx, ended)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if creds["access_token"] != "acc" {
+			t.Errorf("credentials %v", creds)
+		}
+	})
+	t.Run("missing", func(t *testing.T) {
+		for _, req := range []core.OAuthRequest{
+			{ClientSecret: "s", Redirect: "https://example.com/cb"},
+			{ClientID: "c", Redirect: "https://example.com/cb"},
+			{ClientID: "c", ClientSecret: "s"},
+			{ClientID: "c", ClientSecret: "s", Redirect: "example.com/cb"},
+		} {
+			if _, err := oc.Start(ctx, req); err == nil {
+				t.Errorf("%+v accepted", req)
+			}
+		}
+	})
 }
