@@ -54,15 +54,23 @@ type Connection struct {
 	SecretKeys    []string          // names of the credentials kept in the keyring
 	// StoreID is what the store said it is (StoreInfo.StoreID) when the connection was added,
 	// edited or first synced; empty until then for connections made before stores said so.
-	StoreID   string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	StoreID string
+	// Reconnect, when not empty, says that the store refused for good to renew the connection's
+	// credentials (ErrReconnect) and what the merchant should do; the connection is not synced
+	// until they connect it again (an edit of its credentials). ReconnectAt is when it happened.
+	Reconnect   string
+	ReconnectAt time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 	// Reattached is set on what AddConnection returns when the books already knew the store from
 	// a removed connection: its history (products bound, invoices, stock, runs) is this
 	// connection's again and nothing is imported twice. PreviousName is the name it had.
 	Reattached   bool
 	PreviousName string
 }
+
+// NeedsReconnect reports whether the merchant must connect the store again before it syncs.
+func (c Connection) NeedsReconnect() bool { return c.Reconnect != "" }
 
 // Owner returns the owner of a field, defaulting as a new connection would.
 func (c Connection) Owner(f Field) Owner {
@@ -287,7 +295,8 @@ func (e *Engine) AddConnection(ctx context.Context, in ConnectionInput) (Connect
 		if id != 0 {
 			_, err = tx.Exec(`UPDATE connections SET name = ?, store_url = ?, client_id = ?, warehouse_id = ?, branch_id = ?,
 				start_date = ?, invoice_states = ?, poll_seconds = ?, field_owners = ?, push_products = ?, options = ?,
-				secret_keys = ?, store_id = ?, removed_at = '', removed_name = '', updated_at = ? WHERE id = ?`,
+				secret_keys = ?, store_id = ?, removed_at = '', removed_name = '', reconnect_message = '', reconnect_at = '',
+				updated_at = ? WHERE id = ?`,
 				in.Name, in.StoreURL, in.ClientID, in.WarehouseID, in.BranchID, fmtTime(in.StartDate), mustJSON(in.InvoiceStates),
 				int64(in.PollInterval/time.Second), mustJSON(ownersOrDefault(in.Owners)), in.PushProducts == nil || *in.PushProducts,
 				mustJSON(nonNil(in.Options)), mustJSON(keys), info.StoreID, fmtTime(now), id)
@@ -468,6 +477,15 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 			return Connection{}, otherStore(before, info)
 		}
 	}
+	if len(given) > 0 {
+		// A renewal of the connection's credentials under way ends first, so it never writes
+		// over the ones given here.
+		release, err := e.turns.take(ctx, id)
+		if err != nil {
+			return Connection{}, err
+		}
+		defer release()
+	}
 	var c Connection
 	var drop []string
 	err = e.db.Update(ctx, func(tx *storage.Tx) error {
@@ -509,6 +527,12 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 		}
 		for _, k := range given {
 			if err := e.secrets.Set(SecretKey(books, id, k), in.Credentials[k]); err != nil {
+				return err
+			}
+		}
+		if len(given) > 0 {
+			// New credentials are the merchant connecting the store again.
+			if err := clearReconnect(tx, id); err != nil {
 				return err
 			}
 		}
@@ -685,20 +709,21 @@ func checkRefs(tx *storage.Tx, in ConnectionInput) error {
 }
 
 const connCols = `id, name, platform, store_url, client_id, warehouse_id, branch_id, start_date, invoice_states,
-	poll_seconds, field_owners, push_products, options, secret_keys, store_id, created_at, updated_at`
+	poll_seconds, field_owners, push_products, options, secret_keys, store_id, reconnect_message, reconnect_at, created_at, updated_at`
 
 type rowScanner interface{ Scan(...any) error }
 
 func scanConnection(r rowScanner) (Connection, error) {
 	var c Connection
-	var start, states, owners, opts, keys, created, updated string
+	var start, states, owners, opts, keys, reconnectAt, created, updated string
 	var poll int64
 	err := r.Scan(&c.ID, &c.Name, &c.Platform, &c.StoreURL, &c.ClientID, &c.WarehouseID, &c.BranchID, &start, &states,
-		&poll, &owners, &c.PushProducts, &opts, &keys, &c.StoreID, &created, &updated)
+		&poll, &owners, &c.PushProducts, &opts, &keys, &c.StoreID, &c.Reconnect, &reconnectAt, &created, &updated)
 	if err != nil {
 		return c, err
 	}
 	c.StartDate, c.CreatedAt, c.UpdatedAt = parseTime(start), parseTime(created), parseTime(updated)
+	c.ReconnectAt = parseTime(reconnectAt)
 	c.PollInterval = time.Duration(poll) * time.Second
 	var rawOwners map[string]string
 	err = errors.Join(json.Unmarshal([]byte(states), &c.InvoiceStates), json.Unmarshal([]byte(owners), &rawOwners),

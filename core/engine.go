@@ -27,6 +27,8 @@ type Engine struct {
 	active map[int64]context.CancelFunc
 
 	keys keyNames // the books' id, for naming keyring entries
+	// turns holds each connection's credential renewals to one at a time.
+	turns turns
 }
 
 // Options configure an engine.
@@ -140,6 +142,10 @@ func (e *Engine) SyncNow(ctx context.Context, connID int64, req SyncRequest) (Ru
 	if err != nil {
 		return RunSummary{}, err
 	}
+	if conn.NeedsReconnect() {
+		// Nothing is asked of the store until the merchant connects it again.
+		return RunSummary{}, reconnectError(conn)
+	}
 	if req.Trigger == "" {
 		req.Trigger = TriggerManual
 	}
@@ -151,7 +157,14 @@ func (e *Engine) SyncNow(ctx context.Context, connID int64, req SyncRequest) (Ru
 		return RunSummary{}, err
 	}
 	s := &syncer{e: e, conn: conn, run: run, req: req, ctx: ctx}
-	sum, err := run.finish(s.sync())
+	err = s.sync()
+	if errors.Is(err, ErrReconnect) {
+		// The store refused to renew the credentials for good: say plainly what to do.
+		if now, cerr := e.Connection(context.WithoutCancel(ctx), connID); cerr == nil && now.NeedsReconnect() {
+			err = reconnectError(now)
+		}
+	}
+	sum, err := run.finish(err)
 	e.logRun(conn, req.Trigger, sum, err)
 	return sum, err
 }
@@ -181,7 +194,7 @@ func (e *Engine) openStore(c Connection) (Store, Platform, error) {
 		return nil, p, err
 	}
 	st, err := p.Open(StoreConfig{StoreURL: c.StoreURL, Credentials: creds, Options: c.Options,
-		HTTPClient: e.HTTPClient, Log: e.log.With("connection", c.Name)})
+		HTTPClient: e.HTTPClient, Log: e.log.With("connection", c.Name), Rotate: e.rotator(c)})
 	if err != nil {
 		return nil, p, fmt.Errorf("open %s: %w", c.Name, err)
 	}
@@ -193,6 +206,9 @@ func (e *Engine) TestConnection(ctx context.Context, connID int64) (StoreInfo, e
 	c, err := e.Connection(ctx, connID)
 	if err != nil {
 		return StoreInfo{}, err
+	}
+	if c.NeedsReconnect() {
+		return StoreInfo{}, reconnectError(c)
 	}
 	st, _, err := e.openStore(c)
 	if err != nil {

@@ -50,7 +50,8 @@ type syncer struct {
 // fatal errors end the whole run: nothing more can be done with this store now.
 func fatal(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
-		errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrUnreachable) || errors.Is(err, ErrKeyringUnavailable)
+		errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrUnreachable) || errors.Is(err, ErrKeyringUnavailable) ||
+		errors.Is(err, ErrReconnect)
 }
 
 func (s *syncer) progress(phase string, done, total int) {

@@ -32,6 +32,8 @@ type Store struct {
 	PageSize int
 	// ID is what the store says it is (StoreInfo.StoreID): different for each store made by New.
 	ID string
+	// tok holds the credentials that rotate, once RotateTokens is called (see tokens.go).
+	tok *tokenState
 }
 
 var storeSeq atomic.Int64
@@ -43,14 +45,22 @@ func New(now func() time.Time) *Store {
 		ID: fmt.Sprintf("memory-store-%d", storeSeq.Add(1))}
 }
 
-// Platform describes the twin as a platform the engine can open.
+// Platform describes the twin as a platform the engine can open. A store whose credentials
+// rotate (RotateTokens, called first) takes a refresh token too.
 func Platform(s *Store) core.Platform {
+	creds := []core.CredentialField{{Key: "token", Label: "Token"}}
+	if s.rotating() {
+		creds = append(creds, core.CredentialField{Key: KeyRefresh, Label: "Refresh token"})
+	}
 	return core.Platform{Name: "memory", Title: "Test store", States: []string{"pending", "paid", "refunded", "partially_refunded"},
 		DefaultStates: []string{"paid", "refunded", "partially_refunded"},
-		Credentials:   []core.CredentialField{{Key: "token", Label: "Token"}},
+		Credentials:   creds,
 		Open: func(cfg core.StoreConfig) (core.Store, error) {
 			if cfg.Credentials["token"] == "" {
 				return nil, fmt.Errorf("no token")
+			}
+			if s.rotating() {
+				return &session{s: s, rotate: cfg.Rotate, creds: cfg.Credentials}, nil
 			}
 			return s, nil
 		}}
