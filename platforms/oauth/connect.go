@@ -17,8 +17,8 @@ type Config struct {
 	// Platform names the platform in retry log lines, e.g. "salla".
 	Platform string
 	// Endpoint gives the OAuth server for a store address (a platform may point a test address
-	// at a test server).
-	Endpoint func(storeURL string) Endpoint
+	// at a test server), or an error saying what is wrong with the address.
+	Endpoint func(storeURL string) (Endpoint, error)
 	// ExchangeExtra are extra form fields for the code exchange, if any.
 	ExchangeExtra url.Values
 	// ExtraKeys saves fields of the token answer beyond the standard ones: answer field →
@@ -52,19 +52,20 @@ func start(desc core.OAuthConnect, cfg Config, req core.OAuthRequest) (*core.OAu
 	if u, err := url.Parse(redirect); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, fmt.Errorf("the redirect address is not a web address such as %s", desc.RedirectHint)
 	}
-	ep := cfg.Endpoint(strings.TrimRight(strings.TrimSpace(req.StoreURL), "/"))
+	ep, err := cfg.Endpoint(strings.TrimRight(strings.TrimSpace(req.StoreURL), "/"))
+	if err != nil {
+		return nil, err
+	}
 	state := NewState()
 	att := &core.OAuthAttempt{}
 	var l *Listener
 	if IsLoopback(redirect) {
-		var err error
 		if l, err = Listen(redirect, state); err != nil {
 			return nil, err
 		}
 		redirect = l.Redirect()
 		att.Loopback = true
 	}
-	var err error
 	if att.URL, err = AuthorizeURL(ep, clientID, redirect, desc.Scopes, state); err != nil {
 		if l != nil {
 			_ = l.Close()

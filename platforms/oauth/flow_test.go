@@ -276,9 +276,9 @@ func TestConnect(t *testing.T) {
 		AccessTokenKey: "access_token", RefreshTokenKey: "refresh_token", ExpiresAtKey: "expires_at",
 	}
 	var asked string
-	oc := Connect(desc, Config{Endpoint: func(storeURL string) Endpoint {
+	oc := Connect(desc, Config{Endpoint: func(storeURL string) (Endpoint, error) {
 		asked = storeURL
-		return Endpoint{AuthURL: srv.URL + "/oauth2/auth", TokenURL: srv.URL + "/oauth2/token"}
+		return Endpoint{AuthURL: srv.URL + "/oauth2/auth", TokenURL: srv.URL + "/oauth2/token"}, nil
 	}})
 	ctx := context.Background()
 	t.Run("loopback", func(t *testing.T) {
