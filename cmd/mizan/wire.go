@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"runtime"
 	"time"
 
@@ -65,7 +66,7 @@ func setUp() (closeLog func()) {
 		closeLog = func() { closer.Close() }
 	}
 	appLog = log.With("pid", os.Getpid())
-	cli.SetWiring(cli.Wiring{Platforms: platforms, Secrets: secrets, HTTPClient: appHTTP, Log: appLog})
+	cli.SetWiring(cli.Wiring{Platforms: platforms, Secrets: secrets, HTTPClient: appHTTP, Log: appLog, OpenBrowser: openBrowser})
 	return closeLog
 }
 
@@ -73,4 +74,23 @@ func setUp() (closeLog func()) {
 // in the OS keyring, the shared HTTP client and the log.
 func newEngine(db *storage.DB) *core.Engine {
 	return core.New(db, secrets(), platforms(), core.Options{HTTPClient: appHTTP, Log: appLog})
+}
+
+// openBrowser opens an address in the system's browser (connecting a store with OAuth). It only
+// starts the opener, without waiting for the browser.
+func openBrowser(addr string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", addr)
+	case "darwin":
+		cmd = exec.Command("open", addr)
+	default:
+		cmd = exec.Command("xdg-open", addr)
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go func() { _ = cmd.Wait() }()
+	return nil
 }

@@ -25,6 +25,9 @@ type Wiring struct {
 	Secrets    func() core.Secrets
 	HTTPClient *http.Client
 	Log        *slog.Logger
+	// OpenBrowser opens an address in the system's browser (connecting a store with OAuth);
+	// nil: the address is only printed.
+	OpenBrowser func(url string) error
 }
 
 var wiring Wiring
@@ -58,14 +61,23 @@ func (e *Env) Engine(ctx context.Context) (*core.Engine, error) {
 
 func init() {
 	Register(Command{Name: "connections add",
-		Args:    "--platform shopify --name NAME --store URL [--warehouse W] [--branch B] [--default-client C] [--since YYYY-MM-DD] [--states a,b] [--poll 5m] [--option KEY=VALUE] < credentials.json",
+		Args:    "--platform shopify --name NAME --store URL [--oauth [--redirect URL]] [--warehouse W] [--branch B] [--default-client C] [--since YYYY-MM-DD] [--states a,b] [--poll 5m] [--option KEY=VALUE] < credentials.json",
 		Summary: "Connect a store; its credentials are read as JSON on standard input and kept in the keyring",
 		Help: `The credentials are a JSON object of the platform's secret fields, for example
   {"access_token": "shpat_…"}   or   {"client_id": "…", "client_secret": "…"}   (Shopify)
 They go to the system keyring and nowhere else. --warehouse, --branch and --default-client take a
 name; each defaults to the first one in the books. The store is asked who it is: a store the books
 already know from a removed connection gets its history back (products, invoices, stock, sync log),
-and nothing is imported twice; a store that is connected already is refused.`,
+and nothing is imported twice; a store that is connected already is refused.
+
+A platform whose stores connect with OAuth (salla) takes the app's client ID and secret:
+  {"client_id": "…", "client_secret": "…"}   with --oauth
+Mizan opens the browser at the store's approval page (and prints its address). When the redirect
+address (--redirect, default http://127.0.0.1:8765/callback) is on this computer, Mizan receives
+the browser's return by itself (within 5 minutes); otherwise paste the address the browser ended
+on, as one line after the JSON. Tokens you already have go in the JSON without --oauth:
+  {"client_id": "…", "client_secret": "…", "access_token": "…", "refresh_token": "…",
+   "expires_at": "2026-12-17"}   (a date, Unix seconds, or days from now such as 14d)`,
 		Run: runConnectionsAdd})
 	Register(Command{Name: "connections edit",
 		Args:    "NAME [--credentials < credentials.json] [--store URL] [--name NEW] [--warehouse W] [--branch B] [--default-client C] [--since YYYY-MM-DD|all] [--states a,b] [--poll 5m] [--option KEY=VALUE]",
@@ -200,6 +212,8 @@ func readCredentials(env *Env) (map[string]string, error) {
 func runConnectionsAdd(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("connections add", flag.ContinueOnError)
 	f := addConnFlags(fs, false)
+	withOAuth := fs.Bool("oauth", false, "connect in the browser with the app's client ID and secret (platforms with OAuth, such as salla)")
+	redirect := fs.String("redirect", "", "with --oauth: the redirect address registered for the app (default the platform's, http://127.0.0.1:8765/callback)")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
@@ -210,13 +224,33 @@ func runConnectionsAdd(ctx context.Context, env *Env, args []string) error {
 	if *f.platform == "" || *f.name == "" || *f.store == "" {
 		return Usagef("--platform, --name and --store are required")
 	}
-	creds, err := readCredentials(env)
+	if *redirect != "" && !*withOAuth {
+		return Usagef("--redirect goes with --oauth")
+	}
+	var creds map[string]string
+	var rest io.Reader
+	if *withOAuth {
+		creds, rest, err = readAppCredentials(env)
+	} else {
+		creds, err = readCredentials(env)
+	}
 	if err != nil {
 		return err
 	}
 	eng, err := env.Engine(ctx)
 	if err != nil {
 		return err
+	}
+	if p, err := eng.Platforms().Get(*f.platform); err == nil && p.OAuth != nil {
+		if *withOAuth {
+			if creds, err = connectInBrowser(ctx, env, p, *f.store, *redirect, creds, rest); err != nil {
+				return err
+			}
+		} else if err := normaliseExpiry(env, p.OAuth, creds); err != nil {
+			return err
+		}
+	} else if *withOAuth {
+		return Usagef("%s stores do not connect with --oauth: give their credentials as JSON on standard input", *f.platform)
 	}
 	in := core.ConnectionInput{Platform: *f.platform, Credentials: creds}
 	if err := f.apply(ctx, env, eng.DB(), &in, nil); err != nil {

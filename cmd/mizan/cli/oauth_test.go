@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"mizan/core"
+	"mizan/core/memstore"
+	"mizan/platforms/oauth"
+)
+
+// withOAuthStore wires the store commands to an in-memory store that connects with OAuth
+// through a loopback authorize page (approving at once, or refusing for client "deny") and
+// token endpoint. opened records the addresses given to the browser, which browse plays.
+func withOAuthStore(t *testing.T, browse func(addr string)) (*core.MemorySecrets, *[]string) {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/oauth2/auth":
+			q := r.URL.Query()
+			back, _ := url.Parse(q.Get("redirect_uri"))
+			v := url.Values{"state": {q.Get("state")}}
+			if q.Get("client_id") == "deny" {
+				v.Set("error", "access_denied")
+			} else {
+				v.Set("code", "code-"+q.Get("client_id"))
+			}
+			back.RawQuery = v.Encode()
+			http.Redirect(w, r, back.String(), http.StatusFound)
+		case "/oauth2/token":
+			_ = r.ParseForm()
+			if r.PostForm.Get("code") != "code-cid" || r.PostForm.Get("client_secret") != "app-secret-9876" {
+				w.WriteHeader(400)
+				_, _ = io.WriteString(w, `{"error":"invalid_grant"}`)
+				return
+			}
+			_, _ = io.WriteString(w, `{"access_token":"tok-from-code-1234","refresh_token":"ref-from-code-5678","expires":1797500000}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	st := memstore.New(time.Now)
+	secrets := core.NewMemorySecrets()
+	p := memstore.Platform(st)
+	p.OAuth = oauth.Connect(core.OAuthConnect{Scopes: []string{"offline_access"}, RedirectHint: "http://127.0.0.1:0/callback",
+		ClientIDKey: "client_id", ClientSecretKey: "client_secret", AccessTokenKey: "token", RefreshTokenKey: "refresh",
+		ExpiresAtKey: "expires_at"},
+		oauth.Config{Endpoint: func(string) (oauth.Endpoint, error) {
+			return oauth.Endpoint{AuthURL: srv.URL + "/oauth2/auth", TokenURL: srv.URL + "/oauth2/token"}, nil
+		}})
+	var opened []string
+	prev := wiring
+	SetWiring(Wiring{Platforms: func() core.Platforms { return core.NewPlatforms(p) },
+		Secrets: func() core.Secrets { return secrets },
+		OpenBrowser: func(addr string) error {
+			opened = append(opened, addr)
+			go browse(addr)
+			return nil
+		}})
+	t.Cleanup(func() { SetWiring(prev) })
+	return secrets, &opened
+}
+
+func stored(t *testing.T, secrets *core.MemorySecrets) map[string]string {
+	out := map[string]string{}
+	for _, k := range secrets.Keys() {
+		v, _ := secrets.Get(k)
+		out[k[strings.LastIndex(k, "/")+1:]] = v
+	}
+	return out
+}
+
+func followAll(addr string) {
+	if resp, err := http.Get(addr); err == nil {
+		resp.Body.Close()
+	}
+}
+
+func TestConnectionsAddOAuthLoopback(t *testing.T) {
+	secrets, opened := withOAuthStore(t, followAll)
+	dir := t.TempDir()
+	code, out, errOut := runIn(t, dir, `{"client_id": "cid", "client_secret": "app-secret-9876"}`,
+		"connections", "add", "--platform", "memory", "--name", "Shop", "--store", "https://shop.example", "--oauth")
+	if code != 0 || !strings.Contains(out, `Connected "Shop"`) {
+		t.Fatalf("add: %d %s %s", code, out, errOut)
+	}
+	if len(*opened) != 1 || !strings.Contains(out, (*opened)[0]) || !strings.Contains(out, "Waiting for the browser") {
+		t.Errorf("the browser was opened at %v; printed:\n%s", *opened, out)
+	}
+	got := stored(t, secrets)
+	want := map[string]string{"client_id": "cid", "client_secret": "app-secret-9876", "token": "tok-from-code-1234",
+		"refresh": "ref-from-code-5678", "expires_at": "1797500000"}
+	if len(got) != len(want) {
+		t.Fatalf("keyring %v", got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("keyring %s = %q, want %q", k, got[k], v)
+		}
+	}
+	for _, secret := range []string{"app-secret-9876", "tok-from-code-1234", "ref-from-code-5678"} {
+		if strings.Contains(out+errOut, secret) {
+			t.Errorf("the output shows %q", secret)
+		}
+	}
+}
+
+func TestConnectionsAddOAuthRefused(t *testing.T) {
+	withOAuthStore(t, followAll)
+	code, out, errOut := runIn(t, t.TempDir(), `{"client_id": "deny", "client_secret": "app-secret-9876"}`,
+		"connections", "add", "--platform", "memory", "--name", "Shop", "--store", "https://shop.example", "--oauth")
+	if code == 0 || !strings.Contains(errOut, "did not approve") {
+		t.Fatalf("refused approval: %d %s %s", code, out, errOut)
+	}
+	code, _, errOut = runIn(t, t.TempDir(), `{"client_id": "cid"`,
+		"connections", "add", "--platform", "memory", "--name", "Shop", "--store", "https://shop.example", "--oauth")
+	if code != 2 || !strings.Contains(errOut, "JSON object") {
+		t.Fatalf("bad JSON: %d %s", code, errOut)
+	}
+}
+
+// TestConnectionsAddOAuthPasted: with a redirect address that is not on this computer, the
+// address the browser ended on is read as a line after the JSON.
+func TestConnectionsAddOAuthPasted(t *testing.T) {
+	in, typed := io.Pipe()
+	secrets, _ := withOAuthStore(t, func(addr string) {
+		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := noFollow.Get(addr)
+		if err != nil {
+			typed.CloseWithError(err)
+			return
+		}
+		resp.Body.Close()
+		_, _ = io.WriteString(typed, resp.Header.Get("Location")+"\n")
+	})
+	go func() { _, _ = io.WriteString(typed, `{"client_id": "cid", "client_secret": "app-secret-9876"}`+"\n") }()
+	var out, errOut strings.Builder
+	code := Run(context.Background(), []string{"--data", t.TempDir(), "connections", "add", "--platform", "memory", "--name", "Shop",
+		"--store", "https://shop.example", "--oauth", "--redirect", "https://example.com/callback"}, in, &out, &errOut)
+	if code != 0 || !strings.Contains(out.String(), "Paste here the whole address") {
+		t.Fatalf("add: %d %s %s", code, out.String(), errOut.String())
+	}
+	if got := stored(t, secrets); got["token"] != "tok-from-code-1234" {
+		t.Errorf("keyring %v", got)
+	}
+}
+
+func TestConnectionsAddTokens(t *testing.T) {
+	secrets, opened := withOAuthStore(t, followAll)
+	dir := t.TempDir()
+	code, out, errOut := runIn(t, dir, `{"client_id": "cid", "client_secret": "s", "token": "t", "refresh": "r", "expires_at": "2026-12-17"}`,
+		"connections", "add", "--platform", "memory", "--name", "Shop", "--store", "https://shop.example")
+	if code != 0 || len(*opened) != 0 {
+		t.Fatalf("add: %d %s %s (browser %v)", code, out, errOut, *opened)
+	}
+	want, _ := time.ParseInLocation("2006-01-02", "2026-12-17", time.Local)
+	if got := stored(t, secrets)["expires_at"]; got != strconv.FormatInt(want.Unix(), 10) {
+		t.Errorf("expires_at %q, want %d", got, want.Unix())
+	}
+	code, _, errOut = runIn(t, t.TempDir(), `{"client_id": "cid", "client_secret": "s", "token": "t", "refresh": "r", "expires_at": "soon"}`,
+		"connections", "add", "--platform", "memory", "--name", "Shop", "--store", "https://shop.example")
+	if code != 2 || !strings.Contains(errOut, "not an expiry") {
+		t.Errorf("a bad expiry: %d %s", code, errOut)
+	}
+}
