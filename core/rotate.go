@@ -100,7 +100,9 @@ func (e *Engine) rotator(c Connection) RotateFunc {
 			return current, nil
 		}
 		sort.Strings(keys)
-		if err := e.saveRenewed(ctx, conn, current, changed, keys); err != nil {
+		// What the store issued is saved even when the caller gave up meanwhile: the store may
+		// have spent the old values.
+		if err := e.saveRenewed(context.WithoutCancel(ctx), conn, current, changed, keys); err != nil {
 			return nil, err
 		}
 		out := maps.Clone(current)

@@ -90,8 +90,7 @@ func New(cfg core.StoreConfig, o Options) (*Store, error) {
 		sleep:    o.Sleep,
 		sizes:    defaultPageSizes,
 	}
-	s.tokens = &tokens{static: set.accessToken, clientID: set.clientID, clientSecret: set.clientSecret,
-		tokenURL: set.base + "/admin/oauth/access_token", now: o.Now, granting: make(chan struct{}, 1)}
+	s.tokens = newTokens(set, cfg, set.base+"/admin/oauth/access_token", o.Now)
 	s.log = slog.New(&scrubHandler{inner: log.Handler(), scrub: s.tokens.scrub})
 	s.http = &httpx.Client{HTTP: hc, Timeout: o.Timeout, Policy: o.Retry, Log: s.log, Platform: "shopify",
 		Sleep: o.Sleep, Now: o.Now, Jitter: o.Jitter}
