@@ -388,7 +388,8 @@ func runConnectionsList(ctx context.Context, env *Env, args []string) error {
 			last[r.ConnectionID] = r
 		}
 	}
-	t := newTable(env.Stdout, "NAME", "PLATFORM", "STORE", "SINCE", "STATES", "LAST SYNC")
+	t := newTable(env.Stdout, "NAME", "PLATFORM", "STORE", "SINCE", "STATES", "LAST SYNC", "STATE")
+	var reconnect []core.Connection
 	for _, c := range conns {
 		lastSync := "never"
 		if r, ok := last[c.ID]; ok {
@@ -398,9 +399,20 @@ func runConnectionsList(ctx context.Context, env *Env, args []string) error {
 		if !c.StartDate.IsZero() {
 			since = c.StartDate.In(env.loc()).Format("2006-01-02")
 		}
-		t.row(c.Name, c.Platform, c.StoreURL, since, strings.Join(c.InvoiceStates, ","), lastSync)
+		state := "connected"
+		if c.NeedsReconnect() {
+			state = "needs reconnecting since " + c.ReconnectAt.In(env.loc()).Format("2006-01-02 15:04")
+			reconnect = append(reconnect, c)
+		}
+		t.row(c.Name, c.Platform, c.StoreURL, since, strings.Join(c.InvoiceStates, ","), lastSync, state)
 	}
-	return t.flush()
+	if err := t.flush(); err != nil {
+		return err
+	}
+	for _, c := range reconnect {
+		fmt.Fprintf(env.Stdout, "\n%s is not synced: %s\n", cleanCell(c.Name), cleanCell(c.Reconnect))
+	}
+	return nil
 }
 
 func oneName(pos []string) (string, error) {

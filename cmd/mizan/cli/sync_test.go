@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,4 +93,59 @@ func TestStoreCommands(t *testing.T) {
 	if strings.Contains(string(raw), token) {
 		t.Fatal("the token was written to the database")
 	}
+}
+
+// TestListShowsNeedsReconnecting: a connection whose store refused to renew its credentials is
+// listed as needing reconnecting, since when, and what to do; sync asks nothing of the store
+// and says why; new credentials clear it.
+func TestListShowsNeedsReconnecting(t *testing.T) {
+	st, _ := withMemoryStoreRotating(t, "mem_access_cli_1", "mem_refresh_cli_1")
+	dir := t.TempDir()
+	code, out, errOut := runIn(t, dir, `{"token": "mem_access_cli_1", "refresh_token": "mem_refresh_cli_1"}`, "connections", "add",
+		"--platform", "memory", "--name", "Oauth shop", "--store", "https://oauth.example")
+	if code != 0 {
+		t.Fatalf("add: %d %s %s", code, out, errOut)
+	}
+	code, out, _ = runIn(t, dir, "", "connections", "list")
+	if code != 0 || !strings.Contains(out, "STATE") || !strings.Contains(out, "connected") || strings.Contains(out, "reconnecting") {
+		t.Fatalf("list: %s", out)
+	}
+	st.ExpireToken()
+	st.FailNext("Refresh", &core.StoreError{Op: "renew the access token", Status: 400, Message: "invalid_grant", Err: core.ErrReconnect})
+	code, out, _ = runIn(t, dir, "", "sync", "--quiet")
+	if code == 0 || !strings.Contains(out, "needs to be connected again") {
+		t.Fatalf("sync: %d %s", code, out)
+	}
+	code, out, _ = runIn(t, dir, "", "connections", "list")
+	if code != 0 || !strings.Contains(out, "needs reconnecting since") || !strings.Contains(out, "Oauth shop is not synced: the store refused") {
+		t.Fatalf("list after a refused renewal: %s", out)
+	}
+	calls := st.Calls()
+	code, out, _ = runIn(t, dir, "", "sync", "--quiet")
+	if code == 0 || !strings.Contains(out, "needs to be connected again") || fmt.Sprint(st.Calls()) != fmt.Sprint(calls) {
+		t.Fatalf("sync while it needs reconnecting: %d %s (calls %v, before %v)", code, out, st.Calls(), calls)
+	}
+	st.RotateTokens("mem_access_cli_2", "mem_refresh_cli_2")
+	code, out, errOut = runIn(t, dir, `{"token": "mem_access_cli_2", "refresh_token": "mem_refresh_cli_2"}`, "connections", "edit", "Oauth shop",
+		"--credentials")
+	if code != 0 {
+		t.Fatalf("edit: %d %s %s", code, out, errOut)
+	}
+	code, out, _ = runIn(t, dir, "", "connections", "list")
+	if code != 0 || strings.Contains(out, "reconnecting") {
+		t.Fatalf("list after new credentials: %s", out)
+	}
+}
+
+// withMemoryStoreRotating is withMemoryStore for a store whose credentials rotate.
+func withMemoryStoreRotating(t *testing.T, access, refresh string) (*memstore.Store, *core.MemorySecrets) {
+	t.Helper()
+	st := memstore.New(time.Now)
+	st.RotateTokens(access, refresh)
+	secrets := core.NewMemorySecrets()
+	prev := wiring
+	SetWiring(Wiring{Platforms: func() core.Platforms { return core.NewPlatforms(memstore.Platform(st)) },
+		Secrets: func() core.Secrets { return secrets }})
+	t.Cleanup(func() { SetWiring(prev) })
+	return st, secrets
 }
