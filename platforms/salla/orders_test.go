@@ -136,8 +136,8 @@ func TestOrderMoney(t *testing.T) {
 		{
 			name: "a merchant's status made from completed",
 			spec: orderSpec{id: "105", ref: "1005", updated: "2026-11-02 09:00:00", customer: registered,
-				status: `{"id":900,"name":"جاهز للاستلام","slug":"ready-for-pickup","customized":{"id":900,"name":"جاهز للاستلام"}}`,
-				items:  []itemSpec{{id: "9005", name: "تمر", sku: "", qty: 1, price: "10", disc: "0", tax: "1.5", total: "11.5", optionValueID: "777", optionValueName: "أحمر"}},
+				status:   `{"id":900,"name":"جاهز للاستلام","slug":"ready-for-pickup","customized":{"id":900,"name":"جاهز للاستلام"}}`,
+				items:    []itemSpec{{id: "9005", name: "تمر", sku: "", qty: 1, price: "10", disc: "0", tax: "1.5", total: "11.5", optionValueID: "777", optionValueName: "أحمر"}},
 				subTotal: "10", shipping: "0", cod: "0", discounts: `[]`, tax: "1.5", total: "11.5"},
 			status: "completed", productID: "5555",
 		},
