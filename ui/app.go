@@ -56,6 +56,9 @@ type Deps struct {
 	// StartDemo, when set, starts the built-in demo store and connects it; the dashboard then
 	// offers "Try the demo store". It runs off the UI goroutine.
 	StartDemo func(ctx context.Context) error
+	// OpenBrowser opens an address in the system's browser (connecting a store with OAuth);
+	// nil uses the window toolkit's.
+	OpenBrowser func(url string) error
 	// RemoveDemo, when set, marks the window as the demo's: a banner says so and offers to leave
 	// the demo, removing its books (never the merchant's own). It runs off the UI goroutine.
 	RemoveDemo func(ctx context.Context) error
@@ -267,6 +270,7 @@ func (m *App) Close() {
 		uiLoopStopped()
 	}
 	m.sched.Stop()
+	m.Connections.cancelOAuth()
 	for _, id := range m.runningIDs() {
 		m.engine.Cancel(id)
 	}

@@ -131,6 +131,7 @@ func (s *ConnectionsScreen) Edit(c core.Connection) {
 }
 
 func (s *ConnectionsScreen) showForm(f *ConnectionForm) {
+	s.stopOAuth()
 	s.Form = f
 	s.cards.Objects = []fyne.CanvasObject{f.Content}
 	s.cards.Refresh()
@@ -139,6 +140,7 @@ func (s *ConnectionsScreen) showForm(f *ConnectionForm) {
 
 // closeForm goes back to the list. UI goroutine.
 func (s *ConnectionsScreen) closeForm() {
+	s.stopOAuth()
 	s.Form = nil
 	s.cards.Objects = []fyne.CanvasObject{s.listView}
 	s.cards.Refresh()
@@ -213,6 +215,8 @@ type ConnectionForm struct {
 	Credentials map[string]*widget.Entry
 	// Options are the platform's settings by key.
 	Options map[string]*widget.Entry
+	// OAuth is the "connect in the browser" panel of a platform that connects with OAuth.
+	OAuth *OAuthPanel
 
 	Client, Warehouse, Branch          *widget.Select
 	NewClient, NewWarehouse, NewBranch *widget.Button
@@ -411,9 +415,17 @@ func (f *ConnectionForm) platformChosen(name string) {
 
 	f.Credentials = map[string]*widget.Entry{}
 	f.creds.RemoveAll()
+	if f.OAuth != nil {
+		f.OAuth.stop()
+		f.OAuth = nil
+	}
+	credentials := p.Credentials
+	if p.OAuth != nil {
+		credentials = f.layOutOAuth(p)
+	}
 	var groups []string
 	byGroup := map[string][]core.CredentialField{}
-	for _, c := range p.Credentials {
+	for _, c := range credentials {
 		if _, ok := byGroup[c.Group]; !ok {
 			groups = append(groups, c.Group)
 		}
@@ -583,6 +595,9 @@ func (f *ConnectionForm) input() (core.ConnectionInput, error) {
 		if v := strings.TrimSpace(e.Text); v != "" {
 			in.Credentials[k] = v
 		}
+	}
+	if err := f.oauthInput(in.Credentials); err != nil {
+		return in, err
 	}
 	for k, e := range f.Options {
 		in.Options[k] = strings.TrimSpace(e.Text)
