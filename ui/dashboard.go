@@ -42,7 +42,11 @@ type ConnectionCard struct {
 	Progress *widget.ProgressBar
 	SyncNow  *widget.Button
 	Cancel   *widget.Button
-	Content  fyne.CanvasObject
+	// State and Reconnect show a connection that needs reconnecting (it is not synced until
+	// then); hidden otherwise.
+	State     *widget.Label
+	Reconnect *widget.Button
+	Content   fyne.CanvasObject
 
 	conn core.Connection
 }
@@ -163,8 +167,16 @@ func (s *DashboardScreen) newCard(c core.Connection, last *core.RunSummary) *Con
 		card.Phase.SetText(tr("phase.cancelling", "Cancelling…"))
 	})
 	card.Cancel.Hide()
-	buttons := container.NewHBox(card.SyncNow, card.Cancel)
-	info := container.NewVBox(card.Name, card.LastSync, card.Counts, card.NextSync, card.Phase, card.Progress)
+	card.State, card.Reconnect = reconnectState(c, func() {
+		s.m.Show(ScreenConnections)
+		s.m.Connections.Edit(card.conn)
+	})
+	if c.NeedsReconnect() {
+		card.SyncNow.Hide()
+		card.NextSync.Hide()
+	}
+	buttons := container.NewHBox(card.Reconnect, card.SyncNow, card.Cancel)
+	info := container.NewVBox(card.Name, card.State, card.LastSync, card.Counts, card.NextSync, card.Phase, card.Progress)
 	card.Content = widget.NewCard("", "", container.NewBorder(nil, nil, nil, container.NewVBox(buttons), info))
 	return card
 }
@@ -203,7 +215,7 @@ func (s *DashboardScreen) syncChanged(connID int64) {
 	}
 	idle := 0
 	for _, c := range s.conns {
-		if !s.m.Syncing(c.ID) {
+		if !s.m.Syncing(c.ID) && !c.NeedsReconnect() {
 			idle++
 		}
 	}
@@ -219,7 +231,9 @@ func (s *DashboardScreen) syncAll() {
 	conns := append([]core.Connection(nil), s.conns...)
 	sort.Slice(conns, func(i, j int) bool { return conns[i].Name < conns[j].Name })
 	for _, c := range conns {
-		s.m.StartSync(c, core.SyncRequest{Trigger: core.TriggerManual})
+		if !c.NeedsReconnect() { // its card says why
+			s.m.StartSync(c, core.SyncRequest{Trigger: core.TriggerManual})
+		}
 	}
 }
 

@@ -55,6 +55,10 @@ func knownProblem(err error) (problem, bool) {
 		p.Title = tr("error.busy.title", "This store is syncing now")
 		p.What = err.Error()
 		p.Todo = tr("error.busy.todo", "Wait for the sync to finish (or cancel it on the Dashboard), then try again.")
+	case errors.Is(err, core.ErrReconnect):
+		p.Title = tr("error.reconnect.title", "The store needs to be connected again")
+		p.What = err.Error()
+		p.Todo = tr("error.reconnect.todo", "Mizan does not sync this store until it is connected again: choose Reconnect on it in Connections.")
 	case errors.Is(err, core.ErrUnauthorized):
 		p.Title = tr("error.unauthorized.title", "The store refused the credentials")
 		p.What = err.Error()

@@ -307,7 +307,7 @@ func (m *App) dueConnections(ctx context.Context) ([]core.Connection, error) {
 		if r, ok := last[c.ID]; ok {
 			lr = &r
 		}
-		if !m.engine.IsSyncing(c.ID) && !now.Before(m.nextSync(c, lr)) {
+		if !m.engine.IsSyncing(c.ID) && !c.NeedsReconnect() && !now.Before(m.nextSync(c, lr)) {
 			out = append(out, c)
 		}
 	}
