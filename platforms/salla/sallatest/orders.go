@@ -75,7 +75,12 @@ func (s *Server) routeOrders(r *http.Request, parts []string) (answer, *apiError
 			return answer{}, errorf(http.StatusNotFound, "not_found", "The order was not found."), true
 		}
 		hs := append([]*history(nil), o.histories...)
-		sort.SliceStable(hs, func(i, j int) bool { return hs[i].at.After(hs[j].at) }) // newest first
+		sort.SliceStable(hs, func(i, j int) bool { // newest first
+			if hs[i].at.Equal(hs[j].at) {
+				return hs[i].id > hs[j].id
+			}
+			return hs[i].at.After(hs[j].at)
+		})
 		a, e := s.pageOf(r, len(hs), func(i int) any { return historyJSON(hs[i]) })
 		return a, e, true
 	}
@@ -138,26 +143,28 @@ func (s *Server) listOrders(r *http.Request) (answer, *apiError) {
 		}
 		list = append(list, o)
 	}
-	key := func(o *order) decimal.Decimal {
+	keys := make(map[*order]int64, len(list))
+	for _, o := range list {
 		switch field {
 		case "total":
-			return o.compute().total
+			keys[o] = o.compute().total.Shift(2).IntPart()
 		case "updated_at":
-			return decimal.NewFromInt(o.updatedAt.UnixNano())
+			keys[o] = o.updatedAt.UnixNano()
 		case "created_at":
-			return decimal.NewFromInt(o.createdAt.UnixNano())
+			keys[o] = o.createdAt.UnixNano()
+		default:
+			keys[o] = o.id
 		}
-		return decimal.NewFromInt(o.id)
 	}
 	sort.SliceStable(list, func(i, j int) bool {
-		a, b := key(list[i]), key(list[j])
-		if a.Equal(b) {
-			a, b = decimal.NewFromInt(list[i].id), decimal.NewFromInt(list[j].id)
+		a, b := keys[list[i]], keys[list[j]]
+		if a == b {
+			a, b = list[i].id, list[j].id
 		}
 		if dir == "asc" {
-			return a.LessThan(b)
+			return a < b
 		}
-		return a.GreaterThan(b)
+		return a > b
 	})
 	ans, e := s.pageOf(r, len(list), func(i int) any { return s.orderRow(list[i]) })
 	if e != nil {
