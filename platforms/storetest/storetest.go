@@ -149,12 +149,12 @@ func (q *Queue) Pending() int {
 }
 
 // Take uses up and returns the first waiting fault that matches path and that accept takes
-// (nil accepts every kind), or false.
-func (q *Queue) Take(path string, accept func(Kind) bool) (Fault, bool) {
+// (nil accepts every fault), or false. Faults accept refuses stay queued.
+func (q *Queue) Take(path string, accept func(Fault) bool) (Fault, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for i, f := range q.faults {
-		if !strings.HasPrefix(path, f.Path) || (accept != nil && !accept(f.Kind)) {
+		if !strings.HasPrefix(path, f.Path) || (accept != nil && !accept(*f)) {
 			continue
 		}
 		if q.left[f] > 0 {

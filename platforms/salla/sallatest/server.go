@@ -209,7 +209,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(path, "/oauth2/"):
 		s.oauth.Add(1)
-		if f, hit := s.faults.Take(path, nil); hit && strings.HasPrefix(f.Path, "/oauth2") {
+		// Only faults aimed at the OAuth endpoints reach them.
+		oauthOnly := func(f storetest.Fault) bool { return strings.HasPrefix(f.Path, "/oauth2") }
+		if f, hit := s.faults.Take(path, oauthOnly); hit {
 			if s.writeFault(w, r, f) {
 				return
 			}
@@ -235,10 +237,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string) {
 	s.mu.Unlock()
 
 	// A fault aimed at the API (not at the OAuth endpoints).
-	f, hit := s.faults.Take(path, func(k storetest.Kind) bool { return k != storetest.ChangesMidPaging || path == "/orders" })
-	if hit && strings.HasPrefix(f.Path, "/oauth2") {
-		hit = false // cannot happen: an /oauth2 path never starts an API path
-	}
+	f, hit := s.faults.Take(path, func(f storetest.Fault) bool {
+		return f.Kind != storetest.ChangesMidPaging || path == "/orders" // only a list of orders has pages to change between
+	})
 	if hit && f.Kind == storetest.TokenExpires {
 		s.mu.Lock()
 		s.st.expireAll(s.clock.Now())

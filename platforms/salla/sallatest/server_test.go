@@ -331,3 +331,23 @@ func TestFaults(t *testing.T) {
 		t.Errorf("%d faults left", c.s.PendingFaults())
 	}
 }
+
+// TestOAuthFaults: a fault aimed at the token endpoint hits it, and an API fault is not used up
+// by an OAuth request.
+func TestOAuthFaults(t *testing.T) {
+	c := start(t, Options{RateLimit: -1})
+	c.s.InjectFaults(storetest.Fault{Kind: storetest.ServerError})
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.tok.RefreshToken}, "client_id": {c.s.ClientID()},
+		"client_secret": {c.s.ClientSecret()}}
+	if code, body := c.token(form); code != http.StatusOK {
+		t.Fatalf("an API fault hit the token endpoint: %d %v", code, body)
+	}
+	if c.s.PendingFaults() != 1 {
+		t.Fatal("an OAuth request used up an API fault")
+	}
+	c.s.ClearFaults()
+	c.s.InjectFaults(storetest.Fault{Kind: storetest.Unavailable, Path: "/oauth2/token"})
+	if code, _ := c.token(form); code != http.StatusServiceUnavailable {
+		t.Fatalf("a token-endpoint fault: %d", code)
+	}
+}
