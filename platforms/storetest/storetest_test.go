@@ -1,0 +1,95 @@
+package storetest
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+func TestQueue(t *testing.T) {
+	var q Queue
+	q.Inject(Fault{Kind: ServerError, Path: "/orders"}, Fault{Kind: Slow, Times: 2}, Fault{Kind: NotJSON, Path: "/products", Times: -1})
+	steps := []struct {
+		path string
+		want Kind // "" for no fault
+	}{
+		{"/products", Slow},            // the first queued fault that matches
+		{"/orders/items", ServerError}, // a path prefix
+		{"/orders", Slow},
+		{"/orders", ""},
+		{"/products/quantities", NotJSON},
+		{"/products", NotJSON}, // until cleared
+	}
+	for i, s := range steps {
+		f, hit := q.Take(s.path, nil)
+		if got := Kind(""); hit {
+			got = f.Kind
+			if got != s.want {
+				t.Fatalf("step %d %s: %q, want %q", i, s.path, got, s.want)
+			}
+		} else if s.want != "" {
+			t.Fatalf("step %d %s: no fault, want %q", i, s.path, s.want)
+		}
+	}
+	if q.Pending() != 1 {
+		t.Fatalf("pending %d", q.Pending())
+	}
+	if _, hit := q.Take("/products", func(f Fault) bool { return f.Kind != NotJSON }); hit {
+		t.Fatal("a refused fault was taken")
+	}
+	q.Clear()
+	if _, hit := q.Take("/products", nil); hit || q.Pending() != 0 {
+		t.Fatal("Clear left a fault")
+	}
+	q.Inject(Fault{Kind: TooManyRequests})
+	if f, _ := q.Take("/", nil); f.RetryAfter != 1 {
+		t.Fatalf("default Retry-After %d", f.RetryAfter)
+	}
+}
+
+func TestClock(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	c := NewClock(t0)
+	c.Advance(time.Minute)
+	if !c.Now().Equal(t0.Add(time.Minute)) {
+		t.Fatal(c.Now())
+	}
+	c.Set(t0)
+	if !c.Now().Equal(t0) {
+		t.Fatal(c.Now())
+	}
+}
+
+func TestWireFaults(t *testing.T) {
+	body := []byte(`{"status":200,"success":true,"data":[1,2,3,4,5,6]}`)
+	cases := []struct {
+		name   string
+		h      http.HandlerFunc
+		broken bool // reading the body fails
+		short  bool // the body read is cut
+	}{
+		{"truncated", func(w http.ResponseWriter, r *http.Request) { WriteTruncated(w, 200, "application/json", body) }, true, true},
+		{"cut json", func(w http.ResponseWriter, r *http.Request) { WriteCutJSON(w, body) }, false, true},
+		{"dropped", func(w http.ResponseWriter, r *http.Request) { DropConnection(w) }, true, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			hs := httptest.NewServer(tc.h)
+			defer hs.Close()
+			resp, err := hs.Client().Get(hs.URL)
+			var got []byte
+			if err == nil {
+				got, err = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+			if (err != nil) != tc.broken {
+				t.Fatalf("error %v, want broken %v", err, tc.broken)
+			}
+			if tc.short && len(got) >= len(body) {
+				t.Fatalf("read %d bytes of %d", len(got), len(body))
+			}
+		})
+	}
+}
