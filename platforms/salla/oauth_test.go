@@ -31,6 +31,9 @@ func browseTo(t *testing.T, addr string, follow bool) *http.Response {
 }
 
 func TestOAuthConnectAuthorizeURL(t *testing.T) {
+	if Platform().OAuth != oauthConnect {
+		t.Fatal("the platform does not offer connecting in the browser")
+	}
 	att, err := oauthConnect.Start(context.Background(), core.OAuthRequest{StoreURL: "https://salla.sa/oasis-dates",
 		ClientID: "app-id", ClientSecret: "app-secret", Redirect: "https://example.com/callback"})
 	if err != nil {

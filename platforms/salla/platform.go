@@ -76,6 +76,7 @@ func Platform() core.Platform {
 		Open: func(cfg core.StoreConfig) (core.Store, error) {
 			return New(cfg, Options{})
 		},
+		OAuth: oauthConnect, // connecting in the browser: oauth.go
 	}
 }
 
