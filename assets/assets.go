@@ -1,24 +1,19 @@
 // Package assets holds the files Mizan ships inside its binary: the application icon and the
-// Arabic font (Noto Sans Arabic, SIL Open Font License 1.1; see fonts/OFL.txt).
+// fonts (Noto Sans Arabic UI and Noto Sans, SIL Open Font License 1.1; see fonts/OFL.txt), as the
+// window toolkit's resources. The font bytes themselves live in the fonts package, which printing
+// uses without the toolkit.
 package assets
 
 import (
 	_ "embed"
 
 	"fyne.io/fyne/v2"
+
+	"mizan/assets/fonts"
 )
 
 //go:embed icon.png
 var iconPNG []byte
-
-//go:embed fonts/NotoSansArabicUI-Regular.ttf
-var arabicRegular []byte
-
-//go:embed fonts/NotoSansArabicUI-Bold.ttf
-var arabicBold []byte
-
-//go:embed fonts/OFL.txt
-var fontLicence []byte
 
 // Icon is the application icon (the same file FyneApp.toml names).
 var Icon = &fyne.StaticResource{StaticName: "icon.png", StaticContent: iconPNG}
@@ -27,9 +22,9 @@ var Icon = &fyne.StaticResource{StaticName: "icon.png", StaticContent: iconPNG}
 // and common punctuation; Latin letters come from Fyne's own font (Noto Sans). The UI variant has
 // Noto Sans's line height, so Arabic and Latin text share one baseline and one row height.
 var (
-	ArabicRegular = &fyne.StaticResource{StaticName: "NotoSansArabicUI-Regular.ttf", StaticContent: arabicRegular}
-	ArabicBold    = &fyne.StaticResource{StaticName: "NotoSansArabicUI-Bold.ttf", StaticContent: arabicBold}
+	ArabicRegular = &fyne.StaticResource{StaticName: "NotoSansArabicUI-Regular.ttf", StaticContent: fonts.ArabicRegular}
+	ArabicBold    = &fyne.StaticResource{StaticName: "NotoSansArabicUI-Bold.ttf", StaticContent: fonts.ArabicBold}
 )
 
 // FontLicence is the licence and attribution of the bundled fonts, for an "about" screen.
-var FontLicence = &fyne.StaticResource{StaticName: "OFL.txt", StaticContent: fontLicence}
+var FontLicence = &fyne.StaticResource{StaticName: "OFL.txt", StaticContent: fonts.Licence}
