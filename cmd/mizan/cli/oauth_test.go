@@ -14,6 +14,8 @@ import (
 	"mizan/core"
 	"mizan/core/memstore"
 	"mizan/platforms/oauth"
+	"mizan/platforms/salla"
+	"mizan/platforms/salla/sallatest"
 )
 
 // withOAuthStore wires the store commands to an in-memory store that connects with OAuth
@@ -167,5 +169,48 @@ func TestConnectionsAddTokens(t *testing.T) {
 		"connections", "add", "--platform", "memory", "--name", "Shop", "--store", "https://shop.example")
 	if code != 2 || !strings.Contains(errOut, "not an expiry") {
 		t.Errorf("a bad expiry: %d %s", code, errOut)
+	}
+}
+
+// TestConnectionsAddSallaOAuth connects a Salla store by flow (a) against the Salla test store:
+// the browser goes to its approval page and back to Mizan's loopback listener; the code becomes
+// tokens, the store says who it is (its merchant id), the keyring gets the tokens, and a sync
+// with them imports the store's products.
+func TestConnectionsAddSallaOAuth(t *testing.T) {
+	srv := sallatest.NewServer(sallatest.Options{MerchantID: 5151, RateLimit: -1})
+	srv.Seed(sallatest.SeedOptions{Products: 3, Orders: 2})
+	hs := srv.Start()
+	t.Cleanup(hs.Close)
+	secrets := core.NewMemorySecrets()
+	var opened []string
+	prev := wiring
+	SetWiring(Wiring{Platforms: func() core.Platforms { return core.NewPlatforms(salla.Platform()) },
+		Secrets: func() core.Secrets { return secrets },
+		OpenBrowser: func(addr string) error {
+			opened = append(opened, addr)
+			go followAll(addr)
+			return nil
+		}})
+	t.Cleanup(func() { SetWiring(prev) })
+	dir := t.TempDir()
+	app := `{"client_id": "` + srv.ClientID() + `", "client_secret": "` + srv.ClientSecret() + `"}`
+	code, out, errOut := runIn(t, dir, app, "connections", "add", "--platform", "salla", "--name", "متجر سلة",
+		"--store", hs.URL, "--oauth", "--redirect", "http://127.0.0.1:0/callback")
+	if code != 0 || !strings.Contains(out, "Connected") || len(opened) != 1 || !strings.HasPrefix(opened[0], hs.URL+"/oauth2/auth?") {
+		t.Fatalf("add: %d %s %s (browser %v)", code, out, errOut, opened)
+	}
+	got := stored(t, secrets)
+	if srv.TokenState(got["access_token"]) != "live" || got["refresh_token"] == "" || got["expires_at"] == "" ||
+		got["client_secret"] != srv.ClientSecret() {
+		t.Fatalf("keyring keys %d, access token %s", len(got), srv.TokenState(got["access_token"]))
+	}
+	for _, k := range []string{"client_secret", "access_token", "refresh_token"} {
+		if strings.Contains(out+errOut, got[k]) {
+			t.Errorf("the output shows the %s", k)
+		}
+	}
+	code, out, errOut = runIn(t, dir, "", "sync", "--quiet")
+	if code != 0 || !strings.Contains(out, "imported") {
+		t.Fatalf("sync: %d %s %s", code, out, errOut)
 	}
 }
