@@ -15,7 +15,8 @@ import (
 )
 
 // AuthorizeURL is the address the merchant's browser opens: ep.AuthURL with client_id,
-// response_type=code, redirect_uri, scope (space-separated) and state added to any query it has.
+// response_type=code, redirect_uri, scope (space-separated, written %20) and state added to any
+// query it has.
 func AuthorizeURL(ep Endpoint, clientID, redirect string, scopes []string, state string) (string, error) {
 	u, err := url.Parse(ep.AuthURL)
 	if err != nil || u.Host == "" {
@@ -29,7 +30,8 @@ func AuthorizeURL(ep Endpoint, clientID, redirect string, scopes []string, state
 		q.Set("scope", strings.Join(scopes, " "))
 	}
 	q.Set("state", state)
-	u.RawQuery = q.Encode()
+	// Spaces as %20 rather than +: every server reads that as a space (a + in a value is %2B).
+	u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20")
 	return u.String(), nil
 }
 
@@ -184,7 +186,7 @@ func (l *Listener) Close() error {
 }
 
 func (l *Listener) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.EscapedPath() != l.path || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+	if r.URL.EscapedPath() != l.path || r.Method != http.MethodGet {
 		http.NotFound(w, r)
 		return
 	}

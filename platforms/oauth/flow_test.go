@@ -26,7 +26,8 @@ func TestAuthorizeURL(t *testing.T) {
 		"lang": {"ar"}, "client_id": {"cid"}, "response_type": {"code"},
 		"redirect_uri": {"http://127.0.0.1:8765/callback"}, "scope": {"offline_access products.read_write"}, "state": {"abc123"},
 	}
-	if u.Host != "accounts.example.com" || u.Path != "/oauth2/auth" || u.Query().Encode() != want.Encode() {
+	if u.Host != "accounts.example.com" || u.Path != "/oauth2/auth" || u.Query().Encode() != want.Encode() ||
+		!strings.Contains(got, "scope=offline_access%20products.read_write") {
 		t.Errorf("authorize URL = %s", got)
 	}
 	if _, err := AuthorizeURL(Endpoint{AuthURL: "not an address"}, "cid", "x", nil, "s"); err == nil {
@@ -172,9 +173,12 @@ func TestLoopbackRedirect(t *testing.T) {
 	if host, _, _ := net.SplitHostPort(l.Addr()); host != "127.0.0.1" {
 		t.Fatalf("listening on %s, not loopback", l.Addr())
 	}
-	// A browser asks for the icon first; it is ignored.
+	// A browser asks for the icon first, and something may probe the address: both are ignored.
 	if st, _ := browse(t, "http://"+l.Addr()+"/favicon.ico"); st != http.StatusNotFound {
 		t.Errorf("favicon: %d", st)
+	}
+	if resp, err := http.Head(l.Redirect() + "?code=probe&state=" + state); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("HEAD: %v %v", resp, err)
 	}
 	authURL, err := AuthorizeURL(ep, "cid", l.Redirect(), []string{"offline_access"}, state)
 	if err != nil {
