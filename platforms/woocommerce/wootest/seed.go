@@ -81,10 +81,8 @@ func (s *Server) Seed(o SeedOptions) {
 	step := 60 * 24 * time.Hour / time.Duration(o.Orders+1)
 	for i := 0; i < o.Orders; i++ {
 		at := start.Add(time.Duration(i+1) * step)
-		s.clock.mu.Lock()
-		saved := s.clock.t
-		s.clock.t = at
-		s.clock.mu.Unlock()
+		saved := s.clock.Now()
+		s.clock.Set(at)
 		in := OrderInput{Shipping: decimal.NewFromInt(int64([]int{0, 15, 25, 30}[rng.IntN(4)]))}
 		for n := 1 + rng.IntN(3); n > 0; n-- {
 			in.Lines = append(in.Lines, LineInput{ProductID: sellable[rng.IntN(len(sellable))], Quantity: 1 + rng.IntN(3)})
@@ -131,9 +129,7 @@ func (s *Server) Seed(o SeedOptions) {
 				s.setStatus(ord, "cancelled")
 			}
 		}
-		s.clock.mu.Lock()
-		s.clock.t = saved
-		s.clock.mu.Unlock()
+		s.clock.Set(saved)
 	}
 }
 
