@@ -156,6 +156,9 @@ func oauthError(op string, status int, e Error, sc scrubber) error {
 		advice = "the store refused the app's credentials"
 	default:
 		advice = "the store refused the request"
+		if status == http.StatusUnauthorized {
+			sentinel = core.ErrUnauthorized
+		}
 	}
 	msg := advice
 	if e.Code != "" {

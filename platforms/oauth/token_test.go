@@ -176,6 +176,13 @@ func TestTokenAnswers(t *testing.T) {
 			calls:   1,
 		},
 		{
+			name:    "401 with an envelope error",
+			script:  []answer{{401, "", `{"status":401,"success":false,"error":{"code":"Unauthorized","message":"The client is not allowed"}}`}},
+			wantErr: core.ErrUnauthorized,
+			errText: "not allowed",
+			calls:   1,
+		},
+		{
 			name:    "bare 401",
 			script:  []answer{{401, "text/plain", `Unauthorized`}},
 			wantErr: core.ErrUnauthorized,
