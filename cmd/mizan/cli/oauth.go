@@ -64,6 +64,27 @@ func connectInBrowser(ctx context.Context, env *Env, p core.Platform, storeURL, 
 	return creds, nil
 }
 
+// oauthCredentials completes in's credentials for a platform that connects with OAuth: with
+// withOAuth, the app's credentials in in.Credentials become the tokens the browser flow gives;
+// without, a token expiry typed by hand becomes Unix seconds.
+func oauthCredentials(ctx context.Context, env *Env, eng *core.Engine, in *core.ConnectionInput, withOAuth bool, redirect string, rest io.Reader) error {
+	p, err := eng.Platforms().Get(in.Platform)
+	switch {
+	case err == nil && p.OAuth != nil && withOAuth:
+		creds, err := connectInBrowser(ctx, env, p, in.StoreURL, redirect, in.Credentials, rest)
+		if err != nil {
+			return err
+		}
+		in.Credentials = creds
+		return nil
+	case err == nil && p.OAuth != nil:
+		return normaliseExpiry(env, p.OAuth, in.Credentials)
+	case withOAuth:
+		return Usagef("%s stores do not connect with --oauth: give their credentials as JSON on standard input", in.Platform)
+	}
+	return nil
+}
+
 // readLine reads the first line from r that is not blank, or gives up when ctx ends.
 func readLine(ctx context.Context, r io.Reader) (string, error) {
 	type result struct {

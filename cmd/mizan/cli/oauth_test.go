@@ -213,4 +213,19 @@ func TestConnectionsAddSallaOAuth(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "imported") {
 		t.Fatalf("sync: %d %s %s", code, out, errOut)
 	}
+
+	// Connecting it again in the browser (as for a connection that needs reconnecting) replaces
+	// the tokens in place.
+	code, out, errOut = runIn(t, dir, app, "connections", "edit", "متجر سلة", "--oauth", "--redirect", "http://127.0.0.1:0/callback")
+	if code != 0 || !strings.Contains(out, "(credentials)") || len(opened) != 2 {
+		t.Fatalf("edit --oauth: %d %s %s", code, out, errOut)
+	}
+	again := stored(t, secrets)
+	if again["access_token"] == got["access_token"] || srv.TokenState(again["access_token"]) != "live" {
+		t.Errorf("the tokens were not replaced: %s", srv.TokenState(again["access_token"]))
+	}
+	code, _, errOut = runIn(t, dir, app, "connections", "edit", "متجر سلة", "--oauth", "--credentials")
+	if code != 2 || !strings.Contains(errOut, "choose one") {
+		t.Errorf("--oauth with --credentials: %d %s", code, errOut)
+	}
 }

@@ -80,12 +80,14 @@ on, as one line after the JSON. Tokens you already have go in the JSON without -
    "expires_at": "2026-12-17"}   (a date, Unix seconds, or days from now such as 14d)`,
 		Run: runConnectionsAdd})
 	Register(Command{Name: "connections edit",
-		Args:    "NAME [--credentials < credentials.json] [--store URL] [--name NEW] [--warehouse W] [--branch B] [--default-client C] [--since YYYY-MM-DD|all] [--states a,b] [--poll 5m] [--option KEY=VALUE]",
+		Args:    "NAME [--credentials < credentials.json | --oauth [--redirect URL] < app.json] [--store URL] [--name NEW] [--warehouse W] [--branch B] [--default-client C] [--since YYYY-MM-DD|all] [--states a,b] [--poll 5m] [--option KEY=VALUE]",
 		Summary: "Change a connection's credentials, store address or settings; what is not given stays as it is",
 		Help: `With --credentials, new credentials are read as JSON on standard input, as for "connections add";
 the fields given replace the stored ones in the keyring, the others stay. A new address or new
 credentials must reach the same store (the store is asked who it is); to connect another store, add
-it as a connection of its own.`,
+it as a connection of its own. With --oauth, a store that connects with OAuth (salla) is connected
+again in the browser, as for "connections add --oauth": the way back for a connection that needs
+reconnecting.`,
 		Run: runConnectionsEdit})
 	Register(Command{Name: "connections list", Summary: "List the connected stores", Run: runConnectionsList})
 	Register(Command{Name: "connections remove", Args: "NAME", Summary: "Disconnect a store; its invoices and history stay in the books, and adding it again picks them up", Run: runConnectionsRemove})
@@ -241,19 +243,11 @@ func runConnectionsAdd(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if p, err := eng.Platforms().Get(*f.platform); err == nil && p.OAuth != nil {
-		if *withOAuth {
-			if creds, err = connectInBrowser(ctx, env, p, *f.store, *redirect, creds, rest); err != nil {
-				return err
-			}
-		} else if err := normaliseExpiry(env, p.OAuth, creds); err != nil {
-			return err
-		}
-	} else if *withOAuth {
-		return Usagef("%s stores do not connect with --oauth: give their credentials as JSON on standard input", *f.platform)
-	}
 	in := core.ConnectionInput{Platform: *f.platform, Credentials: creds}
 	if err := f.apply(ctx, env, eng.DB(), &in, nil); err != nil {
+		return err
+	}
+	if err := oauthCredentials(ctx, env, eng, &in, *withOAuth, *redirect, rest); err != nil {
 		return err
 	}
 	c, err := eng.AddConnection(ctx, in)
@@ -273,6 +267,8 @@ func runConnectionsEdit(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("connections edit", flag.ContinueOnError)
 	f := addConnFlags(fs, true)
 	newCreds := fs.Bool("credentials", false, "read new credentials as JSON on standard input (the fields given replace the stored ones)")
+	withOAuth := fs.Bool("oauth", false, "connect the store again in the browser with the app's client ID and secret, read as JSON on standard input")
+	redirect := fs.String("redirect", "", "with --oauth: the redirect address registered for the app (default the platform's)")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
@@ -287,10 +283,19 @@ func runConnectionsEdit(ctx context.Context, env *Env, args []string) error {
 		return Usagef("say what to change: --credentials (new credentials on standard input), --store, --name, --warehouse, --branch, --default-client, --since, --states, --poll or --option")
 	}
 	var creds map[string]string
-	if *newCreds {
-		if creds, err = readCredentials(env); err != nil {
-			return err
-		}
+	var rest io.Reader
+	switch {
+	case *withOAuth && *newCreds:
+		return Usagef("--oauth and --credentials are two ways to give new credentials: choose one")
+	case *redirect != "" && !*withOAuth:
+		return Usagef("--redirect goes with --oauth")
+	case *withOAuth:
+		creds, rest, err = readAppCredentials(env)
+	case *newCreds:
+		creds, err = readCredentials(env)
+	}
+	if err != nil {
+		return err
 	}
 	eng, err := env.Engine(ctx)
 	if err != nil {
@@ -313,6 +318,12 @@ func runConnectionsEdit(ctx context.Context, env *Env, args []string) error {
 	}
 	if set["warehouse"] && in.WarehouseID == 0 || set["branch"] && in.BranchID == 0 || set["default-client"] && in.ClientID == 0 {
 		return Usagef("--warehouse, --branch and --default-client take a name")
+	}
+	if err := oauthCredentials(ctx, env, eng, &in, *withOAuth, *redirect, rest); err != nil {
+		return err
+	}
+	if set["oauth"] {
+		set["credentials"] = true
 	}
 	if _, err := eng.UpdateConnection(ctx, c.ID, in); err != nil {
 		return err
