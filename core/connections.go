@@ -270,10 +270,11 @@ func (e *Engine) AddConnection(ctx context.Context, in ConnectionInput) (Connect
 	if err != nil {
 		return Connection{}, err
 	}
-	info, err := e.identify(ctx, p, in.StoreURL, in.Credentials, in.Options, "connected")
+	info, creds, err := e.identify(ctx, p, in.StoreURL, in.Credentials, in.Options, "connected")
 	if err != nil {
 		return Connection{}, err
 	}
+	in.Credentials = creds // with what the store renewed while it was asked
 	books, err := e.keyringReady(ctx)
 	if err != nil {
 		return Connection{}, err
@@ -339,22 +340,29 @@ func (e *Engine) AddConnection(ctx context.Context, in ConnectionInput) (Connect
 }
 
 // identify asks a store who it is, with credentials that may not be saved yet. what says what
-// would have happened to the connection ("connected", "saved") for the error.
-func (e *Engine) identify(ctx context.Context, p Platform, storeURL string, creds, opts map[string]string, what string) (StoreInfo, error) {
-	st, err := p.Open(StoreConfig{StoreURL: storeURL, Credentials: creds, Options: opts, HTTPClient: e.HTTPClient, Log: e.log})
+// would have happened to the connection ("connected", "saved") for the error. It returns the
+// credentials with whatever the store renewed meanwhile (see pendingCreds): those are the ones
+// to save.
+func (e *Engine) identify(ctx context.Context, p Platform, storeURL string, creds, opts map[string]string, what string) (StoreInfo, map[string]string, error) {
+	pending := newPending(creds)
+	st, err := p.Open(StoreConfig{StoreURL: storeURL, Credentials: creds, Options: opts, HTTPClient: e.HTTPClient, Log: e.log,
+		Rotate: pending.rotate})
 	if err != nil {
-		return StoreInfo{}, err
+		return StoreInfo{}, nil, err
 	}
 	info, err := st.Info(ctx)
 	switch {
 	case err == nil:
-		return info, nil
+		return info, pending.current(), nil
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return StoreInfo{}, err
+		return StoreInfo{}, nil, err
+	case errors.Is(err, ErrReconnect):
+		return StoreInfo{}, nil, fmt.Errorf("the store at %s refused to renew these credentials, so the connection was not %s: "+
+			"connect the store again to get new ones: %w", storeURL, what, err)
 	case errors.Is(err, ErrUnauthorized):
-		return StoreInfo{}, fmt.Errorf("the store at %s refused the credentials, so the connection was not %s: %w", storeURL, what, err)
+		return StoreInfo{}, nil, fmt.Errorf("the store at %s refused the credentials, so the connection was not %s: %w", storeURL, what, err)
 	default:
-		return StoreInfo{}, fmt.Errorf("the store at %s could not be asked which store it is, so the connection was not %s "+
+		return StoreInfo{}, nil, fmt.Errorf("the store at %s could not be asked which store it is, so the connection was not %s "+
 			"(check the address and the network, then try again): %w", storeURL, what, err)
 	}
 }
@@ -453,6 +461,17 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 	}
 	var info StoreInfo
 	reach := len(given) > 0 || !strings.EqualFold(before.StoreURL, in.StoreURL)
+	if reach {
+		// A renewal of the connection's credentials under way ends first, and none starts until
+		// this edit is saved: the store is asked with the stored credentials, and the ones given
+		// here are never written over.
+		release, err := e.turns.take(ctx, id)
+		if err != nil {
+			return Connection{}, err
+		}
+		defer release()
+	}
+	renewed := map[string]string{} // what the store renewed while it was asked
 	if reach && before.Platform == in.Platform {
 		keys, _, _ := mergeCredentialKeys(p, before.SecretKeys, given)
 		creds := map[string]string{}
@@ -470,21 +489,18 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 			}
 			creds[k] = v
 		}
-		if info, err = e.identify(ctx, p, in.StoreURL, creds, in.Options, "saved"); err != nil {
+		var final map[string]string
+		if info, final, err = e.identify(ctx, p, in.StoreURL, creds, in.Options, "saved"); err != nil {
 			return Connection{}, err
+		}
+		for k, v := range final {
+			if v != creds[k] {
+				renewed[k] = v
+			}
 		}
 		if before.StoreID != "" && info.StoreID != "" && info.StoreID != before.StoreID {
 			return Connection{}, otherStore(before, info)
 		}
-	}
-	if len(given) > 0 {
-		// A renewal of the connection's credentials under way ends first, so it never writes
-		// over the ones given here.
-		release, err := e.turns.take(ctx, id)
-		if err != nil {
-			return Connection{}, err
-		}
-		defer release()
 	}
 	var c Connection
 	var drop []string
@@ -513,7 +529,17 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 		if err != nil {
 			return err
 		}
-		drop = dropped
+		for _, k := range dropped {
+			if _, ok := renewed[k]; !ok {
+				drop = append(drop, k)
+			}
+		}
+		for k := range renewed {
+			if !contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
 		if _, err := tx.Exec(`UPDATE connections SET name = ?, store_url = ?, client_id = ?, warehouse_id = ?, branch_id = ?,
 			start_date = ?, invoice_states = ?, poll_seconds = ?, field_owners = ?, push_products = ?, options = ?,
 			secret_keys = ?, store_id = ?, updated_at = ? WHERE id = ?`,
@@ -527,6 +553,11 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 		}
 		for _, k := range given {
 			if err := e.secrets.Set(SecretKey(books, id, k), in.Credentials[k]); err != nil {
+				return err
+			}
+		}
+		for k, v := range renewed {
+			if err := e.secrets.Set(SecretKey(books, id, k), v); err != nil {
 				return err
 			}
 		}

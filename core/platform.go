@@ -148,8 +148,10 @@ type StoreConfig struct {
 	Log *slog.Logger
 	// Rotate, when set, is how a platform replaces credentials that the store rotates (an OAuth
 	// access token renewed with a single-use refresh token, a client-credentials grant). See
-	// RotateFunc for the rules. It is nil for credentials not saved yet (testing a connection
-	// before it is added): the platform then keeps what it renews in memory only.
+	// RotateFunc for the rules. While a connection is added or edited, it keeps what the store
+	// renews in memory, and the engine saves that with the connection (a spent refresh token is
+	// never the one saved). It is nil only for the form's "Test connection" of credentials not
+	// saved yet: the platform then keeps what it renews in memory itself.
 	Rotate RotateFunc
 }
 

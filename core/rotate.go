@@ -211,3 +211,42 @@ func (e *ReconnectError) Unwrap() error { return ErrReconnect }
 func reconnectError(c Connection) error {
 	return &ReconnectError{Connection: c.Name, Message: c.Reconnect}
 }
+
+// pendingCreds is the RotateFunc for credentials not saved yet (a connection being added,
+// edited or tested): renewals run one at a time and are kept in memory, and the caller saves
+// them with the rest. A store whose refresh token is single use has spent the one it was given
+// by then, so what it renewed is what must be saved.
+type pendingCreds struct {
+	mu    sync.Mutex
+	creds map[string]string
+}
+
+func newPending(creds map[string]string) *pendingCreds {
+	return &pendingCreds{creds: maps.Clone(creds)}
+}
+
+func (p *pendingCreds) rotate(ctx context.Context, renew func(current map[string]string) (map[string]string, error)) (map[string]string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	changed, err := renew(maps.Clone(p.creds))
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range changed {
+		if k == "" || strings.TrimSpace(v) == "" {
+			return nil, fmt.Errorf("renew the credentials: the renewal gave an empty %q", k)
+		}
+		p.creds[k] = v
+	}
+	return maps.Clone(p.creds), nil
+}
+
+// current returns the credentials with every renewal made so far.
+func (p *pendingCreds) current() map[string]string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return maps.Clone(p.creds)
+}

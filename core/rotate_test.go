@@ -427,3 +427,44 @@ func TestRotateSavesNewKeys(t *testing.T) {
 		t.Errorf("an empty renewed value was saved")
 	}
 }
+
+// TestRotateWhileAdding: credentials whose access token has expired by the time the connection
+// is added are renewed while the store is asked who it is, and the renewed pair is what is saved
+// (the refresh token given was spent by then). An edit that changes the store's address renews
+// the stored pair the same way and saves it.
+func TestRotateWhileAdding(t *testing.T) {
+	r := newRotEnv(t, nil)
+	if err := r.eng.RemoveConnection(ctx, r.conn.ID); err != nil {
+		t.Fatal(err)
+	}
+	r.store.RotateTokens("mem_access_add_1", "mem_refresh_add_1")
+	r.store.ExpireToken()
+	c, err := r.eng.AddConnection(ctx, core.ConnectionInput{Name: "Added late", Platform: "memory", StoreURL: "https://rotating.example",
+		Credentials: map[string]string{memstore.KeyToken: "mem_access_add_1", memstore.KeyRefresh: "mem_refresh_add_1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.conn = c
+	access, refresh := r.store.Tokens()
+	if got := r.keyring(); got[memstore.KeyToken] != access || got[memstore.KeyRefresh] != refresh {
+		t.Fatalf("the pair saved is not the one the store renewed")
+	}
+	if sum := r.sync(); sum.Outcome != core.OutcomeOK {
+		t.Fatalf("sync: %s %s", sum.Outcome, sum.Message)
+	}
+	r.store.ExpireToken()
+	in := core.ConnectionInput{Name: c.Name, Platform: c.Platform, StoreURL: "https://rotating.example/shop"}
+	if _, err := r.eng.UpdateConnection(ctx, c.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	access, refresh = r.store.Tokens()
+	if got := r.keyring(); got[memstore.KeyToken] != access || got[memstore.KeyRefresh] != refresh {
+		t.Fatalf("the pair renewed during the edit was not saved")
+	}
+	if sum := r.sync(); sum.Outcome != core.OutcomeOK || r.connection().NeedsReconnect() {
+		t.Fatalf("sync after the edit: %s %s", sum.Outcome, sum.Message)
+	}
+	if n := r.store.Calls()["Refresh"]; n != 2 {
+		t.Errorf("%d renewals, want 2", n)
+	}
+}

@@ -128,6 +128,10 @@ func TestSignalCancelsSync(t *testing.T) {
 			}
 			// The store misbehaves once the connection is made, for the sync.
 			wait("connecting the store", func() bool { return strings.Contains(out.String(), childConnected) })
+			if tc.grant {
+				// The token granted while connecting was saved: revoked, the sync must ask again.
+				srv.RevokeTokens()
+			}
 			srv.InjectFaults(tc.fault)
 			_, _ = goOn.Write([]byte("sync\n"))
 			wait("the point of the signal", func() bool { return tc.ready(srv.Stats()) })
