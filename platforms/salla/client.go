@@ -1,6 +1,7 @@
 package salla
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -48,7 +49,10 @@ type Store struct {
 	early   time.Duration
 	rotate  core.RotateFunc
 	branchO string // the branch option as the merchant wrote it
-	skew    atomic.Int64
+	// restockNotes: the items of a credit note went back into stock (the connection's setting).
+	restockNotes bool
+	skew         atomic.Int64
+	clocked      atomic.Bool // skew is known: the store has sent a Date header
 
 	// tok guards the tokens; refreshing holds it, so renewals never overlap in this Store.
 	tok      sync.Mutex
@@ -66,6 +70,7 @@ type Store struct {
 	// variant ids by lower-case SKU, and by their option value ids (sorted, comma-joined).
 	bySKU     map[string]string
 	byOptions map[string]string
+	byName    map[string]string // by lower-case full name, "" when two items share it
 }
 
 var _ core.Store = (*Store)(nil)
@@ -89,6 +94,13 @@ func New(cfg core.StoreConfig, o Options) (*Store, error) {
 	s := &Store{ep: ep, now: o.Now, early: o.RefreshEarly, rotate: cfg.Rotate,
 		access: cred(CredAccessToken), refresh: cred(CredRefreshToken), clientID: cred(CredClientID), secret: cred(CredClientSecret),
 		branchO: strings.TrimSpace(cfg.Options[OptBranch])}
+	switch v := strings.ToLower(Platform().Option(cfg.Options, OptRestock)); v {
+	case "yes", "true", "1", "on":
+		s.restockNotes = true
+	case "no", "false", "0", "off":
+	default:
+		return nil, fmt.Errorf("salla: option %s must be yes or no, not %q", OptRestock, v)
+	}
 	if s.access == "" && s.refresh == "" {
 		return nil, errors.New("salla: the access token (or a refresh token to get one) is needed: connect the store with Salla first")
 	}
@@ -173,7 +185,7 @@ func (s *Store) callWith(ctx context.Context, c *httpx.Client, op, method, path 
 		if raw != nil {
 			h.Set("Content-Type", "application/json")
 		}
-		resp, err := c.Do(ctx, httpx.Request{Op: op, Method: method, URL: u, Header: h, Body: raw, ExpectJSON: true})
+		resp, err := c.Do(ctx, httpx.Request{Op: op, Method: method, URL: u, Header: h, Body: raw, Inspect: inspect})
 		if err != nil {
 			return reply{}, s.clean(err)
 		}
@@ -207,6 +219,24 @@ func (s *Store) callWith(ctx context.Context, c *httpx.Client, op, method, path 
 	}
 }
 
+// inspect asks for another attempt when a successful answer is neither JSON nor a web page (a
+// body cut short on the way). A web page is not retried: something other than Salla answered,
+// and check says so.
+func inspect(r *httpx.Response) *httpx.Retry {
+	if r.Status < 200 || r.Status >= 300 || json.Valid(r.Body) || looksHTML(r) {
+		return nil
+	}
+	return &httpx.Retry{Reason: "the body is not valid JSON (cut short?)"}
+}
+
+func looksHTML(r *httpx.Response) bool {
+	if strings.Contains(strings.ToLower(r.Header.Get("Content-Type")), "text/html") {
+		return true
+	}
+	b := bytes.TrimSpace(r.Body)
+	return len(b) > 0 && b[0] == '<'
+}
+
 // scopeRefusal: a 401 that says the app lacks a scope, which a new token would not change.
 func scopeRefusal(body []byte) bool {
 	var env envelope
@@ -222,6 +252,7 @@ func (s *Store) replyOf(resp *httpx.Response) reply {
 	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
 		rep.Date = d.UTC()
 		s.skew.Store(int64(d.Sub(s.now())))
+		s.clocked.Store(true)
 	}
 	return rep
 }
@@ -232,6 +263,9 @@ func (s *Store) check(op string, resp *httpx.Response) (envelope, error) {
 	st := resp.Status
 	perr := json.Unmarshal(resp.Body, &env)
 	if st >= 200 && st < 300 {
+		if perr != nil && looksHTML(resp) {
+			return env, s.storeErr(op, st, "the store answered with a web page instead of API data: something between Mizan and Salla (a proxy, a captive portal) answered in its place", nil)
+		}
 		if perr != nil {
 			return env, s.storeErr(op, st, "the store's answer is not valid JSON", core.ErrUnreachable)
 		}

@@ -39,7 +39,7 @@ func (wr *wire) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	wr.auth = append(wr.auth, r.Header.Get("Authorization"))
 	h := wr.routes[r.Method+" "+r.URL.Path]
 	wr.mu.Unlock()
-	w.Header().Set("Date", "Thu, 03 Dec 2026 08:00:00 GMT")
+	w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
 	if h == nil {
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = io.WriteString(w, `{"status":404,"success":false,"error":{"code":"not_found","message":"The content you are trying to access is no longer available"}}`)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -155,7 +156,7 @@ func (s *Store) order(ctx context.Context, id string, since time.Time) (core.Sto
 			return core.StoreOrder{}, err
 		}
 	}
-	o.Refunds = refunds(&o, notes, status == "restored", when)
+	o.Refunds = refunds(&o, notes, status == "restored", s.restockNotes, when)
 	if status == "canceled" {
 		o.Cancelled, o.CancelledAt = true, at(when, "canceled", o.UpdatedAt)
 	}
@@ -395,6 +396,11 @@ func (s *Store) histories(ctx context.Context, orderID string) (map[string]time.
 	return out, err
 }
 
+func sameDay(t time.Time, y int, m time.Month, d int) bool {
+	ty, tm, td := t.In(riyadh).Date()
+	return ty == y && tm == m && td == d
+}
+
 func at(when map[string]time.Time, slug string, fallback time.Time) time.Time {
 	if t, ok := when[slug]; ok && !t.IsZero() {
 		return t
@@ -442,7 +448,21 @@ func fillMoney(o *core.StoreOrder, d *orderDetail, items []orderItem) error {
 		shipDisc = shipDisc.Add(dc.DiscountedShipping.Decimal.Abs())
 	}
 	chargeTax := a.Tax.Amount.Decimal.Sub(lineTax)
-	if chargeTax.IsNegative() {
+	if chargeTax.IsNegative() && len(o.Lines) > 0 {
+		// Salla rounds the order's tax once and each item's on its own: when the items' taxes
+		// come to more than the order's, the order's figure is the one charged, and the
+		// difference is taken off the largest item tax.
+		big := 0
+		for i, l := range o.Lines {
+			if l.Tax.GreaterThan(o.Lines[big].Tax) {
+				big = i
+			}
+		}
+		if o.Lines[big].Tax.Add(chargeTax).IsNegative() {
+			return fmt.Errorf("the order's tax %s is less than its items' taxes %s", a.Tax.Amount.Decimal, lineTax)
+		}
+		o.Lines[big].Tax = o.Lines[big].Tax.Add(chargeTax)
+		lineTax = lineTax.Add(chargeTax)
 		chargeTax = decimal.Zero
 	}
 	unallocated := orderDisc.Sub(lineDisc)
@@ -507,7 +527,8 @@ func itemName(it orderItem) string {
 }
 
 // linkProducts names each line's variant when the catalogue read by this connection tells it:
-// by SKU, else by the option values chosen (Salla's items carry no product or variant id).
+// by SKU, else by the option values chosen, else, for an item with neither, by its name when
+// one item of the catalogue has it (Salla's items carry no product or variant id).
 func (s *Store) linkProducts(lines []core.StoreLine, items []orderItem) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -525,6 +546,9 @@ func (s *Store) linkProducts(lines []core.StoreLine, items []orderItem) {
 		if len(vals) > 0 {
 			lines[i].ProductID = s.byOptions[optionKey(vals)]
 		}
+		if lines[i].ProductID == "" && lines[i].SKU == "" {
+			lines[i].ProductID = s.byName[strings.ToLower(strings.TrimSpace(lines[i].Name))]
+		}
 	}
 }
 
@@ -537,7 +561,10 @@ func optionKey(ids []string) string {
 // refunds are the order's credit notes as refunds of exactly their items and amounts, and, for
 // a restored order, a refund of whatever they do not cover, restocked: the whole order when the
 // store issued no credit note. A restored order's credit notes restock their items too.
-func refunds(o *core.StoreOrder, notes []invoice, restored bool, when map[string]time.Time) []core.StoreRefund {
+//
+// Salla's credit notes do not say whether their items went back into stock; restock (the
+// connection's setting) says what the merchant's returns do.
+func refunds(o *core.StoreOrder, notes []invoice, restored, restock bool, when map[string]time.Time) []core.StoreRefund {
 	byID := map[string]int{}
 	byName := map[string]int{}
 	for i, l := range o.Lines {
@@ -550,9 +577,12 @@ func refunds(o *core.StoreOrder, notes []invoice, restored bool, when map[string
 	for _, n := range notes {
 		r := core.StoreRefund{ExternalID: "credit-note-" + n.ID.String(), CreatedAt: n.Date.In(riyadh), Total: n.Total.Decimal.Abs(),
 			Note: strings.TrimSpace("Credit note " + string(n.InvoiceNumber)), Shipping: n.ShippingCost.Amount.Decimal.Abs()}
-		if r.CreatedAt.IsZero() {
+		// A credit note is dated by its day only; on the day the order last changed (issuing it
+		// changes the order), that change is its time.
+		if y, m, d := r.CreatedAt.In(riyadh).Date(); r.CreatedAt.IsZero() || (!o.UpdatedAt.Before(r.CreatedAt) && sameDay(o.UpdatedAt, y, m, d)) {
 			r.CreatedAt = o.UpdatedAt
 		}
+		itemTax := decimal.Zero
 		for _, it := range n.Items {
 			i, ok := byID[it.ItemID.String()]
 			if !ok || it.ItemID == "" {
@@ -567,8 +597,13 @@ func refunds(o *core.StoreOrder, notes []invoice, restored bool, when map[string
 			q := it.Quantity.Decimal.Abs()
 			sub := q.Mul(it.Price.Decimal.Abs()).Sub(it.Discount.Decimal.Abs())
 			r.Lines = append(r.Lines, core.StoreRefundLine{LineID: o.Lines[i].ExternalID, Quantity: q, Subtotal: sub,
-				Tax: it.Tax.Decimal.Abs(), Restock: restored})
+				Tax: it.Tax.Decimal.Abs(), Restock: restored || restock})
 			returned[i] = returned[i].Add(q)
+			itemTax = itemTax.Add(it.Tax.Decimal.Abs())
+		}
+		// The note's tax beyond its items' is the shipping's (and the COD fee's).
+		if t := n.Tax.Amount.Decimal.Abs().Sub(itemTax); t.IsPositive() && (r.Shipping.IsPositive() || n.CODCost.IsPositive()) {
+			r.ShippingTax = t
 		}
 		paid, shipping = paid.Add(r.Total), shipping.Add(r.Shipping)
 		out = append(out, r)

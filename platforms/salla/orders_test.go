@@ -161,7 +161,22 @@ func TestOrderMoney(t *testing.T) {
 				invoices: `[{"id":1,"invoice_number":"INV-1","order_id":107,"type":"Tax Invoice","date":"2026-11-02","total":287.5,"items":[]},
 {"id":2,"invoice_number":"CN-1","order_id":107,"type":"Credit Note","date":"2026-11-04","sub_total":50,"shipping_cost":{"amount":0,"taxable":true},"cod_cost":0,"discount":0,"tax":{"percent":"15.00","amount":7.5},"total":57.5,
  "items":[{"id":31,"product_id":444,"item_id":9008,"name":"قهوة","quantity":1,"type":"product","price":50,"discount":0,"tax":7.5,"total":57.5}]}]`},
-			status: "completed", refunds: []string{"57.5"},
+			status: "completed", refunds: []string{"57.5"}, restocked: true,
+		},
+		{
+			name: "items' taxes rounded above the order's",
+			spec: orderSpec{id: "109", ref: "1009", updated: "2026-11-02 09:00:00", status: completed, customer: registered,
+				items: []itemSpec{{id: "9010", name: "تمر", sku: "D-1", qty: 1, price: "10.10", disc: "0", tax: "1.52", total: "11.62"},
+					{id: "9011", name: "قهوة", sku: "C-1", qty: 1, price: "10.10", disc: "0", tax: "1.52", total: "11.62"}},
+				subTotal: "20.20", shipping: "0", cod: "0", discounts: `[]`, tax: "3.03", total: "23.23"},
+			status: "completed",
+		},
+		{
+			name: "an item with neither SKU nor options is named by its product's name",
+			spec: orderSpec{id: "110", ref: "1010", updated: "2026-11-02 09:00:00", status: completed, customer: registered,
+				items:    []itemSpec{{id: "9012", name: "هيل سائب", sku: "", qty: 1, price: "10", disc: "0", tax: "1.5", total: "11.5"}},
+				subTotal: "10", shipping: "0", cod: "0", discounts: `[]`, tax: "1.5", total: "11.5"},
+			status: "completed", productID: "6666",
 		},
 		{
 			name: "cancelled",
@@ -181,6 +196,9 @@ func TestOrderMoney(t *testing.T) {
 			s := wr.open(nil, nil)
 			s.remember("DATE-1", "4001", nil)
 			s.remember("OTHER", "5555", []sid{"777"})
+			s.rememberName("هيل سائب", "6666")
+			s.rememberName("تمر", "7001") // two items named alike name neither
+			s.rememberName("تمر", "7002")
 			o, err := s.order(context.Background(), tc.spec.id, time.Time{})
 			if err != nil {
 				t.Fatal(err)

@@ -35,6 +35,9 @@ const (
 	// OptBranch is the branch whose stock the connection reads and writes (its id or name);
 	// empty: the store's default branch.
 	OptBranch = "branch"
+	// OptRestock says whether the items of Salla's credit notes went back into stock: a credit
+	// note does not say, so the connection says what the merchant's returns do.
+	OptRestock = "restock_credit_notes"
 )
 
 // Salla's production addresses.
@@ -69,6 +72,8 @@ func Platform() core.Platform {
 		Options: []core.OptionField{
 			{Key: OptBranch, Label: "Stock branch",
 				Help: "The Salla branch whose stock Mizan reads and changes (its name or id). Empty: the store's default branch."},
+			{Key: OptRestock, Label: "Returned items go back into stock", Default: "yes",
+				Help: "yes or no. Salla's credit notes do not say whether their items were restocked; say what your staff usually do. A restored order is always restocked."},
 		},
 		States:        States,
 		DefaultStates: DefaultStates,

@@ -108,6 +108,7 @@ func (s *Store) storeProducts(p *product) []core.StoreProduct {
 			sp.Quantity = p.Quantity.Decimal
 		}
 		s.remember(sp.SKU, sp.ExternalID, nil)
+		s.rememberName(sp.Name, sp.ExternalID)
 		return []core.StoreProduct{sp}
 	}
 	values := map[string]string{}
@@ -149,6 +150,7 @@ func (s *Store) storeProducts(p *product) []core.StoreProduct {
 		}
 		out = append(out, sp)
 		s.remember(sp.SKU, sp.ExternalID, v.RelatedOptionValues)
+		s.rememberName(sp.Name, sp.ExternalID)
 	}
 	return out
 }
@@ -170,6 +172,25 @@ func (s *Store) remember(sku, id string, values []sid) {
 		}
 		s.byOptions[optionKey(ids)] = id
 	}
+}
+
+// rememberName notes an item's full name, for order items with neither a SKU nor options; a
+// name two items share names neither.
+func (s *Store) rememberName(name, id string) {
+	key := strings.ToLower(strings.TrimSpace(name))
+	if key == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.byName == nil {
+		s.byName = map[string]string{}
+	}
+	if prev, ok := s.byName[key]; ok && prev != id {
+		s.byName[key] = ""
+		return
+	}
+	s.byName[key] = id
 }
 
 func firstText(vs ...text) string {

@@ -35,13 +35,20 @@ func (s *Store) canRenew() bool {
 // token returns the access token to send, renewing it first when it expires within the
 // RefreshEarly margin. A failed early renewal of a token that still works is logged and the
 // token used; one that no longer works, or a refusal for good, is returned.
+//
+// The expiry is Salla's clock (an absolute time it gave), so it is compared with the store's
+// clock: until an answer has shown it (its Date header), the token is sent as it is and a 401
+// renews it. Without Rotate (a connection being tested before it is saved) the token is never
+// renewed early either, only when Salla refuses it: renewing spends the refresh token the
+// merchant is about to save.
 func (s *Store) token(ctx context.Context) (string, error) {
 	s.tok.Lock()
 	access, exp := s.access, s.expires
 	canRenew := s.refresh != "" && s.clientID != "" && s.secret != ""
 	s.tok.Unlock()
-	now := s.now()
-	if canRenew && (access == "" || (!exp.IsZero() && !now.Add(s.early).Before(exp))) {
+	now := s.storeNow()
+	early := s.rotate != nil && s.clocked.Load() && !exp.IsZero() && !now.Add(s.early).Before(exp)
+	if canRenew && (access == "" || early) {
 		err := s.renewAfter(ctx, access)
 		switch {
 		case err == nil:

@@ -79,9 +79,12 @@ func TestTokenRenewal(t *testing.T) {
 		wantRefresh int32
 		wantErr     error
 		wantAccess  string
+		no401       bool // the token is renewed before Salla refuses it
 	}{
-		{name: "a token expiring within a day is renewed first", creds: map[string]string{CredExpiresAt: soon}, apiToken: "at-2",
-			rotate: true, wantRefresh: 1, wantAccess: "at-2"},
+		{name: "a token expiring within a day is renewed first", creds: map[string]string{CredExpiresAt: soon}, apiToken: "at-1",
+			rotate: true, wantRefresh: 1, wantAccess: "at-2", no401: true},
+		{name: "without Rotate a token expiring within a day is used until refused", creds: map[string]string{CredExpiresAt: soon}, apiToken: "at-1",
+			rotate: false, wantRefresh: 0, wantAccess: "at-1", no401: true},
 		{name: "a token far from expiry is used as it is", creds: map[string]string{CredExpiresAt: later}, apiToken: "at-1",
 			rotate: true, wantRefresh: 0, wantAccess: "at-1"},
 		{name: "a 401 renews once and retries", creds: map[string]string{CredExpiresAt: later}, apiToken: "at-2",
@@ -116,6 +119,12 @@ func TestTokenRenewal(t *testing.T) {
 			}
 			s := wr.open(tc.creds, rotate)
 			info, err := s.Info(context.Background())
+			if err == nil { // a second run, once the store's clock is known
+				info, err = s.Info(context.Background())
+			}
+			if tc.no401 && wr.count("GET /oauth2/user/info") != 2 {
+				t.Errorf("requests %v: want no request refused", wr.requests())
+			}
 			if tc.wantErr != nil {
 				if !errors.Is(err, tc.wantErr) {
 					t.Fatalf("err %v, want %v", err, tc.wantErr)
@@ -186,7 +195,7 @@ func TestConcurrentRequestsRenewOnce(t *testing.T) {
 // stays in use.
 func TestRenewedPairNotSavedIsNotUsed(t *testing.T) {
 	wr := newWire(t)
-	ts := &tokenServer{valid: map[string]bool{"rt-1": true}, current: "at-1"}
+	ts := &tokenServer{valid: map[string]bool{"rt-1": true}, current: "at-2"}
 	ts.install(wr)
 	kr := &keyring{creds: map[string]string{CredAccessToken: "at-1", CredRefreshToken: "rt-1", CredClientID: "cid", CredClientSecret: "csecret"},
 		fail: errors.New("the keyring is locked")}
@@ -211,8 +220,12 @@ func TestRefreshIsNotRetried(t *testing.T) {
 		calls.Add(1)
 		w.WriteHeader(http.StatusBadGateway)
 	})
+	wr.handle("GET /oauth2/user/info", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"status":401,"success":false,"error":{"code":"Unauthorized","message":"The access token is invalid or expired"}}`)
+	})
 	s := wr.open(map[string]string{CredExpiresAt: fmt.Sprint(time.Now().Add(-time.Hour).Unix())}, nil)
-	if _, err := s.token(context.Background()); err == nil {
+	if _, err := s.Info(context.Background()); err == nil {
 		t.Fatal("an expired token whose renewal failed was used")
 	}
 	if calls.Load() != 1 {

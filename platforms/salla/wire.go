@@ -119,14 +119,35 @@ func (m *money) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	*m = money{}
 	if len(b) > 0 && b[0] == '{' {
+		// {amount, currency}; a tax's {percent, amount: {amount, currency}} nests one deeper.
 		var o struct {
-			Amount   jsonnum.Num `json:"amount"`
-			Currency string      `json:"currency"`
+			Amount   json.RawMessage `json:"amount"`
+			Currency text            `json:"currency"`
 		}
 		if err := json.Unmarshal(b, &o); err != nil {
 			return err
 		}
-		m.Num, m.Currency = o.Amount, o.Currency
+		a := bytes.TrimSpace(o.Amount)
+		if len(a) > 0 && a[0] == '{' {
+			var in money
+			if bytes.Contains(a[1:], []byte("{")) {
+				return fmt.Errorf("not an amount: %.40s", b)
+			}
+			if err := in.UnmarshalJSON(a); err != nil {
+				return err
+			}
+			*m = in
+			if m.Currency == "" {
+				m.Currency = string(o.Currency)
+			}
+			return nil
+		}
+		if len(a) > 0 {
+			if err := m.Num.UnmarshalJSON(a); err != nil {
+				return err
+			}
+		}
+		m.Currency = string(o.Currency)
 		return nil
 	}
 	if len(b) > 0 && b[0] == '[' { // an empty list stands for "none" in some answers
