@@ -13,6 +13,7 @@ import (
 	"mizan/cmd/mizan/cli"
 	"mizan/cmd/mizan/logs"
 	"mizan/core"
+	"mizan/platforms/salla"
 	"mizan/platforms/shopify"
 	"mizan/platforms/woocommerce"
 	"mizan/storage"
@@ -24,6 +25,7 @@ func platforms() core.Platforms {
 	return core.NewPlatforms(
 		shopify.Platform(),
 		woocommerce.Platform(),
+		salla.Platform(),
 	)
 }
 
