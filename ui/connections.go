@@ -43,7 +43,11 @@ type ConnectionRow struct {
 	Edit   *widget.Button
 	Test   *widget.Button
 	Remove *widget.Button
-	conn   core.Connection
+	// State says why a connection that needs reconnecting is not synced, and Reconnect opens
+	// its form to connect it again; both are hidden otherwise.
+	State     *widget.Label
+	Reconnect *widget.Button
+	conn      core.Connection
 }
 
 func newConnectionsScreen(m *App) *ConnectionsScreen {
@@ -102,11 +106,31 @@ func (s *ConnectionsScreen) render(conns []core.Connection) {
 		r.Test = widget.NewButtonWithIcon(tr("connections.test", "Test connection"), theme.ConfirmIcon(), func() { s.testSaved(c) })
 		r.Remove = widget.NewButtonWithIcon(tr("action.remove", "Remove"), theme.DeleteIcon(), func() { s.confirmRemove(c) })
 		r.Remove.Importance = widget.DangerImportance
+		r.State, r.Reconnect = reconnectState(c, func() { s.Edit(c) })
 		s.Rows[c.ID] = r
-		s.list.Add(container.NewBorder(nil, nil, nil, container.NewHBox(r.Test, r.Edit, r.Remove), r.Name))
+		s.list.Add(container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(r.Reconnect, r.Test, r.Edit, r.Remove), r.Name),
+			r.State))
 	}
 	s.list.Refresh()
 	s.syncChanged()
+}
+
+// reconnectState makes the label that says a connection needs reconnecting, and its Reconnect
+// button; both are hidden when it does not.
+func reconnectState(c core.Connection, reconnect func()) (*widget.Label, *widget.Button) {
+	state := widget.NewLabel("")
+	state.Wrapping = fyne.TextWrapWord
+	state.Importance = widget.DangerImportance
+	button := widget.NewButtonWithIcon(tr("connections.reconnect", "Reconnect"), theme.LoginIcon(), reconnect)
+	button.Importance = widget.HighImportance
+	if c.NeedsReconnect() {
+		state.SetText(visual(tr("connections.needs_reconnect", "Needs reconnecting since {{.When}}: {{.Message}}",
+			map[string]any{"When": localDateTime(c.ReconnectAt), "Message": c.Reconnect})))
+	} else {
+		state.Hide()
+		button.Hide()
+	}
+	return state, button
 }
 
 // syncChanged: a connection cannot be removed while it syncs. UI goroutine.
