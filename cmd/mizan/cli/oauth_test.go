@@ -16,6 +16,7 @@ import (
 	"mizan/platforms/oauth"
 	"mizan/platforms/salla"
 	"mizan/platforms/salla/sallatest"
+	"mizan/platforms/storetest"
 )
 
 // withOAuthStore wires the store commands to an in-memory store that connects with OAuth
@@ -177,7 +178,8 @@ func TestConnectionsAddTokens(t *testing.T) {
 // tokens, the store says who it is (its merchant id), the keyring gets the tokens, and a sync
 // with them imports the store's products.
 func TestConnectionsAddSallaOAuth(t *testing.T) {
-	srv := sallatest.NewServer(sallatest.Options{MerchantID: 5151, RateLimit: -1})
+	// The store's clock is the wall clock: the tokens it issues are fresh for the client too.
+	srv := sallatest.NewServer(sallatest.Options{MerchantID: 5151, RateLimit: -1, Clock: storetest.NewClock(time.Now())})
 	srv.Seed(sallatest.SeedOptions{Products: 3, Orders: 2})
 	hs := srv.Start()
 	t.Cleanup(hs.Close)
