@@ -56,16 +56,19 @@
 //
 // # Money
 //
-// Prices are shown with VAT (15%) unless an order says otherwise. An item's price_without_tax is
-// the price ÷ 1.15 rounded to the halala; sub_total is Σ price_without_tax × quantity; a coupon
-// takes a percentage of sub_total (rounded) or a fixed amount (at most sub_total), spread over
-// the items in proportion (the last takes the rest); shipping and the COD fee are without VAT;
-// tax = round((sub_total − discount + shipping + cod) × 15%); total = sub_total − discount +
-// shipping + cod + tax. Items' own taxes are rounded per item and may differ from the order's
-// by a halala. Reaching completed issues the Tax Invoice (unless Options.NoInvoices); partial
-// returns issue Credit Notes of their items (the last one for a line takes the exact rest);
-// restored issues the Credit Note of whatever is left, so the notes add up to the invoice.
-// Cancelling or restoring puts the order's remaining units back in stock.
+// See order.compute for the whole model. By default prices include VAT (15%), as Saudi stores
+// show them, and the shopper pays exactly the shown prices less the coupon plus shipping and
+// the COD fee (both as charged). The API shows the amounts without VAT: an item's
+// price_without_tax is its price ÷ 1.15 rounded to the halala, sub_total their sum, discount
+// the coupon's share per item ÷ 1.15, shipping_cost and cash_on_delivery ÷ 1.15; tax is what
+// is left of the total, so the amounts add up to it exactly and the tax is within a few
+// halalas of 15%. An order whose prices exclude VAT (OrderInput.PricesExcludeTax) adds
+// round(15%) on top instead. Reaching completed issues the Tax Invoice (unless
+// Options.NoInvoices); a partial return issues a Credit Note of its items (k of q units give
+// back round(line total × k/q), the last one the exact rest) and, when asked, what is left of
+// the shipping and COD fee; restored issues the Credit Note of whatever is left, so the notes
+// add up to the invoice. Cancelling or restoring puts the order's remaining units back in
+// stock.
 //
 // # Rate limit
 //

@@ -155,19 +155,12 @@ func (h *Harness) VariantBySKU(sku string) (contract.Variant, bool) {
 }
 
 // PlaceOrder places an order that is paid and completed at once (Salla issues its Tax Invoice
-// then). Discount and shipping are taken as the shopper sees them (with VAT unless
-// TaxExclusive) and kept without VAT, as Salla's amounts show them.
+// then). Discount and shipping are as charged: with VAT unless TaxExclusive.
 func (h *Harness) PlaceOrder(o contract.Order) string {
 	in := OrderInput{Status: StatusCompleted, PricesExcludeTax: o.TaxExclusive}
-	net := func(d decimal.Decimal) decimal.Decimal {
-		if o.TaxExclusive {
-			return d
-		}
-		return round2(d.Div(decimal.NewFromInt(1).Add(vat)))
-	}
-	in.Shipping = net(o.Shipping)
+	in.Shipping = o.Shipping
 	if o.Discount.IsPositive() {
-		in.Coupon, in.Amount = "DISCOUNT", net(o.Discount)
+		in.Coupon, in.Amount = "DISCOUNT", o.Discount
 	}
 	for _, l := range o.Lines {
 		in.Lines = append(in.Lines, LineInput{ID: id64(l.VariantID), Quantity: l.Quantity})

@@ -214,15 +214,15 @@ type item struct {
 	sku      string
 	quantity int
 	returned int             // units taken back by credit notes or a restore
+	price    decimal.Decimal // the shown unit price (with VAT unless the order's prices exclude it)
 	unit     decimal.Decimal // price without tax
-	discount decimal.Decimal // this line's share of the coupon
-	tax      decimal.Decimal // round((unit×qty − discount) × 15%)
+	discount decimal.Decimal // this line's share of the coupon, without tax
+	tax      decimal.Decimal
+	total    decimal.Decimal // unit × quantity − discount + tax
 	values   []*optionValue
 }
 
-func (it *item) net() decimal.Decimal {
-	return it.unit.Mul(decimal.NewFromInt(int64(it.quantity))).Sub(it.discount)
-}
+func (it *item) gross() decimal.Decimal { return it.unit.Mul(decimal.NewFromInt(int64(it.quantity))) }
 
 type history struct {
 	id     int64
@@ -267,12 +267,15 @@ type order struct {
 	payment   string // mada, credit_card, cod, bank, apple_pay, tabby, tamara
 	items     []*item
 	coupon    *coupon
-	shipping  decimal.Decimal // without tax
-	cod       decimal.Decimal // cash-on-delivery fee, without tax
+	shipping  decimal.Decimal // as charged: with VAT unless exclusive
+	cod       decimal.Decimal // cash-on-delivery fee, as charged
+	exclusive bool            // the shown prices exclude VAT (added on top)
 	histories []*history
 	docs      []*document
 	// restocked: the order's units went back to stock (cancelled or restored).
 	restocked bool
+	// shipCredited is the shipping and COD fee credit notes gave back, as charged.
+	shipCredited decimal.Decimal
 }
 
 // amounts are an order's money, as its detail shows it.
@@ -280,51 +283,83 @@ type amounts struct {
 	subTotal, discount, shipping, cod, tax, total decimal.Decimal
 }
 
-// compute sets the lines' discounts and taxes and returns the order's amounts. Money model:
+// compute sets the lines' amounts and returns the order's. Money model, with r = 15%:
 //
-//	unit_i     = the shown price ÷ 1.15 (prices include VAT), rounded to the halala
-//	sub_total  = Σ unit_i × q_i
-//	D          = coupon: percentage → round(sub_total × P/100); amount → min(A, sub_total)
-//	discount_i = D spread in proportion to unit_i × q_i (rounded; the last line takes the rest)
-//	tax_i      = round((unit_i × q_i − discount_i) × 15%)
-//	tax        = round((sub_total − D + shipping + cod) × 15%)
-//	total      = sub_total − D + shipping + cod + tax
+// Prices that include VAT (Saudi stores show them so; the default). The shopper pays exactly
+// the shown prices: with p_i the unit price and q_i the quantity,
 //
-// The order's tax is rounded once over the order, so the items' taxes may differ from it by a
-// halala, as Salla's do.
+//	G          = Σ p_i × q_i
+//	D          = coupon: percentage → round(G × P/100); amount A → min(A, G)
+//	d_i        = D spread in proportion to p_i × q_i (rounded; the last line takes the rest)
+//	total      = G − D + shipping + cod                 (shipping and COD fee as charged)
+//	item:  price_without_tax = round(p_i / 1.15), total_discount = round(d_i / 1.15),
+//	       total = p_i × q_i − d_i, tax = total − (price_without_tax × q_i − total_discount)
+//	sub_total  = Σ price_without_tax × q_i;  discount = Σ total_discount
+//	shipping_cost = round(shipping / 1.15);  cash_on_delivery = round(cod / 1.15)
+//	tax        = total − (sub_total − discount + shipping_cost + cash_on_delivery)
+//
+// so the amounts add up to the total and the tax, which takes the roundings, is within a few
+// halalas of 15% of the rest.
+//
+// Prices that exclude VAT (added on top): price_without_tax = p_i; D on Σ p_i × q_i as above;
+// shipping and COD as charged; item tax = round((p_i × q_i − d_i) × r); the order's
+// tax = round((sub_total − discount + shipping + cod) × r), rounded once over the order, so
+// the items' taxes may differ from it by a halala; total = sub_total − discount + shipping +
+// cod + tax.
 func (o *order) compute() amounts {
 	var a amounts
+	one := decimal.NewFromInt(1).Add(vat)
+	var g decimal.Decimal
 	for _, it := range o.items {
-		a.subTotal = a.subTotal.Add(it.unit.Mul(decimal.NewFromInt(int64(it.quantity))))
+		g = g.Add(it.price.Mul(decimal.NewFromInt(int64(it.quantity))))
 	}
+	var d decimal.Decimal
 	if c := o.coupon; c != nil {
 		if c.percent.IsPositive() {
-			a.discount = round2(a.subTotal.Mul(c.percent).Div(hundred))
+			d = round2(g.Mul(c.percent).Div(hundred))
 		} else {
-			a.discount = decimal.Min(c.amount, a.subTotal)
+			d = decimal.Min(c.amount, g)
 		}
 	}
-	left := a.discount
-	last := -1
+	shares := make([]decimal.Decimal, len(o.items))
+	left, last := d, -1
 	for i, it := range o.items {
-		if it.quantity > 0 && it.unit.IsPositive() {
+		if it.quantity > 0 && it.price.IsPositive() {
 			last = i
 		}
 	}
 	for i, it := range o.items {
-		it.discount = decimal.Zero
-		if a.discount.IsZero() || a.subTotal.IsZero() {
-		} else if i == last {
-			it.discount = left
-		} else if i < last {
-			it.discount = round2(a.discount.Mul(it.unit.Mul(decimal.NewFromInt(int64(it.quantity)))).Div(a.subTotal))
-			left = left.Sub(it.discount)
+		switch {
+		case d.IsZero() || g.IsZero() || i > last:
+		case i == last:
+			shares[i] = left
+		default:
+			shares[i] = round2(d.Mul(it.price.Mul(decimal.NewFromInt(int64(it.quantity)))).Div(g))
+			left = left.Sub(shares[i])
 		}
-		it.tax = round2(it.net().Mul(vat))
 	}
-	a.shipping, a.cod = o.shipping, o.cod
-	a.tax = round2(a.subTotal.Sub(a.discount).Add(a.shipping).Add(a.cod).Mul(vat))
-	a.total = a.subTotal.Sub(a.discount).Add(a.shipping).Add(a.cod).Add(a.tax)
+	if o.exclusive {
+		for i, it := range o.items {
+			it.unit, it.discount = it.price, shares[i]
+			it.tax = round2(it.gross().Sub(it.discount).Mul(vat))
+			it.total = it.gross().Sub(it.discount).Add(it.tax)
+			a.subTotal = a.subTotal.Add(it.gross())
+		}
+		a.discount, a.shipping, a.cod = d, o.shipping, o.cod
+		a.tax = round2(a.subTotal.Sub(a.discount).Add(a.shipping).Add(a.cod).Mul(vat))
+		a.total = a.subTotal.Sub(a.discount).Add(a.shipping).Add(a.cod).Add(a.tax)
+		return a
+	}
+	for i, it := range o.items {
+		it.unit = round2(it.price.Div(one))
+		it.discount = round2(shares[i].Div(one))
+		it.total = it.price.Mul(decimal.NewFromInt(int64(it.quantity))).Sub(shares[i])
+		it.tax = it.total.Sub(it.gross().Sub(it.discount))
+		a.subTotal, a.discount = a.subTotal.Add(it.gross()), a.discount.Add(it.discount)
+	}
+	a.shipping, a.cod = round2(o.shipping.Div(one)), round2(o.cod.Div(one))
+	a.total = g.Sub(d).Add(o.shipping).Add(o.cod)
+	a.tax = a.total.Sub(a.subTotal.Sub(a.discount).Add(a.shipping).Add(a.cod))
 	return a
 }
 

@@ -268,13 +268,12 @@ func itemJSON(it *item) map[string]any {
 		opts = append(opts, map[string]any{"id": v.id, "product_option_id": v.id - 1, "name": "", "type": "radio",
 			"value": map[string]any{"id": v.id, "name": v.name, "price": money(v.price)}})
 	}
-	q := decimal.NewFromInt(int64(it.quantity))
 	return map[string]any{"id": it.id, "name": it.name, "sku": it.sku, "quantity": it.quantity, "currency": "SAR",
 		"weight": 0, "product_type": "product", "notes": "", "options": opts,
 		"amounts": map[string]any{
 			"price_without_tax": money(it.unit), "total_discount": money(it.discount),
 			"tax":   map[string]any{"percent": "15.00", "amount": money(it.tax)},
-			"total": money(it.unit.Mul(q).Sub(it.discount).Add(it.tax)),
+			"total": money(it.total),
 		}}
 }
 
@@ -374,9 +373,8 @@ func (s *Server) issueInvoice(o *order, at time.Time) {
 	a := o.compute()
 	d := s.newDoc("Tax Invoice", at)
 	for _, it := range o.items {
-		q := decimal.NewFromInt(int64(it.quantity))
 		d.lines = append(d.lines, docLine{it: it, quantity: it.quantity, price: it.unit, discount: it.discount, tax: it.tax,
-			total: it.unit.Mul(q).Sub(it.discount).Add(it.tax)})
+			total: it.total})
 	}
 	d.subTotal, d.shipping, d.cod, d.discount, d.tax, d.total = a.subTotal, a.shipping, a.cod, a.discount, a.tax, a.total
 	o.docs = append(o.docs, d)
@@ -429,28 +427,26 @@ func (s *Server) creditNote(o *order, lines []CreditLine, shipping bool, amount 
 			return nil, fmt.Errorf("line %d has %d units left", cl.Line, it.quantity-it.returned)
 		}
 		k := decimal.NewFromInt(int64(cl.Quantity))
-		var gone, goneDisc, goneTax decimal.Decimal
+		var goneDisc, goneTax, goneTotal decimal.Decimal
 		for _, prev := range o.docs {
 			if prev.kind != "Credit Note" {
 				continue
 			}
 			for _, l := range prev.lines {
 				if l.it == it {
-					gone = gone.Add(decimal.NewFromInt(int64(l.quantity)))
-					goneDisc, goneTax = goneDisc.Add(l.discount), goneTax.Add(l.tax)
+					goneDisc, goneTax, goneTotal = goneDisc.Add(l.discount), goneTax.Add(l.tax), goneTotal.Add(l.total)
 				}
 			}
 		}
 		l := docLine{it: it, quantity: cl.Quantity, price: it.unit}
 		if it.returned+cl.Quantity == it.quantity {
-			l.discount = it.discount.Sub(goneDisc)
-			l.tax = it.tax.Sub(goneTax)
+			l.discount, l.tax, l.total = it.discount.Sub(goneDisc), it.tax.Sub(goneTax), it.total.Sub(goneTotal)
 		} else {
-			l.discount = round2(it.discount.Mul(k).Div(decimal.NewFromInt(int64(it.quantity))))
-			l.tax = round2(it.unit.Mul(k).Sub(l.discount).Mul(vat))
+			q := decimal.NewFromInt(int64(it.quantity))
+			l.discount = round2(it.discount.Mul(k).Div(q))
+			l.total = round2(it.total.Mul(k).Div(q))
+			l.tax = l.total.Sub(it.unit.Mul(k).Sub(l.discount))
 		}
-		_ = gone
-		l.total = it.unit.Mul(k).Sub(l.discount).Add(l.tax)
 		it.returned += cl.Quantity
 		if cl.Restock {
 			it.of.stockMap()[br] += cl.Quantity
@@ -460,14 +456,22 @@ func (s *Server) creditNote(o *order, lines []CreditLine, shipping bool, amount 
 		d.subTotal = d.subTotal.Add(it.unit.Mul(k))
 		d.discount = d.discount.Add(l.discount)
 		d.tax = d.tax.Add(l.tax)
+		d.total = d.total.Add(l.total)
 	}
 	if shipping {
+		// What is left of the shipping and the COD fee, with their tax: as charged when
+		// prices include VAT, plus VAT on top when they exclude it.
+		a := o.compute()
 		_, _, ship, cod, _, _ := credited(o)
-		d.shipping = o.shipping.Sub(ship)
-		d.cod = o.cod.Sub(cod)
-		d.tax = d.tax.Add(round2(d.shipping.Add(d.cod).Mul(vat)))
+		d.shipping, d.cod = a.shipping.Sub(ship), a.cod.Sub(cod)
+		charged := o.shipping.Add(o.cod).Sub(o.shipCredited)
+		if o.exclusive {
+			charged = d.shipping.Add(d.cod).Add(round2(d.shipping.Add(d.cod).Mul(vat)))
+		}
+		o.shipCredited = o.shipCredited.Add(charged)
+		d.tax = d.tax.Add(charged.Sub(d.shipping).Sub(d.cod))
+		d.total = d.total.Add(charged)
 	}
-	d.total = d.subTotal.Sub(d.discount).Add(d.shipping).Add(d.cod).Add(d.tax)
 	o.docs = append(o.docs, d)
 	o.updatedAt = at
 	return d, nil

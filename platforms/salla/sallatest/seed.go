@@ -60,6 +60,29 @@ func ean13(r *rand.Rand) string {
 	return d + fmt.Sprint((10-sum%10)%10)
 }
 
+// canSell tells whether q units of a product without variants or a variant are in the
+// default branch (or its stock is unlimited).
+func (s *Server) canSell(id int64, q int) bool {
+	br := s.st.defaultBranch().id
+	if v := s.st.skus[id]; v != nil {
+		return v.unlimited || v.stock[br] >= q
+	}
+	p := s.st.products[id]
+	return p != nil && (p.unlimited || p.stock[br] >= q)
+}
+
+// restock adds n units to the default branch.
+func (s *Server) restock(id int64, n int, at time.Time) {
+	br := s.st.defaultBranch().id
+	if v := s.st.skus[id]; v != nil {
+		v.stock[br] += n
+		sellable{p: v.product, v: v}.touch(at)
+	} else if p := s.st.products[id]; p != nil {
+		p.stock[br] += n
+		p.updatedAt = at
+	}
+}
+
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.Intn(len(xs))] }
 
 // Seed fills the store: products (about half with variants; some without SKU, some
@@ -158,12 +181,18 @@ func (s *Server) Seed(o SeedOptions) SeedResult {
 		at := o.Start.Add(time.Duration(float64(span) * float64(i) / float64(max(1, o.Orders)))).Truncate(time.Second)
 		in := OrderInput{At: at, Shipping: decimal.NewFromInt(int64(pick(r, []int{0, 15, 20, 25, 30})))}
 		seen := map[int64]bool{}
-		for n := 1 + r.Intn(3); n > 0; n-- {
-			u := pick(r, units)
-			if !seen[u] {
+		want := 1 + r.Intn(3)
+		for tries := 0; len(in.Lines) < want && tries < 12; tries++ {
+			u, q := pick(r, units), 1+r.Intn(3)
+			if !seen[u] && s.canSell(u, q) { // the store sells no more than it has
 				seen[u] = true
-				in.Lines = append(in.Lines, LineInput{ID: u, Quantity: 1 + r.Intn(3)})
+				in.Lines = append(in.Lines, LineInput{ID: u, Quantity: q})
 			}
+		}
+		if len(in.Lines) == 0 { // the merchant restocks something to sell
+			u := pick(r, units)
+			s.restock(u, 40, at)
+			in.Lines = append(in.Lines, LineInput{ID: u, Quantity: 1})
 		}
 		if r.Intn(4) == 0 {
 			in.Guest = CustomerInput{First: pick(r, seedFirst), Last: pick(r, seedLast), Mobile: fmt.Sprintf("5%08d", r.Intn(100_000_000)),

@@ -104,3 +104,53 @@ func TestStatusesGuestsAndBranches(t *testing.T) {
 		t.Errorf("branch %v, default %v", rows[0], main[0])
 	}
 }
+
+// TestReturns: a partial Credit Note gives back its items' share; restoring the order gives
+// back the rest to the halala and restocks what was not yet returned.
+func TestReturns(t *testing.T) {
+	c := start(t, Options{RateLimit: -1})
+	_, vids := c.s.AddProduct(ProductInput{Name: "قهوة", Option: "الحجم", Variants: []VariantInput{
+		{Value: "250g", SKU: "C-250", Price: decimal.RequireFromString("35.00"), Quantity: 10},
+		{Value: "1kg", SKU: "C-1K", Price: decimal.RequireFromString("120.00"), Quantity: 5}}})
+	id, err := c.s.PlaceOrder(OrderInput{Lines: []LineInput{{ID: vids[0], Quantity: 3}, {ID: vids[1], Quantity: 1}},
+		Coupon: "EID15", Percent: decimal.NewFromInt(15), Shipping: decimal.NewFromInt(20), COD: decimal.NewFromInt(10),
+		Status: StatusCompleted, Guest: CustomerInput{First: "ضيف"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3×35 + 120 = 225; 15% off: 33.75; + 20 + 10 = 221.25, all with VAT.
+	if o := c.s.Orders()[0]; !o.Total.Equal(decimal.RequireFromString("221.25")) || o.Coupon != "EID15" {
+		t.Fatalf("order %+v", o)
+	}
+	if err := c.s.CreditNote(id, []CreditLine{{Line: 0, Quantity: 1, Restock: true}}, false, decimal.Zero); err != nil {
+		t.Fatal(err)
+	}
+	docs := list(c.get(fmt.Sprintf("/orders/invoices?order_id=%d", id)))
+	if len(docs) != 2 || obj(docs[0])["type"] != "Tax Invoice" || obj(docs[1])["type"] != "Credit Note" {
+		t.Fatalf("documents %v", docs)
+	}
+	// One of three coffees: a third of its line (105 − 15.75 = 89.25 paid) is 29.75.
+	cn := obj(docs[1])
+	if got := dec(obj(cn["total"])["amount"]); !got.Equal(decimal.RequireFromString("29.75")) {
+		t.Errorf("credit note total %s", got)
+	}
+	if items := cn["items"].([]any); len(items) != 1 || obj(items[0])["quantity"] != json.Number("1") {
+		t.Errorf("credit note items %v", cn["items"])
+	}
+	if err := c.s.SetStatus(id, StatusRestored); err != nil {
+		t.Fatal(err)
+	}
+	var credited decimal.Decimal
+	for _, x := range list(c.get(fmt.Sprintf("/orders/invoices?order_id=%d", id)))[1:] {
+		credited = credited.Add(dec(obj(obj(x)["total"])["amount"]))
+	}
+	if !credited.Equal(decimal.RequireFromString("221.25")) {
+		t.Errorf("credit notes give back %s of 221.25", credited)
+	}
+	if q, _ := c.s.Stock(vids[0], 0); q != 10 {
+		t.Errorf("coffee stock %d after the sale, a restocked return and the restore", q)
+	}
+	if q, _ := c.s.Stock(vids[1], 0); q != 5 {
+		t.Errorf("1kg stock %d after the restore", q)
+	}
+}

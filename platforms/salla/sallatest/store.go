@@ -133,9 +133,9 @@ type OrderInput struct {
 	Guest      CustomerInput   // the guest's checkout details
 	Coupon     string          // a code
 	Percent    decimal.Decimal // the coupon's percentage, or
-	Amount     decimal.Decimal // its amount (without tax)
-	Shipping   decimal.Decimal // without tax
-	COD        decimal.Decimal // cash-on-delivery fee without tax (payment_method cod)
+	Amount     decimal.Decimal // its amount, as charged
+	Shipping   decimal.Decimal // as charged (with VAT unless PricesExcludeTax)
+	COD        decimal.Decimal // cash-on-delivery fee as charged (payment_method cod)
 	Payment    string          // default mada, or cod when COD is set
 	Status     string          // slug (default under_review); a custom status's id as a decimal string also works
 	At         time.Time       // default now
@@ -163,7 +163,7 @@ func (s *Server) placeOrder(in OrderInput) (int64, error) {
 		at = s.clock.Now()
 	}
 	o := &order{id: s.st.id("order"), createdAt: at, updatedAt: at, shipping: in.Shipping.Round(2), cod: in.COD.Round(2),
-		payment: in.Payment}
+		payment: in.Payment, exclusive: in.PricesExcludeTax}
 	s.st.nextRef++
 	o.reference = s.st.nextRef
 	if o.payment == "" {
@@ -198,11 +198,7 @@ func (s *Server) placeOrder(in OrderInput) (int64, error) {
 		if l.Quantity <= 0 {
 			return 0, fmt.Errorf("quantity %d", l.Quantity)
 		}
-		it := &item{id: s.st.id("item"), of: x, name: x.p.name, sku: x.skuCode(), quantity: l.Quantity,
-			unit: round2(x.price().Div(decimal.NewFromInt(1).Add(vat)))}
-		if in.PricesExcludeTax {
-			it.unit = x.price()
-		}
+		it := &item{id: s.st.id("item"), of: x, name: x.p.name, sku: x.skuCode(), quantity: l.Quantity, price: x.price()}
 		if x.v != nil {
 			it.values = x.v.values
 			it.name = x.p.name + " - " + variantName(x.v)
