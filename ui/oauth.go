@@ -118,7 +118,11 @@ func (o *OAuthPanel) start() {
 		ClientSecret: entry(o.oc.ClientSecretKey), Redirect: strings.TrimSpace(o.Redirect.Text),
 		HTTPClient: o.f.s.m.engine.HTTPClient}
 	if req.ClientID == "" || req.ClientSecret == "" {
-		o.say(tr("oauth.need_app", "Enter the app's client ID and client secret first."), widget.DangerImportance)
+		if o.f.editing != nil {
+			o.say(tr("oauth.need_app_again", "Enter the app's client ID and client secret again: Mizan keeps them in the keyring and does not show them."), widget.DangerImportance)
+		} else {
+			o.say(tr("oauth.need_app", "Enter the app's client ID and client secret first."), widget.DangerImportance)
+		}
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -134,7 +138,7 @@ func (o *OAuthPanel) start() {
 			if err != nil {
 				return err
 			}
-			return fyne.CurrentApp().OpenURL(u)
+			return o.f.s.m.app.OpenURL(u)
 		}
 	}
 	o.f.s.m.tasks.Go(func() {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -31,6 +32,8 @@ type oauthEnv struct {
 
 func newOAuthEnv(t *testing.T) *oauthEnv {
 	t.Helper()
+	var mu sync.Mutex
+	grants := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/oauth2/auth":
@@ -51,7 +54,11 @@ func newOAuthEnv(t *testing.T) *oauthEnv {
 				_, _ = io.WriteString(w, `{"error":"invalid_grant"}`)
 				return
 			}
-			_, _ = io.WriteString(w, `{"access_token":"tok-from-code-1234","refresh_token":"ref-from-code-5678","expires":1797500000}`)
+			mu.Lock()
+			grants++
+			again := strings.Repeat("-again", grants-1)
+			mu.Unlock()
+			_, _ = io.WriteString(w, `{"access_token":"tok-from-code-1234`+again+`","refresh_token":"ref-from-code-5678`+again+`","expires":1797500000}`)
 		}
 	}))
 	t.Cleanup(srv.Close)
@@ -144,6 +151,27 @@ func TestConnectionFormOAuth(t *testing.T) {
 		}
 	}
 	noDialog(t, m)
+
+	// Connecting it again (its edit form, where Reconnect leads): the app's credentials are
+	// typed again, and the new tokens replace the stored ones.
+	conns, _ := o.eng.Connections(context.Background())
+	test.Tap(m.Connections.Rows[conns[0].ID].Edit)
+	m.Idle()
+	f = m.Connections.Form
+	test.Tap(f.OAuth.Connect)
+	m.Idle()
+	if !strings.Contains(f.OAuth.Status.Text, "again") || len(o.opened) != 1 {
+		t.Fatalf("without the app's credentials: %q", f.OAuth.Status.Text)
+	}
+	test.Type(f.Credentials["client_id"], "cid")
+	test.Type(f.Credentials["client_secret"], "app-secret-9876")
+	test.Tap(f.OAuth.Connect)
+	m.Idle()
+	test.Tap(f.Save)
+	m.Idle()
+	if got := o.stored(); !m.Connections.ShowingList() || got["token"] != "tok-from-code-1234-again" {
+		t.Fatalf("reconnecting: %q %q", f.Status.Text, got["token"])
+	}
 }
 
 // TestConnectionFormOAuthPasted: a redirect address that is not on this computer; the merchant
