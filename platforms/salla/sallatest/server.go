@@ -472,7 +472,9 @@ func num(d decimal.Decimal) float64 {
 	return f
 }
 
-// paging reads page and per_page (default 15, at most 60: a larger per_page is cut to 60).
+// paging reads page and per_page (default 15, at most 60: a larger per_page is cut to 60). The
+// Pagination doc gives 60 as the maximum while the OpenAPI Pagination schema says 65; the
+// double keeps to the doc.
 func paging(q url.Values) (pageNo, perPage int, err *apiError) {
 	pageNo, perPage = 1, 15
 	if v := q.Get("page"); v != "" {

@@ -136,7 +136,9 @@ func (st *state) expireAll(now time.Time) {
 	}
 }
 
-// authorize checks an API request's bearer token.
+// authorize checks an API request's bearer token. The Responses doc lists 401 with the
+// response "unauthorized" and the slug "Unauthorized" without saying which one error.code
+// carries; the double sends "Unauthorized".
 func (st *state) authorize(header string, now time.Time) *apiError {
 	tok, found := strings.CutPrefix(header, "Bearer ")
 	if !found || strings.TrimSpace(tok) == "" {
