@@ -351,3 +351,69 @@ func TestOAuthFaults(t *testing.T) {
 		t.Fatalf("a token-endpoint fault: %d", code)
 	}
 }
+
+func TestTokenEndpointErrors(t *testing.T) {
+	c := start(t, Options{RateLimit: -1, RedirectURI: "http://127.0.0.1:53682/callback"})
+	code := func() string {
+		hc := c.hs.Client()
+		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		q := url.Values{"client_id": {c.s.ClientID()}, "response_type": {"code"}, "redirect_uri": {"http://127.0.0.1:53682/callback"}}
+		resp, err := hc.Get(c.hs.URL + "/oauth2/auth?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		loc, _ := url.Parse(resp.Header.Get("Location"))
+		return loc.Query().Get("code")
+	}
+	base := func(v url.Values) url.Values {
+		out := url.Values{"client_id": {c.s.ClientID()}, "client_secret": {c.s.ClientSecret()}}
+		for k, x := range v {
+			out[k] = x
+		}
+		return out
+	}
+	cases := []struct {
+		name      string
+		form      func() url.Values
+		status    int
+		errorCode string
+	}{
+		{"wrong secret", func() url.Values {
+			return url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.tok.RefreshToken}, "client_id": {c.s.ClientID()}, "client_secret": {"nope"}}
+		}, 401, "invalid_client"},
+		{"unknown grant", func() url.Values { return base(url.Values{"grant_type": {"password"}}) }, 400, "unsupported_grant_type"},
+		{"unknown refresh token", func() url.Values {
+			return base(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"ory_rt_nope"}})
+		}, 400, "invalid_grant"},
+		{"another redirect", func() url.Values {
+			return base(url.Values{"grant_type": {"authorization_code"}, "code": {code()}, "redirect_uri": {"http://127.0.0.1:1/callback"}})
+		}, 400, "invalid_grant"},
+		{"expired code", func() url.Values {
+			cd := code()
+			c.s.Clock().Advance(11 * time.Minute)
+			return base(url.Values{"grant_type": {"authorization_code"}, "code": {cd}, "redirect_uri": {"http://127.0.0.1:53682/callback"}})
+		}, 400, "invalid_grant"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := c.token(tc.form())
+			if status != tc.status || body["error"] != tc.errorCode {
+				t.Fatalf("%d %v, want %d %s", status, body, tc.status, tc.errorCode)
+			}
+		})
+	}
+	// Basic authentication works as well as the form.
+	req, _ := http.NewRequest(http.MethodPost, c.hs.URL+"/oauth2/token", strings.NewReader(url.Values{"grant_type": {"refresh_token"},
+		"refresh_token": {c.tok.RefreshToken}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(c.s.ClientID(), c.s.ClientSecret())
+	resp, err := c.hs.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("refresh with Basic authentication: %d", resp.StatusCode)
+	}
+}
