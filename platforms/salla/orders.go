@@ -156,7 +156,11 @@ func (s *Store) order(ctx context.Context, id string, since time.Time) (core.Sto
 			return core.StoreOrder{}, err
 		}
 	}
-	o.Refunds = refunds(&o, notes, status == "restored", s.restockNotes, when)
+	back := ""
+	if status == "restored" || status == "canceled" {
+		back = status
+	}
+	o.Refunds = refunds(&o, notes, back, s.restockNotes, when)
 	if status == "canceled" {
 		o.Cancelled, o.CancelledAt = true, at(when, "canceled", o.UpdatedAt)
 	}
@@ -559,12 +563,16 @@ func optionKey(ids []string) string {
 }
 
 // refunds are the order's credit notes as refunds of exactly their items and amounts, and, for
-// a restored order, a refund of whatever they do not cover, restocked: the whole order when the
-// store issued no credit note. A restored order's credit notes restock their items too.
+// an order restored or cancelled (back: Salla then puts its units back into stock), a refund of
+// whatever they do not cover, restocked: the whole order when the store issued no credit note.
+// Such an order's credit notes restock their items too. A cancelled order is also reported as
+// Cancelled; its refund is what explains the units coming back to the store's stock, as the
+// engine expects of a cancellation that restocks.
 //
 // Salla's credit notes do not say whether their items went back into stock; restock (the
 // connection's setting) says what the merchant's returns do.
-func refunds(o *core.StoreOrder, notes []invoice, restored, restock bool, when map[string]time.Time) []core.StoreRefund {
+func refunds(o *core.StoreOrder, notes []invoice, back string, restock bool, when map[string]time.Time) []core.StoreRefund {
+	restored := back != ""
 	byID := map[string]int{}
 	byName := map[string]int{}
 	for i, l := range o.Lines {
@@ -611,8 +619,11 @@ func refunds(o *core.StoreOrder, notes []invoice, restored, restock bool, when m
 	if !restored {
 		return out
 	}
-	r := core.StoreRefund{ExternalID: "restored-" + o.ExternalID, CreatedAt: at(when, "restored", o.UpdatedAt),
+	r := core.StoreRefund{ExternalID: back + "-" + o.ExternalID, CreatedAt: at(when, back, o.UpdatedAt),
 		Note: "Order restored", Total: o.Total.Sub(paid)}
+	if back == "canceled" {
+		r.Note = "Order cancelled"
+	}
 	for i, l := range o.Lines {
 		left := l.Quantity.Sub(returned[i])
 		if !left.IsPositive() || !l.Quantity.IsPositive() {

@@ -185,7 +185,7 @@ func TestOrderMoney(t *testing.T) {
 				items:    []itemSpec{{id: "9009", name: "قهوة", sku: "COF-1", qty: 1, price: "50", disc: "0", tax: "7.5", total: "57.5"}},
 				subTotal: "50", shipping: "0", cod: "0", discounts: `[]`, tax: "7.5", total: "57.5",
 				histories: `[{"id":1,"status":"ملغي","customized":{"id":3,"name":"ملغي","slug":"canceled"},"type":"activity","created_at":` + sallaDate("2026-11-03 08:00:00") + `}]`},
-			status: "canceled", cancelled: true,
+			status: "canceled", cancelled: true, refunds: []string{"57.5"}, restocked: true,
 		},
 	}
 	for _, tc := range cases {
