@@ -5,30 +5,33 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"mizan/platforms/storetest"
 )
 
-// FaultKind is a way for the host or WordPress to misbehave.
-type FaultKind string
+// FaultKind is a way for the host or WordPress to misbehave: the kinds every test store shares
+// (storetest), and WordPress's own beside them.
+type FaultKind = storetest.Kind
 
 // The faults a Server can inject.
 const (
-	Fault429             FaultKind = "429"              // 429 with Retry-After
-	Fault429NoRetryAfter FaultKind = "429-bare"         // 429 without Retry-After
-	Fault500             FaultKind = "500"              // a PHP fatal error page (JSON-less 500)
-	Fault503             FaultKind = "503"              // 503 without Retry-After
-	Fault503RetryAfter   FaultKind = "503-retry-after"  // 503 with Retry-After
-	FaultHTML            FaultKind = "html"             // 200 with a web page (a firewall challenge)
-	FaultSlow            FaultKind = "slow"             // the answer waits SlowDelay
-	FaultTruncated       FaultKind = "truncated"        // the body stops half-way
-	FaultLoginRedirect   FaultKind = "login-redirect"   // 302 to wp-login.php
-	FaultNoRoute         FaultKind = "rest_no_route"    // WordPress without pretty permalinks
-	FaultChangeMidPaging FaultKind = "changes-mid-page" // an order changes after a page of orders is served
+	Fault429                       = storetest.TooManyRequests  // 429 with Retry-After
+	Fault429NoRetryAfter FaultKind = "429-bare"                 // 429 without Retry-After
+	Fault500                       = storetest.ServerError      // a PHP fatal error page (JSON-less 500)
+	Fault503                       = storetest.Unavailable      // 503 without Retry-After
+	Fault503RetryAfter   FaultKind = "503-retry-after"          // 503 with Retry-After
+	FaultHTML                      = storetest.NotJSON          // 200 with a web page (a firewall challenge)
+	FaultSlow                      = storetest.Slow             // the answer waits SlowDelay
+	FaultTruncated                 = storetest.Truncated        // the body stops half-way
+	FaultLoginRedirect   FaultKind = "login-redirect"           // 302 to wp-login.php
+	FaultNoRoute         FaultKind = "rest_no_route"            // WordPress without pretty permalinks
+	FaultChangeMidPaging           = storetest.ChangesMidPaging // an order changes after a page of orders is served
 )
 
 // FaultCutJSON answers 200 with a JSON body that stops half-way although the answer itself ends
 // cleanly (its Content-Length matches what is sent): PHP stopped while writing it, out of time or
 // memory. The request is not carried out.
-const FaultCutJSON FaultKind = "cut-json-200"
+const FaultCutJSON = storetest.CutJSON
 
 // Fault is a fault waiting to happen.
 type Fault struct {
