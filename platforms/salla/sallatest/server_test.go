@@ -208,6 +208,11 @@ func TestRateLimitHeadersAnd429(t *testing.T) {
 	if reset := resp.Header.Get("X-RateLimit-Reset"); reset != strconv.FormatInt(now.Add(time.Minute).Unix(), 10) {
 		t.Fatalf("reset %s, want the full bucket drained a minute on", reset)
 	}
+	// Customers have their own bucket: 500 per 10 minutes.
+	resp, _ = c.do(http.MethodGet, "/customers", nil)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("X-RateLimit-Limit") != "500" || resp.Header.Get("X-RateLimit-Remaining") != "499" {
+		t.Fatalf("customers: %d, limit %s remaining %s", resp.StatusCode, resp.Header.Get("X-RateLimit-Limit"), resp.Header.Get("X-RateLimit-Remaining"))
+	}
 	now = now.Add(time.Second) // two requests leak out a second
 	for i := 0; i < 2; i++ {
 		if resp, _ := c.do(http.MethodGet, "/branches", nil); resp.StatusCode != http.StatusOK {
