@@ -193,8 +193,6 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		}
 		old.spent, old.revoked = true, true
 		g = s.st.issue(now, s.opt.TokenLifetime, old.scope, old.family)
-		old.revoked = true
-		old.next = g
 	default:
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.")
 		return

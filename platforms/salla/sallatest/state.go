@@ -36,7 +36,6 @@ type grant struct {
 	family          int  // grants renewed from one another share a family
 	spent           bool // its refresh token has been used
 	revoked         bool
-	next            *grant
 }
 
 type authCode struct {
@@ -117,7 +116,8 @@ func (st *state) revokeFamily(family int) {
 	}
 }
 
-// latest is the newest grant of a family that is not revoked, or nil.
+// latest is the grant of a family still usable (at most one is: renewing spends the old one),
+// or nil.
 func (st *state) latest(family int) *grant {
 	var found *grant
 	for _, g := range st.grants {
