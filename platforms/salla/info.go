@@ -58,7 +58,8 @@ func (s *Store) Info(ctx context.Context) (core.StoreInfo, error) {
 	if u.Merchant.Plan != "" {
 		details = append(details, "plan "+string(u.Merchant.Plan))
 	}
-	if st := s.http.Pacer.Stats(); st.Limit > 0 {
+	if p := s.http.Pacer; p != nil && p.Stats().Limit > 0 {
+		st := p.Stats()
 		details = append(details, fmt.Sprintf("%d API requests a minute", st.Limit))
 	}
 	info.Details = strings.Join(details, ", ")
