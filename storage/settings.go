@@ -345,3 +345,38 @@ func (t *Tx) InvoiceIssuerOf(inv Invoice) (Issuer, error) {
 	}
 	return Issuer(s), nil
 }
+
+// ConnectionIssuer is a live connection and who issues the tax invoices of its sales.
+type ConnectionIssuer struct {
+	ConnectionID int64
+	Name         string
+	Platform     string
+	Issuer       Issuer
+}
+
+// InvoiceIssuers lists the live connections with their invoice issuer, by name.
+func (d *DB) InvoiceIssuers(ctx context.Context) ([]ConnectionIssuer, error) {
+	return queryList(ctx, d, `SELECT c.id, c.name, c.platform, COALESCE(ii.issuer, 'mizan') FROM connections c
+		LEFT JOIN invoice_issuers ii ON ii.connection_id = c.id WHERE c.removed_at = '' ORDER BY c.name`,
+		func(r scanner) (ConnectionIssuer, error) {
+			var c ConnectionIssuer
+			var issuer string
+			err := r.Scan(&c.ConnectionID, &c.Name, &c.Platform, &issuer)
+			c.Issuer = Issuer(issuer)
+			return c, err
+		})
+}
+
+// SetInvoiceIssuerByName records who issues the tax invoices of the live connection with this name
+// (matched regardless of case).
+func (t *Tx) SetInvoiceIssuerByName(name string, issuer Issuer) error {
+	var id int64
+	err := t.QueryRow(`SELECT id FROM connections WHERE removed_at = '' AND lower(name) = lower(?)`, strings.TrimSpace(name)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return invalid("no connection is named %q", name)
+	}
+	if err != nil {
+		return fmt.Errorf("find connection %q: %w", name, err)
+	}
+	return t.SetInvoiceIssuer(id, issuer)
+}

@@ -6,12 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 
+	"mizan/core/invoicepdf"
 	"mizan/storage"
 )
 
@@ -501,6 +504,79 @@ func writeInvoiceText(w io.Writer, env *Env, inv storage.Invoice, returns []stor
 	}
 	if notes := strings.TrimSpace(inv.Notes); notes != "" {
 		fmt.Fprintf(w, "\nNotes: %s\n", cleanCell(notes))
+	}
+	return nil
+}
+
+func init() {
+	readOnlyCommands["invoices pdf"] = true
+	Register(Command{
+		Name:    "invoices pdf",
+		Args:    "NUMBER... [--out DIR] [--layout a4|receipt] [--lang ar|en|both]",
+		Summary: "Print invoices and returns to PDF files, one per invoice",
+		Help: `Each invoice is written to DIR/NUMBER.pdf (DIR is the current directory unless --out says).
+A sales invoice Mizan issues prints as a simplified tax invoice with ZATCA's QR code (the seller's
+name, VAT number, time of issue, total with VAT and VAT total); a return prints as a credit note
+naming the invoice it returns. When the store issues a connection's tax invoices (mizan settings
+set --connection NAME issuer=store), or the seller has no VAT number yet (mizan settings set
+vat_number=…), the invoice prints without the QR code and says why. Dates are in this computer's
+time zone.`,
+		Run: runInvoicesPDF,
+	})
+}
+
+func runInvoicesPDF(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("invoices pdf", flag.ContinueOnError)
+	out := fs.String("out", ".", "write the files into `DIR`")
+	layoutName := fs.String("layout", "a4", "page: a4 or receipt (80 mm)")
+	langName := fs.String("lang", "both", "language: ar, en or both")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return Usagef("which invoices? Give their numbers, e.g. MAIN-INV-000001 MAIN-RET-000001")
+	}
+	lay, err := invoicepdf.ParseLayout(*layoutName)
+	if err != nil {
+		return Usagef("--layout: %v", err)
+	}
+	lang, err := invoicepdf.ParseLang(*langName)
+	if err != nil {
+		return Usagef("--lang: %v", err)
+	}
+	if fi, err := os.Stat(*out); err != nil || !fi.IsDir() {
+		return fmt.Errorf("--out %s is not a directory", *out)
+	}
+	db, err := env.DB(ctx)
+	if err != nil {
+		return err
+	}
+	opt := invoicepdf.Options{Layout: lay, Lang: lang, Location: env.loc()}
+	for _, number := range pos {
+		doc, err := invoicepdf.Load(ctx, db, number)
+		if errors.Is(err, invoicepdf.ErrNotFound) {
+			return fmt.Errorf("there is no invoice numbered %q (find it with: mizan invoices list --search TEXT)", number)
+		}
+		if err != nil {
+			return err
+		}
+		pdf, err := invoicepdf.Render(doc, opt)
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(*out, invoicepdf.FileName(doc.Invoice.Number))
+		if err := writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(pdf); return err }); err != nil {
+			return err
+		}
+		note := ""
+		switch doc.Kind() {
+		case invoicepdf.Copy:
+			note = " (a copy: the store issues the tax invoice)"
+		case invoicepdf.PlainInvoice:
+			note = " (no QR code: the seller's VAT number is not set)"
+		}
+		fmt.Fprintf(env.Stdout, "%s%s\n", path, note)
 	}
 	return nil
 }

@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSettings(t *testing.T) {
+	b := seedBooks(t)
+	logo := filepath.Join(t.TempDir(), "logo.png")
+	if err := os.WriteFile(logo, []byte("\x89PNG\r\n\x1a\nnot really"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args     []string
+		code     int
+		out, err string
+	}{
+		{[]string{"settings", "set", "name_ar=متجر الميزان", "name_en=Mizan Store", "vat_number=310123456789003", "logo=" + logo}, 0, "", "Saved 4"},
+		{[]string{"settings", "set", "vat_number=310123456789004"}, 1, "", "must start and end with 3"},
+		{[]string{"settings", "set", "name_en=Other", "vat_number=12"}, 1, "", "VAT registration number"},
+		{[]string{"settings", "set", "colour=red"}, 1, "", `no seller detail "colour"`},
+		{[]string{"settings", "set", "issuer=store"}, 2, "", "--connection"},
+		{[]string{"settings", "set", "--connection", "nope", "issuer=store"}, 1, "", `no connection is named "nope"`},
+		{[]string{"settings", "set", "--branch", "MAIN", "address_en=King Fahd Rd"}, 0, "", "Saved 1"},
+		{[]string{"settings", "show"}, 0, "Mizan Store", ""},
+		{[]string{"settings", "show", "--branch", "main"}, 0, "King Fahd Rd", ""},
+		{[]string{"settings", "show", "--branch", "XYZ"}, 2, "", "no branch"},
+	} {
+		code, out, errOut := run(t, b.dir, tc.args...)
+		if code != tc.code || !strings.Contains(out, tc.out) || !strings.Contains(errOut, tc.err) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d with %q / %q", tc.args, code, out, errOut, tc.code, tc.out, tc.err)
+		}
+	}
+	// The refused command saved nothing: the name is still the first one.
+	_, out, _ := run(t, b.dir, "settings", "show")
+	for _, want := range []string{"متجر الميزان", "Mizan Store", "310123456789003", "an image of 1 KB"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("settings show lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestInvoicesPDF(t *testing.T) {
+	b := seedBooks(t)
+	if code, _, errOut := run(t, b.dir, "settings", "set", "name_ar=متجر الميزان", "vat_number=310123456789003"); code != 0 {
+		t.Fatal(errOut)
+	}
+	dir := t.TempDir()
+	code, out, errOut := run(t, b.dir, "invoices", "pdf", "main-inv-000001", "MAIN-RET-000001", "--out", dir, "--layout", "receipt")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, n := range []string{"MAIN-INV-000001", "MAIN-RET-000001"} {
+		path := filepath.Join(dir, n+".pdf")
+		if !strings.Contains(out, path) {
+			t.Errorf("the output does not name %s:\n%s", path, out)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil || !strings.HasPrefix(string(data), "%PDF-") {
+			t.Fatalf("%s: %v (%d bytes)", path, err, len(data))
+		}
+		if pdfinfo, err := exec.LookPath("pdfinfo"); err == nil {
+			if msg, err := exec.Command(pdfinfo, path).CombinedOutput(); err != nil {
+				t.Errorf("pdfinfo %s: %v\n%s", n, err, msg)
+			}
+		}
+	}
+	assertNoTempFiles(t, dir)
+	for _, tc := range []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{[]string{"invoices", "pdf"}, 2, "which invoices"},
+		{[]string{"invoices", "pdf", "MAIN-INV-999999", "--out", dir}, 1, "there is no invoice numbered"},
+		{[]string{"invoices", "pdf", "MAIN-INV-000001", "--layout", "a5"}, 2, "use a4 or receipt"},
+		{[]string{"invoices", "pdf", "MAIN-INV-000001", "--lang", "fr"}, 2, "use ar, en or both"},
+		{[]string{"invoices", "pdf", "MAIN-INV-000001", "--out", filepath.Join(dir, "missing")}, 1, "is not a directory"},
+	} {
+		code, _, errOut := run(t, b.dir, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.err) {
+			t.Errorf("%q: exit %d, stderr %q; want %d with %q", tc.args, code, errOut, tc.code, tc.err)
+		}
+	}
+}
