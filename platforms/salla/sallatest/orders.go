@@ -518,23 +518,33 @@ func (s *Server) creditRest(o *order, at time.Time) {
 	o.docs = append(o.docs, d)
 }
 
-// nextStatus is where an order moves when it changes between two pages of a list.
+// nextStatus is where an order moves when it changes between two pages of a list: on along
+// the flow, but never into or out of completed, so whether the order is invoiced under the
+// default rule does not change (a completed order moves to a merchant's status under
+// completed). Canceled and returned orders do not move.
 func (s *Server) nextStatus(st *status) *status {
 	switch st.slug {
-	case StatusPaymentPending, StatusUnderReview:
+	case StatusPaymentPending:
+		return s.st.bySlug[StatusUnderReview]
+	case StatusUnderReview:
 		return s.st.bySlug[StatusInProgress]
-	case StatusInProgress:
-		return s.st.bySlug[StatusCompleted]
-	case StatusCompleted:
-		return s.st.bySlug[StatusDelivering]
 	case StatusDelivering, StatusShipped:
 		return s.st.bySlug[StatusDelivered]
+	case StatusCompleted:
+		for _, c := range s.st.statuses {
+			if c.custom && c.original.slug == StatusCompleted && c != st {
+				return c
+			}
+		}
+		if !st.custom {
+			return s.st.addStatus("تم التسليم للعميل", StatusCompleted)
+		}
 	}
 	return st
 }
 
-// changeOrder is the ChangesMidPaging fault: the order moves to its next status (a note when
-// it has none), which bumps its updated_at.
+// changeOrder is the ChangesMidPaging fault: the order moves to its next status (a comment
+// when it has none), which bumps its updated_at and so its place in an updated_at sort.
 func (s *Server) changeOrder(id int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

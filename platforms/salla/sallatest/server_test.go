@@ -322,13 +322,32 @@ func TestFaults(t *testing.T) {
 	if err == nil {
 		t.Error("a truncated answer read whole")
 	}
-	// An order changes status between two pages.
+	// An order changes between two pages: its status moves on (never into or out of
+	// completed), or it gets a comment, and its updated_at moves it to the top.
+	c.s.Clock().Advance(time.Minute)
 	c.s.InjectFaults(storetest.Fault{Kind: storetest.ChangesMidPaging, Path: "/orders"})
-	first := c.get("/orders?sort_by=updated_at-desc&per_page=2&page=1")
-	moved := fmt.Sprint(obj(list(first)[0])["id"])
-	detail := obj(c.get("/orders/" + moved)["data"])
-	if obj(detail["status"])["slug"] == obj(obj(list(first)[0])["status"])["slug"] {
-		t.Errorf("the order did not change status after its page: %v", detail["status"])
+	first := c.get("/orders?sort_by=updated_at-desc&per_page=2&page=2")
+	row := obj(list(first)[0])
+	detail := obj(c.get(fmt.Sprint("/orders/", row["id"]))["data"])
+	top := obj(list(c.get("/orders?sort_by=updated_at-desc&per_page=2&page=1"))[0])
+	if top["id"] != row["id"] || obj(detail["updated_at"])["date"] != dateObj(c.s.Clock().Now().Add(time.Second))["date"] {
+		t.Errorf("the order changed on page 2 is not first now: %v, updated %v", top["id"], detail["updated_at"])
+	}
+	before, after := obj(row["status"]), obj(detail["status"])
+	if (before["slug"] == StatusCompleted) != (after["slug"] == StatusCompleted) {
+		t.Errorf("the change moved the order into or out of completed: %v → %v", before, after)
+	}
+	// Each status moves as said.
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	for _, tc := range []struct{ from, to string }{{StatusPaymentPending, StatusUnderReview}, {StatusUnderReview, StatusInProgress},
+		{StatusInProgress, StatusInProgress}, {StatusCompleted, StatusCompleted}, {StatusShipped, StatusDelivered},
+		{StatusCanceled, StatusCanceled}, {StatusRestored, StatusRestored}} {
+		from := c.s.st.bySlug[tc.from]
+		next := c.s.nextStatus(from)
+		if next.slug != tc.to || (tc.from == StatusCompleted && next == from) {
+			t.Errorf("%s moves to %s (%s)", tc.from, next.slug, next.name)
+		}
 	}
 	if c.s.PendingFaults() != 0 {
 		t.Errorf("%d faults left", c.s.PendingFaults())
