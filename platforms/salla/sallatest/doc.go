@@ -42,8 +42,9 @@
 // by default and cut to 60. Errors are {status, success:false, error{code, message, fields}};
 // an expired, revoked or unknown token gets 401 with code "Unauthorized". Money is {amount,
 // currency} with amount a number; tax.percent and discounts[].discount are strings; order dates
-// are {date "2006-01-02 15:04:05.000000", timezone_type 3, timezone "Asia/Riyadh"}; product
-// updated_at is "2006-01-02 15:04:05". Quirks of the docs kept on purpose: some products send
+// are {date "2006-01-02 15:04:05.000000", timezone_type 3, timezone "Asia/Riyadh"}; product and
+// variant updated_at are "2006-01-02 15:04:05" in the store's time (+03:00) with no zone written
+// (the docs do not say which zone; the double uses the store's, as its date objects do). Quirks of the docs kept on purpose: some products send
 // quantity and stock_quantity as strings, and cost_price as a string or a number (a variant's
 // as a money object); a variant's sale_price is {} when it has none; order items carry no
 // product or variant id (only sku and option values); a guest's order has customer.id null.
