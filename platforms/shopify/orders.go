@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"mizan/core"
+	"mizan/platforms/jsontime"
 )
 
 type ordersData struct {
@@ -127,7 +128,7 @@ func (s *Store) OrdersByNumber(ctx context.Context, numbers []string) ([]core.St
 	want := map[string]bool{}
 	var terms []string
 	for _, n := range numbers {
-		n = strings.TrimPrefix(strings.TrimSpace(n), "#")
+		n = jsontime.OrderNumber(n)
 		if n == "" || want[n] {
 			continue
 		}
@@ -141,7 +142,7 @@ func (s *Store) OrdersByNumber(ctx context.Context, numbers []string) ([]core.St
 		err := s.orders(ctx, "find orders by number", q, func(page []core.StoreOrder) error {
 			for _, o := range page {
 				// keep exact matches only: the search may match more loosely
-				if want[strings.TrimPrefix(o.Name, "#")] && !seen[o.ExternalID] {
+				if want[jsontime.OrderNumber(o.Name)] && !seen[o.ExternalID] {
 					seen[o.ExternalID] = true
 					out = append(out, o)
 				}

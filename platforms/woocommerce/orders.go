@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"mizan/core"
+	"mizan/platforms/jsontime"
 )
 
 type orderNode struct {
@@ -171,7 +172,7 @@ func (s *Store) OrdersByNumber(ctx context.Context, numbers []string) ([]core.St
 	var ids []wcID
 	var others []string
 	for _, n := range numbers {
-		n = strings.TrimPrefix(strings.TrimSpace(n), "#")
+		n = jsontime.OrderNumber(n)
 		if n == "" || want[n] {
 			continue
 		}
@@ -186,7 +187,7 @@ func (s *Store) OrdersByNumber(ctx context.Context, numbers []string) ([]core.St
 	found := map[string]bool{}
 	keep := func(page []core.StoreOrder) error {
 		for _, o := range page {
-			n := strings.TrimPrefix(o.Name, "#")
+			n := jsontime.OrderNumber(o.Name)
 			if want[n] && !found[n] {
 				found[n] = true
 				out = append(out, o)
