@@ -2,6 +2,7 @@ package salla
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -345,5 +346,43 @@ func TestOrdersByNumber(t *testing.T) {
 	}
 	if n := wr.count("GET /admin/v2/orders?reference_id=3001"); n != 1 {
 		t.Errorf("requests %v", wr.requests())
+	}
+}
+
+// A credit note restocks its items as the connection's setting says; a restored or cancelled
+// order's refunds always restock.
+func TestCreditNoteRestock(t *testing.T) {
+	o := core.StoreOrder{ExternalID: "1", Total: decimal.NewFromInt(115), UpdatedAt: time.Date(2026, 11, 4, 9, 0, 0, 0, time.UTC),
+		Lines: []core.StoreLine{{ExternalID: "L1", Name: "قهوة", Quantity: decimal.NewFromInt(2), UnitPrice: decimal.NewFromInt(50), Tax: decimal.NewFromInt(15)}}}
+	var note invoice
+	if err := json.Unmarshal([]byte(`{"id":7,"type":"Credit Note","date":"2026-11-04","total":57.5,"tax":{"percent":"15.00","amount":"7.50"},
+		"shipping_cost":{"amount":"0.00","taxable":true},"items":[{"item_id":"L1","name":"قهوة","quantity":1,"price":{"amount":"50.00"},"discount":"0","tax":{"percent":"15.00","amount":"7.50"}}]}`), &note); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		back    string
+		restock bool
+		want    []bool // each refund's first line
+	}{
+		{"", true, []bool{true}},
+		{"", false, []bool{false}},
+		{"restored", false, []bool{true, true}},
+		{"canceled", false, []bool{true, true}},
+	}
+	for _, tc := range cases {
+		rs := refunds(&o, []invoice{note}, tc.back, tc.restock, nil)
+		var got []bool
+		for _, r := range rs {
+			got = append(got, r.Lines[0].Restock)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("back %q restock %v: %v, want %v", tc.back, tc.restock, got, tc.want)
+		}
+		if !rs[0].CreatedAt.Equal(o.UpdatedAt) || !rs[0].Lines[0].Tax.Equal(decimal.RequireFromString("7.5")) {
+			t.Errorf("credit note refund %+v: want the order's time on its day and the item's tax", rs[0])
+		}
+		if len(rs) == 2 && (!rs[1].Total.Equal(decimal.RequireFromString("57.5")) || !rs[1].Lines[0].Quantity.Equal(decimal.NewFromInt(1))) {
+			t.Errorf("the rest of the order %+v: want the unit and the money the credit note left", rs[1])
+		}
 	}
 }
