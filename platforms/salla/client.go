@@ -53,6 +53,7 @@ type Store struct {
 	restockNotes bool
 	skew         atomic.Int64
 	clocked      atomic.Bool // skew is known: the store has sent a Date header
+	noEarly      atomic.Bool // renewed tokens expire within the margin: renew only on a 401
 
 	// tok guards the tokens; refreshing holds it, so renewals never overlap in this Store.
 	tok      sync.Mutex

@@ -47,7 +47,7 @@ func (s *Store) token(ctx context.Context) (string, error) {
 	canRenew := s.refresh != "" && s.clientID != "" && s.secret != ""
 	s.tok.Unlock()
 	now := s.storeNow()
-	early := s.rotate != nil && s.clocked.Load() && !exp.IsZero() && !now.Add(s.early).Before(exp)
+	early := s.rotate != nil && s.clocked.Load() && !s.noEarly.Load() && !exp.IsZero() && !now.Add(s.early).Before(exp)
 	if canRenew && (access == "" || early) {
 		err := s.renewAfter(ctx, access)
 		switch {
@@ -86,6 +86,7 @@ func (s *Store) renewAfter(ctx context.Context, used string) error {
 		}
 		s.adopt(creds(tok))
 		s.log.Info("renewed the access token (kept in memory: the connection is not saved yet)")
+		s.checkLifetime()
 		return nil
 	}
 	current, err := s.rotate(ctx, func(stored map[string]string) (map[string]string, error) {
@@ -107,7 +108,19 @@ func (s *Store) renewAfter(ctx context.Context, used string) error {
 	}
 	s.adopt(current)
 	s.log.Info("renewed the access token")
+	s.checkLifetime()
 	return nil
+}
+
+// checkLifetime stops early renewals when a renewed token already expires within the margin
+// (a token lifetime shorter than it, or a store clock at odds with its expiry times): renewing
+// on every request would spend a refresh token each time. Such a token is renewed when Salla
+// refuses it. s.tok is held.
+func (s *Store) checkLifetime() {
+	if !s.expires.IsZero() && !s.storeNow().Add(s.early).Before(s.expires) && !s.noEarly.Swap(true) {
+		s.log.Warn("the renewed access token expires within the renewal margin; it is renewed only when Salla refuses it",
+			slog.Time("expires", s.expires))
+	}
 }
 
 // refreshWith makes one refresh request.

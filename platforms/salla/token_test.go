@@ -232,3 +232,21 @@ func TestRefreshIsNotRetried(t *testing.T) {
 		t.Errorf("%d refresh requests, want 1", calls.Load())
 	}
 }
+
+// A store whose renewed tokens already expire within the margin (a short lifetime, or expiry
+// times at odds with its clock) does not have its refresh token spent on every request.
+func TestShortLivedTokensAreNotRenewedEachRequest(t *testing.T) {
+	wr := newWire(t)
+	ts := &tokenServer{valid: map[string]bool{"rt-1": true}, current: "at-1", expires: fmt.Sprint(time.Now().Add(time.Hour).Unix())}
+	ts.install(wr)
+	kr := &keyring{creds: map[string]string{CredAccessToken: "at-1", CredRefreshToken: "rt-1", CredClientID: "cid", CredClientSecret: "csecret"}}
+	s := wr.open(map[string]string{CredExpiresAt: fmt.Sprint(time.Now().Add(time.Hour).Unix())}, kr.rotate)
+	for i := 0; i < 5; i++ {
+		if _, err := s.Info(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := ts.refreshs.Load(); got != 1 {
+		t.Errorf("%d refreshes in 5 syncs, want 1", got)
+	}
+}
