@@ -33,10 +33,11 @@ const (
 	ScreenMapping     Screen = "mapping"
 	ScreenSyncLog     Screen = "synclog"
 	ScreenConnections Screen = "connections"
+	ScreenSettings    Screen = "settings"
 )
 
 // Screens lists every screen in navigation order.
-var Screens = []Screen{ScreenDashboard, ScreenInvoices, ScreenProducts, ScreenMapping, ScreenSyncLog, ScreenConnections}
+var Screens = []Screen{ScreenDashboard, ScreenInvoices, ScreenProducts, ScreenMapping, ScreenSyncLog, ScreenConnections, ScreenSettings}
 
 // Preference keys.
 const (
@@ -84,6 +85,7 @@ type App struct {
 	Mapping     *MappingScreen
 	SyncLog     *SyncLogScreen
 	Connections *ConnectionsScreen
+	Settings    *SettingsScreen
 	// OnProgress, when set, is called on the UI goroutine each time the screens have shown a
 	// sync's progress.
 	OnProgress func(connID int64, p core.Progress)
@@ -128,19 +130,23 @@ func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 	m.Mapping = newMappingScreen(m)
 	m.SyncLog = newSyncLogScreen(m)
 	m.Connections = newConnectionsScreen(m)
+	m.Settings = newSettingsScreen(m)
 
 	m.screens = map[Screen]fyne.CanvasObject{
 		ScreenDashboard: m.Dashboard.Content, ScreenInvoices: m.Invoices.Content, ScreenProducts: m.Products.Content,
 		ScreenMapping: m.Mapping.Content, ScreenSyncLog: m.SyncLog.Content, ScreenConnections: m.Connections.Content,
+		ScreenSettings: m.Settings.Content,
 	}
 	icons := map[Screen]fyne.Resource{
 		ScreenDashboard: theme.HomeIcon(), ScreenInvoices: theme.DocumentIcon(), ScreenProducts: theme.StorageIcon(),
 		ScreenMapping: theme.ListIcon(), ScreenSyncLog: theme.HistoryIcon(), ScreenConnections: theme.ComputerIcon(),
+		ScreenSettings: theme.SettingsIcon(),
 	}
 	titles := map[Screen]string{
 		ScreenDashboard: tr("dashboard.title", "Dashboard"), ScreenInvoices: tr("invoices.title", "Invoices"),
 		ScreenProducts: tr("products.title", "Products & stock"), ScreenMapping: tr("mapping.title", "Product mapping"),
 		ScreenSyncLog: tr("synclog.title", "Sync log"), ScreenConnections: tr("connections.title", "Connections"),
+		ScreenSettings: tr("settings.title", "Settings"),
 	}
 	nav := container.NewVBox()
 	name := canvas.NewText("Mizan", theme.Color(theme.ColorNamePrimary))
@@ -227,7 +233,7 @@ func (m *App) Refresh(ctx context.Context) error {
 	m.work.Go(func() {
 		var errs []error
 		for _, load := range []func(context.Context) error{m.Invoices.load, m.Products.load, m.Dashboard.load,
-			m.Connections.load, m.SyncLog.load, m.Mapping.loadConnections} {
+			m.Connections.load, m.SyncLog.load, m.Mapping.loadConnections, m.Settings.load} {
 			if err := load(ctx); err != nil {
 				errs = append(errs, err)
 			}

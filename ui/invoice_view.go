@@ -2,14 +2,21 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
+	fstorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
 
+	"mizan/core/invoicepdf"
 	"mizan/storage"
 )
 
@@ -26,6 +33,11 @@ type InvoiceView struct {
 	Original *widget.Button
 	// ReturnLinks open the returns issued against a sales invoice.
 	ReturnLinks []*widget.Button
+	// Print saves the invoice as a PDF (Ctrl+P too), on the page PrintLayout chooses (A4 or an
+	// 80 mm receipt) in the languages PrintLang chooses (Arabic and English by default).
+	Print       *widget.Button
+	PrintLayout *widget.Select
+	PrintLang   *widget.Select
 	Details     *fyne.Container
 	Lines       *fyne.Container
 	Charges     *fyne.Container
@@ -48,6 +60,15 @@ func newInvoiceView(s *InvoicesScreen) *InvoiceView {
 	v.Title.SizeName = theme.SizeNameHeadingText
 	v.Original = widget.NewButtonWithIcon("", theme.DocumentIcon(), nil)
 	v.Original.Hide()
+	v.Print = widget.NewButtonWithIcon(tr("invoice.print", "Print / Save as PDF"), theme.DocumentPrintIcon(), v.choosePDFFile)
+	v.Print.Disable()
+	v.PrintLayout = widget.NewSelect([]string{tr("print.a4", "A4 page"), tr("print.receipt", "80 mm receipt")}, nil)
+	v.PrintLayout.SetSelectedIndex(0)
+	v.PrintLang = widget.NewSelect([]string{tr("print.both", "Arabic and English"), tr("print.ar", "Arabic"),
+		tr("print.en", "English")}, nil)
+	v.PrintLang.SetSelectedIndex(0)
+	s.m.Window.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { v.printShortcut() })
 	v.Details = container.NewGridWithColumns(2)
 	v.Lines = container.NewVBox()
 	v.Charges = container.NewVBox()
@@ -56,7 +77,8 @@ func newInvoiceView(s *InvoicesScreen) *InvoiceView {
 	v.body = container.NewVBox(v.Details, widget.NewSeparator(), v.Lines, v.Charges,
 		container.NewHBox(layout.NewSpacer(), v.Totals), widget.NewSeparator(), v.Links)
 	v.scroll = container.NewVScroll(container.NewPadded(v.body))
-	v.Content = container.NewBorder(container.NewVBox(container.NewHBox(v.Back, v.Title, layout.NewSpacer(), v.Original),
+	v.Content = container.NewBorder(container.NewVBox(container.NewHBox(v.Back, v.Title, layout.NewSpacer(), v.Original,
+		v.PrintLayout, v.PrintLang, v.Print),
 		widget.NewSeparator()), nil, nil, nil, v.scroll)
 	return v
 }
@@ -67,6 +89,7 @@ func (v *InvoiceView) show(id int64) {
 	v.Invoice = storage.Invoice{}
 	v.Title.SetText(tr("invoice.loading", "Loading the invoice…"))
 	v.Original.Hide()
+	v.Print.Disable()
 	for _, c := range []*fyne.Container{v.Details, v.Lines, v.Charges, v.Totals, v.Links} {
 		c.RemoveAll()
 	}
@@ -123,6 +146,7 @@ func cell(text string, align fyne.TextAlign, bold bool) *widget.Label {
 
 func (v *InvoiceView) render(inv storage.Invoice, returns []storage.Invoice) {
 	v.Invoice = inv
+	v.Print.Enable()
 	isReturn := inv.Type == storage.ReturnInvoice
 	if isReturn {
 		v.Title.SetText(tr("invoice.return_title", "Return invoice {{.Number}}", map[string]any{"Number": inv.Number}))
@@ -258,3 +282,109 @@ func (v *InvoiceView) relayout() {
 }
 
 func itoa(i int) string { return decimal.NewFromInt(int64(i)).String() }
+
+// printOptions are the layout and languages the view's selects choose.
+func (v *InvoiceView) printOptions() invoicepdf.Options {
+	opt := invoicepdf.Options{Layout: invoicepdf.A4, Lang: invoicepdf.Both}
+	if v.PrintLayout.SelectedIndex() == 1 {
+		opt.Layout = invoicepdf.Receipt
+	}
+	switch v.PrintLang.SelectedIndex() {
+	case 1:
+		opt.Lang = invoicepdf.Arabic
+	case 2:
+		opt.Lang = invoicepdf.English
+	}
+	return opt
+}
+
+// PDF prints the invoice shown to PDF, as the selects choose. It reads the books: call it off the
+// UI goroutine.
+func (v *InvoiceView) PDF(ctx context.Context, id int64, opt invoicepdf.Options) ([]byte, error) {
+	doc, err := invoicepdf.LoadID(ctx, v.s.m.db, id)
+	if err != nil {
+		return nil, err
+	}
+	return invoicepdf.Render(doc, opt)
+}
+
+// SavePDF prints the invoice shown to a PDF file at path, replacing it only once the whole file is
+// written. It runs on the caller's goroutine.
+func (v *InvoiceView) SavePDF(ctx context.Context, path string) error {
+	pdf, err := v.PDF(ctx, v.Invoice.ID, v.printOptions())
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(pdf)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
+// printShortcut is Ctrl+P: on an invoice shown, Print; elsewhere nothing.
+func (v *InvoiceView) printShortcut() {
+	s := v.s
+	if s.m.Current == ScreenInvoices && !s.ShowingList() && !v.Print.Disabled() {
+		v.choosePDFFile()
+	}
+}
+
+// choosePDFFile asks where to save the PDF, then prints it in the background.
+func (v *InvoiceView) choosePDFFile() {
+	if v.Invoice.ID == 0 {
+		return
+	}
+	w := v.s.m.Window
+	id, number, opt := v.Invoice.ID, v.Invoice.Number, v.printOptions()
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			showProblem(w, tr("doing.print", "save the invoice as PDF"), err)
+			return
+		}
+		if wc == nil { // cancelled
+			return
+		}
+		v.s.m.work.arm()
+		go func() {
+			defer v.s.m.work.done()
+			pdf, err := v.PDF(context.Background(), id, opt)
+			if err == nil {
+				_, err = wc.Write(pdf)
+			}
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			name := wc.URI().Name()
+			uiDo(func() {
+				if err != nil {
+					showProblem(w, tr("doing.print", "save the invoice as PDF"), err)
+					return
+				}
+				dialog.ShowInformation(tr("print.done_title", "Saved"),
+					tr("print.done", "Invoice {{.Number}} was saved as {{.File}}.", map[string]any{"Number": number, "File": name}), w)
+			})
+		}()
+	}, w)
+	d.SetFileName(invoicepdf.FileName(number))
+	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".pdf"}))
+	d.Show()
+	// Only after Show (see chooseExportFile): the toolkit's FileDialog.Resize needs its pop-up.
+	if !nativeFileDialogs {
+		d.Resize(fyne.NewSize(800, 560))
+	}
+}
