@@ -18,10 +18,11 @@ FYNE_TOOL_VERSION := v1.7.4
 FYNE_TOOL         := bin/tools/fyne
 
 # What the window needs to build (cgo, OpenGL, X11, Wayland headers), and what the tests add:
-# a session bus and a keyring for the real-keyring test.
+# a session bus and a keyring for the real-keyring test, and poppler's tools to render and read
+# printed invoices.
 BUILD_PKGS  := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxxf86vm-dev \
                libxi-dev libxcursor-dev libxinerama-dev libwayland-dev libxkbcommon-dev
-TEST_PKGS   := $(BUILD_PKGS) dbus gnome-keyring
+TEST_PKGS   := $(BUILD_PKGS) dbus gnome-keyring poppler-utils
 
 # Every package but the one that links the window tests without cgo.
 NOCGO_PKGS   = $(shell $(GO) list ./... | grep -v '^mizan/cmd/mizan$$')

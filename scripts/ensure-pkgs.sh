@@ -48,6 +48,7 @@ for p in "$@"; do
 	libxkbcommon-dev) has_pc xkbcommon ;;
 	dbus) has_cmd dbus-run-session ;;
 	gnome-keyring) has_cmd gnome-keyring-daemon ;;
+	poppler-utils) has_cmd pdftoppm && has_cmd pdftotext && has_cmd pdfinfo ;;
 	xvfb) has_cmd xvfb-run ;;
 	xauth) has_cmd xauth ;;
 	imagemagick) has_cmd import ;;
@@ -81,6 +82,8 @@ name() {
 	zypper:dbus) echo dbus-1 ;;
 	*:dbus) echo dbus ;;
 	*:gnome-keyring) echo gnome-keyring ;;
+	pacman:poppler-utils) echo poppler ;;
+	zypper:poppler-utils) echo poppler-tools ;;
 	dnf:xvfb) echo xorg-x11-server-Xvfb ;;
 	pacman:xvfb) echo xorg-server-xvfb ;;
 	zypper:xvfb) echo xvfb-run ;;
