@@ -46,6 +46,9 @@ func (s *Store) Orders(ctx context.Context, since time.Time, fn func([]core.Stor
 				continue
 			}
 			o, err := s.order(ctx, li.ID.String(), since)
+			if errors.Is(err, core.ErrNotFound) {
+				continue // deleted since the list was read
+			}
 			if err != nil {
 				return false, err
 			}
@@ -86,6 +89,9 @@ func (s *Store) OrdersByNumber(ctx context.Context, numbers []string) ([]core.St
 			}
 			seen[li.ID.String()] = true
 			o, err := s.order(ctx, li.ID.String(), time.Time{})
+			if errors.Is(err, core.ErrNotFound) {
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -386,3 +386,26 @@ func TestCreditNoteRestock(t *testing.T) {
 		}
 	}
 }
+
+// An order deleted between the list and its detail is left out; the rest go through.
+func TestOrderDeletedMeanwhile(t *testing.T) {
+	wr := newWire(t)
+	wr.on("GET /admin/v2/orders/statuses", statusList)
+	wr.on("GET /admin/v2/orders", `[{"id":400,"reference_id":4000},{"id":401,"reference_id":4001}]`)
+	orderSpec{id: "401", ref: "4001", updated: "2026-11-10 12:00:00", status: completed, customer: registered,
+		items:    []itemSpec{{id: "9401", name: "قهوة", sku: "COF-1", qty: 1, price: "50", disc: "0", tax: "7.5", total: "57.5"}},
+		subTotal: "50", shipping: "0", cod: "0", discounts: `[]`, tax: "7.5", total: "57.5"}.install(wr)
+	s := wr.open(nil, nil)
+	var got []string
+	if err := s.Orders(context.Background(), time.Time{}, func(os []core.StoreOrder) error {
+		for _, o := range os {
+			got = append(got, o.Name)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, ",") != "#4001" {
+		t.Errorf("orders %v, want the one still there", got)
+	}
+}
