@@ -1,0 +1,90 @@
+package salla_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"mizan/core"
+	"mizan/platforms/contract"
+	"mizan/platforms/salla"
+	"mizan/platforms/salla/sallatest"
+)
+
+// BenchmarkImport imports a seeded store (MIZAN_BENCH_PRODUCTS products, 2,000 by default, and
+// MIZAN_BENCH_ORDERS orders, 10,000 by default) from the Salla test store on loopback into new
+// books, its rate limit off. It reports the API requests made against the fewest the API allows,
+// and the wall time those requests need at the Plus plan's 120 a minute (a bucket of 120, then
+// 2 a second).
+//
+// The gap: Salla's order list has no change time, amounts or items, so each order costs its
+// light detail and its items; this client also asks each order for its invoices (credit notes)
+// where one store-wide invoice list would do, and reads the history of restored and cancelled
+// orders. The fewest counted here are the user info, the branches, the statuses, the product
+// and quantity pages, the order pages, two requests an order and the store-wide invoice pages.
+func BenchmarkImport(b *testing.B) {
+	products, orders := envInt("MIZAN_BENCH_PRODUCTS", 2000), envInt("MIZAN_BENCH_ORDERS", 10000)
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		h := sallatest.NewHarness(b, sallatest.HarnessOptions{Platform: salla.Platform(), Credentials: credentials})
+		h.S.Seed(sallatest.SeedOptions{Products: products, Orders: orders, Seed: 7})
+		h.Advance(time.Minute)
+		bk := contract.Connect(b, h, "", core.ConnectionInput{})
+		req0 := h.Requests()
+		b.StartTimer()
+		start := time.Now()
+		sum, err := bk.Engine.SyncNow(context.Background(), bk.Conn.ID, core.SyncRequest{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		elapsed := time.Since(start)
+		b.StopTimer()
+		calls := h.Requests() - req0
+		if sum.Counts.Errors > 0 {
+			entries, _ := bk.Engine.Log(context.Background(), core.LogFilter{ConnectionID: bk.Conn.ID, Level: core.Error})
+			for i, e := range entries {
+				if i < 20 {
+					b.Logf("%s %s: %s", e.Kind, e.StoreRef, e.Message)
+				}
+			}
+			b.Fatalf("import logged %d errors", sum.Counts.Errors)
+		}
+		sellables, parents := 0, map[int64]bool{}
+		for _, s := range h.S.Sellables() {
+			sellables++
+			parents[s.ProductID] = true
+		}
+		docs := 0
+		for _, o := range h.S.Orders() {
+			docs += len(o.Credits)
+			if o.Invoiced {
+				docs++
+			}
+		}
+		pages := func(n int) int { return (n + 59) / 60 }
+		least := 3 + pages(len(parents)) + pages(sellables) + pages(orders) + 2*orders + pages(docs)
+		at := func(n int) time.Duration {
+			if n <= 120 {
+				return 0
+			}
+			return time.Duration(n-120) * time.Second / 2
+		}
+		b.ReportMetric(float64(orders)/elapsed.Seconds(), "orders/s")
+		b.ReportMetric(float64(calls), "calls")
+		b.ReportMetric(float64(least), "min-calls")
+		b.ReportMetric(at(calls).Minutes(), "plus-min")
+		b.ReportMetric(at(least).Minutes(), "min-plus-min")
+		b.Logf("%d products (%d sellable), %d orders: %d invoices, %d returns in %v; %d requests (at least %d); at Plus's 120 a minute: %v (at least %v)",
+			len(parents), sellables, orders, sum.Counts.Invoices, sum.Counts.Returns, elapsed.Round(time.Millisecond),
+			calls, least, at(calls).Round(time.Second), at(least).Round(time.Second))
+	}
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
