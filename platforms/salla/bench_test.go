@@ -82,6 +82,13 @@ func BenchmarkImport(b *testing.B) {
 	}
 }
 
+// credentials names the test store's tokens as the connection keeps them.
+func credentials(clientID, clientSecret string, t sallatest.Tokens) map[string]string {
+	return map[string]string{salla.CredClientID: clientID, salla.CredClientSecret: clientSecret,
+		salla.CredAccessToken: t.AccessToken, salla.CredRefreshToken: t.RefreshToken,
+		salla.CredExpiresAt: strconv.FormatInt(t.Expires.Unix(), 10)}
+}
+
 func envInt(name string, def int) int {
 	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
 		return n
