@@ -31,7 +31,17 @@ var originals = func() map[string]bool {
 // light detail, its items and its credit notes, and its history when it was returned or
 // cancelled), and paging stops at the first order changed before since. An order that changes
 // while the pages are read moves to the front and is seen by the next sync.
+//
+// A full read (since zero) first lists the store's invoices once, so that each order's credit
+// notes need no request of their own; an incremental one asks each changed order for its own.
 func (s *Store) Orders(ctx context.Context, since time.Time, fn func([]core.StoreOrder) error) error {
+	var all map[string][]invoice
+	if since.IsZero() {
+		var err error
+		if all, err = s.allCreditNotes(ctx); err != nil {
+			return err
+		}
+	}
 	q := url.Values{"sort_by": {"updated_at-desc"}}
 	return s.pages(ctx, "list orders", "/orders", q, func(_ reply, items []json.RawMessage) (bool, error) {
 		var out []core.StoreOrder
@@ -45,7 +55,7 @@ func (s *Store) Orders(ctx context.Context, since time.Time, fn func([]core.Stor
 				out = append(out, core.StoreOrder{ExternalID: li.ID.String(), Name: string(li.ReferenceID), Unreadable: unreadableReason(err)})
 				continue
 			}
-			o, err := s.order(ctx, li.ID.String(), since)
+			o, err := s.order(ctx, li.ID.String(), since, all)
 			if errors.Is(err, core.ErrNotFound) {
 				continue // deleted since the list was read
 			}
@@ -88,7 +98,7 @@ func (s *Store) OrdersByNumber(ctx context.Context, numbers []string) ([]core.St
 				continue
 			}
 			seen[li.ID.String()] = true
-			o, err := s.order(ctx, li.ID.String(), time.Time{})
+			o, err := s.order(ctx, li.ID.String(), time.Time{}, nil)
 			if errors.Is(err, core.ErrNotFound) {
 				continue
 			}
@@ -104,7 +114,7 @@ func (s *Store) OrdersByNumber(ctx context.Context, numbers []string) ([]core.St
 // order reads one order in full. What cannot be read makes the order unreadable; a failed
 // request is an error. With since set, an order changed before it is returned after its detail
 // alone (the caller stops there).
-func (s *Store) order(ctx context.Context, id string, since time.Time) (core.StoreOrder, error) {
+func (s *Store) order(ctx context.Context, id string, since time.Time, all map[string][]invoice) (core.StoreOrder, error) {
 	var raw json.RawMessage
 	if _, err := s.call(ctx, "read order "+id, http.MethodGet, "/orders/"+url.PathEscape(id), url.Values{"format": {"light"}}, nil, &raw); err != nil {
 		return core.StoreOrder{}, err
@@ -148,8 +158,10 @@ func (s *Store) order(ctx context.Context, id string, since time.Time) (core.Sto
 	}
 	s.linkProducts(o.Lines, items)
 
-	notes, bad, err := s.creditNotes(ctx, o.ExternalID)
-	if err != nil {
+	var notes []invoice
+	if all != nil {
+		notes = all[o.ExternalID]
+	} else if notes, bad, err = s.creditNotes(ctx, o.ExternalID); err != nil {
 		return core.StoreOrder{}, err
 	}
 	if bad != nil {
@@ -367,6 +379,31 @@ func (s *Store) creditNotes(ctx context.Context, orderID string) (out []invoice,
 		return true, nil
 	})
 	return out, bad, err
+}
+
+// allCreditNotes lists the store's invoices once and keeps the credit notes by order (an order
+// without any has none). When one cannot be read it gives nil: each order then asks for its own,
+// so that only the order concerned is held back.
+func (s *Store) allCreditNotes(ctx context.Context) (map[string][]invoice, error) {
+	out := map[string][]invoice{}
+	readable := true
+	err := s.pages(ctx, "list the store's invoices", "/orders/invoices", url.Values{}, func(_ reply, raws []json.RawMessage) (bool, error) {
+		for _, raw := range raws {
+			var inv invoice
+			if json.Unmarshal(raw, &inv) != nil || inv.OrderID == "" {
+				readable = false
+				return false, nil
+			}
+			if inv.isCreditNote() {
+				out[inv.OrderID.String()] = append(out[inv.OrderID.String()], inv)
+			}
+		}
+		return true, nil
+	})
+	if err != nil || !readable {
+		return nil, err
+	}
+	return out, nil
 }
 
 // histories reads when the order last entered each status (by Salla's own slug).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -200,7 +201,7 @@ func TestOrderMoney(t *testing.T) {
 			s.rememberName("هيل سائب", "6666")
 			s.rememberName("تمر", "7001") // two items named alike name neither
 			s.rememberName("تمر", "7002")
-			o, err := s.order(context.Background(), tc.spec.id, time.Time{})
+			o, err := s.order(context.Background(), tc.spec.id, time.Time{}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -407,5 +408,50 @@ func TestOrderDeletedMeanwhile(t *testing.T) {
 	}
 	if strings.Join(got, ",") != "#4001" {
 		t.Errorf("orders %v, want the one still there", got)
+	}
+}
+
+// A full read lists the store's invoices once instead of asking each order for its own; an
+// invoice that cannot be read sends each order back to its own list.
+func TestFullReadListsInvoicesOnce(t *testing.T) {
+	for _, garbled := range []bool{false, true} {
+		wr := newWire(t)
+		wr.on("GET /admin/v2/orders/statuses", statusList)
+		wr.on("GET /admin/v2/orders", `[{"id":501,"reference_id":5001},{"id":502,"reference_id":5002}]`)
+		for i := 0; i < 2; i++ {
+			orderSpec{id: fmt.Sprint(501 + i), ref: fmt.Sprint(5001 + i), updated: "2026-11-10 12:00:00", status: completed, customer: registered,
+				items:    []itemSpec{{id: fmt.Sprint(9501 + i), name: "قهوة", sku: "COF-1", qty: 1, price: "50", disc: "0", tax: "7.5", total: "57.5"}},
+				subTotal: "50", shipping: "0", cod: "0", discounts: `[]`, tax: "7.5", total: "57.5"}.install(wr)
+		}
+		note := `{"id":71,"order_id":502,"type":"Credit Note","date":"2026-11-10","total":57.5,"tax":{"percent":"15.00","amount":"7.50"},
+			"items":[{"item_id":9502,"name":"قهوة","quantity":1,"price":"50.00","discount":"0","tax":{"percent":"15.00","amount":"7.50"}}]}`
+		other := `{"id":70,"order_id":501,"type":"Tax Invoice","date":"2026-11-10","total":57.5,"items":[]}`
+		if garbled {
+			other = `{"id":70,"order_id":501,"type":"Tax Invoice","date":"2026-11-10","total":"lots","items":[]}`
+		}
+		wr.handle("GET /admin/v2/orders/invoices", func(w http.ResponseWriter, r *http.Request) {
+			body := "[]"
+			switch r.URL.Query().Get("order_id") {
+			case "":
+				body = "[" + other + "," + note + "]"
+			case "502":
+				body = "[" + note + "]"
+			}
+			_, _ = fmt.Fprintf(w, `{"status":200,"success":true,"data":%s,"pagination":{"currentPage":1,"totalPages":1}}`, body)
+		})
+		s := wr.open(nil, nil)
+		var refunds int
+		if err := s.Orders(context.Background(), time.Time{}, func(os []core.StoreOrder) error {
+			for _, o := range os {
+				refunds += len(o.Refunds)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		perOrder := wr.count("GET /admin/v2/orders/invoices?order_id")
+		if refunds != 1 || (perOrder != 0) == !garbled {
+			t.Errorf("garbled %v: %d refunds, %d per-order invoice requests", garbled, refunds, perOrder)
+		}
 	}
 }
