@@ -176,6 +176,9 @@ func (p *printer) heading(ar, en string, size float64, align layout.Align) layou
 		parts = []string{en}
 	default:
 		parts = []string{ar, en}
+		if ar == en {
+			parts = parts[:1]
+		}
 	}
 	div := layout.NewDiv()
 	for _, s := range parts {
@@ -242,7 +245,7 @@ func (p *printer) write(w io.Writer) error {
 
 // receiptHeight estimates the roll length: the fixed parts plus each line.
 func (p *printer) receiptHeight() float64 {
-	h := 340.0
+	h := 190.0
 	if p.doc.HasQR() {
 		h += 140
 	}
@@ -252,7 +255,7 @@ func (p *printer) receiptHeight() float64 {
 	if p.opt.Lang == Both {
 		h += 90
 	}
-	return h + float64(len(p.rows))*42
+	return h + float64(len(p.rows))*36
 }
 
 func (p *printer) table(widths []float64) *layout.Table {
@@ -361,22 +364,23 @@ func (p *printer) sellerNames() []string {
 	return out
 }
 
-// details are the document's own facts: number, date, the invoice it returns, client, order.
-func (p *printer) details() [][2]string {
+// details are the document's own facts: number, date, the invoice it returns, client, order; each
+// as its Arabic caption, its English caption and its value.
+func (p *printer) details() [][3]string {
 	inv := p.doc.Invoice
-	out := [][2]string{
-		{p.label("رقم الفاتورة", "Invoice No."), inv.Number},
-		{p.label("التاريخ", "Date"), inv.IssueDate.In(p.opt.Location).Format("2006-01-02 15:04")},
+	out := [][3]string{
+		{"رقم الفاتورة", "Invoice No.", inv.Number},
+		{"التاريخ", "Date", inv.IssueDate.In(p.opt.Location).Format("2006-01-02 15:04")},
 	}
 	if inv.Type == storage.ReturnInvoice {
-		out[0][0] = p.label("رقم الإشعار", "Note No.")
-		out = append(out, [2]string{p.label("الفاتورة الأصلية", "Original invoice"), inv.OriginalNumber})
+		out[0] = [3]string{"رقم الإشعار", "Note No.", inv.Number}
+		out = append(out, [3]string{"الفاتورة الأصلية", "Original invoice", inv.OriginalNumber})
 	}
 	if inv.Client.Name != "" {
-		out = append(out, [2]string{p.label("العميل", "Customer"), inv.Client.Name})
+		out = append(out, [3]string{"العميل", "Customer", inv.Client.Name})
 	}
 	if inv.Source.OrderName != "" {
-		out = append(out, [2]string{p.label("طلب المتجر", "Store order"), inv.Source.OrderName})
+		out = append(out, [3]string{"طلب المتجر", "Store order", inv.Source.OrderName})
 	}
 	return out
 }
@@ -452,13 +456,15 @@ func (p *printer) a4Body(d *document.Document, titleAR, titleEN string) error {
 
 	// The document's facts, two to a row.
 	facts := p.details()
-	meta := p.table([]float64{20, 30, 20, 30})
+	meta := p.table([]float64{18, 32, 18, 32})
 	for i := 0; i < len(facts); i += 2 {
 		r := meta.AddRow()
 		for j := i; j < i+2; j++ {
 			if j < len(facts) {
-				p.cell(r, facts[j][0], 8.5, true, p.start()).SetBackground(shade)
-				p.cell(r, facts[j][1], 9, false, p.start())
+				c := r.AddCellElement(p.heading(facts[j][0], facts[j][1], 8, p.start()))
+				c.SetBorders(layout.NoBorders())
+				c.SetPadding(3).SetBackground(shade)
+				p.cell(r, facts[j][2], 9, false, p.start())
 			} else {
 				p.cell(r, "", 8, false, p.start())
 				p.cell(r, "", 8, false, p.start())
@@ -562,6 +568,7 @@ func (p *printer) receiptBody(d *document.Document, titleAR, titleEN string) err
 		centre(l, 7.5, false, grey)
 	}
 	d.Add(layout.NewLineSeparator())
+	d.Add(layout.NewDiv().SetSpaceAfter(4))
 	if p.opt.Lang == Both {
 		centre(titleAR, 11, true, ink)
 		centre(titleEN, 10, true, ink)
@@ -571,8 +578,8 @@ func (p *printer) receiptBody(d *document.Document, titleAR, titleEN string) err
 	meta := p.table([]float64{45, 55})
 	for _, f := range p.details() {
 		r := meta.AddRow()
-		p.cell(r, f[0], 7, true, p.start()).SetPadding(1.5)
-		p.cell(r, f[1], 7.5, false, p.end()).SetPadding(1.5)
+		p.cell(r, p.label(f[0], f[1]), 7, true, p.start()).SetPadding(1.5)
+		p.cell(r, f[2], 7.5, false, p.end()).SetPadding(1.5)
 	}
 	d.Add(meta)
 	d.Add(layout.NewLineSeparator())
@@ -586,7 +593,7 @@ func (p *printer) receiptBody(d *document.Document, titleAR, titleEN string) err
 			qty += " - " + money(rw.discount)
 		}
 		p.cell(r, qty, 7.5, false, p.start()).SetPadding(1)
-		p.cell(r, p.label("ض", "VAT")+" "+percent(rw.rate), 7.5, false, layout.AlignCenter).SetPadding(1)
+		p.cell(r, p.label("الضريبة", "VAT")+" "+percent(rw.rate), 7.5, false, layout.AlignCenter).SetPadding(1)
 		p.cell(r, money(rw.total), 7.5, false, p.end()).SetPadding(1)
 		d.Add(t)
 	}
