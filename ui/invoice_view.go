@@ -78,7 +78,8 @@ func newInvoiceView(s *InvoicesScreen) *InvoiceView {
 		container.NewHBox(layout.NewSpacer(), v.Totals), widget.NewSeparator(), v.Links)
 	v.scroll = container.NewVScroll(container.NewPadded(v.body))
 	v.Content = container.NewBorder(container.NewVBox(container.NewHBox(v.Back, v.Title, layout.NewSpacer(), v.Original,
-		v.PrintLayout, v.PrintLang, v.Print),
+		container.NewCenter(container.NewGridWrap(fyne.NewSize(150, v.PrintLayout.MinSize().Height), v.PrintLayout)),
+		container.NewCenter(container.NewGridWrap(fyne.NewSize(190, v.PrintLang.MinSize().Height), v.PrintLang)), v.Print),
 		widget.NewSeparator()), nil, nil, nil, v.scroll)
 	return v
 }

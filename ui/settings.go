@@ -89,7 +89,8 @@ func newSettingsScreen(m *App) *SettingsScreen {
 	title.SizeName = theme.SizeNameHeadingText
 	body := container.NewVBox(
 		widget.NewLabelWithStyle(tr("settings.seller", "Seller details on invoices"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		hint, container.NewHBox(widget.NewLabel(tr("settings.for", "For")), s.Branch), fields,
+		hint, container.NewHBox(widget.NewLabel(tr("settings.for", "For")),
+			container.NewCenter(container.NewGridWrap(fyne.NewSize(360, s.Branch.MinSize().Height), s.Branch))), fields,
 		container.NewHBox(s.Save, s.Status), widget.NewSeparator(),
 		widget.NewLabelWithStyle(tr("settings.issuers", "Tax invoices of store sales"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		issuerHint, s.issuers)
