@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"mizan/storage"
 )
 
 func TestSettings(t *testing.T) {
@@ -85,5 +88,26 @@ func TestInvoicesPDF(t *testing.T) {
 		if code != tc.code || !strings.Contains(errOut, tc.err) {
 			t.Errorf("%q: exit %d, stderr %q; want %d with %q", tc.args, code, errOut, tc.code, tc.err)
 		}
+	}
+}
+
+// Printing and showing the settings only read: they work while another Mizan holds the books,
+// and setting is refused then.
+func TestPrintingBesideAnOpenMizan(t *testing.T) {
+	b := seedBooks(t)
+	db, err := storage.Open(context.Background(), b.dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	dir := t.TempDir()
+	if code, _, errOut := run(t, b.dir, "invoices", "pdf", "MAIN-INV-000001", "--out", dir); code != 0 {
+		t.Errorf("invoices pdf beside an open Mizan: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := run(t, b.dir, "settings", "show"); code != 0 {
+		t.Errorf("settings show beside an open Mizan: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := run(t, b.dir, "settings", "set", "name_en=X"); code != 1 || !strings.Contains(errOut, "already open by another Mizan") {
+		t.Errorf("settings set beside an open Mizan: exit %d: %s", code, errOut)
 	}
 }
