@@ -1,7 +1,6 @@
 package salla
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -186,7 +185,7 @@ func (s *Store) callWith(ctx context.Context, c *httpx.Client, op, method, path 
 		if raw != nil {
 			h.Set("Content-Type", "application/json")
 		}
-		resp, err := c.Do(ctx, httpx.Request{Op: op, Method: method, URL: u, Header: h, Body: raw, Inspect: inspect})
+		resp, err := c.Do(ctx, httpx.Request{Op: op, Method: method, URL: u, Header: h, Body: raw, Inspect: httpx.RetryCutJSON})
 		if err != nil {
 			return reply{}, s.clean(err)
 		}
@@ -220,24 +219,6 @@ func (s *Store) callWith(ctx context.Context, c *httpx.Client, op, method, path 
 	}
 }
 
-// inspect asks for another attempt when a successful answer is neither JSON nor a web page (a
-// body cut short on the way). A web page is not retried: something other than Salla answered,
-// and check says so.
-func inspect(r *httpx.Response) *httpx.Retry {
-	if r.Status < 200 || r.Status >= 300 || json.Valid(r.Body) || looksHTML(r) {
-		return nil
-	}
-	return &httpx.Retry{Reason: "the body is not valid JSON (cut short?)"}
-}
-
-func looksHTML(r *httpx.Response) bool {
-	if strings.Contains(strings.ToLower(r.Header.Get("Content-Type")), "text/html") {
-		return true
-	}
-	b := bytes.TrimSpace(r.Body)
-	return len(b) > 0 && b[0] == '<'
-}
-
 // scopeRefusal: a 401 that says the app lacks a scope, which a new token would not change.
 func scopeRefusal(body []byte) bool {
 	var env envelope
@@ -264,7 +245,7 @@ func (s *Store) check(op string, resp *httpx.Response) (envelope, error) {
 	st := resp.Status
 	perr := json.Unmarshal(resp.Body, &env)
 	if st >= 200 && st < 300 {
-		if perr != nil && looksHTML(resp) {
+		if perr != nil && httpx.LooksHTML(resp) {
 			return env, s.storeErr(op, st, "the store answered with a web page instead of API data: something between Mizan and Salla (a proxy, a captive portal) answered in its place", nil)
 		}
 		if perr != nil {
@@ -318,30 +299,15 @@ func (s *Store) storeErr(op string, status int, msg string, sentinel error) erro
 }
 
 // scrub removes the credentials from a text, should the store or a proxy echo them.
-func (s *Store) scrub(t string) string {
-	s.tok.Lock()
-	secrets := []string{s.access, s.refresh, s.secret, s.clientID}
-	s.tok.Unlock()
-	for _, secret := range secrets {
-		if len(secret) >= 4 {
-			t = strings.ReplaceAll(t, secret, "[redacted]")
-		}
-	}
-	return t
-}
+func (s *Store) scrub(t string) string { return httpx.Redact(t, s.secrets()...) }
 
 // clean scrubs credentials from an error's message, keeping what it wraps.
-func (s *Store) clean(err error) error {
-	var se *core.StoreError
-	if errors.As(err, &se) {
-		c := *se
-		c.Message, c.Op = s.scrub(c.Message), s.scrub(c.Op)
-		return &c
-	}
-	if msg := s.scrub(err.Error()); msg != err.Error() {
-		return errors.New(msg)
-	}
-	return err
+func (s *Store) clean(err error) error { return httpx.RedactError(err, s.secrets()...) }
+
+func (s *Store) secrets() []string {
+	s.tok.Lock()
+	defer s.tok.Unlock()
+	return []string{s.access, s.refresh, s.secret, s.clientID}
 }
 
 // perPage is the largest page Salla serves (the docs say 60; the schema allows 65).

@@ -1,11 +1,9 @@
 package woocommerce
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -122,7 +120,7 @@ func (s *Store) call(ctx context.Context, op, method, path string, q url.Values,
 		if len(params) > 0 {
 			u += "?" + params.Encode()
 		}
-		resp, err := s.http.Do(ctx, httpx.Request{Op: op, Method: method, URL: u, Header: h, Body: raw, Inspect: inspect})
+		resp, err := s.http.Do(ctx, httpx.Request{Op: op, Method: method, URL: u, Header: h, Body: raw, Inspect: httpx.RetryCutJSON})
 		if err != nil {
 			return reply{}, s.clean(err)
 		}
@@ -157,23 +155,6 @@ func headerStripped(e wcError) bool {
 
 func basic(user, pass string) string {
 	return base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
-}
-
-// inspect asks for another attempt when a successful answer is neither JSON nor a web page (a
-// body cut short on the way).
-func inspect(r *httpx.Response) *httpx.Retry {
-	if r.Status < 200 || r.Status >= 300 || json.Valid(r.Body) || looksHTML(r) {
-		return nil
-	}
-	return &httpx.Retry{Reason: "the body is not valid JSON (cut short?)"}
-}
-
-func looksHTML(r *httpx.Response) bool {
-	if strings.Contains(strings.ToLower(r.Header.Get("Content-Type")), "text/html") {
-		return true
-	}
-	b := bytes.TrimSpace(r.Body)
-	return len(b) > 0 && b[0] == '<'
 }
 
 func errorBody(b []byte) (wcError, bool) {
@@ -218,7 +199,7 @@ func (s *Store) check(op string, resp *httpx.Response) error {
 		return s.storeErr(op, st, fmt.Sprintf("the store redirected the API request to %s: use the store's exact address (with https:// and www. as the site uses them)", where), nil)
 	}
 	if st >= 200 && st < 300 {
-		if looksHTML(resp) {
+		if httpx.LooksHTML(resp) {
 			return s.storeErr(op, st, "the store answered with a web page instead of API data"+pageTitle(resp.Body)+": a caching or security plugin, or the host, is answering in WooCommerce's place", nil)
 		}
 		if !json.Valid(resp.Body) {
@@ -237,9 +218,9 @@ func (s *Store) check(op string, resp *httpx.Response) error {
 	switch {
 	case isWC && e.Code == "rest_no_route":
 		return s.storeErr(op, st, permalinkHelp, nil)
-	case !isWC && looksHTML(resp) && st == http.StatusNotFound:
+	case !isWC && httpx.LooksHTML(resp) && st == http.StatusNotFound:
 		return s.storeErr(op, st, "the store answered with a \"not found\" web page"+pageTitle(resp.Body)+": "+permalinkHelp, nil)
-	case !isWC && looksHTML(resp):
+	case !isWC && httpx.LooksHTML(resp):
 		return s.storeErr(op, st, "the store answered with a web page instead of API data"+pageTitle(resp.Body)+": a firewall, security plugin or the host is blocking the REST API", nil)
 	case st == http.StatusUnauthorized:
 		return s.storeErr(op, st, "WooCommerce refused the API keys: "+msg+". Check the consumer key and secret (WooCommerce → Settings → Advanced → REST API)", core.ErrUnauthorized)
@@ -270,28 +251,10 @@ func (s *Store) storeErr(op string, status int, msg string, sentinel error) erro
 }
 
 // scrub removes the keys from a text, should a store or a proxy echo them.
-func (s *Store) scrub(t string) string {
-	for _, secret := range []string{s.set.secret, s.set.key} {
-		if len(secret) >= 4 {
-			t = strings.ReplaceAll(t, secret, "[redacted]")
-		}
-	}
-	return t
-}
+func (s *Store) scrub(t string) string { return httpx.Redact(t, s.set.secret, s.set.key) }
 
 // clean scrubs credentials from an error's message, keeping what it wraps.
-func (s *Store) clean(err error) error {
-	var se *core.StoreError
-	if errors.As(err, &se) {
-		c := *se
-		c.Message, c.Op = s.scrub(c.Message), s.scrub(c.Op)
-		return &c
-	}
-	if msg := s.scrub(err.Error()); msg != err.Error() {
-		return errors.New(msg)
-	}
-	return err
-}
+func (s *Store) clean(err error) error { return httpx.RedactError(err, s.set.secret, s.set.key) }
 
 // perPage is the largest page WordPress serves.
 const perPage = 100
