@@ -203,7 +203,7 @@ func FileName(number string) string {
 	return clean + ".pdf"
 }
 
-// lineVAT is a line's or charge's VAT rate in percent, from its tax and its amount net of tax,
+// vatRate is a line's or charge's VAT rate in percent, from its tax and its amount net of tax,
 // rounded to two decimals (0 when there is no net amount).
 func vatRate(net, tax decimal.Decimal) decimal.Decimal {
 	if !net.IsPositive() {

@@ -154,8 +154,7 @@ func (p *printer) text(s string, size float64, bold bool, color layout.Color) *l
 	return para
 }
 
-// label is a caption in the chosen language(s): "عربي / English" on one line, or stacked when
-// stack is set (narrow table headings).
+// label is a caption in the chosen language(s): "عربي / English" on one line when both.
 func (p *printer) label(ar, en string) string {
 	switch p.opt.Lang {
 	case Arabic:
