@@ -26,6 +26,7 @@ type userInfo struct {
 // Info checks the tokens and describes the store: the merchant (its id is the store's identity),
 // and the branch whose stock the connection uses.
 func (s *Store) Info(ctx context.Context) (core.StoreInfo, error) {
+	ctx = context.WithValue(ctx, checking{}, true)
 	var u userInfo
 	rep, err := s.call(ctx, "read the store's details", http.MethodGet, s.ep.UserInfo, nil, nil, &u)
 	if err != nil {

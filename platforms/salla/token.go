@@ -38,7 +38,7 @@ func (s *Store) canRenew() bool {
 //
 // The expiry is Salla's clock (an absolute time it gave), so it is compared with the store's
 // clock: until an answer has shown it (its Date header), the token is sent as it is and a 401
-// renews it. Without Rotate (a connection being tested before it is saved) the token is never
+// renews it. Info never renews early (see checking). Without Rotate (a connection being tested before it is saved) the token is never
 // renewed early either, only when Salla refuses it: renewing spends the refresh token the
 // merchant is about to save.
 func (s *Store) token(ctx context.Context) (string, error) {
@@ -47,7 +47,8 @@ func (s *Store) token(ctx context.Context) (string, error) {
 	canRenew := s.refresh != "" && s.clientID != "" && s.secret != ""
 	s.tok.Unlock()
 	now := s.storeNow()
-	early := s.rotate != nil && s.clocked.Load() && !s.noEarly.Load() && !exp.IsZero() && !now.Add(s.early).Before(exp)
+	early := s.rotate != nil && s.clocked.Load() && !s.noEarly.Load() && ctx.Value(checking{}) == nil &&
+		!exp.IsZero() && !now.Add(s.early).Before(exp)
 	if canRenew && (access == "" || early) {
 		err := s.renewAfter(ctx, access)
 		switch {
@@ -67,6 +68,12 @@ func (s *Store) token(ctx context.Context) (string, error) {
 	}
 	return access, nil
 }
+
+// checking marks the requests of Info, which never renew the token early: Info is also how a
+// connection is tested before it is saved, and a store already connected under another
+// connection shares its refresh token with it; renewing there would spend the saved one's.
+// A sync renews at its next request.
+type checking struct{}
 
 // renewAfter renews the tokens unless they have changed since used was sent (another request
 // renewed them meanwhile).

@@ -119,8 +119,9 @@ func TestTokenRenewal(t *testing.T) {
 			}
 			s := wr.open(tc.creds, rotate)
 			info, err := s.Info(context.Background())
-			if err == nil { // a second run, once the store's clock is known
-				info, err = s.Info(context.Background())
+			if err == nil { // a sync's request, once the store's clock is known
+				var u userInfo
+				_, err = s.call(context.Background(), "read", http.MethodGet, s.ep.UserInfo, nil, nil, &u)
 			}
 			if tc.no401 && wr.count("GET /oauth2/user/info") != 2 {
 				t.Errorf("requests %v: want no request refused", wr.requests())
@@ -242,11 +243,31 @@ func TestShortLivedTokensAreNotRenewedEachRequest(t *testing.T) {
 	kr := &keyring{creds: map[string]string{CredAccessToken: "at-1", CredRefreshToken: "rt-1", CredClientID: "cid", CredClientSecret: "csecret"}}
 	s := wr.open(map[string]string{CredExpiresAt: fmt.Sprint(time.Now().Add(time.Hour).Unix())}, kr.rotate)
 	for i := 0; i < 5; i++ {
-		if _, err := s.Info(context.Background()); err != nil {
+		var u userInfo
+		if _, err := s.call(context.Background(), "read", http.MethodGet, s.ep.UserInfo, nil, nil, &u); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if got := ts.refreshs.Load(); got != 1 {
 		t.Errorf("%d refreshes in 5 syncs, want 1", got)
+	}
+}
+
+// Info, which also tests a connection before it is saved, never renews a working token early:
+// the store may already be connected under another connection that holds the same refresh
+// token.
+func TestInfoDoesNotRenewEarly(t *testing.T) {
+	wr := newWire(t)
+	ts := &tokenServer{valid: map[string]bool{"rt-1": true}, current: "at-1"}
+	ts.install(wr)
+	kr := &keyring{creds: map[string]string{CredAccessToken: "at-1", CredRefreshToken: "rt-1", CredClientID: "cid", CredClientSecret: "csecret"}}
+	s := wr.open(map[string]string{CredExpiresAt: fmt.Sprint(time.Now().Add(time.Hour).Unix())}, kr.rotate)
+	for i := 0; i < 3; i++ {
+		if _, err := s.Info(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := ts.refreshs.Load(); got != 0 {
+		t.Errorf("%d refreshes from Info, want none", got)
 	}
 }
