@@ -370,3 +370,24 @@ func TestEveryCharacterGoesToAFaceThatDrawsIt(t *testing.T) {
 		}
 	}
 }
+
+// A receipt is one strip of paper, however many lines it has and however long their names.
+func TestAReceiptIsOnePage(t *testing.T) {
+	inv := storage.Invoice{Type: storage.SalesInvoice, Number: "MAIN-INV-000009", Currency: "SAR"}
+	for i := 0; i < 60; i++ {
+		inv.Lines = append(inv.Lines, storage.InvoiceLine{Description: strings.Repeat("صنف باسم طويل ", i%8+1),
+			Quantity: d("1"), UnitPrice: d("10"), Tax: d("1.5")})
+	}
+	inv.ComputeTotals()
+	doc := Document{Invoice: inv, Seller: storage.Seller{NameAR: "متجر", NameEN: "Shop", VATNumber: "310123456789003"}}
+	for _, lang := range []Lang{Both, English} {
+		path := render(t, doc, Options{Layout: Receipt, Lang: lang})
+		info, err := exec.Command(needTool(t, "pdfinfo"), path).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(info), "Pages:           1\n") {
+			t.Errorf("%s: the receipt is not one page:\n%s", lang, info)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/carlos7ags/folio/barcode"
 	"github.com/carlos7ags/folio/document"
@@ -254,7 +255,11 @@ func (p *printer) receiptHeight() float64 {
 	if p.opt.Lang == Both {
 		h += 90
 	}
-	return h + float64(len(p.rows))*36
+	for _, r := range p.rows {
+		// The description wraps at about 36 characters of 8 pt bold on the roll's width.
+		h += 26 + 11*float64(1+utf8.RuneCountInString(r.desc)/36)
+	}
+	return h
 }
 
 func (p *printer) table(widths []float64) *layout.Table {
