@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"mizan/storage"
+	uidemo "mizan/ui/demo"
 )
 
 func TestSettings(t *testing.T) {
@@ -109,5 +111,57 @@ func TestPrintingBesideAnOpenMizan(t *testing.T) {
 	}
 	if code, _, errOut := run(t, b.dir, "settings", "set", "name_en=X"); code != 1 || !strings.Contains(errOut, "already open by another Mizan") {
 		t.Errorf("settings set beside an open Mizan: exit %d: %s", code, errOut)
+	}
+}
+
+// Every invoice and return of demo books prints, in each layout, to a PDF that a PDF reader opens.
+func TestInvoicesPDFOnDemoBooks(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := uidemo.Seed(context.Background(), dir, uidemo.Options{Invoices: 40, End: time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run(t, dir, "settings", "set", "name_ar=مؤسسة ميزان للتجارة", "name_en=Mizan Trading Est.",
+		"vat_number=310123456789003"); code != 0 {
+		t.Fatal(errOut)
+	}
+	db, err := storage.Open(context.Background(), dir, storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	invs, err := db.Invoices(context.Background(), storage.InvoiceFilter{})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var numbers []string
+	returns := 0
+	for _, inv := range invs {
+		numbers = append(numbers, inv.Number)
+		if inv.Type == storage.ReturnInvoice {
+			returns++
+		}
+	}
+	if returns == 0 || len(numbers) < 40 {
+		t.Fatalf("the demo books have %d invoices, %d returns", len(numbers), returns)
+	}
+	pdfinfo, _ := exec.LookPath("pdfinfo")
+	for _, layout := range []string{"a4", "receipt"} {
+		out := t.TempDir()
+		code, stdout, errOut := run(t, dir, append([]string{"invoices", "pdf", "--out", out, "--layout", layout}, numbers...)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", layout, code, errOut)
+		}
+		if n := strings.Count(stdout, ".pdf\n"); n != len(numbers) {
+			t.Fatalf("%s: %d files written, want %d", layout, n, len(numbers))
+		}
+		if pdfinfo == "" {
+			t.Logf("pdfinfo is not installed (Debian: apt-get install poppler-utils): the files are not opened")
+			continue
+		}
+		for _, n := range numbers {
+			if msg, err := exec.Command(pdfinfo, filepath.Join(out, n+".pdf")).CombinedOutput(); err != nil {
+				t.Errorf("%s %s: %v\n%s", layout, n, err, msg)
+			}
+		}
 	}
 }
