@@ -120,3 +120,34 @@ func TestInvoiceIssuerPerConnection(t *testing.T) {
 		t.Fatal("ParseIssuer took zatca")
 	}
 }
+
+// Issued documents are fixed: no statement changes or removes an invoice, a line or a charge.
+func TestIssuedInvoicesCannotBeChanged(t *testing.T) {
+	f := newFixture(t)
+	f.inbound(t, f.coffee, "5")
+	var inv Invoice
+	must(t, f.db.Update(ctx, func(tx *Tx) (err error) {
+		inv, err = tx.IssueSalesInvoice(Invoice{BranchID: f.branch, WarehouseID: f.warehouse, ClientID: f.client, Currency: "SAR",
+			Lines:   []InvoiceLine{{ProductID: f.coffee.ID, Quantity: d("1"), UnitPrice: d("32"), Tax: d("4.8")}},
+			Charges: []Charge{{Kind: ChargeShipping, Description: "Shipping", Amount: d("10"), Tax: d("1.5")}}})
+		return err
+	}))
+	for _, stmt := range []string{
+		`UPDATE invoices SET total = '1' WHERE id = ?`,
+		`UPDATE invoices SET notes = 'changed' WHERE id = ?`,
+		`UPDATE invoice_lines SET unit_price = '1' WHERE invoice_id = ?`,
+		`DELETE FROM invoice_lines WHERE invoice_id = ?`,
+		`UPDATE invoice_charges SET amount = '0' WHERE invoice_id = ?`,
+		`DELETE FROM invoice_charges WHERE invoice_id = ?`,
+		`DELETE FROM invoices WHERE id = ?`,
+	} {
+		if _, err := f.db.SQL().Exec(stmt, inv.ID); err == nil || !strings.Contains(err.Error(), "cannot be") {
+			t.Errorf("%s: %v", stmt, err)
+		}
+	}
+	got, err := f.db.Invoice(ctx, inv.ID)
+	must(t, err)
+	if !got.Total.Equal(d("48.3")) || len(got.Lines) != 1 || len(got.Charges) != 1 || got.Notes != "" {
+		t.Fatalf("the invoice changed: total %s, %d lines, %d charges, notes %q", got.Total, len(got.Lines), len(got.Charges), got.Notes)
+	}
+}
