@@ -205,6 +205,9 @@ type answer struct {
 func ok(data any) answer { return answer{status: http.StatusOK, data: data} }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Every answer is dated by the store's clock, the time its records carry (the rate limiter
+	// alone runs on RateNow).
+	w.Header().Set("Date", s.clock.Now().UTC().Format(http.TimeFormat))
 	path := r.URL.Path
 	switch {
 	case strings.HasPrefix(path, "/oauth2/"):

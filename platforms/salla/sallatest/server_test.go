@@ -439,3 +439,37 @@ func TestTokenEndpointErrors(t *testing.T) {
 		t.Fatalf("refresh with Basic authentication: %d", resp.StatusCode)
 	}
 }
+
+// Every answer is dated by the store's clock, not the machine's: the API's, a refused one,
+// the token endpoint's, a fault's and a page outside the API. A client that reads the store's
+// time from Date (as the engine's watermarks do) sees the time the store's records carry.
+func TestDateIsTheStoresClock(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2025, 11, 30, 21, 15, 0, 0, time.UTC))
+	c := start(t, Options{Clock: clock, RateLimit: -120})
+	want := func(name string, resp *http.Response) {
+		t.Helper()
+		if got := resp.Header.Get("Date"); got != clock.Now().Format(http.TimeFormat) {
+			t.Errorf("%s: Date %q, want the store's %q", name, got, clock.Now().Format(http.TimeFormat))
+		}
+	}
+	resp, _ := c.do(http.MethodGet, "/products", nil)
+	want("a list", resp)
+	clock.Advance(36 * time.Hour)
+	resp, _ = c.do(http.MethodGet, "/orders/1", nil)
+	want("a missing order", resp)
+	bad := *c
+	bad.tok.AccessToken = "not-a-token"
+	resp, _ = bad.do(http.MethodGet, "/orders", nil)
+	want("a refused token", resp)
+	c.s.InjectFaults(storetest.Fault{Kind: storetest.ServerError})
+	resp, _ = c.do(http.MethodGet, "/orders", nil)
+	want("a 500", resp)
+	for _, path := range []string{"/oauth2/token", "/elsewhere"} {
+		r, err := c.hs.Client().Post(c.hs.URL+path, "application/x-www-form-urlencoded", strings.NewReader("grant_type=refresh_token"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		want(path, r)
+	}
+}
