@@ -127,6 +127,8 @@ type OrderTotals struct {
 	// order that is not invoiced keeps them out of the store's available stock while the books,
 	// which have no invoice for it yet, still count them.
 	Lines map[string]int
+	// Shipping is what the shopper paid for shipping, its VAT included (before any refund).
+	Shipping decimal.Decimal
 }
 
 // Fault is a way for the store to misbehave.

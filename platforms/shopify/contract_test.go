@@ -241,6 +241,12 @@ func (h *harness) Orders() []contract.OrderTotals {
 		for _, r := range o.Refunds {
 			ot.RefundTotals = append(ot.RefundTotals, r.Amount)
 		}
+		for _, s := range o.Shipping {
+			ot.Shipping = ot.Shipping.Add(s.Price)
+			if !o.TaxesIncluded {
+				ot.Shipping = ot.Shipping.Add(s.Tax)
+			}
+		}
 		ot.Lines = map[string]int{}
 		for _, l := range o.Lines {
 			ot.Lines[l.SKU] += l.CurrentQuantity

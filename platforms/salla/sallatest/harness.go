@@ -227,7 +227,7 @@ func (h *Harness) Orders() []contract.OrderTotals {
 	var out []contract.OrderTotals
 	for _, o := range h.S.Orders() {
 		out = append(out, contract.OrderTotals{Name: "#" + strconv.FormatInt(o.Reference, 10), Total: o.Total,
-			RefundTotals: o.Credits, Cancelled: o.Status == StatusCanceled || o.Status == StatusRestored, Guest: o.Guest,
+			Shipping: o.ShippingPaid, RefundTotals: o.Credits, Cancelled: o.Status == StatusCanceled || o.Status == StatusRestored, Guest: o.Guest,
 			Paid: o.Status == StatusCompleted, Lines: o.Lines})
 	}
 	return out

@@ -282,6 +282,10 @@ type OrderInfo struct {
 	Invoiced                                      bool
 	Lines                                         map[string]int // units kept, by SKU
 	CreatedAt, UpdatedAt                          time.Time
+
+	// ShippingPaid is what the shopper paid for shipping, its VAT included (Shipping is
+	// shipping_cost, before VAT).
+	ShippingPaid decimal.Decimal
 }
 
 // Orders lists the orders, oldest first.
@@ -293,10 +297,13 @@ func (s *Server) Orders() []OrderInfo {
 		o := s.st.orders[id]
 		a := o.compute()
 		info := OrderInfo{ID: o.id, Reference: o.reference, Status: o.status.slug, StatusID: o.status.id, Guest: o.buyer.customer == nil,
-			SubTotal: a.subTotal, Discount: a.discount, Shipping: a.shipping, COD: a.cod, Tax: a.tax, Total: a.total,
+			SubTotal: a.subTotal, Discount: a.discount, Shipping: a.shipping, ShippingPaid: o.shipping, COD: a.cod, Tax: a.tax, Total: a.total,
 			Lines: map[string]int{}, CreatedAt: o.createdAt, UpdatedAt: o.updatedAt, Invoiced: hasDoc(o, "Tax Invoice")}
 		if o.coupon != nil {
 			info.Coupon = o.coupon.code
+		}
+		if o.exclusive {
+			info.ShippingPaid = o.shipping.Add(round2(o.shipping.Mul(vat)))
 		}
 		for _, it := range o.items {
 			info.ItemTax = info.ItemTax.Add(it.tax)

@@ -535,6 +535,9 @@ type OrderInfo struct {
 	CustomerID int64
 	// Reduced is the stock each SKU's lines took from the store (_reduced_stock).
 	Reduced map[string]int
+
+	// Shipping is the shipping charged with its tax (shipping_total + shipping_tax).
+	Shipping decimal.Decimal
 }
 
 // Order reads an order.
@@ -560,7 +563,8 @@ func (s *Server) Orders() []OrderInfo {
 }
 
 func (s *Server) orderInfo(o *order) OrderInfo {
-	info := OrderInfo{ID: o.ID, Status: o.Status, Total: o.totals().Total, Guest: o.CustomerID == 0, CustomerID: o.CustomerID}
+	t := o.totals()
+	info := OrderInfo{ID: o.ID, Status: o.Status, Total: t.Total, Shipping: t.Shipping.Add(t.ShippingTax), Guest: o.CustomerID == 0, CustomerID: o.CustomerID}
 	for _, r := range o.Refunds {
 		info.Refunds = append(info.Refunds, r.Amount)
 	}

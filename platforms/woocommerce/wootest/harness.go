@@ -193,7 +193,7 @@ func (h *Harness) Cancel(orderName string) { h.S.CancelOrder(id64(orderName)) }
 func (h *Harness) Orders() []contract.OrderTotals {
 	var out []contract.OrderTotals
 	for _, o := range h.S.Orders() {
-		out = append(out, contract.OrderTotals{Name: "#" + strconv.FormatInt(o.ID, 10), Total: o.Total, RefundTotals: o.Refunds,
+		out = append(out, contract.OrderTotals{Name: "#" + strconv.FormatInt(o.ID, 10), Total: o.Total, RefundTotals: o.Refunds, Shipping: o.Shipping,
 			Cancelled: o.Status == "cancelled" || o.Status == "refunded", Guest: o.Guest,
 			Paid: o.Status == "processing" || o.Status == "completed", Lines: o.Reduced})
 	}
