@@ -98,7 +98,7 @@ func (s *ConnectionsScreen) render(conns []core.Connection) {
 		r := &ConnectionRow{conn: c}
 		title := c.Platform
 		if p, err := s.m.engine.Platforms().Get(c.Platform); err == nil {
-			title = p.Title
+			title = platformTitle(p)
 		}
 		r.Name = widget.NewLabelWithStyle(visual(c.Name)+"  ·  "+title+"  ·  "+c.StoreURL, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		r.Name.Truncation = fyne.TextTruncateEllipsis
@@ -264,6 +264,7 @@ type ConnectionForm struct {
 	editing  *core.Connection
 	platform core.Platform
 	titles   map[string]string // platform title → name
+	stateOf  map[string]string // order state as the merchant reads it → the platform's
 	clients  map[string]int64
 	whs      map[string]int64
 	branches map[string]int64
@@ -286,8 +287,8 @@ func newConnectionForm(s *ConnectionsScreen, editing *core.Connection) *Connecti
 	var titles []string
 	for _, name := range s.m.engine.Platforms().Names() {
 		p, _ := s.m.engine.Platforms().Get(name)
-		f.titles[p.Title] = name
-		titles = append(titles, p.Title)
+		f.titles[platformTitle(p)] = name
+		titles = append(titles, platformTitle(p))
 	}
 	f.Platform = widget.NewSelect(titles, func(title string) { f.platformChosen(f.titles[title]) })
 	f.Name = widget.NewEntry()
@@ -354,7 +355,7 @@ func newConnectionForm(s *ConnectionsScreen, editing *core.Connection) *Connecti
 	switch {
 	case editing != nil:
 		if p, err := s.m.engine.Platforms().Get(editing.Platform); err == nil {
-			f.Platform.SetSelected(p.Title)
+			f.Platform.SetSelected(platformTitle(p))
 		}
 		f.Platform.Disable()
 	case len(titles) > 0:
@@ -500,9 +501,24 @@ func (f *ConnectionForm) platformChosen(name string) {
 	if f.editing != nil && len(f.editing.InvoiceStates) > 0 {
 		chosen = f.editing.InvoiceStates
 	}
-	f.States = widget.NewCheckGroup(p.States, nil)
+	// The states are shown in the merchant's words; the connection keeps the platform's.
+	f.stateOf = map[string]string{}
+	var labels, selected []string
+	for _, st := range p.States {
+		l := stateLabel(p.Name, st)
+		f.stateOf[l] = st
+		labels = append(labels, l)
+	}
+	for _, st := range chosen {
+		l := stateLabel(p.Name, st)
+		if _, ok := f.stateOf[l]; !ok {
+			f.stateOf[l] = st // a state saved earlier that the platform no longer lists is kept
+		}
+		selected = append(selected, l)
+	}
+	f.States = widget.NewCheckGroup(labels, nil)
 	f.States.Horizontal = true
-	f.States.SetSelected(append([]string(nil), chosen...))
+	f.States.SetSelected(selected)
 	f.states.Objects = []fyne.CanvasObject{f.States}
 	f.states.Refresh()
 }
@@ -634,7 +650,12 @@ func (f *ConnectionForm) input() (core.ConnectionInput, error) {
 		}
 		in.StartDate = t
 	}
-	in.InvoiceStates = append([]string(nil), f.States.Selected...)
+	in.InvoiceStates = nil
+	for _, l := range f.States.Selected {
+		if st, ok := f.stateOf[l]; ok {
+			in.InvoiceStates = append(in.InvoiceStates, st)
+		}
+	}
 	sort.Strings(in.InvoiceStates)
 	if len(in.InvoiceStates) == 0 {
 		return in, errors.New(tr("connections.need_states", "Choose at least one order state that creates invoices."))
@@ -844,4 +865,73 @@ func (f *ConnectionForm) quickCreate(kind quickKind, q *QuickAdd) {
 			}
 		})
 	})
+}
+
+// platformTitle is a platform's name as the merchant reads it.
+func platformTitle(p core.Platform) string {
+	switch p.Name {
+	case "salla":
+		return tr("platform.salla", "Salla")
+	}
+	return p.Title
+}
+
+// stateLabel is an order state of a platform in the merchant's words, as the platform's own
+// dashboard names it; a state Mizan has no words for is shown as the platform sends it.
+func stateLabel(platform, state string) string {
+	switch platform + "/" + state {
+	case "salla/payment_pending":
+		return tr("state.salla.payment_pending", "Awaiting payment")
+	case "salla/under_review":
+		return tr("state.salla.under_review", "Under review")
+	case "salla/in_progress":
+		return tr("state.salla.in_progress", "In progress")
+	case "salla/completed":
+		return tr("state.salla.completed", "Completed")
+	case "salla/delivering":
+		return tr("state.salla.delivering", "Being delivered")
+	case "salla/delivered":
+		return tr("state.salla.delivered", "Delivered")
+	case "salla/shipped":
+		return tr("state.salla.shipped", "Shipped")
+	case "salla/canceled":
+		return tr("state.salla.canceled", "Cancelled")
+	case "salla/restoring":
+		return tr("state.salla.restoring", "Being returned")
+	case "salla/restored":
+		return tr("state.salla.restored", "Returned")
+
+	case "shopify/pending":
+		return tr("state.shopify.pending", "Payment pending")
+	case "shopify/authorized":
+		return tr("state.shopify.authorized", "Authorized")
+	case "shopify/partially_paid":
+		return tr("state.shopify.partially_paid", "Partially paid")
+	case "shopify/paid":
+		return tr("state.shopify.paid", "Paid")
+	case "shopify/partially_refunded":
+		return tr("state.shopify.partially_refunded", "Partially refunded")
+	case "shopify/refunded":
+		return tr("state.shopify.refunded", "Refunded")
+	case "shopify/voided":
+		return tr("state.shopify.voided", "Voided")
+	case "shopify/expired":
+		return tr("state.shopify.expired", "Expired")
+
+	case "woocommerce/pending":
+		return tr("state.woocommerce.pending", "Pending payment")
+	case "woocommerce/processing":
+		return tr("state.woocommerce.processing", "Processing")
+	case "woocommerce/on-hold":
+		return tr("state.woocommerce.on-hold", "On hold")
+	case "woocommerce/completed":
+		return tr("state.woocommerce.completed", "Completed")
+	case "woocommerce/cancelled":
+		return tr("state.woocommerce.cancelled", "Cancelled")
+	case "woocommerce/refunded":
+		return tr("state.woocommerce.refunded", "Refunded")
+	case "woocommerce/failed":
+		return tr("state.woocommerce.failed", "Failed")
+	}
+	return state
 }
