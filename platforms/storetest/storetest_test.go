@@ -93,3 +93,18 @@ func TestWireFaults(t *testing.T) {
 		})
 	}
 }
+
+func TestCounter(t *testing.T) {
+	var c Counter
+	for _, p := range []string{"/orders", "/orders/7", "/products", "/orders"} {
+		c.Add(p)
+	}
+	for _, tc := range []struct {
+		prefix string
+		want   int
+	}{{"/orders", 3}, {"/orders/", 1}, {"/products", 1}, {"", 4}, {"/customers", 0}} {
+		if got := c.Prefix(tc.prefix); got != tc.want {
+			t.Errorf("Prefix(%q) = %d, want %d", tc.prefix, got, tc.want)
+		}
+	}
+}

@@ -72,7 +72,7 @@ type Server struct {
 	faults   storetest.Queue
 	requests atomic.Int64 // API requests (under /admin/v2)
 	oauth    atomic.Int64 // OAuth requests (under /oauth2)
-	byPath   map[string]int
+	byPath   storetest.Counter
 	bucket   bucket
 	custBkt  bucket
 	url      string
@@ -112,7 +112,7 @@ func NewServer(o Options) *Server {
 	if leak <= 0 {
 		leak = math.Abs(float64(limit)) / 60
 	}
-	s := &Server{opt: o, clock: o.Clock, st: newState(o.Clock.Now()), byPath: map[string]int{}}
+	s := &Server{opt: o, clock: o.Clock, st: newState(o.Clock.Now())}
 	s.bucket = bucket{limit: limit, leak: leak}
 	s.custBkt = bucket{limit: 500, leak: 500.0 / 600} // customers: 500 per 10 minutes
 	if limit < 0 {
@@ -146,15 +146,7 @@ func (s *Server) OAuthRequests() int { return int(s.oauth.Load()) }
 
 // RequestsTo counts API requests whose path (after /admin/v2) starts with prefix.
 func (s *Server) RequestsTo(prefix string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for p, c := range s.byPath {
-		if strings.HasPrefix(p, prefix) {
-			n += c
-		}
-	}
-	return n
+	return s.byPath.Prefix(prefix)
 }
 
 // InjectFaults queues faults. Path is matched against the path after /admin/v2 ("/orders",
@@ -235,9 +227,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string) {
-	s.mu.Lock()
-	s.byPath[path]++
-	s.mu.Unlock()
+	s.byPath.Add(path)
 
 	// A fault aimed at the API (not at the OAuth endpoints).
 	f, hit := s.faults.Take(path, func(f storetest.Fault) bool {

@@ -47,6 +47,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"mizan/platforms/storetest"
 )
 
 // Options configure a Server.
@@ -77,7 +79,7 @@ type Server struct {
 
 	faults     []*Fault
 	requests   atomic.Int64
-	byPath     map[string]int
+	byPath     storetest.Counter
 	stockHook  func()
 	midPaging  bool
 	lastSearch string
@@ -106,7 +108,7 @@ func NewServer(o Options) *Server {
 	if o.SlowDelay == 0 {
 		o.SlowDelay = 300 * time.Millisecond
 	}
-	return &Server{opt: o, clock: o.Clock, st: newState(), byPath: map[string]int{}}
+	return &Server{opt: o, clock: o.Clock, st: newState()}
 }
 
 // siteURL is the site's address: the configured one, or the one the request reached.
@@ -147,15 +149,7 @@ func (s *Server) Requests() int { return int(s.requests.Load()) }
 
 // RequestsTo counts API requests whose path (after /wp-json/wc/v3) starts with prefix.
 func (s *Server) RequestsTo(prefix string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for p, c := range s.byPath {
-		if strings.HasPrefix(p, prefix) {
-			n += c
-		}
-	}
-	return n
+	return s.byPath.Prefix(prefix)
 }
 
 const apiPrefix = "/wp-json/wc/v3"
@@ -202,8 +196,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := strings.TrimPrefix(r.URL.Path, apiPrefix)
+	s.byPath.Add(path)
 	s.mu.Lock()
-	s.byPath[path]++
 	f := s.takeFault(path)
 	s.mu.Unlock()
 	if f != nil && s.writeFault(w, r, f) {
