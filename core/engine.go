@@ -222,18 +222,26 @@ func (e *Engine) TestConnection(ctx context.Context, connID int64) (StoreInfo, e
 }
 
 // TestCredentials asks a store who it is with credentials not saved yet (the Connections form).
-func (e *Engine) TestCredentials(ctx context.Context, in ConnectionInput) (StoreInfo, error) {
+//
+// It also returns the credentials with whatever the store renewed while it was asked (an
+// expired access token, say), even when the test failed after the renewal: a store whose
+// refresh token is single use has spent the one given, so the credentials returned, not those
+// given, are the ones to save. They are the input's when nothing was renewed; nil when the
+// store could not be opened.
+func (e *Engine) TestCredentials(ctx context.Context, in ConnectionInput) (StoreInfo, map[string]string, error) {
 	p, err := e.platforms.Get(in.Platform)
 	if err != nil {
-		return StoreInfo{}, err
+		return StoreInfo{}, nil, err
 	}
 	if err := checkCredentials(p, in.Credentials); err != nil {
-		return StoreInfo{}, err
+		return StoreInfo{}, nil, err
 	}
+	pending := newPending(in.Credentials)
 	st, err := p.Open(StoreConfig{StoreURL: in.StoreURL, Credentials: in.Credentials, Options: in.Options,
-		HTTPClient: e.HTTPClient, Log: e.log})
+		HTTPClient: e.HTTPClient, Log: e.log, Rotate: pending.rotate})
 	if err != nil {
-		return StoreInfo{}, err
+		return StoreInfo{}, nil, err
 	}
-	return st.Info(ctx)
+	info, err := st.Info(ctx)
+	return info, pending.current(), err
 }

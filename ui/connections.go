@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -269,6 +270,7 @@ type ConnectionForm struct {
 	whs      map[string]int64
 	branches map[string]int64
 	creds    *fyne.Container
+	renewed  *renewedCreds // what the last test renewed, if anything
 	opts     *fyne.Container
 	states   *fyne.Container
 }
@@ -439,6 +441,7 @@ func (f *ConnectionForm) platformChosen(name string) {
 	f.StoreURL.SetPlaceHolder(p.StoreURLHint)
 
 	f.Credentials = map[string]*widget.Entry{}
+	f.renewed = nil
 	f.creds.RemoveAll()
 	if f.OAuth != nil {
 		f.OAuth.stop()
@@ -631,13 +634,15 @@ func (f *ConnectionForm) input() (core.ConnectionInput, error) {
 	if in.Platform == "" {
 		return in, errors.New(tr("connections.need_platform", "Choose the store's platform."))
 	}
-	for k, e := range f.Credentials {
-		if v := strings.TrimSpace(e.Text); v != "" {
-			in.Credentials[k] = v
+	typed := f.typedCredentials()
+	if f.renewed != nil && maps.Equal(typed, f.renewed.typed) {
+		// A test renewed what was typed: the store may have spent it, so the renewal is used.
+		in.Credentials = maps.Clone(f.renewed.creds)
+	} else {
+		in.Credentials = typed
+		if err := f.oauthInput(in.Credentials); err != nil {
+			return in, err
 		}
-	}
-	if err := f.oauthInput(in.Credentials); err != nil {
-		return in, err
 	}
 	for k, e := range f.Options {
 		in.Options[k] = strings.TrimSpace(e.Text)
@@ -678,6 +683,25 @@ func (f *ConnectionForm) input() (core.ConnectionInput, error) {
 	n, _ := strconv.Atoi(strings.TrimSpace(f.PollMinutes.Text))
 	in.PollInterval = time.Duration(n) * time.Minute
 	return in, nil
+}
+
+// typedCredentials returns the credentials typed in the form, by key. UI goroutine.
+func (f *ConnectionForm) typedCredentials() map[string]string {
+	out := map[string]string{}
+	for k, e := range f.Credentials {
+		if v := strings.TrimSpace(e.Text); v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// renewedCreds are credentials a test renewed: the store may have spent those typed (a
+// single-use refresh token), so Save and the next test use the renewed ones instead, as long as
+// the entries still hold what was typed. They are never shown.
+type renewedCreds struct {
+	typed map[string]string // the entries' text when the test began
+	creds map[string]string // the credentials to use instead
 }
 
 func (f *ConnectionForm) fail(err error) {
@@ -739,17 +763,23 @@ func (f *ConnectionForm) runTest() {
 	f.Test.Disable()
 	eng := f.s.m.engine
 	editing := f.editing
+	typed := f.typedCredentials()
 	f.s.m.tasks.Go(func() {
 		ctx := context.Background()
 		var info core.StoreInfo
+		var creds map[string]string
 		var err error
 		if editing != nil && len(in.Credentials) == 0 {
 			info, err = eng.TestConnection(ctx, editing.ID)
 		} else {
-			info, err = eng.TestCredentials(ctx, in)
+			info, creds, err = eng.TestCredentials(ctx, in)
 		}
 		uiDo(func() {
 			f.Test.Enable()
+			renewed := creds != nil && !maps.Equal(creds, in.Credentials)
+			if renewed && f.s.Form == f {
+				f.renewed = &renewedCreds{typed: typed, creds: creds}
+			}
 			if err != nil {
 				f.TestResult.Importance = widget.DangerImportance
 				f.TestResult.SetText(tr("connections.test_failed", "The test failed: {{.Error}}", map[string]any{"Error": err.Error()}))
@@ -757,7 +787,11 @@ func (f *ConnectionForm) runTest() {
 				return
 			}
 			f.TestResult.Importance = widget.SuccessImportance
-			f.TestResult.SetText(storeInfoText(info))
+			text := storeInfoText(info)
+			if renewed {
+				text += "\n" + tr("connections.renewed", "The store renewed the access token during the test: Save keeps the new one.")
+			}
+			f.TestResult.SetText(text)
 		})
 	})
 }
