@@ -469,14 +469,15 @@ func (f *ConnectionForm) platformChosen(name string) {
 		}
 		grid := container.New(layout.NewFormLayout())
 		for _, c := range byGroup[g] {
+			label, help := credentialText(p.Name, c)
 			e := widget.NewPasswordEntry()
 			if f.editing != nil && containsString(f.editing.SecretKeys, c.Key) {
 				e.SetPlaceHolder(tr("connections.unchanged", "unchanged — type to replace"))
 			} else {
-				e.SetPlaceHolder(c.Help)
+				e.SetPlaceHolder(help)
 			}
 			f.Credentials[c.Key] = e
-			grid.Add(keyLabel(c.Label))
+			grid.Add(keyLabel(label))
 			grid.Add(e)
 		}
 		f.creds.Add(grid)
@@ -486,8 +487,9 @@ func (f *ConnectionForm) platformChosen(name string) {
 	f.Options = map[string]*widget.Entry{}
 	f.opts.RemoveAll()
 	for _, o := range p.Options {
+		label, help := optionText(p.Name, o)
 		e := widget.NewEntry()
-		e.SetPlaceHolder(o.Help)
+		e.SetPlaceHolder(help)
 		if f.editing != nil {
 			e.SetText(f.editing.Options[o.Key])
 		}
@@ -495,7 +497,7 @@ func (f *ConnectionForm) platformChosen(name string) {
 			e.SetText(o.Default)
 		}
 		f.Options[o.Key] = e
-		f.opts.Add(keyLabel(o.Label))
+		f.opts.Add(keyLabel(label))
 		f.opts.Add(e)
 	}
 	f.opts.Refresh()

@@ -260,6 +260,7 @@ func (f *ConnectionForm) layOutOAuth(p core.Platform) []core.CredentialField {
 			if !ok {
 				c = core.CredentialField{Key: key, Label: key}
 			}
+			label, help := credentialText(p.Name, c)
 			e := widget.NewPasswordEntry()
 			if key == oc.ExpiresAtKey {
 				e = widget.NewEntry()
@@ -270,10 +271,10 @@ func (f *ConnectionForm) layOutOAuth(p core.Platform) []core.CredentialField {
 			case key == oc.ExpiresAtKey:
 				e.SetPlaceHolder(tr("oauth.expiry_hint", "e.g. 2026-12-17, or 14d for 14 days from now"))
 			default:
-				e.SetPlaceHolder(c.Help)
+				e.SetPlaceHolder(help)
 			}
 			f.Credentials[key] = e
-			g.Add(keyLabel(c.Label))
+			g.Add(keyLabel(label))
 			g.Add(e)
 		}
 		return g

@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"os"
+	"testing"
+
+	"fyne.io/fyne/v2/lang"
+
+	"mizan/core"
+	"mizan/platforms/salla"
+	"mizan/platforms/shopify"
+	"mizan/platforms/woocommerce"
+)
+
+// TestPlatformFieldsTranslated: every credential and option field of every platform has its
+// label and help in Arabic, and the English translation says what the platform says; a platform
+// Mizan has no words for keeps its own text.
+func TestPlatformFieldsTranslated(t *testing.T) {
+	platforms := []core.Platform{shopify.Platform(), woocommerce.Platform(), salla.Platform()}
+	type text struct{ label, help string }
+	own := map[string]text{}
+	for _, p := range platforms {
+		for _, c := range p.Credentials {
+			own[p.Name+"/cred/"+c.Key] = text{c.Label, c.Help}
+		}
+		for _, o := range p.Options {
+			own[p.Name+"/option/"+o.Key] = text{o.Label, o.Help}
+		}
+	}
+	shown := func() map[string]text {
+		out := map[string]text{}
+		for _, p := range platforms {
+			for _, c := range p.Credentials {
+				l, h := credentialText(p.Name, c)
+				out[p.Name+"/cred/"+c.Key] = text{l, h}
+			}
+			for _, o := range p.Options {
+				l, h := optionText(p.Name, o)
+				out[p.Name+"/option/"+o.Key] = text{l, h}
+			}
+		}
+		return out
+	}
+	for k, got := range shown() {
+		if want := own[k]; got.label != visual(want.label) || got.help != visual(want.help) {
+			t.Errorf("%s in English is %q / %q, the platform says %q / %q", k, got.label, got.help, want.label, want.help)
+		}
+	}
+	if l, h := credentialText("memory", core.CredentialField{Key: "token", Label: "Token", Help: "Its own help"}); l != "Token" || h != "Its own help" {
+		t.Errorf("an unknown platform's field shows %q / %q", l, h)
+	}
+
+	setupTranslations()
+	t.Setenv("LANGUAGE", "ar")
+	if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		os.Setenv("LANGUAGE", "en")
+		lang.AddTranslationsFS(translations, "translations")
+	}()
+	for k, got := range shown() {
+		want := own[k]
+		if got.label == visual(want.label) || (want.help != "" && got.help == visual(want.help)) {
+			t.Errorf("%s is not in Arabic: %q / %q", k, got.label, got.help)
+		}
+	}
+	if l, _ := credentialText("salla", salla.Platform().Credentials[0]); l != visual("رمز الوصول (Access token)") {
+		t.Errorf("Salla's access token in Arabic: %q", l)
+	}
+}
