@@ -1,7 +1,10 @@
 package storage
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 )
 
 // benchmarkInvoices posts b.N three-line sales invoices, perTx of them in each transaction, and
@@ -40,3 +43,81 @@ func benchmarkInvoices(b *testing.B, perTx int) {
 
 func BenchmarkInvoiceOnePerTx(b *testing.B) { benchmarkInvoices(b, 1) }
 func BenchmarkInvoice250PerTx(b *testing.B) { benchmarkInvoices(b, 250) }
+
+// figureBooks seeds 100,000 sales invoices over a year from two stores (and a return for every
+// tenth) once, into a directory reused by later runs.
+func figureBooks(b *testing.B) string {
+	dir := filepath.Join(os.TempDir(), "mizan-storage-figures-100k-v1")
+	if _, err := os.Stat(filepath.Join(dir, "seeded")); err == nil {
+		return dir
+	}
+	os.RemoveAll(dir)
+	db, err := Open(ctx, dir, Options{})
+	must(b, err)
+	defer db.Close()
+	f := &fixture{db: db, branch: 1, warehouse: 1, client: 1}
+	must(b, db.Update(ctx, func(tx *Tx) error {
+		var err error
+		f.coffee, err = tx.CreateProduct(Product{Code: "COF-250", Name: "قهوة عربية 250g", SalePrice: d("32")})
+		return err
+	}))
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	conns := []string{"Shopify", "WooCommerce"}
+	for batch := 0; batch < 100; batch++ {
+		must(b, db.Update(ctx, func(tx *Tx) error {
+			for i := 0; i < 1000; i++ {
+				n := batch*1000 + i
+				inv := f.sale(InvoiceLine{ProductID: f.coffee.ID, Quantity: d("2"), UnitPrice: d("32"), Tax: d("9.6")},
+					InvoiceLine{Description: "Gift wrap", Quantity: d("1"), UnitPrice: d("10"), Tax: d("0.5")})
+				inv.IssueDate = start.Add(time.Duration(n) * 315 * time.Second) // 100,000 over 365 days
+				inv.Source = Source{Connection: conns[n%2]}
+				sale, err := tx.IssueSalesInvoice(inv)
+				if err != nil {
+					return err
+				}
+				if n%10 == 0 {
+					if _, err := tx.IssueReturnInvoice(Invoice{OriginalID: sale.ID, IssueDate: inv.IssueDate.Add(time.Hour),
+						Source: inv.Source, Lines: []InvoiceLine{{ProductID: f.coffee.ID, Quantity: d("1"), UnitPrice: d("32"), Tax: d("4.8")}}}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}))
+	}
+	os.WriteFile(filepath.Join(dir, "seeded"), nil, 0o644)
+	return dir
+}
+
+// BenchmarkFigures100k sums the dashboard's figures over books of 100,000 sales and 10,000
+// returns: the whole year (every invoice), one month, and one store's year.
+func BenchmarkFigures100k(b *testing.B) {
+	db, err := Open(ctx, figureBooks(b), Options{})
+	must(b, err)
+	defer db.Close()
+	year := Period{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC), Location: time.UTC}
+	month := Period{From: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC), Location: time.UTC}
+	store := year
+	store.Connection = "Shopify"
+	for _, bc := range []struct {
+		name string
+		p    Period
+		want int
+	}{{"year", year, 100_000}, {"month", month, 0}, {"store-year", store, 50_000}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				f, err := db.Figures(ctx, bc.p)
+				must(b, err)
+				if bc.want > 0 && f.Orders != bc.want {
+					b.Fatalf("%d orders", f.Orders)
+				}
+			}
+		})
+	}
+	b.Run("vat-report-month", func(b *testing.B) {
+		for b.Loop() {
+			_, err := db.VATReport(ctx, month)
+			must(b, err)
+		}
+	})
+}
