@@ -390,3 +390,43 @@ func (d *DB) VATReport(ctx context.Context, p Period) (VATReport, error) {
 	rep.OtherCurrency, err = d.otherCurrency(ctx, p, bounds)
 	return rep, err
 }
+
+// VATReportRow is one row of the report as it is shown and exported.
+type VATReportRow struct {
+	Label string // "15%", "12.35% (not a known rate)", "VAT on no amount", "Order discounts", "Total"
+	VATRow
+}
+
+// Rows are the report's rows in order: each rate, the order discounts when there are any, and the
+// total. The labels are the export's (English); a window translates them by the row's fields.
+func (r VATReport) Rows() []VATReportRow {
+	var out []VATReportRow
+	for _, row := range r.Rates {
+		label := row.Rate.String() + "%"
+		switch {
+		case row.Rate.Equal(decimal.NewFromInt(-1)):
+			label = "VAT on no amount"
+		case !row.Known:
+			label += " (not a known rate)"
+		}
+		out = append(out, VATReportRow{label, row})
+	}
+	if !r.OrderDiscounts.SalesTaxable.IsZero() || !r.OrderDiscounts.ReturnsTaxable.IsZero() {
+		out = append(out, VATReportRow{"Order discounts", r.OrderDiscounts})
+	}
+	return append(out, VATReportRow{"Total", r.Total})
+}
+
+// VATReportCSVHeader heads the VAT report's CSV export.
+var VATReportCSVHeader = []string{"rate", "sales_taxable", "sales_vat", "returns_taxable", "returns_vat", "net_taxable", "net_vat"}
+
+// CSVRows are the report's rows for CSV, under VATReportCSVHeader: exact decimal amounts.
+func (r VATReport) CSVRows() [][]string {
+	rows := r.Rows()
+	out := make([][]string, 0, len(rows))
+	for _, row := range rows {
+		out = append(out, []string{row.Label, row.SalesTaxable.String(), row.SalesVAT.String(), row.ReturnsTaxable.String(),
+			row.ReturnsVAT.String(), row.NetTaxable().String(), row.NetVAT().String()})
+	}
+	return out
+}

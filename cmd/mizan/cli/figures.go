@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"mizan/storage"
 )
 
@@ -204,30 +202,6 @@ type vatJSON struct {
 	Total         vatRowJSON   `json:"total"`
 }
 
-// vatRateLabel names a report row's rate: "15%", "12.35% (not a known rate)", "VAT on no amount".
-func vatRateLabel(r storage.VATRow) string {
-	switch {
-	case r.Rate.Equal(decimal.NewFromInt(-1)):
-		return "VAT on no amount"
-	case !r.Known:
-		return r.Rate.String() + "% (not a known rate)"
-	}
-	return r.Rate.String() + "%"
-}
-
-// vatRows are the report's rows in order: each rate, order discounts when there are any, total.
-func vatRows(rep storage.VATReport) ([]string, []storage.VATRow) {
-	var labels []string
-	var rows []storage.VATRow
-	for _, r := range rep.Rates {
-		labels, rows = append(labels, vatRateLabel(r)), append(rows, r)
-	}
-	if !rep.OrderDiscounts.SalesTaxable.IsZero() || !rep.OrderDiscounts.ReturnsTaxable.IsZero() {
-		labels, rows = append(labels, "Order discounts"), append(rows, rep.OrderDiscounts)
-	}
-	return append(labels, "Total"), append(rows, rep.Total)
-}
-
 func runVAT(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("vat", flag.ContinueOnError)
 	var pf periodFlags
@@ -256,7 +230,7 @@ func runVAT(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("VAT report: %w", err)
 	}
-	labels, rows := vatRows(rep)
+	rows := rep.Rows()
 	return writeOutput(env, o.out, func(w io.Writer) error {
 		switch o.format {
 		case "json":
@@ -270,7 +244,7 @@ func runVAT(ctx context.Context, env *Env, args []string) error {
 				case i == len(rows)-1:
 					j.Rate, j.Known = "total", false
 					out.Total = j
-				case labels[i] == "Order discounts":
+				case r.Label == "Order discounts":
 					j.Rate, j.Known = "order discounts", false
 					out.Rates = append(out.Rates, j)
 				default:
@@ -279,12 +253,7 @@ func runVAT(ctx context.Context, env *Env, args []string) error {
 			}
 			return writeJSON(w, out)
 		case "csv":
-			out := make([][]string, 0, len(rows))
-			for i, r := range rows {
-				out = append(out, []string{labels[i], r.SalesTaxable.String(), r.SalesVAT.String(), r.ReturnsTaxable.String(),
-					r.ReturnsVAT.String(), r.NetTaxable().String(), r.NetVAT().String()})
-			}
-			return writeCSV(w, o.bom, []string{"rate", "sales_taxable", "sales_vat", "returns_taxable", "returns_vat", "net_taxable", "net_vat"}, out)
+			return writeCSV(w, o.bom, storage.VATReportCSVHeader, rep.CSVRows())
 		default:
 			head := fmt.Sprintf("VAT report %s – %s, %s", rep.From.Format(time.DateOnly), rep.To.Format(time.DateOnly), rep.Currency)
 			if rep.Connection != "" {
@@ -298,8 +267,8 @@ func runVAT(ctx context.Context, env *Env, args []string) error {
 				return err
 			}
 			t := newTable(w, "RATE", "SALES TAXABLE", "SALES VAT", "RETURNS TAXABLE", "RETURNS VAT", "NET TAXABLE", "NET VAT")
-			for i, r := range rows {
-				t.row(labels[i], amount(r.SalesTaxable), amount(r.SalesVAT), amount(r.ReturnsTaxable), amount(r.ReturnsVAT),
+			for _, r := range rows {
+				t.row(r.Label, amount(r.SalesTaxable), amount(r.SalesVAT), amount(r.ReturnsTaxable), amount(r.ReturnsVAT),
 					amount(r.NetTaxable()), amount(r.NetVAT()))
 			}
 			return t.flush()
