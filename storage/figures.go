@@ -430,3 +430,22 @@ func (r VATReport) CSVRows() [][]string {
 	}
 	return out
 }
+
+// FigureConnections lists the store connections the books have invoices from, by name, for
+// choosing one store's figures (connections since removed included: their invoices stay).
+func (d *DB) FigureConnections(ctx context.Context) ([]string, error) {
+	rows, err := d.sql.QueryContext(ctx, `SELECT DISTINCT source_connection FROM invoices WHERE source_connection <> '' ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("list the invoices' store connections: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("list the invoices' store connections: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -23,7 +23,9 @@ type DashboardScreen struct {
 	ConnectStore *widget.Button
 	TryDemo      *widget.Button
 	EmptyMessage *widget.Label
-	Content      fyne.CanvasObject
+	// Figures are the period's sales, returns and VAT, above the connections (ui/figures.go).
+	Figures *FiguresPanel
+	Content fyne.CanvasObject
 
 	m     *App
 	conns []core.Connection
@@ -78,8 +80,9 @@ func newDashboardScreen(m *App) *DashboardScreen {
 	s.body = container.NewStack(s.empty)
 	title := widget.NewLabelWithStyle(tr("dashboard.title", "Dashboard"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	s.Content = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, s.SyncAll, title), widget.NewSeparator()),
-		nil, nil, nil, s.body)
+	s.Figures = newFiguresPanel(m)
+	s.Content = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, s.SyncAll, title), widget.NewSeparator(),
+		s.Figures.Content), nil, nil, nil, s.body)
 	return s
 }
 
@@ -106,7 +109,7 @@ func (s *DashboardScreen) load(ctx context.Context) error {
 		return err
 	}
 	uiDo(func() { s.render(conns, last) })
-	return nil
+	return s.Figures.load(ctx)
 }
 
 func (s *DashboardScreen) render(conns []core.Connection, last map[int64]core.RunSummary) {
