@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"image/color"
 	"io"
 	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	fstorage "fyne.io/fyne/v2/storage"
@@ -45,7 +47,6 @@ func (m *App) ShowVATReport(p storage.Period) {
 			v := newVATReportView(m, rep)
 			m.Dashboard.Figures.LastReport = v
 			v.Dialog.Show()
-			v.Dialog.Resize(fyne.NewSize(960, 420))
 		})
 	})
 }
@@ -89,6 +90,9 @@ func newVATReportView(m *App, rep storage.VATReport) *VATReportView {
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			l.Alignment = fyne.TextAlignTrailing
+			if id.Col == 0 {
+				l.Alignment = fyne.TextAlignLeading
+			}
 			l.TextStyle.Bold = id.Row == len(v.rows)-1
 			l.SetText(v.Cell(id.Row, id.Col))
 		})
@@ -101,15 +105,20 @@ func newVATReportView(m *App, rep storage.VATReport) *VATReportView {
 			o.(*widget.Label).SetText(cols[id.Col])
 		}
 	}
-	for i := range cols {
-		v.Table.SetColumnWidth(i, 130)
+	width := float32(230)
+	v.Table.SetColumnWidth(0, width)
+	for i := 1; i < len(cols); i++ {
+		v.Table.SetColumnWidth(i, 120)
+		width += 120
 	}
-	v.Table.SetColumnWidth(0, 190)
+	// The table asks for little room of its own: this keeps its columns and rows in view.
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(width+8*theme.Padding(), 40*float32(len(v.rows)+1)))
 	v.Export = widget.NewButtonWithIcon(tr("vat.export", "Export CSV…"), theme.DocumentSaveIcon(), v.chooseExportFile)
 	note := widget.NewLabel(tr("vat.note", "A line's rate is its VAT over its amount before VAT. Totals are the invoices' own: taxable = total − VAT."))
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
-	v.Content = container.NewBorder(v.Heading, container.NewVBox(note, container.NewHBox(v.Export)), nil, nil, v.Table)
+	v.Content = container.NewBorder(v.Heading, container.NewVBox(note, container.NewHBox(v.Export)), nil, nil, container.NewStack(room, v.Table))
 	v.Dialog = dialog.NewCustom(tr("vat.title", "VAT report"), tr("action.close", "Close"), v.Content, m.Window)
 	return v
 }
