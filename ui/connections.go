@@ -294,7 +294,7 @@ func newConnectionForm(s *ConnectionsScreen, editing *core.Connection) *Connecti
 	}
 	f.Platform = widget.NewSelect(titles, func(title string) { f.platformChosen(f.titles[title]) })
 	f.Name = widget.NewEntry()
-	f.Name.SetPlaceHolder(tr("connections.name_hint", "A name for this store, e.g. My Shopify shop"))
+	f.Name.SetPlaceHolder(tr("connections.name_hint", "A name for this store, e.g. My online shop"))
 	f.StoreURL = widget.NewEntry()
 	f.creds = container.NewVBox()
 	f.opts = container.New(layout.NewFormLayout())
@@ -311,7 +311,6 @@ func newConnectionForm(s *ConnectionsScreen, editing *core.Connection) *Connecti
 	f.StartDate.SetPlaceHolder(tr("connections.start_hint", "YYYY-MM-DD (empty: import every order)"))
 	f.StartDate.Validator = validDay
 	f.States = widget.NewCheckGroup(nil, nil)
-	f.States.Horizontal = true
 	ownerNames := []string{ownerName(core.OwnerBoth), ownerName(core.OwnerStore), ownerName(core.OwnerBooks)}
 	owners := container.New(layout.NewFormLayout())
 	for _, fl := range core.ProductFieldList {
@@ -521,8 +520,9 @@ func (f *ConnectionForm) platformChosen(name string) {
 		}
 		selected = append(selected, l)
 	}
+	// One state a line: side by side, a platform's ten states would widen the form past the
+	// screen.
 	f.States = widget.NewCheckGroup(labels, nil)
-	f.States.Horizontal = true
 	f.States.SetSelected(selected)
 	f.states.Objects = []fyne.CanvasObject{f.States}
 	f.states.Refresh()

@@ -32,7 +32,9 @@ type OAuthPanel struct {
 	Pasted    *widget.Entry
 	UsePasted *widget.Button
 	Status    *widget.Label
-	Content   fyne.CanvasObject
+	// rows are the panel's label and field pairs, laid out in the form's credentials grid so
+	// that every label of the section lines up.
+	rows []fyne.CanvasObject
 
 	f       *ConnectionForm
 	oc      *core.OAuthConnect
@@ -56,12 +58,13 @@ func newOAuthPanel(f *ConnectionForm, oc *core.OAuthConnect) *OAuthPanel {
 	o.UsePasted.Disable()
 	o.Status = widget.NewLabel(tr("oauth.intro", "Enter the app's client ID and secret above and the redirect address you registered for it, then connect in the browser."))
 	o.Status.Wrapping = fyne.TextWrapWord
-	grid := container.New(layout.NewFormLayout(),
+	o.rows = []fyne.CanvasObject{
 		keyLabel(tr("oauth.redirect", "Redirect address")), o.Redirect,
 		keyLabel(tr("oauth.address", "Approval page")), o.Address,
 		keyLabel(tr("oauth.pasted", "Address after approving")), container.NewBorder(nil, nil, nil, o.UsePasted, o.Pasted),
-	)
-	o.Content = container.NewVBox(grid, container.NewHBox(o.Connect), o.Status)
+		layout.NewSpacer(), container.NewHBox(o.Connect),
+		layout.NewSpacer(), o.Status,
+	}
 	return o
 }
 
@@ -253,8 +256,9 @@ func (f *ConnectionForm) layOutOAuth(p core.Platform) []core.CredentialField {
 			rest = append(rest, c)
 		}
 	}
-	grid := func(keys ...string) *fyne.Container {
-		g := container.New(layout.NewFormLayout())
+	// One grid for the whole section, so that its labels line up.
+	g := container.New(layout.NewFormLayout())
+	rows := func(keys ...string) {
 		for _, key := range keys {
 			c, ok := fields[key]
 			if !ok {
@@ -277,16 +281,17 @@ func (f *ConnectionForm) layOutOAuth(p core.Platform) []core.CredentialField {
 			g.Add(keyLabel(label))
 			g.Add(e)
 		}
-		return g
 	}
 	f.OAuth = newOAuthPanel(f, oc)
-	italic := func(text string) fyne.CanvasObject {
-		return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	rows(oc.ClientIDKey, oc.ClientSecretKey)
+	for _, o := range f.OAuth.rows {
+		g.Add(o)
 	}
-	f.creds.Add(grid(oc.ClientIDKey, oc.ClientSecretKey))
-	f.creds.Add(f.OAuth.Content)
-	f.creds.Add(italic(tr("oauth.have_tokens", "Or, if you already have tokens:")))
-	f.creds.Add(grid(oc.AccessTokenKey, oc.RefreshTokenKey, oc.ExpiresAtKey))
+	g.Add(layout.NewSpacer())
+	g.Add(widget.NewLabelWithStyle(tr("oauth.have_tokens", "Or, if you already have tokens:"), fyne.TextAlignLeading,
+		fyne.TextStyle{Italic: true}))
+	rows(oc.AccessTokenKey, oc.RefreshTokenKey, oc.ExpiresAtKey)
+	f.creds.Add(g)
 	return rest
 }
 
