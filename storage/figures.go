@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -111,42 +113,67 @@ func (d *DB) Figures(ctx context.Context, p Period) (Figures, error) {
 	}
 	zero := decimal.Zero
 	f.Sales, f.Returns, f.SalesVAT, f.ReturnsVAT = zero, zero, zero, zero
-	ends := make([]string, len(bounds)) // each day's end as stored text: the stored format sorts as time does
-	for i, b := range bounds {
-		ends[i] = formatTime(b)
+	// SQLite sums no decimals exactly, so the amounts come to Go; handing them over one row per
+	// invoice is what costs, so they come grouped by the hour (by the minute in a zone whose days
+	// start off the hour), joined into one text per group. A group never straddles two days.
+	keyLen := len("2006-01-02T15")
+	for _, b := range bounds {
+		if u := b.UTC(); u.Second() != 0 {
+			keyLen = len(timeLayout)
+			break
+		} else if u.Minute() != 0 {
+			keyLen = len("2006-01-02T15:04")
+		}
 	}
-	where, args := p.where(bounds)
-	rows, err := d.sql.QueryContext(ctx, `SELECT i.issue_date, i.type, i.total, i.tax FROM invoices i INDEXED BY invoices_figures`+
-		where+` ORDER BY i.issue_date`, args...)
+	ends := make([]string, len(bounds)) // each day's end, as the groups' keys are written
+	for i, b := range bounds {
+		ends[i] = formatTime(b)[:keyLen]
+	}
+	// One pass also counts the invoices in other currencies (c is false for them).
+	q := `SELECT substr(i.issue_date, 1, ?) AS k, i.type = 'return' AS r, i.currency = ? AS c, COUNT(*),
+		group_concat(i.total, ' '), group_concat(i.tax, ' ') FROM invoices i INDEXED BY invoices_figures
+		WHERE i.issue_date >= ? AND i.issue_date < ?`
+	args := []any{keyLen, p.currency(), formatTime(bounds[0]), formatTime(bounds[len(bounds)-1])}
+	if p.Connection != "" {
+		q += ` AND i.source_connection = ?`
+		args = append(args, p.Connection)
+	}
+	rows, err := d.sql.QueryContext(ctx, q+` GROUP BY k, r, c ORDER BY k`, args...)
 	if err != nil {
 		return f, fmt.Errorf("read figures: %w", err)
 	}
 	defer rows.Close()
 	day := 0
-	var date, typ, total, tax string
+	var key, totals, taxes sql.RawBytes // read in place
+	var ret, cur bool
+	var n int
 	for rows.Next() {
-		if err := rows.Scan(&date, &typ, &total, &tax); err != nil {
+		if err := rows.Scan(&key, &ret, &cur, &n, &totals, &taxes); err != nil {
 			return f, fmt.Errorf("read figures: %w", err)
 		}
-		for day < len(f.Days)-1 && date >= ends[day+1] {
+		if !cur {
+			f.OtherCurrency += n
+			continue
+		}
+		for day < len(f.Days)-1 && string(key) >= ends[day+1] {
 			day++
 		}
-		tot, err := decimal.NewFromString(total)
+		tot, err := sumAmounts(totals)
 		if err != nil {
-			return f, fmt.Errorf("read figures: invoice total %q: %w", total, err)
+			return f, fmt.Errorf("read figures: invoice total: %w", err)
 		}
-		tx, err := decimal.NewFromString(tax)
+		tx, err := sumAmounts(taxes)
 		if err != nil {
-			return f, fmt.Errorf("read figures: invoice tax %q: %w", tax, err)
+			return f, fmt.Errorf("read figures: invoice tax: %w", err)
 		}
 		dd := &f.Days[day]
-		if InvoiceType(typ) == ReturnInvoice {
-			f.Returns, f.ReturnsVAT, f.ReturnsCount = f.Returns.Add(tot), f.ReturnsVAT.Add(tx), f.ReturnsCount+1
+		if ret {
+			f.Returns, f.ReturnsVAT, f.ReturnsCount = f.Returns.Add(tot), f.ReturnsVAT.Add(tx), f.ReturnsCount+n
 			dd.Returns = dd.Returns.Add(tot)
 		} else {
-			f.Sales, f.SalesVAT, f.Orders = f.Sales.Add(tot), f.SalesVAT.Add(tx), f.Orders+1
+			f.Sales, f.SalesVAT, f.Orders = f.Sales.Add(tot), f.SalesVAT.Add(tx), f.Orders+n
 			dd.Sales = dd.Sales.Add(tot)
-			dd.Orders++
+			dd.Orders += n
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -156,8 +183,59 @@ func (d *DB) Figures(ctx context.Context, p Period) (Figures, error) {
 	if f.Orders > 0 {
 		f.AverageOrder = f.Sales.Div(decimal.NewFromInt(int64(f.Orders))).Round(2)
 	}
-	f.OtherCurrency, err = d.otherCurrency(ctx, p, bounds)
-	return f, err
+	return f, nil
+}
+
+// sumAmounts adds up amounts joined by single spaces.
+func sumAmounts(b []byte) (decimal.Decimal, error) {
+	sum := decimal.Zero
+	for len(b) > 0 {
+		part := b
+		if i := bytes.IndexByte(b, ' '); i >= 0 {
+			part, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		v, err := parseAmount(part)
+		if err != nil {
+			return sum, fmt.Errorf("%q: %w", part, err)
+		}
+		sum = sum.Add(v)
+	}
+	return sum, nil
+}
+
+// parseAmount reads a stored amount. The books keep amounts as decimal.Decimal.String writes them
+// ("-12.345"): those with up to 18 digits are read here without the general parser's work; any
+// other text goes to it.
+func parseAmount(b []byte) (decimal.Decimal, error) {
+	var n int64
+	digits, frac, dot := 0, 0, false
+	i := 0
+	if len(b) > 0 && b[0] == '-' {
+		i = 1
+	}
+	for j := i; j < len(b); j++ {
+		switch c := b[j]; {
+		case c >= '0' && c <= '9':
+			n = n*10 + int64(c-'0')
+			digits++
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return decimal.NewFromString(string(b))
+		}
+	}
+	if digits == 0 || digits > 18 || (dot && frac == 0) {
+		return decimal.NewFromString(string(b))
+	}
+	if i == 1 {
+		n = -n
+	}
+	return decimal.New(n, -int32(frac)), nil
 }
 
 // otherCurrency counts the period's invoices in a currency other than the period's.

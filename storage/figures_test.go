@@ -145,6 +145,8 @@ func TestFiguresEqualTheExportedInvoices(t *testing.T) {
 		{"one store", "2026-03-02", "2026-03-08", "Woo Jeddah", riyadh},
 		{"the other store", "2026-03-02", "2026-03-08", "Shopify Riyadh", riyadh},
 		{"days counted in UTC instead", "2026-03-03", "2026-03-06", "", time.UTC},
+		{"a zone whose days start on the half hour", "2026-03-03", "2026-03-06", "", time.FixedZone("IST", 5*3600+1800)},
+		{"a zone whose days start off the minute", "2026-03-03", "2026-03-06", "", time.FixedZone("LMT", 3*3600+7*60+12)},
 		{"nothing in it", "2026-04-01", "2026-04-03", "", riyadh},
 	}
 	for _, tc := range tests {
@@ -317,6 +319,16 @@ func TestVATRate(t *testing.T) {
 		rate, known := VATRate(d(tc.taxable), d(tc.vat))
 		if !rate.Equal(d(tc.rate)) || known != tc.known {
 			t.Errorf("VATRate(%s, %s) = %s %v, want %s %v", tc.taxable, tc.vat, rate, known, tc.rate, tc.known)
+		}
+	}
+}
+
+func TestParseAmount(t *testing.T) {
+	for _, s := range []string{"0", "12", "-12.345", "0.05", "123456789012345678", "1234567890123456789.5", "-0.1", "1e3", "", "1.", "abc", "--1"} {
+		got, err := parseAmount([]byte(s))
+		want, werr := decimal.NewFromString(s)
+		if (err != nil) != (werr != nil) || (err == nil && (!got.Equal(want) || got.String() != want.String())) {
+			t.Errorf("parseAmount(%q) = %s, %v; want %s, %v", s, got, err, want, werr)
 		}
 	}
 }
