@@ -90,7 +90,8 @@ func figureBooks(b *testing.B) string {
 }
 
 // BenchmarkFigures100k sums the dashboard's figures over books of 100,000 sales and 10,000
-// returns: the whole year (every invoice), one month, and one store's year.
+// returns: the whole year (every invoice), one month, and one store's year; and the VAT report of
+// a month and of the year.
 func BenchmarkFigures100k(b *testing.B) {
 	db, err := Open(ctx, figureBooks(b), Options{})
 	must(b, err)
@@ -114,10 +115,15 @@ func BenchmarkFigures100k(b *testing.B) {
 			}
 		})
 	}
-	b.Run("vat-report-month", func(b *testing.B) {
-		for b.Loop() {
-			_, err := db.VATReport(ctx, month)
-			must(b, err)
-		}
-	})
+	for _, bc := range []struct {
+		name string
+		p    Period
+	}{{"vat-report-month", month}, {"vat-report-year", year}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				_, err := db.VATReport(ctx, bc.p)
+				must(b, err)
+			}
+		})
+	}
 }
