@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -72,15 +73,15 @@ func newVATReportView(m *App, rep storage.VATReport) *VATReportView {
 	if rep.Connection != "" {
 		store = visual(rep.Connection)
 	}
-	head := tr("vat.heading", "{{.From}} – {{.To}} · {{.Store}} · {{.Currency}} · {{.Sales}} sales and {{.Returns}} return invoices",
-		map[string]any{"From": rep.From.Format(dayLayout), "To": rep.To.Format(dayLayout), "Store": store,
-			"Currency": rep.Currency, "Sales": rep.Sales, "Returns": rep.Returns})
+	// The period, the store and the counts are lines of their own: mixed in one line, dates,
+	// numbers and Arabic words read out of order.
+	head := []string{rep.From.Format(dayLayout) + " – " + rep.To.Format(dayLayout) + "   " + rep.Currency, store,
+		tr("vat.counts", "{{.Sales}} sales and {{.Returns}} return invoices", map[string]any{"Sales": rep.Sales, "Returns": rep.Returns})}
 	if rep.OtherCurrency > 0 {
-		head += " · " + tr("figures.other_currency", "{{.Count}} invoices in other currencies are not summed.",
-			map[string]any{"Count": rep.OtherCurrency})
+		head = append(head, tr("figures.other_currency", "{{.Count}} invoices in other currencies are not summed.",
+			map[string]any{"Count": rep.OtherCurrency}))
 	}
-	v.Heading = widget.NewLabel(head)
-	v.Heading.Wrapping = fyne.TextWrapWord
+	v.Heading = widget.NewLabel(strings.Join(head, "\n"))
 	cols := []string{tr("vat.col.rate", "Rate"), tr("vat.col.sales_taxable", "Sales taxable"), tr("vat.col.sales_vat", "VAT on sales"),
 		tr("vat.col.returns_taxable", "Returns taxable"), tr("vat.col.returns_vat", "VAT on returns"),
 		tr("vat.col.net_taxable", "Net taxable"), tr("vat.col.net_vat", "Net VAT")}
