@@ -74,6 +74,32 @@ func (f *periodFlags) period(env *Env) (storage.Period, error) {
 	return p, nil
 }
 
+// periodCommand reads the flags of a command that reports on a period (figures, vat) and opens
+// the books.
+func periodCommand(ctx context.Context, env *Env, name string, args []string) (storage.Period, exportFlags, *storage.DB, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	var pf periodFlags
+	pf.define(fs)
+	var o exportFlags
+	o.define(fs, "table", "csv", "json")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return storage.Period{}, o, nil, err
+	}
+	if err := noArgs(pos); err != nil {
+		return storage.Period{}, o, nil, err
+	}
+	if err := o.check("table", "csv", "json"); err != nil {
+		return storage.Period{}, o, nil, err
+	}
+	p, err := pf.period(env)
+	if err != nil {
+		return p, o, nil, err
+	}
+	db, err := env.DB(ctx)
+	return p, o, db, err
+}
+
 type figuresJSON struct {
 	From          string          `json:"from"`
 	To            string          `json:"to"`
@@ -101,26 +127,7 @@ type figureDayJSON struct {
 }
 
 func runFigures(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("figures", flag.ContinueOnError)
-	var pf periodFlags
-	pf.define(fs)
-	var o exportFlags
-	o.define(fs, "table", "csv", "json")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	if err := o.check("table", "csv", "json"); err != nil {
-		return err
-	}
-	p, err := pf.period(env)
-	if err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	p, o, db, err := periodCommand(ctx, env, "figures", args)
 	if err != nil {
 		return err
 	}
@@ -203,26 +210,7 @@ type vatJSON struct {
 }
 
 func runVAT(ctx context.Context, env *Env, args []string) error {
-	fs := flag.NewFlagSet("vat", flag.ContinueOnError)
-	var pf periodFlags
-	pf.define(fs)
-	var o exportFlags
-	o.define(fs, "table", "csv", "json")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	if err := o.check("table", "csv", "json"); err != nil {
-		return err
-	}
-	p, err := pf.period(env)
-	if err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	p, o, db, err := periodCommand(ctx, env, "vat", args)
 	if err != nil {
 		return err
 	}
