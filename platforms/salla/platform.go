@@ -13,11 +13,10 @@ package salla
 
 import (
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 
 	"mizan/core"
+	"mizan/platforms/httpx"
 	"mizan/platforms/oauth"
 )
 
@@ -101,18 +100,15 @@ func EndpointsFor(storeURL string) (Endpoints, error) {
 	raw := strings.TrimSpace(storeURL)
 	base := ""
 	if raw != "" {
-		if !strings.Contains(raw, "://") {
-			raw = "https://" + raw
-		}
-		u, err := url.Parse(raw)
-		if err != nil || u.Host == "" {
-			return Endpoints{}, fmt.Errorf("salla: %q is not a store address (it looks like https://salla.sa/your-store)", storeURL)
+		u, err := httpx.ParseStoreAddress("salla", raw, "https://salla.sa/your-store")
+		if err != nil {
+			return Endpoints{}, err
 		}
 		if u.User != nil {
 			return Endpoints{}, fmt.Errorf("salla: the store address must not contain a user name")
 		}
 		switch {
-		case isLoopback(u.Hostname()) && (u.Scheme == "http" || u.Scheme == "https"):
+		case httpx.IsLoopback(u.Hostname()) && (u.Scheme == "http" || u.Scheme == "https"):
 			base = u.Scheme + "://" + u.Host
 		case u.Scheme == "https":
 		case u.Scheme == "http":
@@ -127,12 +123,4 @@ func EndpointsFor(storeURL string) (Endpoints, error) {
 	}
 	return Endpoints{API: base + "/admin/v2", OAuth: oauth.Endpoint{AuthURL: base + "/oauth2/auth", TokenURL: base + "/oauth2/token"},
 		UserInfo: base + "/oauth2/user/info"}, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

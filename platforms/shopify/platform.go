@@ -11,11 +11,10 @@ package shopify
 
 import (
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 
 	"mizan/core"
+	"mizan/platforms/httpx"
 )
 
 // Credential and option keys.
@@ -119,41 +118,20 @@ func parseSettings(cfg core.StoreConfig) (settings, error) {
 // normaliseStoreURL checks a store address and reduces it to scheme://host[:port]. HTTPS is
 // required except for loopback hosts (tests and the built-in demo store).
 func normaliseStoreURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", fmt.Errorf("shopify: the store address is empty (it looks like https://your-shop.myshopify.com)")
-	}
-	if !strings.Contains(raw, "://") {
-		raw = "https://" + raw
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("shopify: %q is not a store address (it looks like https://your-shop.myshopify.com)", raw)
+	u, err := httpx.ParseStoreAddress("shopify", raw, "https://your-shop.myshopify.com")
+	if err != nil {
+		return "", err
 	}
 	if u.User != nil || u.RawQuery != "" {
 		return "", fmt.Errorf("shopify: the store address must not contain a user name or query")
 	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return "", fmt.Errorf("shopify: the store address must use https://")
-		}
-	default:
+	if !httpx.SafeForCredentials(u) {
 		return "", fmt.Errorf("shopify: the store address must use https://")
 	}
 	if p := strings.TrimRight(u.Path, "/"); p != "" && p != "/admin" {
 		return "", fmt.Errorf("shopify: give the store address without a path, e.g. https://your-shop.myshopify.com")
 	}
 	return u.Scheme + "://" + u.Host, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func validVersion(v string) bool {

@@ -10,11 +10,10 @@ package woocommerce
 
 import (
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 
 	"mizan/core"
+	"mizan/platforms/httpx"
 )
 
 // Credential and option keys.
@@ -90,26 +89,17 @@ func parseSettings(cfg core.StoreConfig) (settings, error) {
 // normaliseStoreURL checks a store address: the WordPress site's address, which may have a path
 // (a site in a sub-folder). HTTPS is required except for loopback hosts.
 func normaliseStoreURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", fmt.Errorf("woocommerce: the store address is empty (it looks like https://your-store.com)")
-	}
-	if !strings.Contains(raw, "://") {
-		raw = "https://" + raw
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("woocommerce: %q is not a store address (it looks like https://your-store.com)", raw)
+	u, err := httpx.ParseStoreAddress("woocommerce", raw, "https://your-store.com")
+	if err != nil {
+		return "", err
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("woocommerce: the store address must not contain a user name, query or fragment")
 	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return "", fmt.Errorf("woocommerce: the store address must use https://: the API keys go with every request, and over plain http:// anyone on the way could read them (WooCommerce also refuses key authentication without HTTPS)")
-		}
+	switch {
+	case httpx.SafeForCredentials(u):
+	case u.Scheme == "http":
+		return "", fmt.Errorf("woocommerce: the store address must use https://: the API keys go with every request, and over plain http:// anyone on the way could read them (WooCommerce also refuses key authentication without HTTPS)")
 	default:
 		return "", fmt.Errorf("woocommerce: the store address must use https://")
 	}
@@ -118,12 +108,4 @@ func normaliseStoreURL(raw string) (string, error) {
 		path = path[:i]
 	}
 	return u.Scheme + "://" + u.Host + path, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
