@@ -105,27 +105,27 @@ func call(ctx context.Context, c *httpx.Client, ep Endpoint, op string, form url
 	if err != nil {
 		return Token{}, err
 	}
-	sc := scrubber{clientID, secret, grant}
+	secrets := []string{clientID, secret, grant}
 	now := time.Now
 	if c.Now != nil {
 		now = c.Now
 	}
 	tok, oerr, perr := parse(resp.Body, now())
 	if tok.AccessToken != "" {
-		sc = append(sc, tok.AccessToken, tok.RefreshToken)
+		secrets = append(secrets, tok.AccessToken, tok.RefreshToken)
 		for _, v := range tok.Extra {
-			sc = append(sc, v)
+			secrets = append(secrets, v)
 		}
 	}
 	switch {
 	case resp.Status >= 200 && resp.Status < 300 && oerr.Code == "" && perr == nil && tok.AccessToken != "":
 		return tok, nil
 	case oerr.Code != "" || resp.Status == http.StatusUnauthorized:
-		return Token{}, oauthError(op, resp.Status, oerr, sc)
-	case perr != nil && looksLikePage(resp.Body):
+		return Token{}, oauthError(op, resp.Status, oerr, secrets)
+	case perr != nil && httpx.LooksHTML(resp):
 		return Token{}, &core.StoreError{Op: op, Status: resp.Status, Message: "the token endpoint answered with a web page, not tokens; check the store's address"}
 	case perr != nil:
-		return Token{}, &core.StoreError{Op: op, Status: resp.Status, Message: "the token endpoint's answer could not be read: " + sc.scrub(perr.Error())}
+		return Token{}, &core.StoreError{Op: op, Status: resp.Status, Message: "the token endpoint's answer could not be read: " + httpx.Redact(perr.Error(), secrets...)}
 	case resp.Status >= 200 && resp.Status < 300:
 		return Token{}, &core.StoreError{Op: op, Status: resp.Status, Message: "the token endpoint answered without an access token"}
 	case resp.Status == http.StatusNotFound:
@@ -141,7 +141,7 @@ type Error struct {
 }
 
 // oauthError turns an OAuth error answer into a *core.StoreError with the right sentinel.
-func oauthError(op string, status int, e Error, sc scrubber) error {
+func oauthError(op string, status int, e Error, secrets []string) error {
 	var sentinel error
 	var advice string
 	switch e.Code {
@@ -166,7 +166,7 @@ func oauthError(op string, status int, e Error, sc scrubber) error {
 		if d := strings.TrimSpace(e.Description); d != "" {
 			detail += ": " + shorten(d, 200)
 		}
-		msg += " (" + sc.scrub(detail) + ")"
+		msg += " (" + httpx.Redact(detail, secrets...) + ")"
 	}
 	return &core.StoreError{Op: op, Status: status, Message: msg, Err: sentinel}
 }
@@ -300,26 +300,9 @@ func number(raw json.RawMessage) (jsonnum.Num, error) {
 	return n, err
 }
 
-func looksLikePage(body []byte) bool {
-	b := bytes.TrimSpace(body)
-	return len(b) > 0 && b[0] == '<'
-}
-
 func shorten(s string, n int) string {
 	if r := []rune(s); len(r) > n {
 		return string(r[:n]) + "…"
-	}
-	return s
-}
-
-// scrubber removes credential values from a text the server wrote.
-type scrubber []string
-
-func (sc scrubber) scrub(s string) string {
-	for _, v := range sc {
-		if len(v) >= 4 {
-			s = strings.ReplaceAll(s, v, "[redacted]")
-		}
 	}
 	return s
 }

@@ -235,10 +235,5 @@ func (t *tokens) scrub(s string) string {
 	t.mu.Lock()
 	cur := t.current
 	t.mu.Unlock()
-	for _, secret := range []string{t.static, t.clientSecret, t.clientID, cur} {
-		if len(secret) >= 4 {
-			s = strings.ReplaceAll(s, secret, "[redacted]")
-		}
-	}
-	return s
+	return httpx.Redact(s, t.static, t.clientSecret, t.clientID, cur)
 }
