@@ -2,10 +2,7 @@ package ui
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +14,7 @@ import (
 	"mizan/core"
 	"mizan/core/memstore"
 	"mizan/platforms/oauth"
+	"mizan/platforms/oauth/oauthtest"
 	"mizan/storage"
 )
 
@@ -32,36 +30,7 @@ type oauthEnv struct {
 
 func newOAuthEnv(t *testing.T) *oauthEnv {
 	t.Helper()
-	var mu sync.Mutex
-	grants := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/oauth2/auth":
-			q := r.URL.Query()
-			back, _ := url.Parse(q.Get("redirect_uri"))
-			v := url.Values{"state": {q.Get("state")}}
-			if q.Get("client_id") == "deny" {
-				v.Set("error", "access_denied")
-			} else {
-				v.Set("code", "code-"+q.Get("client_id"))
-			}
-			back.RawQuery = v.Encode()
-			http.Redirect(w, r, back.String(), http.StatusFound)
-		case "/oauth2/token":
-			_ = r.ParseForm()
-			if r.PostForm.Get("code") != "code-cid" || r.PostForm.Get("client_secret") != "app-secret-9876" {
-				w.WriteHeader(400)
-				_, _ = io.WriteString(w, `{"error":"invalid_grant"}`)
-				return
-			}
-			mu.Lock()
-			grants++
-			again := strings.Repeat("-again", grants-1)
-			mu.Unlock()
-			_, _ = io.WriteString(w, `{"access_token":"tok-from-code-1234`+again+`","refresh_token":"ref-from-code-5678`+again+`","expires":1797500000}`)
-		}
-	}))
-	t.Cleanup(srv.Close)
+	srv := oauthtest.NewServer(t, oauthtest.Options{Again: true})
 	st := memstore.New(time.Now)
 	p := memstore.Platform(st)
 	p.Credentials = []core.CredentialField{{Key: "client_id", Label: "Client ID"}, {Key: "client_secret", Label: "Client secret"},

@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"mizan/core"
 	"mizan/core/memstore"
 	"mizan/platforms/oauth"
+	"mizan/platforms/oauth/oauthtest"
 	"mizan/platforms/salla"
 	"mizan/platforms/salla/sallatest"
 	"mizan/platforms/storetest"
@@ -24,30 +23,7 @@ import (
 // token endpoint. opened records the addresses given to the browser, which browse plays.
 func withOAuthStore(t *testing.T, browse func(addr string)) (*core.MemorySecrets, *[]string) {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/oauth2/auth":
-			q := r.URL.Query()
-			back, _ := url.Parse(q.Get("redirect_uri"))
-			v := url.Values{"state": {q.Get("state")}}
-			if q.Get("client_id") == "deny" {
-				v.Set("error", "access_denied")
-			} else {
-				v.Set("code", "code-"+q.Get("client_id"))
-			}
-			back.RawQuery = v.Encode()
-			http.Redirect(w, r, back.String(), http.StatusFound)
-		case "/oauth2/token":
-			_ = r.ParseForm()
-			if r.PostForm.Get("code") != "code-cid" || r.PostForm.Get("client_secret") != "app-secret-9876" {
-				w.WriteHeader(400)
-				_, _ = io.WriteString(w, `{"error":"invalid_grant"}`)
-				return
-			}
-			_, _ = io.WriteString(w, `{"access_token":"tok-from-code-1234","refresh_token":"ref-from-code-5678","expires":1797500000}`)
-		}
-	}))
-	t.Cleanup(srv.Close)
+	srv := oauthtest.NewServer(t, oauthtest.Options{Again: false})
 	st := memstore.New(time.Now)
 	secrets := core.NewMemorySecrets()
 	p := memstore.Platform(st)
