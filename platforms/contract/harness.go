@@ -5,6 +5,8 @@ package contract
 
 import (
 	"net/http"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -159,3 +161,16 @@ const FaultErrorIn200 Fault = "error in 200"
 
 // AllFaults lists the faults in a stable order.
 var AllFaults = []Fault{FaultThrottle, Fault429, Fault500, FaultSlow, FaultTruncated, FaultChangesMidPaging, FaultErrorIn200}
+
+// BenchSize is the store a platform's import benchmark seeds: MIZAN_BENCH_PRODUCTS products
+// (2,000 by default) and MIZAN_BENCH_ORDERS orders (10,000 by default).
+func BenchSize() (products, orders int) {
+	return envInt("MIZAN_BENCH_PRODUCTS", 2000), envInt("MIZAN_BENCH_ORDERS", 10000)
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}

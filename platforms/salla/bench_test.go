@@ -2,7 +2,6 @@ package salla_test
 
 import (
 	"context"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -25,7 +24,7 @@ import (
 // invoice pages. The gap is the history read for each restored or cancelled order (to date its
 // return) and the variants read for products listed without their skus.
 func BenchmarkImport(b *testing.B) {
-	products, orders := envInt("MIZAN_BENCH_PRODUCTS", 2000), envInt("MIZAN_BENCH_ORDERS", 10000)
+	products, orders := contract.BenchSize()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		h := sallatest.NewHarness(b, sallatest.HarnessOptions{Platform: salla.Platform(), Credentials: credentials})
@@ -87,11 +86,4 @@ func credentials(clientID, clientSecret string, t sallatest.Tokens) map[string]s
 	return map[string]string{salla.CredClientID: clientID, salla.CredClientSecret: clientSecret,
 		salla.CredAccessToken: t.AccessToken, salla.CredRefreshToken: t.RefreshToken,
 		salla.CredExpiresAt: strconv.FormatInt(t.Expires.Unix(), 10)}
-}
-
-func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
-		return n
-	}
-	return def
 }

@@ -5,13 +5,12 @@ import (
 	"log/slog"
 	"math"
 	"net/http/httptest"
-	"os"
 	"runtime"
-	"strconv"
 	"testing"
 	"time"
 
 	"mizan/core"
+	"mizan/platforms/contract"
 	"mizan/platforms/shopify/shopifytest"
 	"mizan/storage"
 )
@@ -26,7 +25,7 @@ import (
 // The test store's rate limit is off: the figure measures Mizan, not the bucket. make bench runs
 // it under /usr/bin/time -v for the peak memory.
 func BenchmarkImport(b *testing.B) {
-	products, orders := envInt("MIZAN_BENCH_PRODUCTS", 2000), envInt("MIZAN_BENCH_ORDERS", 10000)
+	products, orders := contract.BenchSize()
 	clock := shopifytest.NewFakeClock(t0)
 	srv := shopifytest.NewServer(shopifytest.Options{Now: clock.Now, DisableRateLimit: true})
 	var before runtime.MemStats
@@ -108,10 +107,3 @@ func BenchmarkImport(b *testing.B) {
 }
 
 func pages(n int) int { return int(math.Ceil(float64(n) / maxPage)) }
-
-func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
-		return n
-	}
-	return def
-}

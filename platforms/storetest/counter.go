@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -32,5 +33,11 @@ func (c *Counter) Prefix(prefix string) int {
 			n += k
 		}
 	}
+	return n
+}
+
+// ParseID reads a numeric id as a test harness gets it back ("42", " #42"); 0 when it is none.
+func ParseID(s string) int64 {
+	n, _ := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
 	return n
 }

@@ -1,8 +1,6 @@
 package woocommerce_test
 
 import (
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -17,7 +15,7 @@ import (
 // requests made and the fewest the paging rules allow (100 per page), and the idle sync's time
 // and requests. make bench runs it under /usr/bin/time -v for the peak memory.
 func BenchmarkImport(b *testing.B) {
-	products, orders := envInt("MIZAN_BENCH_PRODUCTS", 2000), envInt("MIZAN_BENCH_ORDERS", 10000)
+	products, orders := contract.BenchSize()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		h := wootest.NewHarnessWith(b, wootest.Options{PricesIncludeTax: true, COGS: true})
@@ -81,11 +79,4 @@ func BenchmarkImport(b *testing.B) {
 			parents, variations, orders, sum.Counts.Invoices, sum.Counts.Returns, elapsed.Round(time.Millisecond),
 			calls, least, idle.Round(time.Millisecond), idleCalls)
 	}
-}
-
-func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
-		return n
-	}
-	return def
 }

@@ -121,16 +121,15 @@ func (h *Harness) AddProduct(p contract.Product) []string {
 	return out
 }
 
-func id64(s string) int64 {
-	n, _ := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
-	return n
+func (h *Harness) Rename(variantID, title string) {
+	h.S.Edit(storetest.ParseID(variantID), &title, nil, nil)
 }
-
-func (h *Harness) Rename(variantID, title string) { h.S.Edit(id64(variantID), &title, nil, nil) }
 func (h *Harness) SetPrice(variantID string, price decimal.Decimal) {
-	h.S.Edit(id64(variantID), nil, &price, nil)
+	h.S.Edit(storetest.ParseID(variantID), nil, &price, nil)
 }
-func (h *Harness) SetQuantity(variantID string, qty int) { h.S.Edit(id64(variantID), nil, nil, &qty) }
+func (h *Harness) SetQuantity(variantID string, qty int) {
+	h.S.Edit(storetest.ParseID(variantID), nil, nil, &qty)
+}
 
 func toVariant(in SellableInfo) contract.Variant {
 	v := contract.Variant{Title: in.Value, SKU: in.SKU, Barcode: in.Barcode, Price: in.Price, Quantity: in.Quantity,
@@ -145,7 +144,7 @@ func toVariant(in SellableInfo) contract.Variant {
 }
 
 func (h *Harness) Variant(variantID string) (contract.Variant, bool) {
-	in, found := h.S.Sellable(id64(variantID))
+	in, found := h.S.Sellable(storetest.ParseID(variantID))
 	return toVariant(in), found
 }
 
@@ -163,7 +162,7 @@ func (h *Harness) PlaceOrder(o contract.Order) string {
 		in.Coupon, in.Amount = "DISCOUNT", o.Discount
 	}
 	for _, l := range o.Lines {
-		in.Lines = append(in.Lines, LineInput{ID: id64(l.VariantID), Quantity: l.Quantity})
+		in.Lines = append(in.Lines, LineInput{ID: storetest.ParseID(l.VariantID), Quantity: l.Quantity})
 	}
 	if c := o.Customer; c != nil {
 		in.CustomerID = h.customer(*c)
@@ -196,7 +195,7 @@ func (h *Harness) customer(c contract.Customer) int64 {
 }
 
 func (h *Harness) orderID(name string) int64 {
-	ref := id64(name)
+	ref := storetest.ParseID(name)
 	for _, o := range h.S.Orders() {
 		if o.Reference == ref {
 			return o.ID

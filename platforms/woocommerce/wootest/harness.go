@@ -11,6 +11,7 @@ import (
 
 	"mizan/core"
 	"mizan/platforms/contract"
+	"mizan/platforms/storetest"
 	"mizan/platforms/woocommerce"
 )
 
@@ -93,21 +94,18 @@ func (h *Harness) AddProduct(p contract.Product) []string {
 	return out
 }
 
-func id64(s string) int64 {
-	n, _ := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
-	return n
-}
-
 func (h *Harness) Rename(variantID, title string) {
-	h.S.UpdateProduct(id64(variantID), ProductUpdate{Name: &title})
+	h.S.UpdateProduct(storetest.ParseID(variantID), ProductUpdate{Name: &title})
 }
 
 func (h *Harness) SetPrice(variantID string, price decimal.Decimal) {
 	p := price.String()
-	h.S.UpdateProduct(id64(variantID), ProductUpdate{Price: &p})
+	h.S.UpdateProduct(storetest.ParseID(variantID), ProductUpdate{Price: &p})
 }
 
-func (h *Harness) SetQuantity(variantID string, qty int) { h.S.SetStock(id64(variantID), qty) }
+func (h *Harness) SetQuantity(variantID string, qty int) {
+	h.S.SetStock(storetest.ParseID(variantID), qty)
+}
 
 func toVariant(p ProductInfo) contract.Variant {
 	v := contract.Variant{SKU: p.SKU, Barcode: p.Barcode, Price: dec(p.Price), Quantity: int(p.Stock.IntPart()), Name: p.Name,
@@ -124,7 +122,7 @@ func toVariant(p ProductInfo) contract.Variant {
 }
 
 func (h *Harness) Variant(variantID string) (contract.Variant, bool) {
-	p, ok := h.S.Product(id64(variantID))
+	p, ok := h.S.Product(storetest.ParseID(variantID))
 	if !ok {
 		return contract.Variant{}, false
 	}
@@ -143,7 +141,7 @@ func (h *Harness) PlaceOrder(o contract.Order) string {
 	incl := !o.TaxExclusive
 	in := OrderInput{Shipping: o.Shipping, PricesIncludeTax: &incl}
 	for _, l := range o.Lines {
-		in.Lines = append(in.Lines, LineInput{ProductID: id64(l.VariantID), Quantity: l.Quantity})
+		in.Lines = append(in.Lines, LineInput{ProductID: storetest.ParseID(l.VariantID), Quantity: l.Quantity})
 	}
 	if o.Discount.IsPositive() {
 		in.Coupon = &CouponInput{Code: "DISCOUNT", Amount: o.Discount}
@@ -174,7 +172,7 @@ func (h *Harness) customer(first, last, email, phone string) int64 {
 }
 
 func (h *Harness) Refund(orderName string, r contract.Refund) {
-	info, ok := h.S.Order(id64(orderName))
+	info, ok := h.S.Order(storetest.ParseID(orderName))
 	if !ok {
 		panic("wootest: no order " + orderName)
 	}
@@ -188,7 +186,7 @@ func (h *Harness) Refund(orderName string, r contract.Refund) {
 	}
 }
 
-func (h *Harness) Cancel(orderName string) { h.S.CancelOrder(id64(orderName)) }
+func (h *Harness) Cancel(orderName string) { h.S.CancelOrder(storetest.ParseID(orderName)) }
 
 func (h *Harness) Orders() []contract.OrderTotals {
 	var out []contract.OrderTotals
