@@ -73,11 +73,11 @@ smoke: build
 
 # Screenshots of every screen, taken from the real app (cgo build) in a headless X server, on the
 # demo: the seeded Shopify test store, synced into its own books first (mizan demo --sync), then
-# the window opened on them with the store running. English, and Arabic for the data screens:
-# docs/screenshots/.
+# the window opened on them with the store running. Every screen in English and Arabic at 1280×800,
+# and the form for a new Salla connection at 1366×768: docs/screenshots/.
 SHOT_PKGS    := xvfb xauth imagemagick dbus
-SHOT_SCREENS := dashboard invoices invoice products mapping synclog connections
-SHOT_AR      := dashboard invoices invoice products
+SHOT_SCREENS := dashboard invoices invoice products mapping synclog connections settings
+SHOT_AR      := $(SHOT_SCREENS)
 SHOT_WAIT    ?= 10
 
 screenshots: deps build
@@ -87,12 +87,15 @@ screenshots: deps build
 	./$(BIN) --data $$tmp/books demo --sync; \
 	shoot() { \
 	  LANGUAGE=$$2 LANG=$$3 MIZAN_SCREENSHOT_SCREEN=$$1 \
-	  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c \
-	    './$(BIN) --data "$$1" --demo & P=$$!; sleep $(SHOT_WAIT); import -window root -crop 1200x780+0+0 +repage "$$0"; kill $$P; wait $$P 2>/dev/null || true' "$$4" $$tmp/books; \
+	  xvfb-run -a -s "-screen 0 $${5:-1280x800}x24" dbus-run-session -- sh -c \
+	    './$(BIN) --data "$$1" --demo & P=$$!; sleep $(SHOT_WAIT); import -window root -crop "$$2" +repage "$$0"; kill $$P; wait $$P 2>/dev/null || true' \
+	    "$$4" $$tmp/books "$${6:-1200x780+0+0}"; \
 	  echo "screenshots: $$4"; \
 	}; \
 	for s in $(SHOT_SCREENS); do shoot $$s en en_US.UTF-8 docs/screenshots/$$s.png; done; \
 	for s in $(SHOT_AR); do shoot $$s ar ar_SA.UTF-8 docs/screenshots/$$s-ar.png; done; \
+	shoot connection-salla en en_US.UTF-8 docs/screenshots/connection-salla.png 1366x768 1366x768+0+0; \
+	shoot connection-salla ar ar_SA.UTF-8 docs/screenshots/connection-salla-ar.png 1366x768 1366x768+0+0; \
 	rm -rf $$tmp
 
 # Posting invoices (storage), then importing 2,000 products and 10,000 orders from each test

@@ -150,6 +150,18 @@ func (s *ConnectionsScreen) Add() {
 	s.showForm(newConnectionForm(s, nil))
 }
 
+// ShowNewConnection opens Connections on the form for a new connection to the named platform (for
+// screenshots and demos). UI goroutine.
+func (m *App) ShowNewConnection(platform string) {
+	m.Show(ScreenConnections)
+	m.Connections.Add()
+	for title, name := range m.Connections.Form.titles {
+		if name == platform {
+			m.Connections.Form.Platform.SetSelected(title)
+		}
+	}
+}
+
 // Edit shows a connection's settings for editing. Stored credentials are never shown. UI goroutine.
 func (s *ConnectionsScreen) Edit(c core.Connection) {
 	s.showForm(newConnectionForm(s, &c))

@@ -110,3 +110,18 @@ func TestConnectionFormFits(t *testing.T) {
 		})
 	}
 }
+
+// ShowNewConnection (used by make screenshots) opens the form for the named platform.
+func TestShowNewConnection(t *testing.T) {
+	platforms := []core.Platform{shopify.Platform(), woocommerce.Platform(), salla.Platform()}
+	e := openEngineApp(t, Deps{}, func(db *storage.DB, secrets core.Secrets) *core.Engine {
+		return core.New(db, secrets, core.NewPlatforms(platforms...), core.Options{})
+	})
+	for _, p := range platforms {
+		e.m.ShowNewConnection(p.Name)
+		e.m.Idle()
+		if f := e.m.Connections.Form; f == nil || f.platform.Name != p.Name {
+			t.Fatalf("ShowNewConnection(%q) did not open that platform's form", p.Name)
+		}
+	}
+}

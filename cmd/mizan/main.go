@@ -74,10 +74,15 @@ func runGUI(ctx context.Context, args []string) int {
 	m := ui.NewApp(a, db, deps)
 	defer m.Close()
 	// MIZAN_SCREENSHOT_SCREEN opens a given screen (dashboard, invoices, products, mapping,
-	// synclog, connections; "invoice" opens the newest sales invoice that has a return), for
+	// synclog, connections, settings; "connection-PLATFORM" opens the form for a new connection to
+	// that platform; "invoice" opens the newest sales invoice that has a return), for
 	// `make screenshots`.
 	shot := strings.TrimSpace(os.Getenv("MIZAN_SCREENSHOT_SCREEN"))
-	if shot != "" && shot != "invoice" {
+	switch {
+	case shot == "" || shot == "invoice":
+	case strings.HasPrefix(shot, "connection-"):
+		m.ShowNewConnection(strings.TrimPrefix(shot, "connection-"))
+	default:
 		m.Show(ui.Screen(shot))
 	}
 	go func() {
