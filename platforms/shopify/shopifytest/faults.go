@@ -4,10 +4,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
+
+	"mizan/platforms/storetest"
 )
 
 // FaultKind selects what an injected fault does.
@@ -198,7 +199,7 @@ func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f *Fault) b
 		case <-r.Context().Done():
 		}
 	case FaultReset:
-		resetConnection(w)
+		storetest.DropConnection(w)
 	case FaultInternalError:
 		id := requestID()
 		writeJSON(w, http.StatusOK, map[string]any{"errors": []map[string]any{{
@@ -232,22 +233,6 @@ func requestID() string {
 	_, _ = rand.Read(raw[:])
 	h := hex.EncodeToString(raw[:])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
-
-// resetConnection drops the request's connection with a TCP reset, without an answer.
-func resetConnection(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		_ = tc.SetLinger(0) // a reset rather than an orderly close
-	}
-	_ = conn.Close()
 }
 
 // servedOrdersPage is called when an orders connection is resolved; it
