@@ -1,0 +1,2 @@
+-- Stock documents: outbound requisitions, transfers and counts (reserved; schema follows).
+SELECT 1;
