@@ -116,10 +116,10 @@ func TestErrorsIn200AfterTheBudget(t *testing.T) {
 		n := e.srv.Stats().ByRootField["products"] - before
 		if err == nil || !strings.Contains(err.Error(), tc.want) || (tc.is != nil && !errors.Is(err, tc.is)) ||
 			(tc.is == nil && errors.Is(err, core.ErrUnreachable)) {
-			t.Errorf("fault %d: err = %v, want %q", tc.kind, err, tc.want)
+			t.Errorf("fault %q: err = %v, want %q", tc.kind, err, tc.want)
 		}
 		if n != tc.attempts {
-			t.Errorf("fault %d: %d requests, want %d", tc.kind, n, tc.attempts)
+			t.Errorf("fault %q: %d requests, want %d", tc.kind, n, tc.attempts)
 		}
 	}
 }

@@ -11,55 +11,55 @@ import (
 	"mizan/platforms/storetest"
 )
 
-// FaultKind selects what an injected fault does.
-type FaultKind int
+// FaultKind is what an injected fault does: the kinds every test store shares (storetest), and
+// Shopify's own beside them (an error inside a 200).
+type FaultKind = storetest.Kind
 
+// The shared kinds, answered in Shopify's words.
 const (
 	// FaultThrottled answers HTTP 200 with the THROTTLED error body.
-	FaultThrottled FaultKind = iota + 1
+	FaultThrottled = storetest.Throttle
 	// FaultHTTP429 answers 429 Too Many Requests with a Retry-After header.
-	FaultHTTP429
+	FaultHTTP429 = storetest.TooManyRequests
 	// FaultHTTP500 answers 500 with a JSON error body.
-	FaultHTTP500
+	FaultHTTP500 = storetest.ServerError
 	// FaultHTTP502 answers 502 with an HTML body, as a proxy would.
-	FaultHTTP502
+	FaultHTTP502 = storetest.BadGateway
 	// FaultHTTP503 answers 503 with a JSON error body.
-	FaultHTTP503
+	FaultHTTP503 = storetest.Unavailable
 	// FaultSlow waits Delay, then answers normally.
-	FaultSlow
+	FaultSlow = storetest.Slow
 	// FaultTruncated runs the request (its effects persist), sends half of
 	// the body and drops the connection.
-	FaultTruncated
+	FaultTruncated = storetest.Truncated
 	// FaultOrderChangesBetweenPages modifies an order (bumping its
 	// updatedAt) after the AfterPage-th page of an orders query is served.
-	FaultOrderChangesBetweenPages
-)
-
-// Failures of the connection and answers whose body is an error although the
-// status is 200.
-const (
+	FaultOrderChangesBetweenPages = storetest.ChangesMidPaging
 	// FaultReset reads the request and drops the connection without an
 	// answer (TCP reset): the client sees "connection reset by peer" or EOF.
-	FaultReset FaultKind = iota + 100
+	FaultReset = storetest.Reset
+	// FaultNotJSON answers HTTP 200 with a web page instead of JSON, as a
+	// proxy or an error page in front of the API would. Nothing is executed.
+	FaultNotJSON = storetest.NotJSON
+)
+
+// Shopify's own kinds: answers whose body is an error although the status is 200.
+const (
 	// FaultInternalError answers HTTP 200 with Shopify's internal error body:
 	// {"errors":[{"message":"Internal error. Looks like something went wrong
 	// on our end.\nRequest ID: … (include this in support requests).",
 	// "extensions":{"code":"INTERNAL_SERVER_ERROR","requestId":"…"}}]}
 	// and no data. Nothing is executed.
-	FaultInternalError
+	FaultInternalError FaultKind = "internal error in 200"
 	// FaultDataNull answers HTTP 200 with "data": null and an error that
 	// carries no code (a failure while resolving the root field). Nothing is
 	// executed.
-	FaultDataNull
-	// FaultNotJSON answers HTTP 200 with a web page instead of JSON, as a
-	// proxy or an error page in front of the API would. Nothing is executed.
-	FaultNotJSON
+	FaultDataNull FaultKind = "data null in 200"
+	// FaultQueryError answers HTTP 200 with the GraphQL validation error of a field the
+	// store's API version does not have, and no data. It is not transient: asking again gets the
+	// same answer. Nothing is executed.
+	FaultQueryError FaultKind = "query error in 200"
 )
-
-// FaultQueryError answers HTTP 200 with the GraphQL validation error of a field the
-// store's API version does not have, and no data. It is not transient: asking again gets the
-// same answer. Nothing is executed.
-const FaultQueryError FaultKind = 200
 
 // MatchTokenGrant, as a Fault's Match, aims the fault at the client
 // credentials grant (POST /admin/oauth/access_token) instead of a GraphQL
