@@ -108,3 +108,35 @@ func TestCounter(t *testing.T) {
 		}
 	}
 }
+
+func TestBucket(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	b := &Bucket{Limit: 3, Leak: 1}
+	steps := []struct {
+		at    time.Duration
+		ok    bool
+		retry int
+	}{
+		{0, true, 0}, {0, true, 0}, {0, true, 0}, // fills up
+		{0, false, 1},                      // full: one drains in a second
+		{500 * time.Millisecond, false, 1}, // half a request drained: still no room
+		{time.Second, true, 0},             // one drained
+		{time.Second, false, 1},
+		{10 * time.Second, true, 0}, // empty again
+	}
+	for i, s := range steps {
+		ok, retry := b.Take(t0.Add(s.at))
+		if ok != s.ok || retry != s.retry {
+			t.Fatalf("step %d: %v %d, want %v %d", i, ok, retry, s.ok, s.retry)
+		}
+	}
+	if l := b.Level(t0.Add(10 * time.Second)); l != 1 {
+		t.Errorf("level %v", l)
+	}
+	off := &Bucket{Limit: -3, Leak: 1}
+	for i := 0; i < 10; i++ {
+		if ok, _ := off.Take(t0); !ok || off.Level(t0) != 0 {
+			t.Fatal("a bucket that is off refused")
+		}
+	}
+}

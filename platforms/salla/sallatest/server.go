@@ -73,8 +73,8 @@ type Server struct {
 	requests atomic.Int64 // API requests (under /admin/v2)
 	oauth    atomic.Int64 // OAuth requests (under /oauth2)
 	byPath   storetest.Counter
-	bucket   bucket
-	custBkt  bucket
+	bucket   storetest.Bucket // Salla's leaky bucket
+	custBkt  storetest.Bucket
 	url      string
 }
 
@@ -113,10 +113,10 @@ func NewServer(o Options) *Server {
 		leak = math.Abs(float64(limit)) / 60
 	}
 	s := &Server{opt: o, clock: o.Clock, st: newState(o.Clock.Now())}
-	s.bucket = bucket{limit: limit, leak: leak}
-	s.custBkt = bucket{limit: 500, leak: 500.0 / 600} // customers: 500 per 10 minutes
+	s.bucket = storetest.Bucket{Limit: limit, Leak: leak}
+	s.custBkt = storetest.Bucket{Limit: 500, Leak: 500.0 / 600} // customers: 500 per 10 minutes
 	if limit < 0 {
-		s.custBkt.limit = -500
+		s.custBkt.Limit = -500
 	}
 	return s
 }
@@ -251,8 +251,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string) {
 	if strings.HasPrefix(path, "/customers") {
 		b = &s.custBkt
 	}
-	allowed, retry := b.take(s.opt.RateNow())
-	b.headers(w.Header(), s.opt.RateNow())
+	allowed, retry := b.Take(s.opt.RateNow())
+	rateHeaders(b, w.Header(), s.opt.RateNow())
 	s.mu.Unlock()
 	if !allowed {
 		w.Header().Set("Retry-After", strconv.Itoa(retry))
@@ -332,7 +332,7 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f storetest.
 	switch f.Kind {
 	case storetest.Throttle, storetest.TooManyRequests:
 		s.mu.Lock()
-		s.bucket.headers(w.Header(), s.opt.RateNow())
+		rateHeaders(&s.bucket, w.Header(), s.opt.RateNow())
 		s.mu.Unlock()
 		w.Header().Set("X-RateLimit-Remaining", "0")
 		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
@@ -394,48 +394,20 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	writeJSON(w, e.status, map[string]any{"status": e.status, "success": false, "error": er})
 }
 
-// bucket is the leaky bucket of Salla's rate limit: each request adds one; it drains at leak
-// a second; a request that would overflow limit is refused with 429 and Retry-After.
-type bucket struct {
-	limit int // a negative limit never refuses
-	leak  float64
-	level float64
-	at    time.Time
-}
-
-func (b *bucket) drain(now time.Time) {
-	if !b.at.IsZero() && now.After(b.at) {
-		b.level = math.Max(0, b.level-now.Sub(b.at).Seconds()*b.leak)
-	}
-	b.at = now
-}
-
-// take adds a request; when it does not fit it reports the seconds until it would.
-func (b *bucket) take(now time.Time) (bool, int) {
-	if b.limit < 0 {
-		return true, 0
-	}
-	b.drain(now)
-	if b.level+1 > float64(b.limit) {
-		return false, max(1, int(math.Ceil((b.level+1-float64(b.limit))/b.leak)))
-	}
-	b.level++
-	return true, 0
-}
-
-// headers sets X-RateLimit-Limit, -Remaining and -Reset (the Unix second the bucket is empty).
-func (b *bucket) headers(h http.Header, now time.Time) {
-	limit := b.limit
+// rateHeaders sets X-RateLimit-Limit, -Remaining and -Reset (the Unix second the bucket is
+// empty).
+func rateHeaders(b *storetest.Bucket, h http.Header, now time.Time) {
+	limit := b.Limit
 	if limit < 0 {
 		h.Set("X-RateLimit-Limit", strconv.Itoa(-limit))
 		h.Set("X-RateLimit-Remaining", strconv.Itoa(-limit))
 		h.Set("X-RateLimit-Reset", strconv.FormatInt(now.Unix(), 10))
 		return
 	}
-	b.drain(now)
+	level := b.Level(now)
 	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(0, limit-int(math.Ceil(b.level)))))
-	reset := now.Add(time.Duration(b.level / b.leak * float64(time.Second)))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(0, limit-int(math.Ceil(level)))))
+	reset := now.Add(time.Duration(level / b.Leak * float64(time.Second)))
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(int64(math.Ceil(float64(reset.UnixNano())/1e9)), 10))
 }
 
