@@ -22,8 +22,13 @@ type Config struct {
 	// ExchangeExtra are extra form fields for the code exchange, if any.
 	ExchangeExtra url.Values
 	// ExtraKeys saves fields of the token answer beyond the standard ones: answer field →
-	// credential key (Zid's `Authorization`). A field listed but missing fails the exchange.
+	// credential key (Zid's `Authorization`). The field's name is matched regardless of case
+	// (Zid writes it `Authorization` or `authorization`). A field listed but missing fails the
+	// exchange.
 	ExtraKeys map[string]string
+	// RedirectKey, when set, saves the redirect address the code was issued for under this
+	// credential key, for a platform whose refresh requests must send it again (Zid).
+	RedirectKey string
 }
 
 // Connect returns desc with its Start filled by the shared flow: a state from NewState, the
@@ -89,8 +94,11 @@ func start(desc core.OAuthConnect, cfg Config, req core.OAuthRequest) (*core.OAu
 		if !tok.Expiry.IsZero() && desc.ExpiresAtKey != "" {
 			creds[desc.ExpiresAtKey] = strconv.FormatInt(tok.Expiry.Unix(), 10)
 		}
+		if cfg.RedirectKey != "" {
+			creds[cfg.RedirectKey] = redirect
+		}
 		for field, key := range cfg.ExtraKeys {
-			v := tok.Extra[field]
+			v := tok.ExtraField(field)
 			if v == "" {
 				return nil, &core.StoreError{Op: "exchange the authorization code for tokens", Message: "the answer has no " + field}
 			}

@@ -139,7 +139,7 @@ func authorizeServer(t *testing.T, deny bool) *httptest.Server {
 				_, _ = io.WriteString(w, `{"error":"invalid_grant"}`)
 				return
 			}
-			_, _ = io.WriteString(w, `{"access_token":"acc","refresh_token":"ref","expires_in":1209600,"token_type":"bearer"}`)
+			_, _ = io.WriteString(w, `{"access_token":"acc","refresh_token":"ref","expires_in":1209600,"token_type":"bearer","authorization":"app-auth"}`)
 		default:
 			http.NotFound(w, r)
 		}
@@ -331,6 +331,30 @@ func TestConnect(t *testing.T) {
 			t.Fatal(err)
 		}
 		if creds["access_token"] != "acc" {
+			t.Errorf("credentials %v", creds)
+		}
+	})
+	t.Run("extra keys and redirect", func(t *testing.T) {
+		// The answer spells the field "authorization"; the platform asks for "Authorization".
+		zoc := Connect(desc, Config{ExtraKeys: map[string]string{"Authorization": "authorization"}, RedirectKey: "redirect_uri",
+			Endpoint: func(string) (Endpoint, error) {
+				return Endpoint{AuthURL: srv.URL + "/oauth2/auth", TokenURL: srv.URL + "/oauth2/token"}, nil
+			}})
+		att, err := zoc.Start(ctx, core.OAuthRequest{ClientID: "cid", ClientSecret: "csecret", Redirect: "https://example.com/callback"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer att.Close()
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Get(att.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		creds, err := att.Paste(ctx, resp.Header.Get("Location"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if creds["authorization"] != "app-auth" || creds["redirect_uri"] != "https://example.com/callback" {
 			t.Errorf("credentials %v", creds)
 		}
 	})

@@ -46,6 +46,19 @@ type Token struct {
 	Extra map[string]string
 }
 
+// ExtraField is the answer's field name, matched regardless of case; "" when it has none.
+func (t Token) ExtraField(name string) string {
+	if v, ok := t.Extra[name]; ok {
+		return v
+	}
+	for k, v := range t.Extra {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
 // Exchange trades an authorization code for tokens (grant_type=authorization_code). The form
 // carries code, redirect_uri, client_id and client_secret, plus extra when given. redirect must be
 // the redirect address sent to the authorize page, exactly.
