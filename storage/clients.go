@@ -14,11 +14,11 @@ func (c *Client) normalize() error {
 	c.Email = strings.TrimSpace(c.Email)
 	c.Phone = strings.TrimSpace(c.Phone)
 	if c.Name == "" {
-		return invalid("a client needs a name")
+		return fieldInvalid("name", "a client needs a name")
 	}
 	if c.Email != "" {
 		if _, err := mail.ParseAddress(c.Email); err != nil || strings.ContainsAny(c.Email, " <>") {
-			return invalid("client %q: %q is not an email address", c.Name, c.Email)
+			return fieldInvalid("email", "client %q: %q is not an email address", c.Name, c.Email)
 		}
 	}
 	c.PhoneE164 = NormalizePhone(c.Phone)
@@ -113,4 +113,92 @@ func (t *Tx) ClientByEmail(email string) (Client, error) {
 // Clients lists the clients by name.
 func (d *DB) Clients(ctx context.Context) ([]Client, error) {
 	return queryList(ctx, d, `SELECT `+clientCols+` FROM clients ORDER BY name, id`, scanClient)
+}
+
+// SearchClients lists the clients whose name, email or phone contains text (case-insensitive),
+// or whose phone is the same number as text in any written form, by name. Empty text lists
+// every client. limit 0 is no limit.
+func (d *DB) SearchClients(ctx context.Context, text string, limit int) ([]Client, error) {
+	text = strings.TrimSpace(text)
+	q := `SELECT ` + clientCols + ` FROM clients`
+	var args []any
+	if text != "" {
+		like := "%" + likeEscape(strings.ToLower(text)) + "%"
+		q += ` WHERE lower(name) LIKE ? ESCAPE '\' OR lower(email) LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\'`
+		args = append(args, like, like, like)
+		if digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, text); len(digits) >= 3 {
+			q += ` OR replace(replace(replace(phone, ' ', ''), '-', ''), '+', '') LIKE ? OR phone_e164 LIKE ?`
+			args = append(args, "%"+digits+"%", "%"+digits+"%")
+		}
+		if e164 := NormalizePhone(text); e164 != "" {
+			q += ` OR phone_e164 = ?`
+			args = append(args, e164)
+		}
+	}
+	q += ` ORDER BY name, id`
+	if limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, limit)
+	}
+	return queryList(ctx, d, q, scanClient, args...)
+}
+
+// ClientDuplicate finds another client (not except) with the same phone number, in any written
+// form, or the same email: what tells two clients of one name apart. The field says which
+// ("phone" or "email"); ok is false when there is none.
+func (t *Tx) ClientDuplicate(c Client, except int64) (other Client, field string, ok bool, err error) {
+	if e164 := NormalizePhone(c.Phone); e164 != "" {
+		other, err = scanClient(t.QueryRow(`SELECT `+clientCols+` FROM clients WHERE phone_e164 = ? AND id <> ? ORDER BY id LIMIT 1`, e164, except))
+		if err == nil {
+			return other, "phone", true, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return other, "", false, err
+		}
+	}
+	if email := NormalizeEmail(c.Email); email != "" {
+		other, err = scanClient(t.QueryRow(`SELECT `+clientCols+` FROM clients WHERE lower(email) = ? AND id <> ? ORDER BY id LIMIT 1`, email, except))
+		if err == nil {
+			return other, "email", true, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return other, "", false, err
+		}
+	}
+	return Client{}, "", false, nil
+}
+
+// AddClient adds a client the merchant enters: one whose phone or email another client already
+// has is refused, naming that client, since the two could not be told apart.
+func (t *Tx) AddClient(c Client) (Client, error) {
+	return atomicOp(t, func() (Client, error) {
+		if err := c.normalize(); err != nil {
+			return c, err
+		}
+		if other, field, dup, err := t.ClientDuplicate(c, 0); err != nil {
+			return c, err
+		} else if dup {
+			return c, fieldInvalid(field, "%s already has this %s", other.Name, field)
+		}
+		return t.createClient(c)
+	})
+}
+
+// EditClient changes a client's name, email and phone, refusing a phone or email another client has.
+func (t *Tx) EditClient(c Client) (Client, error) {
+	return atomicOp(t, func() (Client, error) {
+		if err := c.normalize(); err != nil {
+			return c, err
+		}
+		if other, field, dup, err := t.ClientDuplicate(c, c.ID); err != nil {
+			return c, err
+		} else if dup {
+			return c, fieldInvalid(field, "%s already has this %s", other.Name, field)
+		}
+		return t.updateClient(c)
+	})
 }

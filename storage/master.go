@@ -173,3 +173,50 @@ func queryList[T any](ctx context.Context, d *DB, query string, scan func(scanne
 	}
 	return out, rows.Err()
 }
+
+// RenameWarehouse gives a warehouse a new name (unique among warehouses).
+func (t *Tx) RenameWarehouse(id int64, name string) (Warehouse, error) {
+	return atomicOp(t, func() (Warehouse, error) {
+		w, err := t.Warehouse(id)
+		if err != nil {
+			return w, err
+		}
+		name = strings.TrimSpace(name)
+		if name == "" {
+			return w, fieldInvalid("name", "a warehouse needs a name")
+		}
+		_, err = t.Exec(`UPDATE warehouses SET name = ? WHERE id = ?`, name, id)
+		if isUniqueViolation(err) {
+			return w, fieldInvalid("name", "a warehouse named %q already exists", name)
+		}
+		if err != nil {
+			return w, fmt.Errorf("rename warehouse %q: %w", w.Name, err)
+		}
+		w.Name = name
+		return w, nil
+	})
+}
+
+// RenameBranch gives a branch a new name (unique among branches). Its code, which prefixes the
+// numbers of its invoices, stays.
+func (t *Tx) RenameBranch(id int64, name string) (Branch, error) {
+	return atomicOp(t, func() (Branch, error) {
+		b, err := t.Branch(id)
+		if err != nil {
+			return b, err
+		}
+		name = strings.TrimSpace(name)
+		if name == "" {
+			return b, fieldInvalid("name", "a branch needs a name")
+		}
+		_, err = t.Exec(`UPDATE branches SET name = ? WHERE id = ?`, name, id)
+		if isUniqueViolation(err) {
+			return b, fieldInvalid("name", "a branch named %q already exists", name)
+		}
+		if err != nil {
+			return b, fmt.Errorf("rename branch %q: %w", b.Name, err)
+		}
+		b.Name = name
+		return b, nil
+	})
+}

@@ -37,6 +37,9 @@ type Product struct {
 	SalePrice     decimal.Decimal
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// Archived products stay in the books and their documents but are offered for nothing new
+	// and never created in a store.
+	Archived bool
 }
 
 // Client is a customer of the merchant.
@@ -58,6 +61,7 @@ const (
 	MoveSale       MovementKind = "sale"       // a sales invoice
 	MoveReturn     MovementKind = "return"     // a return invoice
 	MoveAdjustment MovementKind = "adjustment" // a stock adjustment
+	MoveTransfer   MovementKind = "transfer"   // a transfer between warehouses (out of one, into the other)
 )
 
 // Movement is one entry of the append-only stock ledger.
@@ -67,10 +71,11 @@ type Movement struct {
 	WarehouseID int64
 	Quantity    decimal.Decimal // positive into the warehouse, negative out
 	Kind        MovementKind
-	SourceType  string // requisition, sales_invoice, return_invoice, adjustment
+	SourceType  string // requisition, sales_invoice, return_invoice, adjustment, stock_document
 	SourceID    int64
-	SourceRef   string // the source document's number
-	CreatedAt   time.Time
+	SourceRef   string    // the source document's number
+	Date        time.Time // the source document's date
+	CreatedAt   time.Time // when it was recorded
 }
 
 // RequisitionKind is inbound or outbound.

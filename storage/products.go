@@ -6,7 +6,58 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
 )
+
+// FieldError is bad input in one field of a record: Field names it ("code", "sale_price"), so
+// a form can show the message beside it. It is a validation error (IsValidation).
+type FieldError struct {
+	Field string
+	Err   *ValidationError
+}
+
+func (e *FieldError) Error() string { return e.Err.Msg }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+func fieldInvalid(field, format string, args ...any) error {
+	return &FieldError{Field: field, Err: &ValidationError{Msg: fmt.Sprintf(format, args...)}}
+}
+
+// InvalidField is the field a validation error is about ("" when it names none).
+func InvalidField(err error) string {
+	var f *FieldError
+	if errors.As(err, &f) {
+		return f.Field
+	}
+	return ""
+}
+
+// The largest price and the most decimal places the books take: anything beyond is a typing
+// slip, not a price.
+var maxPrice = decimal.New(1, 12)
+
+const maxPriceDecimals = 6
+
+// Longest code, barcode and name, in characters.
+const (
+	maxCodeLen = 255
+	maxNameLen = 500
+)
+
+func checkPrice(field, label, code string, d decimal.Decimal) error {
+	switch {
+	case d.IsNegative():
+		return fieldInvalid(field, "product %q: %s %s is negative", code, label, d)
+	case d.GreaterThanOrEqual(maxPrice):
+		return fieldInvalid(field, "product %q: %s %s is too large", code, label, d)
+	case d.Exponent() < -maxPriceDecimals && !d.Equal(d.Truncate(maxPriceDecimals)):
+		return fieldInvalid(field, "product %q: %s %s has more than %d decimal places", code, label, d, maxPriceDecimals)
+	}
+	return nil
+}
 
 func (p *Product) normalize() error {
 	p.Code = strings.TrimSpace(p.Code)
@@ -15,15 +66,30 @@ func (p *Product) normalize() error {
 	p.Category = strings.TrimSpace(p.Category)
 	switch {
 	case p.Code == "":
-		return invalid("a product needs a code")
+		return fieldInvalid("code", "a product needs a code")
+	case utf8.RuneCountInString(p.Code) > maxCodeLen:
+		return fieldInvalid("code", "product code %q… is longer than %d characters", firstRunes(p.Code, 20), maxCodeLen)
+	case strings.ContainsFunc(p.Code+p.Barcode, unicode.IsControl):
+		return fieldInvalid("code", "product code %q or its barcode holds a control character", p.Code)
+	case utf8.RuneCountInString(p.Barcode) > maxCodeLen:
+		return fieldInvalid("barcode", "product %q: the barcode is longer than %d characters", p.Code, maxCodeLen)
 	case p.Name == "":
-		return invalid("product %q needs a name", p.Code)
-	case p.PurchasePrice.IsNegative():
-		return invalid("product %q: purchase price %s is negative", p.Code, p.PurchasePrice)
-	case p.SalePrice.IsNegative():
-		return invalid("product %q: sale price %s is negative", p.Code, p.SalePrice)
+		return fieldInvalid("name", "product %q needs a name", p.Code)
+	case utf8.RuneCountInString(p.Name) > maxNameLen:
+		return fieldInvalid("name", "product %q: the name is longer than %d characters", p.Code, maxNameLen)
 	}
-	return nil
+	if err := checkPrice("purchase_price", "purchase price", p.Code, p.PurchasePrice); err != nil {
+		return err
+	}
+	return checkPrice("sale_price", "sale price", p.Code, p.SalePrice)
+}
+
+func firstRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		r = r[:n]
+	}
+	return string(r)
 }
 
 // CreateProduct adds a product. Its code is unique, and so is its barcode when it has one.
@@ -56,11 +122,11 @@ func (t *Tx) createProduct(p Product) (Product, error) {
 
 func (t *Tx) duplicateProduct(p Product, self int64) error {
 	if other, err := t.ProductByCode(p.Code); err == nil && other.ID != self {
-		return invalid("product code %q is already used by %q", p.Code, other.Name)
+		return fieldInvalid("code", "product code %q is already used by %q", p.Code, other.Name)
 	}
 	if p.Barcode != "" {
 		if other, err := t.ProductByBarcode(p.Barcode); err == nil && other.ID != self {
-			return invalid("barcode %q is already used by product %q", p.Barcode, other.Code)
+			return fieldInvalid("barcode", "barcode %q is already used by product %q", p.Barcode, other.Code)
 		}
 	}
 	return invalid("product %q duplicates another product", p.Code)
@@ -97,13 +163,14 @@ func (t *Tx) updateProduct(p Product) (Product, error) {
 	return t.Product(p.ID)
 }
 
-const productCols = `p.id, p.code, COALESCE(p.barcode, ''), p.name, COALESCE(c.name, ''), p.purchase_price, p.sale_price, p.created_at, p.updated_at`
+const productCols = `p.id, p.code, COALESCE(p.barcode, ''), p.name, COALESCE(c.name, ''), p.purchase_price, p.sale_price, p.created_at, p.updated_at,
+	p.archived_at IS NOT NULL`
 const productFrom = ` FROM products p LEFT JOIN categories c ON c.id = p.category_id `
 
 func scanProduct(r scanner) (Product, error) {
 	var p Product
 	err := r.Scan(&p.ID, &p.Code, &p.Barcode, &p.Name, &p.Category, dec{&p.PurchasePrice}, dec{&p.SalePrice},
-		timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt})
+		timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt}, &p.Archived)
 	return p, err
 }
 
@@ -150,6 +217,80 @@ func (d *DB) Product(ctx context.Context, id int64) (p Product, err error) {
 		return err
 	})
 	return p, err
+}
+
+// ActiveProducts lists the products that are not archived, by code: those offered for new documents.
+func (d *DB) ActiveProducts(ctx context.Context) ([]Product, error) {
+	return queryList(ctx, d, `SELECT `+productCols+productFrom+`WHERE p.archived_at IS NULL ORDER BY p.code`, scanProduct)
+}
+
+// ProductInUse says what refers to a product (stock movements, invoice lines, documents, a
+// store's link), or "" when nothing does and it may be deleted.
+func (t *Tx) ProductInUse(id int64) (string, error) {
+	checks := []struct{ what, query string }{
+		{"stock movements", `SELECT EXISTS (SELECT 1 FROM stock_movements WHERE product_id = ?)`},
+		{"invoice lines", `SELECT EXISTS (SELECT 1 FROM invoice_lines WHERE product_id = ?)`},
+		{"requisitions", `SELECT EXISTS (SELECT 1 FROM requisition_lines WHERE product_id = ?)`},
+		{"stock documents", `SELECT EXISTS (SELECT 1 FROM stock_document_lines WHERE product_id = ?)`},
+		{"adjustments", `SELECT EXISTS (SELECT 1 FROM adjustments WHERE product_id = ?)`},
+		{"a store's product", `SELECT EXISTS (SELECT 1 FROM sync_bindings WHERE kind = 'product' AND local_id = ?)`},
+		{"a store's stock", `SELECT EXISTS (SELECT 1 FROM sync_stock_events WHERE product_id = ?) OR EXISTS (SELECT 1 FROM sync_pushes WHERE product_id = ?)`},
+	}
+	for _, c := range checks {
+		args := []any{id}
+		if strings.Count(c.query, "?") == 2 {
+			args = append(args, id)
+		}
+		var used bool
+		if err := t.QueryRow(c.query, args...).Scan(&used); err != nil {
+			return "", fmt.Errorf("check what uses product %d: %w", id, err)
+		}
+		if used {
+			return c.what, nil
+		}
+	}
+	return "", nil
+}
+
+// DeleteProduct deletes a product nothing refers to. One with a history (movements, invoices,
+// documents, a store's link) is refused: archive it instead.
+func (t *Tx) DeleteProduct(id int64) error {
+	return t.atomic(func() error {
+		p, err := t.Product(id)
+		if err != nil {
+			return err
+		}
+		used, err := t.ProductInUse(id)
+		if err != nil {
+			return err
+		}
+		if used != "" {
+			return invalid("product %q has %s, so it cannot be deleted: archive it instead", p.Code, used)
+		}
+		if _, err := t.Exec(`DELETE FROM products WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("delete product %q: %w", p.Code, err)
+		}
+		return nil
+	})
+}
+
+// SetArchived archives a product or brings it back. An archived product keeps its history, but
+// new documents do not offer it and no store is asked to create it.
+func (t *Tx) SetArchived(id int64, archived bool) error {
+	return t.atomic(func() error {
+		if _, err := t.Product(id); err != nil {
+			return err
+		}
+		var at any
+		if archived {
+			at = formatTime(t.now)
+		}
+		_, err := t.Exec(`UPDATE products SET archived_at = ? WHERE id = ? AND (archived_at IS NULL) = ?`, at, id, archived)
+		if err != nil {
+			return fmt.Errorf("archive product %d: %w", id, err)
+		}
+		return nil
+	})
 }
 
 // View runs fn in a transaction that is always rolled back: for consistent reads.

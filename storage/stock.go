@@ -6,19 +6,31 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
 
 // move appends one movement to the ledger and adds it to the product's level in the warehouse.
-// It returns the new level.
+// It returns the new level. An invoice's movement is dated by its issue date; others by now.
 func (t *Tx) move(productID, warehouseID int64, qty decimal.Decimal, kind MovementKind, srcType string, srcID int64) (decimal.Decimal, error) {
+	date := t.now
+	if srcType == "sales_invoice" || srcType == "return_invoice" {
+		if err := t.QueryRow(`SELECT issue_date FROM invoices WHERE id = ?`, srcID).Scan(timeCol{&date}); err != nil {
+			return decimal.Zero, fmt.Errorf("read the date of invoice %d: %w", srcID, err)
+		}
+	}
+	return t.moveOn(date, productID, warehouseID, qty, kind, srcType, srcID)
+}
+
+// moveOn is move with the movement's date: its document's.
+func (t *Tx) moveOn(date time.Time, productID, warehouseID int64, qty decimal.Decimal, kind MovementKind, srcType string, srcID int64) (decimal.Decimal, error) {
 	if qty.IsZero() {
 		return t.StockLevel(productID, warehouseID)
 	}
-	now := formatTime(t.now)
-	if _, err := t.Exec(`INSERT INTO stock_movements(product_id, warehouse_id, quantity, kind, source_type, source_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, productID, warehouseID, decStr(qty), string(kind), srcType, srcID, now); err != nil {
+	if _, err := t.Exec(`INSERT INTO stock_movements(product_id, warehouse_id, quantity, kind, source_type, source_id, date, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, productID, warehouseID, decStr(qty), string(kind), srcType, srcID,
+		formatTime(date), formatTime(t.now)); err != nil {
 		return decimal.Zero, fmt.Errorf("record stock movement: %w", err)
 	}
 	level, err := t.StockLevel(productID, warehouseID)
@@ -111,7 +123,7 @@ func (t *Tx) postRequisition(r Requisition) (Requisition, error) {
 			r.ID, l.ProductID, decStr(l.Quantity)); err != nil {
 			return r, fmt.Errorf("post requisition line: %w", err)
 		}
-		level, err := t.move(l.ProductID, r.WarehouseID, l.Quantity.Mul(sign), kind, "requisition", r.ID)
+		level, err := t.moveOn(r.Date, l.ProductID, r.WarehouseID, l.Quantity.Mul(sign), kind, "requisition", r.ID)
 		if err != nil {
 			return r, err
 		}
@@ -212,24 +224,26 @@ func (d *DB) StockLevel(ctx context.Context, productID, warehouseID int64) (q de
 // Movements lists a product's ledger, oldest first, with each source document's number.
 func (d *DB) Movements(ctx context.Context, productID int64) ([]Movement, error) {
 	return queryList(ctx, d, `SELECT m.id, m.product_id, m.warehouse_id, m.quantity, m.kind, m.source_type, m.source_id,
-		COALESCE(r.number, i.number, a.number, ''), m.created_at
+		COALESCE(r.number, i.number, a.number, sd.number, ''), m.date, m.created_at
 		FROM stock_movements m
 		LEFT JOIN requisitions r ON m.source_type = 'requisition' AND r.id = m.source_id
 		LEFT JOIN invoices i ON m.source_type IN ('sales_invoice', 'return_invoice') AND i.id = m.source_id
 		LEFT JOIN adjustments a ON m.source_type = 'adjustment' AND a.id = m.source_id
+		LEFT JOIN stock_documents sd ON m.source_type = 'stock_document' AND sd.id = m.source_id
 		WHERE m.product_id = ? ORDER BY m.id`, scanMovement, productID)
 }
 
 func scanMovement(r scanner) (Movement, error) {
 	var m Movement
 	var kind string
-	err := r.Scan(&m.ID, &m.ProductID, &m.WarehouseID, dec{&m.Quantity}, &kind, &m.SourceType, &m.SourceID, &m.SourceRef, timeCol{&m.CreatedAt})
+	err := r.Scan(&m.ID, &m.ProductID, &m.WarehouseID, dec{&m.Quantity}, &kind, &m.SourceType, &m.SourceID, &m.SourceRef,
+		timeCol{&m.Date}, timeCol{&m.CreatedAt})
 	m.Kind = MovementKind(kind)
 	return m, err
 }
 
 // AllMovements lists the whole ledger in order (for checks and exports).
 func (d *DB) AllMovements(ctx context.Context) ([]Movement, error) {
-	return queryList(ctx, d, `SELECT m.id, m.product_id, m.warehouse_id, m.quantity, m.kind, m.source_type, m.source_id, '', m.created_at
+	return queryList(ctx, d, `SELECT m.id, m.product_id, m.warehouse_id, m.quantity, m.kind, m.source_type, m.source_id, '', m.date, m.created_at
 		FROM stock_movements m ORDER BY m.id`, scanMovement)
 }

@@ -1,0 +1,436 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// StockDocKind says what a stock document does.
+type StockDocKind string
+
+// The kinds of stock document.
+const (
+	DocReceive  StockDocKind = "receive"  // goods received into a warehouse (a manual inbound requisition)
+	DocIssue    StockDocKind = "issue"    // goods taken out of a warehouse (a manual outbound requisition)
+	DocTransfer StockDocKind = "transfer" // goods moved from one warehouse to another
+	DocCount    StockDocKind = "count"    // a stock count: the difference from the books is booked as an adjustment
+)
+
+// StockDocKinds lists the kinds in the order they are offered.
+var StockDocKinds = []StockDocKind{DocReceive, DocIssue, DocTransfer, DocCount}
+
+// docPrefix numbers each kind in a sequence of its own: REC-000001, ISS-000001, TRF-000001, CNT-000001.
+var docPrefix = map[StockDocKind]string{DocReceive: "REC", DocIssue: "ISS", DocTransfer: "TRF", DocCount: "CNT"}
+
+// StockDocLine is one product of a stock document.
+type StockDocLine struct {
+	ProductID int64
+	// Quantity is what the line moves (more than zero) for goods received, issued or
+	// transferred. For a count it is filled in when posted: the difference booked (either sign).
+	Quantity decimal.Decimal
+	// UnitCost is the purchase price of goods received (HasCost says one was given).
+	UnitCost decimal.Decimal
+	HasCost  bool
+	// Counted is the quantity a count found; Before is what the books held when it was posted.
+	Counted decimal.Decimal
+	Before  decimal.Decimal
+
+	// Filled in when reading.
+	Code string
+	Name string
+}
+
+// StockDocument is a posted stock document. It is never changed: a mistake is corrected by a
+// reversing document (ReverseStockDocument).
+type StockDocument struct {
+	ID            int64
+	Number        string
+	Kind          StockDocKind
+	Date          time.Time // the movements' date
+	WarehouseID   int64     // where goods are received, issued or counted; a transfer's source
+	ToWarehouseID int64     // a transfer's destination
+	Note          string
+	ReversesID    int64 // the document this one reverses, if any
+	Lines         []StockDocLine
+
+	// Filled in when reading.
+	Warehouse        string
+	ToWarehouse      string
+	ReversesNumber   string
+	ReversedByID     int64
+	ReversedByNumber string
+	LineCount        int
+	CreatedAt        time.Time
+}
+
+// The most a line may move, and the most decimal places of a quantity.
+var maxQuantity = decimal.New(1, 9)
+
+func checkDocQuantity(q decimal.Decimal, line int, allowZero bool) error {
+	field := fmt.Sprintf("line %d", line)
+	switch {
+	case q.IsNegative() || (q.IsZero() && !allowZero):
+		return fieldInvalid("quantity", "%s: the quantity must be more than zero (got %s)", field, q)
+	case q.GreaterThanOrEqual(maxQuantity):
+		return fieldInvalid("quantity", "%s: the quantity %s is too large", field, q)
+	case q.Exponent() < -6 && !q.Equal(q.Truncate(6)):
+		return fieldInvalid("quantity", "%s: the quantity %s has more than 6 decimal places", field, q)
+	}
+	return nil
+}
+
+// PostStockDocument numbers a stock document, records it and moves its stock, all at once or
+// not at all. Goods issued or transferred may not take a warehouse below zero. A count books,
+// per line, the counted quantity less the books' quantity as an adjustment. The document's date
+// (now when zero) is its movements' date; it may not be more than a day ahead.
+func (t *Tx) PostStockDocument(d StockDocument) (StockDocument, error) {
+	return atomicOp(t, func() (StockDocument, error) { return t.postStockDocument(d, true) })
+}
+
+func (t *Tx) postStockDocument(d StockDocument, fresh bool) (StockDocument, error) {
+	prefix, ok := docPrefix[d.Kind]
+	if !ok {
+		return d, fieldInvalid("kind", "a stock document is goods received, issued, transferred or counted, not %q", d.Kind)
+	}
+	if d.Date.IsZero() {
+		d.Date = t.now
+	}
+	if d.Date.After(t.now.Add(24 * time.Hour)) {
+		return d, fieldInvalid("date", "the document's date %s is in the future", d.Date.Format("2006-01-02"))
+	}
+	from, err := t.Warehouse(d.WarehouseID)
+	if err != nil {
+		return d, &FieldError{Field: "warehouse", Err: asValidation(err)}
+	}
+	d.Warehouse = from.Name
+	if d.Kind == DocTransfer {
+		to, err := t.Warehouse(d.ToWarehouseID)
+		if err != nil {
+			return d, &FieldError{Field: "to_warehouse", Err: asValidation(err)}
+		}
+		if to.ID == from.ID {
+			return d, fieldInvalid("to_warehouse", "a transfer moves goods to another warehouse, not back into %q", from.Name)
+		}
+		d.ToWarehouse = to.Name
+	} else {
+		d.ToWarehouseID = 0
+	}
+	if len(d.Lines) == 0 {
+		return d, fieldInvalid("lines", "a stock document needs at least one product")
+	}
+	seen := map[int64]int{}
+	for i := range d.Lines {
+		l := &d.Lines[i]
+		p, err := t.Product(l.ProductID)
+		if err != nil {
+			return d, &FieldError{Field: "product", Err: asValidation(err)}
+		}
+		l.Code, l.Name = p.Code, p.Name
+		if fresh && p.Archived {
+			return d, fieldInvalid("product", "line %d: product %q is archived", i+1, p.Code)
+		}
+		if j, dup := seen[l.ProductID]; dup && d.Kind == DocCount {
+			return d, fieldInvalid("product", "product %q is counted on lines %d and %d: count it once", p.Code, j, i+1)
+		}
+		seen[l.ProductID] = i + 1
+		if d.Kind == DocCount && fresh {
+			if err := checkDocQuantity(l.Counted, i+1, true); err != nil {
+				return d, &FieldError{Field: "counted", Err: asValidation(err)}
+			}
+			continue
+		}
+		if d.Kind == DocCount {
+			continue // a reversing count books the negated differences as given
+		}
+		if err := checkDocQuantity(l.Quantity, i+1, false); err != nil {
+			return d, err
+		}
+		if l.HasCost {
+			if d.Kind != DocReceive {
+				return d, fieldInvalid("unit_cost", "line %d: only goods received carry a purchase price", i+1)
+			}
+			if err := checkPrice("unit_cost", "purchase price", p.Code, l.UnitCost); err != nil {
+				return d, err
+			}
+		}
+	}
+	var seq int64
+	if err := t.QueryRow(`SELECT COALESCE(MAX(seq), 0) + 1 FROM stock_documents WHERE kind = ?`, string(d.Kind)).Scan(&seq); err != nil {
+		return d, fmt.Errorf("number the stock document: %w", err)
+	}
+	d.Number = fmt.Sprintf("%s-%06d", prefix, seq)
+	d.Note = strings.TrimSpace(d.Note)
+	res, err := t.Exec(`INSERT INTO stock_documents(number, kind, seq, date, warehouse_id, to_warehouse_id, reverses_id, note, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Number, string(d.Kind), seq, formatTime(d.Date), d.WarehouseID,
+		nullIfZero(d.ToWarehouseID), nullIfZero(d.ReversesID), d.Note, formatTime(t.now))
+	if isUniqueViolation(err) && d.ReversesID != 0 {
+		return d, invalid("that document has already been reversed")
+	}
+	if err != nil {
+		return d, fmt.Errorf("post stock document: %w", err)
+	}
+	d.ID, _ = res.LastInsertId()
+	d.CreatedAt = t.now.UTC().Truncate(time.Second)
+	for i := range d.Lines {
+		l := &d.Lines[i]
+		var cost, counted, before any
+		switch d.Kind {
+		case DocReceive:
+			if l.HasCost {
+				cost = decStr(l.UnitCost)
+			}
+			if _, err := t.moveOn(d.Date, l.ProductID, d.WarehouseID, l.Quantity, MoveInbound, "stock_document", d.ID); err != nil {
+				return d, err
+			}
+		case DocIssue:
+			level, err := t.moveOn(d.Date, l.ProductID, d.WarehouseID, l.Quantity.Neg(), MoveOutbound, "stock_document", d.ID)
+			if err != nil {
+				return d, err
+			}
+			if level.IsNegative() {
+				return d, fieldInvalid("quantity", "line %d: not enough %q in %s: taking out %s leaves %s", i+1, l.Code, from.Name, l.Quantity, level)
+			}
+		case DocTransfer:
+			level, err := t.moveOn(d.Date, l.ProductID, d.WarehouseID, l.Quantity.Neg(), MoveTransfer, "stock_document", d.ID)
+			if err != nil {
+				return d, err
+			}
+			if level.IsNegative() {
+				return d, fieldInvalid("quantity", "line %d: not enough %q in %s: moving out %s leaves %s", i+1, l.Code, from.Name, l.Quantity, level)
+			}
+			if _, err := t.moveOn(d.Date, l.ProductID, d.ToWarehouseID, l.Quantity, MoveTransfer, "stock_document", d.ID); err != nil {
+				return d, err
+			}
+		case DocCount:
+			if fresh {
+				lv, err := t.StockLevel(l.ProductID, d.WarehouseID)
+				if err != nil {
+					return d, err
+				}
+				l.Before, l.Quantity = lv, l.Counted.Sub(lv)
+				counted, before = decStr(l.Counted), decStr(l.Before)
+			}
+			if _, err := t.moveOn(d.Date, l.ProductID, d.WarehouseID, l.Quantity, MoveAdjustment, "stock_document", d.ID); err != nil {
+				return d, err
+			}
+		}
+		if _, err := t.Exec(`INSERT INTO stock_document_lines(document_id, position, product_id, quantity, unit_cost, counted, before)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, d.ID, i+1, l.ProductID, decStr(l.Quantity), cost, counted, before); err != nil {
+			return d, fmt.Errorf("post stock document line %d: %w", i+1, err)
+		}
+	}
+	return d, nil
+}
+
+// asValidation keeps a validation error's message for a FieldError; other errors are kept whole.
+func asValidation(err error) *ValidationError {
+	var v *ValidationError
+	if errors.As(err, &v) {
+		return v
+	}
+	return &ValidationError{Msg: err.Error()}
+}
+
+// ReverseStockDocument posts the document that undoes a posted one, dated date (now when zero):
+// goods received are issued again, goods issued received again, a transfer moved back, and a
+// count's differences booked the other way. A document is reversed once at most; a reversal that
+// would take a warehouse below zero is refused (count the stock instead).
+func (t *Tx) ReverseStockDocument(id int64, date time.Time, note string) (StockDocument, error) {
+	return atomicOp(t, func() (StockDocument, error) {
+		orig, err := t.StockDocument(id)
+		if err != nil {
+			return orig, err
+		}
+		if orig.ReversedByID != 0 {
+			return orig, invalid("%s has already been reversed by %s", orig.Number, orig.ReversedByNumber)
+		}
+		rev := StockDocument{Date: date, WarehouseID: orig.WarehouseID, ReversesID: orig.ID, Note: strings.TrimSpace(note)}
+		if rev.Note == "" {
+			rev.Note = "Reverses " + orig.Number
+		}
+		switch orig.Kind {
+		case DocReceive:
+			rev.Kind = DocIssue
+		case DocIssue:
+			rev.Kind = DocReceive
+		case DocTransfer:
+			rev.Kind, rev.WarehouseID, rev.ToWarehouseID = DocTransfer, orig.ToWarehouseID, orig.WarehouseID
+		case DocCount:
+			rev.Kind = DocCount
+		}
+		for _, l := range orig.Lines {
+			nl := StockDocLine{ProductID: l.ProductID, Quantity: l.Quantity, UnitCost: l.UnitCost, HasCost: l.HasCost && rev.Kind == DocReceive}
+			if orig.Kind == DocCount {
+				nl.Quantity = l.Quantity.Neg()
+			}
+			rev.Lines = append(rev.Lines, nl)
+		}
+		if orig.Kind == DocCount {
+			// Only lines that booked a difference have anything to undo.
+			kept := rev.Lines[:0]
+			for _, l := range rev.Lines {
+				if !l.Quantity.IsZero() {
+					kept = append(kept, l)
+				}
+			}
+			rev.Lines = kept
+			if len(rev.Lines) == 0 {
+				return orig, invalid("%s booked no difference: there is nothing to reverse", orig.Number)
+			}
+		}
+		return t.postStockDocument(rev, false)
+	})
+}
+
+const stockDocCols = `d.id, d.number, d.kind, d.date, d.warehouse_id, COALESCE(d.to_warehouse_id, 0), d.note,
+	COALESCE(d.reverses_id, 0), w.name, COALESCE(tw.name, ''), COALESCE(o.number, ''), COALESCE(r.id, 0), COALESCE(r.number, ''),
+	(SELECT COUNT(*) FROM stock_document_lines l WHERE l.document_id = d.id), d.created_at`
+
+const stockDocFrom = ` FROM stock_documents d JOIN warehouses w ON w.id = d.warehouse_id
+	LEFT JOIN warehouses tw ON tw.id = d.to_warehouse_id
+	LEFT JOIN stock_documents o ON o.id = d.reverses_id
+	LEFT JOIN stock_documents r ON r.reverses_id = d.id `
+
+func scanStockDoc(r scanner) (StockDocument, error) {
+	var d StockDocument
+	var kind string
+	err := r.Scan(&d.ID, &d.Number, &kind, timeCol{&d.Date}, &d.WarehouseID, &d.ToWarehouseID, &d.Note, &d.ReversesID,
+		&d.Warehouse, &d.ToWarehouse, &d.ReversesNumber, &d.ReversedByID, &d.ReversedByNumber, &d.LineCount, timeCol{&d.CreatedAt})
+	d.Kind = StockDocKind(kind)
+	return d, err
+}
+
+// StockDocument reads a posted stock document with its lines.
+func (t *Tx) StockDocument(id int64) (StockDocument, error) {
+	d, err := scanStockDoc(t.QueryRow(`SELECT `+stockDocCols+stockDocFrom+`WHERE d.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, invalid("stock document %d does not exist", id)
+	}
+	if err != nil {
+		return d, fmt.Errorf("read stock document %d: %w", id, err)
+	}
+	rows, err := t.Query(`SELECT l.product_id, l.quantity, l.unit_cost, COALESCE(l.counted, ''), COALESCE(l.before, ''), p.code, p.name
+		FROM stock_document_lines l JOIN products p ON p.id = l.product_id WHERE l.document_id = ? ORDER BY l.position`, id)
+	if err != nil {
+		return d, fmt.Errorf("read stock document %s: %w", d.Number, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l StockDocLine
+		var cost sql.NullString
+		var counted, before string
+		if err := rows.Scan(&l.ProductID, dec{&l.Quantity}, &cost, &counted, &before, &l.Code, &l.Name); err != nil {
+			return d, fmt.Errorf("read stock document %s: %w", d.Number, err)
+		}
+		if cost.Valid {
+			l.HasCost = true
+			if err := (dec{&l.UnitCost}).parse(cost.String); err != nil {
+				return d, err
+			}
+		}
+		if counted != "" {
+			if err := (dec{&l.Counted}).parse(counted); err != nil {
+				return d, err
+			}
+			if err := (dec{&l.Before}).parse(before); err != nil {
+				return d, err
+			}
+		}
+		d.Lines = append(d.Lines, l)
+	}
+	return d, rows.Err()
+}
+
+// StockDocument reads one posted stock document with its lines.
+func (d *DB) StockDocument(ctx context.Context, id int64) (doc StockDocument, err error) {
+	err = d.View(ctx, func(tx *Tx) error {
+		doc, err = tx.StockDocument(id)
+		return err
+	})
+	return doc, err
+}
+
+// StockDocumentByNumber finds a posted stock document by its number, ignoring case.
+func (d *DB) StockDocumentByNumber(ctx context.Context, number string) (doc StockDocument, err error) {
+	err = d.View(ctx, func(tx *Tx) error {
+		var id int64
+		err := tx.QueryRow(`SELECT id FROM stock_documents WHERE number = ?`, strings.ToUpper(strings.TrimSpace(number))).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return invalid("no stock document is numbered %q", number)
+		}
+		if err != nil {
+			return err
+		}
+		doc, err = tx.StockDocument(id)
+		return err
+	})
+	return doc, err
+}
+
+// StockDocumentFilter narrows the list of stock documents.
+type StockDocumentFilter struct {
+	Kind StockDocKind // "" for every kind
+	// Search matches the number or the note (case-insensitive).
+	Search string
+	Limit  int // 0: no limit
+}
+
+// StockDocuments lists posted stock documents, newest first, without their lines (LineCount says
+// how many).
+func (d *DB) StockDocuments(ctx context.Context, f StockDocumentFilter) ([]StockDocument, error) {
+	q := `SELECT ` + stockDocCols + stockDocFrom + `WHERE 1 = 1`
+	var args []any
+	if f.Kind != "" {
+		q += ` AND d.kind = ?`
+		args = append(args, string(f.Kind))
+	}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		q += ` AND (d.number LIKE ? ESCAPE '\' OR d.note LIKE ? ESCAPE '\')`
+		like := "%" + likeEscape(s) + "%"
+		args = append(args, like, like)
+	}
+	q += ` ORDER BY d.date DESC, d.id DESC`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
+	}
+	return queryList(ctx, d, q, scanStockDoc, args...)
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// WriteStockDocumentCSV writes a document as CSV: one row per line, with the document's number,
+// kind, date and warehouses on each, so the file reads alone. Amounts and quantities are exact.
+func WriteStockDocumentCSV(w io.Writer, doc StockDocument) error {
+	cw := csv.NewWriter(w)
+	header := []string{"number", "kind", "date", "warehouse", "to_warehouse", "reverses", "note", "line", "code", "name",
+		"quantity", "unit_cost", "counted", "before"}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for i, l := range doc.Lines {
+		cost, counted, before := "", "", ""
+		if l.HasCost {
+			cost = l.UnitCost.String()
+		}
+		if doc.Kind == DocCount && doc.ReversesID == 0 {
+			counted, before = l.Counted.String(), l.Before.String()
+		}
+		row := []string{doc.Number, string(doc.Kind), doc.Date.UTC().Format(time.RFC3339), doc.Warehouse, doc.ToWarehouse,
+			doc.ReversesNumber, doc.Note, fmt.Sprint(i + 1), l.Code, l.Name, l.Quantity.String(), cost, counted, before}
+		if err := cw.Write(SpreadsheetSafeRow(row)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
