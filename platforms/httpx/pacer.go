@@ -21,7 +21,15 @@ import (
 //
 // X-RateLimit-Reset is read as a Unix time in seconds; a small value (below a day's seconds) is
 // read as seconds from now, as some stores send it.
+//
+// A store that documents its limit but sends no headers for it (Zid: 60 requests a minute on its
+// product endpoints) is paced by Limit and Window as well.
 type Pacer struct {
+	// Limit and Window, when both set, are a limit the store documents: at most Limit requests
+	// in any Window. Requests go out at once while the last Window holds fewer, and otherwise
+	// wait until the oldest of them leaves it, so a long run of requests meets no 429.
+	Limit  int
+	Window time.Duration
 	// MaxWait caps one wait (default 60s): a reset announced further ahead is not believed.
 	MaxWait time.Duration
 	// LowWater is the remaining count below which requests are spread out (default a tenth of
@@ -37,6 +45,7 @@ type Pacer struct {
 	next      time.Time // the earliest time the next spread-out request may go
 	waits     int
 	waited    time.Duration
+	sent      []time.Time // when the last Limit requests went (or will go), oldest first
 }
 
 // PacerStats says how much a pacer slowed its client.
@@ -87,12 +96,34 @@ func (p *Pacer) delay(now time.Time) time.Duration {
 			p.remaining--
 		}
 	}
+	wait = max(wait, p.bucket(now))
 	wait = min(wait, maxWait)
 	if wait > 0 {
 		p.waits++
 		p.waited += wait
 	}
 	return wait
+}
+
+// bucket is how long a request at now waits so that no Window holds more than Limit requests,
+// and reserves its place: the time it will go. Counting every window, not only the store's own
+// (a leaky bucket, or fixed minutes), keeps to the limit whichever the store measures.
+func (p *Pacer) bucket(now time.Time) time.Duration {
+	if p.Limit <= 0 || p.Window <= 0 {
+		return 0
+	}
+	at := now
+	if len(p.sent) >= p.Limit {
+		if free := p.sent[0].Add(p.Window); free.After(at) {
+			at = free
+		}
+		p.sent = p.sent[1:]
+	}
+	if n := len(p.sent); n > 0 && p.sent[n-1].After(at) {
+		at = p.sent[n-1] // keep the reservations in order
+	}
+	p.sent = append(p.sent, at)
+	return at.Sub(now)
 }
 
 // observe reads the rate-limit headers of an answer received at now.

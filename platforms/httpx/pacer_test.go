@@ -205,3 +205,38 @@ func TestPacerWaitEndsWithContext(t *testing.T) {
 		t.Errorf("cancelling took %s", d)
 	}
 }
+
+// A store that documents its limit without headers (Zid: 60 a minute on product endpoints) is
+// paced by Limit and Window: a burst of the limit, then no more than the limit in any window,
+// whether the store counts by fixed windows or by a sliding one.
+func TestPacerDocumentedLimit(t *testing.T) {
+	cases := []struct {
+		name      string
+		requests  int
+		wantTotal time.Duration
+	}{
+		{name: "within the limit nothing waits", requests: 20},
+		{name: "beyond it, a window for each further limit", requests: 50, wantTotal: 2 * time.Minute},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+			b := &bucket{clock: clock, limit: 20, window: time.Minute}
+			srv := httptest.NewServer(b)
+			defer srv.Close()
+			c := &Client{HTTP: srv.Client(), Now: clock.Now, Sleep: clock.Sleep, Jitter: func() float64 { return 0.5 },
+				Pacer: &Pacer{Limit: 20, Window: time.Minute}}
+			for i := 0; i < tc.requests; i++ {
+				if _, err := c.Do(context.Background(), Request{Op: "read", URL: srv.URL}); err != nil {
+					t.Fatalf("request %d: %v", i, err)
+				}
+			}
+			if b.refused > 0 {
+				t.Errorf("%d requests refused with 429", b.refused)
+			}
+			if got := clock.total(); got != tc.wantTotal {
+				t.Errorf("waited %s in all, want %s", got, tc.wantTotal)
+			}
+		})
+	}
+}
