@@ -78,7 +78,7 @@ func (s *syncer) retryOrders() error {
 		// Orders, and returns (a refund's or a cancellation's) queued on their own: each is
 		// fetched again by its order's number.
 		rows, err := tx.Query(`SELECT kind, external_id, store_ref FROM sync_retries WHERE connection_id = ?
-			AND kind IN ('order', 'refund', 'cancel') ORDER BY updated_at`, s.conn.ID)
+			AND kind IN ('order', 'refund', 'cancel', 'payment') ORDER BY updated_at`, s.conn.ID)
 		if err != nil {
 			return err
 		}
@@ -217,9 +217,11 @@ func (s *syncer) processOrder(o StoreOrder) error {
 		}
 	}
 	if o.Cancelled {
-		return s.postCancellation(o, ob)
+		if err := s.postCancellation(o, ob); err != nil {
+			return err
+		}
 	}
-	return nil
+	return s.postPayments(o, ob)
 }
 
 // checkCurrency applies the currency policy: the books keep a connection's invoices in the store's
@@ -343,6 +345,9 @@ func (s *syncer) postInvoice(o StoreOrder) (binding, bool, error) {
 		ob = binding{Kind: "order", ExternalID: o.ExternalID, LocalID: out.ID, Store: mustJSON(snap), Books: orderDigest(o)}
 		if err := bind(tx, s.conn.ID, ob); err != nil {
 			return err
+		}
+		if _, err := tx.SeePaymentMethod(s.conn.ID, o.PaymentMethod, o.PaymentMethodTitle); err != nil {
+			return err // a method the store uses appears in the connection's settings before its money does
 		}
 		if err := s.recordEvents(tx, o, snap.Lines, true); err != nil {
 			return err
@@ -687,7 +692,7 @@ func clearRetry(tx *storage.Tx, connID int64, kind, externalID string) error {
 }
 
 // RetryRequest is the sync that retries the item of a sync log entry, and whether the entry has
-// one: a failed order, refund or cancellation is fetched again by its order's number; a store
+// one: a failed order, refund, cancellation or payment is fetched again by its order's number; a store
 // product the books could not take in is read again by an ordinary sync (its products
 // watermark was held before it).
 func RetryRequest(e LogEntry) (SyncRequest, bool) {
@@ -695,7 +700,7 @@ func RetryRequest(e LogEntry) (SyncRequest, bool) {
 		return SyncRequest{}, false
 	}
 	switch e.Kind {
-	case "order", "refund", "cancel":
+	case "order", "refund", "cancel", "payment":
 		if e.StoreRef == "" {
 			return SyncRequest{}, false
 		}

@@ -215,12 +215,41 @@ type StoreOrder struct {
 	// every order; WooCommerce only from certain states).
 	StockReduced bool
 	Refunds      []StoreRefund
+	// PaymentMethod is how the order is (to be) paid, by the store's own name for it (Shopify: the
+	// payment gateway, such as "shopify_payments" or "Cash on Delivery (COD)"; WooCommerce: the
+	// gateway id, such as "cod" or "bacs"; Salla: its payment_method, such as "mada" or "cod"), and
+	// PaymentMethodTitle what the store shows for it. Set even before the money is (an order to be
+	// paid on delivery), so a connection's methods appear as its store uses them; empty when the
+	// store does not say.
+	PaymentMethod      string
+	PaymentMethodTitle string
+	// Payments are the money the store says moved for the order, as it dated it. Rules:
+	//   - only money that changed hands: an authorization not captured yet, a pending, failed or
+	//     voided attempt, or an order to be paid on delivery whose cash is not collected yet, is no
+	//     payment (the order's invoice stays unpaid; when the store marks it paid, the order comes
+	//     again, changed, with its payment);
+	//   - each payment keeps its ExternalID, unique in the store and the same each time the order
+	//     is read: the engine brings a payment into the books once, by it;
+	//   - Amount is positive, in the order's currency; Refund says the money went back to the
+	//     customer, and RefundID then names the StoreRefund it pays when the store says.
+	Payments []StorePayment
 	// Unreadable, when not empty, says why the platform could not read this order (see
 	// StoreProduct.Unreadable). Then ExternalID and Name (the number Retry asks for) are set when
 	// they could be read, and UpdatedAt when known. The engine posts nothing for it, logs it as an
 	// error, and queues it for retry by number; an unreadable order without a Name holds the
 	// orders watermark before it instead, so the next run reads it again.
 	Unreadable string
+}
+
+// StorePayment is money that moved for an order: paid by the customer, or refunded to them.
+type StorePayment struct {
+	ExternalID  string
+	Refund      bool   // money given back to the customer (else money received)
+	RefundID    string // for a refund, the StoreRefund it belongs to; empty when the store does not say
+	Method      string // how it was paid or paid back, by the store's own name (see StoreOrder.PaymentMethod)
+	MethodTitle string
+	Amount      decimal.Decimal
+	PaidAt      time.Time // when the store says the money moved
 }
 
 // StoreLine is one line of an order.

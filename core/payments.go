@@ -1,0 +1,184 @@
+package core
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"mizan/storage"
+)
+
+// postPayments brings an invoiced order's payments into the books, each once: money the
+// customer paid comes into the account the connection maps its payment method to (the cash box
+// until the merchant chooses), for the order's sales invoice and dated as the store dated it;
+// money refunded goes out of it, for the return invoice of the refund it pays. The invoice itself
+// is never rewritten: an order paid later (cash collected on delivery) is only read again,
+// changed, and its new payment is added. A refund whose return invoice is not in the books yet
+// waits for it (the return is retried on its own, and brings the order back with it). A payment
+// that cannot be recorded is logged and queued for retry; it holds back nothing else.
+func (s *syncer) postPayments(o StoreOrder, ob binding) error {
+	if len(o.Payments) == 0 {
+		return nil
+	}
+	var todo []StorePayment
+	if err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
+		for _, p := range o.Payments {
+			var id int64
+			err := tx.QueryRow(`SELECT payment_id FROM sync_payments WHERE connection_id = ? AND external_id = ?`, s.conn.ID, p.ExternalID).Scan(&id)
+			if err == nil {
+				continue
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			todo = append(todo, p)
+		}
+		return nil
+	}); err != nil || len(todo) == 0 {
+		return err
+	}
+	for _, p := range todo {
+		if err := s.postPayment(o, ob, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *syncer) postPayment(o StoreOrder, ob binding, p StorePayment) error {
+	err := s.update(func(tx *storage.Tx) error {
+		if !p.Amount.IsPositive() {
+			return invalid("the store gives its amount as %s", p.Amount)
+		}
+		invoiceID, ready, err := s.paymentInvoice(tx, o, ob, p)
+		if err != nil || !ready {
+			return err
+		}
+		method, title := p.Method, p.MethodTitle
+		if method == "" {
+			method, title = o.PaymentMethod, o.PaymentMethodTitle
+		}
+		account, err := tx.SeePaymentMethod(s.conn.ID, method, title)
+		if err != nil {
+			return err
+		}
+		dir := storage.PaymentIn
+		if p.Refund {
+			dir = storage.PaymentOut
+		}
+		out, err := tx.RecordPayment(storage.Payment{Direction: dir, AccountID: account, InvoiceID: invoiceID, Amount: p.Amount,
+			Date: p.PaidAt, Method: method, MethodTitle: title,
+			Source: storage.Source{Connection: s.conn.Name, Platform: s.conn.Platform, ExternalID: p.ExternalID, OrderName: o.Name}})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO sync_payments(connection_id, external_id, payment_id) VALUES (?, ?, ?)`,
+			s.conn.ID, p.ExternalID, out.ID); err != nil {
+			return fmt.Errorf("remember store payment %s: %w", p.ExternalID, err)
+		}
+		if err := clearRetry(tx, s.conn.ID, "payment", p.ExternalID); err != nil {
+			return err
+		}
+		how := methodName(method, title)
+		docType := "sales_invoice"
+		if out.InvoiceType == storage.ReturnInvoice {
+			docType = "return_invoice"
+		}
+		msg := fmt.Sprintf("Payment %s: %s %s received for invoice %s (order %s) by %s, into %s",
+			out.Number, out.Amount.StringFixed(2), out.Currency, out.InvoiceNumber, o.Name, how, out.AccountName)
+		if p.Refund {
+			msg = fmt.Sprintf("Payment %s: %s %s refunded for %s (order %s) by %s, out of %s",
+				out.Number, out.Amount.StringFixed(2), out.Currency, out.InvoiceNumber, o.Name, how, out.AccountName)
+		}
+		return s.run.add(tx, LogEntry{Level: Info, Kind: "payment", Message: msg, StoreRef: o.Name, ExternalID: p.ExternalID,
+			DocType: docType, DocID: invoiceID})
+	})
+	if err == nil || fatal(err) {
+		return err
+	}
+	what := "payment"
+	if p.Refund {
+		what = "refund payment"
+	}
+	msg := fmt.Sprintf("the %s %s of order %s (%s %s) was not recorded: %v. The order's invoice is not held back; this payment will be tried again on the next sync",
+		what, p.ExternalID, o.Name, p.Amount.StringFixed(2), o.Currency, err)
+	uerr := s.e.db.Update(s.ctx, func(tx *storage.Tx) error {
+		if err := queueRetry(tx, s.conn.ID, "payment", p.ExternalID, o.Name, msg); err != nil {
+			return err
+		}
+		return s.run.add(tx, LogEntry{Level: Error, Kind: "payment", Message: msg, StoreRef: o.Name, ExternalID: p.ExternalID})
+	})
+	if uerr != nil {
+		s.e.log.Error("record failed payment", "order", o.Name, "err", uerr)
+	}
+	return nil
+}
+
+// paymentInvoice is the invoice a store payment settles: the order's sales invoice for money
+// received; for a refund, the return invoice of the refund it names, or else of a refund of the
+// same amount not paid out yet, or else the cancellation's return, or else the sales invoice.
+// ready is false while the refund it names is not in the books yet.
+func (s *syncer) paymentInvoice(tx *storage.Tx, o StoreOrder, ob binding, p StorePayment) (int64, bool, error) {
+	if !p.Refund {
+		return ob.LocalID, true, nil
+	}
+	if p.RefundID != "" {
+		b, found, err := findBinding(tx, s.conn.ID, "refund", p.RefundID)
+		if err != nil || found {
+			return b.LocalID, found, err
+		}
+		for _, r := range o.Refunds {
+			if r.ExternalID == p.RefundID && refundReturns(r) {
+				return 0, false, nil // its return is not in the books yet
+			}
+		}
+	}
+	for _, r := range o.Refunds {
+		b, found, err := findBinding(tx, s.conn.ID, "refund", r.ExternalID)
+		if err != nil {
+			return 0, false, err
+		}
+		if !found {
+			continue
+		}
+		ret, err := tx.Invoice(b.LocalID)
+		if err != nil {
+			return 0, false, err
+		}
+		var paid int
+		if err := tx.QueryRow(`SELECT COUNT(*) FROM payments WHERE invoice_id = ? AND direction = 'out'`, ret.ID).Scan(&paid); err != nil {
+			return 0, false, err
+		}
+		if paid == 0 && ret.Total.Equal(p.Amount) {
+			return ret.ID, true, nil
+		}
+	}
+	if b, found, err := findBinding(tx, s.conn.ID, "cancel", o.ExternalID); err != nil {
+		return 0, false, err
+	} else if found && b.LocalID != ob.LocalID {
+		return b.LocalID, true, nil
+	}
+	return ob.LocalID, true, nil
+}
+
+// refundReturns says whether a refund makes a return invoice (see postRefund).
+func refundReturns(r StoreRefund) bool {
+	for _, rl := range r.Lines {
+		if rl.Quantity.IsPositive() {
+			return true
+		}
+	}
+	return r.Total.IsPositive()
+}
+
+// methodName is how a payment method reads in the sync log.
+func methodName(method, title string) string {
+	switch {
+	case title != "" && !strings.EqualFold(title, method):
+		return fmt.Sprintf("%s (%s)", title, method)
+	case method != "":
+		return method
+	}
+	return "an unnamed method"
+}
