@@ -166,7 +166,9 @@ func buildMapping(conn Connection, storeProducts []StoreProduct, bindings []bind
 			continue
 		}
 		row := MappingRow{State: LinkLocalOnly, Local: p, HasLocal: true}
-		if conn.PushProducts {
+		if p.Archived {
+			row.Note = "archived: not created in the store"
+		} else if conn.PushProducts {
 			row.Note = "the next sync creates it in the store"
 		} else {
 			row.Note = "not in the store (this connection does not create products in the store)"

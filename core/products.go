@@ -486,7 +486,8 @@ func (s *syncer) pushProducts() error {
 		if !s.conn.PushProducts {
 			return nil
 		}
-		prows, err := tx.Query(`SELECT p.id FROM products p WHERE NOT EXISTS (SELECT 1 FROM sync_bindings b
+		// An archived product is not created in a store.
+		prows, err := tx.Query(`SELECT p.id FROM products p WHERE p.archived_at IS NULL AND NOT EXISTS (SELECT 1 FROM sync_bindings b
 			WHERE b.connection_id = ? AND b.kind = 'product' AND b.local_id = p.id) ORDER BY p.id`, s.conn.ID)
 		if err != nil {
 			return err
