@@ -60,3 +60,36 @@ func TestNumRangeMessage(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestLong(t *testing.T) {
+	tests := []struct {
+		in    string
+		want  string
+		valid bool
+		err   bool
+	}{
+		{`"223.56000086523000"`, "223.56000086523", true, false},
+		{`"1612.90323278410030"`, "1612.9032327841003", true, false}, // beyond Num's 15 digits
+		{`223.56000086523`, "223.56000086523", true, false},
+		{`"-1.00000000000000"`, "-1", true, false},
+		{`100`, "100", true, false},
+		{`null`, "0", false, false},
+		{`""`, "0", false, false},
+		{`"1000000000000.01"`, "", false, true},
+		{`"1e3"`, "", false, true},
+		{`"0.` + strings.Repeat("1", 30) + `"`, "", false, true},
+		{`"223.56 SAR"`, "", false, true},
+		{`true`, "", false, true},
+	}
+	for _, tc := range tests {
+		var n Long
+		err := json.Unmarshal([]byte(tc.in), &n)
+		if (err != nil) != tc.err {
+			t.Errorf("%s: error %v", tc.in, err)
+			continue
+		}
+		if err == nil && (n.Valid != tc.valid || !n.Equal(decimal.RequireFromString(tc.want))) {
+			t.Errorf("%s: got %s valid=%v, want %s valid=%v", tc.in, n.String(), n.Valid, tc.want, tc.valid)
+		}
+	}
+}
