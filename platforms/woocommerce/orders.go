@@ -44,8 +44,15 @@ type orderNode struct {
 		Discount     num    `json:"discount"`
 		FreeShipping bool   `json:"free_shipping"`
 	} `json:"coupon_lines"`
-	Total   num `json:"total"`
-	Refunds []struct {
+	Total num `json:"total"`
+	// PaymentMethod is the gateway's id ("cod", "bacs", "stripe", …) and PaymentMethodTitle its
+	// title; DatePaidGMT is when the order was paid, null while it is not (WooCommerce sets it
+	// when the order reaches its gateway's paid status: processing, or completed for cash on
+	// delivery).
+	PaymentMethod      string `json:"payment_method"`
+	PaymentMethodTitle string `json:"payment_method_title"`
+	DatePaidGMT        wcTime `json:"date_paid_gmt"`
+	Refunds            []struct {
 		ID    wcID `json:"id"`
 		Total num  `json:"total"`
 	} `json:"refunds"`
@@ -243,15 +250,22 @@ var stockTaken = map[string]bool{"processing": true, "on-hold": true, "completed
 func (s *Store) storeOrder(o *orderNode, refunds []refundNode) core.StoreOrder {
 	status := strings.ToLower(strings.TrimSpace(o.Status))
 	so := core.StoreOrder{
-		ExternalID:   o.ID.String(),
-		Name:         "#" + orderNumber(o),
-		CreatedAt:    o.DateCreatedGMT.Time,
-		UpdatedAt:    o.DateModifiedGMT.Time,
-		Status:       status,
-		Cancelled:    status == "cancelled" || status == "refunded",
-		Currency:     strings.ToUpper(o.Currency),
-		Total:        o.Total.Decimal,
-		StockReduced: stockTaken[status],
+		ExternalID:         o.ID.String(),
+		Name:               "#" + orderNumber(o),
+		CreatedAt:          o.DateCreatedGMT.Time,
+		UpdatedAt:          o.DateModifiedGMT.Time,
+		Status:             status,
+		Cancelled:          status == "cancelled" || status == "refunded",
+		Currency:           strings.ToUpper(o.Currency),
+		Total:              o.Total.Decimal,
+		StockReduced:       stockTaken[status],
+		PaymentMethod:      strings.TrimSpace(o.PaymentMethod),
+		PaymentMethodTitle: strings.TrimSpace(o.PaymentMethodTitle),
+	}
+	if !o.DatePaidGMT.IsZero() {
+		// One payment of the order's total, when it was paid.
+		so.Payments = append(so.Payments, core.StorePayment{ExternalID: "paid-" + so.ExternalID, Method: so.PaymentMethod,
+			MethodTitle: so.PaymentMethodTitle, Amount: o.Total.Decimal, PaidAt: o.DatePaidGMT.Time})
 	}
 	if so.Cancelled {
 		so.CancelledAt = o.DateModifiedGMT.Time
@@ -325,6 +339,11 @@ func (s *Store) storeOrder(o *orderNode, refunds []refundNode) core.StoreOrder {
 		shipRefunded, shipTaxRefunded = shipRefunded.Add(sr.Shipping), shipTaxRefunded.Add(sr.ShippingTax)
 		refunded = refunded.Add(sr.Total)
 		so.Refunds = append(so.Refunds, sr)
+		if !o.DatePaidGMT.IsZero() && sr.Total.IsPositive() {
+			// A refund of a paid order gives its money back (through the gateway or by hand).
+			so.Payments = append(so.Payments, core.StorePayment{ExternalID: "refund-paid-" + r.ID.String(), Refund: true,
+				RefundID: sr.ExternalID, Method: so.PaymentMethod, MethodTitle: so.PaymentMethodTitle, Amount: sr.Total, PaidAt: sr.CreatedAt})
+		}
 	}
 	if status == "cancelled" {
 		so.Refunds = append(so.Refunds, cancelRefund(&so, lineRefunded, refunded, shipRefunded, shipTaxRefunded, dp))

@@ -249,7 +249,16 @@ type OrderInput struct {
 	Status string
 	// PricesIncludeTax: product prices include VAT (the store's default when nil).
 	PricesIncludeTax *bool
+	// PaymentMethod is the gateway's id ("cod" unless given: cash on delivery; "bacs" is a direct
+	// bank transfer, "stripe" a card) and PaymentTitle its title. SetPaid marks the order paid as
+	// the API's set_paid does (paid now, and processing unless a status is given).
+	PaymentMethod, PaymentTitle string
+	SetPaid                     bool
 }
+
+// paymentTitles are the titles of the gateways the test store knows.
+var paymentTitles = map[string]string{"cod": "Cash on delivery", "bacs": "Direct bank transfer", "stripe": "Credit Card (Stripe)",
+	"tabby_installments": "Tabby - Pay in 4"}
 
 // Billing is the buyer's details.
 type Billing struct{ First, Last, Email, Phone string }
@@ -290,10 +299,16 @@ func (s *Server) placeOrder(in OrderInput) (int64, error) {
 	if in.PricesIncludeTax != nil {
 		incl = *in.PricesIncludeTax
 	}
-	o := &order{ID: s.st.id(), Status: in.Status, CustomerID: in.CustomerID, PricesIncludeTax: incl, Created: now, Changed: now}
+	o := &order{ID: s.st.id(), Status: in.Status, CustomerID: in.CustomerID, PricesIncludeTax: incl, Created: now, Changed: now,
+		Method: firstNonEmpty(in.PaymentMethod, "cod")}
+	o.MethodTitle = firstNonEmpty(in.PaymentTitle, paymentTitles[o.Method], o.Method)
 	if o.Status == "" {
 		o.Status = "processing"
 	}
+	if in.SetPaid {
+		o.Paid = now
+	}
+	o.maybePaid(now)
 	o.Billing = billing(in.Billing)
 	if c := s.st.customers[in.CustomerID]; c != nil && o.Billing.Email == "" {
 		o.Billing = billing{First: c.First, Last: c.Last, Email: c.Email, Phone: c.Tel}
@@ -415,6 +430,7 @@ func (s *Server) SetStatus(orderID int64, status string) error {
 
 func (s *Server) setStatus(o *order, status string) {
 	o.Status, o.Changed = status, s.clock.Now()
+	o.maybePaid(o.Changed)
 	switch {
 	case stockTaking[status]:
 		s.reduceStock(o)
@@ -538,6 +554,9 @@ type OrderInfo struct {
 
 	// Shipping is the shipping charged with its tax (shipping_total + shipping_tax).
 	Shipping decimal.Decimal
+	// Paid says the order has been paid (date_paid is set), with the gateway's id.
+	Paid          bool
+	PaymentMethod string
 }
 
 // Order reads an order.
@@ -564,7 +583,8 @@ func (s *Server) Orders() []OrderInfo {
 
 func (s *Server) orderInfo(o *order) OrderInfo {
 	t := o.totals()
-	info := OrderInfo{ID: o.ID, Status: o.Status, Total: t.Total, Shipping: t.Shipping.Add(t.ShippingTax), Guest: o.CustomerID == 0, CustomerID: o.CustomerID}
+	info := OrderInfo{ID: o.ID, Status: o.Status, Total: t.Total, Shipping: t.Shipping.Add(t.ShippingTax), Guest: o.CustomerID == 0, CustomerID: o.CustomerID,
+		Paid: !o.Paid.IsZero(), PaymentMethod: o.Method}
 	for _, r := range o.Refunds {
 		info.Refunds = append(info.Refunds, r.Amount)
 	}

@@ -131,6 +131,28 @@ type order struct {
 	Fees             []*ocharge
 	Coupons          []*ocoupon
 	Refunds          []*refund
+	// Method and MethodTitle are the payment gateway's id and title; Paid is when the order was
+	// paid (zero while it is not: a cash on delivery order before the cash is collected).
+	Method, MethodTitle string
+	Paid                time.Time
+}
+
+// paidStatus is the status at which WooCommerce takes an order as paid and sets its date_paid:
+// processing for a gateway that takes the money at checkout, completed for cash on delivery (its
+// gateway moves the "payment complete" status to completed, so a processing COD order is unpaid).
+func (o *order) paidStatus() string {
+	if o.Method == "cod" {
+		return "completed"
+	}
+	return "processing"
+}
+
+// maybePaid sets the paid date as WooCommerce's maybe_set_date_paid does on a status change: once,
+// when the order reaches its paid status (or completed, past processing).
+func (o *order) maybePaid(now time.Time) {
+	if o.Paid.IsZero() && (o.Status == o.paidStatus() || o.Status == "completed") {
+		o.Paid = now
+	}
 }
 
 func r2(d decimal.Decimal) decimal.Decimal { return d.Round(2) }

@@ -591,22 +591,22 @@ func (s *Server) renderOrder(o *order) map[string]any {
 		r := o.Refunds[i]
 		refunds = append(refunds, map[string]any{"id": r.ID, "reason": r.Reason, "total": "-" + money(r.Amount)})
 	}
-	paid := any(nil)
-	if o.Status == "processing" || o.Status == "completed" || o.Status == "refunded" {
-		paid = gmt(o.Created)
+	paid, paidLocal := any(nil), any(nil)
+	if !o.Paid.IsZero() {
+		paid, paidLocal = gmt(o.Paid), local(o.Paid)
 	}
 	out := map[string]any{
 		"id": o.ID, "parent_id": 0, "number": strconv.FormatInt(o.ID, 10), "order_key": "wc_order_" + strconv.FormatInt(o.ID*7919, 36),
 		"created_via": "checkout", "version": s.opt.Version, "status": o.Status, "currency": s.opt.Currency,
 		"date_created": local(o.Created), "date_created_gmt": gmt(o.Created), "date_modified": local(o.Changed), "date_modified_gmt": gmt(o.Changed),
-		"date_paid_gmt":  paid,
+		"date_paid": paidLocal, "date_paid_gmt": paid,
 		"discount_total": money(t.Discount), "discount_tax": money(t.DiscountTax), "shipping_total": money(t.Shipping),
 		"shipping_tax": money(t.ShippingTax), "cart_tax": money(t.CartTax), "total": money(t.Total), "total_tax": money(t.TotalTax),
 		"prices_include_tax": o.PricesIncludeTax, "customer_id": o.CustomerID,
 		"billing": map[string]any{"first_name": o.Billing.First, "last_name": o.Billing.Last, "company": "", "email": o.Billing.Email,
 			"phone": o.Billing.Phone, "country": "SA", "city": "Riyadh"},
 		"shipping":       map[string]any{"first_name": o.Billing.First, "last_name": o.Billing.Last, "phone": "", "country": "SA"},
-		"payment_method": "cod", "payment_method_title": "Cash on delivery",
+		"payment_method": o.Method, "payment_method_title": o.MethodTitle, "transaction_id": "",
 		"line_items": lines, "shipping_lines": charges(o.Shipping, false), "fee_lines": charges(o.Fees, true),
 		"coupon_lines": coupons, "tax_lines": []any{}, "refunds": refunds, "meta_data": []any{},
 	}

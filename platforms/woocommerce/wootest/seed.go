@@ -27,7 +27,8 @@ var seedPeople = [][2]string{{"محمد", "العتيبي"}, {"Sara", "Khan"}, {
 // Arabic and English names, simple and variable products, three tax classes (15%, 5%, 0%),
 // customers and guests, percentage and fixed coupons (some with free shipping), fee lines (a
 // cash-on-delivery fee, a discount fee), partial and amount-only refunds, cancellations, and
-// orders in every status. The clock is left where it was; order dates lie before it.
+// orders in every status, paid by card, bank transfer, Tabby or cash on delivery (some of those
+// still unpaid, some completed and paid a day later). The clock is left where it was; order dates lie before it.
 func (s *Server) Seed(o SeedOptions) {
 	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed))
 	s.mu.Lock()
@@ -112,6 +113,7 @@ func (s *Server) Seed(o SeedOptions) {
 			in.PricesIncludeTax = &t
 		}
 		in.Status = []string{"processing", "completed", "completed", "completed", "processing", "on-hold", "pending"}[rng.IntN(7)]
+		in.PaymentMethod = []string{"cod", "stripe", "cod", "bacs", "tabby_installments"}[i%5]
 		id, err := s.placeOrder(in)
 		if err == nil {
 			ord := s.st.orders[id]
@@ -127,6 +129,11 @@ func (s *Server) Seed(o SeedOptions) {
 				s.mu.Lock()
 			case r < 18:
 				s.setStatus(ord, "cancelled")
+			}
+			if ord.Method == "cod" && ord.Status == "processing" && i%4 < 2 && at.Add(24*time.Hour).Before(saved) {
+				// The courier brings the cash a day later: completed, and paid then.
+				s.clock.Set(at.Add(24 * time.Hour))
+				s.setStatus(ord, "completed")
 			}
 		}
 		s.clock.Set(saved)
