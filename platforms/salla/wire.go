@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"mizan/platforms/jsonnum"
@@ -79,34 +78,7 @@ func rawText(raw json.RawMessage) string {
 }
 
 // sid is an id Salla sends as a number or a string; it is kept as text.
-type sid string
-
-func (s *sid) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) || bytes.Equal(b, []byte("false")) {
-		*s = ""
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
-		}
-		*s = sid(strings.TrimSpace(v))
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("not an id: %.40s", b)
-	}
-	if _, err := strconv.ParseInt(n.String(), 10, 64); err != nil {
-		return fmt.Errorf("not an id: %s", n)
-	}
-	*s = sid(n.String())
-	return nil
-}
-
-func (s sid) String() string { return string(s) }
+type sid = jsonnum.ID
 
 // money is an amount as Salla sends it: {amount, currency}, a bare number or a string; {} and
 // null leave it unset (a sale price that is not set).
