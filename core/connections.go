@@ -673,7 +673,7 @@ func (e *Engine) RemoveConnection(ctx context.Context, id int64) error {
 		return err
 	}
 	var errs []error
-	for _, k := range keys {
+	for _, k := range append(keys, renewalField) {
 		if err := e.secrets.Delete(SecretKey(books, id, k)); err != nil {
 			errs = append(errs, err)
 		}

@@ -189,6 +189,9 @@ func (e *Engine) openStore(c Connection) (Store, Platform, error) {
 	if err != nil {
 		return nil, p, err
 	}
+	if err := e.settleBeforeOpen(c); err != nil {
+		return nil, p, err
+	}
 	creds, err := e.credentials(c)
 	if err != nil {
 		return nil, p, err

@@ -186,47 +186,84 @@ func TestRotateOnceForConcurrentCallers(t *testing.T) {
 	}
 }
 
-// TestRotateKeyringFails: a renewed pair the keyring cannot take is not used, the error names
-// the key (never a value), and the keyring keeps the pair it had. The store has spent the old
-// refresh token by then: the next renewal is refused, and the connection is marked as needing
-// to be connected again, after one request.
+// TestRotateKeyringFails: a keyring that cannot take writes when a renewal starts stops it
+// before the store is asked, so the refresh token is not spent and a later renewal works. One
+// that fails once the store has answered: the renewed pair is not used, the error names the key
+// (never a value), and the keyring keeps the pair it had. The store has spent the old refresh
+// token by then: the next renewal is refused, and the connection is marked as needing to be
+// connected again, after one request, saying that a renewal did not finish.
 func TestRotateKeyringFails(t *testing.T) {
-	var keys *setFails
-	r := newRotEnv(t, func(m *core.MemorySecrets) core.Secrets { keys = &setFails{MemorySecrets: m}; return keys })
-	r.catalogue()
-	r.store.ExpireToken()
-	keys.failing(true)
-	before := r.requests()
-	_, err := r.eng.SyncNow(ctx, r.conn.ID, core.SyncRequest{})
-	if err == nil {
-		t.Fatal("sync succeeded with a renewed pair the keyring refused")
-	}
-	msg := err.Error()
-	if !strings.Contains(msg, "could not be saved, so it was not used") || !strings.Contains(msg, memstore.KeyRefresh) &&
-		!strings.Contains(msg, memstore.KeyToken) {
-		t.Errorf("error does not say what failed: %s", msg)
-	}
-	access, refresh := r.store.Tokens()
-	if strings.Contains(msg, access) || strings.Contains(msg, refresh) || strings.Contains(msg, firstRefresh) {
-		t.Errorf("error holds a credential: %s", msg)
-	}
-	if got := r.requests() - before; got != 1 {
-		t.Errorf("%d store requests, want 1 (the renewal; the new token is not used)", got)
-	}
-	if got := r.keyring(); got[memstore.KeyToken] != firstAccess || got[memstore.KeyRefresh] != firstRefresh {
-		t.Errorf("the keyring changed: %v", slices.Sorted(maps.Keys(got)))
-	}
-	keys.failing(false)
-	before = r.requests()
-	if _, err := r.eng.SyncNow(ctx, r.conn.ID, core.SyncRequest{}); !errors.Is(err, core.ErrReconnect) {
-		t.Fatalf("next sync: %v, want ErrReconnect", err)
-	}
-	if got := r.requests() - before; got != 1 {
-		t.Errorf("next sync: %d store requests, want 1", got)
-	}
-	if !r.connection().NeedsReconnect() {
-		t.Errorf("not marked as needing reconnecting")
-	}
+	t.Run("locked before the renewal", func(t *testing.T) {
+		var keys *setFails
+		r := newRotEnv(t, func(m *core.MemorySecrets) core.Secrets { keys = &setFails{MemorySecrets: m}; return keys })
+		r.catalogue()
+		r.store.ExpireToken()
+		keys.failing(true)
+		before := r.requests()
+		_, err := r.eng.SyncNow(ctx, r.conn.ID, core.SyncRequest{})
+		if err == nil || !strings.Contains(err.Error(), "the store was not asked") {
+			t.Fatalf("sync with a locked keyring: %v", err)
+		}
+		if strings.Contains(err.Error(), firstAccess) || strings.Contains(err.Error(), firstRefresh) {
+			t.Errorf("error holds a credential: %s", err)
+		}
+		if got := r.requests() - before; got != 0 {
+			t.Errorf("%d store requests, want 0", got)
+		}
+		keys.failing(false)
+		if sum := r.sync(); sum.Outcome != core.OutcomeOK {
+			t.Fatalf("sync once the keyring is open: %s %s", sum.Outcome, sum.Message)
+		}
+		access, refresh := r.store.Tokens()
+		if got := r.keyring(); got[memstore.KeyToken] != access || got[memstore.KeyRefresh] != refresh {
+			t.Errorf("the keyring does not hold the renewed pair")
+		}
+		if n := r.store.Calls()["Refresh"]; n != 1 {
+			t.Errorf("%d renewals, want 1", n)
+		}
+	})
+	t.Run("locked once the store answered", func(t *testing.T) {
+		var keys *setFails
+		r := newRotEnv(t, func(m *core.MemorySecrets) core.Secrets { keys = &setFails{MemorySecrets: m}; return keys })
+		r.catalogue()
+		r.store.ExpireToken()
+		r.store.OnRefresh(func() { keys.failing(true) })
+		before := r.requests()
+		_, err := r.eng.SyncNow(ctx, r.conn.ID, core.SyncRequest{})
+		if err == nil {
+			t.Fatal("sync succeeded with a renewed pair the keyring refused")
+		}
+		r.store.OnRefresh(nil)
+		msg := err.Error()
+		if !strings.Contains(msg, "could not be saved, so it was not used") || !strings.Contains(msg, memstore.KeyRefresh) &&
+			!strings.Contains(msg, memstore.KeyToken) {
+			t.Errorf("error does not say what failed: %s", msg)
+		}
+		access, refresh := r.store.Tokens()
+		for _, v := range []string{access, refresh, firstAccess, firstRefresh} {
+			if v != "" && strings.Contains(msg, v) {
+				t.Errorf("error holds a credential: %s", msg)
+			}
+		}
+		if got := r.requests() - before; got != 1 {
+			t.Errorf("%d store requests, want 1 (the renewal; the new token is not used)", got)
+		}
+		if got := r.keyring(); got[memstore.KeyToken] != firstAccess || got[memstore.KeyRefresh] != firstRefresh {
+			t.Errorf("the keyring changed: %v", slices.Sorted(maps.Keys(got)))
+		}
+		keys.failing(false)
+		before = r.requests()
+		_, err = r.eng.SyncNow(ctx, r.conn.ID, core.SyncRequest{})
+		if !errors.Is(err, core.ErrReconnect) {
+			t.Fatalf("next sync: %v, want ErrReconnect", err)
+		}
+		if got := r.requests() - before; got != 1 {
+			t.Errorf("next sync: %d store requests, want 1", got)
+		}
+		if c := r.connection(); !c.NeedsReconnect() || !strings.Contains(c.Reconnect, "renewal of Mizan's access to the store was interrupted") {
+			t.Errorf("state: %v %q", c.NeedsReconnect(), c.Reconnect)
+		}
+	})
 }
 
 // TestRotateReconnect: a renewal the store refuses for good marks the connection; the run stops
@@ -304,8 +341,8 @@ func TestRotateReconnect(t *testing.T) {
 //   - The process dies (here: the renewal panics) before the pair is saved: the keyring keeps the
 //     old pair, whose refresh token the store has spent. The next renewal presents it, the store
 //     refuses it (and, as Salla does, revokes the pair it led to), and the connection is marked as
-//     needing to be connected again after that one request; nothing retries until the merchant
-//     does.
+//     needing to be connected again after that one request, saying a renewal was interrupted;
+//     nothing retries until the merchant does.
 func TestRotateInterrupted(t *testing.T) {
 	t.Run("caller gives up", func(t *testing.T) {
 		r := newRotEnv(t, nil)
@@ -361,8 +398,8 @@ func TestRotateInterrupted(t *testing.T) {
 		if got := r.requests() - before; got != 1 {
 			t.Errorf("%d requests after five more syncs, want still 1", got)
 		}
-		if c := r.connection(); !c.NeedsReconnect() {
-			t.Errorf("not marked as needing reconnecting")
+		if c := r.connection(); !c.NeedsReconnect() || !strings.Contains(c.Reconnect, "renewal of Mizan's access to the store was interrupted") {
+			t.Errorf("state: %v %q, want needing reconnecting after an interrupted renewal", c.NeedsReconnect(), c.Reconnect)
 		}
 	})
 }
