@@ -1,0 +1,548 @@
+package zid
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"mizan/core"
+	"mizan/platforms/jsonnum"
+	"mizan/platforms/jsontime"
+)
+
+// perPage is the largest order page Zid serves.
+const perPage = 100
+
+// Order times are written without a zone, in UTC (a real answer's issue_date, the local display
+// text, is three hours later).
+var orderZone = time.UTC
+
+// Orders pages through the orders changed at or after since (all when zero), by Zid's own
+// "updated since" filter, oldest change first. The list has no next link: its pages come from
+// total_order_count. Each order is read from its list entry (which carries its products and
+// invoice figures); one that lacks them is read from its detail, and a reversed one's credit
+// notes are read too.
+func (s *Store) Orders(ctx context.Context, since time.Time, fn func([]core.StoreOrder) error) error {
+	q := url.Values{"payload_type": {"default"}, "per_page": {strconv.Itoa(perPage)}, "date_attribute": {"updated_at"},
+		"order_by": {"updated_at"}, "sort_by": {"asc"}}
+	if !since.IsZero() {
+		q.Set("date_from", since.UTC().Format("2006-01-02T15:04:05.000-0700"))
+	}
+	for page, pages := 1, 1; page <= pages; page++ {
+		q.Set("page", strconv.Itoa(page))
+		var l orderList
+		if _, err := s.do(ctx, request{op: fmt.Sprintf("list orders (page %d)", page), scheme: manager, method: http.MethodGet,
+			path: "/managers/store/orders", query: q}, &l); err != nil {
+			return err
+		}
+		if n := int(l.TotalOrderCount.IntPart()); l.TotalOrderCount.Valid && n > 0 {
+			pages = (n + perPage - 1) / perPage
+		}
+		var out []core.StoreOrder
+		for _, raw := range l.Orders {
+			o, err := s.order(ctx, raw, true)
+			if errors.Is(err, core.ErrNotFound) {
+				continue // deleted since the list was read
+			}
+			if err != nil {
+				return err
+			}
+			out = append(out, o)
+		}
+		if len(out) > 0 {
+			if err := fn(out); err != nil {
+				return err
+			}
+		}
+		if len(l.Orders) == 0 {
+			break
+		}
+	}
+	return nil
+}
+
+// OrdersByNumber fetches orders by the numbers the merchant sees (Zid's order ids).
+func (s *Store) OrdersByNumber(ctx context.Context, numbers []string) ([]core.StoreOrder, error) {
+	var out []core.StoreOrder
+	seen := map[string]bool{}
+	for _, n := range numbers {
+		n = jsontime.OrderNumber(n)
+		if _, err := strconv.ParseInt(n, 10, 64); err != nil || seen[n] {
+			continue
+		}
+		seen[n] = true
+		raw, err := s.view(ctx, n)
+		if errors.Is(err, core.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		o, err := s.order(ctx, raw, false)
+		if errors.Is(err, core.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// view reads an order's detail.
+func (s *Store) view(ctx context.Context, id string) (json.RawMessage, error) {
+	var v orderView
+	if _, err := s.do(ctx, request{op: "read order " + id, scheme: manager, method: http.MethodGet,
+		path: "/managers/store/orders/" + url.PathEscape(id) + "/view"}, &v); err != nil {
+		return nil, err
+	}
+	if len(v.Order) == 0 || string(v.Order) == "null" {
+		return nil, &core.StoreError{Op: "read order " + id, Message: "Zid's answer has no order", Err: core.ErrNotFound}
+	}
+	return v.Order, nil
+}
+
+// complete says whether an order read from the list has what its invoice needs.
+func complete(raw json.RawMessage) bool {
+	var parts map[string]json.RawMessage
+	if json.Unmarshal(raw, &parts) != nil {
+		return false
+	}
+	var pay struct {
+		Invoice []json.RawMessage `json:"invoice"`
+	}
+	var products []json.RawMessage
+	return json.Unmarshal(parts["products"], &products) == nil && len(products) > 0 &&
+		json.Unmarshal(parts["payment"], &pay) == nil && len(pay.Invoice) > 0
+}
+
+// reversedStates are the statuses of an order some of which came back.
+var reversedStates = map[string]bool{"reverse_in_progress": true, "partially_reversed": true, "reversed": true}
+
+// order reads one order in full. What cannot be read makes the order unreadable; a failed
+// request is an error. listed: raw is a list entry, read again from its detail when it lacks
+// what an invoice needs.
+func (s *Store) order(ctx context.Context, raw json.RawMessage, listed bool) (core.StoreOrder, error) {
+	if listed && !complete(raw) {
+		var id struct {
+			ID jsonnum.ID `json:"id"`
+		}
+		if json.Unmarshal(raw, &id) == nil && id.ID != "" {
+			detail, err := s.view(ctx, id.ID.String())
+			if err != nil {
+				return core.StoreOrder{}, err
+			}
+			raw = detail
+		}
+	}
+	var d order
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return unreadableOrder(raw, err), nil
+	}
+	o := core.StoreOrder{ExternalID: d.ID.String(), Name: "#" + d.ID.String(), CreatedAt: d.CreatedAt.In(orderZone),
+		UpdatedAt: d.UpdatedAt.In(orderZone), Currency: strings.ToUpper(strings.TrimSpace(d.CurrencyCode)),
+		Status: statusOf(d.OrderStatus.Code), StockReduced: true}
+	if o.ExternalID == "" {
+		return core.StoreOrder{Unreadable: "the order has no id"}, nil
+	}
+	customer(&o, &d)
+	if err := fillMoney(&o, &d); err != nil {
+		o.Unreadable = err.Error()
+		return o, nil
+	}
+	var notes []creditNote
+	if reversedStates[o.Status] {
+		var bad error
+		var err error
+		if notes, bad, err = s.creditNotes(ctx, o.ExternalID); err != nil {
+			return core.StoreOrder{}, err
+		}
+		if bad != nil {
+			o.Unreadable = "its credit notes could not be read: " + unreadableReason(bad)
+			return o, nil
+		}
+	}
+	o.Refunds = refunds(&o, &d, notes)
+	if o.Status == "cancelled" || o.Status == "canceled" {
+		o.Cancelled, o.CancelledAt = true, o.UpdatedAt
+	}
+	return o, nil
+}
+
+// statusOf is the status code as the books keep it (lower case; both spellings of cancelled kept
+// as Zid sends them, so either may be chosen in the settings).
+func statusOf(code string) string {
+	return strings.ToLower(strings.TrimSpace(code))
+}
+
+// unreadableOrder is an order that could not be read, with what could be: its id and change time.
+func unreadableOrder(raw json.RawMessage, err error) core.StoreOrder {
+	o := core.StoreOrder{Unreadable: unreadableReason(err)}
+	var parts map[string]json.RawMessage
+	if json.Unmarshal(raw, &parts) == nil {
+		var id jsonnum.ID
+		var upd jsontime.Time
+		if json.Unmarshal(parts["id"], &id) == nil && id != "" {
+			o.ExternalID, o.Name = id.String(), "#"+id.String()
+		}
+		if json.Unmarshal(parts["updated_at"], &upd) == nil {
+			o.UpdatedAt = upd.In(orderZone)
+		}
+	}
+	return o
+}
+
+// customer fills the order's customer, or its guest details for a guest checkout
+// (is_guest_customer 1), which goes to the connection's default client.
+func customer(o *core.StoreOrder, d *order) {
+	c := d.Customer
+	guest := d.IsGuestCustomer.Valid && !d.IsGuestCustomer.IsZero()
+	if c != nil && !guest && c.ID != "" && c.ID != "0" {
+		o.Customer = &core.StoreCustomer{ExternalID: c.ID.String(), Name: strings.TrimSpace(c.Name),
+			Email: strings.TrimSpace(c.Email), Phone: phone(c.Mobile)}
+		return
+	}
+	if c != nil {
+		o.GuestName, o.GuestEmail, o.GuestPhone = strings.TrimSpace(c.Name), strings.TrimSpace(c.Email), phone(c.Mobile)
+	}
+	if k := d.Consignee; k != nil {
+		if o.GuestName == "" {
+			o.GuestName = strings.TrimSpace(k.Name)
+		}
+		if o.GuestEmail == "" {
+			o.GuestEmail = strings.TrimSpace(k.Email)
+		}
+		if o.GuestPhone == "" {
+			o.GuestPhone = phone(k.Mobile)
+		}
+	}
+}
+
+// phone writes a Zid mobile (966500000005) in international form.
+func phone(m string) string {
+	m = strings.TrimSpace(m)
+	if m == "" || strings.HasPrefix(m, "+") || strings.HasPrefix(m, "0") {
+		return m
+	}
+	return "+" + m
+}
+
+// creditNotes reads an order's credit notes. bad is set when a note could not be read.
+func (s *Store) creditNotes(ctx context.Context, id string) (out []creditNote, bad error, err error) {
+	var raw struct {
+		Payload struct {
+			CreditNotes []json.RawMessage `json:"credit_notes"`
+		} `json:"payload"`
+	}
+	if _, err := s.do(ctx, request{op: "read the credit notes of order " + id, scheme: manager, method: http.MethodGet,
+		path: "/managers/store/orders/" + url.PathEscape(id) + "/credit-notes"}, &raw); err != nil {
+		if errors.Is(err, core.ErrNotFound) {
+			return nil, nil, nil
+		}
+		return nil, nil, err
+	}
+	for _, r := range raw.Payload.CreditNotes {
+		var n creditNote
+		if e := json.Unmarshal(r, &n); e != nil {
+			return nil, e, nil
+		}
+		if n.OrderID == "" || n.OrderID.String() == id {
+			out = append(out, n)
+		}
+	}
+	return out, nil, nil
+}
+
+// cents rounds an amount to the halala, as Zid's own *_string figures show it.
+func cents(d decimal.Decimal) decimal.Decimal { return d.Round(2) }
+
+// figures are an order's payment.invoice[] figures, to the halala.
+type figures struct {
+	subtotal, vat, total  decimal.Decimal
+	hasSubtotal, hasTotal bool
+	shipping, cod         decimal.Decimal
+	discount              decimal.Decimal // every figure that takes money off, as a positive amount
+	fees                  []core.StoreCharge
+}
+
+// summary are the invoice figures that sum others up rather than add to the order.
+func summary(code string) bool {
+	switch code {
+	case "taxable_amount", "total", "vat", "tax", "grand_total":
+		return true
+	}
+	return strings.HasPrefix(code, "sub_total") || strings.HasPrefix(code, "subtotal") || strings.HasPrefix(code, "total_")
+}
+
+func readFigures(lines []invoiceLine) (figures, error) {
+	var f figures
+	for _, l := range lines {
+		code := strings.ToLower(strings.TrimSpace(l.Code))
+		if !l.Value.Valid {
+			continue
+		}
+		v := cents(l.Value.Decimal)
+		switch {
+		case code == "sub_totals_before_vat":
+			f.subtotal, f.hasSubtotal = v, true
+		case code == "vat" || code == "tax":
+			f.vat = f.vat.Add(v)
+		case code == "total":
+			f.total, f.hasTotal = v, true
+		case summary(code):
+		case code == "shipping":
+			f.shipping = f.shipping.Add(v)
+		case code == "cod" || code == "cash_on_delivery" || strings.HasPrefix(code, "cod_") || strings.HasPrefix(code, "cash_on_delivery"):
+			f.cod = f.cod.Add(v)
+		case v.IsNegative() || strings.Contains(code, "discount") || strings.Contains(code, "coupon"):
+			f.discount = f.discount.Add(v.Abs())
+		case v.IsPositive():
+			title := strings.TrimSpace(l.Title)
+			if title == "" {
+				title = code
+			}
+			f.fees = append(f.fees, core.StoreCharge{Kind: "fee", Title: title, Amount: v})
+		}
+	}
+	return f, nil
+}
+
+// fillMoney fills the order's lines, charges, discount and total from its products and its
+// payment.invoice[] figures, to the halala.
+//
+// Zid's figures are before VAT: the products' sub-total, the discounts (coupons, loyalty points),
+// shipping and the cash-on-delivery fee, then the VAT on all of them and the total. The order is
+// booked with prices before tax: each line at its net price with its own VAT, the discounts as
+// the order's discount, shipping and COD as charges carrying the VAT the lines do not. The lines'
+// net amounts are made to add up to the sub-total (each rounded to the halala, the rounding's
+// difference on the largest), a line whose amount is not its quantity times a price in halalas
+// keeping the difference as its discount. Zid does not say whether its charges include VAT: the
+// reading whose parts add up to the total exactly is kept (charges before VAT, or charges with
+// their VAT inside), and when neither does, the first is handed over and the engine refuses it,
+// saying by how much it is off: nothing is posted that does not reconcile to the halala.
+func fillMoney(o *core.StoreOrder, d *order) error {
+	if d.Payment == nil || len(d.Payment.Invoice) == 0 {
+		return errors.New("the order has no invoice figures (payment.invoice)")
+	}
+	f, err := readFigures(d.Payment.Invoice)
+	if err != nil {
+		return err
+	}
+	switch {
+	case f.hasTotal:
+		o.Total = f.total
+	case d.OrderTotal.Valid:
+		o.Total = cents(d.OrderTotal.Decimal)
+	default:
+		return errors.New("the order has no total")
+	}
+	if len(d.Products) == 0 {
+		return errors.New("the order has no products")
+	}
+	o.TaxesIncluded = false
+	nets := make([]decimal.Decimal, len(d.Products))
+	taxes := make([]decimal.Decimal, len(d.Products))
+	sum := decimal.Zero
+	big := 0
+	for i, p := range d.Products {
+		q := p.Quantity.Decimal
+		if !q.IsPositive() {
+			return fmt.Errorf("product %q has quantity %s", p.Name, q)
+		}
+		net := p.NetPrice
+		if !net.Valid {
+			net = p.Price
+		}
+		exact := q.Mul(net.Decimal)
+		nets[i] = cents(exact)
+		rate := p.TaxPercentage.Decimal.Div(decimal.NewFromInt(100))
+		tax := p.TaxAmount.Decimal
+		// tax_amount is the line's; an answer whose tax only matches the rate per unit has it per unit.
+		if q.GreaterThan(decimal.NewFromInt(1)) && tax.Sub(net.Decimal.Mul(rate)).Abs().LessThan(tax.Sub(exact.Mul(rate)).Abs()) {
+			tax = tax.Mul(q)
+		}
+		taxes[i] = cents(tax)
+		sum = sum.Add(nets[i])
+		if nets[i].GreaterThan(nets[big]) {
+			big = i
+		}
+	}
+	if f.hasSubtotal {
+		// The lines' rounding: the sub-total is the one Zid charged.
+		if diff := f.subtotal.Sub(sum); !diff.IsZero() && diff.Abs().LessThanOrEqual(decimal.New(int64(len(nets)), -2)) {
+			nets[big] = nets[big].Add(diff)
+		}
+	}
+	lineTax := decimal.Zero
+	for i, p := range d.Products {
+		q := p.Quantity.Decimal
+		unit, disc := unitPrice(nets[i], q)
+		o.Lines = append(o.Lines, core.StoreLine{ExternalID: p.OrderProductID.String(), ProductID: p.ID.String(), SKU: strings.TrimSpace(p.SKU),
+			Barcode: barcode(p.Barcode), Name: strings.TrimSpace(p.Name), Quantity: q, UnitPrice: unit, Discount: disc, Tax: taxes[i]})
+		if o.Lines[i].ExternalID == "" {
+			o.Lines[i].ExternalID = p.ID.String()
+		}
+		lineTax = lineTax.Add(taxes[i])
+	}
+	chargeTax := f.vat.Sub(lineTax)
+	if chargeTax.IsNegative() {
+		// A discount lowered the VAT below the lines' own: the order's VAT is the one charged, and
+		// the difference comes off the largest line's.
+		if o.Lines[big].Tax.Add(chargeTax).IsNegative() {
+			return fmt.Errorf("the order's VAT %s is less than its products' %s", f.vat, lineTax)
+		}
+		o.Lines[big].Tax = o.Lines[big].Tax.Add(chargeTax)
+		chargeTax = decimal.Zero
+	}
+	lines := decimal.Zero
+	for _, l := range o.Lines {
+		lines = lines.Add(l.Quantity.Mul(l.UnitPrice).Sub(l.Discount)).Add(l.Tax)
+	}
+	o.Discount = f.discount
+	fees := decimal.Zero
+	for _, c := range f.fees {
+		fees = fees.Add(c.Amount)
+	}
+	charged := f.shipping.Add(f.cod).Add(fees)
+	// Reading 1: the charges before VAT, the VAT beyond the lines' on them.
+	inside := false
+	if lines.Sub(f.discount).Add(charged).Add(chargeTax).Equal(o.Total) {
+		inside = false
+	} else if lines.Sub(f.discount).Add(charged).Equal(o.Total) {
+		// Reading 2: the charges with their VAT inside.
+		inside = true
+	}
+	ship, cod := f.shipping, f.cod
+	shipTax, codTax := chargeTax, decimal.Zero
+	if !ship.IsPositive() && cod.IsPositive() {
+		shipTax, codTax = decimal.Zero, chargeTax
+	}
+	if inside {
+		ship, cod = ship.Sub(shipTax), cod.Sub(codTax)
+	}
+	if ship.IsPositive() || shipTax.IsPositive() {
+		o.Charges = append(o.Charges, core.StoreCharge{Kind: "shipping", Title: "Shipping", Amount: ship, Tax: shipTax})
+	}
+	if cod.IsPositive() || codTax.IsPositive() {
+		o.Charges = append(o.Charges, core.StoreCharge{Kind: "fee", Title: "Cash on delivery", Amount: cod, Tax: codTax})
+	}
+	o.Charges = append(o.Charges, f.fees...)
+	if !ship.IsPositive() && !cod.IsPositive() && !shipTax.IsPositive() && !codTax.IsPositive() && chargeTax.IsPositive() {
+		o.Charges = append(o.Charges, core.StoreCharge{Kind: "fee", Title: "VAT not on the products", Tax: chargeTax})
+	}
+	return nil
+}
+
+// unitPrice writes a line's net amount as a unit price and a discount: the amount over the
+// quantity when that is exact (to six places), else the price in halalas rounded up, the
+// difference being the line's discount.
+func unitPrice(net, q decimal.Decimal) (unit, disc decimal.Decimal) {
+	if u := net.DivRound(q, 6); u.Mul(q).Equal(net) {
+		return u, decimal.Zero
+	}
+	u := net.Div(q).RoundCeil(2)
+	return u, q.Mul(u).Sub(net)
+}
+
+func barcode(b *string) string {
+	if b == nil {
+		return ""
+	}
+	return strings.TrimSpace(*b)
+}
+
+// refunds are the order's credit notes as refunds of exactly their items and amounts, restocked
+// into the stock location, and, for a reversed order, a refund of whatever they do not cover: the
+// whole order when Zid issued no credit note.
+func refunds(o *core.StoreOrder, d *order, notes []creditNote) []core.StoreRefund {
+	byLine := map[string]int{}
+	byProduct := map[string]int{}
+	bySKU := map[string]int{}
+	for i, l := range o.Lines {
+		byLine[l.ExternalID] = i
+		if l.ProductID != "" {
+			byProduct[l.ProductID] = i
+		}
+		if l.SKU != "" {
+			bySKU[strings.ToLower(l.SKU)] = i
+		}
+	}
+	returned := make([]decimal.Decimal, len(o.Lines))
+	paid := decimal.Zero
+	var out []core.StoreRefund
+	for _, n := range notes {
+		r := core.StoreRefund{ExternalID: "credit-note-" + n.ID.String(), CreatedAt: n.CreatedAt.In(orderZone),
+			Note: strings.TrimSpace("Credit note " + n.InvoiceNumber.String())}
+		if r.CreatedAt.IsZero() {
+			r.CreatedAt = o.UpdatedAt
+		}
+		items := decimal.Zero
+		for _, it := range n.Items {
+			i, ok := byLine[it.OrderProductID.String()]
+			if !ok || it.OrderProductID == "" {
+				i, ok = byProduct[it.ProductID.String()]
+			}
+			if !ok {
+				i, ok = bySKU[strings.ToLower(strings.TrimSpace(it.SKU))]
+			}
+			q := it.Quantity.Decimal.Abs()
+			if !ok || !q.IsPositive() {
+				continue // an item the order does not have: its money stays in the note's total
+			}
+			rl := share(o.Lines[i], q)
+			r.Lines = append(r.Lines, rl)
+			returned[i] = returned[i].Add(q)
+			items = items.Add(rl.Subtotal).Add(rl.Tax)
+		}
+		r.Total = items
+		if n.OrderTotal.Valid {
+			r.Total = cents(n.OrderTotal.Decimal.Abs())
+		}
+		paid = paid.Add(r.Total)
+		out = append(out, r)
+	}
+	if o.Status != "reversed" {
+		return out
+	}
+	r := core.StoreRefund{ExternalID: "reversed-" + o.ExternalID, CreatedAt: o.UpdatedAt, Note: "Order reversed",
+		Total: o.Total.Sub(paid)}
+	for i, l := range o.Lines {
+		if left := l.Quantity.Sub(returned[i]); left.IsPositive() {
+			r.Lines = append(r.Lines, share(l, left))
+		}
+	}
+	if len(notes) == 0 {
+		for _, c := range o.Charges {
+			if c.Kind == "shipping" {
+				r.Shipping, r.ShippingTax = c.Amount, c.Tax
+			}
+		}
+	}
+	if len(r.Lines) == 0 && !r.Total.IsPositive() {
+		return out
+	}
+	if r.Total.IsNegative() {
+		r.Total = decimal.Zero
+	}
+	return append(out, r)
+}
+
+// share is q units of line l returned: their part of its net amount and of its VAT, restocked.
+func share(l core.StoreLine, q decimal.Decimal) core.StoreRefundLine {
+	net := l.Quantity.Mul(l.UnitPrice).Sub(l.Discount)
+	rl := core.StoreRefundLine{LineID: l.ExternalID, Quantity: q, Subtotal: net, Tax: l.Tax, Restock: true}
+	if !q.Equal(l.Quantity) {
+		part := q.Div(l.Quantity)
+		rl.Subtotal, rl.Tax = cents(net.Mul(part)), cents(l.Tax.Mul(part))
+	}
+	return rl
+}

@@ -1,0 +1,370 @@
+package zid
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"mizan/core"
+	"mizan/platforms/httpx"
+	"mizan/platforms/jsonnum"
+	"mizan/platforms/jsontime"
+)
+
+// pageSize is the largest product page Zid serves.
+const pageSize = 50
+
+// follow checks a DRF next link before it is followed: it must name the API's own host (the
+// tokens go with it) and a path under the API; it is then requested over the API's own scheme,
+// as Zid writes its links with http:// behind its https front.
+func (s *Store) follow(next string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(next))
+	base, _ := url.Parse(s.ep.API)
+	if err != nil || u.Host == "" || !strings.EqualFold(u.Host, base.Host) || !strings.HasPrefix(u.Path, base.Path+"/") || u.User != nil {
+		return "", &core.StoreError{Op: "list products", Message: "Zid's next page is at " + httpx.RedactURL(next) +
+			", not on its API's own address: not followed, so that no token leaves it"}
+	}
+	u.Scheme = base.Scheme
+	return u.String(), nil
+}
+
+// productPages pages through GET /v1/products/ (with variants) and calls fn with each page's
+// items and when the store read it. fn returns false to stop.
+func (s *Store) productPages(ctx context.Context, op string, q url.Values, fn func(at time.Time, items []json.RawMessage) (bool, error)) error {
+	q.Set("page_size", strconv.Itoa(pageSize))
+	q.Set("extended", "true")
+	next := "/products/"
+	for page := 1; next != ""; page++ {
+		var p productPage
+		r := request{op: fmt.Sprintf("%s (page %d)", op, page), scheme: catalog, method: http.MethodGet, path: next}
+		if page == 1 {
+			r.query = q
+		}
+		rep, err := s.do(ctx, r, &p)
+		if err != nil {
+			return err
+		}
+		more, err := fn(rep.Date, p.Results)
+		if err != nil || !more {
+			return err
+		}
+		next = ""
+		if p.Next != nil && strings.TrimSpace(*p.Next) != "" && len(p.Results) > 0 {
+			if next, err = s.follow(*p.Next); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Products pages through the catalogue from the most recently changed, with the variants of
+// each product: a product without variants is one store product, each variant of one with
+// variants another. Paging stops at the first page whose products all changed before since.
+// An item that cannot be read is handed over as unreadable.
+func (s *Store) Products(ctx context.Context, since time.Time, fn func([]core.StoreProduct) error) error {
+	locID, _, err := s.stockLocation(ctx)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	var levels []core.StockLevel
+	full := true
+	start := s.storeNow()
+	err = s.productPages(ctx, "list products", url.Values{"ordering": {"-updated_at"}}, func(at time.Time, items []json.RawMessage) (bool, error) {
+		var out []core.StoreProduct
+		newer := false
+		for _, raw := range items {
+			for _, sp := range s.readProduct(raw, locID) {
+				if seen[sp.ExternalID] && sp.ExternalID != "" {
+					continue
+				}
+				seen[sp.ExternalID] = true
+				if sp.UpdatedAt.IsZero() || !sp.UpdatedAt.Before(since) || sp.Unreadable != "" {
+					newer = true
+				}
+				if since.IsZero() || sp.UpdatedAt.IsZero() || !sp.UpdatedAt.Before(since) || sp.Unreadable != "" {
+					out = append(out, sp)
+				}
+				if sp.Unreadable == "" && sp.TracksStock {
+					levels = append(levels, core.StockLevel{ExternalID: sp.ExternalID, StockRef: sp.StockRef, Quantity: sp.Quantity, UpdatedAt: sp.UpdatedAt})
+				}
+			}
+		}
+		if len(out) > 0 {
+			if err := fn(out); err != nil {
+				return false, err
+			}
+		}
+		if !since.IsZero() && !newer {
+			full = false
+			return false, nil
+		}
+		return true, nil
+	})
+	if err == nil && full {
+		s.mu.Lock()
+		s.levels, s.levelsAt = levels, start
+		s.mu.Unlock()
+	}
+	return err
+}
+
+// readProduct maps one listed product to its sellable items at the location.
+func (s *Store) readProduct(raw json.RawMessage, locID string) []core.StoreProduct {
+	var p product
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return []core.StoreProduct{unreadableProduct(raw, err)}
+	}
+	if len(p.Variants) == 0 {
+		pid := p.ID.String()
+		if p.ParentID != nil && p.ParentID.String() != "" {
+			pid = p.ParentID.String()
+		}
+		return []core.StoreProduct{item(&p, &p, pid, locID)}
+	}
+	out := make([]core.StoreProduct, 0, len(p.Variants))
+	for i := range p.Variants {
+		out = append(out, item(&p, &p.Variants[i], p.ID.String(), locID))
+	}
+	return out
+}
+
+// item is one sellable item: v, a variant of p (or p itself).
+func item(p, v *product, productID, locID string) core.StoreProduct {
+	sp := core.StoreProduct{ExternalID: v.ID.String(), ProductID: productID, SKU: strings.TrimSpace(v.SKU),
+		UpdatedAt: v.UpdatedAt.In(time.UTC)}
+	if v.Barcode != nil {
+		sp.Barcode = strings.TrimSpace(*v.Barcode)
+	}
+	if u := p.UpdatedAt.In(time.UTC); u.After(sp.UpdatedAt) {
+		sp.UpdatedAt = u
+	}
+	sp.Name = v.Name.String()
+	if v != p {
+		var vals []string
+		for _, a := range v.Attributes {
+			if t := a.Value.String(); t != "" {
+				vals = append(vals, t)
+			}
+		}
+		if base := p.Name.String(); base != "" && len(vals) > 0 {
+			sp.Name = base + " - " + strings.Join(vals, ", ")
+		} else if sp.Name == "" {
+			sp.Name = base
+		}
+	}
+	cats := v.Categories
+	if len(cats) == 0 {
+		cats = p.Categories
+	}
+	if len(cats) > 0 {
+		sp.Category = cats[0].Name.String()
+	}
+	sp.SalePrice = v.Price.Decimal
+	sp.PurchasePrice, sp.HasCost = v.Cost.Decimal, v.Cost.Valid
+	sp.TracksStock = !v.IsInfinite
+	sp.StockRef = ""
+	found := false
+	for _, st := range v.Stocks {
+		if st.Location.ID.String() == locID {
+			found = true
+			sp.StockRef = st.ID.String()
+			sp.TracksStock = !st.IsInfinite
+			sp.Quantity = st.AvailableQuantity.Decimal
+		}
+	}
+	if !found && sp.TracksStock {
+		// No stock row at the location yet: nothing there (the first change creates the row).
+		sp.Quantity = decimal.Zero
+	}
+	if !sp.TracksStock {
+		sp.Quantity = decimal.Zero
+	}
+	return sp
+}
+
+// unreadableProduct is a product that could not be read, with what could be: its id, SKU,
+// name and change time.
+func unreadableProduct(raw json.RawMessage, err error) core.StoreProduct {
+	var parts map[string]json.RawMessage
+	var id jsonnum.ID
+	var n names
+	var sku string
+	var upd jsontime.Time
+	if json.Unmarshal(raw, &parts) == nil { // each field on its own: one bad field must not hide the others
+		_ = json.Unmarshal(parts["id"], &id)
+		_ = json.Unmarshal(parts["name"], &n)
+		_ = json.Unmarshal(parts["sku"], &sku)
+		_ = json.Unmarshal(parts["updated_at"], &upd)
+	}
+	return core.StoreProduct{ExternalID: id.String(), ProductID: id.String(), SKU: strings.TrimSpace(sku), Name: n.String(),
+		UpdatedAt: upd.In(time.UTC), Unreadable: unreadableReason(err)}
+}
+
+// unreadableReason says what was wrong with an item, for the merchant.
+func unreadableReason(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return fmt.Sprintf("field %s: %s where the API has %s", te.Field, te.Value, te.Type)
+	}
+	return err.Error()
+}
+
+// productBody is what POST /v1/products/ and PATCH /v1/products/{id}/ take.
+type productBody struct {
+	Name       *names           `json:"name,omitempty"`
+	Price      *decimal.Decimal `json:"price,omitempty"`
+	Cost       *decimal.Decimal `json:"cost,omitempty"`
+	SKU        *string          `json:"sku,omitempty"`
+	Barcode    *string          `json:"barcode,omitempty"`
+	IsInfinite *bool            `json:"is_infinite,omitempty"`
+}
+
+// MarshalJSON writes a name as {ar, en}: the books' one name in both.
+func (n names) MarshalJSON() ([]byte, error) {
+	en := n.En
+	if en == "" {
+		en = n.Ar
+	}
+	return json.Marshal(map[string]string{"ar": n.Ar, "en": en})
+}
+
+// CreateProduct creates a product without variants from the books' values, with no stock (stock
+// travels as stock changes). When the store already has an item with this SKU, that item is
+// returned instead. Categories are not written (Zid wants category ids; the merchant sets them
+// in Zid).
+func (s *Store) CreateProduct(ctx context.Context, p core.ProductFields) (core.StoreProduct, error) {
+	sku := strings.TrimSpace(p.Code)
+	locID, _, err := s.stockLocation(ctx)
+	if err != nil {
+		return core.StoreProduct{}, err
+	}
+	if sku != "" {
+		if sp, ok, err := s.findBySKU(ctx, sku, locID); err != nil || ok {
+			return sp, err
+		}
+	}
+	no := false
+	body := productBody{Name: &names{Ar: strings.TrimSpace(p.Name)}, Price: &p.SalePrice, IsInfinite: &no}
+	if sku != "" {
+		body.SKU = &sku
+	}
+	if b := strings.TrimSpace(p.Barcode); b != "" {
+		body.Barcode = &b
+	}
+	if !p.PurchasePrice.IsZero() {
+		body.Cost = &p.PurchasePrice
+	}
+	var created json.RawMessage
+	if _, err := s.do(ctx, request{op: "create product " + sku, scheme: catalog, method: http.MethodPost, path: "/products/", body: body}, &created); err != nil {
+		return core.StoreProduct{}, err
+	}
+	s.dropLevels()
+	sps := s.readProduct(created, locID)
+	if len(sps) == 0 || sps[0].Unreadable != "" || sps[0].ExternalID == "" {
+		return core.StoreProduct{}, &core.StoreError{Op: "create product " + sku, Message: "Zid's answer does not describe the new product"}
+	}
+	return sps[0], nil
+}
+
+// findBySKU looks for a store item with this SKU (the list's search matches names and SKUs).
+func (s *Store) findBySKU(ctx context.Context, sku, locID string) (core.StoreProduct, bool, error) {
+	var found core.StoreProduct
+	ok := false
+	err := s.productPages(ctx, "find product "+sku, url.Values{"search": {sku}}, func(_ time.Time, items []json.RawMessage) (bool, error) {
+		for _, raw := range items {
+			for _, sp := range s.readProduct(raw, locID) {
+				if sp.Unreadable == "" && strings.EqualFold(sp.SKU, sku) {
+					found, ok = sp, true
+					return false, nil
+				}
+			}
+		}
+		return true, nil
+	})
+	return found, ok, err
+}
+
+// UpdateProduct writes the given fields with PATCH /v1/products/{id}/: a variant's SKU,
+// barcode, prices and cost on the variant, its name on its product. It returns the item as the
+// store then has it.
+func (s *Store) UpdateProduct(ctx context.Context, ref core.StoreProduct, p core.ProductFields, fields core.FieldSet) (core.StoreProduct, error) {
+	op := "update product " + ref.ExternalID
+	isVariant := ref.ProductID != "" && ref.ProductID != ref.ExternalID
+	code, barcode := strings.TrimSpace(p.Code), strings.TrimSpace(p.Barcode)
+	var body productBody
+	changed := false
+	if fields.Has(core.FieldName) {
+		if isVariant {
+			name := &names{Ar: baseName(p.Name, ref)}
+			if _, err := s.do(ctx, request{op: op, scheme: catalog, method: http.MethodPatch, path: "/products/" + url.PathEscape(ref.ProductID) + "/",
+				body: productBody{Name: name}}, nil); err != nil {
+				return core.StoreProduct{}, err
+			}
+		} else {
+			body.Name, changed = &names{Ar: strings.TrimSpace(p.Name)}, true
+		}
+	}
+	if fields.Has(core.FieldCode) {
+		body.SKU, changed = &code, true
+	}
+	if fields.Has(core.FieldBarcode) {
+		body.Barcode, changed = &barcode, true
+	}
+	if fields.Has(core.FieldSalePrice) {
+		body.Price, changed = &p.SalePrice, true
+	}
+	if fields.Has(core.FieldPurchasePrice) {
+		body.Cost, changed = &p.PurchasePrice, true
+	}
+	if changed {
+		if _, err := s.do(ctx, request{op: op, scheme: catalog, method: http.MethodPatch, path: "/products/" + url.PathEscape(ref.ExternalID) + "/", body: body}, nil); err != nil {
+			return core.StoreProduct{}, err
+		}
+	}
+	s.dropLevels()
+	return s.reread(ctx, ref)
+}
+
+// baseName is the product's own name from a variant's full name ("Name - Value, Value").
+func baseName(full string, ref core.StoreProduct) string {
+	full = strings.TrimSpace(full)
+	if i := strings.LastIndex(ref.Name, " - "); i > 0 && strings.HasSuffix(full, ref.Name[i:]) {
+		return strings.TrimSuffix(full, ref.Name[i:])
+	}
+	return full
+}
+
+// reread fetches an item as the store has it now.
+func (s *Store) reread(ctx context.Context, ref core.StoreProduct) (core.StoreProduct, error) {
+	locID, _, err := s.stockLocation(ctx)
+	if err != nil {
+		return core.StoreProduct{}, err
+	}
+	pid := ref.ProductID
+	if pid == "" {
+		pid = ref.ExternalID
+	}
+	var raw json.RawMessage
+	if _, err := s.do(ctx, request{op: "read product " + pid, scheme: catalog, method: http.MethodGet, path: "/products/" + url.PathEscape(pid) + "/"}, &raw); err != nil {
+		return core.StoreProduct{}, err
+	}
+	for _, sp := range s.readProduct(raw, locID) {
+		if sp.ExternalID == ref.ExternalID {
+			if sp.Unreadable != "" {
+				return core.StoreProduct{}, &core.StoreError{Op: "read product " + pid, Message: sp.Unreadable}
+			}
+			return sp, nil
+		}
+	}
+	return core.StoreProduct{}, &core.StoreError{Op: "read product " + pid, Message: "the store no longer has item " + ref.ExternalID, Err: core.ErrNotFound}
+}

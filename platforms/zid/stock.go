@@ -1,0 +1,137 @@
+package zid
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"mizan/core"
+)
+
+// levelsFresh is how long the quantities read with a full catalogue read stand for Stock.
+const levelsFresh = 2 * time.Minute
+
+// Stock reads the quantities at the stock location: every tracked item every time (Zid's list
+// has no "stock changed since" filter), from the product pages, or from the full catalogue read
+// this connection has just made. Items with unlimited stock are left out.
+func (s *Store) Stock(ctx context.Context, since time.Time, fn func(core.StockPage) error) error {
+	s.mu.Lock()
+	levels, at := s.levels, s.levelsAt
+	s.mu.Unlock()
+	if levels != nil && s.storeNow().Sub(at) < levelsFresh {
+		for start := 0; start < len(levels); start += pageSize {
+			page := core.StockPage{ReadAt: at, Levels: levels[start:min(start+pageSize, len(levels))]}
+			if err := fn(page); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	locID, _, err := s.stockLocation(ctx)
+	if err != nil {
+		return err
+	}
+	return s.productPages(ctx, "read stock", url.Values{"ordering": {"-updated_at"}}, func(at time.Time, items []json.RawMessage) (bool, error) {
+		page := core.StockPage{ReadAt: at}
+		for _, raw := range items {
+			for _, sp := range s.readProduct(raw, locID) {
+				if sp.Unreadable == "" && sp.TracksStock && sp.ExternalID != "" {
+					page.Levels = append(page.Levels, core.StockLevel{ExternalID: sp.ExternalID, StockRef: sp.StockRef, Quantity: sp.Quantity, UpdatedAt: sp.UpdatedAt})
+				}
+			}
+		}
+		if len(page.Levels) == 0 {
+			return true, nil
+		}
+		return true, fn(page)
+	})
+}
+
+// stockRow is a product's stock row: GET /v1/products/{id}/stocks/{stock_id}/ and its PATCH.
+type stockRow = stock
+
+// maxRereads bounds how often a change reads the quantity again when it moves under it.
+const maxRereads = 5
+
+// AdjustStock moves quantities at the stock location by each change's Delta. Zid only sets
+// absolute quantities, so each change reads the item's current quantity there, reads it again
+// when it differs from what the books expected (a sale came in between) until two reads agree,
+// and writes current + Delta at once: a sale made before the write is kept in it. An item
+// without a stock row at the location gets one.
+func (s *Store) AdjustStock(ctx context.Context, changes []core.StockChange) ([]core.StockResult, error) {
+	locID, _, err := s.stockLocation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.dropLevels()
+	out := make([]core.StockResult, len(changes))
+	for i, c := range changes {
+		res := core.StockResult{ExternalID: c.ExternalID, Quantity: c.Expected.Add(c.Delta)}
+		if c.Delta.IsZero() {
+			out[i] = res
+			continue
+		}
+		if !c.Delta.IsInteger() {
+			return nil, &core.StoreError{Op: "change stock of " + c.ExternalID, Message: fmt.Sprintf("Zid counts stock in whole units; %s is not one", c.Delta)}
+		}
+		cur, row, err := s.currentStock(ctx, c.ExternalID, locID)
+		if err != nil {
+			return nil, err
+		}
+		for !cur.Equal(c.Expected) && res.Reread < maxRereads {
+			res.Reread++
+			again, r2, err := s.currentStock(ctx, c.ExternalID, locID)
+			if err != nil {
+				return nil, err
+			}
+			settled := again.Equal(cur)
+			cur, row = again, r2
+			if settled {
+				break
+			}
+		}
+		want := cur.Add(c.Delta)
+		op := "change stock of " + c.ExternalID
+		var got stockRow
+		if row == "" {
+			body := map[string]any{"location": locID, "available_quantity": want.IntPart(), "is_infinite": false}
+			_, err = s.do(ctx, request{op: op, scheme: catalog, method: http.MethodPost, path: "/products/" + url.PathEscape(c.ExternalID) + "/stocks/", body: body}, &got)
+		} else {
+			body := map[string]any{"available_quantity": want.IntPart(), "is_infinite": false}
+			_, err = s.do(ctx, request{op: op, scheme: catalog, method: http.MethodPatch,
+				path: "/products/" + url.PathEscape(c.ExternalID) + "/stocks/" + url.PathEscape(row) + "/", body: body}, &got)
+		}
+		if err != nil {
+			return nil, err
+		}
+		res.Quantity = want
+		if got.AvailableQuantity.Valid {
+			res.Quantity = got.AvailableQuantity.Decimal
+		}
+		out[i] = res
+	}
+	return out, nil
+}
+
+// currentStock reads an item's quantity at the location and its stock row there ("" when it has
+// none: nothing there).
+func (s *Store) currentStock(ctx context.Context, id, locID string) (decimal.Decimal, string, error) {
+	var p product
+	if _, err := s.do(ctx, request{op: "read the stock of " + id, scheme: catalog, method: http.MethodGet, path: "/products/" + url.PathEscape(id) + "/"}, &p); err != nil {
+		return decimal.Zero, "", err
+	}
+	for _, st := range p.Stocks {
+		if st.Location.ID.String() == locID {
+			if st.IsInfinite {
+				return decimal.Zero, "", &core.StoreError{Op: "change stock of " + id, Message: "Zid counts no stock for this item at the location (unlimited)"}
+			}
+			return st.AvailableQuantity.Decimal, st.ID.String(), nil
+		}
+	}
+	return decimal.Zero, "", nil
+}

@@ -1,0 +1,5 @@
+package zid
+
+import "sort"
+
+func sortStrings(v []string) { sort.Strings(v) }
