@@ -20,6 +20,7 @@ type state struct {
 	nextOpID   int64
 	nextCust   int64
 	nextNote   int64
+	reverses   []*reverseOrder
 
 	codes  map[string]*authCode
 	grants []*grant
