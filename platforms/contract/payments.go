@@ -2,6 +2,7 @@ package contract
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -35,13 +36,23 @@ func (m OrderMoney) dir(d storage.PaymentDirection) []storage.Payment {
 // Status is an invoice's payment status.
 func (m OrderMoney) Status(inv storage.Invoice) storage.PayStatus { return m.States[inv.ID].Status }
 
-// MoneyOf reads the books' invoices and payments for the store order named name ("#1001").
+// MoneyOf reads the books' invoices and payments for the store order named name ("#1001"); the
+// test fails when the order has no sales invoice.
 func MoneyOf(t testing.TB, db *storage.DB, name string) OrderMoney {
 	t.Helper()
+	m, err := MoneyOfMaybe(db, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// MoneyOfMaybe is MoneyOf for an order that may not be invoiced: then it says so in its error.
+func MoneyOfMaybe(db *storage.DB, name string) (OrderMoney, error) {
 	ctx := context.Background()
 	invs, err := db.Invoices(ctx, storage.InvoiceFilter{Search: name})
 	if err != nil {
-		t.Fatal(err)
+		return OrderMoney{}, err
 	}
 	var m OrderMoney
 	var mine []storage.Invoice
@@ -57,15 +68,13 @@ func MoneyOf(t testing.TB, db *storage.DB, name string) OrderMoney {
 		}
 	}
 	if m.Sales.ID == 0 {
-		t.Fatalf("order %s has no sales invoice in the books", name)
+		return m, fmt.Errorf("order %s has no sales invoice in the books", name)
 	}
 	if m.States, err = db.PaymentStates(ctx, mine); err != nil {
-		t.Fatal(err)
+		return m, err
 	}
-	if m.Payments, err = db.Payments(ctx, storage.PaymentFilter{InvoiceID: m.Sales.ID}); err != nil {
-		t.Fatal(err)
-	}
-	return m
+	m.Payments, err = db.Payments(ctx, storage.PaymentFilter{InvoiceID: m.Sales.ID})
+	return m, err
 }
 
 // CheckTreasury checks that every treasury account's balance is the sum of its movements, summed

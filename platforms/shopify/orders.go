@@ -50,6 +50,21 @@ type orderNode struct {
 	LineItems       *conn[lineItemNode]     `json:"lineItems"`
 	ShippingLines   *conn[shippingLineNode] `json:"shippingLines"`
 	Refunds         []refundNode            `json:"refunds"`
+	// PaymentGatewayNames are the gateways the order was (to be) paid through; Transactions the
+	// money attempts on it (at most the first 20 are read: an order has a sale or two and its refunds).
+	PaymentGatewayNames []string          `json:"paymentGatewayNames"`
+	Transactions        []transactionNode `json:"transactions"`
+}
+
+type transactionNode struct {
+	ID               string  `json:"id"`
+	Kind             string  `json:"kind"`
+	Status           string  `json:"status"`
+	Gateway          *string `json:"gateway"`
+	FormattedGateway *string `json:"formattedGateway"`
+	ProcessedAt      stamp   `json:"processedAt"`
+	CreatedAt        stamp   `json:"createdAt"`
+	AmountSet        money   `json:"amountSet"`
 }
 
 type addressNode struct {
@@ -369,7 +384,46 @@ func storeOrder(o *orderNode) core.StoreOrder {
 		}
 		so.Refunds = append(so.Refunds, sr)
 	}
+	storePayments(o, &so)
 	return so
+}
+
+// storePayments fills an order's payment method and payments from its transactions. Money moved
+// only by a transaction whose status is SUCCESS: a SALE or CAPTURE brought it in, a REFUND gave it
+// back, and so did a CHANGE (the change handed back on cash paid over the amount). Authorizations,
+// voids, suggestions and pending or failed attempts moved none; an order to be paid on delivery has
+// none until the merchant marks it paid. Each payment is dated when the gateway processed it.
+func storePayments(o *orderNode, so *core.StoreOrder) {
+	for _, g := range o.PaymentGatewayNames {
+		if g = strings.TrimSpace(g); g != "" {
+			so.PaymentMethod = g
+			break
+		}
+	}
+	for _, t := range o.Transactions {
+		if t.Status != "SUCCESS" {
+			continue
+		}
+		p := core.StorePayment{ExternalID: t.ID, Method: strings.TrimSpace(str(t.Gateway)), MethodTitle: strings.TrimSpace(str(t.FormattedGateway)),
+			Amount: t.AmountSet.amount(), PaidAt: t.ProcessedAt.Time}
+		if p.PaidAt.IsZero() {
+			p.PaidAt = t.CreatedAt.Time
+		}
+		switch t.Kind {
+		case "SALE", "CAPTURE":
+		case "REFUND", "CHANGE":
+			p.Refund = true
+		default:
+			continue
+		}
+		if so.PaymentMethod == "" {
+			so.PaymentMethod = p.Method
+		}
+		if p.Method == so.PaymentMethod && so.PaymentMethodTitle == "" {
+			so.PaymentMethodTitle = p.MethodTitle
+		}
+		so.Payments = append(so.Payments, p)
+	}
 }
 
 func sumTax(lines []taxLineNode) decimal.Decimal {

@@ -10,8 +10,8 @@ package shopify
 //
 //	products          20 products × 8 variants                        862
 //	product_variants  100 further variants of one product             503
-//	orders            6 orders × (8 lines, 2 shipping lines,
-//	                  refunds × (4 refunded lines, 1 refunded shipping)) 830
+//	orders            6 orders × (8 lines, 2 shipping lines, transactions,
+//	                  refunds × (4 refunded lines, 1 refunded shipping)) 848
 //	order_more        50 further lines and shipping lines of one order  805
 //	refund_more       50 further refunded lines and shipping            555
 //	stock             200 inventory levels                            803

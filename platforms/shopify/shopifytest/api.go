@@ -397,6 +397,36 @@ func (s *Server) MarkOrderPaidAt(orderID int64, at time.Time) (OrderInfo, error)
 	})
 }
 
+// TransactionInput is a payment attempt on an order, as a gateway reports it.
+type TransactionInput struct {
+	Kind    string // SALE, CAPTURE, AUTHORIZATION, VOID, REFUND, CHANGE
+	Status  string // SUCCESS, FAILURE, PENDING, ERROR
+	Gateway string // the order's gateway when empty
+	Amount  decimal.Decimal
+	At      time.Time // zero: now
+}
+
+// RecordTransaction adds a transaction to an order without any other effect: a declined card
+// attempt (SALE, FAILURE), an authorization, a pending payment. Money received and refunded
+// follows from SUCCESS transactions only.
+func (s *Server) RecordTransaction(orderID int64, in TransactionInput) (OrderInfo, error) {
+	return s.withOrder(orderID, func(o *order) error {
+		at := in.At
+		if at.IsZero() {
+			at = s.now()
+		}
+		at = at.UTC().Truncate(time.Second)
+		gw := in.Gateway
+		if gw == "" {
+			gw = o.gateway
+		}
+		o.transactions = append(o.transactions, &transaction{id: s.st.newID(KindTransaction), kind: in.Kind, status: in.Status, gateway: gw,
+			amount: in.Amount, createdAt: at})
+		o.updatedAt = laterOf(o.updatedAt, at)
+		return nil
+	})
+}
+
 // TouchOrder changes an order's note, bumping its updatedAt.
 func (s *Server) TouchOrder(orderID int64, note string) error {
 	_, err := s.withOrder(orderID, func(o *order) error {

@@ -167,7 +167,7 @@ func (o *order) current() currentMoney {
 func (o *order) received() decimal.Decimal {
 	sum := decimal.Zero
 	for _, t := range o.transactions {
-		if t.kind == "SALE" || t.kind == "CAPTURE" {
+		if (t.kind == "SALE" || t.kind == "CAPTURE") && t.status == "SUCCESS" {
 			sum = sum.Add(t.amount)
 		}
 	}

@@ -760,7 +760,14 @@ func orderResolvers() map[string]resolver {
 			o := p.(*order)
 			return o.refunds[:limitArg(args, len(o.refunds))], nil
 		},
-		"transactions": get(func(o *order) any { return o.transactions }),
+		"transactions": func(_ *execCtx, p any, args map[string]any) (any, error) {
+			ts := p.(*order).transactions
+			if n, ok := intArg(args, "first"); ok && n >= 0 && n < len(ts) {
+				ts = ts[:n]
+			}
+			return ts, nil
+		},
+		"paymentGatewayNames": get(func(o *order) any { return []any{o.gateway} }),
 	}
 }
 
@@ -937,17 +944,32 @@ func refundShippingResolvers() map[string]resolver {
 	}
 }
 
+// formattedGateway is the name Shopify shows for a gateway: its own for the ones it knows, the
+// gateway's name itself (a manual method's, such as "Cash on Delivery (COD)") otherwise.
+func formattedGateway(g string) string {
+	switch g {
+	case "shopify_payments":
+		return "Shopify Payments"
+	case "manual":
+		return "Manual"
+	case "bogus":
+		return "Bogus"
+	}
+	return g
+}
+
 func transactionResolvers() map[string]resolver {
 	get := func(f func(t *transaction) any) resolver {
 		return func(_ *execCtx, p any, _ map[string]any) (any, error) { return f(p.(*transaction)), nil }
 	}
 	return map[string]resolver{
-		"id":          get(func(t *transaction) any { return GID(KindTransaction, t.id) }),
-		"kind":        get(func(t *transaction) any { return t.kind }),
-		"status":      get(func(t *transaction) any { return t.status }),
-		"gateway":     get(func(t *transaction) any { return nullIfEmpty(t.gateway) }),
-		"createdAt":   get(func(t *transaction) any { return fmtTime(t.createdAt) }),
-		"processedAt": get(func(t *transaction) any { return fmtTime(t.createdAt) }),
+		"id":               get(func(t *transaction) any { return GID(KindTransaction, t.id) }),
+		"kind":             get(func(t *transaction) any { return t.kind }),
+		"status":           get(func(t *transaction) any { return t.status }),
+		"gateway":          get(func(t *transaction) any { return nullIfEmpty(t.gateway) }),
+		"formattedGateway": get(func(t *transaction) any { return nullIfEmpty(formattedGateway(t.gateway)) }),
+		"createdAt":        get(func(t *transaction) any { return fmtTime(t.createdAt) }),
+		"processedAt":      get(func(t *transaction) any { return fmtTime(t.createdAt) }),
 		"amountSet": func(ec *execCtx, p any, _ map[string]any) (any, error) {
 			return ec.money(p.(*transaction).amount), nil
 		},
