@@ -3,8 +3,10 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"sort"
 	"strings"
@@ -527,4 +529,32 @@ func (d *DB) TreasuryBalances(ctx context.Context) ([]Balance, error) {
 		}
 	}
 	return out, nil
+}
+
+// PaymentCSVHeader heads the CSV form of treasury movements.
+var PaymentCSVHeader = []string{"number", "date", "direction", "account", "amount", "signed_amount", "currency", "balance",
+	"invoice", "invoice_type", "client", "method", "method_title", "order", "connection", "store_payment_id", "reverses", "reversed_by", "notes"}
+
+// WritePaymentsCSV writes payments as CSV under PaymentCSVHeader, one row each in the order
+// given, with the running balance of each account and currency after it (so a list of one
+// account's movements ends on its balance). Amounts are exact decimal strings and dates RFC 3339
+// in UTC; text a spreadsheet would run as a formula is made safe.
+func WritePaymentsCSV(w io.Writer, ps []Payment) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(PaymentCSVHeader); err != nil {
+		return err
+	}
+	running := map[string]decimal.Decimal{}
+	for _, p := range ps {
+		key := fmt.Sprint(p.AccountID, "/", p.Currency)
+		running[key] = running[key].Add(p.Signed())
+		row := []string{p.Number, p.Date.UTC().Format(time.RFC3339), string(p.Direction), p.AccountName, p.Amount.String(),
+			p.Signed().String(), p.Currency, running[key].String(), p.InvoiceNumber, string(p.InvoiceType), p.ClientName, p.Method,
+			p.MethodTitle, p.Source.OrderName, p.Source.Connection, p.Source.ExternalID, p.ReversesNumber, p.ReversedBy, p.Notes}
+		if err := cw.Write(SpreadsheetSafeRow(row)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

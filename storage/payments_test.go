@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/csv"
 	"strings"
 	"testing"
 	"time"
@@ -263,6 +264,18 @@ func TestTreasuryBalancesAreTheSumOfMovements(t *testing.T) {
 		if !sum.Equal(b.Balance) || b.Count != len(moves) || b.Currency != "SAR" {
 			t.Errorf("%s: balance %s over %d payments, the movements sum to %s over %d", b.AccountName, b.Balance, b.Count, sum, len(moves))
 		}
+	}
+	// The CSV form of an account's movements ends on its balance, exactly.
+	moves, err := f.db.Payments(ctx, PaymentFilter{AccountID: f.bank.ID})
+	must(t, err)
+	var buf strings.Builder
+	must(t, WritePaymentsCSV(&buf, moves))
+	rows, err := csv.NewReader(strings.NewReader(buf.String())).ReadAll()
+	must(t, err)
+	last := rows[len(rows)-1]
+	out := rows[3]
+	if len(rows) != len(moves)+1 || last[7] != balances[1].Balance.String() || out[2] != "out" || out[5] != "-0.3" || out[8] != ret.Number {
+		t.Fatalf("CSV rows %q", rows)
 	}
 	// 10.01 + 33.333 + 12.5 − 0.3 = 55.543 in cash; 0.07 + 5 + 1.1 − 0.3 = 5.87 in the bank.
 	if balances[0].Balance.String() != "55.543" || balances[1].Balance.String() != "5.87" {
