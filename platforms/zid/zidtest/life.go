@@ -381,15 +381,18 @@ func (s *Server) EditOrder(id int64, line, quantity int) error {
 	if o == nil || line < 0 || line >= len(o.items) || quantity <= 0 {
 		return fmt.Errorf("no order %d or line %d", id, line)
 	}
-	now := s.clock.Now()
+	s.editOrder(o, line, quantity, s.clock.Now())
+	return nil
+}
+
+func (s *Server) editOrder(o *order, line, quantity int, at time.Time) {
 	it := o.items[line]
-	s.move(o, it.of, it.quantity-quantity, now)
+	s.move(o, it.of, it.quantity-quantity, at)
 	it.quantity = quantity
 	s.compute(o)
 	o.edits++
-	o.updatedAt = now
-	s.history(o, o.status, "تم تعديل الطلب .", now)
-	return nil
+	o.updatedAt = at
+	s.history(o, o.status, "تم تعديل الطلب .", at)
 }
 
 // OrderInfo is a read-only view of an order's money and state.

@@ -1,0 +1,312 @@
+package zidtest
+
+import (
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/shopspring/decimal"
+
+	"mizan/core"
+	"mizan/platforms/contract"
+	"mizan/platforms/storetest"
+)
+
+// HarnessOptions set up a Harness.
+type HarnessOptions struct {
+	// Platform is the Zid platform under test (the client package's).
+	Platform core.Platform
+	// Credentials turns the app and the store's current grant into the connection's
+	// credentials; default DefaultCredentials.
+	Credentials func(app App, t Tokens) map[string]string
+	// Options are the connection's options.
+	Options map[string]string
+	// IdleRequests is the fewest requests a sync that finds nothing new can make (0: not said).
+	IdleRequests func(s *Server) int
+	// Invoiced are the order statuses the connection invoices by default (default: delivered).
+	// An order counts as paid while it is in one of them, or reversed (in part or whole, or
+	// being reversed) after it was in one.
+	Invoiced []string
+	// Store configures the store; its rate limit is off unless set (set Store.RateLimit to 60
+	// for Zid's).
+	Store Options
+}
+
+// App is what the merchant's Zid app and store are: its keys, its redirect address (refreshes
+// send it) and the store's id.
+type App struct {
+	ClientID, ClientSecret, RedirectURI string
+	StoreID                             int64
+}
+
+// Credential keys DefaultCredentials uses: the ones the Zid client registers.
+const (
+	CredAuthorization = "authorization"
+	CredAccessToken   = "access_token"
+	CredRefreshToken  = "refresh_token"
+	CredStoreID       = "store_id"
+	CredExpiresAt     = "expires_at" // Unix seconds
+	CredClientID      = "client_id"
+	CredClientSecret  = "client_secret"
+	CredRedirectURI   = "redirect_uri"
+)
+
+// HarnessRedirect is the redirect address the harness's grants were issued for.
+const HarnessRedirect = "http://127.0.0.1:8765/callback"
+
+// DefaultCredentials names the credentials authorization, access_token, refresh_token,
+// store_id, expires_at (absolute Unix seconds), client_id, client_secret and redirect_uri.
+func DefaultCredentials(app App, t Tokens) map[string]string {
+	return map[string]string{CredAuthorization: t.Authorization, CredAccessToken: t.AccessToken, CredRefreshToken: t.RefreshToken,
+		CredStoreID: strconv.FormatInt(app.StoreID, 10), CredExpiresAt: strconv.FormatInt(t.Expires.Unix(), 10),
+		CredClientID: app.ClientID, CredClientSecret: app.ClientSecret, CredRedirectURI: app.RedirectURI}
+}
+
+// Harness drives a zidtest store for the shared contract suite. The store's address serves the
+// API under /v1 and OAuth under /oauth. Variant ids are the ids of what is sold: a product's
+// own id when it has no variants, else its variants' ids. Orders are named "#" and their id
+// (which is also their invoice_number).
+type Harness struct {
+	S     *Server
+	HS    *httptest.Server
+	opt   HarnessOptions
+	first Tokens
+}
+
+var _ contract.Harness = (*Harness)(nil)
+
+// NewHarness starts a store for one test (stopped when the test ends) with a grant issued to
+// the app, and the rate limit off.
+func NewHarness(t testing.TB, o HarnessOptions) *Harness {
+	if o.Store.RateLimit == 0 {
+		o.Store.RateLimit = -60
+	}
+	if o.Credentials == nil {
+		o.Credentials = DefaultCredentials
+	}
+	if len(o.Invoiced) == 0 {
+		o.Invoiced = []string{StatusDelivered}
+	}
+	s := NewServer(o.Store)
+	hs := s.Start()
+	t.Cleanup(hs.Close)
+	return &Harness{S: s, HS: hs, opt: o, first: s.IssueTokens()}
+}
+
+func (h *Harness) Platform() core.Platform { return h.opt.Platform }
+
+// App is the app the harness's grants belong to.
+func (h *Harness) App() App {
+	redirect := h.S.opt.RedirectURI
+	if redirect == "" {
+		redirect = HarnessRedirect
+	}
+	return App{ClientID: h.S.ClientID(), ClientSecret: h.S.ClientSecret(), RedirectURI: redirect, StoreID: h.S.StoreID()}
+}
+
+// Config gives the store's address and the credentials with the newest grant of the chain the
+// harness was given (after the client renewed it, the renewed one, as the merchant's keyring
+// would hold it); when none is usable, the first grant, which no longer works.
+func (h *Harness) Config() contract.Config {
+	t, live := h.S.CurrentTokens(h.first)
+	if !live {
+		t = h.first
+	}
+	idle := 0
+	if h.opt.IdleRequests != nil {
+		idle = h.opt.IdleRequests(h.S)
+	}
+	return contract.Config{StoreURL: h.HS.URL, Credentials: h.opt.Credentials(h.App(), t), Options: h.opt.Options,
+		HTTPClient: h.HS.Client(), IdleRequests: idle}
+}
+
+func (h *Harness) Now() time.Time          { return h.S.Clock().Now() }
+func (h *Harness) Advance(d time.Duration) { h.S.Clock().Advance(d) }
+
+// namesOf puts a title in Arabic when it has Arabic letters, else in English.
+func namesOf(title string) Names {
+	for _, r := range title {
+		if unicode.Is(unicode.Arabic, r) {
+			return Names{Ar: title}
+		}
+	}
+	return Names{En: title}
+}
+
+func costPtr(d decimal.Decimal) *decimal.Decimal {
+	if d.IsZero() {
+		return nil
+	}
+	return &d
+}
+
+func (h *Harness) AddProduct(p contract.Product) []string {
+	in := ProductInput{Name: namesOf(p.Title)}
+	if p.Category != "" {
+		in.Category = namesOf(p.Category)
+	}
+	if len(p.Variants) == 1 && p.Variants[0].Title == "" {
+		v := p.Variants[0]
+		in.SKU, in.Barcode, in.Price, in.Cost, in.Quantity, in.Infinite = v.SKU, v.Barcode, v.Price, costPtr(v.Cost), v.Quantity, v.Untracked
+		_, ids := h.S.AddProduct(in)
+		return ids
+	}
+	for _, v := range p.Variants {
+		in.Variants = append(in.Variants, VariantInput{Value: v.Title, SKU: v.SKU, Barcode: v.Barcode, Price: v.Price,
+			Cost: costPtr(v.Cost), Quantity: v.Quantity, Infinite: v.Untracked})
+	}
+	_, ids := h.S.AddProduct(in)
+	return ids
+}
+
+func (h *Harness) Rename(variantID, title string) { _ = h.S.Edit(variantID, &title, nil, nil) }
+func (h *Harness) SetPrice(variantID string, price decimal.Decimal) {
+	_ = h.S.Edit(variantID, nil, &price, nil)
+}
+func (h *Harness) SetQuantity(variantID string, qty int) { _ = h.S.Edit(variantID, nil, nil, &qty) }
+
+func toVariant(in SellableInfo) contract.Variant {
+	name := in.Name.Ar
+	if name == "" {
+		name = in.Name.En
+	}
+	v := contract.Variant{Title: in.Value, SKU: in.SKU, Barcode: in.Barcode, Price: in.Price, Quantity: in.Quantity, Name: name,
+		Untracked: in.Infinite}
+	if in.Value != "" {
+		v.Name = name + " - " + in.Value
+	}
+	if in.Cost != nil {
+		v.Cost = *in.Cost
+	}
+	return v
+}
+
+func (h *Harness) Variant(variantID string) (contract.Variant, bool) {
+	in, found := h.S.Sellable(variantID)
+	return toVariant(in), found
+}
+
+func (h *Harness) VariantBySKU(sku string) (contract.Variant, bool) {
+	in, found := h.S.SellableBySKU(sku)
+	return toVariant(in), found
+}
+
+// PlaceOrder places an order paid by card and delivered at once. Discount and shipping are as
+// charged: with VAT unless TaxExclusive.
+func (h *Harness) PlaceOrder(o contract.Order) string {
+	in := OrderInput{Status: StatusDelivered, PricesExcludeVAT: o.TaxExclusive, Shipping: o.Shipping}
+	if o.Discount.IsPositive() {
+		in.Coupon, in.Amount = "DISCOUNT", o.Discount
+	}
+	for _, l := range o.Lines {
+		in.Lines = append(in.Lines, LineInput{ID: l.VariantID, Quantity: l.Quantity})
+	}
+	if c := o.Customer; c != nil {
+		in.CustomerID = h.customer(*c)
+	} else {
+		in.Guest = CustomerInput{Name: "ضيف", Mobile: "966555000111"}
+	}
+	id, err := h.S.PlaceOrder(in)
+	if err != nil {
+		panic("zidtest: place order: " + err.Error())
+	}
+	return "#" + strconv.FormatInt(id, 10)
+}
+
+func (h *Harness) customer(c contract.Customer) int64 {
+	h.S.mu.Lock()
+	for _, id := range sortedIDs(h.S.st.customers) {
+		x := h.S.st.customers[id]
+		if (c.Email != "" && strings.EqualFold(x.email, c.Email)) || (c.Phone != "" && x.mobile == c.Phone) {
+			h.S.mu.Unlock()
+			return id
+		}
+	}
+	h.S.mu.Unlock()
+	return h.S.AddCustomer(CustomerInput{Name: c.Name, Email: c.Email, Mobile: c.Phone})
+}
+
+// Refund issues a credit note for the lines, the shipping, or the amount.
+func (h *Harness) Refund(orderName string, r contract.Refund) {
+	var lines []CreditLine
+	for _, l := range r.Lines {
+		lines = append(lines, CreditLine{Line: l.Line, Quantity: l.Quantity, Restock: l.Restock})
+	}
+	if err := h.S.CreditNote(storetest.ParseID(orderName), lines, r.Shipping, r.Amount); err != nil {
+		panic("zidtest: refund: " + err.Error())
+	}
+}
+
+// Cancel reverses a delivered order without a credit note (its units go back to stock), as a
+// merchant does when the shipment comes back; an order not yet delivered is cancelled.
+func (h *Harness) Cancel(orderName string) {
+	id := storetest.ParseID(orderName)
+	status := StatusCancelled
+	for _, o := range h.S.Orders() {
+		if o.ID == id && contains(o.Reached, StatusDelivered) {
+			status = StatusReversed
+		}
+	}
+	if err := h.S.SetStatus(id, status); err != nil {
+		panic("zidtest: cancel: " + err.Error())
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Harness) Orders() []contract.OrderTotals {
+	var out []contract.OrderTotals
+	for _, o := range h.S.Orders() {
+		invoiced := contains(h.opt.Invoiced, o.Status)
+		if o.Status == StatusPartiallyReversed || o.Status == StatusReversed || o.Status == StatusReverseInProgress {
+			for _, st := range h.opt.Invoiced {
+				invoiced = invoiced || contains(o.Reached, st)
+			}
+		}
+		out = append(out, contract.OrderTotals{Name: "#" + strconv.FormatInt(o.ID, 10), Total: o.Total, Shipping: o.ShippingPaid,
+			RefundTotals: o.Credits, Guest: o.Guest, Paid: invoiced, Lines: o.Lines,
+			Cancelled: o.Status == StatusCanceled || o.Status == StatusCancelled || o.Status == StatusReversed})
+	}
+	return out
+}
+
+func (h *Harness) Seed(products, orders int, seed int64) {
+	h.S.Seed(SeedOptions{Products: products, Orders: orders, Seed: seed})
+}
+
+// Fault maps the contract's faults to the store's.
+func (h *Harness) Fault(kind contract.Fault) {
+	switch kind {
+	case contract.FaultThrottle:
+		h.S.InjectFaults(storetest.Fault{Kind: storetest.Throttle, RetryAfter: 1})
+	case contract.Fault429:
+		h.S.InjectFaults(storetest.Fault{Kind: storetest.TooManyRequests, RetryAfter: 1})
+	case contract.Fault500:
+		h.S.InjectFaults(storetest.Fault{Kind: storetest.ServerError})
+	case contract.FaultSlow:
+		h.S.InjectFaults(storetest.Fault{Kind: storetest.Slow})
+	case contract.FaultTruncated:
+		h.S.InjectFaults(storetest.Fault{Kind: storetest.Truncated})
+	case contract.FaultChangesMidPaging:
+		h.S.InjectFaults(storetest.Fault{Kind: storetest.ChangesMidPaging, Path: ordersPath})
+	case contract.FaultErrorIn200:
+		h.S.InjectFaults(storetest.Fault{Kind: storetest.CutJSON, Path: "/v1/products"},
+			storetest.Fault{Kind: storetest.CutJSON, Path: ordersPath, Times: 2})
+	case contract.FaultProductsDown:
+		h.S.InjectFaults(storetest.Fault{Kind: storetest.NotJSON, Path: "/v1/products", Times: -1})
+	case contract.FaultNone:
+		h.S.ClearFaults()
+	}
+}
+
+func (h *Harness) Requests() int { return h.S.Requests() }
