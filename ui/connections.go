@@ -44,6 +44,8 @@ type ConnectionRow struct {
 	Edit   *widget.Button
 	Test   *widget.Button
 	Remove *widget.Button
+	// Payments opens the account each of the store's payment methods pays into.
+	Payments *widget.Button
 	// State says why a connection that needs reconnecting is not synced, and Reconnect opens
 	// its form to connect it again; both are hidden otherwise.
 	State     *widget.Label
@@ -107,9 +109,10 @@ func (s *ConnectionsScreen) render(conns []core.Connection) {
 		r.Test = widget.NewButtonWithIcon(tr("connections.test", "Test connection"), theme.ConfirmIcon(), func() { s.testSaved(c) })
 		r.Remove = widget.NewButtonWithIcon(tr("action.remove", "Remove"), theme.DeleteIcon(), func() { s.confirmRemove(c) })
 		r.Remove.Importance = widget.DangerImportance
+		r.Payments = widget.NewButtonWithIcon(tr("treasury.methods", "Payment methods"), theme.SettingsIcon(), func() { s.m.Treasury.ShowMethods(c.ID) })
 		r.State, r.Reconnect = reconnectState(c, func() { s.Edit(c) })
 		s.Rows[c.ID] = r
-		s.list.Add(container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(r.Reconnect, r.Test, r.Edit, r.Remove), r.Name),
+		s.list.Add(container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(r.Reconnect, r.Test, r.Payments, r.Edit, r.Remove), r.Name),
 			r.State))
 	}
 	s.list.Refresh()
@@ -920,6 +923,8 @@ func platformTitle(p core.Platform) string {
 	switch p.Name {
 	case "salla":
 		return tr("platform.salla", "Salla")
+	case "zid":
+		return tr("platform.zid", "Zid")
 	}
 	return p.Title
 }
@@ -928,6 +933,24 @@ func platformTitle(p core.Platform) string {
 // dashboard names it; a state Mizan has no words for is shown as the platform sends it.
 func stateLabel(platform, state string) string {
 	switch platform + "/" + state {
+	case "zid/new":
+		return tr("state.zid.new", "New")
+	case "zid/preparing":
+		return tr("state.zid.preparing", "Preparing")
+	case "zid/ready":
+		return tr("state.zid.ready", "Ready")
+	case "zid/indelivery":
+		return tr("state.zid.indelivery", "Out for delivery")
+	case "zid/delivered":
+		return tr("state.zid.delivered", "Delivered")
+	case "zid/canceled":
+		return tr("state.zid.canceled", "Cancelled")
+	case "zid/reverse_in_progress":
+		return tr("state.zid.reverse_in_progress", "Being returned")
+	case "zid/partially_reversed":
+		return tr("state.zid.partially_reversed", "Partly returned")
+	case "zid/reversed":
+		return tr("state.zid.reversed", "Returned")
 	case "salla/payment_pending":
 		return tr("state.salla.payment_pending", "Awaiting payment")
 	case "salla/under_review":

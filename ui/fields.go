@@ -23,6 +23,20 @@ func credentialText(platform string, c core.CredentialField) (string, string) {
 		return tr("cred.shopify.client_id.label", label), tr("cred.shopify.client_id.help", help)
 	case "shopify/client_secret":
 		return tr("cred.shopify.client_secret.label", label), tr("cred.shopify.client_secret.help", help)
+	case "zid/access_token":
+		return tr("cred.zid.access_token.label", label), tr("cred.zid.access_token.help", help)
+	case "zid/authorization":
+		return tr("cred.zid.authorization.label", label), tr("cred.zid.authorization.help", help)
+	case "zid/store_id":
+		return tr("cred.zid.store_id.label", label), tr("cred.zid.store_id.help", help)
+	case "zid/refresh_token":
+		return tr("cred.zid.refresh_token.label", label), tr("cred.zid.refresh_token.help", help)
+	case "zid/expires_at":
+		return tr("cred.zid.expires_at.label", label), tr("cred.zid.expires_at.help", help)
+	case "zid/client_id":
+		return tr("cred.zid.client_id.label", label), tr("cred.zid.client_id.help", help)
+	case "zid/client_secret":
+		return tr("cred.zid.client_secret.label", label), tr("cred.zid.client_secret.help", help)
 	case "woocommerce/consumer_key":
 		return tr("cred.woocommerce.consumer_key.label", label), tr("cred.woocommerce.consumer_key.help", help)
 	case "woocommerce/consumer_secret":
@@ -44,6 +58,8 @@ func optionText(platform string, o core.OptionField) (string, string) {
 		return tr("option.shopify.api_version.label", label), tr("option.shopify.api_version.help", help)
 	case "shopify/location_id":
 		return tr("option.shopify.location_id.label", label), tr("option.shopify.location_id.help", help)
+	case "zid/location":
+		return tr("option.zid.location.label", label), tr("option.zid.location.help", help)
 	case "woocommerce/restock_refunds":
 		return tr("option.woocommerce.restock_refunds.label", label), tr("option.woocommerce.restock_refunds.help", help)
 	}
