@@ -172,16 +172,20 @@ func (s *Store) order(ctx context.Context, raw json.RawMessage, listed bool) (co
 		}
 	}
 	o.Refunds = refunds(&o, &d, notes)
-	if o.Status == "cancelled" || o.Status == "canceled" {
+	if o.Status == "canceled" {
 		o.Cancelled, o.CancelledAt = true, o.UpdatedAt
 	}
 	return o, nil
 }
 
-// statusOf is the status code as the books keep it (lower case; both spellings of cancelled kept
-// as Zid sends them, so either may be chosen in the settings).
+// statusOf is the status code as the books keep it: lower case, and "cancelled", as Zid's
+// answers also spell it, read as the documented "canceled".
 func statusOf(code string) string {
-	return strings.ToLower(strings.TrimSpace(code))
+	c := strings.ToLower(strings.TrimSpace(code))
+	if c == "cancelled" {
+		return "canceled"
+	}
+	return c
 }
 
 // unreadableOrder is an order that could not be read, with what could be: its id and change time.

@@ -258,7 +258,7 @@ func TestOrders(t *testing.T) {
 		!whole.Refunds[0].Shipping.Equal(d("10")) || !whole.Refunds[0].ShippingTax.Equal(d("1.5")) {
 		t.Errorf("reversed without a credit note: %+v", whole.Refunds)
 	}
-	if !got[3].Cancelled || got[3].Status != "cancelled" {
+	if !got[3].Cancelled || got[3].Status != "canceled" {
 		t.Errorf("cancelled: %+v", got[3])
 	}
 }

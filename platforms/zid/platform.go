@@ -43,9 +43,9 @@ const (
 	ProductionOAuth = "https://oauth.zid.sa"
 )
 
-// States are Zid's order status codes, as its documentation and its answers spell them
-// (canceled and cancelled both occur).
-var States = []string{"new", "preparing", "ready", "indelivery", "delivered", "canceled", "cancelled",
+// States are Zid's order status codes, as its documentation spells them; an order its answers
+// call "cancelled" is in "canceled".
+var States = []string{"new", "preparing", "ready", "indelivery", "delivered", "canceled",
 	"reverse_in_progress", "partially_reversed", "reversed"}
 
 // DefaultStates are the statuses invoiced unless the merchant chooses otherwise: a delivered
