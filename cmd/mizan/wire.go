@@ -16,6 +16,7 @@ import (
 	"mizan/platforms/salla"
 	"mizan/platforms/shopify"
 	"mizan/platforms/woocommerce"
+	"mizan/platforms/zid"
 	"mizan/storage"
 )
 
@@ -26,6 +27,7 @@ func platforms() core.Platforms {
 		shopify.Platform(),
 		woocommerce.Platform(),
 		salla.Platform(),
+		zid.Platform(),
 	)
 }
 

@@ -70,14 +70,16 @@ name; each defaults to the first one in the books. The store is asked who it is:
 already know from a removed connection gets its history back (products, invoices, stock, sync log),
 and nothing is imported twice; a store that is connected already is refused.
 
-A platform whose stores connect with OAuth (salla) takes the app's client ID and secret:
+A platform whose stores connect with OAuth (salla, zid) takes the app's client ID and secret:
   {"client_id": "…", "client_secret": "…"}   with --oauth
 Mizan opens the browser at the store's approval page (and prints its address). When the redirect
 address (--redirect, default http://127.0.0.1:8765/callback) is on this computer, Mizan receives
 the browser's return by itself (within 5 minutes); otherwise paste the address the browser ended
 on, as one line after the JSON. Tokens you already have go in the JSON without --oauth:
   {"client_id": "…", "client_secret": "…", "access_token": "…", "refresh_token": "…",
-   "expires_at": "2026-12-17"}   (a date, Unix seconds, or days from now such as 14d)`,
+   "expires_at": "2026-12-17"}   (a date, Unix seconds, or days from now such as 14d)
+Zid's tokens are two, with the store's id: {"authorization": "…", "access_token": "…",
+"store_id": "…"}, plus the refresh token and the app's client ID and secret to renew them.`,
 		Run: runConnectionsAdd})
 	Register(Command{Name: "connections edit",
 		Args:    "NAME [--credentials < credentials.json | --oauth [--redirect URL] < app.json] [--store URL] [--name NEW] [--warehouse W] [--branch B] [--default-client C] [--since YYYY-MM-DD|all] [--states a,b] [--poll 5m] [--option KEY=VALUE]",
@@ -85,7 +87,7 @@ on, as one line after the JSON. Tokens you already have go in the JSON without -
 		Help: `With --credentials, new credentials are read as JSON on standard input, as for "connections add";
 the fields given replace the stored ones in the keyring, the others stay. A new address or new
 credentials must reach the same store (the store is asked who it is); to connect another store, add
-it as a connection of its own. With --oauth, a store that connects with OAuth (salla) is connected
+it as a connection of its own. With --oauth, a store that connects with OAuth (salla, zid) is connected
 again in the browser, as for "connections add --oauth": the way back for a connection that needs
 reconnecting.`,
 		Run: runConnectionsEdit})
@@ -214,7 +216,7 @@ func readCredentials(env *Env) (map[string]string, error) {
 func runConnectionsAdd(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("connections add", flag.ContinueOnError)
 	f := addConnFlags(fs, false)
-	withOAuth := fs.Bool("oauth", false, "connect in the browser with the app's client ID and secret (platforms with OAuth, such as salla)")
+	withOAuth := fs.Bool("oauth", false, "connect in the browser with the app's client ID and secret (platforms with OAuth, such as salla and zid)")
 	redirect := fs.String("redirect", "", "with --oauth: the redirect address registered for the app (default the platform's, http://127.0.0.1:8765/callback)")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
