@@ -270,15 +270,15 @@ func (e *Engine) AddConnection(ctx context.Context, in ConnectionInput) (Connect
 	if err != nil {
 		return Connection{}, err
 	}
-	info, creds, err := e.identify(ctx, p, in.StoreURL, in.Credentials, in.Options, "connected")
-	if err != nil {
-		return Connection{}, err
-	}
-	in.Credentials = creds // with what the store renewed while it was asked
 	books, err := e.keyringReady(ctx)
 	if err != nil {
 		return Connection{}, err
 	}
+	info, creds, kept, err := e.identify(ctx, books, p, in.StoreURL, in.Credentials, in.Options, "connected")
+	if err != nil {
+		return Connection{}, err
+	}
+	in.Credentials = creds // with what the store renewed while it was asked
 	var c Connection
 	err = e.db.Update(ctx, func(tx *storage.Tx) error {
 		if err := checkRefs(tx, in); err != nil {
@@ -332,6 +332,9 @@ func (e *Engine) AddConnection(ctx context.Context, in ConnectionInput) (Connect
 		c.Reattached, c.PreviousName = previous != "", previous
 		return err
 	})
+	if err == nil {
+		e.dropRenewed(kept)
+	}
 	if err == nil && c.Reattached {
 		e.log.Info("connection re-attached to the store's history", "connection", c.Name, "previous_name", c.PreviousName,
 			"platform", c.Platform)
@@ -341,28 +344,28 @@ func (e *Engine) AddConnection(ctx context.Context, in ConnectionInput) (Connect
 
 // identify asks a store who it is, with credentials that may not be saved yet. what says what
 // would have happened to the connection ("connected", "saved") for the error. It returns the
-// credentials with whatever the store renewed meanwhile (see pendingCreds): those are the ones
-// to save.
-func (e *Engine) identify(ctx context.Context, p Platform, storeURL string, creds, opts map[string]string, what string) (StoreInfo, map[string]string, error) {
-	pending := newPending(creds)
-	st, err := p.Open(StoreConfig{StoreURL: storeURL, Credentials: creds, Options: opts, HTTPClient: e.HTTPClient, Log: e.log,
-		Rotate: pending.rotate})
+// credentials with whatever the store renewed meanwhile (see pendingCreds and pendingFor):
+// those are the ones to save; and the keyring entry that keeps them until they are saved.
+func (e *Engine) identify(ctx context.Context, books string, p Platform, storeURL string, creds, opts map[string]string, what string) (StoreInfo, map[string]string, string, error) {
+	pending, kept := e.pendingFor(books, creds)
+	st, err := p.Open(StoreConfig{StoreURL: storeURL, Credentials: pending.current(), Options: opts, HTTPClient: e.HTTPClient,
+		Log: e.log, Rotate: pending.rotate})
 	if err != nil {
-		return StoreInfo{}, nil, err
+		return StoreInfo{}, nil, "", err
 	}
 	info, err := st.Info(ctx)
 	switch {
 	case err == nil:
-		return info, pending.current(), nil
+		return info, pending.current(), kept, nil
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return StoreInfo{}, nil, err
+		return StoreInfo{}, nil, "", err
 	case errors.Is(err, ErrReconnect):
-		return StoreInfo{}, nil, fmt.Errorf("the store at %s refused to renew these credentials, so the connection was not %s: "+
+		return StoreInfo{}, nil, "", fmt.Errorf("the store at %s refused to renew these credentials, so the connection was not %s: "+
 			"connect the store again to get new ones: %w", storeURL, what, err)
 	case errors.Is(err, ErrUnauthorized):
-		return StoreInfo{}, nil, fmt.Errorf("the store at %s refused the credentials, so the connection was not %s: %w", storeURL, what, err)
+		return StoreInfo{}, nil, "", fmt.Errorf("the store at %s refused the credentials, so the connection was not %s: %w", storeURL, what, err)
 	default:
-		return StoreInfo{}, nil, fmt.Errorf("the store at %s could not be asked which store it is, so the connection was not %s "+
+		return StoreInfo{}, nil, "", fmt.Errorf("the store at %s could not be asked which store it is, so the connection was not %s "+
 			"(check the address and the network, then try again): %w", storeURL, what, err)
 	}
 }
@@ -472,6 +475,7 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 		defer release()
 	}
 	renewed := map[string]string{} // what the store renewed while it was asked
+	kept := ""                     // where it is kept until saved
 	if reach && before.Platform == in.Platform {
 		keys, _, _ := mergeCredentialKeys(p, before.SecretKeys, given)
 		creds := map[string]string{}
@@ -490,13 +494,22 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 			creds[k] = v
 		}
 		var final map[string]string
-		if info, final, err = e.identify(ctx, p, in.StoreURL, creds, in.Options, "saved"); err != nil {
+		if info, final, kept, err = e.identify(ctx, books, p, in.StoreURL, creds, in.Options, "saved"); err != nil {
 			return Connection{}, err
 		}
 		for k, v := range final {
 			if v != creds[k] {
 				renewed[k] = v
 			}
+		}
+		if len(given) == 0 && len(renewed) > 0 {
+			// The store renewed the stored credentials: they are the connection's now, whatever
+			// becomes of the rest of the edit.
+			if err := e.saveRenewed(ctx, before, creds, final, sortedKeys(renewed)); err != nil {
+				return Connection{}, err
+			}
+			e.dropRenewed(kept)
+			kept = ""
 		}
 		if before.StoreID != "" && info.StoreID != "" && info.StoreID != before.StoreID {
 			return Connection{}, otherStore(before, info)
@@ -572,6 +585,9 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 	})
 	if err != nil {
 		return c, err
+	}
+	if kept != "" {
+		e.dropRenewed(kept)
 	}
 	for _, k := range drop {
 		// The connection no longer names the key, so a leftover value is never used.

@@ -230,7 +230,8 @@ func (e *Engine) TestConnection(ctx context.Context, connID int64) (StoreInfo, e
 // expired access token, say), even when the test failed after the renewal: a store whose
 // refresh token is single use has spent the one given, so the credentials returned, not those
 // given, are the ones to save. They are the input's when nothing was renewed; nil when the
-// store could not be opened.
+// store could not be opened. What an earlier test, add or edit with the same credentials had
+// renewed is started from (see pendingFor).
 func (e *Engine) TestCredentials(ctx context.Context, in ConnectionInput) (StoreInfo, map[string]string, error) {
 	p, err := e.platforms.Get(in.Platform)
 	if err != nil {
@@ -240,7 +241,10 @@ func (e *Engine) TestCredentials(ctx context.Context, in ConnectionInput) (Store
 		return StoreInfo{}, nil, err
 	}
 	pending := newPending(in.Credentials)
-	st, err := p.Open(StoreConfig{StoreURL: in.StoreURL, Credentials: in.Credentials, Options: in.Options,
+	if books, err := e.keyringReady(ctx); err == nil {
+		pending, _ = e.pendingFor(books, in.Credentials) // what it renews is kept until the connection is saved
+	}
+	st, err := p.Open(StoreConfig{StoreURL: in.StoreURL, Credentials: pending.current(), Options: in.Options,
 		HTTPClient: e.HTTPClient, Log: e.log, Rotate: pending.rotate})
 	if err != nil {
 		return StoreInfo{}, nil, err

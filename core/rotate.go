@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -447,6 +448,8 @@ func reconnectError(c Connection) error {
 type pendingCreds struct {
 	mu    sync.Mutex
 	creds map[string]string
+	// keep, when set, is given the credentials after each renewal, before they are used.
+	keep func(map[string]string)
 }
 
 func newPending(creds map[string]string) *pendingCreds {
@@ -469,6 +472,9 @@ func (p *pendingCreds) rotate(ctx context.Context, renew func(current map[string
 		}
 		p.creds[k] = v
 	}
+	if p.keep != nil {
+		p.keep(maps.Clone(p.creds))
+	}
 	return maps.Clone(p.creds), nil
 }
 
@@ -478,3 +484,60 @@ func (p *pendingCreds) current() map[string]string {
 	defer p.mu.Unlock()
 	return maps.Clone(p.creds)
 }
+
+// Credentials given to add or edit a connection that the store renews on the way.
+//
+// A store whose refresh token is single use spends the one the merchant gave as soon as it
+// renews it, while the connection is added or edited. If the save then fails (the store is
+// already connected under another name, the keyring or the books refuse the write), the
+// credentials the merchant holds no longer work. So what the store renews is kept in the
+// keyring the moment it arrives, under a digest of the credentials given, and the next add or
+// edit given the same credentials (the form's Save pressed again, the same command run again)
+// starts from the renewed ones. A successful save drops them.
+
+// renewedKey is the keyring entry that keeps what the store renewed from the credentials given.
+func renewedKey(books string, given map[string]string) string {
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(given)) {
+		h.Write([]byte(k))
+		h.Write([]byte{0})
+		h.Write([]byte(given[k]))
+		h.Write([]byte{0})
+	}
+	return fmt.Sprintf("books/%s/renewed/%s", books, hex.EncodeToString(h.Sum(nil)[:16]))
+}
+
+// pendingFor returns the pending credentials to add or edit a connection with, starting from
+// what an earlier attempt with the same credentials had renewed, if anything, and keeping every
+// renewal in the keyring as it comes. The key it returns is dropped once the connection is saved.
+func (e *Engine) pendingFor(books string, given map[string]string) (*pendingCreds, string) {
+	key := renewedKey(books, given)
+	start := given
+	if raw, err := e.secrets.Get(key); err == nil {
+		var kept map[string]string
+		if json.Unmarshal([]byte(raw), &kept) == nil && len(kept) > 0 {
+			start = kept
+			e.log.Info("using the credentials the store renewed at an earlier attempt with the same ones")
+		}
+	}
+	p := newPending(start)
+	p.keep = func(creds map[string]string) {
+		raw, err := json.Marshal(creds)
+		if err == nil {
+			err = e.secrets.Set(key, string(raw))
+		}
+		if err != nil {
+			e.log.Warn("cannot keep the credentials the store renewed until the connection is saved", "err", err)
+		}
+	}
+	return p, key
+}
+
+// dropRenewed forgets what pendingFor kept, once the connection is saved.
+func (e *Engine) dropRenewed(key string) {
+	if err := e.secrets.Delete(key); err != nil {
+		e.log.Warn("cannot delete renewed credentials kept until the connection was saved", "err", err)
+	}
+}
+
+func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
