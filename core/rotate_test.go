@@ -505,3 +505,30 @@ func TestRotateWhileAdding(t *testing.T) {
 		t.Errorf("%d renewals, want 2", n)
 	}
 }
+
+// TestEditRenewsStoredCredentials: an edit that asks the store with the stored credentials (a
+// new address) and meets an expired token renews them, spending the stored refresh token. When
+// the edit is then refused (the address reaches another store), the renewed pair is still the
+// connection's: the next sync works instead of presenting the spent token.
+func TestEditRenewsStoredCredentials(t *testing.T) {
+	r := newRotEnv(t, nil)
+	r.catalogue()
+	r.store.ExpireToken()
+	id := r.store.ID
+	r.store.ID = "another-store"
+	in := core.ConnectionInput{Name: r.conn.Name, Platform: r.conn.Platform, StoreURL: "https://elsewhere.example"}
+	if _, err := r.eng.UpdateConnection(ctx, r.conn.ID, in); err == nil || !strings.Contains(err.Error(), "another store") {
+		t.Fatalf("edit to another store: %v", err)
+	}
+	r.store.ID = id
+	access, refresh := r.store.Tokens()
+	if got := r.keyring(); got[memstore.KeyToken] != access || got[memstore.KeyRefresh] != refresh {
+		t.Fatalf("the keyring does not hold the pair the edit renewed")
+	}
+	if sum := r.sync(); sum.Outcome != core.OutcomeOK {
+		t.Errorf("sync after the refused edit: %s %s", sum.Outcome, sum.Message)
+	}
+	if n := r.store.Calls()["Refresh"]; n != 1 {
+		t.Errorf("%d renewals, want 1", n)
+	}
+}
