@@ -86,20 +86,8 @@ func (s *Store) renewAfter(ctx context.Context, used string) error {
 	if s.refresh == "" || s.clientID == "" || s.secret == "" {
 		return &core.StoreError{Op: "renew the access token", Message: "the connection lacks the refresh token, client ID or client secret needed to renew it: connect the store with Salla again", Err: core.ErrUnauthorized}
 	}
-	if s.rotate == nil {
-		tok, err := s.refreshWith(ctx, s.refresh)
-		if err != nil {
-			return err
-		}
-		s.adopt(creds(tok))
-		s.log.Info("renewed the access token (kept in memory: the connection is not saved yet)")
-		s.checkLifetime()
-		return nil
-	}
-	current, err := s.rotate(ctx, func(stored map[string]string) (map[string]string, error) {
-		if a := stored[CredAccessToken]; a != "" && a != used {
-			return nil, nil // renewed by another caller: take the stored pair
-		}
+	held := map[string]string{CredAccessToken: s.access, CredRefreshToken: s.refresh}
+	current, err := oauth.Renew(ctx, s.rotate, held, CredAccessToken, used, func(stored map[string]string) (map[string]string, error) {
 		rt := stored[CredRefreshToken]
 		if rt == "" {
 			rt = s.refresh
@@ -114,7 +102,11 @@ func (s *Store) renewAfter(ctx context.Context, used string) error {
 		return err
 	}
 	s.adopt(current)
-	s.log.Info("renewed the access token")
+	if s.rotate == nil {
+		s.log.Info("renewed the access token (kept in memory: the connection is not saved yet)")
+	} else {
+		s.log.Info("renewed the access token")
+	}
 	s.checkLifetime()
 	return nil
 }
