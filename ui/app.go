@@ -29,6 +29,7 @@ type Screen string
 const (
 	ScreenDashboard   Screen = "dashboard"
 	ScreenInvoices    Screen = "invoices"
+	ScreenTreasury    Screen = "treasury"
 	ScreenProducts    Screen = "products"
 	ScreenMapping     Screen = "mapping"
 	ScreenSyncLog     Screen = "synclog"
@@ -37,7 +38,7 @@ const (
 )
 
 // Screens lists every screen in navigation order.
-var Screens = []Screen{ScreenDashboard, ScreenInvoices, ScreenProducts, ScreenMapping, ScreenSyncLog, ScreenConnections, ScreenSettings}
+var Screens = []Screen{ScreenDashboard, ScreenInvoices, ScreenTreasury, ScreenProducts, ScreenMapping, ScreenSyncLog, ScreenConnections, ScreenSettings}
 
 // Preference keys.
 const (
@@ -80,6 +81,7 @@ type App struct {
 	LeaveDemo *widget.Button
 
 	Invoices    *InvoicesScreen
+	Treasury    *TreasuryScreen
 	Products    *ProductsScreen
 	Dashboard   *DashboardScreen
 	Mapping     *MappingScreen
@@ -125,6 +127,7 @@ func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 	m.openedAt = deps.Now()
 	m.Window.SetIcon(assets.Icon)
 	m.Invoices = newInvoicesScreen(m)
+	m.Treasury = newTreasuryScreen(m)
 	m.Products = newProductsScreen(m)
 	m.Dashboard = newDashboardScreen(m)
 	m.Mapping = newMappingScreen(m)
@@ -135,18 +138,18 @@ func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 	m.screens = map[Screen]fyne.CanvasObject{
 		ScreenDashboard: m.Dashboard.Content, ScreenInvoices: m.Invoices.Content, ScreenProducts: m.Products.Content,
 		ScreenMapping: m.Mapping.Content, ScreenSyncLog: m.SyncLog.Content, ScreenConnections: m.Connections.Content,
-		ScreenSettings: m.Settings.Content,
+		ScreenSettings: m.Settings.Content, ScreenTreasury: m.Treasury.Content,
 	}
 	icons := map[Screen]fyne.Resource{
 		ScreenDashboard: theme.HomeIcon(), ScreenInvoices: theme.DocumentIcon(), ScreenProducts: theme.StorageIcon(),
 		ScreenMapping: theme.ListIcon(), ScreenSyncLog: theme.HistoryIcon(), ScreenConnections: theme.ComputerIcon(),
-		ScreenSettings: theme.SettingsIcon(),
+		ScreenSettings: theme.SettingsIcon(), ScreenTreasury: theme.ContentPasteIcon(),
 	}
 	titles := map[Screen]string{
 		ScreenDashboard: tr("dashboard.title", "Dashboard"), ScreenInvoices: tr("invoices.title", "Invoices"),
 		ScreenProducts: tr("products.title", "Products & stock"), ScreenMapping: tr("mapping.title", "Product mapping"),
 		ScreenSyncLog: tr("synclog.title", "Sync log"), ScreenConnections: tr("connections.title", "Connections"),
-		ScreenSettings: tr("settings.title", "Settings"),
+		ScreenSettings: tr("settings.title", "Settings"), ScreenTreasury: tr("treasury.title", "Treasury"),
 	}
 	nav := container.NewVBox()
 	name := canvas.NewText("Mizan", theme.Color(theme.ColorNamePrimary))
@@ -232,7 +235,7 @@ func (m *App) Refresh(ctx context.Context) error {
 	done := make(chan error, 1)
 	m.work.Go(func() {
 		var errs []error
-		for _, load := range []func(context.Context) error{m.Invoices.load, m.Products.load, m.Dashboard.load,
+		for _, load := range []func(context.Context) error{m.Invoices.load, m.Treasury.load, m.Products.load, m.Dashboard.load,
 			m.Connections.load, m.SyncLog.load, m.Mapping.loadConnections, m.Settings.load} {
 			if err := load(ctx); err != nil {
 				errs = append(errs, err)

@@ -43,6 +43,10 @@ type InvoiceView struct {
 	Charges     *fyne.Container
 	Totals      *fyne.Container
 	Links       *fyne.Container
+	// PayStatus says whether the invoice is paid, partly paid or unpaid (for a return: whether
+	// its money was paid back), and Payments lists the payments behind it.
+	PayStatus *widget.Label
+	Payments  *fyne.Container
 	// Invoice is the invoice shown (zero while loading).
 	Invoice storage.Invoice
 	Content fyne.CanvasObject
@@ -74,8 +78,10 @@ func newInvoiceView(s *InvoicesScreen) *InvoiceView {
 	v.Charges = container.NewVBox()
 	v.Totals = container.NewVBox()
 	v.Links = container.NewVBox()
+	v.PayStatus = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.Payments = container.NewVBox()
 	v.body = container.NewVBox(v.Details, widget.NewSeparator(), v.Lines, v.Charges,
-		container.NewHBox(layout.NewSpacer(), v.Totals), widget.NewSeparator(), v.Links)
+		container.NewHBox(layout.NewSpacer(), v.Totals), widget.NewSeparator(), v.PayStatus, v.Payments, widget.NewSeparator(), v.Links)
 	v.scroll = container.NewVScroll(container.NewPadded(v.body))
 	v.Content = container.NewBorder(container.NewVBox(container.NewHBox(v.Back, v.Title, layout.NewSpacer(), v.Original,
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(150, v.PrintLayout.MinSize().Height), v.PrintLayout)),
@@ -91,9 +97,10 @@ func (v *InvoiceView) show(id int64) {
 	v.Title.SetText(tr("invoice.loading", "Loading the invoice…"))
 	v.Original.Hide()
 	v.Print.Disable()
-	for _, c := range []*fyne.Container{v.Details, v.Lines, v.Charges, v.Totals, v.Links} {
+	for _, c := range []*fyne.Container{v.Details, v.Lines, v.Charges, v.Totals, v.Links, v.Payments} {
 		c.RemoveAll()
 	}
+	v.PayStatus.SetText("")
 	v.relayout()
 	db := v.s.m.db
 	v.s.m.work.Go(func() {
@@ -102,6 +109,14 @@ func (v *InvoiceView) show(id int64) {
 		var returns []storage.Invoice
 		if err == nil && inv.Type == storage.SalesInvoice {
 			returns, err = db.ReturnsOf(ctx, id)
+		}
+		var pays []storage.Payment
+		var states map[int64]storage.PaymentState
+		if err == nil {
+			pays, err = db.Payments(ctx, storage.PaymentFilter{InvoiceID: id})
+		}
+		if err == nil {
+			states, err = db.PaymentStates(ctx, []storage.Invoice{inv})
 		}
 		uiDo(func() {
 			if v.showing != id {
@@ -113,6 +128,8 @@ func (v *InvoiceView) show(id int64) {
 				return
 			}
 			v.render(inv, returns)
+			v.renderPayments(inv, states[inv.ID], pays)
+			v.relayout()
 		})
 	})
 }
@@ -274,12 +291,63 @@ func (v *InvoiceView) render(inv storage.Invoice, returns []storage.Invoice) {
 
 // relayout lays the body out again after its sections changed, and scrolls back to the top.
 func (v *InvoiceView) relayout() {
-	for _, c := range []*fyne.Container{v.Details, v.Lines, v.Charges, v.Totals, v.Links, v.body} {
+	for _, c := range []*fyne.Container{v.Details, v.Lines, v.Charges, v.Totals, v.Links, v.Payments, v.body} {
 		c.Refresh()
 	}
 	v.scroll.Content.Refresh()
 	v.scroll.Refresh()
 	v.scroll.ScrollToTop()
+}
+
+// paymentColumns are the widths of an invoice's payment rows: number, date, invoice, account,
+// method (stretches), amount.
+var paymentColumns = []float32{150, 130, 150, 140, 160, 130}
+
+// renderPayments shows the invoice's payment status and the payments behind it (for a sales
+// invoice, its returns' refunds too).
+func (v *InvoiceView) renderPayments(inv storage.Invoice, st storage.PaymentState, pays []storage.Payment) {
+	text := tr("invoice.payment_status", "Payment: {{.Status}}", map[string]any{"Status": payStatusName(inv.Type, st.Status)})
+	if st.Status == storage.PayPartly || st.Status == storage.PayUnpaid {
+		text += "   " + tr("invoice.paid_of", "{{.Paid}} of {{.Due}} {{.Currency}}",
+			map[string]any{"Paid": money(st.Paid), "Due": money(st.Due), "Currency": inv.Currency})
+	}
+	v.PayStatus.SetText(text)
+	v.PayStatus.Importance = payImportance(st.Status)
+	v.PayStatus.Refresh()
+	if len(pays) == 0 {
+		v.Payments.Add(widget.NewLabel(tr("invoice.no_payments", "No payments recorded for this invoice.")))
+		return
+	}
+	lay := func() *columns { return &columns{widths: paymentColumns, flex: 4} }
+	v.Payments.Add(container.New(lay(), cell(tr("col.number", "Number"), fyne.TextAlignLeading, true),
+		cell(tr("col.date", "Date"), fyne.TextAlignLeading, true), cell(tr("col.invoice", "Invoice"), fyne.TextAlignLeading, true),
+		cell(tr("col.account", "Account"), fyne.TextAlignLeading, true), cell(tr("col.method", "Method"), fyne.TextAlignLeading, true),
+		cell(tr("col.amount", "Amount"), fyne.TextAlignTrailing, true)))
+	for _, p := range pays {
+		v.Payments.Add(container.New(lay(), cell(p.Number, fyne.TextAlignLeading, false), cell(localDateTime(p.Date), fyne.TextAlignLeading, false),
+			cell(p.InvoiceNumber, fyne.TextAlignLeading, false), cell(visual(p.AccountName), fyne.TextAlignLeading, false),
+			cell(visual(methodLabel(p.Method, p.MethodTitle)), fyne.TextAlignLeading, false),
+			cell(signedMoney(p)+" "+p.Currency, fyne.TextAlignTrailing, false)))
+	}
+}
+
+// methodLabel is how a store's payment method reads: its title, with its name when they differ.
+func methodLabel(method, title string) string {
+	switch {
+	case title != "" && title != method && method != "":
+		return title + " (" + method + ")"
+	case title != "":
+		return title
+	}
+	return method
+}
+
+// signedMoney is a payment's amount, negative when the money went out.
+func signedMoney(p storage.Payment) string {
+	if p.Direction == storage.PaymentOut {
+		return "-" + money(p.Amount)
+	}
+	return money(p.Amount)
 }
 
 func itoa(i int) string { return decimal.NewFromInt(int64(i)).String() }

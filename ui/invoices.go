@@ -27,8 +27,8 @@ const (
 )
 
 // invoiceColumns are the list's column widths: number, date, type, client (stretches), store
-// order, total, currency.
-var invoiceColumns = []float32{170, 130, 70, 200, 110, 120, 44}
+// order, payment status, total, currency.
+var invoiceColumns = []float32{170, 130, 70, 200, 110, 110, 120, 44}
 
 // InvoicesScreen lists sales and return invoices with search and filters, and shows one invoice.
 type InvoicesScreen struct {
@@ -68,16 +68,24 @@ type invoicePager struct {
 	gen     int
 	count   int
 	pages   map[int][]storage.Invoice
-	used    []int // pages by last use, most recent last
+	states  map[int]map[int64]storage.PaymentState // each page's payment states, by invoice id
+	used    []int                                  // pages by last use, most recent last
 	loading map[int]bool
 }
 
-func (p *invoicePager) reset(f storage.InvoiceFilter, count int, first []storage.Invoice) {
+func (p *invoicePager) reset(f storage.InvoiceFilter, count int, first []storage.Invoice, states map[int64]storage.PaymentState) {
 	p.filter, p.count = f, count
 	p.gen++
 	p.pages = map[int][]storage.Invoice{0: first}
+	p.states = map[int]map[int64]storage.PaymentState{0: states}
 	p.used = []int{0}
 	p.loading = map[int]bool{}
+}
+
+// state is the payment state of row i's invoice, when its page is loaded.
+func (p *invoicePager) state(i int, id int64) (storage.PaymentState, bool) {
+	st, ok := p.states[i/pageSize][id]
+	return st, ok
 }
 
 // get returns row i, whether it is loaded, and whether its page is known (loaded, even if short).
@@ -106,11 +114,13 @@ func (p *invoicePager) touch(page int) {
 	p.used = append(p.used, page)
 }
 
-func (p *invoicePager) put(page int, rows []storage.Invoice) {
+func (p *invoicePager) put(page int, rows []storage.Invoice, states map[int64]storage.PaymentState) {
 	p.pages[page] = rows
+	p.states[page] = states
 	p.touch(page)
 	for len(p.used) > maxPages {
 		delete(p.pages, p.used[0])
+		delete(p.states, p.used[0])
 		p.used = p.used[1:]
 	}
 }
@@ -118,7 +128,7 @@ func (p *invoicePager) put(page int, rows []storage.Invoice) {
 func newInvoicesScreen(m *App) *InvoicesScreen {
 	s := &InvoicesScreen{m: m, debounce: &debouncer{w: m.work, delay: searchDebounce},
 		branchIDs: map[string]int64{}, connections: map[string]string{}}
-	s.pager.reset(storage.InvoiceFilter{}, 0, nil)
+	s.pager.reset(storage.InvoiceFilter{}, 0, nil, nil)
 
 	s.Search = widget.NewEntry()
 	s.Search.SetPlaceHolder(tr("invoices.search", "Search number, client or store order"))
@@ -154,7 +164,7 @@ func newInvoicesScreen(m *App) *InvoicesScreen {
 	s.View = newInvoiceView(s)
 	header := container.New(&columns{widths: invoiceColumns, flex: 3},
 		headerLabel(tr("col.number", "Number")), headerLabel(tr("col.date", "Date")), headerLabel(tr("col.type", "Type")),
-		headerLabel(tr("col.client", "Client")), headerLabel(tr("col.order", "Store order")),
+		headerLabel(tr("col.client", "Client")), headerLabel(tr("col.order", "Store order")), headerLabel(tr("col.payment", "Payment")),
 		headerLabel(tr("col.total", "Total"), fyne.TextAlignTrailing), headerLabel(""))
 	dates := container.NewGridWithColumns(2, s.From, s.To)
 	selects := container.NewGridWithColumns(3, s.Type, s.Connection, s.Branch)
@@ -198,7 +208,7 @@ func (s *InvoicesScreen) newRow() fyne.CanvasObject {
 	for i := range cells {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
-		if i == 5 {
+		if i == 6 {
 			l.Alignment = fyne.TextAlignTrailing
 		}
 		cells[i] = l
@@ -225,12 +235,57 @@ func (s *InvoicesScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	set(2, invoiceTypeName(inv.Type))
 	set(3, visual(inv.Client.Name))
 	set(4, inv.Source.OrderName)
+	pay := cells[5].(*widget.Label)
+	if st, ok := s.pager.state(id, inv.ID); ok {
+		pay.Importance = payImportance(st.Status)
+		pay.SetText(payStatusName(inv.Type, st.Status))
+	} else {
+		pay.SetText("")
+	}
 	total := money(inv.Total)
 	if inv.Type == storage.ReturnInvoice {
 		total = "-" + total
 	}
-	set(5, total)
-	set(6, inv.Currency)
+	set(6, total)
+	set(7, inv.Currency)
+}
+
+// payStatusName is how an invoice's payment status reads: for a return invoice, whether its money
+// was paid back.
+func payStatusName(typ storage.InvoiceType, st storage.PayStatus) string {
+	if typ == storage.ReturnInvoice {
+		switch st {
+		case storage.PayPaid:
+			return tr("pay.refunded", "Refunded")
+		case storage.PayPartly:
+			return tr("pay.partly_refunded", "Partly refunded")
+		case storage.PayUnpaid:
+			return tr("pay.not_refunded", "Not refunded")
+		}
+	}
+	switch st {
+	case storage.PayPaid:
+		return tr("pay.paid", "Paid")
+	case storage.PayPartly:
+		return tr("pay.partly_paid", "Partly paid")
+	case storage.PayUnpaid:
+		return tr("pay.unpaid", "Unpaid")
+	case storage.PayNothingDue:
+		return tr("pay.nothing_due", "Nothing due")
+	}
+	return string(st)
+}
+
+func payImportance(st storage.PayStatus) widget.Importance {
+	switch st {
+	case storage.PayUnpaid:
+		return widget.DangerImportance
+	case storage.PayPartly:
+		return widget.WarningImportance
+	case storage.PayPaid:
+		return widget.SuccessImportance
+	}
+	return widget.MediumImportance
 }
 
 // requestPage loads a page of the current search in the background. UI goroutine.
@@ -244,6 +299,10 @@ func (s *InvoicesScreen) requestPage(page int) {
 	f.Limit, f.Offset = pageSize, page*pageSize
 	s.m.work.Go(func() {
 		rows, err := s.m.db.Invoices(context.Background(), f)
+		var states map[int64]storage.PaymentState
+		if err == nil {
+			states, err = s.m.db.PaymentStates(context.Background(), rows)
+		}
 		uiDo(func() {
 			if gen != p.gen {
 				return
@@ -256,7 +315,7 @@ func (s *InvoicesScreen) requestPage(page int) {
 				}
 				return
 			}
-			p.put(page, rows)
+			p.put(page, rows, states)
 			s.List.Refresh()
 		})
 	})
@@ -337,10 +396,14 @@ func (s *InvoicesScreen) query(ctx context.Context, id int64, f storage.InvoiceF
 	}
 	count, err := s.m.db.CountInvoices(ctx, f)
 	var rows []storage.Invoice
+	var states map[int64]storage.PaymentState
 	if err == nil {
 		first := f
 		first.Limit = pageSize
 		rows, err = s.m.db.Invoices(ctx, first)
+	}
+	if err == nil {
+		states, err = s.m.db.PaymentStates(ctx, rows)
 	}
 	uiDo(func() {
 		if id != s.latest.Load() {
@@ -352,7 +415,7 @@ func (s *InvoicesScreen) query(ctx context.Context, id int64, f storage.InvoiceF
 			return
 		}
 		s.reported = false
-		s.pager.reset(f, count, rows)
+		s.pager.reset(f, count, rows, states)
 		s.Status.Importance = widget.MediumImportance
 		s.Status.SetText(trn("invoices.count", "{{.Count}} invoices", count, map[string]any{"Count": count}))
 		s.List.UnselectAll()

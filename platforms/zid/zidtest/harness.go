@@ -42,7 +42,9 @@ type App struct {
 	StoreID                             int64
 }
 
-// Credential keys DefaultCredentials uses: the ones the Zid client registers.
+// Credential keys: the ones the Zid client registers (DefaultCredentials gives them), and the
+// redirect address a refresh must send, which it does not register (a client that keeps it
+// among its credentials adds CredRedirectURI in HarnessOptions.Credentials: App has it).
 const (
 	CredAuthorization = "authorization"
 	CredAccessToken   = "access_token"
@@ -58,11 +60,12 @@ const (
 const HarnessRedirect = "http://127.0.0.1:8765/callback"
 
 // DefaultCredentials names the credentials authorization, access_token, refresh_token,
-// store_id, expires_at (absolute Unix seconds), client_id, client_secret and redirect_uri.
+// store_id, expires_at (absolute Unix seconds), client_id and client_secret, as the Zid client
+// registers them.
 func DefaultCredentials(app App, t Tokens) map[string]string {
 	return map[string]string{CredAuthorization: t.Authorization, CredAccessToken: t.AccessToken, CredRefreshToken: t.RefreshToken,
 		CredStoreID: strconv.FormatInt(app.StoreID, 10), CredExpiresAt: strconv.FormatInt(t.Expires.Unix(), 10),
-		CredClientID: app.ClientID, CredClientSecret: app.ClientSecret, CredRedirectURI: app.RedirectURI}
+		CredClientID: app.ClientID, CredClientSecret: app.ClientSecret}
 }
 
 // Harness drives a zidtest store for the shared contract suite. The store's address serves the

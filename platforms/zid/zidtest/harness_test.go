@@ -57,12 +57,12 @@ func TestHarness(t *testing.T) {
 	}
 	// Config hands out the current grant after the client renewed it, with the store's id.
 	before := h.Config().Credentials
-	if before[CredStoreID] != "204857" || before[CredRedirectURI] != HarnessRedirect {
+	if before[CredStoreID] != "204857" || len(before) != 7 || h.App().RedirectURI != HarnessRedirect {
 		t.Errorf("credentials %v", before)
 	}
 	c := &client{t: t, hs: h.HS, s: h.S}
 	code, body := c.token(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {before[CredRefreshToken]},
-		"client_id": {before[CredClientID]}, "client_secret": {before[CredClientSecret]}, "redirect_uri": {before[CredRedirectURI]}})
+		"client_id": {before[CredClientID]}, "client_secret": {before[CredClientSecret]}, "redirect_uri": {h.App().RedirectURI}})
 	if code != 200 {
 		t.Fatalf("refresh: %d %v", code, body)
 	}
