@@ -156,3 +156,13 @@ func (n *Long) UnmarshalJSON(b []byte) error {
 	*n = Long{Decimal: d, Valid: true}
 	return nil
 }
+
+// Describe says what was wrong with a JSON value a store sent, for the merchant: the field and
+// what it held where the API has another type, or the decoder's own words.
+func Describe(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return fmt.Sprintf("field %s: %s where the API has %s", te.Field, te.Value, te.Type)
+	}
+	return err.Error()
+}

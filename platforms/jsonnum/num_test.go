@@ -93,3 +93,21 @@ func TestLong(t *testing.T) {
 		}
 	}
 }
+
+func TestDescribe(t *testing.T) {
+	var v struct {
+		Price struct {
+			Amount int `json:"amount"`
+		} `json:"price"`
+	}
+	cases := []struct{ in, want string }{
+		{`{"price":{"amount":"x"}}`, "field price.amount: string where the API has int"},
+		{`{"price":`, "unexpected end of JSON input"},
+	}
+	for _, tc := range cases {
+		err := json.Unmarshal([]byte(tc.in), &v)
+		if got := Describe(err); got != tc.want {
+			t.Errorf("%s: %q", tc.in, got)
+		}
+	}
+}
