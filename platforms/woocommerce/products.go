@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -14,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"mizan/core"
+	"mizan/platforms/jsonnum"
 )
 
 // productNode is a product or a variation as the API returns it.
@@ -62,11 +62,7 @@ func unreadableReason(err error) string {
 	if errors.As(err, &bad) {
 		return bad.Error()
 	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return fmt.Sprintf("field %s: %s where the API has %s", te.Field, te.Value, te.Type)
-	}
-	return err.Error()
+	return jsonnum.Describe(err)
 }
 
 // unreadableProduct is a product or variation the client could not read, with what could be

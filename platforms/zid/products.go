@@ -3,7 +3,6 @@ package zid
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -211,13 +210,7 @@ func unreadableProduct(raw json.RawMessage, err error) core.StoreProduct {
 }
 
 // unreadableReason says what was wrong with an item, for the merchant.
-func unreadableReason(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return fmt.Sprintf("field %s: %s where the API has %s", te.Field, te.Value, te.Type)
-	}
-	return err.Error()
-}
+func unreadableReason(err error) string { return jsonnum.Describe(err) }
 
 // productBody is what POST /v1/products/ and PATCH /v1/products/{id}/ take.
 type productBody struct {
