@@ -76,7 +76,9 @@
 // unset, quantity null when unlimited; dates ISO-8601 UTC with microseconds and "Z". Orders:
 // dates "YYYY-MM-DD HH:MM:SS" in UTC with no zone; order_total and payment.invoice[].value are
 // 14-decimal strings beside *_string values ("1,234.50 SAR"); line prices and totals and
-// transaction_amount are numbers; tax_amount a string. Status codes: new, preparing, ready,
+// transaction_amount are numbers; tax_amount a string. Variants the docs allow are served too:
+// every sixth order (by id) sends order_total and the invoice values as numbers, every fifth
+// its customer.id as a string. Status codes: new, preparing, ready,
 // indelivery, delivered, canceled and cancelled (both spellings are served, as an order was
 // given; a filter for either finds both; the counts say cancelled), reverse_in_progress,
 // partially_reversed, reversed; names in Arabic unless Accept-Language asks for English.

@@ -197,35 +197,51 @@ func taxSettings() map[string]any {
 }
 
 // invoiceLine is one of payment.invoice[]: value a 14-decimal string, value_string formatted.
-func invoiceLine(code, en, ar, language string, v decimal.Decimal) map[string]any {
+func invoiceLine(code, en, ar, language string, v decimal.Decimal, numeric bool) map[string]any {
 	title := ar
 	if language == "en" {
 		title = en
 	}
-	return map[string]any{"code": code, "value": fixed14(v), "value_string": formatted(v), "title": title}
+	var value any = fixed14(v)
+	if numeric {
+		value = num(v)
+	}
+	return map[string]any{"code": code, "value": value, "value_string": formatted(v), "title": title}
 }
+
+// numericMoney: some orders send order_total and payment.invoice[].value as JSON numbers
+// instead of 14-decimal strings (the SDK's models take "str | float" for both, and real
+// answers show numbers there); the double does so for every sixth order by its id.
+func numericMoney(o *order) bool { return (o.id/3)%6 == 1 }
+
+// textIDs: some answers send customer.id as a string (the docs' examples do); the double does
+// so for every fifth order by its id.
+func textIDs(o *order) bool { return (o.id/3)%5 == 2 }
 
 // invoiceLines are a document's payment.invoice[]. The codes are the ones real answers show
 // (sub_totals_before_vat, coupon, sub_totals_after_coupon_discount, shipping, taxable_amount,
 // vat, sub_totals_after_vat, total); the cash-on-delivery fee's code, cash_on_delivery, is
 // not in any example seen and is the double's guess.
-func invoiceLines(a amounts, language string) []any {
-	out := []any{invoiceLine("sub_totals_before_vat", "Total without VAT", "المجموع غير شامل الضريبة", language, a.subTotal)}
+func invoiceLines(a amounts, language string, numeric bool) []any {
+	line := func(code, en, ar string, v decimal.Decimal) map[string]any {
+		return invoiceLine(code, en, ar, language, v, numeric)
+	}
+	out := []any{line("sub_totals_before_vat", "Total without VAT", "المجموع غير شامل الضريبة", a.subTotal)}
 	if a.coupon.IsPositive() {
-		out = append(out, invoiceLine("coupon", "Coupon discount", "قسيمة التخفيض", language, a.coupon.Neg()),
-			invoiceLine("sub_totals_after_coupon_discount", "Total after discount", "قيمة المنتجات بعد التخفيض", language, a.subTotal.Sub(a.coupon)))
+		out = append(out, line("coupon", "Coupon discount", "قسيمة التخفيض", a.coupon.Neg()),
+			line("sub_totals_after_coupon_discount", "Total after discount", "قيمة المنتجات بعد التخفيض", a.subTotal.Sub(a.coupon)))
 	}
 	if a.shipping.IsPositive() {
-		out = append(out, invoiceLine("shipping", "Shipping", "التوصيل", language, a.shipping))
+		out = append(out, line("shipping", "Shipping", "التوصيل", a.shipping))
 	}
 	if a.cod.IsPositive() {
-		out = append(out, invoiceLine("cash_on_delivery", "Cash on delivery fee", "رسوم الدفع عند الاستلام", language, a.cod))
+		out = append(out, line("cash_on_delivery", "Cash on delivery fee", "رسوم الدفع عند الاستلام", a.cod))
 	}
 	return append(out,
-		invoiceLine("taxable_amount", "Taxable amount", "المبلغ الخاضع للضريبة", language, a.taxable()),
-		invoiceLine("vat", "VAT (%15)", "ضريبة القيمة المضافة (15%)", language, a.vat()),
-		invoiceLine("sub_totals_after_vat", "Total Inc. VAT", "المجموع شامل الضريبة", language, a.total()),
-		invoiceLine("total", "Total", "المجموع الكلي", language, a.total()))
+		line("taxable_amount", "Taxable amount", "المبلغ الخاضع للضريبة", a.taxable()),
+		line("vat", "VAT (%15)", "ضريبة القيمة المضافة (15%)", a.vat()),
+		line("sub_totals_after_vat", "Total Inc. VAT", "المجموع شامل الضريبة", a.total()),
+		line("total", "Total", "المجموع الكلي", a.total()))
 }
 
 func statusJSON(status, language string) (map[string]any, map[string]any) {
@@ -237,8 +253,12 @@ func statusJSON(status, language string) (map[string]any, map[string]any) {
 	return map[string]any{"name": name, "code": status}, map[string]any{"id": info.id, "code": status, "color": info.color, "name": name}
 }
 
-func customerJSON(c *customer) map[string]any {
-	return map[string]any{"id": c.id, "name": c.name, "email": c.email, "mobile": c.mobile, "note": "", "verified": 1, "type": "individual"}
+func customerJSON(c *customer, textID bool) map[string]any {
+	var id any = c.id
+	if textID {
+		id = strconv.FormatInt(c.id, 10)
+	}
+	return map[string]any{"id": id, "name": c.name, "email": c.email, "mobile": c.mobile, "note": "", "verified": 1, "type": "individual"}
 }
 
 var paymentNames = map[string][3]string{
@@ -298,9 +318,13 @@ func (s *Server) orderJSON(o *order, payload string, detail bool, language strin
 	total := o.money.total()
 	st, display := statusJSON(o.status, language)
 	if payload == "tiny" {
-		return map[string]any{"id": o.id, "invoice_number": o.id, "currency": "SAR", "customer": customerJSON(o.buyer),
+		return map[string]any{"id": o.id, "invoice_number": o.id, "currency": "SAR", "customer": customerJSON(o.buyer, textIDs(o)),
 			"status": o.status, "source": "Store", "shipping_method": "عادي", "payment": o.payment, "payment_status": o.paid,
 			"total": fixed14(total), "created_at": orderTime(o.createdAt), "updated_at": orderTime(o.updatedAt)}
+	}
+	var orderTotal any = fixed14(total)
+	if numericMoney(o) {
+		orderTotal = num(total)
 	}
 	guest := 0
 	if o.guest {
@@ -315,9 +339,9 @@ func (s *Server) orderJSON(o *order, payload string, detail bool, language strin
 		"id": o.id, "invoice_number": o.id, "code": o.code, "store_id": s.opt.StoreID,
 		"order_url": "https://nakhla.zid.store/o/" + o.code + "/inv", "store_name": s.opt.StoreName,
 		"shipping_method_code": "zid_zidship", "store_url": "https://nakhla.zid.store/",
-		"order_status": st, "display_status": display, "currency_code": "SAR", "customer": customerJSON(o.buyer),
+		"order_status": st, "display_status": display, "currency_code": "SAR", "customer": customerJSON(o.buyer, textIDs(o)),
 		"has_different_consignee": 0, "is_guest_customer": guest, "is_gift_order": 0, "gift_card_details": nil,
-		"is_quick_checkout_order": false, "order_total": fixed14(total), "order_total_string": formatted(total),
+		"is_quick_checkout_order": false, "order_total": orderTotal, "order_total_string": formatted(total),
 		"has_different_transaction_currency": false, "transaction_reference": nil,
 		"transaction_amount": num(total), "transaction_amount_string": formatted(total), "issue_date": issueDate(o.createdAt),
 		"payment_status": o.paid, "is_potential_fraud": false, "source": "Store", "source_code": "catalog",
@@ -332,7 +356,7 @@ func (s *Server) orderJSON(o *order, payload string, detail bool, language strin
 				"city": map[string]any{"id": 1, "name": "الرياض"}, "country": map[string]any{"id": 184, "name": "السعودية", "code": "SA"}},
 		},
 		"payment": map[string]any{"method": map[string]any{"name": payName, "code": o.payment, "type": pay[2]},
-			"invoice": invoiceLines(o.money, language)},
+			"invoice": invoiceLines(o.money, language, numericMoney(o))},
 		"cod_confirmed": o.payment == "zid_cod" && o.paid == "paid", "reverse_order_label_request": nil,
 		"reverse_order_label_requests": []any{},
 	}
@@ -424,9 +448,9 @@ func (s *Server) creditNoteJSON(o *order, cn *creditNote, language string) map[s
 		"translated_invoice_type": "إشعار دائن", "original_invoice_number": o.id, "invoice_number": cn.number,
 		"issue_reason": cn.reason, "invoice_title": "إشعار دائن", "translated_issue_reason": reason,
 		"store_name": s.opt.StoreName, "store_url": "https://nakhla.zid.store/", "order_status": st,
-		"payment_status": o.paid, "currency_code": "SAR", "customer": customerJSON(o.buyer),
+		"payment_status": o.paid, "currency_code": "SAR", "customer": customerJSON(o.buyer, textIDs(o)),
 		"order_total": fixed14(total), "order_total_string": formatted(total), "items": items,
-		"payment":    map[string]any{"method": map[string]any{"code": o.payment}, "invoice": invoiceLines(cn.money, language)},
+		"payment":    map[string]any{"method": map[string]any{"code": o.payment}, "invoice": invoiceLines(cn.money, language, false)},
 		"created_at": orderTime(cn.at), "updated_at": orderTime(cn.at),
 	}
 }

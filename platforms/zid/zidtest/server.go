@@ -409,9 +409,9 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 func fixed14(d decimal.Decimal) string { return d.StringFixed(14) }
 
 // num is a JSON number for the amounts Zid sends as numbers (prices, line totals,
-// transaction_amount), with the decimals it has.
+// transaction_amount), with the decimals it has (at most 13: an 11-decimal amount times 1.15).
 func num(d decimal.Decimal) json.Number {
-	d = round11(d)
+	d = d.Round(13)
 	if d.IsInteger() {
 		return json.Number(d.StringFixed(0))
 	}
