@@ -2,6 +2,7 @@ package zidtest
 
 import (
 	"net/url"
+	"strconv"
 	"testing"
 
 	"mizan/platforms/contract"
@@ -28,6 +29,15 @@ func TestHarness(t *testing.T) {
 		Discount: d("10.00"), Shipping: d("25.00")})
 	member := h.PlaceOrder(contract.Order{Lines: []contract.OrderLine{{VariantID: ids[1], Quantity: 1}},
 		Customer: &contract.Customer{Name: "سارة الحربي", Phone: "+966501234567"}, TaxExclusive: true, Shipping: d("15")})
+	again := h.PlaceOrder(contract.Order{Lines: []contract.OrderLine{{VariantID: soap, Quantity: 1}},
+		Customer: &contract.Customer{Name: "سارة", Phone: "0501234567"}})
+	byID := map[string]int64{}
+	for _, o := range h.S.Orders() {
+		byID["#"+strconv.FormatInt(o.ID, 10)] = o.CustomerID
+	}
+	if byID[again] != byID[member] {
+		t.Errorf("the same mobile written two ways made two customers")
+	}
 	h.Refund(guest, contract.Refund{Lines: []contract.RefundLine{{Line: 0, Quantity: 1, Restock: true}}})
 	h.Refund(guest, contract.Refund{Shipping: true})
 	h.Refund(guest, contract.Refund{Amount: d("5")})
