@@ -71,6 +71,11 @@ type Store struct {
 	bySKU     map[string]string
 	byOptions map[string]string
 	byName    map[string]string // by lower-case full name, "" when two items share it
+	// categories are the store's category ids by lower-case name, as found or created.
+	categories map[string]string
+	// noCategories: the app may not read or write categories (its scopes), so products are
+	// created without one.
+	noCategories bool
 }
 
 var _ core.Store = (*Store)(nil)
@@ -280,7 +285,7 @@ func (s *Store) check(op string, resp *httpx.Response) (envelope, error) {
 	case st == http.StatusUnauthorized:
 		return env, s.storeErr(op, st, "Salla refused the access token: "+msg+". Connect the store again if this persists", core.ErrUnauthorized)
 	case st == http.StatusForbidden:
-		return env, s.storeErr(op, st, "Salla refused the request: "+msg+". The app may lack a scope (products.read_write, orders.read, customers.read, branches.read), or Salla blocked it after many errors", core.ErrUnauthorized)
+		return env, s.storeErr(op, st, "Salla refused the request: "+msg+". The app may lack a scope (products.read_write, categories.read_write, orders.read, customers.read, branches.read), or Salla blocked it after many errors", core.ErrUnauthorized)
 	case st == http.StatusNotFound || st == http.StatusGone:
 		return env, s.storeErr(op, st, msg, core.ErrNotFound)
 	}

@@ -6,9 +6,10 @@ import (
 )
 
 // oauthScopes are the permissions Mizan's app needs: offline_access for a refresh token,
-// products.read_write for products, variants and quantities, orders.read for orders, their
-// items, histories and credit notes, customers.read and branches.read for stock by branch.
-var oauthScopes = []string{"offline_access", "products.read_write", "orders.read", "customers.read", "branches.read"}
+// products.read_write for products, variants and quantities, categories.read_write to file a
+// product made in the books under its category, orders.read for orders, their items, histories
+// and credit notes, customers.read and branches.read for stock by branch.
+var oauthScopes = []string{"offline_access", "products.read_write", "categories.read_write", "orders.read", "customers.read", "branches.read"}
 
 // oauthRedirectHint is the redirect address the README asks the merchant to register: a
 // loopback address, so that Mizan receives the browser's return by itself.

@@ -47,7 +47,7 @@ func TestOAuthConnectAuthorizeURL(t *testing.T) {
 	q := u.Query()
 	if u.Scheme+"://"+u.Host+u.Path != "https://accounts.salla.sa/oauth2/auth" || q.Get("client_id") != "app-id" ||
 		q.Get("response_type") != "code" || q.Get("redirect_uri") != "https://example.com/callback" ||
-		q.Get("scope") != "offline_access products.read_write orders.read customers.read branches.read" ||
+		q.Get("scope") != "offline_access products.read_write categories.read_write orders.read customers.read branches.read" ||
 		q.Get("state") == "" || strings.Contains(q.Get("state"), "-") || att.Loopback {
 		t.Errorf("authorize address %s (loopback %v)", att.URL, att.Loopback)
 	}

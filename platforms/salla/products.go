@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -234,6 +235,7 @@ type productBody struct {
 	SKU         *string          `json:"sku,omitempty"`
 	GTIN        *string          `json:"gtin,omitempty"`
 	CostPrice   *decimal.Decimal `json:"cost_price,omitempty"`
+	Categories  []json.Number    `json:"categories,omitempty"`
 }
 
 // variantBody is what PUT /products/variants/{variant} takes.
@@ -245,9 +247,9 @@ type variantBody struct {
 }
 
 // CreateProduct creates a product without options from the books' values, with no stock (stock
-// travels as stock changes). When the store already has an item with this SKU, that item is
-// returned instead. Categories are not written (Salla wants category ids; the merchant sets them
-// in Salla).
+// travels as stock changes), filed under the books' category: the store's category of that name,
+// created when it has none. When the store already has an item with this SKU, that item is
+// returned instead.
 func (s *Store) CreateProduct(ctx context.Context, p core.ProductFields) (core.StoreProduct, error) {
 	sku := strings.TrimSpace(p.Code)
 	if sku != "" {
@@ -257,6 +259,15 @@ func (s *Store) CreateProduct(ctx context.Context, p core.ProductFields) (core.S
 	}
 	zero := 0
 	body := productBody{Name: p.Name, Price: &p.SalePrice, ProductType: "product", Quantity: &zero}
+	if name := strings.TrimSpace(p.Category); name != "" {
+		id, err := s.categoryID(ctx, name)
+		if err != nil {
+			return core.StoreProduct{}, err
+		}
+		if id != "" {
+			body.Categories = []json.Number{json.Number(id)}
+		}
+	}
 	if sku != "" {
 		body.SKU = &sku
 	}
@@ -278,6 +289,81 @@ func (s *Store) CreateProduct(ctx context.Context, p core.ProductFields) (core.S
 		return core.StoreProduct{}, &core.StoreError{Op: "create product " + sku, Message: "Salla's answer does not describe the new product"}
 	}
 	return sps[0], nil
+}
+
+// categoryItem is a category as GET /categories lists it, with the categories under it.
+type categoryItem struct {
+	ID   sid            `json:"id"`
+	Name text           `json:"name"`
+	Subs []categoryItem `json:"sub_categories"`
+}
+
+// categoryID returns the id of the store's category named name (letter case aside), looked up
+// through the list's keyword (which matches names) and created when the store has none. It is
+// "" when the app may not read or write categories (the connection was made before Mizan asked
+// for categories.read_write): the product is then created without a category, and the
+// merchant is told once in the log.
+func (s *Store) categoryID(ctx context.Context, name string) (string, error) {
+	key := strings.ToLower(name)
+	s.mu.Lock()
+	id, known, off := s.categories[key], s.categories != nil && s.categories[key] != "", s.noCategories
+	s.mu.Unlock()
+	if known || off {
+		return id, nil
+	}
+	var find func(cs []categoryItem) string
+	find = func(cs []categoryItem) string {
+		for _, c := range cs {
+			if strings.EqualFold(strings.TrimSpace(string(c.Name)), name) && c.ID.String() != "" {
+				return c.ID.String()
+			}
+			if id := find(c.Subs); id != "" {
+				return id
+			}
+		}
+		return ""
+	}
+	err := s.pages(ctx, "find category "+name, "/categories", url.Values{"keyword": {name}}, func(_ reply, items []json.RawMessage) (bool, error) {
+		var cs []categoryItem
+		for _, raw := range items {
+			var c categoryItem
+			if json.Unmarshal(raw, &c) == nil {
+				cs = append(cs, c)
+			}
+		}
+		id = find(cs)
+		return id == "", nil
+	})
+	if err == nil && id == "" {
+		var created categoryItem
+		_, err = s.call(ctx, "create category "+name, http.MethodPost, "/categories", nil,
+			map[string]any{"name": name, "status": "active"}, &created)
+		id = created.ID.String()
+		if err == nil && id == "" {
+			err = &core.StoreError{Op: "create category " + name, Message: "Salla's answer does not give the new category's id"}
+		}
+	}
+	if errors.Is(err, core.ErrUnauthorized) {
+		s.mu.Lock()
+		first := !s.noCategories
+		s.noCategories = true
+		s.mu.Unlock()
+		if first {
+			s.log.Warn("Salla refused Mizan's access to categories, so products made in the books are created without one; "+
+				"connect the store again so that the app is granted categories.read_write", slog.String("err", err.Error()))
+		}
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	if s.categories == nil {
+		s.categories = map[string]string{}
+	}
+	s.categories[key] = id
+	s.mu.Unlock()
+	return id, nil
 }
 
 // findBySKU looks for a store item with this SKU (the list's keyword matches names and SKUs).

@@ -65,8 +65,19 @@ type branch struct {
 }
 
 type category struct {
-	id   int64
-	name string
+	id        int64
+	name      string
+	parent    int64 // 0 at the top level
+	sort      int
+	hidden    bool
+	updatedAt time.Time
+}
+
+func (c *category) status() string {
+	if c.hidden {
+		return "hidden"
+	}
+	return "active"
 }
 
 // optionValue is one value of a product option ("أحمر", "1kg").

@@ -15,7 +15,7 @@ type Tokens struct {
 }
 
 // DefaultScope is the scope the store grants when none is asked for.
-const DefaultScope = "offline_access products.read_write orders.read customers.read branches.read"
+const DefaultScope = "offline_access products.read_write categories.read_write orders.read customers.read branches.read"
 
 // IssueTokens hands out a new pair directly, as Salla's app.store.authorize event delivers
 // one (without the authorization-code flow).
@@ -23,6 +23,14 @@ func (s *Server) IssueTokens() Tokens {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return tokensOf(s.st.issue(s.clock.Now(), s.opt.TokenLifetime, DefaultScope, 0))
+}
+
+// IssueTokensFor hands out a new pair granted scope (space-separated), as an app registered
+// with other scopes gets.
+func (s *Server) IssueTokensFor(scope string) Tokens {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return tokensOf(s.st.issue(s.clock.Now(), s.opt.TokenLifetime, scope, 0))
 }
 
 // CurrentTokens is the newest pair still usable that was renewed from pair t (t itself when it

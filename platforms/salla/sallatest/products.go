@@ -72,11 +72,15 @@ func (s *Server) route(r *http.Request, path string) (answer, *apiError) {
 		}
 		return s.pageOf(r, len(p.skus), func(i int) any { return s.skuJSON(p.skus[i]) })
 	case get && path == "/categories":
-		ids := sortedKeys(s.st.categories)
-		return s.pageOf(r, len(ids), func(i int) any {
-			c := s.st.categories[ids[i]]
-			return map[string]any{"id": c.id, "name": c.name, "status": "active", "sort_order": i, "parent_id": 0, "items": []any{}}
-		})
+		if e := s.needScope(r, "categories.read", "categories.read_write"); e != nil {
+			return answer{}, e
+		}
+		return s.listCategories(r)
+	case post && path == "/categories":
+		if e := s.needScope(r, "categories.read_write"); e != nil {
+			return answer{}, e
+		}
+		return s.createCategory(r)
 	case get && path == "/branches":
 		ids := sortedKeys(s.st.branches)
 		return s.pageOf(r, len(ids), func(i int) any { return branchJSON(s.st.branches[ids[i]]) })
@@ -491,4 +495,97 @@ func (s *Server) setVariantQuantity(r *http.Request, id int64) (answer, *apiErro
 	v.stock[s.st.defaultBranch().id] = n
 	sellable{p: v.product, v: v}.touch(s.clock.Now())
 	return ok(s.skuJSON(v)), nil
+}
+
+// needScope refuses a request whose token was granted none of scopes, as Salla does: 401,
+// naming the scopes (a new token would not change it).
+func (s *Server) needScope(r *http.Request, scopes ...string) *apiError {
+	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if g := s.st.grants[strings.TrimSpace(tok)]; g != nil {
+		for _, have := range strings.Fields(g.scope) {
+			for _, want := range scopes {
+				if have == want {
+					return nil
+				}
+			}
+		}
+	}
+	return errorf(http.StatusUnauthorized, "Unauthorized", "The access token should have access to one of those scopes: %s", strings.Join(scopes, ", "))
+}
+
+// listCategories answers GET /categories: the store's categories, those whose name holds
+// keyword (any level) when it is given, else the top level with their sub_categories; status
+// filters by active or hidden.
+func (s *Server) listCategories(r *http.Request) (answer, *apiError) {
+	q := r.URL.Query()
+	keyword, status := strings.ToLower(strings.TrimSpace(q.Get("keyword"))), q.Get("status")
+	var cs []*category
+	for _, id := range sortedKeys(s.st.categories) {
+		c := s.st.categories[id]
+		switch {
+		case status != "" && c.status() != status:
+		case keyword != "" && !strings.Contains(strings.ToLower(c.name), keyword):
+		case keyword == "" && c.parent != 0:
+		default:
+			cs = append(cs, c)
+		}
+	}
+	return s.pageOf(r, len(cs), func(i int) any { return s.categoryJSON(cs[i]) })
+}
+
+func (s *Server) categoryJSON(c *category) map[string]any {
+	subs := []any{}
+	for _, id := range sortedKeys(s.st.categories) {
+		if sub := s.st.categories[id]; sub.parent == c.id {
+			subs = append(subs, s.categoryJSON(sub))
+		}
+	}
+	return map[string]any{"id": c.id, "name": c.name, "image": nil, "parent_id": c.parent, "sort_order": c.sort,
+		"status": c.status(), "show_in": map[string]any{"app": true, "salla_points": false}, "has_hidden_products": false,
+		"urls":      map[string]any{"customer": "https://oasis-dates.example/c" + strconv.FormatInt(c.id, 10), "admin": "/categories"},
+		"update_at": plainTime(c.updatedAt), "metadata": map[string]any{"title": nil, "description": nil, "url": nil},
+		"sub_categories": subs}
+}
+
+// createCategory answers POST /categories: name (required), status (active or hidden),
+// parent_id (an existing category, or 0 for the top level) and sort_order.
+func (s *Server) createCategory(r *http.Request) (answer, *apiError) {
+	var in struct {
+		Name     *string         `json:"name"`
+		Status   *string         `json:"status"`
+		ParentID json.RawMessage `json:"parent_id"`
+		Sort     json.RawMessage `json:"sort_order"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		return answer{}, errorf(http.StatusBadRequest, "bad_request", "The request body is not valid JSON.")
+	}
+	if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
+		return answer{}, invalid("name", "The name field is required.")
+	}
+	c := &category{id: s.st.id("category"), name: strings.TrimSpace(*in.Name), updatedAt: s.clock.Now()}
+	if in.Status != nil {
+		switch *in.Status {
+		case "active":
+		case "hidden":
+			c.hidden = true
+		default:
+			return answer{}, invalid("status", "The selected status is invalid.")
+		}
+	}
+	if len(in.ParentID) > 0 && string(in.ParentID) != "null" {
+		n, good := intOf(in.ParentID)
+		if !good || (n != 0 && s.st.categories[int64(n)] == nil) {
+			return answer{}, invalid("parent_id", "The selected parent id is invalid.")
+		}
+		c.parent = int64(n)
+	}
+	if len(in.Sort) > 0 {
+		n, good := intOf(in.Sort)
+		if !good {
+			return answer{}, invalid("sort_order", "The sort order must be a number.")
+		}
+		c.sort = n
+	}
+	s.st.categories[c.id] = c
+	return answer{status: http.StatusCreated, data: s.categoryJSON(c)}, nil
 }

@@ -82,7 +82,7 @@ func (s *Server) category(name string) int64 {
 		}
 	}
 	id := s.st.id("category")
-	s.st.categories[id] = &category{id: id, name: name}
+	s.st.categories[id] = &category{id: id, name: name, updatedAt: s.clock.Now()}
 	return id
 }
 
@@ -346,11 +346,17 @@ type SellableInfo struct {
 	Cost          *decimal.Decimal
 	Quantity      int // in the default branch
 	Unlimited     bool
+	Categories    []string // the product's categories, by name
 }
 
 func (s *Server) infoOf(x sellable) SellableInfo {
 	in := SellableInfo{ID: x.id(), ProductID: x.p.id, Name: x.p.name, SKU: x.skuCode(), Price: x.price(),
 		Quantity: x.stockMap()[s.st.defaultBranch().id], Unlimited: x.unlimited(), Barcode: x.p.gtin, Cost: x.p.cost}
+	for _, c := range x.p.categories {
+		if cat := s.st.categories[c]; cat != nil {
+			in.Categories = append(in.Categories, cat.name)
+		}
+	}
 	if x.v != nil {
 		in.Value, in.Barcode, in.Cost = variantName(x.v), x.v.barcode, x.v.cost
 		if in.Barcode == "" {
