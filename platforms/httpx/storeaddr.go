@@ -46,3 +46,31 @@ func IsLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// TestOrigin reads the store address of a platform whose API and OAuth server live at fixed
+// hosts (Salla, Zid), where the address only says which store is meant: empty, or the store's
+// own https address, gives "" (the platform's production hosts); a loopback
+// http(s)://127.0.0.1:PORT, a test store on this computer, gives that origin, where the API and
+// OAuth answer instead. Any other address is refused: a user name in it, or plain http, which
+// would carry the tokens unencrypted.
+func TestOrigin(platform, raw, example string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", nil
+	}
+	u, err := ParseStoreAddress(platform, raw, example)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case u.User != nil:
+		return "", fmt.Errorf("%s: the store address must not contain a user name", platform)
+	case IsLoopback(u.Hostname()) && (u.Scheme == "http" || u.Scheme == "https"):
+		return u.Scheme + "://" + u.Host, nil
+	case u.Scheme == "https":
+		return "", nil
+	case u.Scheme == "http":
+		return "", fmt.Errorf("%s: the store address must use https:// (plain http:// is only for a test store on this computer, http://127.0.0.1:PORT)", platform)
+	}
+	return "", fmt.Errorf("%s: the store address must use https://", platform)
+}

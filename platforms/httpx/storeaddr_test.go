@@ -38,3 +38,24 @@ func TestStoreAddress(t *testing.T) {
 		}
 	}
 }
+
+func TestTestOrigin(t *testing.T) {
+	tests := []struct {
+		in, want, wantErr string
+	}{
+		{"", "", ""},
+		{"https://salla.sa/my-store", "", ""},
+		{"my-store.zid.store", "", ""},
+		{"http://127.0.0.1:8123/", "http://127.0.0.1:8123", ""},
+		{"https://localhost:9443/x", "https://localhost:9443", ""},
+		{"http://my-store.zid.store", "", "must use https://"},
+		{"ftp://my-store.zid.store", "", "must use https://"},
+		{"https://me:pw@my-store.zid.store", "", "user name"},
+	}
+	for _, tc := range tests {
+		got, err := TestOrigin("test", tc.in, "https://x.example")
+		if (err != nil) != (tc.wantErr != "") || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) || got != tc.want {
+			t.Errorf("%q: %q, %v", tc.in, got, err)
+		}
+	}
+}
