@@ -12,9 +12,6 @@
 package salla
 
 import (
-	"fmt"
-	"strings"
-
 	"mizan/core"
 	"mizan/platforms/httpx"
 	"mizan/platforms/oauth"
@@ -97,25 +94,9 @@ type Endpoints struct {
 // that address for both the API (/admin/v2) and OAuth (/oauth2/…). Any other http address is
 // refused: the tokens must never travel unencrypted.
 func EndpointsFor(storeURL string) (Endpoints, error) {
-	raw := strings.TrimSpace(storeURL)
-	base := ""
-	if raw != "" {
-		u, err := httpx.ParseStoreAddress("salla", raw, "https://salla.sa/your-store")
-		if err != nil {
-			return Endpoints{}, err
-		}
-		if u.User != nil {
-			return Endpoints{}, fmt.Errorf("salla: the store address must not contain a user name")
-		}
-		switch {
-		case httpx.IsLoopback(u.Hostname()) && (u.Scheme == "http" || u.Scheme == "https"):
-			base = u.Scheme + "://" + u.Host
-		case u.Scheme == "https":
-		case u.Scheme == "http":
-			return Endpoints{}, fmt.Errorf("salla: the store address must use https:// (plain http:// is only for a test store on this computer, http://127.0.0.1:PORT)")
-		default:
-			return Endpoints{}, fmt.Errorf("salla: the store address must use https://")
-		}
+	base, err := httpx.TestOrigin("salla", storeURL, "https://salla.sa/your-store")
+	if err != nil {
+		return Endpoints{}, err
 	}
 	if base == "" {
 		return Endpoints{API: ProductionAPI, OAuth: oauth.Endpoint{AuthURL: ProductionOAuth + "/oauth2/auth", TokenURL: ProductionOAuth + "/oauth2/token"},

@@ -13,9 +13,6 @@
 package zid
 
 import (
-	"fmt"
-	"strings"
-
 	"mizan/core"
 	"mizan/platforms/httpx"
 	"mizan/platforms/oauth"
@@ -96,29 +93,13 @@ type Endpoints struct {
 // address for both the API (/v1) and OAuth (/oauth/…). Any other http address is refused: the
 // tokens must never travel unencrypted.
 func EndpointsFor(storeURL string) (Endpoints, error) {
-	raw := strings.TrimSpace(storeURL)
-	base := ""
-	if raw != "" {
-		u, err := httpx.ParseStoreAddress("zid", raw, "https://your-store.zid.store")
-		if err != nil {
-			return Endpoints{}, err
-		}
-		if u.User != nil {
-			return Endpoints{}, fmt.Errorf("zid: the store address must not contain a user name")
-		}
-		switch {
-		case httpx.IsLoopback(u.Hostname()) && (u.Scheme == "http" || u.Scheme == "https"):
-			base = u.Scheme + "://" + u.Host
-		case u.Scheme == "https":
-		case u.Scheme == "http":
-			return Endpoints{}, fmt.Errorf("zid: the store address must use https:// (plain http:// is only for a test store on this computer, http://127.0.0.1:PORT)")
-		default:
-			return Endpoints{}, fmt.Errorf("zid: the store address must use https://")
-		}
+	base, err := httpx.TestOrigin("zid", storeURL, "https://your-store.zid.store")
+	if err != nil {
+		return Endpoints{}, err
 	}
+	api, auth := base+"/v1", base
 	if base == "" {
-		base = ProductionOAuth
-		return Endpoints{API: ProductionAPI, OAuth: oauth.Endpoint{AuthURL: base + "/oauth/authorize", TokenURL: base + "/oauth/token"}}, nil
+		api, auth = ProductionAPI, ProductionOAuth
 	}
-	return Endpoints{API: base + "/v1", OAuth: oauth.Endpoint{AuthURL: base + "/oauth/authorize", TokenURL: base + "/oauth/token"}}, nil
+	return Endpoints{API: api, OAuth: oauth.Endpoint{AuthURL: auth + "/oauth/authorize", TokenURL: auth + "/oauth/token"}}, nil
 }
