@@ -59,7 +59,10 @@
 //	POST  /v1/managers/store/reverse-orders            {order_id, is_partial, products[{order_product_id,
 //	                                                   quantity}], inventory_location_id} → 201, the
 //	                                                   order reverse_in_progress
-//	POST  /v1/managers/store/reverse-orders/refund     order_reverse_id: the credit note is issued
+//	POST  /v1/managers/store/reverse-orders/refund     order_reverse_id, amount, payment_method: the
+//	                                                   credit note is issued, the units restocked
+//	POST  /v1/managers/reverse-credit-note/totals      (X-Manager-Token, a form) what a reversal would
+//	                                                   give back: {"invoice": […]}
 //
 // DRF lists are {count, next, previous, results}; next and previous are absolute addresses
 // written with http://, as the docs' examples show them. A page past the last is 404

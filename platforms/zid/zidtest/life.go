@@ -309,26 +309,56 @@ func (s *Server) creditNote(o *order, lines []CreditLine, shipping bool, amount 
 	if restockAt == nil {
 		restockAt = o.location
 	}
-	for _, l := range lines { // every line is checked before any is credited
-		if l.Line < 0 || l.Line >= len(o.items) {
-			return nil, fmt.Errorf("no line %d", l.Line)
-		}
-		if it := o.items[l.Line]; l.Quantity <= 0 || l.Quantity > it.quantity-it.returned {
-			return nil, fmt.Errorf("line %d has %d units left", l.Line, it.quantity-it.returned)
-		}
-	}
-	if len(lines) == 0 && !amount.IsPositive() {
-		done := o.credited()
-		if !shipping || (done.shipping.Equal(o.money.shipping) && done.cod.Equal(o.money.cod)) {
-			return nil, fmt.Errorf("nothing to credit")
-		}
+	cl, money, err := credit(o, lines, shipping, amount)
+	if err != nil {
+		return nil, err
 	}
 	s.st.nextNote++
-	cn := &creditNote{id: uuid("credit-note", int(s.st.nextNote)), number: s.st.nextNote, at: at}
-	if amount.IsPositive() && len(lines) == 0 && !shipping {
-		cn.money.subTotal = round11(amount.Div(withVAT))
+	cn := &creditNote{id: uuid("credit-note", int(s.st.nextNote)), number: s.st.nextNote, at: at, lines: cl, money: money,
+		reason: "order_partially_reversed"}
+	if len(lines) == 0 && !shipping {
 		cn.reason = "order_refund"
 	}
+	for i, l := range lines {
+		cl[i].it.returned += l.Quantity
+		if l.Restock {
+			s.moveAt(restockAt, cl[i].it.of, l.Quantity, at)
+		}
+	}
+	o.notes = append(o.notes, cn)
+	left := false
+	for _, it := range o.items {
+		left = left || it.returned < it.quantity
+	}
+	status := StatusPartiallyReversed
+	if !left {
+		status, cn.reason = StatusReversed, "order_reversed"
+		o.restocked = true // what was not restocked was kept back by the merchant
+	}
+	s.setStatus(o, status, at)
+	return cn, nil
+}
+
+// credit works out a credit note's lines and money (see creditNote) without issuing it.
+func credit(o *order, lines []CreditLine, shipping bool, amount decimal.Decimal) ([]cnLine, amounts, error) {
+	var money amounts
+	for _, l := range lines { // every line is checked before any is credited
+		if l.Line < 0 || l.Line >= len(o.items) {
+			return nil, money, fmt.Errorf("no line %d", l.Line)
+		}
+		if it := o.items[l.Line]; l.Quantity <= 0 || l.Quantity > it.quantity-it.returned {
+			return nil, money, fmt.Errorf("line %d has %d units left", l.Line, it.quantity-it.returned)
+		}
+	}
+	done := o.credited()
+	if len(lines) == 0 && !amount.IsPositive() && (!shipping || (done.shipping.Equal(o.money.shipping) && done.cod.Equal(o.money.cod))) {
+		return nil, money, fmt.Errorf("nothing to credit")
+	}
+	if amount.IsPositive() && len(lines) == 0 && !shipping {
+		money.subTotal = round11(amount.Div(withVAT))
+		return nil, money, nil
+	}
+	var out []cnLine
 	for _, l := range lines {
 		it := o.items[l.Line]
 		var given decimal.Decimal
@@ -343,33 +373,14 @@ func (s *Server) creditNote(o *order, lines []CreditLine, shipping bool, amount 
 		if it.returned+l.Quantity < it.quantity {
 			share = round11(it.share.Mul(decimal.NewFromInt(int64(l.Quantity))).Div(decimal.NewFromInt(int64(it.quantity))))
 		}
-		it.returned += l.Quantity
-		cn.lines = append(cn.lines, cnLine{it: it, quantity: l.Quantity, share: share})
-		cn.money.subTotal = cn.money.subTotal.Add(it.net.Mul(decimal.NewFromInt(int64(l.Quantity))))
-		cn.money.coupon = cn.money.coupon.Add(share)
-		if l.Restock {
-			s.moveAt(restockAt, it.of, l.Quantity, at)
-		}
+		out = append(out, cnLine{it: it, quantity: l.Quantity, share: share})
+		money.subTotal = money.subTotal.Add(it.net.Mul(decimal.NewFromInt(int64(l.Quantity))))
+		money.coupon = money.coupon.Add(share)
 	}
 	if shipping {
-		done := o.credited()
-		cn.money.shipping, cn.money.cod = o.money.shipping.Sub(done.shipping), o.money.cod.Sub(done.cod)
+		money.shipping, money.cod = o.money.shipping.Sub(done.shipping), o.money.cod.Sub(done.cod)
 	}
-	o.notes = append(o.notes, cn)
-	left := false
-	for _, it := range o.items {
-		left = left || it.returned < it.quantity
-	}
-	status := StatusPartiallyReversed
-	if cn.reason == "" {
-		cn.reason = "order_partially_reversed"
-	}
-	if !left {
-		status, cn.reason = StatusReversed, "order_reversed"
-		o.restocked = true // what was not restocked was kept back by the merchant
-	}
-	s.setStatus(o, status, at)
-	return cn, nil
+	return out, money, nil
 }
 
 // EditOrder changes the quantity of one of an order's lines, as a merchant editing an order

@@ -21,6 +21,10 @@ func (s *Server) routeOrders(r *http.Request, parts []string) (answer, *apiError
 			a, e := s.routeReverse(r, path)
 			return a, e, true
 		}
+		if path == "/v1/managers/reverse-credit-note/totals" && r.Method == http.MethodPost {
+			a, e := s.reverseTotals(r)
+			return a, e, true
+		}
 		return answer{}, nil, false
 	}
 	if r.Method != http.MethodGet {

@@ -305,6 +305,39 @@ func TestReverseOrders(t *testing.T) {
 		t.Errorf("status %s", st)
 	}
 	rid := obj(body["order_reverse"])["id"].(string)
+	if total := obj(body["order_reverse"])["refund_total"]; !dec(total).Round(2).Equal(d("20")) {
+		t.Errorf("refund_total %v", total)
+	}
+	// The totals preview is a manager endpoint: X-Manager-Token, a form.
+	form := url.Values{"order_id": {fmt.Sprint(o)}, "is_partial": {"1"}, "products[0][order_product_id]": {string(opID)},
+		"products[0][quantity]": {"1"}}
+	preview := func(h http.Header) (int, map[string]any) {
+		req, _ := http.NewRequest(http.MethodPost, c.hs.URL+"/v1/managers/reverse-credit-note/totals", strings.NewReader(form.Encode()))
+		req.Header = h
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := c.hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		dec := json.NewDecoder(resp.Body)
+		dec.UseNumber()
+		_ = dec.Decode(&out)
+		return resp.StatusCode, out
+	}
+	if status, _ := preview(c.headers("/v1/managers/store/reverse-orders")); status != 401 {
+		t.Errorf("totals with Access-Token: %d", status)
+	}
+	status, totals := preview(c.headers("/v1/managers/reverse-credit-note/totals"))
+	if status != 200 {
+		t.Fatalf("totals: %d %v", status, totals)
+	}
+	for _, x := range totals["invoice"].([]any) {
+		if l := obj(x); l["code"] == "total" && !dec(l["value"]).Round(2).Equal(d("20")) {
+			t.Errorf("preview total %v", l["value"])
+		}
+	}
 	if resp, body := c.do(http.MethodPost, "/v1/managers/store/reverse-orders/refund", map[string]any{"order_reverse_id": rid,
 		"amount": 20, "payment_method": "cash"}); resp.StatusCode != 200 {
 		t.Fatalf("refund: %d %v", resp.StatusCode, body)

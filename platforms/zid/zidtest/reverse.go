@@ -2,6 +2,7 @@ package zidtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -18,6 +19,10 @@ type reverseOrder struct {
 	location *location
 	partial  bool
 	note     *creditNote // once refunded
+	refund   struct {
+		id, method string
+		amount     decimal.Decimal
+	}
 }
 
 // reverseBody is POST /v1/managers/store/reverse-orders. The SDK sends JSON; order_id and
@@ -102,14 +107,7 @@ func (s *Server) routeReverse(r *http.Request, path string) (answer, *apiError) 
 		s.setStatus(o, StatusReverseInProgress, s.clock.Now())
 		return answer{status: http.StatusCreated, body: map[string]any{"order_reverse": s.reverseJSON(ro)}}, nil
 	case "/v1/managers/store/reverse-orders/refund":
-		id := r.FormValue("order_reverse_id")
-		if id == "" && strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-			var b struct {
-				ID string `json:"order_reverse_id"`
-			}
-			_ = json.NewDecoder(r.Body).Decode(&b)
-			id = b.ID
-		}
+		id := refundField(r, "order_reverse_id")
 		var ro *reverseOrder
 		for _, x := range s.st.reverses {
 			if x.id == id {
@@ -127,24 +125,104 @@ func (s *Server) routeReverse(r *http.Request, path string) (answer, *apiError) 
 			return answer{}, invalid("order_reverse_id", "%s", err.Error())
 		}
 		ro.note = cn
+		ro.refund.id, ro.refund.method = s.st.uuid("refund"), refundField(r, "payment_method")
+		ro.refund.amount, _ = decimal.NewFromString(refundField(r, "amount"))
 		return ok(map[string]any{"order_reverse": s.reverseJSON(ro)}), nil
 	}
 	return answer{}, errorf(http.StatusNotFound, "not_found", "The requested URL was not found.")
 }
 
+// refundField reads a field of the refund request, sent as a form (as the SDK does) or as
+// JSON.
+func refundField(r *http.Request, key string) string {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		if r.Form == nil {
+			var b map[string]any
+			_ = json.NewDecoder(r.Body).Decode(&b)
+			r.Form = map[string][]string{}
+			for k, v := range b {
+				switch x := v.(type) {
+				case string:
+					r.Form.Set(k, x)
+				case float64:
+					r.Form.Set(k, strconv.FormatFloat(x, 'f', -1, 64))
+				}
+			}
+		}
+		return r.Form.Get(key)
+	}
+	return r.FormValue(key)
+}
+
+// reverseJSON is a reverse order as the SDK's model has it: its products with their order line
+// and reversed quantity, reverse_total and refund_total (numbers, with VAT), and the refund once
+// made.
 func (s *Server) reverseJSON(ro *reverseOrder) map[string]any {
 	products := []any{}
 	for _, l := range ro.lines {
 		it := ro.order.items[l.Line]
 		products = append(products, map[string]any{"id": uuidOf("reverse-product", ro.id+"/"+strconv.FormatInt(it.opID, 10)),
-			"order_product_id": it.opID, "product_id": it.of.id, "sku": it.sku, "reversed_quantity": l.Quantity})
+			"order_reverse_id": ro.id, "order_product_id": it.opID, "product_uuid": it.of.id, "quantity": l.Quantity,
+			"reversed_quantity": l.Quantity, "received_quantity": 0, "not_received_quantity": 0, "damaged_quantity": 0})
 	}
-	out := map[string]any{"id": ro.id, "store_id": s.opt.StoreID, "order_id": ro.order.id, "is_partial": ro.partial,
-		"inventory_location_id": ro.location.id, "products": products, "status": "pending", "refund": nil}
+	var total decimal.Decimal
 	if ro.note != nil {
-		total := ro.note.money.total()
-		out["status"] = "refunded"
-		out["refund"] = map[string]any{"amount": fixed14(total), "amount_string": formatted(total), "credit_note_id": ro.note.id}
+		total = ro.note.money.total()
+	} else if _, money, err := credit(ro.order, ro.lines, !ro.partial, decimal.Zero); err == nil {
+		total = money.total()
+	}
+	out := map[string]any{"id": ro.id, "store_id": strconv.FormatInt(s.opt.StoreID, 10), "order_id": ro.order.id,
+		"is_partial": ro.partial, "inventory_location_id": ro.location.id, "products": products,
+		"reverse_total": num(total), "refund_total": num(total), "refund": nil, "shipment_status": nil,
+		"available_refund_payment_methods": []any{map[string]any{"name": "نقدي", "code": "cash"},
+			map[string]any{"name": "تحويل بنكي", "code": "bank_transfer"}}}
+	if ro.note != nil {
+		out["refund"] = map[string]any{"id": ro.refund.id, "amount": num(ro.refund.amount), "payment_method": ro.refund.method,
+			"notes": nil, "created_at": orderTime(ro.note.at), "updated_at": orderTime(ro.note.at)}
 	}
 	return out
+}
+
+// reverseTotals answers POST /v1/managers/reverse-credit-note/totals (X-Manager-Token, a form:
+// order_id, is_partial, products[i][order_product_id], products[i][quantity]): {"invoice": […]}
+// with what the credit note would give back, values as numbers as the SDK's model has them.
+func (s *Server) reverseTotals(r *http.Request) (answer, *apiError) {
+	id, _ := strconv.ParseInt(r.FormValue("order_id"), 10, 64)
+	o := s.st.orders[id]
+	if o == nil {
+		return answer{}, invalid("order_id", "The selected order id is invalid.")
+	}
+	partial := r.FormValue("is_partial") == "1" || strings.EqualFold(r.FormValue("is_partial"), "true")
+	var lines []CreditLine
+	if partial {
+		for i := 0; ; i++ {
+			op := r.FormValue(fmt.Sprintf("products[%d][order_product_id]", i))
+			if op == "" {
+				break
+			}
+			opID, _ := strconv.ParseInt(op, 10, 64)
+			q, _ := strconv.Atoi(r.FormValue(fmt.Sprintf("products[%d][quantity]", i)))
+			line := -1
+			for k, it := range o.items {
+				if it.opID == opID {
+					line = k
+				}
+			}
+			if line < 0 {
+				return answer{}, invalid("products", "The selected products are invalid.")
+			}
+			lines = append(lines, CreditLine{Line: line, Quantity: q})
+		}
+	} else {
+		for i, it := range o.items {
+			if left := it.quantity - it.returned; left > 0 {
+				lines = append(lines, CreditLine{Line: i, Quantity: left})
+			}
+		}
+	}
+	_, money, err := credit(o, lines, !partial, decimal.Zero)
+	if err != nil {
+		return answer{}, invalid("products", "%s", err.Error())
+	}
+	return ok(map[string]any{"invoice": invoiceLines(money, lang(r), true)}), nil
 }
