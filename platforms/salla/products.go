@@ -98,12 +98,9 @@ func (s *Store) storeProducts(p *product) []core.StoreProduct {
 	if len(p.SKUs) == 0 {
 		sp := core.StoreProduct{
 			ExternalID: p.ID.String(), ProductID: p.ID.String(), Name: name, SKU: strings.TrimSpace(string(p.SKU)),
-			Barcode: firstText(p.Barcode, p.GTIN), Category: cat, SalePrice: p.RegularPrice.Decimal,
+			Barcode: firstText(p.Barcode, p.GTIN), Category: cat, SalePrice: charged(p.Price, p.RegularPrice, p.SalePrice),
 			PurchasePrice: p.CostPrice.Decimal, HasCost: p.CostPrice.Valid, TracksStock: !bool(p.UnlimitedQuantity),
 			StockRef: refProduct, UpdatedAt: updated,
-		}
-		if !p.RegularPrice.Valid || p.RegularPrice.IsZero() {
-			sp.SalePrice = p.Price.Decimal
 		}
 		if sp.TracksStock {
 			sp.Quantity = p.Quantity.Decimal
@@ -140,10 +137,7 @@ func (s *Store) storeProducts(p *product) []core.StoreProduct {
 		}
 		sp.SKU = strings.TrimSpace(string(v.SKU))
 		sp.Barcode = firstText(v.Barcode, v.GTIN)
-		sp.SalePrice = v.RegularPrice.Decimal
-		if !v.RegularPrice.Valid || v.RegularPrice.IsZero() {
-			sp.SalePrice = v.Price.Decimal
-		}
+		sp.SalePrice = charged(v.Price, v.RegularPrice, v.SalePrice)
 		sp.PurchasePrice, sp.HasCost = v.CostPrice.Decimal, v.CostPrice.Valid
 		sp.TracksStock = !bool(v.UnlimitedQuantity)
 		if sp.TracksStock {
@@ -154,6 +148,19 @@ func (s *Store) storeProducts(p *product) []core.StoreProduct {
 		s.rememberName(sp.Name, sp.ExternalID)
 	}
 	return out
+}
+
+// charged is the price a shopper pays for an item, the books' sale price: Salla's sale_price
+// when it is set and not zero (a discount shown beside the struck-out price), otherwise the
+// item's own price (regular_price, or price when that is missing).
+func charged(price, regular, sale money) decimal.Decimal {
+	switch {
+	case sale.Valid && sale.IsPositive():
+		return sale.Decimal
+	case regular.Valid && !regular.IsZero():
+		return regular.Decimal
+	}
+	return price.Decimal
 }
 
 // remember notes a variant's SKU and option values, for order items.
@@ -236,6 +243,9 @@ type productBody struct {
 	GTIN        *string          `json:"gtin,omitempty"`
 	CostPrice   *decimal.Decimal `json:"cost_price,omitempty"`
 	Categories  []json.Number    `json:"categories,omitempty"`
+	// SalePrice, sent as 0 with a new price, ends a discount that would otherwise be what the
+	// shopper pays instead of the price written.
+	SalePrice *decimal.Decimal `json:"sale_price,omitempty"`
 }
 
 // variantBody is what PUT /products/variants/{variant} takes.
@@ -243,6 +253,7 @@ type variantBody struct {
 	SKU       *string          `json:"sku,omitempty"`
 	Barcode   *string          `json:"barcode,omitempty"`
 	Price     *decimal.Decimal `json:"price,omitempty"`
+	SalePrice *decimal.Decimal `json:"sale_price,omitempty"` // 0 with a new price: see productBody
 	CostPrice *decimal.Decimal `json:"cost_price,omitempty"`
 }
 
@@ -390,7 +401,9 @@ func (s *Store) findBySKU(ctx context.Context, sku string) (core.StoreProduct, b
 
 // UpdateProduct writes the given fields: a product without options through PUT /products/{id},
 // a variant's SKU, barcode and prices through PUT /products/variants/{id} and its name through
-// its product. It returns the item as the store then has it.
+// its product. A sale price is written as the item's price with its discount (sale_price)
+// cleared, so that the shopper pays what the books say. It returns the item as the store then
+// has it.
 func (s *Store) UpdateProduct(ctx context.Context, ref core.StoreProduct, p core.ProductFields, fields core.FieldSet) (core.StoreProduct, error) {
 	op := "update product " + ref.ExternalID
 	code, barcode := strings.TrimSpace(p.Code), strings.TrimSpace(p.Barcode)
@@ -401,7 +414,8 @@ func (s *Store) UpdateProduct(ctx context.Context, ref core.StoreProduct, p core
 			body.Name = p.Name
 		}
 		if fields.Has(core.FieldSalePrice) {
-			body.Price = &p.SalePrice
+			noSale := decimal.Zero
+			body.Price, body.SalePrice = &p.SalePrice, &noSale
 		}
 		if fields.Has(core.FieldCode) {
 			body.SKU = &code
@@ -432,7 +446,8 @@ func (s *Store) UpdateProduct(ctx context.Context, ref core.StoreProduct, p core
 		body.Barcode, changed = &barcode, true
 	}
 	if fields.Has(core.FieldSalePrice) {
-		body.Price, changed = &p.SalePrice, true
+		noSale := decimal.Zero
+		body.Price, body.SalePrice, changed = &p.SalePrice, &noSale, true
 	}
 	if fields.Has(core.FieldPurchasePrice) {
 		body.CostPrice, changed = &p.PurchasePrice, true

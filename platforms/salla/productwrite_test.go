@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -86,4 +87,57 @@ func TestCreateProductCategory(t *testing.T) {
 			t.Error("a category was created")
 		}
 	})
+}
+
+// TestSalePrices: the books' sale price is what the shopper pays. An item Salla shows at a
+// discount (sale_price beside the struck-out price) is read at the discounted price; a price
+// written from the books ends the discount, so the shopper pays the price written, for a
+// product without options and for a variant.
+func TestSalePrices(t *testing.T) {
+	ctx := context.Background()
+	d := decimal.RequireFromString
+	s, srv := writeEnv(t, "")
+	plain, _ := srv.AddProduct(sallatest.ProductInput{Name: "Saffron", SKU: "SAFF-1", Price: d("20")})
+	_, vids := srv.AddProduct(sallatest.ProductInput{Name: "Dates", Variants: []sallatest.VariantInput{
+		{Value: "1kg", SKU: "DATE-1", Price: d("40")}, {Value: "2kg", SKU: "DATE-2", Price: d("75")}}})
+	sale := func(id int64, v string) {
+		p := d(v)
+		srv.SetSalePrice(id, &p)
+	}
+	sale(plain, "15")
+	sale(vids[0], "35.5")
+	zero := decimal.Zero
+	srv.SetSalePrice(vids[1], &zero) // a sale price of 0 is no sale
+	read := func() map[string]core.StoreProduct {
+		t.Helper()
+		out := map[string]core.StoreProduct{}
+		if err := s.Products(ctx, time.Time{}, func(ps []core.StoreProduct) error {
+			for _, p := range ps {
+				out[p.SKU] = p
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	got := read()
+	for sku, want := range map[string]string{"SAFF-1": "15", "DATE-1": "35.5", "DATE-2": "75", "CARD-1": "12"} {
+		if !got[sku].SalePrice.Equal(d(want)) {
+			t.Errorf("read %s at %s, want %s (what the shopper pays)", sku, got[sku].SalePrice, want)
+		}
+	}
+	for sku, price := range map[string]string{"SAFF-1": "18", "DATE-1": "38"} {
+		back, err := s.UpdateProduct(ctx, got[sku], core.ProductFields{Name: got[sku].Name, SalePrice: d(price)}, core.FieldSet{core.FieldSalePrice: true})
+		if err != nil {
+			t.Fatalf("write %s: %v", sku, err)
+		}
+		info, _ := srv.SellableBySKU(sku)
+		if info.OnSale != nil || !info.Price.Equal(d(price)) || !back.SalePrice.Equal(d(price)) {
+			t.Errorf("after writing %s to %s: the store charges %s (discount %v), reads back %s", price, sku, info.Price, info.OnSale, back.SalePrice)
+		}
+	}
+	if got := read(); !got["DATE-2"].SalePrice.Equal(d("75")) {
+		t.Errorf("the other variant changed: %s", got["DATE-2"].SalePrice)
+	}
 }

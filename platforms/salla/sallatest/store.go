@@ -347,6 +347,9 @@ type SellableInfo struct {
 	Quantity      int // in the default branch
 	Unlimited     bool
 	Categories    []string // the product's categories, by name
+	// OnSale is the discounted price shoppers pay instead of the struck-out one, nil when none
+	// (Price is then the item's own price).
+	OnSale *decimal.Decimal
 }
 
 func (s *Server) infoOf(x sellable) SellableInfo {
@@ -356,6 +359,10 @@ func (s *Server) infoOf(x sellable) SellableInfo {
 		if cat := s.st.categories[c]; cat != nil {
 			in.Categories = append(in.Categories, cat.name)
 		}
+	}
+	in.OnSale = x.p.salePrice
+	if x.v != nil {
+		in.OnSale = x.v.salePrice
 	}
 	if x.v != nil {
 		in.Value, in.Barcode, in.Cost = variantName(x.v), x.v.barcode, x.v.cost
@@ -397,6 +404,26 @@ func (s *Server) Sellables() []SellableInfo {
 		out = append(out, s.infoOf(x))
 	}
 	return out
+}
+
+// SetSalePrice puts a product without variants or a variant on sale at sale by hand (nil ends
+// the sale): Salla shows it beside the struck-out price, and shoppers pay it.
+func (s *Server) SetSalePrice(id int64, sale *decimal.Decimal) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, x := range s.sellables() {
+		if x.id() != id {
+			continue
+		}
+		if x.v != nil {
+			x.v.salePrice = sale
+		} else {
+			x.p.salePrice = sale
+		}
+		x.touch(s.clock.Now())
+		return true
+	}
+	return false
 }
 
 // Edit changes a product without variants or a variant by hand: any of name (the product's),
