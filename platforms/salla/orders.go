@@ -182,6 +182,7 @@ func (s *Store) order(ctx context.Context, id string, since time.Time, all map[s
 	if status == "canceled" {
 		o.Cancelled, o.CancelledAt = true, at(when, "canceled", o.UpdatedAt)
 	}
+	orderPayments(&o, string(d.PaymentMethod))
 	return o, nil
 }
 

@@ -300,7 +300,9 @@ type orderDetail struct {
 	Status      orderStatus   `json:"status"`
 	Currency    text          `json:"currency"`
 	Amounts     orderAmounts  `json:"amounts"`
-	Customer    *struct {
+	// PaymentMethod is how the order is paid: cod, mada, credit_card, apple_pay, bank, tabby, …
+	PaymentMethod text `json:"payment_method"`
+	Customer      *struct {
 		ID          sid  `json:"id"`
 		FirstName   text `json:"first_name"`
 		LastName    text `json:"last_name"`
