@@ -77,7 +77,7 @@ func parseDate(v string) (time.Time, bool) {
 
 // listOrders answers GET /v1/managers/store/orders: page (from 1), per_page (10 by default,
 // at most 100), payload_type (simple by default: no products; default adds them; tiny),
-// order_status, payment_status, customer_id, date_from/date_to on date_attribute (created_at
+// order_status (one code or several, comma-separated), payment_status, customer_id, date_from/date_to on date_attribute (created_at
 // or updated_at), order_by (created_at, updated_at or id) and sort_by (asc or desc, desc by
 // default). There is no next link: total_order_count says how many orders match.
 func (s *Server) listOrders(r *http.Request) (answer, *apiError) {
@@ -145,7 +145,7 @@ func (s *Server) listOrders(r *http.Request) (answer, *apiError) {
 		switch {
 		case !from.IsZero() && at.Before(from), !to.IsZero() && at.After(to):
 			continue
-		case q.Get("order_status") != "" && !sameStatus(o.status, q.Get("order_status")):
+		case q.Get("order_status") != "" && !anyStatus(o.status, q.Get("order_status")):
 			continue
 		case q.Get("payment_status") != "" && o.paid != q.Get("payment_status"):
 			continue
@@ -184,6 +184,16 @@ func (s *Server) listOrders(r *http.Request) (answer, *apiError) {
 	return answer{status: http.StatusOK, orderIDs: ids, body: map[string]any{"status": "object", "orders": rows,
 		"grand_total": len(list), "total_order_count": len(list), "total_order_count_per_status": counts,
 		"tax_settings": taxSettings()}}, nil
+}
+
+// anyStatus: order_status may list several codes, comma-separated.
+func anyStatus(have, want string) bool {
+	for _, w := range strings.Split(want, ",") {
+		if sameStatus(have, strings.TrimSpace(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameStatus: a filter for either spelling of the cancelled state finds both.

@@ -376,3 +376,30 @@ func TestMoneyVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestEditOrder: a merchant editing a delivered order changes its lines and money, moves the
+// stock by the difference, bumps edits_count and updated_at, and leaves a history line.
+func TestEditOrder(t *testing.T) {
+	c := start(t, Options{RateLimit: -1})
+	id, _ := c.s.AddProduct(ProductInput{Name: Names{Ar: "تمر"}, SKU: "D", Price: d("20"), Quantity: 10})
+	o, _ := c.s.PlaceOrder(OrderInput{Guest: CustomerInput{Name: "ضيف"}, Lines: []LineInput{{id, 2}}, Status: StatusDelivered})
+	before := obj(c.get(fmt.Sprintf("/v1/managers/store/orders/%d/view", o))["order"])
+	c.s.clock.Advance(time.Hour)
+	if err := c.s.EditOrder(o, 0, 3); err != nil {
+		t.Fatal(err)
+	}
+	after := obj(c.get(fmt.Sprintf("/v1/managers/store/orders/%d/view", o))["order"])
+	if after["edits_count"] != json.Number("1") || after["updated_at"] == before["updated_at"] || after["order_total_string"] != "60.00 SAR" {
+		t.Errorf("after the edit: edits %v, updated %v (was %v), total %v", after["edits_count"], after["updated_at"], before["updated_at"],
+			after["order_total_string"])
+	}
+	if got := obj(after["histories"].([]any)[0])["comment"]; got != "تم تعديل الطلب ." {
+		t.Errorf("newest history %v", got)
+	}
+	if in, _ := c.s.Sellable(id); in.Quantity != 7 {
+		t.Errorf("stock %d after selling 2 and editing to 3", in.Quantity)
+	}
+	if rows := c.get("/v1/managers/store/orders?order_status=new,delivered")["orders"].([]any); len(rows) != 1 {
+		t.Errorf("order_status=new,delivered: %d orders", len(rows))
+	}
+}

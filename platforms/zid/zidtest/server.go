@@ -234,6 +234,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	s.byPath.Add(path)
+	w.Header().Set("X-Request-Id", uuid("request", int(s.requests.Load())))
 
 	// A fault aimed at the API (not at the OAuth endpoints).
 	f, hit := s.faults.Take(path, func(f storetest.Fault) bool {
