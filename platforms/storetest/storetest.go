@@ -11,6 +11,8 @@
 //	Fault                              one programmed fault: kind, path prefix, times, details
 //	Queue                              faults waiting for the requests they match
 //	Wait, WriteTruncated, WriteCutJSON, DropConnection   the wire-level behaviours
+//	WriteWireFault                     the faults that look alike on every platform (502, 503, …)
+//	Bucket                             a leaky-bucket rate limit
 package storetest
 
 import (
@@ -215,4 +217,37 @@ func DropConnection(w http.ResponseWriter) {
 		_ = tc.SetLinger(0)
 	}
 	_ = conn.Close()
+}
+
+// WriteWireFault answers the faults that look the same whichever platform is behind them: a
+// proxy's 502 page, a 503 page with Retry-After, a web page with 200 instead of JSON, a dropped
+// connection, and a slow answer (it waits f.Delay, or slow when that is 0). It reports whether
+// the request has had its answer: false for a slow answer whose wait ran out (the request goes
+// on) and for the kinds a store answers in its own words (429, 500, …).
+func WriteWireFault(w http.ResponseWriter, r *http.Request, f Fault, slow time.Duration) bool {
+	page := func(status int, title string) {
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte("<!DOCTYPE html><html><head><title>" + title + "</title></head><body><h1>" + title + "</h1></body></html>"))
+	}
+	switch f.Kind {
+	case BadGateway:
+		page(http.StatusBadGateway, "502 Bad Gateway")
+	case Unavailable:
+		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+		page(http.StatusServiceUnavailable, "503 Service Temporarily Unavailable")
+	case NotJSON:
+		page(http.StatusOK, "Just a moment...")
+	case Reset:
+		DropConnection(w)
+	case Slow:
+		d := f.Delay
+		if d == 0 {
+			d = slow
+		}
+		return !Wait(r, d)
+	default:
+		return false
+	}
+	return true
 }

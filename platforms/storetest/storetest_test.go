@@ -140,3 +140,50 @@ func TestBucket(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteWireFault(t *testing.T) {
+	cases := []struct {
+		kind     Kind
+		status   int // 0: the connection drops
+		answered bool
+		html     bool
+	}{
+		{BadGateway, 502, true, true}, {Unavailable, 503, true, true}, {NotJSON, 200, true, true}, {Reset, 0, true, false},
+		{Slow, 204, false, false}, {TooManyRequests, 204, false, false}, {ServerError, 204, false, false},
+	}
+	for _, tc := range cases {
+		t.Run(string(tc.kind), func(t *testing.T) {
+			var answered bool
+			hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				answered = WriteWireFault(w, r, Fault{Kind: tc.kind, RetryAfter: 3}, 20*time.Millisecond)
+				if !answered {
+					w.WriteHeader(http.StatusNoContent) // the store's own answer
+				}
+			}))
+			defer hs.Close()
+			began := time.Now()
+			resp, err := hs.Client().Get(hs.URL)
+			if tc.status == 0 {
+				if err == nil {
+					resp.Body.Close()
+					t.Fatal("the connection held")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.status || answered != tc.answered ||
+				(resp.Header.Get("Content-Type") == "text/html; charset=UTF-8") != tc.html {
+				t.Errorf("%d answered %v %q", resp.StatusCode, answered, resp.Header.Get("Content-Type"))
+			}
+			if tc.kind == Unavailable && resp.Header.Get("Retry-After") != "3" {
+				t.Errorf("Retry-After %q", resp.Header.Get("Retry-After"))
+			}
+			if tc.kind == Slow && time.Since(began) < 20*time.Millisecond {
+				t.Errorf("not slow: %s", time.Since(began))
+			}
+		})
+	}
+}
