@@ -366,33 +366,13 @@ func (s *Server) authorize(r *http.Request) *apiError {
 
 // writeFault answers a fault; false means the request goes on (a slow answer after its wait).
 func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f storetest.Fault) bool {
-	html := func(status int, title string) {
-		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, "<!DOCTYPE html><html><head><title>%s</title></head><body><h1>%s</h1></body></html>", title, title)
-	}
 	switch f.Kind {
 	case storetest.Throttle, storetest.TooManyRequests:
 		s.throttled(w, r, f.RetryAfter)
 	case storetest.ServerError:
 		writeJSON(w, http.StatusInternalServerError, (&apiError{status: 500, code: "server_error", message: "Server Error"}).body(r.URL.Path))
-	case storetest.BadGateway:
-		html(http.StatusBadGateway, "502 Bad Gateway")
-	case storetest.Unavailable:
-		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
-		html(http.StatusServiceUnavailable, "503 Service Temporarily Unavailable")
-	case storetest.NotJSON:
-		html(http.StatusOK, "Just a moment...")
-	case storetest.Reset:
-		storetest.DropConnection(w)
-	case storetest.Slow:
-		d := f.Delay
-		if d == 0 {
-			d = s.opt.SlowDelay
-		}
-		return !storetest.Wait(r, d)
 	default:
-		return false
+		return storetest.WriteWireFault(w, r, f, s.opt.SlowDelay)
 	}
 	return true
 }
