@@ -28,7 +28,9 @@
 //	POST /products/quantities/bulk {products[{identifer_type id|variant_id|sku, identifer,
 //	     quantity, mode overwrite|increment|decrement, unlimited_quantity, branch}]}
 //	PUT  /products/quantities/variant/{id} {quantity}
-//	GET  /categories, /branches, /branches/{id}, /customers, /customers/{id}
+//	GET  /categories (page, keyword = name at any level, status), POST /categories {name, status,
+//	     parent_id, sort_order}: both need the categories scope (401 naming it otherwise)
+//	GET  /branches, /branches/{id}, /customers, /customers/{id}
 //	GET  /orders (page, per_page, sort_by id|total|updated_at|created_at -asc|-desc,
 //	     status[] ids, from_date, to_date, customer_id, reference_id): short rows, no updated_at
 //	GET  /orders/{id} (light unless Options.ExtendedDetail and no format=light)
