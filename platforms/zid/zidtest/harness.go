@@ -307,29 +307,13 @@ func (h *Harness) Seed(products, orders int, seed int64) {
 	h.S.Seed(SeedOptions{Products: products, Orders: orders, Seed: seed})
 }
 
-// Fault maps the contract's faults to the store's.
+// Fault makes the store commit the contract's fault (FaultNone clears the queue).
 func (h *Harness) Fault(kind contract.Fault) {
-	switch kind {
-	case contract.FaultThrottle:
-		h.S.InjectFaults(storetest.Fault{Kind: storetest.Throttle, RetryAfter: 1})
-	case contract.Fault429:
-		h.S.InjectFaults(storetest.Fault{Kind: storetest.TooManyRequests, RetryAfter: 1})
-	case contract.Fault500:
-		h.S.InjectFaults(storetest.Fault{Kind: storetest.ServerError})
-	case contract.FaultSlow:
-		h.S.InjectFaults(storetest.Fault{Kind: storetest.Slow})
-	case contract.FaultTruncated:
-		h.S.InjectFaults(storetest.Fault{Kind: storetest.Truncated})
-	case contract.FaultChangesMidPaging:
-		h.S.InjectFaults(storetest.Fault{Kind: storetest.ChangesMidPaging, Path: ordersPath})
-	case contract.FaultErrorIn200:
-		h.S.InjectFaults(storetest.Fault{Kind: storetest.CutJSON, Path: "/v1/products"},
-			storetest.Fault{Kind: storetest.CutJSON, Path: ordersPath, Times: 2})
-	case contract.FaultProductsDown:
-		h.S.InjectFaults(storetest.Fault{Kind: storetest.NotJSON, Path: "/v1/products", Times: -1})
-	case contract.FaultNone:
+	if kind == contract.FaultNone {
 		h.S.ClearFaults()
+		return
 	}
+	h.S.InjectFaults(contract.StoreFaults(kind, "/v1/products", ordersPath)...)
 }
 
 func (h *Harness) Requests() int { return h.S.Requests() }
