@@ -532,3 +532,36 @@ func TestEditRenewsStoredCredentials(t *testing.T) {
 		t.Errorf("%d renewals, want 1", n)
 	}
 }
+
+// TestRemoveDropsRenewalRecord: a connection removed after a renewal was cut off leaves nothing
+// of it in the keyring.
+func TestRemoveDropsRenewalRecord(t *testing.T) {
+	r := newRotEnv(t, nil)
+	r.catalogue()
+	r.store.ExpireToken()
+	r.store.OnRefresh(func() { panic("killed") })
+	func() {
+		defer func() { _ = recover() }()
+		r.eng.TestConnection(ctx, r.conn.ID)
+	}()
+	r.store.OnRefresh(nil)
+	left := func() []string {
+		var out []string
+		for _, k := range r.mem.Keys() {
+			if strings.Contains(k, fmt.Sprintf("/connection/%d/", r.conn.ID)) {
+				out = append(out, k[strings.LastIndex(k, "/")+1:])
+			}
+		}
+		return out
+	}
+	if got := left(); !slices.Contains(got, "~renewal") {
+		t.Fatalf("no record of the renewal cut off: %v", got)
+	}
+	r.restart()
+	if err := r.eng.RemoveConnection(ctx, r.conn.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := left(); len(got) != 0 {
+		t.Errorf("left in the keyring after removal: %v", got)
+	}
+}
