@@ -31,6 +31,8 @@ const (
 	ScreenInvoices    Screen = "invoices"
 	ScreenTreasury    Screen = "treasury"
 	ScreenProducts    Screen = "products"
+	ScreenStock       Screen = "stock"
+	ScreenMaster      Screen = "master"
 	ScreenMapping     Screen = "mapping"
 	ScreenSyncLog     Screen = "synclog"
 	ScreenConnections Screen = "connections"
@@ -38,7 +40,8 @@ const (
 )
 
 // Screens lists every screen in navigation order.
-var Screens = []Screen{ScreenDashboard, ScreenInvoices, ScreenTreasury, ScreenProducts, ScreenMapping, ScreenSyncLog, ScreenConnections, ScreenSettings}
+var Screens = []Screen{ScreenDashboard, ScreenInvoices, ScreenTreasury, ScreenProducts, ScreenStock, ScreenMaster, ScreenMapping, ScreenSyncLog,
+	ScreenConnections, ScreenSettings}
 
 // Preference keys.
 const (
@@ -83,6 +86,8 @@ type App struct {
 	Invoices    *InvoicesScreen
 	Treasury    *TreasuryScreen
 	Products    *ProductsScreen
+	Stock       *StockScreen
+	Master      *MasterScreen
 	Dashboard   *DashboardScreen
 	Mapping     *MappingScreen
 	SyncLog     *SyncLogScreen
@@ -129,6 +134,8 @@ func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 	m.Invoices = newInvoicesScreen(m)
 	m.Treasury = newTreasuryScreen(m)
 	m.Products = newProductsScreen(m)
+	m.Stock = newStockScreen(m)
+	m.Master = newMasterScreen(m)
 	m.Dashboard = newDashboardScreen(m)
 	m.Mapping = newMappingScreen(m)
 	m.SyncLog = newSyncLogScreen(m)
@@ -138,18 +145,22 @@ func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 	m.screens = map[Screen]fyne.CanvasObject{
 		ScreenDashboard: m.Dashboard.Content, ScreenInvoices: m.Invoices.Content, ScreenProducts: m.Products.Content,
 		ScreenMapping: m.Mapping.Content, ScreenSyncLog: m.SyncLog.Content, ScreenConnections: m.Connections.Content,
-		ScreenSettings: m.Settings.Content, ScreenTreasury: m.Treasury.Content,
+		ScreenSettings: m.Settings.Content, ScreenStock: m.Stock.Content, ScreenMaster: m.Master.Content,
+		ScreenTreasury: m.Treasury.Content,
 	}
 	icons := map[Screen]fyne.Resource{
 		ScreenDashboard: theme.HomeIcon(), ScreenInvoices: theme.DocumentIcon(), ScreenProducts: theme.StorageIcon(),
 		ScreenMapping: theme.ListIcon(), ScreenSyncLog: theme.HistoryIcon(), ScreenConnections: theme.ComputerIcon(),
-		ScreenSettings: theme.SettingsIcon(), ScreenTreasury: theme.ContentPasteIcon(),
+		ScreenSettings: theme.SettingsIcon(), ScreenStock: theme.FolderOpenIcon(), ScreenMaster: theme.AccountIcon(),
+		ScreenTreasury: theme.ContentPasteIcon(),
 	}
 	titles := map[Screen]string{
 		ScreenDashboard: tr("dashboard.title", "Dashboard"), ScreenInvoices: tr("invoices.title", "Invoices"),
 		ScreenProducts: tr("products.title", "Products & stock"), ScreenMapping: tr("mapping.title", "Product mapping"),
 		ScreenSyncLog: tr("synclog.title", "Sync log"), ScreenConnections: tr("connections.title", "Connections"),
-		ScreenSettings: tr("settings.title", "Settings"), ScreenTreasury: tr("treasury.title", "Treasury"),
+		ScreenSettings: tr("settings.title", "Settings"),
+		ScreenStock:    tr("stockdocs.title", "Stock documents"), ScreenMaster: tr("master.nav", "Warehouses & clients"),
+		ScreenTreasury: tr("treasury.title", "Treasury"),
 	}
 	nav := container.NewVBox()
 	name := canvas.NewText("Mizan", theme.Color(theme.ColorNamePrimary))
@@ -232,11 +243,21 @@ func (m *App) Show(s Screen) {
 // Refresh reloads every screen from the books (after a sync, say). It waits until the data is read
 // and returns the first error; widgets are updated through fyne.Do. Call it from any goroutine.
 func (m *App) Refresh(ctx context.Context) error {
+	err := m.reload(ctx)
+	if queueUI && ctx.Err() == nil {
+		drainUI()
+	}
+	return err
+}
+
+// reload is Refresh for the window's own background goroutines (a sync that ended): it leaves
+// the widgets' updates to the UI goroutine, which in widget tests is the test's own.
+func (m *App) reload(ctx context.Context) error {
 	done := make(chan error, 1)
 	m.work.Go(func() {
 		var errs []error
 		for _, load := range []func(context.Context) error{m.Invoices.load, m.Treasury.load, m.Products.load, m.Dashboard.load,
-			m.Connections.load, m.SyncLog.load, m.Mapping.loadConnections, m.Settings.load} {
+			m.Connections.load, m.SyncLog.load, m.Mapping.loadConnections, m.Settings.load, m.Stock.load, m.Master.load} {
 			if err := load(ctx); err != nil {
 				errs = append(errs, err)
 			}
@@ -249,9 +270,6 @@ func (m *App) Refresh(ctx context.Context) error {
 	})
 	select {
 	case err := <-done:
-		if queueUI {
-			drainUI()
-		}
 		return err
 	case <-ctx.Done():
 		return ctx.Err()

@@ -78,6 +78,8 @@ func movementKindName(k storage.MovementKind) string {
 		return tr("movement.return", "Return")
 	case storage.MoveAdjustment:
 		return tr("movement.adjustment", "Adjustment")
+	case storage.MoveTransfer:
+		return tr("movement.transfer", "Transfer")
 	}
 	return string(k)
 }

@@ -3,13 +3,17 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
 
+	"mizan/core"
 	"mizan/storage"
 )
 
@@ -24,6 +28,20 @@ type ProductsScreen struct {
 	Ledger      *widget.Table
 	Content     fyne.CanvasObject
 
+	// New opens the form for a new product (also Ctrl+N), Edit the form for the selected one.
+	New, Edit *widget.Button
+	// Archive deletes the selected product when nothing refers to it and archives it otherwise;
+	// on an archived product it restores it.
+	Archive *widget.Button
+	// PushNow syncs every connection now, so books-side changes reach the stores at once.
+	PushNow *widget.Button
+	// ShowArchived lists archived products too.
+	ShowArchived *widget.Check
+	// Links says, for the selected product, whether each store has it, waits for a sync, or failed.
+	Links *widget.Label
+	// Form is the product form while it is open.
+	Form *ProductForm
+
 	m          *App
 	all        []productRow
 	shown      []int // indexes into all that match the search
@@ -31,6 +49,8 @@ type ProductsScreen struct {
 	whNames    map[int64]string
 	selected   int64 // product whose ledger is shown
 	ledger     []ledgerRow
+	// withArchived mirrors ShowArchived for the worker.
+	withArchived atomic.Bool
 }
 
 type productRow struct {
@@ -54,6 +74,30 @@ func newProductsScreen(m *App) *ProductsScreen {
 	s.Search.SetPlaceHolder(tr("products.search", "Search code, barcode, name or category"))
 	s.Search.OnChanged = func(string) { s.applySearch() }
 	s.Status = widget.NewLabel(tr("products.loading", "Loading products…"))
+	s.New = widget.NewButtonWithIcon(tr("product.new", "New product"), theme.ContentAddIcon(), func() { s.OpenProductForm(0) })
+	s.New.Importance = widget.HighImportance
+	s.Edit = widget.NewButtonWithIcon(tr("action.edit", "Edit"), theme.DocumentCreateIcon(), func() {
+		if s.selected != 0 {
+			s.OpenProductForm(s.selected)
+		}
+	})
+	s.Archive = widget.NewButtonWithIcon(tr("product.archive", "Delete or archive"), theme.DeleteIcon(), s.archiveSelected)
+	s.PushNow = widget.NewButtonWithIcon(tr("product.push_now", "Push now"), theme.UploadIcon(), s.pushNow)
+	s.ShowArchived = widget.NewCheck(tr("product.show_archived", "Show archived"), func(on bool) {
+		s.withArchived.Store(on)
+		s.m.work.Go(func() { s.load(context.Background()) })
+	})
+	s.Links = widget.NewLabel("")
+	s.Links.Wrapping = fyne.TextWrapWord
+	s.Edit.Disable()
+	s.Archive.Disable()
+	m.Window.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) {
+			if s.Form == nil {
+				m.Show(ScreenProducts)
+				s.OpenProductForm(0)
+			}
+		})
 
 	s.Table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(s.shown), productFixedCols + len(s.warehouses) + 1 },
@@ -113,8 +157,9 @@ func newProductsScreen(m *App) *ProductsScreen {
 
 	title := widget.NewLabelWithStyle(tr("products.title", "Products & stock"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.Status, title), s.Search)
-	ledger := container.NewBorder(container.NewVBox(widget.NewSeparator(), s.LedgerTitle), nil, nil, nil, s.Ledger)
+	actions := container.NewHBox(s.New, s.Edit, s.Archive, s.PushNow, s.ShowArchived)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.Status, title), actions, s.Search)
+	ledger := container.NewBorder(container.NewVBox(widget.NewSeparator(), s.LedgerTitle, s.Links), nil, nil, nil, s.Ledger)
 	split := container.NewVSplit(s.Table, ledger)
 	split.Offset = 0.6
 	s.Content = container.NewBorder(top, nil, nil, nil, split)
@@ -153,6 +198,9 @@ func (s *ProductsScreen) updateProductCell(id widget.TableCellID, o fyne.CanvasO
 		l.Alignment, text = fyne.TextAlignLeading, r.p.Code
 	case id.Col == 1:
 		l.Alignment, text = fyne.TextAlignLeading, visual(r.p.Name)
+		if r.p.Archived {
+			text = tr("product.archived_name", "{{.Name}} (archived)", map[string]any{"Name": r.p.Name})
+		}
 	case id.Col == 2:
 		l.Alignment, text = fyne.TextAlignLeading, visual(r.p.Category)
 	case id.Col == 3:
@@ -180,7 +228,7 @@ func (s *ProductsScreen) updateLedgerCell(id widget.TableCellID, o fyne.CanvasOb
 	l.Alignment = fyne.TextAlignLeading
 	switch id.Col {
 	case 0:
-		l.SetText(localDateTime(r.m.CreatedAt))
+		l.SetText(localDate(r.m.Date))
 	case 1:
 		l.SetText(movementKindName(r.m.Kind))
 	case 2:
@@ -198,7 +246,13 @@ func (s *ProductsScreen) updateLedgerCell(id widget.TableCellID, o fyne.CanvasOb
 
 // load reads the catalogue and stock levels. Worker.
 func (s *ProductsScreen) load(ctx context.Context) error {
-	products, err := s.m.db.Products(ctx)
+	var products []storage.Product
+	var err error
+	if s.showArchived() {
+		products, err = s.m.db.Products(ctx)
+	} else {
+		products, err = s.m.db.ActiveProducts(ctx)
+	}
 	var warehouses []storage.Warehouse
 	var stock []storage.StockRow
 	if err == nil {
@@ -269,10 +323,23 @@ func (s *ProductsScreen) SelectProduct(id int64) {
 			p = r.p
 		}
 	}
+	s.Edit.Enable()
+	s.Archive.Enable()
+	if p.Archived {
+		s.Archive.SetText(tr("product.restore", "Restore"))
+	} else {
+		s.Archive.SetText(tr("product.archive", "Delete or archive"))
+	}
 	s.LedgerTitle.SetText(tr("ledger.loading", "Loading stock movements…"))
-	db := s.m.db
+	db, eng := s.m.db, s.m.engine
 	s.m.work.Go(func() {
 		moves, err := db.Movements(context.Background(), id)
+		links, lerr := eng.ProductLinks(context.Background(), id)
+		uiDo(func() {
+			if s.selected == id {
+				s.Links.SetText(linksText(links, lerr))
+			}
+		})
 		uiDo(func() {
 			if s.selected != id {
 				return
@@ -291,6 +358,111 @@ func (s *ProductsScreen) SelectProduct(id int64) {
 			s.LedgerTitle.SetText(p.Code + "  ·  " + visual(p.Name))
 			s.Ledger.Refresh()
 			scrollToTop(s.Ledger)
+		})
+	})
+}
+
+func (s *ProductsScreen) showArchived() bool { return s.withArchived.Load() }
+
+// linksText says in a line per store how the product stands there.
+func linksText(links []core.ProductLink, err error) string {
+	if err != nil {
+		return tr("product.links_failed", "Could not read the product's stores: {{.Err}}", map[string]any{"Err": err.Error()})
+	}
+	if len(links) == 0 {
+		return tr("product.no_stores", "No store is connected.")
+	}
+	var lines []string
+	for _, l := range links {
+		var state string
+		switch l.State {
+		case core.ProductLinked:
+			state = tr("product.state.linked", "linked")
+		case core.ProductPending:
+			state = tr("product.state.pending", "pending: {{.Note}}", map[string]any{"Note": l.Note})
+		case core.ProductFailed:
+			state = tr("product.state.failed", "failed: {{.Note}}", map[string]any{"Note": l.Note})
+		default:
+			state = tr("product.state.absent", "not in the store: {{.Note}}", map[string]any{"Note": l.Note})
+		}
+		lines = append(lines, visual(l.Connection)+": "+state)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// archiveSelected deletes the selected product when nothing refers to it, and archives it when it
+// has a history; an archived product is restored. UI goroutine.
+func (s *ProductsScreen) archiveSelected() {
+	id := s.selected
+	var p storage.Product
+	for _, r := range s.all {
+		if r.p.ID == id {
+			p = r.p
+		}
+	}
+	if id == 0 {
+		return
+	}
+	db := s.m.db
+	run := func(restore bool) {
+		s.m.work.Go(func() {
+			var archived bool
+			err := db.Update(context.Background(), func(tx *storage.Tx) error {
+				if restore {
+					return tx.SetArchived(id, false)
+				}
+				used, err := tx.ProductInUse(id)
+				if err != nil || used == "" {
+					if err == nil {
+						err = tx.DeleteProduct(id)
+					}
+					return err
+				}
+				archived = true
+				return tx.SetArchived(id, true)
+			})
+			if err == nil {
+				s.load(context.Background())
+			}
+			uiDo(func() {
+				if err != nil {
+					showProblem(s.m.Window, tr("doing.archive_product", "archive the product"), err)
+					return
+				}
+				if archived {
+					s.Status.SetText(tr("product.archived_done", "{{.Code}} has a history, so it was archived rather than deleted", map[string]any{"Code": p.Code}))
+				}
+			})
+		})
+	}
+	if p.Archived {
+		run(true)
+		return
+	}
+	dialog.ShowConfirm(tr("product.archive_title", "Delete or archive {{.Code}}?", map[string]any{"Code": p.Code}),
+		tr("product.archive_confirm", "A product with stock movements, invoices or a store's link is archived: it keeps its history but is offered for nothing new and never created in a store. One without a history is deleted."),
+		func(ok bool) {
+			if ok {
+				run(false)
+			}
+		}, s.m.Window)
+}
+
+// pushNow syncs every connection now, so what changed in the books reaches the stores. UI goroutine.
+func (s *ProductsScreen) pushNow() {
+	eng := s.m.engine
+	s.m.work.Go(func() {
+		conns, err := eng.Connections(context.Background())
+		uiDo(func() {
+			if err != nil {
+				showProblem(s.m.Window, tr("doing.push", "push the products"), err)
+				return
+			}
+			for _, c := range conns {
+				if !c.NeedsReconnect() {
+					s.m.StartSync(c, core.SyncRequest{})
+				}
+			}
 		})
 	})
 }

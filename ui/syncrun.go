@@ -150,7 +150,7 @@ func (m *App) StartSync(c core.Connection, req core.SyncRequest) bool {
 			m.syncChanged(id)
 			m.syncEnded(c, req, sum, err)
 		})
-		m.Refresh(context.Background())
+		m.reload(context.Background())
 	})
 	return true
 }

@@ -1,0 +1,385 @@
+package ui
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	fstorage "fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"mizan/storage"
+)
+
+// StockScreen lists the posted stock documents (goods received, issued, transferred, counted),
+// shows the one selected with its lines, and posts new ones. A posted document is never edited:
+// Reverse posts the document that undoes it.
+type StockScreen struct {
+	Search *widget.Entry
+	Kind   *widget.Select // "" or a kind's name: the kinds listed
+	Status *widget.Label
+	// New opens the form for a new document.
+	New   *widget.Button
+	Table *widget.Table
+	// The selected document.
+	DocTitle *widget.Label
+	Lines    *widget.Table
+	Reverse  *widget.Button
+	Export   *widget.Button
+	Content  fyne.CanvasObject
+	// Form is the new document's form while it is open.
+	Form *StockDocForm
+
+	m        *App
+	docs     []storage.StockDocument
+	selected storage.StockDocument
+	// want is the list's filter, set on the UI goroutine and read by the worker.
+	mu   sync.Mutex
+	want storage.StockDocumentFilter
+}
+
+// stockDocKindName is a kind of stock document in the merchant's words.
+func stockDocKindName(k storage.StockDocKind) string {
+	switch k {
+	case storage.DocReceive:
+		return tr("stockdoc.receive", "Goods received")
+	case storage.DocIssue:
+		return tr("stockdoc.issue", "Goods issued")
+	case storage.DocTransfer:
+		return tr("stockdoc.transfer", "Transfer")
+	case storage.DocCount:
+		return tr("stockdoc.count", "Stock count")
+	}
+	return string(k)
+}
+
+func newStockScreen(m *App) *StockScreen {
+	s := &StockScreen{m: m, want: storage.StockDocumentFilter{Limit: 1000}}
+	s.Search = widget.NewEntry()
+	s.Search.SetPlaceHolder(tr("stockdocs.search", "Search number or note"))
+	s.Search.OnChanged = func(string) { s.reload() }
+	kinds := []string{tr("stockdocs.all_kinds", "All kinds")}
+	for _, k := range storage.StockDocKinds {
+		kinds = append(kinds, stockDocKindName(k))
+	}
+	s.Kind = widget.NewSelect(kinds, func(string) { s.reload() })
+	s.Kind.SetSelectedIndex(0)
+	s.Status = widget.NewLabel("")
+	s.New = widget.NewButtonWithIcon(tr("stockdocs.new", "New document"), theme.ContentAddIcon(), func() { s.OpenForm(storage.DocReceive) })
+	s.New.Importance = widget.HighImportance
+
+	s.Table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(s.docs), 7 },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		s.updateDocCell)
+	s.Table.ShowHeaderColumn = false
+	s.Table.CreateHeader = func() fyne.CanvasObject {
+		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}
+	s.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		names := []string{tr("col.number", "Number"), tr("col.date", "Date"), tr("col.kind", "Kind"),
+			tr("col.warehouse", "Warehouse"), tr("stockdocs.col.to", "To"), tr("stockdocs.col.lines", "Lines"), tr("stockdocs.col.note", "Note")}
+		if id.Col >= 0 && id.Col < len(names) {
+			o.(*widget.Label).SetText(names[id.Col])
+		}
+	}
+	for i, w := range []float32{130, 110, 140, 170, 170, 70, 300} {
+		s.Table.SetColumnWidth(i, w)
+	}
+	s.Table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(s.docs) {
+			s.Select(s.docs[id.Row].ID)
+		}
+	}
+
+	s.DocTitle = widget.NewLabelWithStyle(tr("stockdocs.pick", "Select a document to see its lines."), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.DocTitle.Wrapping = fyne.TextWrapWord
+	s.Lines = widget.NewTableWithHeaders(
+		func() (int, int) { return len(s.selected.Lines), 5 },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		s.updateLineCell)
+	s.Lines.ShowHeaderColumn = false
+	s.Lines.CreateHeader = s.Table.CreateHeader
+	s.Lines.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		names := []string{tr("col.code", "Code"), tr("col.product", "Product"), tr("col.quantity", "Qty"),
+			tr("stockdocs.col.cost", "Purchase price"), tr("stockdocs.col.counted", "Counted (books had)")}
+		l := o.(*widget.Label)
+		l.Alignment = fyne.TextAlignLeading
+		if id.Col >= 2 {
+			l.Alignment = fyne.TextAlignTrailing
+		}
+		if id.Col >= 0 && id.Col < len(names) {
+			l.SetText(names[id.Col])
+		}
+	}
+	for i, w := range []float32{130, 300, 100, 140, 170} {
+		s.Lines.SetColumnWidth(i, w)
+	}
+	s.Reverse = widget.NewButtonWithIcon(tr("stockdocs.reverse", "Reverse"), theme.ContentUndoIcon(), s.confirmReverse)
+	s.Export = widget.NewButtonWithIcon(tr("stockdocs.export", "Export CSV"), theme.DownloadIcon(), s.chooseExportFile)
+	s.Reverse.Disable()
+	s.Export.Disable()
+
+	title := widget.NewLabelWithStyle(tr("stockdocs.title", "Stock documents"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	filters := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(200, s.Kind.MinSize().Height), s.Kind), s.Search)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(s.Status, s.New), title), filters)
+	detail := container.NewBorder(container.NewVBox(widget.NewSeparator(),
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.Export, s.Reverse), s.DocTitle)), nil, nil, nil, s.Lines)
+	split := container.NewVSplit(s.Table, detail)
+	split.Offset = 0.55
+	s.Content = container.NewBorder(top, nil, nil, nil, split)
+	return s
+}
+
+func (s *StockScreen) updateDocCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	if id.Row < 0 || id.Row >= len(s.docs) {
+		l.SetText("")
+		return
+	}
+	d := s.docs[id.Row]
+	l.Alignment = fyne.TextAlignLeading
+	switch id.Col {
+	case 0:
+		l.SetText(d.Number)
+	case 1:
+		l.SetText(localDate(d.Date))
+	case 2:
+		l.SetText(stockDocKindName(d.Kind))
+	case 3:
+		l.SetText(visual(d.Warehouse))
+	case 4:
+		l.SetText(visual(d.ToWarehouse))
+	case 5:
+		l.Alignment = fyne.TextAlignTrailing
+		l.SetText(fmt.Sprint(d.LineCount))
+	case 6:
+		l.SetText(visual(docNote(d)))
+	}
+}
+
+// docNote is a document's note with what reverses it or what it reverses.
+func docNote(d storage.StockDocument) string {
+	parts := []string{}
+	if d.Note != "" {
+		parts = append(parts, d.Note)
+	}
+	if d.ReversedByNumber != "" {
+		parts = append(parts, tr("stockdocs.reversed_by", "reversed by {{.Number}}", map[string]any{"Number": d.ReversedByNumber}))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (s *StockScreen) updateLineCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	if id.Row < 0 || id.Row >= len(s.selected.Lines) {
+		l.SetText("")
+		return
+	}
+	ln := s.selected.Lines[id.Row]
+	l.Alignment = fyne.TextAlignTrailing
+	switch id.Col {
+	case 0:
+		l.Alignment = fyne.TextAlignLeading
+		l.SetText(ln.Code)
+	case 1:
+		l.Alignment = fyne.TextAlignLeading
+		l.SetText(visual(ln.Name))
+	case 2:
+		l.SetText(quantity(ln.Quantity, s.selected.Kind == storage.DocCount))
+	case 3:
+		if ln.HasCost {
+			l.SetText(money(ln.UnitCost))
+		} else {
+			l.SetText("")
+		}
+	case 4:
+		if s.selected.Kind == storage.DocCount && s.selected.ReversesID == 0 {
+			l.SetText(fmt.Sprintf("%s (%s)", quantity(ln.Counted, false), quantity(ln.Before, false)))
+		} else {
+			l.SetText("")
+		}
+	}
+}
+
+// filter is the list's filter as the widgets set it. UI goroutine.
+func (s *StockScreen) filter() storage.StockDocumentFilter {
+	f := storage.StockDocumentFilter{Search: s.Search.Text, Limit: 1000}
+	if i := s.Kind.SelectedIndex(); i > 0 {
+		f.Kind = storage.StockDocKinds[i-1]
+	}
+	return f
+}
+
+// reload reads the list again with the widgets' filter. UI goroutine.
+func (s *StockScreen) reload() {
+	if s.Status == nil || s.Kind == nil {
+		return // still being built
+	}
+	f := s.filter()
+	s.mu.Lock()
+	s.want = f
+	s.mu.Unlock()
+	s.m.work.Go(func() { s.loadWith(context.Background(), f) })
+}
+
+// load reads the documents with the filter last set. Worker.
+func (s *StockScreen) load(ctx context.Context) error {
+	s.mu.Lock()
+	f := s.want
+	s.mu.Unlock()
+	return s.loadWith(ctx, f)
+}
+
+func (s *StockScreen) loadWith(ctx context.Context, f storage.StockDocumentFilter) error {
+	docs, err := s.m.db.StockDocuments(ctx, f)
+	if err != nil {
+		s.m.showProblem(tr("doing.load_stockdocs", "load the stock documents"), err)
+		return err
+	}
+	uiDo(func() {
+		s.docs = docs
+		s.Status.SetText(trn("stockdocs.count", "{{.Count}} documents", len(docs), map[string]any{"Count": len(docs)}))
+		s.Table.UnselectAll()
+		s.Table.Refresh()
+		if s.selected.ID != 0 {
+			s.Select(s.selected.ID)
+		}
+	})
+	return nil
+}
+
+// Select shows a document with its lines, read in the background. UI goroutine.
+func (s *StockScreen) Select(id int64) {
+	db := s.m.db
+	s.m.work.Go(func() {
+		doc, err := db.StockDocument(context.Background(), id)
+		uiDo(func() {
+			if err != nil {
+				showProblem(s.m.Window, tr("doing.load_stockdoc", "load the stock document"), err)
+				return
+			}
+			s.selected = doc
+			title := fmt.Sprintf("%s  ·  %s  ·  %s  ·  %s", doc.Number, stockDocKindName(doc.Kind), localDate(doc.Date), visual(doc.Warehouse))
+			if doc.ToWarehouse != "" {
+				title += " → " + visual(doc.ToWarehouse)
+			}
+			if doc.ReversesNumber != "" {
+				title += "  ·  " + tr("stockdocs.reverses", "reverses {{.Number}}", map[string]any{"Number": doc.ReversesNumber})
+			}
+			if doc.ReversedByNumber != "" {
+				title += "  ·  " + tr("stockdocs.reversed_by", "reversed by {{.Number}}", map[string]any{"Number": doc.ReversedByNumber})
+			}
+			s.DocTitle.SetText(title)
+			s.Export.Enable()
+			if doc.ReversedByID == 0 {
+				s.Reverse.Enable()
+			} else {
+				s.Reverse.Disable()
+			}
+			s.Lines.Refresh()
+		})
+	})
+}
+
+// confirmReverse asks before posting the document that undoes the selected one. UI goroutine.
+func (s *StockScreen) confirmReverse() {
+	doc := s.selected
+	if doc.ID == 0 {
+		return
+	}
+	dialog.ShowConfirm(tr("stockdocs.reverse_title", "Reverse {{.Number}}?", map[string]any{"Number": doc.Number}),
+		tr("stockdocs.reverse_confirm", "A posted document is never changed. Reversing it posts a new document, dated today, that undoes its stock movements."),
+		func(ok bool) {
+			if ok {
+				s.ReverseSelected()
+			}
+		}, s.m.Window)
+}
+
+// ReverseSelected posts the reversal of the selected document. UI goroutine.
+func (s *StockScreen) ReverseSelected() {
+	id := s.selected.ID
+	s.Reverse.Disable()
+	db := s.m.db
+	s.m.work.Go(func() {
+		var rev storage.StockDocument
+		err := db.Update(context.Background(), func(tx *storage.Tx) error {
+			var err error
+			rev, err = tx.ReverseStockDocument(id, time.Time{}, "")
+			return err
+		})
+		if err != nil {
+			s.m.showProblem(tr("doing.reverse", "reverse the document"), err)
+			uiDo(func() { s.Select(id) })
+			return
+		}
+		s.posted(rev.ID)
+	})
+}
+
+// posted reloads what a new document changed and shows it. Worker.
+func (s *StockScreen) posted(id int64) {
+	ctx := context.Background()
+	uiDo(func() { s.selected = storage.StockDocument{ID: id} })
+	s.load(ctx)
+	s.m.Products.load(ctx)
+}
+
+// ExportSelected writes the selected document as CSV. Any goroutine.
+func (s *StockScreen) ExportSelected(w io.Writer) error {
+	return storage.WriteStockDocumentCSV(w, s.selected)
+}
+
+// chooseExportFile asks where to save the selected document as CSV. UI goroutine.
+func (s *StockScreen) chooseExportFile() {
+	doc := s.selected
+	w := s.m.Window
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			showProblem(w, tr("doing.export_stockdoc", "export the document"), err)
+			return
+		}
+		if wc == nil {
+			return
+		}
+		s.m.work.Go(func() {
+			bw := bufio.NewWriter(wc)
+			err := storage.WriteStockDocumentCSV(bw, doc)
+			if err == nil {
+				err = bw.Flush()
+			}
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				s.m.showProblem(tr("doing.export_stockdoc", "export the document"), err)
+			}
+		})
+	}, w)
+	d.SetFileName(doc.Number + ".csv")
+	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".csv"}))
+	d.Show()
+	if !nativeFileDialogs {
+		d.Resize(fyne.NewSize(800, 560))
+	}
+}
