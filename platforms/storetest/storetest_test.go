@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"io"
+	"math/rand"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -185,5 +186,59 @@ func TestWriteWireFault(t *testing.T) {
 				t.Errorf("not slow: %s", time.Since(began))
 			}
 		})
+	}
+}
+
+func TestSeedHelpers(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	for i := 0; i < 20; i++ {
+		code := EAN13(r)
+		sum := 0
+		for k, c := range code {
+			n := int(c - '0')
+			if k%2 == 1 {
+				n *= 3
+			}
+			sum += n
+		}
+		if len(code) != 13 || sum%10 != 0 || code[:3] != "628" {
+			t.Fatalf("EAN-13 %s", code)
+		}
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if got := Spread(t0, t0.Add(10*time.Hour), 3, 4); !got.Equal(t0.Add(450 * time.Minute)) {
+		t.Errorf("Spread %s", got)
+	}
+	stock := map[string]int{"a": 5, "b": 0, "c": 2}
+	for i := 0; i < 50; i++ {
+		picked, qty := PickLines(r, []string{"a", "b", "c"}, 3, func(u string, q int) bool { return stock[u] >= q })
+		seen := map[string]bool{}
+		for k, u := range picked {
+			if seen[u] || u == "b" || qty[k] < 1 || qty[k] > stock[u] {
+				t.Fatalf("picked %v %v", picked, qty)
+			}
+			seen[u] = true
+		}
+	}
+	a, b := rand.New(rand.NewSource(7)), rand.New(rand.NewSource(7))
+	var variants, arabicOnly, noSKU int
+	for i := 0; i < 200; i++ {
+		p := Seeded(a, i)
+		if q := Seeded(b, i); p.Name != q.Name || !p.Price.Equal(q.Price) || len(p.Variants) != len(q.Variants) {
+			t.Fatalf("product %d differs for the same seed", i)
+		}
+		variants += len(p.Variants)
+		if p.NameEn == "" {
+			arabicOnly++
+		}
+		if p.SKU == "" && len(p.Variants) == 0 {
+			noSKU++
+		}
+		if !p.Price.IsPositive() {
+			t.Errorf("product %d price %s", i, p.Price)
+		}
+	}
+	if variants == 0 || arabicOnly == 0 || noSKU == 0 {
+		t.Errorf("variants %d, Arabic-only %d, without SKU %d", variants, arabicOnly, noSKU)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"mizan/platforms/storetest"
 )
 
 // SeedOptions configure Seed.
@@ -37,29 +39,6 @@ var seedCatalogue = []struct {
 	{"ملابس", "CLO", "المقاس", []string{"ثوب رجالي", "شماغ أحمر", "عباية سوداء", "جلابية نسائية"}, []string{"S", "M", "L", "XL"}, 40, 520},
 }
 
-var (
-	seedFirst  = []string{"محمد", "عبدالله", "فهد", "نورة", "سارة", "ريم", "خالد", "لمى", "فيصل", "هيفاء", "تركي", "منيرة"}
-	seedLast   = []string{"العتيبي", "القحطاني", "الشمري", "الحربي", "الغامدي", "الدوسري", "المطيري", "الزهراني"}
-	seedCities = []string{"الرياض", "جدة", "مكة المكرمة", "المدينة المنورة", "الدمام", "أبها"}
-	seedCodes  = []struct {
-		code            string
-		percent, amount int64
-	}{{"RAMADAN10", 10, 0}, {"EID15", 15, 0}, {"SAVE25", 0, 25}, {"WELCOME50", 0, 50}}
-)
-
-func ean13(r *rand.Rand) string {
-	d := fmt.Sprintf("628%09d", r.Intn(1_000_000_000))
-	sum := 0
-	for i, c := range d {
-		n := int(c - '0')
-		if i%2 == 1 {
-			n *= 3
-		}
-		sum += n
-	}
-	return d + fmt.Sprint((10-sum%10)%10)
-}
-
 // canSell tells whether q units of a product without variants or a variant are in the
 // default branch (or its stock is unlimited).
 func (s *Server) canSell(id int64, q int) bool {
@@ -82,8 +61,6 @@ func (s *Server) restock(id int64, n int, at time.Time) {
 		p.updatedAt = at
 	}
 }
-
-func pick[T any](r *rand.Rand, xs []T) T { return xs[r.Intn(len(xs))] }
 
 // Seed fills the store: products (about half with variants; some without SKU, some
 // unlimited, costs as numbers or strings), customers, and orders spread over time with
@@ -115,7 +92,7 @@ func (s *Server) Seed(o SeedOptions) SeedResult {
 	var units []int64
 	for i := 0; i < o.Products; i++ {
 		t := seedCatalogue[i%len(seedCatalogue)]
-		name := fmt.Sprintf("%s %d", pick(r, t.names), i+1)
+		name := fmt.Sprintf("%s %d", storetest.Pick(r, t.names), i+1)
 		price := decimal.NewFromInt(int64(t.min + r.Intn(t.max-t.min))).Add(decimal.New(int64(r.Intn(4))*25, -2))
 		in := ProductInput{Name: name, Category: t.category, Price: price, CostAsText: r.Intn(2) == 0, QtyAsText: r.Intn(5) == 0}
 		cost := price.Mul(decimal.NewFromFloat(0.55 + r.Float64()*0.2)).Round(2)
@@ -131,7 +108,7 @@ func (s *Server) Seed(o SeedOptions) SeedResult {
 				v := VariantInput{Value: t.values[j], SKU: fmt.Sprintf("%s-%03d-%d", t.prefix, i+1, j+1), Price: vp, Cost: &vc,
 					Quantity: r.Intn(60)}
 				if r.Intn(3) == 0 {
-					v.Barcode = ean13(r)
+					v.Barcode = storetest.EAN13(r)
 				}
 				if r.Intn(15) == 0 {
 					v.SKU = "" // a variant without SKU, as merchants leave them
@@ -142,7 +119,7 @@ func (s *Server) Seed(o SeedOptions) SeedResult {
 			in.SKU = fmt.Sprintf("%s-%03d", t.prefix, i+1)
 			in.Quantity = r.Intn(80)
 			if r.Intn(3) == 0 {
-				in.Barcode = ean13(r)
+				in.Barcode = storetest.EAN13(r)
 			}
 			if r.Intn(12) == 0 {
 				in.SKU = ""
@@ -160,10 +137,10 @@ func (s *Server) Seed(o SeedOptions) SeedResult {
 	var customers []int64
 	for i := 0; i < o.Customers; i++ {
 		id := s.st.id("customer")
-		f, l := pick(r, seedFirst), pick(r, seedLast)
+		f, l := storetest.Pick(r, storetest.FirstNames), storetest.Pick(r, storetest.LastNames)
 		now := o.Start
 		s.st.customers[id] = &customer{id: id, first: f, last: l, mobile: fmt.Sprintf("5%08d", r.Intn(100_000_000)), mobileCode: "+966",
-			email: fmt.Sprintf("c%d@example.sa", i+1), city: pick(r, seedCities), createdAt: now, updateAt: now}
+			email: fmt.Sprintf("c%d@example.sa", i+1), city: storetest.Pick(r, storetest.Cities), createdAt: now, updateAt: now}
 		customers = append(customers, id)
 	}
 	res.Customers = o.Customers
@@ -176,38 +153,32 @@ func (s *Server) Seed(o SeedOptions) SeedResult {
 	if custom == nil {
 		custom = s.st.addStatus("تم التسليم للعميل", StatusCompleted)
 	}
-	span := o.End.Sub(o.Start)
 	for i := 0; i < o.Orders && len(units) > 0; i++ {
-		at := o.Start.Add(time.Duration(float64(span) * float64(i) / float64(max(1, o.Orders)))).Truncate(time.Second)
-		in := OrderInput{At: at, Shipping: decimal.NewFromInt(int64(pick(r, []int{0, 15, 20, 25, 30})))}
-		seen := map[int64]bool{}
-		want := 1 + r.Intn(3)
-		for tries := 0; len(in.Lines) < want && tries < 12; tries++ {
-			u, q := pick(r, units), 1+r.Intn(3)
-			if !seen[u] && s.canSell(u, q) { // the store sells no more than it has
-				seen[u] = true
-				in.Lines = append(in.Lines, LineInput{ID: u, Quantity: q})
-			}
+		at := storetest.Spread(o.Start, o.End, i, o.Orders)
+		in := OrderInput{At: at, Shipping: decimal.NewFromInt(int64(storetest.Pick(r, []int{0, 15, 20, 25, 30})))}
+		picked, qty := storetest.PickLines(r, units, 1+r.Intn(3), s.canSell) // the store sells no more than it has
+		for k, u := range picked {
+			in.Lines = append(in.Lines, LineInput{ID: u, Quantity: qty[k]})
 		}
 		if len(in.Lines) == 0 { // the merchant restocks something to sell
-			u := pick(r, units)
+			u := storetest.Pick(r, units)
 			s.restock(u, 40, at)
 			in.Lines = append(in.Lines, LineInput{ID: u, Quantity: 1})
 		}
 		if r.Intn(4) == 0 {
-			in.Guest = CustomerInput{First: pick(r, seedFirst), Last: pick(r, seedLast), Mobile: fmt.Sprintf("5%08d", r.Intn(100_000_000)),
-				City: pick(r, seedCities)}
+			in.Guest = CustomerInput{First: storetest.Pick(r, storetest.FirstNames), Last: storetest.Pick(r, storetest.LastNames), Mobile: fmt.Sprintf("5%08d", r.Intn(100_000_000)),
+				City: storetest.Pick(r, storetest.Cities)}
 			res.Guests++
 		} else {
-			in.CustomerID = pick(r, customers)
+			in.CustomerID = storetest.Pick(r, customers)
 		}
 		if r.Intn(5) == 0 {
-			c := pick(r, seedCodes)
-			in.Coupon, in.Percent, in.Amount = c.code, decimal.NewFromInt(c.percent), decimal.NewFromInt(c.amount)
+			c := storetest.Pick(r, storetest.Coupons)
+			in.Coupon, in.Percent, in.Amount = c.Code, decimal.NewFromInt(c.Percent), decimal.NewFromInt(c.Amount)
 			res.Coupons++
 		}
 		if r.Intn(4) == 0 {
-			in.COD = decimal.NewFromInt(int64(pick(r, []int{10, 15})))
+			in.COD = decimal.NewFromInt(int64(storetest.Pick(r, []int{10, 15})))
 			res.COD++
 		}
 		id, err := s.placeOrder(in)
