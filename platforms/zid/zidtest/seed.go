@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"mizan/platforms/storetest"
 )
 
 // SeedOptions configure Seed.
@@ -25,48 +27,8 @@ type SeedResult struct {
 	PartialCredits, ReversedWithoutNote, InProgress                        int
 }
 
-var seedCatalogue = []struct {
-	ar, en, prefix, option string
-	names                  [][2]string
-	values                 []string
-	min, max               int
-}{
-	{"تمور", "Dates", "DAT", "الوزن", [][2]string{{"تمر سكري", "Sukkari dates"}, {"تمر عجوة المدينة", "Ajwa dates"}, {"تمر خلاص", ""},
-		{"تمر مجدول", "Medjool dates"}, {"تمر صقعي", ""}}, []string{"500 جرام", "1 كيلو", "3 كيلو"}, 25, 240},
-	{"قهوة", "Coffee", "COF", "الحجم", [][2]string{{"قهوة عربية بالهيل", "Arabic coffee with cardamom"}, {"قهوة خولانية", ""},
-		{"بن يمني", "Yemeni beans"}, {"قهوة مختصة إثيوبية", ""}}, []string{"250 جرام", "500 جرام", "1 كيلو"}, 30, 180},
-	{"عطور", "", "PRF", "الحجم", [][2]string{{"دهن عود كمبودي", ""}, {"بخور معطر", "Scented incense"}, {"مسك أبيض", ""},
-		{"عطر ورد طائفي", "Taif rose perfume"}}, []string{"12 مل", "50 مل", "100 مل"}, 45, 690},
-	{"عسل", "Honey", "HON", "الوزن", [][2]string{{"عسل سدر", "Sidr honey"}, {"عسل طلح", ""}, {"عسل سمر", ""}, {"عسل زهور برية", "Wildflower honey"}},
-		[]string{"250 جرام", "500 جرام", "1 كيلو"}, 40, 450},
-	{"ملابس", "Clothing", "CLO", "المقاس", [][2]string{{"ثوب رجالي", "Men's thobe"}, {"شماغ أحمر", ""}, {"عباية سوداء", "Black abaya"},
-		{"جلابية نسائية", ""}}, []string{"S", "M", "L", "XL"}, 40, 520},
-}
-
-var (
-	seedFirst  = []string{"محمد", "عبدالله", "فهد", "نورة", "سارة", "ريم", "خالد", "لمى", "فيصل", "هيفاء", "تركي", "منيرة"}
-	seedLast   = []string{"العتيبي", "القحطاني", "الشمري", "الحربي", "الغامدي", "الدوسري", "المطيري", "الزهراني"}
-	seedCoupon = []struct {
-		code            string
-		percent, amount int64
-	}{{"RAMADAN10", 10, 0}, {"EID15", 15, 0}, {"SAVE25", 0, 25}, {"WELCOME50", 0, 50}}
-	seedLocations = []struct{ ar, en, city string }{{"مستودع جدة", "Jeddah warehouse", "جدة"}, {"فرع الدمام", "", "الدمام"}}
-)
-
-func ean13(r *rand.Rand) string {
-	d := fmt.Sprintf("628%09d", r.Intn(1_000_000_000))
-	sum := 0
-	for i, c := range d {
-		n := int(c - '0')
-		if i%2 == 1 {
-			n *= 3
-		}
-		sum += n
-	}
-	return d + fmt.Sprint((10-sum%10)%10)
-}
-
-func pick[T any](r *rand.Rand, xs []T) T { return xs[r.Intn(len(xs))] }
+// seedLocations are the locations Seed adds beside the default one.
+var seedLocations = []struct{ ar, en, city string }{{"مستودع جدة", "Jeddah warehouse", "جدة"}, {"فرع الدمام", "", "الدمام"}}
 
 // canSell tells whether q units are at the default location (or the stock is unlimited).
 func (s *Server) canSell(p *product, q int) bool {
@@ -120,52 +82,22 @@ func (s *Server) Seed(o SeedOptions) SeedResult {
 	}
 	var units []*product
 	for i := 0; i < o.Products; i++ {
-		t := seedCatalogue[i%len(seedCatalogue)]
-		nm := pick(r, t.names)
-		name := Names{Ar: fmt.Sprintf("%s %d", nm[0], i+1)}
-		if nm[1] != "" && r.Intn(3) > 0 {
-			name.En = fmt.Sprintf("%s %d", nm[1], i+1)
-		} else {
+		sp := storetest.Seeded(r, i)
+		in := ProductInput{Name: Names{Ar: sp.Name, En: sp.NameEn}, Category: Names{Ar: sp.Category, En: sp.CategoryEn},
+			SKU: sp.SKU, Barcode: sp.Barcode, Price: sp.Price, SalePrice: sp.SalePrice, Cost: sp.Cost, Quantity: sp.Quantity,
+			Infinite: sp.Unlimited, Option: sp.Option}
+		if sp.NameEn == "" {
 			res.ArabicOnly++
 		}
-		price := decimal.NewFromInt(int64(t.min + r.Intn(t.max-t.min))).Add(decimal.New(int64(r.Intn(4))*25, -2))
-		in := ProductInput{Name: name, Category: Names{Ar: t.ar, En: t.en}, Price: price}
-		cost := price.Mul(decimal.NewFromFloat(0.55 + r.Float64()*0.2)).Round(2)
-		if r.Intn(6) > 0 {
-			in.Cost = &cost
+		if sp.Unlimited {
+			res.Infinite++
 		}
-		if r.Intn(2) == 0 {
-			in.Option = t.option
-			n := 2 + r.Intn(len(t.values)-1)
-			for j := 0; j < n; j++ {
-				vp := price.Add(decimal.NewFromInt(int64(j * 15)))
-				vc := vp.Mul(decimal.NewFromFloat(0.6)).Round(2)
-				v := VariantInput{Value: t.values[j], SKU: fmt.Sprintf("%s-%03d-%d", t.prefix, i+1, j+1), Price: vp, Cost: &vc,
-					Quantity: r.Intn(60), Stocks: spread()}
-				if r.Intn(3) == 0 {
-					v.Barcode = ean13(r)
-				}
-				if r.Intn(15) == 0 {
-					v.SKU = "" // a variant without SKU, as merchants leave them
-				}
-				in.Variants = append(in.Variants, v)
-			}
-		} else {
-			in.SKU = fmt.Sprintf("%s-%03d", t.prefix, i+1)
-			in.Quantity, in.Stocks = r.Intn(80), spread()
-			if r.Intn(3) == 0 {
-				in.Barcode = ean13(r)
-			}
-			if r.Intn(12) == 0 {
-				in.SKU = ""
-			}
-			if in.Infinite = r.Intn(10) == 0; in.Infinite {
-				res.Infinite++
-			}
-			if r.Intn(8) == 0 {
-				sale := price.Mul(decimal.NewFromFloat(0.9)).Round(2)
-				in.SalePrice = &sale
-			}
+		if len(sp.Variants) == 0 {
+			in.Stocks = spread()
+		}
+		for _, v := range sp.Variants {
+			in.Variants = append(in.Variants, VariantInput{Value: v.Value, SKU: v.SKU, Barcode: v.Barcode, Price: v.Price, Cost: v.Cost,
+				Quantity: v.Quantity, Stocks: spread()})
 		}
 		_, ids := s.addProduct(in)
 		res.Products++
@@ -178,25 +110,19 @@ func (s *Server) Seed(o SeedOptions) SeedResult {
 	}
 	var customers []int64
 	for i := 0; i < o.Customers; i++ {
-		customers = append(customers, s.addCustomer(CustomerInput{Name: pick(r, seedFirst) + " " + pick(r, seedLast),
+		customers = append(customers, s.addCustomer(CustomerInput{Name: storetest.Pick(r, storetest.FirstNames) + " " + storetest.Pick(r, storetest.LastNames),
 			Email: fmt.Sprintf("c%d@example.sa", i+1), Mobile: fmt.Sprintf("9665%08d", r.Intn(100_000_000))}))
 	}
 	res.Customers = o.Customers
-	span := o.End.Sub(o.Start)
 	for i := 0; i < o.Orders && len(units) > 0; i++ {
-		at := o.Start.Add(time.Duration(float64(span) * float64(i) / float64(max(1, o.Orders)))).Truncate(time.Second)
-		in := OrderInput{At: at, Shipping: decimal.NewFromInt(int64(pick(r, []int{0, 15, 20, 25, 30})))}
-		seen := map[*product]bool{}
-		want := 1 + r.Intn(3)
-		for tries := 0; len(in.Lines) < want && tries < 12; tries++ {
-			u, q := pick(r, units), 1+r.Intn(3)
-			if !seen[u] && s.canSell(u, q) { // the store sells no more than it has
-				seen[u] = true
-				in.Lines = append(in.Lines, LineInput{ID: u.id, Quantity: q})
-			}
+		at := storetest.Spread(o.Start, o.End, i, o.Orders)
+		in := OrderInput{At: at, Shipping: decimal.NewFromInt(int64(storetest.Pick(r, []int{0, 15, 20, 25, 30})))}
+		picked, qty := storetest.PickLines(r, units, 1+r.Intn(3), s.canSell) // the store sells no more than it has
+		for k, u := range picked {
+			in.Lines = append(in.Lines, LineInput{ID: u.id, Quantity: qty[k]})
 		}
 		if len(in.Lines) == 0 { // the merchant restocks something to sell
-			u := pick(r, units)
+			u := storetest.Pick(r, units)
 			if row := u.stockAt(s.st.defaultLocation()); row != nil {
 				row.qty += 40
 				u.touch(at)
@@ -204,19 +130,20 @@ func (s *Server) Seed(o SeedOptions) SeedResult {
 			in.Lines = append(in.Lines, LineInput{ID: u.id, Quantity: 1})
 		}
 		if r.Intn(4) == 0 {
-			in.Guest = CustomerInput{Name: pick(r, seedFirst) + " " + pick(r, seedLast), Mobile: fmt.Sprintf("9665%08d", r.Intn(100_000_000))}
+			in.Guest = CustomerInput{Name: storetest.Pick(r, storetest.FirstNames) + " " + storetest.Pick(r, storetest.LastNames),
+				Mobile: fmt.Sprintf("9665%08d", r.Intn(100_000_000))}
 			res.Guests++
 		} else {
-			in.CustomerID = pick(r, customers)
+			in.CustomerID = storetest.Pick(r, customers)
 		}
 		if r.Intn(5) == 0 {
-			c := pick(r, seedCoupon)
-			in.Coupon, in.Percent, in.Amount = c.code, decimal.NewFromInt(c.percent), decimal.NewFromInt(c.amount)
+			c := storetest.Pick(r, storetest.Coupons)
+			in.Coupon, in.Percent, in.Amount = c.Code, decimal.NewFromInt(c.Percent), decimal.NewFromInt(c.Amount)
 			res.Coupons++
 		}
 		switch r.Intn(8) {
 		case 0, 1:
-			in.COD = decimal.NewFromInt(int64(pick(r, []int{10, 15})))
+			in.COD = decimal.NewFromInt(int64(storetest.Pick(r, []int{10, 15})))
 			res.COD++
 		case 2:
 			in.Payment = "zid_bank_transfer"
@@ -257,7 +184,7 @@ func (s *Server) Seed(o SeedOptions) SeedResult {
 			step(StatusReady, 2*time.Hour)
 			step(StatusInDelivery, 3*time.Hour)
 		case roll < 24:
-			step(pick(r, []string{StatusCanceled, StatusCancelled}), 2*time.Hour)
+			step(storetest.Pick(r, []string{StatusCanceled, StatusCancelled}), 2*time.Hour)
 			res.Cancelled++
 		case roll < 29:
 			deliver()
