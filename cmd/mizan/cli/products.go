@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -23,6 +25,152 @@ func init() {
 		Summary: "Export every product with its quantity in each warehouse",
 		Run:     runProductsExport,
 	})
+	Register(Command{
+		Name:    "products add",
+		Args:    "--code CODE --name NAME [--barcode CODE] [--category NAME] [--purchase-price P] [--sale-price P]",
+		Summary: "Add a product to the books; connected stores get it on the next sync",
+		Run:     runProductsAdd,
+	})
+	Register(Command{
+		Name:    "products edit",
+		Args:    "CODE [--code NEW] [--name NAME] [--barcode CODE] [--category NAME] [--purchase-price P] [--sale-price P]",
+		Summary: "Change a product's fields (only those given); connected stores get the change on the next sync",
+		Help:    `An empty value clears the barcode or the category: --barcode "".`,
+		Run:     runProductsEdit,
+	})
+}
+
+// productFlags are the fields products add and edit take.
+type productFlags struct {
+	code, name, barcode, category, purchase, sale *string
+}
+
+func defineProductFlags(fs *flag.FlagSet, withCode bool) productFlags {
+	var f productFlags
+	if withCode {
+		f.code = fs.String("code", "", "the product's code, its SKU in the stores (`CODE`)")
+	} else {
+		f.code = fs.String("code", "", "a new code (`CODE`)")
+	}
+	f.name = fs.String("name", "", "the product's `NAME`")
+	f.barcode = fs.String("barcode", "", "its barcode (`CODE`)")
+	f.category = fs.String("category", "", "its category (`NAME`; a new one is added)")
+	f.purchase = fs.String("purchase-price", "", "its purchase price (`P`)")
+	f.sale = fs.String("sale-price", "", "its sale price (`P`)")
+	return f
+}
+
+// apply sets the fields given on the command line (all of them when set is nil) on p.
+func (f productFlags) apply(p *storage.Product, set map[string]bool) error {
+	given := func(name string) bool { return set == nil || set[name] }
+	if given("code") {
+		p.Code = *f.code
+	}
+	if given("name") {
+		p.Name = *f.name
+	}
+	if given("barcode") {
+		p.Barcode = *f.barcode
+	}
+	if given("category") {
+		p.Category = *f.category
+	}
+	for _, x := range []struct {
+		flag string
+		text string
+		dst  *decimal.Decimal
+	}{{"purchase-price", *f.purchase, &p.PurchasePrice}, {"sale-price", *f.sale, &p.SalePrice}} {
+		if !given(x.flag) || (set == nil && x.text == "") {
+			continue
+		}
+		d, err := decimal.NewFromString(x.text)
+		if err != nil {
+			return Usagef("--%s %q is not a number", x.flag, x.text)
+		}
+		*x.dst = d
+	}
+	return nil
+}
+
+// fieldFlag names the flag for a field the books refused.
+func fieldFlag(err error) string {
+	if f := storage.InvalidField(err); f != "" {
+		return "--" + strings.ReplaceAll(f, "_", "-") + ": "
+	}
+	return ""
+}
+
+func runProductsAdd(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("products add", flag.ContinueOnError)
+	f := defineProductFlags(fs, true)
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	var p storage.Product
+	if err := f.apply(&p, nil); err != nil {
+		return err
+	}
+	db, err := env.DB(ctx)
+	if err != nil {
+		return err
+	}
+	err = db.Update(ctx, func(tx *storage.Tx) error {
+		var err error
+		p, err = tx.CreateProduct(p)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s%w", fieldFlag(err), err)
+	}
+	fmt.Fprintf(env.Stdout, "Added %s (%s). Connected stores that take the books' products get it on the next sync.\n", p.Code, cleanCell(p.Name))
+	return nil
+}
+
+func runProductsEdit(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("products edit", flag.ContinueOnError)
+	f := defineProductFlags(fs, false)
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return Usagef("give the code of the product to change")
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	if len(set) == 0 {
+		return Usagef("nothing to change: give at least one of --code, --name, --barcode, --category, --purchase-price, --sale-price")
+	}
+	db, err := env.DB(ctx)
+	if err != nil {
+		return err
+	}
+	var p storage.Product
+	err = db.Update(ctx, func(tx *storage.Tx) error {
+		var err error
+		if p, err = tx.ProductByCode(pos[0]); errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("no product has the code %q", pos[0])
+		} else if err != nil {
+			return err
+		}
+		if err := f.apply(&p, set); err != nil {
+			return err
+		}
+		p, err = tx.UpdateProduct(p)
+		if err != nil {
+			return fmt.Errorf("%s%w", fieldFlag(err), err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Changed %s (%s). Connected stores get the change on the next sync.\n", p.Code, cleanCell(p.Name))
+	return nil
 }
 
 // stockByProduct is each product's quantity per warehouse id.

@@ -1,0 +1,417 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"mizan/storage"
+)
+
+func init() {
+	lines := `Each line is CODE=QUANTITY, the product's code (or barcode) and the quantity`
+	Register(Command{
+		Name:    "stock receive",
+		Args:    "[--warehouse NAME] [--date YYYY-MM-DD] [--note TEXT] CODE=QUANTITY[@PRICE]...",
+		Summary: "Post goods received into a warehouse (a manual inbound requisition)",
+		Help: lines + `, with the purchase price after @ when known:
+  mizan stock receive --note "Supplier 12" OUD-12=10@78.25 TEA-1=24`,
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			return runStockDoc(ctx, env, storage.DocReceive, args)
+		},
+	})
+	Register(Command{
+		Name:    "stock issue",
+		Args:    "[--warehouse NAME] [--date YYYY-MM-DD] [--note TEXT] CODE=QUANTITY...",
+		Summary: "Post goods taken out of a warehouse (a manual outbound requisition)",
+		Help:    lines + `. A warehouse is never taken below zero.`,
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			return runStockDoc(ctx, env, storage.DocIssue, args)
+		},
+	})
+	Register(Command{
+		Name:    "stock transfer",
+		Args:    "--from NAME --to NAME [--date YYYY-MM-DD] [--note TEXT] CODE=QUANTITY...",
+		Summary: "Post goods moved from one warehouse to another",
+		Help:    lines + `. The warehouse goods leave is never taken below zero.`,
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			return runStockDoc(ctx, env, storage.DocTransfer, args)
+		},
+	})
+	Register(Command{
+		Name:    "stock count",
+		Args:    "[--warehouse NAME] [--date YYYY-MM-DD] [--note TEXT] CODE=COUNTED...",
+		Summary: "Post a stock count: the difference from the books is booked as an adjustment",
+		Help:    `Each line is CODE=COUNTED, the product's code (or barcode) and the quantity counted.`,
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			return runStockDoc(ctx, env, storage.DocCount, args)
+		},
+	})
+	Register(Command{
+		Name:    "stock reverse",
+		Args:    "NUMBER [--date YYYY-MM-DD] [--note TEXT]",
+		Summary: "Post the document that undoes a posted stock document",
+		Help:    `A posted stock document is never changed: a mistake is corrected by reversing it.`,
+		Run:     runStockReverse,
+	})
+	Register(Command{
+		Name:    "stock show",
+		Args:    "NUMBER [--format table|csv|json] [--out FILE] [--bom]",
+		Summary: "Show or export one stock document with its lines",
+		Run:     runStockShow,
+	})
+	Register(Command{
+		Name:    "stock documents",
+		Args:    "[--kind receive|issue|transfer|count] [--search TEXT] [--format table|csv|json] [--out FILE] [--bom]",
+		Summary: "List the posted stock documents, newest first",
+		Run:     runStockDocuments,
+	})
+}
+
+// docDate reads --date: a day in the computer's time zone; today is now, so the document's
+// movements follow the day's others.
+func docDate(env *Env, s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	day, err := time.ParseInLocation("2006-01-02", s, env.Location)
+	if err != nil {
+		return time.Time{}, Usagef("--date %q is not a date such as 2026-03-01", s)
+	}
+	if now := time.Now().In(env.Location); now.Format("2006-01-02") == s {
+		return now, nil
+	}
+	return day, nil
+}
+
+// findProduct finds a product by its exact code, else its barcode.
+func findProduct(tx *storage.Tx, code string) (storage.Product, error) {
+	p, err := tx.ProductByCode(code)
+	if errors.Is(err, storage.ErrNotFound) {
+		p, err = tx.ProductByBarcode(code)
+	}
+	if errors.Is(err, storage.ErrNotFound) {
+		return p, fmt.Errorf("no product has the code or barcode %q", code)
+	}
+	return p, err
+}
+
+// docLine reads CODE=QUANTITY[@PRICE].
+func docLine(tx *storage.Tx, kind storage.StockDocKind, arg string) (storage.StockDocLine, error) {
+	code, rest, ok := strings.Cut(arg, "=")
+	if !ok || strings.TrimSpace(code) == "" {
+		return storage.StockDocLine{}, Usagef("%q is not a line: write CODE=QUANTITY", arg)
+	}
+	qtyText, priceText, hasPrice := strings.Cut(rest, "@")
+	if hasPrice && kind != storage.DocReceive {
+		return storage.StockDocLine{}, Usagef("%q: only goods received carry a purchase price", arg)
+	}
+	qty, err := decimal.NewFromString(strings.TrimSpace(qtyText))
+	if err != nil {
+		return storage.StockDocLine{}, Usagef("%q: %q is not a quantity", arg, qtyText)
+	}
+	p, err := findProduct(tx, strings.TrimSpace(code))
+	if err != nil {
+		return storage.StockDocLine{}, err
+	}
+	l := storage.StockDocLine{ProductID: p.ID, Quantity: qty}
+	if kind == storage.DocCount {
+		l = storage.StockDocLine{ProductID: p.ID, Counted: qty}
+	}
+	if hasPrice {
+		if l.UnitCost, err = decimal.NewFromString(strings.TrimSpace(priceText)); err != nil {
+			return l, Usagef("%q: %q is not a price", arg, priceText)
+		}
+		l.HasCost = true
+	}
+	return l, nil
+}
+
+func runStockDoc(ctx context.Context, env *Env, kind storage.StockDocKind, args []string) error {
+	fs := flag.NewFlagSet("stock "+string(kind), flag.ContinueOnError)
+	var warehouse, from, to *string
+	if kind == storage.DocTransfer {
+		from = fs.String("from", "", "the warehouse the goods leave (`NAME`)")
+		to = fs.String("to", "", "the warehouse the goods go to (`NAME`)")
+	} else {
+		warehouse = fs.String("warehouse", "", "the warehouse (`NAME`; default: the first one)")
+	}
+	date := fs.String("date", "", "the document's date, `YYYY-MM-DD` (default: now)")
+	note := fs.String("note", "", "a note: supplier, reason, reference (`TEXT`)")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return Usagef("give at least one line CODE=QUANTITY")
+	}
+	if kind == storage.DocTransfer && (strings.TrimSpace(*from) == "" || strings.TrimSpace(*to) == "") {
+		return Usagef("a transfer needs --from and --to")
+	}
+	day, err := docDate(env, *date)
+	if err != nil {
+		return err
+	}
+	db, err := env.DB(ctx)
+	if err != nil {
+		return err
+	}
+	doc := storage.StockDocument{Kind: kind, Date: day, Note: *note}
+	if kind == storage.DocTransfer {
+		src, err := findWarehouse(ctx, db, *from)
+		if err != nil {
+			return err
+		}
+		dst, err := findWarehouse(ctx, db, *to)
+		if err != nil {
+			return err
+		}
+		doc.WarehouseID, doc.ToWarehouseID = src.ID, dst.ID
+	} else if name := strings.TrimSpace(*warehouse); name != "" {
+		w, err := findWarehouse(ctx, db, name)
+		if err != nil {
+			return err
+		}
+		doc.WarehouseID = w.ID
+	} else {
+		whs, err := db.Warehouses(ctx)
+		if err != nil || len(whs) == 0 {
+			return fmt.Errorf("read warehouses: %v", err)
+		}
+		doc.WarehouseID = whs[0].ID
+	}
+	var posted storage.StockDocument
+	err = db.Update(ctx, func(tx *storage.Tx) error {
+		for _, a := range pos {
+			l, err := docLine(tx, kind, a)
+			if err != nil {
+				return err
+			}
+			doc.Lines = append(doc.Lines, l)
+		}
+		var err error
+		posted, err = tx.PostStockDocument(doc)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	where := posted.Warehouse
+	if posted.ToWarehouse != "" {
+		where += " → " + posted.ToWarehouse
+	}
+	fmt.Fprintf(env.Stdout, "Posted %s (%d lines, %s, %s). Connected stores get the new quantities on the next sync.\n",
+		posted.Number, len(posted.Lines), where, posted.Date.In(env.Location).Format("2006-01-02"))
+	if kind == storage.DocCount {
+		for _, l := range posted.Lines {
+			fmt.Fprintf(env.Stdout, "  %s: counted %s, the books had %s: %s booked\n", l.Code, l.Counted, l.Before, signedQty(l.Quantity))
+		}
+	}
+	return nil
+}
+
+func signedQty(d decimal.Decimal) string {
+	if d.IsPositive() {
+		return "+" + d.String()
+	}
+	return d.String()
+}
+
+func runStockReverse(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("stock reverse", flag.ContinueOnError)
+	date := fs.String("date", "", "the reversal's date, `YYYY-MM-DD` (default: now)")
+	note := fs.String("note", "", "a note (`TEXT`; default: Reverses NUMBER)")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return Usagef("give the number of the document to reverse")
+	}
+	day, err := docDate(env, *date)
+	if err != nil {
+		return err
+	}
+	db, err := env.DB(ctx)
+	if err != nil {
+		return err
+	}
+	orig, err := db.StockDocumentByNumber(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	var rev storage.StockDocument
+	if err := db.Update(ctx, func(tx *storage.Tx) error {
+		var err error
+		rev, err = tx.ReverseStockDocument(orig.ID, day, *note)
+		return err
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Posted %s, which reverses %s.\n", rev.Number, orig.Number)
+	return nil
+}
+
+type stockDocJSON struct {
+	Number      string             `json:"number"`
+	Kind        string             `json:"kind"`
+	Date        string             `json:"date"`
+	Warehouse   string             `json:"warehouse"`
+	ToWarehouse string             `json:"to_warehouse,omitempty"`
+	Reverses    string             `json:"reverses,omitempty"`
+	ReversedBy  string             `json:"reversed_by,omitempty"`
+	Note        string             `json:"note"`
+	Lines       []stockDocLineJSON `json:"lines,omitempty"`
+	LineCount   int                `json:"line_count"`
+}
+
+type stockDocLineJSON struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Quantity string `json:"quantity"`
+	UnitCost string `json:"unit_cost,omitempty"`
+	Counted  string `json:"counted,omitempty"`
+	Before   string `json:"before,omitempty"`
+}
+
+func docJSON(d storage.StockDocument) stockDocJSON {
+	out := stockDocJSON{Number: d.Number, Kind: string(d.Kind), Date: utcTime(d.Date), Warehouse: d.Warehouse, ToWarehouse: d.ToWarehouse,
+		Reverses: d.ReversesNumber, ReversedBy: d.ReversedByNumber, Note: d.Note, LineCount: d.LineCount}
+	for _, l := range d.Lines {
+		lj := stockDocLineJSON{Code: l.Code, Name: l.Name, Quantity: l.Quantity.String()}
+		if l.HasCost {
+			lj.UnitCost = l.UnitCost.String()
+		}
+		if d.Kind == storage.DocCount && d.ReversesID == 0 {
+			lj.Counted, lj.Before = l.Counted.String(), l.Before.String()
+		}
+		out.Lines = append(out.Lines, lj)
+	}
+	return out
+}
+
+func runStockShow(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("stock show", flag.ContinueOnError)
+	var o exportFlags
+	o.define(fs, "table", "csv", "json")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return Usagef("give one document number")
+	}
+	if err := o.check("table", "csv", "json"); err != nil {
+		return err
+	}
+	db, err := env.DB(ctx)
+	if err != nil {
+		return err
+	}
+	doc, err := db.StockDocumentByNumber(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	doc.LineCount = len(doc.Lines)
+	return writeOutput(env, o.out, func(w io.Writer) error {
+		switch o.format {
+		case "json":
+			return writeJSON(w, docJSON(doc))
+		case "csv":
+			if o.bom {
+				if _, err := io.WriteString(w, utf8BOM); err != nil {
+					return err
+				}
+			}
+			return storage.WriteStockDocumentCSV(w, doc)
+		}
+		fmt.Fprintf(w, "%s  %s  %s  %s", doc.Number, doc.Kind, doc.Date.In(env.Location).Format("2006-01-02"), cleanCell(doc.Warehouse))
+		if doc.ToWarehouse != "" {
+			fmt.Fprintf(w, " → %s", cleanCell(doc.ToWarehouse))
+		}
+		fmt.Fprintln(w)
+		if doc.ReversesNumber != "" {
+			fmt.Fprintf(w, "Reverses %s\n", doc.ReversesNumber)
+		}
+		if doc.ReversedByNumber != "" {
+			fmt.Fprintf(w, "Reversed by %s\n", doc.ReversedByNumber)
+		}
+		if doc.Note != "" {
+			fmt.Fprintf(w, "Note: %s\n", cleanCell(doc.Note))
+		}
+		t := newTable(w, "CODE", "NAME", "QUANTITY", "PURCHASE PRICE", "COUNTED", "BOOKS HAD")
+		for _, l := range doc.Lines {
+			j := docJSON(storage.StockDocument{Kind: doc.Kind, ReversesID: doc.ReversesID, Lines: []storage.StockDocLine{l}}).Lines[0]
+			t.row(l.Code, l.Name, j.Quantity, j.UnitCost, j.Counted, j.Before)
+		}
+		return t.flush()
+	})
+}
+
+func runStockDocuments(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("stock documents", flag.ContinueOnError)
+	kind := fs.String("kind", "", "only this `KIND`: receive, issue, transfer or count")
+	search := fs.String("search", "", "only documents whose number or note contains `TEXT`")
+	var o exportFlags
+	o.define(fs, "table", "csv", "json")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	if err := o.check("table", "csv", "json"); err != nil {
+		return err
+	}
+	if *kind != "" {
+		if err := oneOf("kind", *kind, "receive", "issue", "transfer", "count"); err != nil {
+			return err
+		}
+	}
+	db, err := env.DB(ctx)
+	if err != nil {
+		return err
+	}
+	docs, err := db.StockDocuments(ctx, storage.StockDocumentFilter{Kind: storage.StockDocKind(*kind), Search: *search})
+	if err != nil {
+		return fmt.Errorf("read stock documents: %w", err)
+	}
+	return writeOutput(env, o.out, func(w io.Writer) error {
+		switch o.format {
+		case "json":
+			out := make([]stockDocJSON, 0, len(docs))
+			for _, d := range docs {
+				out = append(out, docJSON(d))
+			}
+			return writeJSON(w, out)
+		case "csv":
+			rows := make([][]string, 0, len(docs))
+			for _, d := range docs {
+				rows = append(rows, []string{d.Number, string(d.Kind), utcTime(d.Date), d.Warehouse, d.ToWarehouse,
+					d.ReversesNumber, d.ReversedByNumber, fmt.Sprint(d.LineCount), d.Note})
+			}
+			return writeCSV(w, o.bom, []string{"number", "kind", "date", "warehouse", "to_warehouse", "reverses", "reversed_by", "lines", "note"}, rows)
+		}
+		if len(docs) == 0 {
+			_, err := fmt.Fprintln(w, "No stock documents yet.")
+			return err
+		}
+		t := newTable(w, "NUMBER", "KIND", "DATE", "WAREHOUSE", "TO", "LINES", "NOTE")
+		for _, d := range docs {
+			note := d.Note
+			if d.ReversedByNumber != "" {
+				note = strings.TrimSpace(note + " (reversed by " + d.ReversedByNumber + ")")
+			}
+			t.row(d.Number, string(d.Kind), d.Date.In(env.Location).Format("2006-01-02"), d.Warehouse, d.ToWarehouse, fmt.Sprint(d.LineCount), note)
+		}
+		return t.flush()
+	})
+}
