@@ -63,6 +63,9 @@ type Store struct {
 	storeID string // the store's id, once known
 	locID   string // the stock location, once resolved
 	locName string
+	// keepsCancelled: the store's profile says it does not put a cancelled order's units back
+	// into stock (is_restock_cancelled_orders_enabled false); by default it does.
+	keepsCancelled bool
 	// levels are the quantities a full read of the catalogue found (levelsAt: when it began),
 	// which Stock hands over instead of reading every page again; a write drops them.
 	levels   []core.StockLevel
@@ -98,7 +101,7 @@ func New(cfg core.StoreConfig, o Options) (*Store, error) {
 			return nil, fmt.Errorf("zid: the token expiry %w", err)
 		}
 	}
-	s := &Store{ep: ep, now: o.Now, rotate: cfg.Rotate, creds: creds, storeID: creds[CredStoreID],
+	s := &Store{ep: ep, now: o.Now, rotate: cfg.Rotate, creds: creds, storeID: strings.TrimSpace(cfg.Options[OptStoreID]),
 		locO: strings.TrimSpace(cfg.Options[OptLocation])}
 	if s.now == nil {
 		s.now = time.Now

@@ -80,7 +80,7 @@ func TestLocationOption(t *testing.T) {
 	for _, tc := range cases {
 		wr := newWire(t)
 		wr.on("GET /v1/locations/", locationsJSON)
-		s := open(t, wr, nil, map[string]string{OptLocation: tc.option}, map[string]string{CredStoreID: "1"})
+		s := open(t, wr, nil, map[string]string{OptLocation: tc.option, OptStoreID: "1"}, nil)
 		id, _, err := s.stockLocation(context.Background())
 		if (err != nil) != tc.err || id != tc.id {
 			t.Errorf("%q: %q, %v", tc.option, id, err)
@@ -93,7 +93,7 @@ func TestStoreIDMismatch(t *testing.T) {
 	wr := newWire(t)
 	wr.on("GET /v1/managers/account/profile", profileJSON)
 	wr.on("GET /v1/locations/", locationsJSON)
-	s := open(t, wr, nil, nil, map[string]string{CredStoreID: "77"})
+	s := open(t, wr, nil, map[string]string{OptStoreID: "77"}, nil)
 	if _, err := s.Info(context.Background()); !errors.Is(err, core.ErrUnauthorized) || !strings.Contains(err.Error(), "77") {
 		t.Fatalf("err = %v", err)
 	}

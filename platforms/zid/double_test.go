@@ -22,10 +22,11 @@ func openDouble(t *testing.T, s *zidtest.Server, withStoreID bool) *zid.Store {
 	tok := s.IssueTokens()
 	creds := map[string]string{zid.CredAuthorization: tok.Authorization, zid.CredAccessToken: tok.AccessToken,
 		zid.CredRefreshToken: tok.RefreshToken, zid.CredClientID: s.ClientID(), zid.CredClientSecret: s.ClientSecret()}
+	opts := map[string]string{}
 	if withStoreID {
-		creds[zid.CredStoreID] = strconv.FormatInt(s.StoreID(), 10)
+		opts[zid.OptStoreID] = strconv.FormatInt(s.StoreID(), 10)
 	}
-	st, err := zid.New(core.StoreConfig{StoreURL: hs.URL, Credentials: creds, HTTPClient: &http.Client{Timeout: 10 * time.Second}}, zid.Options{})
+	st, err := zid.New(core.StoreConfig{StoreURL: hs.URL, Credentials: creds, Options: opts, HTTPClient: &http.Client{Timeout: 10 * time.Second}}, zid.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

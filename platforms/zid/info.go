@@ -31,7 +31,7 @@ func (s *Store) Info(ctx context.Context) (core.StoreInfo, error) {
 	s.mu.Unlock()
 	if given != "" && given != id {
 		return core.StoreInfo{}, &core.StoreError{Op: "read the store's profile", Err: core.ErrUnauthorized,
-			Message: fmt.Sprintf("the tokens are for store %s, not for the store id given with them (%s)", id, given)}
+			Message: fmt.Sprintf("the tokens are for store %s, not for the store id in the settings (%s)", id, given)}
 	}
 	locID, locName, err := s.stockLocation(ctx)
 	if err != nil {
@@ -66,10 +66,15 @@ func (s *Store) Info(ctx context.Context) (core.StoreInfo, error) {
 func (s *Store) profile(ctx context.Context) (profile, reply, error) {
 	var p profile
 	rep, err := s.do(ctx, request{op: "read the store's profile", scheme: manager, method: http.MethodGet, path: "/managers/account/profile"}, &p)
+	if err == nil {
+		s.mu.Lock()
+		s.keepsCancelled = p.User.Store.RestockCancelled != nil && !*p.User.Store.RestockCancelled
+		s.mu.Unlock()
+	}
 	return p, rep, err
 }
 
-// storeIdentity is the store's id, for the Store-Id header: as given with the tokens, or asked of
+// storeIdentity is the store's id, for the Store-Id header: as the settings give it, or asked of
 // Zid once.
 func (s *Store) storeIdentity(ctx context.Context) (string, error) {
 	s.mu.Lock()

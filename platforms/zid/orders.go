@@ -148,9 +148,14 @@ func (s *Store) order(ctx context.Context, raw json.RawMessage, listed bool) (co
 	if err := json.Unmarshal(raw, &d); err != nil {
 		return unreadableOrder(raw, err), nil
 	}
+	code := statusOf(d.OrderStatus.Code)
 	o := core.StoreOrder{ExternalID: d.ID.String(), Name: "#" + d.ID.String(), CreatedAt: d.CreatedAt.In(orderZone),
 		UpdatedAt: d.UpdatedAt.In(orderZone), Currency: strings.ToUpper(strings.TrimSpace(d.CurrencyCode)),
-		Status: statusOf(d.OrderStatus.Code), StockReduced: true}
+		Status: code, StockReduced: true}
+	if reversedStates[code] {
+		// Only a delivered order is returned: it is invoiced as delivered, and its returns follow.
+		o.Status = "delivered"
+	}
 	if o.ExternalID == "" {
 		return core.StoreOrder{Unreadable: "the order has no id"}, nil
 	}
@@ -160,7 +165,7 @@ func (s *Store) order(ctx context.Context, raw json.RawMessage, listed bool) (co
 		return o, nil
 	}
 	var notes []creditNote
-	if reversedStates[o.Status] {
+	if reversedStates[code] {
 		var bad error
 		var err error
 		if notes, bad, err = s.creditNotes(ctx, o.ExternalID); err != nil {
@@ -171,7 +176,10 @@ func (s *Store) order(ctx context.Context, raw json.RawMessage, listed bool) (co
 			return o, nil
 		}
 	}
-	o.Refunds = refunds(&o, &d, notes)
+	s.mu.Lock()
+	restock := code == "reversed" || (code == "canceled" && !s.keepsCancelled)
+	s.mu.Unlock()
+	o.Refunds = refunds(&o, code, notes, vatRate(&d, readFigures(d.Payment.Invoice)), restock)
 	if o.Status == "canceled" {
 		o.Cancelled, o.CancelledAt = true, o.UpdatedAt
 	}
@@ -266,10 +274,36 @@ func (s *Store) creditNotes(ctx context.Context, id string) (out []creditNote, b
 	return out, nil, nil
 }
 
+// rateOf reads a product's tax_percentage: 15 in the docs' examples, 0.15 in some answers.
+func rateOf(p orderProduct) decimal.Decimal {
+	r := p.TaxPercentage.Decimal
+	if r.GreaterThan(decimal.NewFromInt(1)) {
+		r = r.Div(decimal.NewFromInt(100))
+	}
+	return r
+}
+
+// vatRate is the order's VAT rate, for its charges: its products' when they share one, else its
+// VAT over what it was charged on.
+func vatRate(d *order, f figures) decimal.Decimal {
+	var r decimal.Decimal
+	for i, p := range d.Products {
+		if i > 0 && !rateOf(p).Equal(r) {
+			taxable := f.subtotal.Sub(f.discount).Add(f.shipping).Add(f.cod)
+			if !taxable.IsPositive() {
+				return decimal.Zero
+			}
+			return f.vat.DivRound(taxable, 6)
+		}
+		r = rateOf(p)
+	}
+	return r
+}
+
 // cents rounds an amount to the halala, as Zid's own *_string figures show it.
 func cents(d decimal.Decimal) decimal.Decimal { return d.Round(2) }
 
-// figures are an order's payment.invoice[] figures, to the halala.
+// figures are an order's payment.invoice[] figures, as Zid sends them (unrounded).
 type figures struct {
 	subtotal, vat, total  decimal.Decimal
 	hasSubtotal, hasTotal bool
@@ -287,14 +321,14 @@ func summary(code string) bool {
 	return strings.HasPrefix(code, "sub_total") || strings.HasPrefix(code, "subtotal") || strings.HasPrefix(code, "total_")
 }
 
-func readFigures(lines []invoiceLine) (figures, error) {
+func readFigures(lines []invoiceLine) figures {
 	var f figures
 	for _, l := range lines {
 		code := strings.ToLower(strings.TrimSpace(l.Code))
 		if !l.Value.Valid {
 			continue
 		}
-		v := cents(l.Value.Decimal)
+		v := l.Value.Decimal
 		switch {
 		case code == "sub_totals_before_vat":
 			f.subtotal, f.hasSubtotal = v, true
@@ -317,33 +351,78 @@ func readFigures(lines []invoiceLine) (figures, error) {
 			f.fees = append(f.fees, core.StoreCharge{Kind: "fee", Title: title, Amount: v})
 		}
 	}
-	return f, nil
+	return f
+}
+
+// part is one figure an order's total is made of: Zid's amount, and the halalas it is booked at.
+type part struct {
+	exact, booked decimal.Decimal
+	sign          int64 // +1 adds to the total, -1 takes off it
+}
+
+var halala = decimal.New(1, -2)
+
+// reconcile books the parts at the halala so that they add up to total exactly. Each part is
+// booked at its amount rounded down or up to the halala: rounded to the nearest, and where the
+// rounded parts miss the total, the halalas missing go to the parts the rounding moved furthest
+// from their amounts (the largest remainders), one each. It reports false, with every part
+// rounded to the nearest, when no such booking makes the total: the figures do not add up.
+func reconcile(parts []*part, total decimal.Decimal) bool {
+	sum := decimal.Zero
+	for _, p := range parts {
+		p.booked = cents(p.exact)
+		sum = sum.Add(p.booked.Mul(decimal.NewFromInt(p.sign)))
+	}
+	off := total.Sub(sum)
+	dir := int64(off.Sign())
+	moved := map[int]bool{}
+	for steps := off.Abs().Div(halala).IntPart(); steps > 0; steps-- {
+		best := -1
+		var gain decimal.Decimal
+		for i, p := range parts {
+			// A part moves one halala at most, and only towards its amount's other rounding.
+			step := halala.Mul(decimal.NewFromInt(dir * p.sign))
+			if moved[i] || p.exact.Sub(p.booked.Add(step)).Abs().GreaterThanOrEqual(halala) {
+				continue
+			}
+			if g := p.exact.Sub(p.booked).Mul(decimal.NewFromInt(dir * p.sign)); best < 0 || g.GreaterThan(gain) {
+				best, gain = i, g
+			}
+		}
+		if best < 0 {
+			for _, p := range parts {
+				p.booked = cents(p.exact)
+			}
+			return false
+		}
+		moved[best] = true
+		parts[best].booked = parts[best].booked.Add(halala.Mul(decimal.NewFromInt(dir * parts[best].sign)))
+	}
+	return true
 }
 
 // fillMoney fills the order's lines, charges, discount and total from its products and its
 // payment.invoice[] figures, to the halala.
 //
 // Zid's figures are before VAT: the products' sub-total, the discounts (coupons, loyalty points),
-// shipping and the cash-on-delivery fee, then the VAT on all of them and the total. The order is
-// booked with prices before tax: each line at its net price with its own VAT, the discounts as
-// the order's discount, shipping and COD as charges carrying the VAT the lines do not. The lines'
-// net amounts are made to add up to the sub-total (each rounded to the halala, the rounding's
-// difference on the largest), a line whose amount is not its quantity times a price in halalas
-// keeping the difference as its discount. Zid does not say whether its charges include VAT: the
-// reading whose parts add up to the total exactly is kept (charges before VAT, or charges with
-// their VAT inside), and when neither does, the first is handed over and the engine refuses it,
-// saying by how much it is off: nothing is posted that does not reconcile to the halala.
+// shipping and the cash-on-delivery fee, then the VAT on all of them and the total, each with
+// more decimals than a halala. The order is booked with prices before tax: each line at its net
+// price with its own VAT, the discounts as the order's discount, shipping and COD as charges
+// carrying the VAT the lines do not. The figures are booked at the halala so that they add up to
+// the total exactly (see reconcile), and the lines' net amounts to the sub-total (the rounding's
+// difference on the largest); a line whose amount is not its quantity times a price in halalas
+// keeps the difference as its discount. Zid does not say whether its charges include VAT: the
+// reading whose figures make the total (charges before VAT, or charges with their VAT inside) is
+// kept, and when neither does, the first is handed over and the engine refuses it, saying by how
+// much it is off: nothing is posted that does not reconcile to the halala.
 func fillMoney(o *core.StoreOrder, d *order) error {
 	if d.Payment == nil || len(d.Payment.Invoice) == 0 {
 		return errors.New("the order has no invoice figures (payment.invoice)")
 	}
-	f, err := readFigures(d.Payment.Invoice)
-	if err != nil {
-		return err
-	}
+	f := readFigures(d.Payment.Invoice)
 	switch {
 	case f.hasTotal:
-		o.Total = f.total
+		o.Total = cents(f.total)
 	case d.OrderTotal.Valid:
 		o.Total = cents(d.OrderTotal.Decimal)
 	default:
@@ -355,7 +434,7 @@ func fillMoney(o *core.StoreOrder, d *order) error {
 	o.TaxesIncluded = false
 	nets := make([]decimal.Decimal, len(d.Products))
 	taxes := make([]decimal.Decimal, len(d.Products))
-	sum := decimal.Zero
+	exactNets, exactTaxes := decimal.Zero, decimal.Zero
 	big := 0
 	for i, p := range d.Products {
 		q := p.Quantity.Decimal
@@ -367,81 +446,100 @@ func fillMoney(o *core.StoreOrder, d *order) error {
 			net = p.Price
 		}
 		exact := q.Mul(net.Decimal)
-		nets[i] = cents(exact)
-		rate := p.TaxPercentage.Decimal.Div(decimal.NewFromInt(100))
+		rate := rateOf(p)
 		tax := p.TaxAmount.Decimal
 		// tax_amount is the line's; an answer whose tax only matches the rate per unit has it per unit.
 		if q.GreaterThan(decimal.NewFromInt(1)) && tax.Sub(net.Decimal.Mul(rate)).Abs().LessThan(tax.Sub(exact.Mul(rate)).Abs()) {
 			tax = tax.Mul(q)
 		}
-		taxes[i] = cents(tax)
-		sum = sum.Add(nets[i])
+		nets[i], taxes[i] = cents(exact), cents(tax)
+		exactNets, exactTaxes = exactNets.Add(exact), exactTaxes.Add(tax)
 		if nets[i].GreaterThan(nets[big]) {
 			big = i
 		}
 	}
-	if f.hasSubtotal {
-		// The lines' rounding: the sub-total is the one Zid charged.
-		if diff := f.subtotal.Sub(sum); !diff.IsZero() && diff.Abs().LessThanOrEqual(decimal.New(int64(len(nets)), -2)) {
-			nets[big] = nets[big].Add(diff)
+	if !f.hasSubtotal {
+		f.subtotal = exactNets
+	}
+
+	// The two readings of the charges, each as the parts of the total.
+	sub, disc, ship, cod := &part{exact: f.subtotal, sign: 1}, &part{exact: f.discount, sign: -1}, &part{exact: f.shipping, sign: 1}, &part{exact: f.cod, sign: 1}
+	fees := make([]*part, len(f.fees))
+	for i, c := range f.fees {
+		fees[i] = &part{exact: c.Amount, sign: 1}
+	}
+	vat := &part{exact: f.vat, sign: 1}
+	lineVAT := &part{exact: exactTaxes, sign: 1}
+	parts := func(last *part) []*part { return append(append([]*part{sub, disc, ship, cod}, fees...), last) }
+	inside := false
+	if !reconcile(parts(vat), o.Total) {
+		if reconcile(parts(lineVAT), o.Total) {
+			inside = true // the charges hold their own VAT: Zid's VAT beyond the lines' is inside them
+		} else {
+			reconcile(parts(vat), o.Total) // handed over as it is: the engine says by how much it is off
 		}
+	}
+
+	// The lines, to the booked sub-total.
+	sum := decimal.Zero
+	for _, n := range nets {
+		sum = sum.Add(n)
+	}
+	if diff := sub.booked.Sub(sum); !diff.IsZero() && diff.Abs().LessThanOrEqual(halala.Mul(decimal.NewFromInt(int64(len(nets)+2)))) {
+		nets[big] = nets[big].Add(diff)
 	}
 	lineTax := decimal.Zero
 	for i, p := range d.Products {
 		q := p.Quantity.Decimal
-		unit, disc := unitPrice(nets[i], q)
-		o.Lines = append(o.Lines, core.StoreLine{ExternalID: p.OrderProductID.String(), ProductID: p.ID.String(), SKU: strings.TrimSpace(p.SKU),
-			Barcode: barcode(p.Barcode), Name: strings.TrimSpace(p.Name), Quantity: q, UnitPrice: unit, Discount: disc, Tax: taxes[i]})
-		if o.Lines[i].ExternalID == "" {
-			o.Lines[i].ExternalID = p.ID.String()
+		unit, dsc := unitPrice(nets[i], q)
+		l := core.StoreLine{ExternalID: p.OrderProductID.String(), ProductID: p.ID.String(), SKU: strings.TrimSpace(p.SKU),
+			Barcode: barcode(p.Barcode), Name: strings.TrimSpace(p.Name), Quantity: q, UnitPrice: unit, Discount: dsc, Tax: taxes[i]}
+		if l.ExternalID == "" {
+			l.ExternalID = p.ID.String()
 		}
+		o.Lines = append(o.Lines, l)
 		lineTax = lineTax.Add(taxes[i])
 	}
-	chargeTax := f.vat.Sub(lineTax)
-	if chargeTax.IsNegative() {
-		// A discount lowered the VAT below the lines' own: the order's VAT is the one charged, and
-		// the difference comes off the largest line's.
-		if o.Lines[big].Tax.Add(chargeTax).IsNegative() {
-			return fmt.Errorf("the order's VAT %s is less than its products' %s", f.vat, lineTax)
-		}
-		o.Lines[big].Tax = o.Lines[big].Tax.Add(chargeTax)
-		chargeTax = decimal.Zero
-	}
-	lines := decimal.Zero
-	for _, l := range o.Lines {
-		lines = lines.Add(l.Quantity.Mul(l.UnitPrice).Sub(l.Discount)).Add(l.Tax)
-	}
-	o.Discount = f.discount
-	fees := decimal.Zero
-	for _, c := range f.fees {
-		fees = fees.Add(c.Amount)
-	}
-	charged := f.shipping.Add(f.cod).Add(fees)
-	// Reading 1: the charges before VAT, the VAT beyond the lines' on them.
-	inside := false
-	if lines.Sub(f.discount).Add(charged).Add(chargeTax).Equal(o.Total) {
-		inside = false
-	} else if lines.Sub(f.discount).Add(charged).Equal(o.Total) {
-		// Reading 2: the charges with their VAT inside.
-		inside = true
-	}
-	ship, cod := f.shipping, f.cod
-	shipTax, codTax := chargeTax, decimal.Zero
-	if !ship.IsPositive() && cod.IsPositive() {
-		shipTax, codTax = decimal.Zero, chargeTax
-	}
+	// The charges' VAT at the order's rate (Zid gives one VAT for the whole order); the lines
+	// carry the rest, the difference from their own figures (a discount lowers it) on the largest.
+	rate := vatRate(d, f)
+	shipAmt, codAmt := ship.booked, cod.booked
+	var shipTax, codTax decimal.Decimal
 	if inside {
-		ship, cod = ship.Sub(shipTax), cod.Sub(codTax)
+		shipTax = shipAmt.Sub(shipAmt.DivRound(decimal.NewFromInt(1).Add(rate), 2))
+		codTax = codAmt.Sub(codAmt.DivRound(decimal.NewFromInt(1).Add(rate), 2))
+		shipAmt, codAmt = shipAmt.Sub(shipTax), codAmt.Sub(codTax)
+		if diff := lineVAT.booked.Sub(lineTax); !diff.IsZero() {
+			o.Lines[big].Tax = o.Lines[big].Tax.Add(diff)
+		}
+	} else {
+		shipTax, codTax = cents(shipAmt.Mul(rate)), cents(codAmt.Mul(rate))
+		if shipTax.Add(codTax).GreaterThan(vat.booked) {
+			shipTax, codTax = decimal.Zero, decimal.Zero
+		}
+		diff := vat.booked.Sub(shipTax).Sub(codTax).Sub(lineTax)
+		if o.Lines[big].Tax.Add(diff).IsNegative() {
+			// The lines' own figures do not leave room: the charges carry what the lines do not.
+			shipTax, codTax = vat.booked.Sub(lineTax), decimal.Zero
+			if !shipAmt.IsPositive() && codAmt.IsPositive() {
+				shipTax, codTax = decimal.Zero, shipTax
+			}
+			if shipTax.Add(codTax).IsNegative() {
+				return fmt.Errorf("the order's VAT %s is less than its products' %s", vat.booked, lineTax)
+			}
+		} else {
+			o.Lines[big].Tax = o.Lines[big].Tax.Add(diff)
+		}
 	}
-	if ship.IsPositive() || shipTax.IsPositive() {
-		o.Charges = append(o.Charges, core.StoreCharge{Kind: "shipping", Title: "Shipping", Amount: ship, Tax: shipTax})
+	o.Discount = disc.booked
+	if shipAmt.IsPositive() || shipTax.IsPositive() {
+		o.Charges = append(o.Charges, core.StoreCharge{Kind: "shipping", Title: "Shipping", Amount: shipAmt, Tax: shipTax})
 	}
-	if cod.IsPositive() || codTax.IsPositive() {
-		o.Charges = append(o.Charges, core.StoreCharge{Kind: "fee", Title: "Cash on delivery", Amount: cod, Tax: codTax})
+	if codAmt.IsPositive() || codTax.IsPositive() {
+		o.Charges = append(o.Charges, core.StoreCharge{Kind: "fee", Title: "Cash on delivery", Amount: codAmt, Tax: codTax})
 	}
-	o.Charges = append(o.Charges, f.fees...)
-	if !ship.IsPositive() && !cod.IsPositive() && !shipTax.IsPositive() && !codTax.IsPositive() && chargeTax.IsPositive() {
-		o.Charges = append(o.Charges, core.StoreCharge{Kind: "fee", Title: "VAT not on the products", Tax: chargeTax})
+	for i, c := range f.fees {
+		o.Charges = append(o.Charges, core.StoreCharge{Kind: "fee", Title: c.Title, Amount: fees[i].booked})
 	}
 	return nil
 }
@@ -465,9 +563,11 @@ func barcode(b *string) string {
 }
 
 // refunds are the order's credit notes as refunds of exactly their items and amounts, restocked
-// into the stock location, and, for a reversed order, a refund of whatever they do not cover: the
-// whole order when Zid issued no credit note.
-func refunds(o *core.StoreOrder, d *order, notes []creditNote) []core.StoreRefund {
+// into the stock location, and, when the whole order came back (restock: a reversed order, or a
+// cancelled one in a store that restocks cancelled orders), a refund of whatever they do not
+// cover, restocked: the whole order when Zid issued no credit note. A cancelled order is also
+// reported as Cancelled; its refund is what explains its units coming back to the store's stock.
+func refunds(o *core.StoreOrder, code string, notes []creditNote, rate decimal.Decimal, restock bool) []core.StoreRefund {
 	byLine := map[string]int{}
 	byProduct := map[string]int{}
 	bySKU := map[string]int{}
@@ -507,6 +607,22 @@ func refunds(o *core.StoreOrder, d *order, notes []creditNote) []core.StoreRefun
 			returned[i] = returned[i].Add(q)
 			items = items.Add(rl.Subtotal).Add(rl.Tax)
 		}
+		// A note's own figures say what of the shipping it gives back, with its VAT (what the
+		// note's VAT is beyond its items').
+		if n.Payment != nil {
+			if nf := readFigures(n.Payment.Invoice); nf.shipping.IsPositive() {
+				r.Shipping = cents(nf.shipping)
+				itemTax := decimal.Zero
+				for _, l := range r.Lines {
+					itemTax = itemTax.Add(l.Tax)
+				}
+				r.ShippingTax = cents(nf.vat).Sub(itemTax)
+				if r.ShippingTax.IsNegative() || r.ShippingTax.GreaterThan(r.Shipping) {
+					r.ShippingTax = cents(r.Shipping.Mul(rate))
+				}
+				items = items.Add(r.Shipping).Add(r.ShippingTax)
+			}
+		}
 		r.Total = items
 		if n.OrderTotal.Valid {
 			r.Total = cents(n.OrderTotal.Decimal.Abs())
@@ -514,11 +630,14 @@ func refunds(o *core.StoreOrder, d *order, notes []creditNote) []core.StoreRefun
 		paid = paid.Add(r.Total)
 		out = append(out, r)
 	}
-	if o.Status != "reversed" {
+	if !restock {
 		return out
 	}
-	r := core.StoreRefund{ExternalID: "reversed-" + o.ExternalID, CreatedAt: o.UpdatedAt, Note: "Order reversed",
+	r := core.StoreRefund{ExternalID: code + "-" + o.ExternalID, CreatedAt: o.UpdatedAt, Note: "Order reversed",
 		Total: o.Total.Sub(paid)}
+	if code == "canceled" {
+		r.Note = "Order cancelled"
+	}
 	for i, l := range o.Lines {
 		if left := l.Quantity.Sub(returned[i]); left.IsPositive() {
 			r.Lines = append(r.Lines, share(l, left))

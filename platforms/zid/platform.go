@@ -22,7 +22,6 @@ import (
 const (
 	CredAuthorization = "authorization" // the app's token: Authorization: Bearer
 	CredAccessToken   = "access_token"  // the store's manager token: X-Manager-Token / Access-Token
-	CredStoreID       = "store_id"      // the store's id: Store-Id (asked of Zid when not given)
 	CredRefreshToken  = "refresh_token"
 	CredExpiresAt     = "expires_at" // the tokens' expiry, absolute Unix seconds as text
 	CredClientID      = "client_id"
@@ -30,9 +29,15 @@ const (
 	CredRedirect      = "redirect_uri" // the redirect address the tokens were issued for (refreshes send it)
 )
 
-// OptLocation is the inventory location whose stock the connection reads and writes (its id or
-// name); empty: the store's first location.
-const OptLocation = "location"
+// Option keys.
+const (
+	// OptLocation is the inventory location whose stock the connection reads and writes (its id
+	// or name); empty: the store's first location.
+	OptLocation = "location"
+	// OptStoreID is the store's id, sent as Store-Id; empty: asked of Zid (its profile). It is
+	// the store's identity, kept in the books, so it is a setting and not a credential.
+	OptStoreID = "store_id"
+)
 
 // Zid's production addresses.
 const (
@@ -40,10 +45,11 @@ const (
 	ProductionOAuth = "https://oauth.zid.sa"
 )
 
-// States are Zid's order status codes, as its documentation spells them; an order its answers
-// call "cancelled" is in "canceled".
-var States = []string{"new", "preparing", "ready", "indelivery", "delivered", "canceled",
-	"reverse_in_progress", "partially_reversed", "reversed"}
+// States are Zid's order status codes that an order moves through, as its documentation spells
+// them. An order its answers call "cancelled" is in "canceled"; one being returned or returned
+// (reverse_in_progress, partially_reversed, reversed) was delivered first, and is read as
+// delivered with its returns.
+var States = []string{"new", "preparing", "ready", "indelivery", "delivered", "canceled"}
 
 // DefaultStates are the statuses invoiced unless the merchant chooses otherwise: a delivered
 // order, as Daftra invoices a completed one.
@@ -65,10 +71,12 @@ func Platform() core.Platform {
 			{Key: CredClientSecret, Label: "Client secret", Help: "Your app's client secret, from the same page."},
 			{Key: CredAuthorization, Label: "Authorization token",
 				Help: "The Authorization value from Zid's OAuth answer (the app's token for this store)."},
-			{Key: CredStoreID, Label: "Store ID",
-				Help: "Your store's id in Zid. Empty: Mizan asks Zid."},
+			{Key: CredRedirect, Label: "Redirect address",
+				Help: "The redirect address registered for your app, which the tokens were issued for: Zid's renewals send it again."},
 		},
 		Options: []core.OptionField{
+			{Key: OptStoreID, Label: "Store ID",
+				Help: "Your store's id in Zid, if you have it with the tokens. Empty: Mizan asks Zid."},
 			{Key: OptLocation, Label: "Stock location",
 				Help: "The Zid inventory location whose stock Mizan reads and changes (its name or id). Empty: the store's first location."},
 		},

@@ -168,7 +168,11 @@ func item(p, v *product, productID, locID string) core.StoreProduct {
 	if len(cats) > 0 {
 		sp.Category = cats[0].Name.String()
 	}
+	// What a shopper pays: the sale price while there is one.
 	sp.SalePrice = v.Price.Decimal
+	if v.SalePrice.Valid && v.SalePrice.IsPositive() {
+		sp.SalePrice = v.SalePrice.Decimal
+	}
 	sp.PurchasePrice, sp.HasCost = v.Cost.Decimal, v.Cost.Valid
 	sp.TracksStock = !v.IsInfinite
 	sp.StockRef = ""

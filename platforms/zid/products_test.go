@@ -54,7 +54,7 @@ func productWire(t *testing.T) *wire {
 
 func TestProducts(t *testing.T) {
 	wr := productWire(t)
-	s := open(t, wr, nil, nil, map[string]string{CredStoreID: "1"})
+	s := open(t, wr, nil, map[string]string{OptStoreID: "1"}, nil)
 	var got []core.StoreProduct
 	if err := s.Products(context.Background(), time.Time{}, func(p []core.StoreProduct) error { got = append(got, p...); return nil }); err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestUnreadableProduct(t *testing.T) {
 	wr.on("GET /v1/locations/", locationsJSON)
 	wr.on("GET /v1/products/", `{"next":null,"count":2,"results":[{"id":"p-1","sku":"A","name":{"ar":"أ"},"price":"lots","stocks":[],"updated_at":"2026-01-20T08:15:30Z"},
 {"id":"p-2","sku":"B","name":{"en":"Bee"},"price":"3.10","stocks":[],"is_infinite":false,"updated_at":"2026-01-20T08:15:30Z"}]}`)
-	s := open(t, wr, nil, nil, map[string]string{CredStoreID: "1"})
+	s := open(t, wr, nil, map[string]string{OptStoreID: "1"}, nil)
 	var got []core.StoreProduct
 	if err := s.Products(context.Background(), time.Time{}, func(p []core.StoreProduct) error { got = append(got, p...); return nil }); err != nil {
 		t.Fatal(err)
@@ -121,7 +121,7 @@ func TestNextElsewhereRefused(t *testing.T) {
 	wr := newWire(t)
 	wr.on("GET /v1/locations/", locationsJSON)
 	wr.on("GET /v1/products/", `{"next":"http://elsewhere.example/v1/products/?page=2","count":60,"results":[{"id":"p-1","sku":"A","name":{"ar":"أ"},"price":1,"stocks":[]}]}`)
-	s := open(t, wr, nil, nil, map[string]string{CredStoreID: "1"})
+	s := open(t, wr, nil, map[string]string{OptStoreID: "1"}, nil)
 	err := s.Products(context.Background(), time.Time{}, func([]core.StoreProduct) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "not followed") {
 		t.Fatalf("err = %v", err)

@@ -117,6 +117,7 @@ type profile struct {
 			Currency *struct {
 				Code string `json:"code"`
 			} `json:"currency"`
+			RestockCancelled *bool `json:"is_restock_cancelled_orders_enabled"`
 		} `json:"store"`
 	} `json:"user"`
 }
@@ -211,5 +212,8 @@ type creditNote struct {
 		Price          jsonnum.Long `json:"price"`
 		Total          jsonnum.Long `json:"total"`
 	} `json:"items"`
+	Payment *struct {
+		Invoice []invoiceLine `json:"invoice"`
+	} `json:"payment"`
 	CreatedAt jsontime.Time `json:"created_at"`
 }

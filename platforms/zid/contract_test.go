@@ -1,0 +1,61 @@
+package zid_test
+
+import (
+	"context"
+	"testing"
+
+	"mizan/core"
+	"mizan/platforms/contract"
+	"mizan/platforms/zid"
+	"mizan/platforms/zid/zidtest"
+)
+
+// credentials are the harness's grant as the Zid client keeps it: with the redirect address
+// the tokens were issued for, which Zid's refreshes send again, and without the store's id,
+// which is a setting (the store's identity, kept in the books) and asked of Zid when not set.
+func credentials(app zidtest.App, t zidtest.Tokens) map[string]string {
+	c := zidtest.DefaultCredentials(app, t)
+	c[zid.CredRedirect] = app.RedirectURI
+	delete(c, zidtest.CredStoreID)
+	return c
+}
+
+// TestContract runs the suite every platform passes against the Zid test store over real HTTP,
+// with the engine on real SQLite books.
+func TestContract(t *testing.T) {
+	contract.Run(t, func(t *testing.T) contract.Harness {
+		return zidtest.NewHarness(t, zidtest.HarnessOptions{Platform: zid.Platform(), Credentials: credentials,
+			IdleRequests: idleRequests})
+	})
+}
+
+// idleRequests is the fewest requests a sync that finds nothing new makes: the store's profile
+// and locations (who it is, and the stock's location), the first page of products by change
+// time (nothing newer), every product page for the stock (Zid has no "stock changed since"
+// filter), and the first page of orders changed since.
+func idleRequests(s *zidtest.Server) int {
+	products := map[string]bool{}
+	for _, x := range s.Sellables() {
+		products[x.ProductID] = true
+	}
+	pages := max(1, (len(products)+49)/50)
+	return 2 + 1 + pages + 1
+}
+
+// Tokens that Zid refuses between syncs are renewed through the engine's rotation: the sync
+// that meets them goes through, and the next ones (each opening the connection afresh from the
+// keyring) work with the renewed ones, so they were saved before the old ones were dropped.
+func TestRefusedTokensRenewThroughTheKeyring(t *testing.T) {
+	h := zidtest.NewHarness(t, zidtest.HarnessOptions{Platform: zid.Platform(), Credentials: credentials})
+	h.Seed(5, 10, 1)
+	b := contract.Connect(t, h, "", core.ConnectionInput{})
+	for i := 0; i < 4; i++ {
+		if i == 1 || i == 3 {
+			h.S.ExpireTokens()
+		}
+		sum, err := b.Engine.SyncNow(context.Background(), b.Conn.ID, core.SyncRequest{})
+		if err != nil || sum.Counts.Errors > 0 {
+			t.Fatalf("sync %d: %v, %+v", i, err, sum.Counts)
+		}
+	}
+}
