@@ -945,12 +945,6 @@ func stateLabel(platform, state string) string {
 		return tr("state.zid.delivered", "Delivered")
 	case "zid/canceled":
 		return tr("state.zid.canceled", "Cancelled")
-	case "zid/reverse_in_progress":
-		return tr("state.zid.reverse_in_progress", "Being returned")
-	case "zid/partially_reversed":
-		return tr("state.zid.partially_reversed", "Partly returned")
-	case "zid/reversed":
-		return tr("state.zid.reversed", "Returned")
 	case "salla/payment_pending":
 		return tr("state.salla.payment_pending", "Awaiting payment")
 	case "salla/under_review":

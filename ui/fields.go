@@ -27,8 +27,8 @@ func credentialText(platform string, c core.CredentialField) (string, string) {
 		return tr("cred.zid.access_token.label", label), tr("cred.zid.access_token.help", help)
 	case "zid/authorization":
 		return tr("cred.zid.authorization.label", label), tr("cred.zid.authorization.help", help)
-	case "zid/store_id":
-		return tr("cred.zid.store_id.label", label), tr("cred.zid.store_id.help", help)
+	case "zid/redirect_uri":
+		return tr("cred.zid.redirect_uri.label", label), tr("cred.zid.redirect_uri.help", help)
 	case "zid/refresh_token":
 		return tr("cred.zid.refresh_token.label", label), tr("cred.zid.refresh_token.help", help)
 	case "zid/expires_at":
@@ -60,6 +60,8 @@ func optionText(platform string, o core.OptionField) (string, string) {
 		return tr("option.shopify.location_id.label", label), tr("option.shopify.location_id.help", help)
 	case "zid/location":
 		return tr("option.zid.location.label", label), tr("option.zid.location.help", help)
+	case "zid/store_id":
+		return tr("option.zid.store_id.label", label), tr("option.zid.store_id.help", help)
 	case "woocommerce/restock_refunds":
 		return tr("option.woocommerce.restock_refunds.label", label), tr("option.woocommerce.restock_refunds.help", help)
 	}
