@@ -78,8 +78,9 @@ the browser's return by itself (within 5 minutes); otherwise paste the address t
 on, as one line after the JSON. Tokens you already have go in the JSON without --oauth:
   {"client_id": "…", "client_secret": "…", "access_token": "…", "refresh_token": "…",
    "expires_at": "2026-12-17"}   (a date, Unix seconds, or days from now such as 14d)
-Zid's tokens are two, with the store's id: {"authorization": "…", "access_token": "…",
-"store_id": "…"}, plus the refresh token and the app's client ID and secret to renew them.`,
+Zid's tokens are two, "authorization" and "access_token", with the same other fields and the
+"redirect_uri" they were issued for (Zid's renewals send it again); the store's id, if you have
+it, goes in as --option store_id=ID (Mizan otherwise asks Zid).`,
 		Run: runConnectionsAdd})
 	Register(Command{Name: "connections edit",
 		Args:    "NAME [--credentials < credentials.json | --oauth [--redirect URL] < app.json] [--store URL] [--name NEW] [--warehouse W] [--branch B] [--default-client C] [--since YYYY-MM-DD|all] [--states a,b] [--poll 5m] [--option KEY=VALUE]",
