@@ -2,7 +2,9 @@ package storage
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/csv"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -296,5 +298,59 @@ func TestMasterData(t *testing.T) {
 		if len(got) != tc.want {
 			t.Errorf("search %q: %d clients, want %d: %+v", tc.q, len(got), tc.want, got)
 		}
+	}
+}
+
+// Books made before stock documents keep their movements, now dated by their documents, and
+// their ledger stays append-only.
+func TestMigrationDatesTheLedger(t *testing.T) {
+	dir := t.TempDir()
+	raw, err := sql.Open("sqlite", dsn(filepath.Join(dir, "mizan.db")))
+	must(t, err)
+	ms, err := loadMigrations()
+	must(t, err)
+	_, err = raw.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
+	must(t, err)
+	for _, m := range ms[:7] {
+		_, err := raw.Exec(m.body)
+		must(t, err)
+		_, err = raw.Exec(`INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00Z')`, m.version, m.name)
+		must(t, err)
+	}
+	for _, q := range []string{
+		`INSERT INTO branches(id, code, name, created_at) VALUES (1, 'MAIN', 'Main branch', '2026-01-01T00:00:00Z')`,
+		`INSERT INTO warehouses(id, name, branch_id, created_at) VALUES (1, 'Main warehouse', 1, '2026-01-01T00:00:00Z')`,
+		`INSERT INTO clients(id, name, created_at, updated_at) VALUES (1, 'Walk-in customer', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
+		`INSERT INTO products(id, code, name, created_at, updated_at) VALUES (1, 'COF-1', 'Coffee', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
+		`INSERT INTO requisitions(id, number, kind, warehouse_id, date, created_at) VALUES (1, 'IN-000001', 'inbound', 1, '2026-01-05T08:00:00Z', '2026-02-01T09:00:00Z')`,
+		`INSERT INTO requisition_lines(requisition_id, product_id, quantity) VALUES (1, 1, '5')`,
+		`INSERT INTO stock_movements(product_id, warehouse_id, quantity, kind, source_type, source_id, created_at) VALUES (1, 1, '5', 'inbound', 'requisition', 1, '2026-02-01T09:00:00Z')`,
+		`INSERT INTO adjustments(id, number, warehouse_id, product_id, quantity, reason, date, created_at) VALUES (1, 'ADJ-000001', 1, 1, '-1', 'count', '2026-01-07T10:00:00Z', '2026-02-02T09:00:00Z')`,
+		`INSERT INTO stock_movements(product_id, warehouse_id, quantity, kind, source_type, source_id, created_at) VALUES (1, 1, '-1', 'adjustment', 'adjustment', 1, '2026-02-02T09:00:00Z')`,
+		`INSERT INTO stock_levels(product_id, warehouse_id, quantity) VALUES (1, 1, '4')`,
+	} {
+		_, err := raw.Exec(q)
+		must(t, err)
+	}
+	must(t, raw.Close())
+
+	db, err := Open(ctx, dir, Options{})
+	must(t, err)
+	defer db.Close()
+	moves, err := db.Movements(ctx, 1)
+	must(t, err)
+	if len(moves) != 2 || moves[0].SourceRef != "IN-000001" || moves[0].Date.Format(time.RFC3339) != "2026-01-05T08:00:00Z" ||
+		moves[0].CreatedAt.Format(time.RFC3339) != "2026-02-01T09:00:00Z" || moves[1].Date.Format(time.RFC3339) != "2026-01-07T10:00:00Z" {
+		t.Fatalf("movements after the migration: %+v", moves)
+	}
+	for _, q := range []string{`UPDATE stock_movements SET quantity = '9'`, `DELETE FROM stock_movements`} {
+		if _, err := db.SQL().Exec(q); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s after the migration: %v", q, err)
+		}
+	}
+	f := &fixture{db: db, warehouse: 1, coffee: Product{ID: 1}}
+	f.post(t, StockDocument{Kind: DocIssue, WarehouseID: 1, Lines: []StockDocLine{{ProductID: 1, Quantity: d("4")}}})
+	if q := f.levelIn(t, f.coffee, 1); q != "0" {
+		t.Errorf("coffee after issuing what the migrated books held: %s", q)
 	}
 }
