@@ -13,6 +13,9 @@
 //	Wait, WriteTruncated, WriteCutJSON, DropConnection   the wire-level behaviours
 //	WriteWireFault                     the faults that look alike on every platform (502, 503, …)
 //	Bucket                             a leaky-bucket rate limit
+//	Traffic                            a store's request counts and its queue of faults
+//	Grants, Grant, RedirectAllowed     an OAuth server's grants, renewals and redirect rule
+//	Seeded, Pick, EAN13, Spread, …     what a seeded Saudi store is made of
 package storetest
 
 import (

@@ -242,3 +242,61 @@ func TestSeedHelpers(t *testing.T) {
 		t.Errorf("variants %d, Arabic-only %d, without SKU %d", variants, arabicOnly, noSKU)
 	}
 }
+
+func TestGrants(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	var gs Grants
+	a := gs.Issue(&Grant{Access: "a1", Refresh: "r1", Expires: t0.Add(time.Hour)}, 0)
+	other := gs.Issue(&Grant{Access: "b1", Refresh: "s1", Expires: t0.Add(time.Hour)}, 0)
+	if a.Family == other.Family {
+		t.Fatal("two first grants share a family")
+	}
+	a.Spent = true
+	renewed := gs.Issue(&Grant{Access: "a2", Refresh: "r2", Expires: t0.Add(time.Hour)}, a.Family)
+	if gs.Latest(a.Family) != renewed || gs.ByRefresh("r1") != a || gs.ByAccess("") != nil {
+		t.Fatal("lookups")
+	}
+	for _, tc := range []struct{ access, want string }{{"a2", "live"}, {"zz", "unknown"}} {
+		if got := gs.State(tc.access, t0); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.access, got, tc.want)
+		}
+	}
+	gs.ExpireAll(t0)
+	if gs.State("b1", t0) != "expired" {
+		t.Error("ExpireAll")
+	}
+	gs.RevokeFamily(a.Family)
+	if gs.State("a2", t0) != "revoked" || gs.Latest(a.Family) != nil || other.Revoked {
+		t.Error("RevokeFamily")
+	}
+	for _, tc := range []struct {
+		registered, raw string
+		ok              bool
+	}{
+		{"", "http://127.0.0.1:8765/callback", true}, {"", "http://localhost:9/cb", true}, {"", "https://127.0.0.1/cb", false},
+		{"", "http://evil.example/cb", false}, {"https://app.example/cb", "https://app.example/cb", true},
+		{"https://app.example/cb", "http://127.0.0.1:8765/callback", false},
+	} {
+		if got := RedirectAllowed(tc.registered, tc.raw); got != tc.ok {
+			t.Errorf("RedirectAllowed(%q, %q) = %v", tc.registered, tc.raw, got)
+		}
+	}
+}
+
+func TestTraffic(t *testing.T) {
+	var tr Traffic
+	tr.CountAPI("/v1/products/")
+	tr.CountAPI("/v1/locations/")
+	tr.CountOAuth()
+	tr.InjectFaults(Fault{Kind: ServerError}, Fault{Kind: Slow})
+	if tr.Requests() != 2 || tr.OAuthRequests() != 1 || tr.RequestsTo("/v1/products") != 1 || tr.PendingFaults() != 2 {
+		t.Fatalf("%d %d %d %d", tr.Requests(), tr.OAuthRequests(), tr.RequestsTo("/v1/products"), tr.PendingFaults())
+	}
+	if f, _ := tr.Faults.Take("/v1/products/", nil); f.Kind != ServerError {
+		t.Errorf("took %v", f.Kind)
+	}
+	tr.ClearFaults()
+	if tr.PendingFaults() != 0 {
+		t.Error("ClearFaults")
+	}
+}
