@@ -18,8 +18,8 @@ type Tokens struct {
 	Expires       time.Time // now + expires_in, to the second
 }
 
-func tokensOf(g *grant) Tokens {
-	return Tokens{Authorization: g.authorization, AccessToken: g.access, RefreshToken: g.refresh, Expires: g.expires}
+func tokensOf(g *storetest.Grant) Tokens {
+	return Tokens{Authorization: g.Extra, AccessToken: g.Access, RefreshToken: g.Refresh, Expires: g.Expires}
 }
 
 // IssueTokens hands out a new grant directly, as if the merchant had just installed the app.
@@ -34,11 +34,11 @@ func (s *Server) IssueTokens() Tokens {
 func (s *Server) CurrentTokens(t Tokens) (Tokens, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.st.grantBy(func(g *grant) bool { return g.access == t.AccessToken })
+	g := s.st.grants.ByAccess(t.AccessToken)
 	if g == nil {
 		return Tokens{}, false
 	}
-	if l := s.st.latest(g.family); l != nil {
+	if l := s.st.grants.Latest(g.Family); l != nil {
 		return tokensOf(l), true
 	}
 	return Tokens{}, false
@@ -49,28 +49,19 @@ func (s *Server) CurrentTokens(t Tokens) (Tokens, bool) {
 func (s *Server) TokenState(access string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.st.grantBy(func(g *grant) bool { return g.access == access })
-	switch {
-	case g == nil:
-		return "unknown"
-	case g.revoked:
-		return "revoked"
-	case !s.clock.Now().Before(g.expires):
-		return "expired"
-	}
-	return "live"
+	return s.st.grants.State(access, s.clock.Now())
 }
 
 // ExpireTokens makes every grant issued so far expire now.
 func (s *Server) ExpireTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.st.expireAll(s.clock.Now())
+	s.st.grants.ExpireAll(s.clock.Now())
 }
 
 // serveOAuth answers /oauth/authorize and /oauth/token (oauth.zid.sa in production).
 func (s *Server) serveOAuth(w http.ResponseWriter, r *http.Request) {
-	f, hit := s.faults.Take(r.URL.Path, func(f storetest.Fault) bool { return strings.HasPrefix(f.Path, "/oauth") })
+	f, hit := s.Faults.Take(r.URL.Path, func(f storetest.Fault) bool { return strings.HasPrefix(f.Path, "/oauth") })
 	if hit && f.Kind == storetest.TokenExpires {
 		hit = false
 	}
@@ -117,15 +108,7 @@ func oauthError(status int, code, desc, hint string) (int, any) {
 // redirectAllowed checks a redirect address against the app's registered one (any loopback
 // http address when none is registered).
 func (s *Server) redirectAllowed(raw string) bool {
-	if s.opt.RedirectURI != "" {
-		return raw == s.opt.RedirectURI
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" {
-		return false
-	}
-	h := u.Hostname()
-	return h == "127.0.0.1" || h == "localhost"
+	return storetest.RedirectAllowed(s.opt.RedirectURI, raw)
 }
 
 // authorizeApp stands for the merchant signing in and approving the app at once: it
@@ -189,7 +172,7 @@ func (s *Server) token(r *http.Request) (int, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clock.Now()
-	var g *grant
+	var g *storetest.Grant
 	switch r.PostForm.Get("grant_type") {
 	case "authorization_code":
 		c := s.st.codes[r.PostForm.Get("code")]
@@ -212,15 +195,15 @@ func (s *Server) token(r *http.Request) (int, any) {
 			return oauthError(http.StatusBadRequest, "invalid_request", "The redirect_uri does not match the app's redirect address.", "")
 		}
 		ref := r.PostForm.Get("refresh_token")
-		old := s.st.grantBy(func(g *grant) bool { return g.refresh == ref })
+		old := s.st.grants.ByRefresh(ref)
 		switch {
 		case old == nil:
 			return oauthError(http.StatusBadRequest, "invalid_grant", "The refresh token is invalid.", "Cannot decrypt the refresh token")
-		case old.spent || old.revoked:
+		case old.Spent || old.Revoked:
 			return oauthError(http.StatusBadRequest, "invalid_grant", "The refresh token is invalid.", "Token has been revoked")
 		}
-		old.spent, old.revoked = true, true
-		g = s.st.issue(now, s.opt.TokenLifetime, old.family)
+		old.Spent, old.Revoked = true, true
+		g = s.st.issue(now, s.opt.TokenLifetime, old.Family)
 	default:
 		return oauthError(http.StatusBadRequest, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.", "")
 	}
@@ -228,6 +211,6 @@ func (s *Server) token(r *http.Request) (int, any) {
 	if s.opt.LowercaseAuthorization {
 		key = "authorization"
 	}
-	return http.StatusOK, map[string]any{"token_type": "Bearer", "expires_in": int64(g.expires.Sub(now) / time.Second),
-		"access_token": g.access, key: g.authorization, "refresh_token": g.refresh}
+	return http.StatusOK, map[string]any{"token_type": "Bearer", "expires_in": int64(g.Expires.Sub(now) / time.Second),
+		"access_token": g.Access, key: g.Extra, "refresh_token": g.Refresh}
 }

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -52,11 +51,12 @@ type Server struct {
 	clock *storetest.Clock
 	st    *state
 
-	faults   storetest.Queue
-	requests atomic.Int64 // API requests (under /v1)
-	oauth    atomic.Int64 // OAuth requests (under /oauth)
-	byPath   storetest.Counter
-	bucket   storetest.Bucket // the product endpoints' limit
+	// Traffic counts the requests (API ones under /v1, OAuth ones under /oauth) and holds the
+	// faults: a fault's Path is matched against the request's path ("/v1/products",
+	// "/v1/managers/store/orders"); one whose Path starts with "/oauth" reaches the OAuth
+	// endpoints instead, and only such a fault does.
+	storetest.Traffic
+	bucket storetest.Bucket // the product endpoints' limit
 }
 
 // NewServer makes an empty store with its default location.
@@ -106,26 +106,6 @@ func (s *Server) Clock() *storetest.Clock { return s.clock }
 func (s *Server) ClientID() string     { return s.opt.ClientID }
 func (s *Server) ClientSecret() string { return s.opt.ClientSecret }
 func (s *Server) StoreID() int64       { return s.opt.StoreID }
-
-// Requests counts the API requests received (under /v1), refused ones included.
-func (s *Server) Requests() int { return int(s.requests.Load()) }
-
-// OAuthRequests counts the requests to /oauth/….
-func (s *Server) OAuthRequests() int { return int(s.oauth.Load()) }
-
-// RequestsTo counts API requests whose path starts with prefix ("/v1/products").
-func (s *Server) RequestsTo(prefix string) int { return s.byPath.Prefix(prefix) }
-
-// InjectFaults queues faults. Path is matched against the request's path ("/v1/products",
-// "/v1/managers/store/orders"); a fault whose Path starts with "/oauth" reaches the OAuth
-// endpoints instead, and only such a fault does.
-func (s *Server) InjectFaults(f ...storetest.Fault) { s.faults.Inject(f...) }
-
-// ClearFaults drops the faults not yet used.
-func (s *Server) ClearFaults() { s.faults.Clear() }
-
-// PendingFaults counts the faults not yet used.
-func (s *Server) PendingFaults() int { return s.faults.Pending() }
 
 // scheme is how an endpoint wants its credentials.
 type scheme int
@@ -219,10 +199,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	switch {
 	case strings.HasPrefix(path, "/oauth/"):
-		s.oauth.Add(1)
+		s.CountOAuth()
 		s.serveOAuth(w, r)
 	case strings.HasPrefix(path, "/v1/"):
-		s.requests.Add(1)
+		s.CountAPI(path)
 		s.serveAPI(w, r)
 	default:
 		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
@@ -233,11 +213,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
-	s.byPath.Add(path)
-	w.Header().Set("X-Request-Id", uuid("request", int(s.requests.Load())))
+	w.Header().Set("X-Request-Id", uuid("request", s.Requests()))
 
 	// A fault aimed at the API (not at the OAuth endpoints).
-	f, hit := s.faults.Take(path, func(f storetest.Fault) bool {
+	f, hit := s.Faults.Take(path, func(f storetest.Fault) bool {
 		if strings.HasPrefix(f.Path, "/oauth") {
 			return false
 		}
@@ -246,7 +225,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	})
 	if hit && f.Kind == storetest.TokenExpires {
 		s.mu.Lock()
-		s.st.expireAll(s.clock.Now())
+		s.st.grants.ExpireAll(s.clock.Now())
 		s.mu.Unlock()
 		hit = false // the request goes on, and meets its expired token
 	}
@@ -330,11 +309,11 @@ func (s *Server) authorize(r *http.Request) *apiError {
 	if !found || bearer == "" {
 		return errorf(http.StatusUnauthorized, "unauthorized", "Authentication credentials were not provided.")
 	}
-	g := s.st.grantBy(func(g *grant) bool { return g.authorization == bearer })
+	g := s.st.grants.Find(func(g *storetest.Grant) bool { return g.Extra == bearer })
 	switch {
-	case g == nil || g.revoked:
+	case g == nil || g.Revoked:
 		return errorf(http.StatusUnauthorized, "unauthorized", "Invalid token.")
-	case !now.Before(g.expires):
+	case !now.Before(g.Expires):
 		return errorf(http.StatusUnauthorized, "unauthorized", "Token has expired.")
 	}
 	header := "X-Manager-Token"
@@ -350,7 +329,7 @@ func (s *Server) authorize(r *http.Request) *apiError {
 	switch {
 	case token == "":
 		return errorf(http.StatusUnauthorized, "unauthorized", "The %s header is missing.", header)
-	case token != g.access:
+	case token != g.Access:
 		return errorf(http.StatusUnauthorized, "unauthorized", "The %s does not belong to this authorization.", header)
 	}
 	if schemeOf(r.URL.Path) == catalogue {

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"time"
+
+	"mizan/platforms/storetest"
 )
 
 // state is everything the store holds. It is guarded by Server.mu.
@@ -22,20 +24,10 @@ type state struct {
 	nextNote   int64
 	reverses   []*reverseOrder
 
-	codes  map[string]*authCode
-	grants []*grant
-	family int
-}
-
-// grant is one pair of tokens the OAuth server issued: the Authorization (sent as
-// "Authorization: Bearer …"), the access token (the store's manager token) and the refresh
-// token that renews them.
-type grant struct {
-	authorization, access, refresh string
-	expires                        time.Time
-	family                         int  // grants renewed from one another share a family
-	spent                          bool // its refresh token was used
-	revoked                        bool
+	codes map[string]*authCode
+	// grants: a grant's Extra is its Authorization (sent as "Authorization: Bearer …"), its
+	// Access the store's manager token.
+	grants storetest.Grants
 }
 
 type authCode struct {
@@ -92,41 +84,7 @@ func jwtLike() string {
 }
 
 // issue makes a new grant in a family (0: a new family).
-func (st *state) issue(now time.Time, life time.Duration, family int) *grant {
-	if family == 0 {
-		st.family++
-		family = st.family
-	}
-	g := &grant{authorization: jwtLike(), access: jwtLike(), refresh: "def50200" + randomHex(48),
-		expires: now.Add(life).Truncate(time.Second), family: family}
-	st.grants = append(st.grants, g)
-	return g
-}
-
-func (st *state) grantBy(match func(g *grant) bool) *grant {
-	for _, g := range st.grants {
-		if match(g) {
-			return g
-		}
-	}
-	return nil
-}
-
-// latest is the usable grant of a family (renewing spends the old one), or nil.
-func (st *state) latest(family int) *grant {
-	var found *grant
-	for _, g := range st.grants {
-		if g.family == family && !g.revoked && !g.spent {
-			found = g
-		}
-	}
-	return found
-}
-
-func (st *state) expireAll(now time.Time) {
-	for _, g := range st.grants {
-		if g.expires.After(now) {
-			g.expires = now
-		}
-	}
+func (st *state) issue(now time.Time, life time.Duration, family int) *storetest.Grant {
+	return st.grants.Issue(&storetest.Grant{Extra: jwtLike(), Access: jwtLike(), Refresh: "def50200" + randomHex(48),
+		Expires: now.Add(life).Truncate(time.Second)}, family)
 }
