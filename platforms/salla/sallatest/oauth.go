@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"mizan/platforms/storetest"
 )
 
 // Tokens are a grant as the store issued it.
@@ -38,11 +40,11 @@ func (s *Server) IssueTokensFor(scope string) Tokens {
 func (s *Server) CurrentTokens(t Tokens) (Tokens, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.st.grants[t.AccessToken]
+	g := s.st.grants.ByAccess(t.AccessToken)
 	if g == nil {
 		return Tokens{}, false
 	}
-	l := s.st.latest(g.family)
+	l := s.st.grants.Latest(g.Family)
 	if l == nil {
 		return Tokens{}, false
 	}
@@ -54,27 +56,18 @@ func (s *Server) CurrentTokens(t Tokens) (Tokens, bool) {
 func (s *Server) TokenState(access string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.st.grants[access]
-	switch {
-	case g == nil:
-		return "unknown"
-	case g.revoked:
-		return "revoked"
-	case !s.clock.Now().Before(g.expires):
-		return "expired"
-	}
-	return "live"
+	return s.st.grants.State(access, s.clock.Now())
 }
 
 // ExpireTokens makes every access token issued so far expire now.
 func (s *Server) ExpireTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.st.expireAll(s.clock.Now())
+	s.st.grants.ExpireAll(s.clock.Now())
 }
 
-func tokensOf(g *grant) Tokens {
-	return Tokens{AccessToken: g.access, RefreshToken: g.refresh, Expires: g.expires, Scope: g.scope}
+func tokensOf(g *storetest.Grant) Tokens {
+	return Tokens{AccessToken: g.Access, RefreshToken: g.Refresh, Expires: g.Expires, Scope: g.Scope}
 }
 
 func (s *Server) serveOAuth(w http.ResponseWriter, r *http.Request) {
@@ -102,15 +95,7 @@ func oauthError(w http.ResponseWriter, status int, code, desc string) {
 // redirectAllowed checks a redirect address against the app's registered one (any loopback
 // address when none is registered).
 func (s *Server) redirectAllowed(raw string) bool {
-	if s.opt.RedirectURI != "" {
-		return raw == s.opt.RedirectURI
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" {
-		return false
-	}
-	h := u.Hostname()
-	return h == "127.0.0.1" || h == "localhost"
+	return storetest.RedirectAllowed(s.opt.RedirectURI, raw)
 }
 
 // authorizeApp stands for the merchant signing in and approving the app at once: it redirects
@@ -171,7 +156,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clock.Now()
-	var g *grant
+	var g *storetest.Grant
 	switch r.PostForm.Get("grant_type") {
 	case "authorization_code":
 		c := s.st.codes[r.PostForm.Get("code")]
@@ -186,29 +171,29 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		c.used = true
 		g = s.st.issue(now, s.opt.TokenLifetime, c.scope, 0)
 	case "refresh_token":
-		old := s.st.byRef[r.PostForm.Get("refresh_token")]
+		old := s.st.grants.ByRefresh(r.PostForm.Get("refresh_token"))
 		switch {
 		case old == nil:
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "The refresh token is invalid.")
 			return
-		case old.spent:
-			s.st.revokeFamily(old.family)
+		case old.Spent:
+			s.st.grants.RevokeFamily(old.Family)
 			oauthError(w, http.StatusUnauthorized, "invalid_grant", "The refresh token has already been used; the app's tokens are revoked.")
 			return
-		case old.revoked:
+		case old.Revoked:
 			oauthError(w, http.StatusUnauthorized, "invalid_grant", "The refresh token has been revoked.")
 			return
 		}
-		old.spent, old.revoked = true, true
-		g = s.st.issue(now, s.opt.TokenLifetime, old.scope, old.family)
+		old.Spent, old.Revoked = true, true
+		g = s.st.issue(now, s.opt.TokenLifetime, old.Scope, old.Family)
 	default:
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.")
 		return
 	}
-	body := map[string]any{"token_type": "bearer", "access_token": g.access, "expires": g.expires.Unix(),
-		"refresh_token": g.refresh, "scope": g.scope}
+	body := map[string]any{"token_type": "bearer", "access_token": g.Access, "expires": g.Expires.Unix(),
+		"refresh_token": g.Refresh, "scope": g.Scope}
 	if s.opt.ExpiresIn {
-		body["expires_in"] = int64(g.expires.Sub(now) / time.Second)
+		body["expires_in"] = int64(g.Expires.Sub(now) / time.Second)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, body)

@@ -501,8 +501,8 @@ func (s *Server) setVariantQuantity(r *http.Request, id int64) (answer, *apiErro
 // naming the scopes (a new token would not change it).
 func (s *Server) needScope(r *http.Request, scopes ...string) *apiError {
 	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if g := s.st.grants[strings.TrimSpace(tok)]; g != nil {
-		for _, have := range strings.Fields(g.scope) {
+	if g := s.st.grants.ByAccess(strings.TrimSpace(tok)); g != nil {
+		for _, have := range strings.Fields(g.Scope) {
 			for _, want := range scopes {
 				if have == want {
 					return nil

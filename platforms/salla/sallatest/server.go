@@ -235,7 +235,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string) {
 	})
 	if hit && f.Kind == storetest.TokenExpires {
 		s.mu.Lock()
-		s.st.expireAll(s.clock.Now())
+		s.st.grants.ExpireAll(s.clock.Now())
 		s.mu.Unlock()
 		hit = false // the request goes on, and meets its expired token
 	}

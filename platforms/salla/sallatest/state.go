@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"mizan/platforms/storetest"
 )
 
 // state is everything the store holds. It is guarded by Server.mu.
@@ -23,19 +25,7 @@ type state struct {
 	nextDoc    int64
 
 	codes  map[string]*authCode
-	grants map[string]*grant // by access token
-	byRef  map[string]*grant // by refresh token
-	family int
-}
-
-// grant is one access token and the refresh token issued with it.
-type grant struct {
-	access, refresh string
-	expires         time.Time
-	scope           string
-	family          int  // grants renewed from one another share a family
-	spent           bool // its refresh token has been used
-	revoked         bool
+	grants storetest.Grants
 }
 
 type authCode struct {
@@ -54,7 +44,7 @@ func newState(now time.Time) *state {
 	st := &state{nextID: map[string]int64{}, branches: map[int64]*branch{}, categories: map[int64]*category{},
 		products: map[int64]*product{}, skus: map[int64]*sku{}, customers: map[int64]*customer{}, orders: map[int64]*order{},
 		bySlug: map[string]*status{}, nextRef: 219043210, nextDoc: 1000,
-		codes: map[string]*authCode{}, grants: map[string]*grant{}, byRef: map[string]*grant{}}
+		codes: map[string]*authCode{}}
 	for _, o := range originals {
 		s := &status{id: o.id, name: o.name, slug: o.slug}
 		st.statuses = append(st.statuses, s)
@@ -95,45 +85,9 @@ func randomToken(n int) string {
 }
 
 // issue makes a new grant in a family (0: a new family).
-func (st *state) issue(now time.Time, life time.Duration, scope string, family int) *grant {
-	if family == 0 {
-		st.family++
-		family = st.family
-	}
-	g := &grant{access: "ory_at_" + randomToken(24), refresh: "ory_rt_" + randomToken(24), expires: now.Add(life).Truncate(time.Second),
-		scope: scope, family: family}
-	st.grants[g.access] = g
-	st.byRef[g.refresh] = g
-	return g
-}
-
-// revokeFamily revokes every grant renewed from the same first one.
-func (st *state) revokeFamily(family int) {
-	for _, g := range st.grants {
-		if g.family == family {
-			g.revoked = true
-		}
-	}
-}
-
-// latest is the grant of a family still usable (at most one is: renewing spends the old one),
-// or nil.
-func (st *state) latest(family int) *grant {
-	var found *grant
-	for _, g := range st.grants {
-		if g.family == family && !g.revoked && !g.spent {
-			found = g
-		}
-	}
-	return found
-}
-
-func (st *state) expireAll(now time.Time) {
-	for _, g := range st.grants {
-		if g.expires.After(now) {
-			g.expires = now
-		}
-	}
+func (st *state) issue(now time.Time, life time.Duration, scope string, family int) *storetest.Grant {
+	return st.grants.Issue(&storetest.Grant{Access: "ory_at_" + randomToken(24), Refresh: "ory_rt_" + randomToken(24),
+		Expires: now.Add(life).Truncate(time.Second), Scope: scope}, family)
 }
 
 // authorize checks an API request's bearer token. The Responses doc lists 401 with the
@@ -144,11 +98,11 @@ func (st *state) authorize(header string, now time.Time) *apiError {
 	if !found || strings.TrimSpace(tok) == "" {
 		return errorf(http.StatusUnauthorized, "Unauthorized", "The access token should be sent in the Authorization header.")
 	}
-	g := st.grants[strings.TrimSpace(tok)]
+	g := st.grants.ByAccess(strings.TrimSpace(tok))
 	switch {
-	case g == nil || g.revoked:
+	case g == nil || g.Revoked:
 		return errorf(http.StatusUnauthorized, "Unauthorized", "The access token is invalid or has been revoked.")
-	case !now.Before(g.expires):
+	case !now.Before(g.Expires):
 		return errorf(http.StatusUnauthorized, "Unauthorized", "The access token has expired.")
 	}
 	return nil
