@@ -100,7 +100,7 @@ screenshots: deps build
 
 # Posting invoices (storage), then importing 2,000 products and 10,000 orders from each test
 # store on loopback, run as its own process under /usr/bin/time -v for the peak memory.
-BENCH_IMPORTS := shopify woocommerce salla
+BENCH_IMPORTS := shopify woocommerce salla zid
 
 # An installable Linux package (dist/Mizan-VERSION-linux-ARCH.tar.xz: the binary, its icon and
 # desktop entry, and a Makefile that installs them) made by the Fyne packaging tool from
