@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -69,13 +68,14 @@ type Server struct {
 	clock *storetest.Clock
 	st    *state
 
-	faults   storetest.Queue
-	requests atomic.Int64 // API requests (under /admin/v2)
-	oauth    atomic.Int64 // OAuth requests (under /oauth2)
-	byPath   storetest.Counter
-	bucket   storetest.Bucket // Salla's leaky bucket
-	custBkt  storetest.Bucket
-	url      string
+	// Traffic counts the requests (API ones by their path after /admin/v2, OAuth ones under
+	// /oauth2) and holds the faults: a fault's Path is matched against the path after /admin/v2
+	// ("/orders", "/products/quantities"); one whose Path starts with "/oauth2" reaches the OAuth
+	// endpoints instead, and only such a fault does.
+	storetest.Traffic
+	bucket  storetest.Bucket // Salla's leaky bucket
+	custBkt storetest.Bucket
+	url     string
 }
 
 // NewServer makes an empty store with its default branch.
@@ -138,28 +138,6 @@ func (s *Server) Clock() *storetest.Clock { return s.clock }
 func (s *Server) ClientID() string     { return s.opt.ClientID }
 func (s *Server) ClientSecret() string { return s.opt.ClientSecret }
 
-// Requests counts the API requests received (under /admin/v2), refused ones included.
-func (s *Server) Requests() int { return int(s.requests.Load()) }
-
-// OAuthRequests counts the requests to /oauth2/….
-func (s *Server) OAuthRequests() int { return int(s.oauth.Load()) }
-
-// RequestsTo counts API requests whose path (after /admin/v2) starts with prefix.
-func (s *Server) RequestsTo(prefix string) int {
-	return s.byPath.Prefix(prefix)
-}
-
-// InjectFaults queues faults. Path is matched against the path after /admin/v2 ("/orders",
-// "/products/quantities"); a fault whose Path starts with "/oauth2" reaches the OAuth endpoints
-// instead, and only such a fault does.
-func (s *Server) InjectFaults(f ...storetest.Fault) { s.faults.Inject(f...) }
-
-// ClearFaults drops the faults not yet used.
-func (s *Server) ClearFaults() { s.faults.Clear() }
-
-// PendingFaults counts the faults not yet used.
-func (s *Server) PendingFaults() int { return s.faults.Pending() }
-
 const apiPrefix = "/admin/v2"
 
 // apiError is an error answer: {status, success:false, error{code, message, fields}}.
@@ -203,10 +181,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	switch {
 	case strings.HasPrefix(path, "/oauth2/"):
-		s.oauth.Add(1)
+		s.CountOAuth()
 		// Only faults aimed at the OAuth endpoints reach them.
 		oauthOnly := func(f storetest.Fault) bool { return strings.HasPrefix(f.Path, "/oauth2") }
-		if f, hit := s.faults.Take(path, oauthOnly); hit {
+		if f, hit := s.Faults.Take(path, oauthOnly); hit {
 			if s.writeFault(w, r, f) {
 				return
 			}
@@ -217,7 +195,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.serveOAuth(w, r)
 	case path == apiPrefix || strings.HasPrefix(path, apiPrefix+"/"):
-		s.requests.Add(1)
 		s.serveAPI(w, r, strings.TrimPrefix(path, apiPrefix))
 	default:
 		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
@@ -227,10 +204,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string) {
-	s.byPath.Add(path)
+	s.CountAPI(path)
 
 	// A fault aimed at the API (not at the OAuth endpoints).
-	f, hit := s.faults.Take(path, func(f storetest.Fault) bool {
+	f, hit := s.Faults.Take(path, func(f storetest.Fault) bool {
 		return f.Kind != storetest.ChangesMidPaging || path == "/orders" // only a list of orders has pages to change between
 	})
 	if hit && f.Kind == storetest.TokenExpires {
