@@ -151,3 +151,35 @@ func Seeded(r *rand.Rand, i int) SeededProduct {
 	}
 	return p
 }
+
+// SeedOptions say how large a seeded store is and which seed draws it.
+type SeedOptions struct {
+	Products  int   // default 40
+	Orders    int   // default 120; a negative number: none
+	Customers int   // default Orders/3, at least 5
+	Seed      int64 // the same seed (and clock) gives the same store
+	// Start and End bound the orders' times (default End = now, Start = End − 90 days).
+	Start, End time.Time
+}
+
+// Sized is o with its defaults filled in, now being the store's clock.
+func (o SeedOptions) Sized(now time.Time) SeedOptions {
+	if o.Products <= 0 {
+		o.Products = 40
+	}
+	if o.Orders < 0 {
+		o.Orders = 0
+	} else if o.Orders == 0 {
+		o.Orders = 120
+	}
+	if o.Customers <= 0 {
+		o.Customers = max(5, o.Orders/3)
+	}
+	if o.End.IsZero() {
+		o.End = now
+	}
+	if o.Start.IsZero() {
+		o.Start = o.End.AddDate(0, 0, -90)
+	}
+	return o
+}

@@ -300,3 +300,21 @@ func TestTraffic(t *testing.T) {
 		t.Error("ClearFaults")
 	}
 }
+
+func TestSeedOptionsSized(t *testing.T) {
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		in                          SeedOptions
+		products, orders, customers int
+	}{
+		{SeedOptions{}, 40, 120, 40},
+		{SeedOptions{Products: 3, Orders: -1}, 3, 0, 5},
+		{SeedOptions{Orders: 600, Customers: 7}, 40, 600, 7},
+	} {
+		o := tc.in.Sized(now)
+		if o.Products != tc.products || o.Orders != tc.orders || o.Customers != tc.customers || !o.End.Equal(now) ||
+			!o.Start.Equal(now.AddDate(0, 0, -90)) {
+			t.Errorf("%+v sized %+v", tc.in, o)
+		}
+	}
+}
