@@ -10,15 +10,8 @@ import (
 	"mizan/platforms/storetest"
 )
 
-// SeedOptions configure Seed.
-type SeedOptions struct {
-	Products  int   // default 40
-	Orders    int   // default 120
-	Customers int   // default Orders/3, at least 5
-	Seed      int64 // the same seed (and clock) gives the same store
-	// Start and End bound the orders' times (default End = now, Start = End − 90 days).
-	Start, End time.Time
-}
+// SeedOptions configure Seed (see storetest.SeedOptions).
+type SeedOptions = storetest.SeedOptions
 
 // SeedResult counts what Seed made.
 type SeedResult struct {
@@ -45,23 +38,7 @@ func (s *Server) canSell(p *product, q int) bool {
 func (s *Server) Seed(o SeedOptions) SeedResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if o.Products <= 0 {
-		o.Products = 40
-	}
-	if o.Orders < 0 {
-		o.Orders = 0
-	} else if o.Orders == 0 {
-		o.Orders = 120
-	}
-	if o.Customers <= 0 {
-		o.Customers = max(5, o.Orders/3)
-	}
-	if o.End.IsZero() {
-		o.End = s.clock.Now()
-	}
-	if o.Start.IsZero() {
-		o.Start = o.End.AddDate(0, 0, -90)
-	}
+	o = o.Sized(s.clock.Now())
 	r := rand.New(rand.NewSource(o.Seed))
 	var res SeedResult
 	if len(s.st.locations) == 1 {
