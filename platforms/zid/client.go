@@ -312,12 +312,10 @@ func (s *Store) check(op string, resp *httpx.Response) error {
 	return s.storeErr(op, st, msg, nil)
 }
 
+// storeErr is Zid's refusal as an error, with any credential it echoes redacted.
 func (s *Store) storeErr(op string, status int, msg string, sentinel error) error {
-	return &core.StoreError{Op: s.scrub(op), Status: status, Message: s.scrub(msg), Err: sentinel}
+	return s.clean(&core.StoreError{Op: op, Status: status, Message: msg, Err: sentinel})
 }
-
-// scrub removes the credentials from a text, should the store or a proxy echo them.
-func (s *Store) scrub(t string) string { return httpx.Redact(t, s.secrets()...) }
 
 // clean scrubs credentials from an error's message, keeping what it wraps.
 func (s *Store) clean(err error) error { return httpx.RedactError(err, s.secrets()...) }

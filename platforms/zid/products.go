@@ -219,11 +219,18 @@ func unreadableReason(err error) string { return jsonnum.Describe(err) }
 // productBody is what POST /v1/products/ and PATCH /v1/products/{id}/ take.
 type productBody struct {
 	Name       *names           `json:"name,omitempty"`
-	Price      *decimal.Decimal `json:"price,omitempty"`
-	Cost       *decimal.Decimal `json:"cost,omitempty"`
+	Price      *json.Number     `json:"price,omitempty"`      // numbers, as Zid writes them
+	SalePrice  *json.RawMessage `json:"sale_price,omitempty"` // null clears the sale price
+	Cost       *json.Number     `json:"cost,omitempty"`
 	SKU        *string          `json:"sku,omitempty"`
 	Barcode    *string          `json:"barcode,omitempty"`
 	IsInfinite *bool            `json:"is_infinite,omitempty"`
+}
+
+// number writes an amount as a JSON number.
+func number(d decimal.Decimal) *json.Number {
+	n := json.Number(d.String())
+	return &n
 }
 
 // MarshalJSON writes a name as {ar, en}: the books' one name in both.
@@ -251,7 +258,7 @@ func (s *Store) CreateProduct(ctx context.Context, p core.ProductFields) (core.S
 		}
 	}
 	no := false
-	body := productBody{Name: &names{Ar: strings.TrimSpace(p.Name)}, Price: &p.SalePrice, IsInfinite: &no}
+	body := productBody{Name: &names{Ar: strings.TrimSpace(p.Name)}, Price: number(p.SalePrice), IsInfinite: &no}
 	if sku != "" {
 		body.SKU = &sku
 	}
@@ -259,7 +266,7 @@ func (s *Store) CreateProduct(ctx context.Context, p core.ProductFields) (core.S
 		body.Barcode = &b
 	}
 	if !p.PurchasePrice.IsZero() {
-		body.Cost = &p.PurchasePrice
+		body.Cost = number(p.PurchasePrice)
 	}
 	var created json.RawMessage
 	if _, err := s.do(ctx, request{op: "create product " + sku, scheme: catalog, method: http.MethodPost, path: "/products/", body: body}, &created); err != nil {
@@ -292,8 +299,9 @@ func (s *Store) findBySKU(ctx context.Context, sku, locID string) (core.StorePro
 }
 
 // UpdateProduct writes the given fields with PATCH /v1/products/{id}/: a variant's SKU,
-// barcode, prices and cost on the variant, its name on its product. It returns the item as the
-// store then has it.
+// barcode, prices and cost on the variant, its name on its product. A sale price is written as
+// the item's price with its sale price cleared, so that the shopper pays what the books say. It
+// returns the item as the store then has it.
 func (s *Store) UpdateProduct(ctx context.Context, ref core.StoreProduct, p core.ProductFields, fields core.FieldSet) (core.StoreProduct, error) {
 	op := "update product " + ref.ExternalID
 	isVariant := ref.ProductID != "" && ref.ProductID != ref.ExternalID
@@ -318,10 +326,12 @@ func (s *Store) UpdateProduct(ctx context.Context, ref core.StoreProduct, p core
 		body.Barcode, changed = &barcode, true
 	}
 	if fields.Has(core.FieldSalePrice) {
-		body.Price, changed = &p.SalePrice, true
+		// What the shopper pays is the books' price: the price, with any sale price cleared.
+		none := json.RawMessage("null")
+		body.Price, body.SalePrice, changed = number(p.SalePrice), &none, true
 	}
 	if fields.Has(core.FieldPurchasePrice) {
-		body.Cost, changed = &p.PurchasePrice, true
+		body.Cost, changed = number(p.PurchasePrice), true
 	}
 	if changed {
 		if _, err := s.do(ctx, request{op: op, scheme: catalog, method: http.MethodPatch, path: "/products/" + url.PathEscape(ref.ExternalID) + "/", body: body}, nil); err != nil {

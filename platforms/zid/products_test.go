@@ -3,6 +3,7 @@ package zid
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -157,5 +158,65 @@ func TestProductPacing(t *testing.T) {
 	}
 	if waited != 2*time.Minute {
 		t.Errorf("121 product requests waited %s, want 2m0s", waited)
+	}
+}
+
+// Writes go to the item itself, a variant's name to its product; a price is written with any
+// sale price cleared, so that the shopper pays what the books say.
+func TestUpdateProduct(t *testing.T) {
+	d := decimal.RequireFromString
+	cases := []struct {
+		name   string
+		ref    core.StoreProduct
+		fields core.FieldSet
+		want   map[string]string // PATCH path → body
+	}{
+		{name: "a product's price", ref: core.StoreProduct{ExternalID: "2829a483-4336-43ab-a855-84532c9419c2", ProductID: "2829a483-4336-43ab-a855-84532c9419c2"},
+			fields: core.FieldSet{core.FieldSalePrice: true},
+			want:   map[string]string{"/v1/products/2829a483-4336-43ab-a855-84532c9419c2/": `{"price":12.5,"sale_price":null}`}},
+		{name: "a variant's name and SKU", ref: core.StoreProduct{ExternalID: "b0000000-0000-4000-8000-000000000001",
+			ProductID: "a1477bb2-72ea-4be9-b2cf-093cefc721bb", Name: "قهوة - 250 غ"},
+			fields: core.FieldSet{core.FieldName: true, core.FieldCode: true},
+			want: map[string]string{"/v1/products/a1477bb2-72ea-4be9-b2cf-093cefc721bb/": `{"name":{"ar":"قهوة عربية","en":"قهوة عربية"}}`,
+				"/v1/products/b0000000-0000-4000-8000-000000000001/": `{"sku":"COF-250B"}`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			wr := productWire(t)
+			got := map[string]string{}
+			for path := range tc.want {
+				path := path
+				wr.handle("PATCH "+path, func(w http.ResponseWriter, r *http.Request) {
+					b, _ := io.ReadAll(r.Body)
+					got[path] = string(b)
+					_, _ = io.WriteString(w, `{}`)
+				})
+			}
+			host := strings.TrimPrefix(wr.srv.URL, "http://")
+			wr.handle("GET /v1/products/2829a483-4336-43ab-a855-84532c9419c2/", func(w http.ResponseWriter, r *http.Request) {
+				page := fmt.Sprintf(productsPage1, host)
+				_, _ = io.WriteString(w, page[strings.Index(page, `{"id"`):strings.LastIndex(page, "]}")])
+			})
+			wr.handle("GET /v1/products/a1477bb2-72ea-4be9-b2cf-093cefc721bb/", func(w http.ResponseWriter, r *http.Request) {
+				page := fmt.Sprintf(productsPage2, host)
+				_, _ = io.WriteString(w, page[strings.Index(page, `{"id"`):strings.LastIndex(page, "]}")])
+			})
+			s := open(t, wr, nil, map[string]string{OptStoreID: "1"}, nil)
+			sp, err := s.UpdateProduct(context.Background(), tc.ref, core.ProductFields{Name: "قهوة عربية - 250 غ", Code: "COF-250B", SalePrice: d("12.50")}, tc.fields)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sp.ExternalID != tc.ref.ExternalID {
+				t.Errorf("read back %+v", sp)
+			}
+			for path, body := range tc.want {
+				if got[path] != body {
+					t.Errorf("PATCH %s: %s, want %s", path, got[path], body)
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Errorf("writes %v", got)
+			}
+		})
 	}
 }
