@@ -1,6 +1,7 @@
 package zidtest
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -71,11 +72,7 @@ func netOf(charged decimal.Decimal, exclusive bool) decimal.Decimal {
 }
 
 func (s *Server) placeOrder(in OrderInput) (int64, error) {
-	at := in.At
-	if at.IsZero() {
-		at = s.clock.Now()
-	}
-	at = at.Truncate(time.Second)
+	at := cmp.Or(in.At, s.clock.Now()).Truncate(time.Second)
 	s.st.nextOrder += 3
 	o := &order{id: s.st.nextOrder, status: StatusNew, payment: in.Payment, paid: "paid", exclusive: in.PricesExcludeVAT,
 		location: s.st.defaultLocation(), createdAt: at, updatedAt: at, language: in.Language}

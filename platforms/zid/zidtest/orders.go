@@ -489,22 +489,27 @@ func returnedItems(o *order) []any {
 	return out
 }
 
-// changeOrder is the ChangesMidPaging fault: the order moves one status on (new, preparing,
-// ready, in delivery), which bumps its updated_at and so its place in a list by update time; an
-// order further on gets a comment instead (so whether it is invoiced does not change).
+// movesOn is where an order goes when it changes between two pages of a list: one step along
+// the way to delivery, never into or out of delivered, so whether it is invoiced does not
+// change.
+var movesOn = map[string]string{StatusNew: StatusPreparing, StatusPreparing: StatusReady, StatusReady: StatusInDelivery}
+
+// changeOrder is the ChangesMidPaging fault: the order moves on (see movesOn) a second after
+// the page was served, which bumps its updated_at and so its place in a list by update time; an
+// order that cannot move gets a comment instead, which bumps it just the same.
 func (s *Server) changeOrder(id int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.st.orders[id]
-	if o == nil {
+	if o := s.st.orders[id]; o != nil {
+		s.nudge(o, s.clock.Now().Add(time.Second))
+	}
+}
+
+func (s *Server) nudge(o *order, at time.Time) {
+	if to, moves := movesOn[o.status]; moves {
+		s.setStatus(o, to, at)
 		return
 	}
-	now := s.clock.Now().Add(time.Second)
-	next := map[string]string{StatusNew: StatusPreparing, StatusPreparing: StatusReady, StatusReady: StatusInDelivery}
-	if to, has := next[o.status]; has {
-		s.setStatus(o, to, now)
-		return
-	}
-	s.history(o, o.status, "تواصل العميل", now)
-	o.updatedAt = now
+	s.history(o, o.status, "تواصل العميل", at)
+	o.updatedAt = at
 }

@@ -1,8 +1,10 @@
 package zidtest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -64,34 +66,15 @@ func NewServer(o Options) *Server {
 	if o.Clock == nil {
 		o.Clock = storetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	}
-	if o.ClientID == "" {
-		o.ClientID = "4127"
-	}
-	if o.ClientSecret == "" {
-		o.ClientSecret = "Zk3q9VbXr2LmP7sT1cYw8NhD4fGjA6eU0oIiRtQy"
-	}
-	if o.StoreID == 0 {
-		o.StoreID = 204857
-	}
-	if o.StoreName == "" {
-		o.StoreName = "متجر نخلة للتمور"
-	}
-	if o.TokenLifetime == 0 {
-		o.TokenLifetime = 365 * 24 * time.Hour
-	}
-	if o.RateLimit == 0 {
-		o.RateLimit = 60
-	}
 	if o.RateNow == nil {
 		o.RateNow = time.Now
 	}
-	if o.SlowDelay == 0 {
-		o.SlowDelay = 300 * time.Millisecond
-	}
-	leak := float64(o.RateLimit) / 60
-	if leak < 0 {
-		leak = -leak
-	}
+	o.ClientID, o.ClientSecret = cmp.Or(o.ClientID, "4127"), cmp.Or(o.ClientSecret, "Zk3q9VbXr2LmP7sT1cYw8NhD4fGjA6eU0oIiRtQy")
+	o.StoreID, o.StoreName = cmp.Or(o.StoreID, 204857), cmp.Or(o.StoreName, "متجر نخلة للتمور")
+	o.TokenLifetime = cmp.Or(o.TokenLifetime, 365*24*time.Hour) // a year, as Zid's docs say
+	o.SlowDelay = cmp.Or(o.SlowDelay, 300*time.Millisecond)
+	o.RateLimit = cmp.Or(o.RateLimit, 60)
+	leak := math.Abs(float64(o.RateLimit)) / 60 // the limit spread over the minute
 	return &Server{opt: o, clock: o.Clock, st: newState(), bucket: storetest.Bucket{Limit: o.RateLimit, Leak: leak}}
 }
 
