@@ -45,8 +45,7 @@ func (c *client) headers(path string) http.Header {
 	return h
 }
 
-// send makes a request with the given headers and decodes a JSON answer (nil when there is
-// none).
+// send makes a request with the given headers and decodes its answer.
 func (c *client) send(method, target string, h http.Header, body any) (*http.Response, map[string]any) {
 	c.t.Helper()
 	var rd io.Reader
@@ -60,9 +59,16 @@ func (c *client) send(method, target string, h http.Header, body any) (*http.Res
 	req, _ := http.NewRequest(method, target, rd)
 	req.Header = h
 	req.Header.Set("Content-Type", "application/json")
+	return c.roundTrip(req)
+}
+
+// roundTrip sends a request and decodes its JSON answer, numbers as json.Number (nil when the
+// answer has no body).
+func (c *client) roundTrip(req *http.Request) (*http.Response, map[string]any) {
+	c.t.Helper()
 	resp, err := c.hs.Client().Do(req)
 	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, target, err)
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
@@ -73,7 +79,7 @@ func (c *client) send(method, target string, h http.Header, body any) (*http.Res
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.UseNumber()
 	if err := dec.Decode(&out); err != nil {
-		c.t.Fatalf("%s %s: %d, not JSON: %s", method, target, resp.StatusCode, raw)
+		c.t.Fatalf("%s %s: %d, not JSON: %s", req.Method, req.URL, resp.StatusCode, raw)
 	}
 	return resp, out
 }
@@ -93,17 +99,13 @@ func (c *client) get(path string) map[string]any {
 	return body
 }
 
-// token posts to /oauth/token.
+// token posts a form to /oauth/token; numbers in the answer come as json.Number.
 func (c *client) token(form url.Values) (int, map[string]any) {
 	c.t.Helper()
-	resp, err := c.hs.Client().PostForm(c.hs.URL+"/oauth/token", form)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	req, _ := http.NewRequest(http.MethodPost, c.hs.URL+"/oauth/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, body := c.roundTrip(req)
+	return resp.StatusCode, body
 }
 
 func results(body map[string]any) []any {

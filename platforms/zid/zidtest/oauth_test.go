@@ -1,6 +1,7 @@
 package zidtest
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"testing"
@@ -44,7 +45,7 @@ func TestOAuth(t *testing.T) {
 	}
 	code := back.Query().Get("code")
 	status, body := c.token(with(nil, "grant_type", "authorization_code", "code", code, "redirect_uri", redirect))
-	if status != 200 || body["access_token"] == nil || body["Authorization"] == nil || body["refresh_token"] == nil || body["expires_in"] != float64(365*24*3600) {
+	if status != 200 || body["access_token"] == nil || body["Authorization"] == nil || body["refresh_token"] == nil || body["expires_in"] != json.Number("31536000") {
 		t.Fatalf("exchange: %d %v", status, body)
 	}
 	if status, _ := c.token(with(nil, "grant_type", "authorization_code", "code", code, "redirect_uri", redirect)); status != 400 {
