@@ -264,8 +264,14 @@ func TestOrders(t *testing.T) {
 		!whole.Refunds[0].Shipping.Equal(d("10")) || !whole.Refunds[0].ShippingTax.Equal(d("1.5")) {
 		t.Errorf("reversed without a credit note: %+v", whole.Refunds)
 	}
-	if !got[3].Cancelled || got[3].Status != "canceled" {
+	// A cancelled order: the store put its units back (its profile does not say otherwise).
+	if !got[3].Cancelled || got[3].Status != "canceled" || len(got[3].Refunds) != 1 || !got[3].Refunds[0].Lines[0].Restock ||
+		!got[3].Refunds[0].Total.Equal(d("100")) {
 		t.Errorf("cancelled: %+v", got[3])
+	}
+	// A returned order was delivered: it is invoiced as such, with its returns.
+	if partial.Status != "delivered" || whole.Status != "delivered" {
+		t.Errorf("returned orders' states %q, %q", partial.Status, whole.Status)
 	}
 }
 
