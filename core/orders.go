@@ -189,6 +189,7 @@ func (s *syncer) processOrder(o StoreOrder) error {
 	s.run.count(func(c *Counts) { c.OrdersSeen++ })
 	var ob binding
 	var invoiced bool
+	var paid map[string]bool // payments the invoice's own transaction took care of
 	if err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
 		var err error
 		ob, invoiced, err = findBinding(tx, s.conn.ID, "order", o.ExternalID)
@@ -205,7 +206,7 @@ func (s *syncer) processOrder(o StoreOrder) error {
 			return nil
 		}
 		var err error
-		if ob, invoiced, err = s.postInvoice(o); err != nil || !invoiced {
+		if ob, invoiced, paid, err = s.postInvoice(o); err != nil || !invoiced {
 			return err
 		}
 	} else if err := s.checkEdits(o, ob); err != nil {
@@ -221,7 +222,7 @@ func (s *syncer) processOrder(o StoreOrder) error {
 			return err
 		}
 	}
-	return s.postPayments(o, ob)
+	return s.postPayments(o, ob, paid)
 }
 
 // checkCurrency applies the currency policy: the books keep a connection's invoices in the store's
@@ -295,8 +296,12 @@ func (e *mismatchError) Error() string {
 		e.order, e.computed.StringFixed(2), e.currency, e.store.StringFixed(2), e.currency, diff, dir, e.explanation)
 }
 
-func (s *syncer) postInvoice(o StoreOrder) (binding, bool, error) {
+// postInvoice issues an order's sales invoice, with the money received for it in the same
+// transaction; it returns the payments it took care of (recorded, or refused and to be logged).
+func (s *syncer) postInvoice(o StoreOrder) (binding, bool, map[string]bool, error) {
 	var ob binding
+	var tried []StorePayment
+	var refused []refusedPayment
 	err := s.update(func(tx *storage.Tx) error {
 		clientID, err := s.resolveClient(tx, o)
 		if err != nil {
@@ -360,17 +365,26 @@ func (s *syncer) postInvoice(o StoreOrder) (binding, bool, error) {
 		if len(notes) > 0 {
 			msg += " (" + strings.Join(notes, "; ") + ")"
 		}
-		return s.run.add(tx, LogEntry{Level: Info, Kind: "order", Message: msg, StoreRef: o.Name, ExternalID: o.ExternalID,
-			DocType: "sales_invoice", DocID: out.ID})
+		if err := s.run.add(tx, LogEntry{Level: Info, Kind: "order", Message: msg, StoreRef: o.Name, ExternalID: o.ExternalID,
+			DocType: "sales_invoice", DocID: out.ID}); err != nil {
+			return err
+		}
+		tried, refused, err = s.payInTx(tx, o, ob, nil, false)
+		return err
 	})
 	if err == nil {
-		return ob, true, nil
+		paid := map[string]bool{}
+		for _, p := range tried {
+			paid[p.ExternalID] = true
+		}
+		s.failPayments(o, refused)
+		return ob, true, paid, nil
 	}
 	if fatal(err) {
-		return ob, false, err
+		return ob, false, nil, err
 	}
 	s.failOrder(o, err)
-	return ob, false, nil
+	return ob, false, nil, nil
 }
 
 func isMismatch(err error) bool {

@@ -17,86 +17,131 @@ import (
 // changed, and its new payment is added. A refund whose return invoice is not in the books yet
 // waits for it (the return is retried on its own, and brings the order back with it). A payment
 // that cannot be recorded is logged and queued for retry; it holds back nothing else.
-func (s *syncer) postPayments(o StoreOrder, ob binding) error {
-	if len(o.Payments) == 0 {
+func (s *syncer) postPayments(o StoreOrder, ob binding, handled map[string]bool) error {
+	left := false
+	for _, p := range o.Payments {
+		left = left || (!handled[p.ExternalID] && !p.Amount.IsZero())
+	}
+	if !left {
 		return nil
 	}
 	var todo []StorePayment
-	if err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
-		for _, p := range o.Payments {
-			var id int64
-			err := tx.QueryRow(`SELECT payment_id FROM sync_payments WHERE connection_id = ? AND external_id = ?`, s.conn.ID, p.ExternalID).Scan(&id)
-			if err == nil {
-				continue
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-			todo = append(todo, p)
-		}
-		return nil
-	}); err != nil || len(todo) == 0 {
+	var failed []refusedPayment
+	err := s.update(func(tx *storage.Tx) error {
+		var err error
+		todo, failed, err = s.payInTx(tx, o, ob, handled, true)
 		return err
-	}
-	for _, p := range todo {
-		if err := s.postPayment(o, ob, p); err != nil {
+	})
+	if err != nil {
+		if fatal(err) {
 			return err
 		}
+		failed = nil
+		for _, p := range todo {
+			failed = append(failed, refusedPayment{p, err})
+		}
 	}
+	s.failPayments(o, failed)
 	return nil
 }
 
-func (s *syncer) postPayment(o StoreOrder, ob binding, p StorePayment) error {
-	err := s.update(func(tx *storage.Tx) error {
-		if !p.Amount.IsPositive() {
-			return invalid("the store gives its amount as %s", p.Amount)
+// refusedPayment is a store payment the books refused, and why.
+type refusedPayment struct {
+	p   StorePayment
+	err error
+}
+
+// payInTx records in tx the order's payments not in the books yet (nor in skip), refunds only
+// when refunds is set (their return invoices must be posted first). Those already in the books
+// are passed over; one the books refuse is set aside (its savepoint undone) for the log. It
+// returns the payments it tried.
+func (s *syncer) payInTx(tx *storage.Tx, o StoreOrder, ob binding, skip map[string]bool, refunds bool) ([]StorePayment, []refusedPayment, error) {
+	var todo []StorePayment
+	var failed []refusedPayment
+	for _, p := range o.Payments {
+		if p.Amount.IsZero() || skip[p.ExternalID] || (p.Refund && !refunds) {
+			continue // a payment of nothing moved no money (an order with nothing to pay, a zero refund)
 		}
-		invoiceID, ready, err := s.paymentInvoice(tx, o, ob, p)
-		if err != nil || !ready {
-			return err
+		var id int64
+		err := tx.QueryRow(`SELECT payment_id FROM sync_payments WHERE connection_id = ? AND external_id = ?`, s.conn.ID, p.ExternalID).Scan(&id)
+		if err == nil {
+			continue
 		}
-		method, title := p.Method, p.MethodTitle
-		if method == "" {
-			method, title = o.PaymentMethod, o.PaymentMethodTitle
+		if !errors.Is(err, sql.ErrNoRows) {
+			return todo, failed, err
 		}
-		account, err := tx.SeePaymentMethod(s.conn.ID, method, title)
-		if err != nil {
-			return err
+		todo = append(todo, p)
+		if err := s.recordPayment(tx, o, ob, p); storage.IsValidation(err) {
+			failed = append(failed, refusedPayment{p, err})
+		} else if err != nil {
+			return todo, failed, err
 		}
-		dir := storage.PaymentIn
-		if p.Refund {
-			dir = storage.PaymentOut
-		}
-		out, err := tx.RecordPayment(storage.Payment{Direction: dir, AccountID: account, InvoiceID: invoiceID, Amount: p.Amount,
-			Date: p.PaidAt, Method: method, MethodTitle: title,
-			Source: storage.Source{Connection: s.conn.Name, Platform: s.conn.Platform, ExternalID: p.ExternalID, OrderName: o.Name}})
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(`INSERT INTO sync_payments(connection_id, external_id, payment_id) VALUES (?, ?, ?)`,
-			s.conn.ID, p.ExternalID, out.ID); err != nil {
-			return fmt.Errorf("remember store payment %s: %w", p.ExternalID, err)
-		}
-		if err := clearRetry(tx, s.conn.ID, "payment", p.ExternalID); err != nil {
-			return err
-		}
-		how := methodName(method, title)
-		docType := "sales_invoice"
-		if out.InvoiceType == storage.ReturnInvoice {
-			docType = "return_invoice"
-		}
-		msg := fmt.Sprintf("Payment %s: %s %s received for invoice %s (order %s) by %s, into %s",
-			out.Number, out.Amount.StringFixed(2), out.Currency, out.InvoiceNumber, o.Name, how, out.AccountName)
-		if p.Refund {
-			msg = fmt.Sprintf("Payment %s: %s %s refunded for %s (order %s) by %s, out of %s",
-				out.Number, out.Amount.StringFixed(2), out.Currency, out.InvoiceNumber, o.Name, how, out.AccountName)
-		}
-		return s.run.add(tx, LogEntry{Level: Info, Kind: "payment", Message: msg, StoreRef: o.Name, ExternalID: p.ExternalID,
-			DocType: docType, DocID: invoiceID})
-	})
-	if err == nil || fatal(err) {
+	}
+	return todo, failed, nil
+}
+
+// recordPayment records one store payment in tx, unless it waits for its refund's return.
+func (s *syncer) recordPayment(tx *storage.Tx, o StoreOrder, ob binding, p StorePayment) error {
+	if !p.Amount.IsPositive() {
+		return invalidPayment("the store gives its amount as %s", p.Amount)
+	}
+	invoiceID, ready, err := s.paymentInvoice(tx, o, ob, p)
+	if err != nil || !ready {
 		return err
 	}
+	method, title := p.Method, p.MethodTitle
+	if method == "" {
+		method, title = o.PaymentMethod, o.PaymentMethodTitle
+	}
+	account, err := tx.SeePaymentMethod(s.conn.ID, method, title)
+	if err != nil {
+		return err
+	}
+	dir := storage.PaymentIn
+	if p.Refund {
+		dir = storage.PaymentOut
+	}
+	out, err := tx.RecordPayment(storage.Payment{Direction: dir, AccountID: account, InvoiceID: invoiceID, Amount: p.Amount,
+		Date: p.PaidAt, Method: method, MethodTitle: title,
+		Source: storage.Source{Connection: s.conn.Name, Platform: s.conn.Platform, ExternalID: p.ExternalID, OrderName: o.Name}})
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`INSERT INTO sync_payments(connection_id, external_id, payment_id) VALUES (?, ?, ?)`,
+		s.conn.ID, p.ExternalID, out.ID); err != nil {
+		return fmt.Errorf("remember store payment %s: %w", p.ExternalID, err)
+	}
+	if err := clearRetry(tx, s.conn.ID, "payment", p.ExternalID); err != nil {
+		return err
+	}
+	how := methodName(method, title)
+	docType := "sales_invoice"
+	if out.InvoiceType == storage.ReturnInvoice {
+		docType = "return_invoice"
+	}
+	msg := fmt.Sprintf("Payment %s: %s %s received for invoice %s (order %s) by %s, into %s",
+		out.Number, out.Amount.StringFixed(2), out.Currency, out.InvoiceNumber, o.Name, how, out.AccountName)
+	if p.Refund {
+		msg = fmt.Sprintf("Payment %s: %s %s refunded for %s (order %s) by %s, out of %s",
+			out.Number, out.Amount.StringFixed(2), out.Currency, out.InvoiceNumber, o.Name, how, out.AccountName)
+	}
+	return s.run.add(tx, LogEntry{Level: Info, Kind: "payment", Message: msg, StoreRef: o.Name, ExternalID: p.ExternalID,
+		DocType: docType, DocID: invoiceID})
+}
+
+// invalidPayment is a store payment the books refuse (the run goes on).
+func invalidPayment(format string, args ...any) error {
+	return &storage.ValidationError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// failPayments logs why store payments were not recorded and queues their order for retry.
+func (s *syncer) failPayments(o StoreOrder, failed []refusedPayment) {
+	for _, f := range failed {
+		s.failPayment(o, f.p, f.err)
+	}
+}
+
+func (s *syncer) failPayment(o StoreOrder, p StorePayment, err error) {
 	what := "payment"
 	if p.Refund {
 		what = "refund payment"
@@ -112,7 +157,6 @@ func (s *syncer) postPayment(o StoreOrder, ob binding, p StorePayment) error {
 	if uerr != nil {
 		s.e.log.Error("record failed payment", "order", o.Name, "err", uerr)
 	}
-	return nil
 }
 
 // paymentInvoice is the invoice a store payment settles: the order's sales invoice for money

@@ -179,3 +179,37 @@ func TestRefundPaymentWaitsForItsReturn(t *testing.T) {
 		t.Fatalf("refund payment after its return: %+v", ps)
 	}
 }
+
+// A payment of nothing (an order whose discounts leave nothing to pay) is no money: it is left
+// out, and is no error.
+func TestZeroPaymentIsNoPayment(t *testing.T) {
+	e := newEnv(t)
+	small, _, _ := e.catalogue()
+	o := orderOf(nil, "", []string{"32.00"}, line(small, "1"))
+	o.Payments = []core.StorePayment{{ExternalID: "tx-0", Method: "mada", Amount: o.Total, PaidAt: e.clock.Now()}}
+	e.store.PlaceOrder(o)
+	if sum := e.sync(); sum.Counts.Errors != 0 || sum.Counts.Invoices != 1 || !o.Total.IsZero() {
+		t.Fatalf("sync: %+v (total %s)", sum.Counts, o.Total)
+	}
+	if n := e.count("payments"); n != 0 {
+		t.Fatalf("%d payments of nothing", n)
+	}
+}
+
+// A payment the books refuse (a negative amount) is logged and queued for retry on its own: the
+// invoice and the order's other payments go through.
+func TestRefusedPaymentHoldsNothingBack(t *testing.T) {
+	e := newEnv(t)
+	small, _, _ := e.catalogue()
+	o := orderOf(nil, "", nil, line(small, "1"))
+	o.Payments = []core.StorePayment{{ExternalID: "tx-bad", Amount: d("-5"), PaidAt: e.clock.Now()},
+		{ExternalID: "tx-good", Amount: o.Total, PaidAt: e.clock.Now()}}
+	o = e.store.PlaceOrder(o)
+	sum := e.sync()
+	if sum.Counts.Invoices != 1 || sum.Counts.Errors != 1 || e.count("payments") != 1 || e.count("sync_retries") != 1 {
+		t.Fatalf("counts %+v, %d payments, %d retries", sum.Counts, e.count("payments"), e.count("sync_retries"))
+	}
+	if !e.logHas(core.Error, "the payment tx-bad of order "+o.Name) {
+		t.Fatal("the refused payment is not in the log")
+	}
+}

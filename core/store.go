@@ -230,7 +230,8 @@ type StoreOrder struct {
 	//     again, changed, with its payment);
 	//   - each payment keeps its ExternalID, unique in the store and the same each time the order
 	//     is read: the engine brings a payment into the books once, by it;
-	//   - Amount is positive, in the order's currency; Refund says the money went back to the
+	//   - Amount is positive, in the order's currency (a payment of zero, such as an order whose
+	//     discounts leave nothing to pay, is left out); Refund says the money went back to the
 	//     customer, and RefundID then names the StoreRefund it pays when the store says.
 	Payments []StorePayment
 	// Unreadable, when not empty, says why the platform could not read this order (see

@@ -17,7 +17,7 @@ import (
 func orderPayments(o *core.StoreOrder, method string) {
 	method = strings.ToLower(strings.TrimSpace(method))
 	o.PaymentMethod = method
-	if method == "" || o.Unreadable != "" {
+	if method == "" || o.Unreadable != "" || !o.Total.IsPositive() {
 		return
 	}
 	paidAt := o.CreatedAt

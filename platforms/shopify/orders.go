@@ -392,7 +392,8 @@ func storeOrder(o *orderNode) core.StoreOrder {
 // only by a transaction whose status is SUCCESS: a SALE or CAPTURE brought it in, a REFUND gave it
 // back, and so did a CHANGE (the change handed back on cash paid over the amount). Authorizations,
 // voids, suggestions and pending or failed attempts moved none; an order to be paid on delivery has
-// none until the merchant marks it paid. Each payment is dated when the gateway processed it.
+// none until the merchant marks it paid; nor did a transaction of nothing. Each payment is dated
+// when the gateway processed it.
 func storePayments(o *orderNode, so *core.StoreOrder) {
 	for _, g := range o.PaymentGatewayNames {
 		if g = strings.TrimSpace(g); g != "" {
@@ -401,7 +402,7 @@ func storePayments(o *orderNode, so *core.StoreOrder) {
 		}
 	}
 	for _, t := range o.Transactions {
-		if t.Status != "SUCCESS" {
+		if t.Status != "SUCCESS" || !t.AmountSet.amount().IsPositive() {
 			continue
 		}
 		p := core.StorePayment{ExternalID: t.ID, Method: strings.TrimSpace(str(t.Gateway)), MethodTitle: strings.TrimSpace(str(t.FormattedGateway)),

@@ -262,7 +262,7 @@ func (s *Store) storeOrder(o *orderNode, refunds []refundNode) core.StoreOrder {
 		PaymentMethod:      strings.TrimSpace(o.PaymentMethod),
 		PaymentMethodTitle: strings.TrimSpace(o.PaymentMethodTitle),
 	}
-	if !o.DatePaidGMT.IsZero() {
+	if !o.DatePaidGMT.IsZero() && o.Total.IsPositive() {
 		// One payment of the order's total, when it was paid.
 		so.Payments = append(so.Payments, core.StorePayment{ExternalID: "paid-" + so.ExternalID, Method: so.PaymentMethod,
 			MethodTitle: so.PaymentMethodTitle, Amount: o.Total.Decimal, PaidAt: o.DatePaidGMT.Time})
