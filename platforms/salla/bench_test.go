@@ -1,7 +1,6 @@
 package salla_test
 
 import (
-	"context"
 	"strconv"
 	"testing"
 	"time"
@@ -31,25 +30,7 @@ func BenchmarkImport(b *testing.B) {
 		h.S.Seed(sallatest.SeedOptions{Products: products, Orders: orders, Seed: 7})
 		h.Advance(time.Minute)
 		bk := contract.Connect(b, h, "", core.ConnectionInput{})
-		req0 := h.Requests()
-		b.StartTimer()
-		start := time.Now()
-		sum, err := bk.Engine.SyncNow(context.Background(), bk.Conn.ID, core.SyncRequest{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		elapsed := time.Since(start)
-		b.StopTimer()
-		calls := h.Requests() - req0
-		if sum.Counts.Errors > 0 {
-			entries, _ := bk.Engine.Log(context.Background(), core.LogFilter{ConnectionID: bk.Conn.ID, Level: core.Error})
-			for i, e := range entries {
-				if i < 20 {
-					b.Logf("%s %s: %s", e.Kind, e.StoreRef, e.Message)
-				}
-			}
-			b.Fatalf("import logged %d errors", sum.Counts.Errors)
-		}
+		sum, elapsed, calls := contract.Import(b, h, bk)
 		sellables, parents := 0, map[int64]bool{}
 		for _, s := range h.S.Sellables() {
 			sellables++

@@ -22,23 +22,7 @@ func BenchmarkImport(b *testing.B) {
 		h.Seed(products, orders, 7)
 		h.Advance(time.Minute)
 		bk := contract.Connect(b, h, "", core.ConnectionInput{})
-		req0 := h.Requests()
-		b.StartTimer()
-		start := time.Now()
-		sum, err := bk.Engine.SyncNow(ctx, bk.Conn.ID, core.SyncRequest{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		elapsed := time.Since(start)
-		b.StopTimer()
-		calls := h.Requests() - req0
-		if sum.Counts.Errors > 0 {
-			entries, _ := bk.Engine.Log(ctx, core.LogFilter{ConnectionID: bk.Conn.ID, Level: core.Error})
-			for _, e := range entries {
-				b.Logf("%s %s: %s", e.Kind, e.StoreRef, e.Message)
-			}
-			b.Fatalf("import logged %d errors", sum.Counts.Errors)
-		}
+		sum, elapsed, calls := contract.Import(b, h, bk)
 		// An idle store past the safety overlap: the sync asks only what it must.
 		h.Advance(5 * time.Minute)
 		bk.Engine.SyncNow(ctx, bk.Conn.ID, core.SyncRequest{})

@@ -1,7 +1,6 @@
 package zid_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -30,26 +29,9 @@ func BenchmarkImport(b *testing.B) {
 		h.S.Seed(zidtest.SeedOptions{Products: products, Orders: orders, Seed: 7})
 		h.Advance(time.Minute)
 		bk := contract.Connect(b, h, "", core.ConnectionInput{})
-		req0, prod0 := h.Requests(), h.S.RequestsTo("/v1/products")+h.S.RequestsTo("/v1/locations")
-		b.StartTimer()
-		start := time.Now()
-		sum, err := bk.Engine.SyncNow(context.Background(), bk.Conn.ID, core.SyncRequest{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		elapsed := time.Since(start)
-		b.StopTimer()
-		calls := h.Requests() - req0
+		prod0 := h.S.RequestsTo("/v1/products") + h.S.RequestsTo("/v1/locations")
+		sum, elapsed, calls := contract.Import(b, h, bk)
 		catalogue := h.S.RequestsTo("/v1/products") + h.S.RequestsTo("/v1/locations") - prod0
-		if sum.Counts.Errors > 0 {
-			entries, _ := bk.Engine.Log(context.Background(), core.LogFilter{ConnectionID: bk.Conn.ID, Level: core.Error})
-			for i, e := range entries {
-				if i < 20 {
-					b.Logf("%s %s: %s", e.Kind, e.StoreRef, e.Message)
-				}
-			}
-			b.Fatalf("import logged %d errors", sum.Counts.Errors)
-		}
 		sellables, parents := 0, map[string]bool{}
 		for _, s := range h.S.Sellables() {
 			sellables++
