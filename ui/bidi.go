@@ -1,118 +1,330 @@
 package ui
 
 import (
+	"bytes"
 	"strings"
+	"sync"
 	"unicode"
-	"unicode/utf8"
+
+	"github.com/go-text/typesetting/font"
+	"github.com/go-text/typesetting/harfbuzz"
+	"golang.org/x/text/unicode/bidi"
+
+	"mizan/assets/fonts"
 )
 
-// Fyne shapes each direction run of a string correctly (an Arabic run is joined and drawn right
-// to left) but lays the runs out left to right in the order they are written, with no paragraph
-// direction. An Arabic name with a number in it ("عسل سدر 500 جم") or an Arabic sentence with a
-// count in it then reads in the wrong order. visual rewrites a string whose first strong letter is
-// right-to-left so that laying its runs out left to right gives the right-to-left reading order:
-// it splits the text into words, groups neighbouring words of the same direction into runs, and
-// writes the runs in reverse order. Strings that start left-to-right are returned as they are
-// (Fyne already draws them as a left-to-right paragraph would be drawn).
+// Fyne draws a string as a row of shaped runs placed left to right in the order they are written.
+// It cuts the string where the direction changes, where the script changes and where the font
+// changes; a right-to-left run is drawn right to left (with its brackets mirrored), but the runs
+// themselves are never reordered. Arabic with a number in it ("عسل سدر 500 جم"), with Latin words,
+// or with a character the Arabic font lacks (brackets, "#", "—", quotes come from the Latin font)
+// then reads in the wrong order: "الاسم القانوني (بالعربية)" is drawn "بالعربية(الاسم القانوني)".
 //
-// The runs are joined by a space between two left-to-right marks, so that the space stays
-// between the runs instead of being pulled into a right-to-left run and drawn on its far side.
+// visual reorders a string for that renderer: it resolves the embedding levels of each line with
+// the Unicode Bidirectional Algorithm (golang.org/x/text/unicode/bidi; the paragraph direction is
+// that of the first strong letter, left to right when there is none), reorders the level runs as
+// rule L2 says, cuts each right-to-left run where Fyne would change font and writes those pieces
+// in reverse, and pins each piece's direction with a mark so that Fyne draws it as one run in that
+// direction. Fyne then mirrors the brackets of the right-to-left pieces (rule L4) while shaping
+// them, and keeps Arabic joined within each piece.
+//
+// A string Fyne already draws right (one direction, or a right-to-left run in one font) is
+// returned unchanged, so wrapping and editing are not disturbed.
 func visual(s string) string {
-	if !startsRTL(s) {
+	if s == "" || !hasRTL(s) {
 		return s
 	}
-	words := strings.Fields(s)
-	if len(words) == 0 {
-		return s
-	}
-	type run struct {
-		rtl   bool
-		words []string
-	}
-	var runs []run
-	for _, w := range words {
-		r := wordIsRTL(w, runs != nil && runs[len(runs)-1].rtl)
-		if len(runs) > 0 && runs[len(runs)-1].rtl == r {
-			runs[len(runs)-1].words = append(runs[len(runs)-1].words, w)
+	lines := strings.Split(s, "\n")
+	changed := false
+	for i, line := range lines {
+		pieces := bidiPieces(line)
+		if len(pieces) < 2 {
 			continue
 		}
-		runs = append(runs, run{rtl: r, words: []string{w}})
+		var b strings.Builder
+		for j, p := range pieces {
+			if p.rtl {
+				if j > 0 && pieces[j-1].rtl {
+					// Two right-to-left pieces side by side would be one run to Fyne, drawn
+					// in one go: a left-to-right mark keeps them apart.
+					b.WriteRune(lrm)
+				}
+				b.WriteRune(rlm)
+				b.WriteString(p.text)
+				b.WriteRune(rlm)
+				continue
+			}
+			b.WriteRune(lrm)
+			b.WriteString(p.text)
+			b.WriteRune(lrm)
+		}
+		lines[i] = b.String()
+		changed = true
 	}
-	if len(runs) == 1 && !endsNeutral(s) {
+	if !changed {
 		return s
 	}
-	parts := make([]string, len(runs))
-	for i, r := range runs {
-		text := strings.Join(r.words, " ")
-		if r.rtl {
-			text = neutralsFirst(text)
-		}
-		parts[len(runs)-1-i] = text
-	}
-	return strings.Join(parts, "\u200e \u200e")
+	return strings.Join(lines, "\n")
 }
 
-// neutralsFirst moves the punctuation that ends a right-to-left run ("المجموع:") to its start:
-// Fyne would otherwise draw it on the run's right, where the run begins, not on its left where
-// it ends.
-func neutralsFirst(s string) string {
-	end := len(s)
-	for end > 0 {
-		r, size := utf8.DecodeLastRuneInString(s[:end])
-		// A closing bracket is paired with its opening one and drawn within the run.
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || unicode.IsSpace(r) || strings.ContainsRune(")]}", r) {
-			break
-		}
-		end -= size
-	}
-	if end == len(s) || end == 0 {
-		return s
-	}
-	return s[end:] + s[:end]
+const (
+	lrm = '\u200e' // left-to-right mark
+	rlm = '\u200f' // right-to-left mark
+)
+
+// bidiPiece is a stretch of a line drawn as one run in one direction. A right-to-left piece is in
+// logical order (Fyne reverses it); pieces come in the order they appear from left to right.
+type bidiPiece struct {
+	text string
+	rtl  bool
 }
 
-func endsNeutral(s string) bool {
-	r, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(s))
-	return r != utf8.RuneError && !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) &&
-		!strings.ContainsRune(")]}", r)
+// bidiPieces returns the runs of one line (no paragraph separator in it) in visual order.
+func bidiPieces(line string) []bidiPiece {
+	runes := []rune(line)
+	if len(runes) == 0 {
+		return nil
+	}
+	rtlPara := firstStrongRTL(runes)
+	var p bidi.Paragraph
+	var opts []bidi.Option
+	if rtlPara {
+		opts = append(opts, bidi.DefaultDirection(bidi.RightToLeft))
+	}
+	if _, err := p.SetString(line, opts...); err != nil {
+		return []bidiPiece{{text: line, rtl: rtlPara}}
+	}
+	order, err := p.Order()
+	if err != nil || order.NumRuns() == 0 {
+		return []bidiPiece{{text: line, rtl: rtlPara}}
+	}
+	// The resolved direction of each character (odd levels are right to left).
+	odd := make([]bool, len(runes))
+	for i := 0; i < order.NumRuns(); i++ {
+		run := order.Run(i)
+		start, end := run.Pos()
+		for j := start; j <= end && j < len(runes); j++ {
+			odd[j] = run.Direction() == bidi.RightToLeft
+		}
+	}
+	signsWithNumbers(runes, odd)
+	levels := resolveLevels(runes, odd, rtlPara)
+
+	// Level runs, then rule L2: from the highest level down to 1, reverse every stretch of runs
+	// at that level or higher.
+	type levelRun struct {
+		start, end int // runes[start:end]
+		level      int
+	}
+	var runs []levelRun
+	maxLevel := 0
+	for i := 0; i < len(runes); {
+		j := i + 1
+		for j < len(runes) && levels[j] == levels[i] {
+			j++
+		}
+		runs = append(runs, levelRun{i, j, levels[i]})
+		maxLevel = max(maxLevel, levels[i])
+		i = j
+	}
+	for lvl := maxLevel; lvl >= 1; lvl-- {
+		for i := 0; i < len(runs); {
+			if runs[i].level < lvl {
+				i++
+				continue
+			}
+			j := i
+			for j < len(runs) && runs[j].level >= lvl {
+				j++
+			}
+			for a, b := i, j-1; a < b; a, b = a+1, b-1 {
+				runs[a], runs[b] = runs[b], runs[a]
+			}
+			i = j
+		}
+	}
+
+	var pieces []bidiPiece
+	for _, r := range runs {
+		text := runes[r.start:r.end]
+		if r.level%2 == 0 {
+			pieces = append(pieces, bidiPiece{text: string(text)})
+			continue
+		}
+		faces := fontPieces(text)
+		for k := len(faces) - 1; k >= 0; k-- {
+			pieces = append(pieces, bidiPiece{text: faces[k], rtl: true})
+		}
+	}
+	return pieces
+}
+
+// resolveLevels turns the resolved directions into embedding levels. In a right-to-left paragraph
+// (level 1) every right-to-left character is at level 1 and every other at level 2. In a
+// left-to-right one (level 0) a number that follows right-to-left text is at level 2 (rule I1),
+// other left-to-right characters at 0.
+func resolveLevels(runes []rune, odd []bool, rtlPara bool) []int {
+	levels := make([]int, len(runes))
+	if rtlPara {
+		for i := range runes {
+			levels[i] = 2
+			if odd[i] {
+				levels[i] = 1
+			}
+		}
+		return levels
+	}
+	lastStrongRTL := false // the start of the paragraph counts as left to right
+	for i := 0; i < len(runes); {
+		if odd[i] {
+			levels[i] = 1
+			if c := bidiClass(runes[i]); c == bidi.R || c == bidi.AL {
+				lastStrongRTL = true
+			}
+			i++
+			continue
+		}
+		// A left-to-right run: the number it starts with stays a number (level 2) when the
+		// strong letter before it is right to left.
+		j := i
+		for j < len(runes) && !odd[j] {
+			j++
+		}
+		numEnd := i
+		if lastStrongRTL {
+			for k := i; k < j; k++ {
+				c := bidiClass(runes[k])
+				if c == bidi.EN || c == bidi.AN {
+					numEnd = k + 1
+					continue
+				}
+				if c != bidi.ET && c != bidi.CS && c != bidi.ES && c != bidi.NSM && c != bidi.BN {
+					break
+				}
+			}
+		}
+		for k := i; k < j; k++ {
+			if k < numEnd {
+				levels[k] = 2
+			}
+			switch bidiClass(runes[k]) {
+			case bidi.L:
+				lastStrongRTL = false
+			case bidi.R, bidi.AL:
+				lastStrongRTL = true
+			}
+		}
+		i = j
+	}
+	return levels
+}
+
+// signsWithNumbers keeps a minus or plus sign written before a number with the number: the
+// algorithm leaves "-1" after Arabic text as a neutral sign that reads "1-".
+func signsWithNumbers(runes []rune, odd []bool) {
+	for i := 0; i+1 < len(runes); i++ {
+		if !strings.ContainsRune("-+\u2212", runes[i]) || !unicode.IsDigit(runes[i+1]) || odd[i+1] {
+			continue
+		}
+		if i > 0 && (unicode.IsLetter(runes[i-1]) || unicode.IsDigit(runes[i-1])) {
+			continue // a dash between words or a range ("4-6"), not a sign
+		}
+		odd[i] = false
+	}
+}
+
+// fontPieces cuts a right-to-left run where Fyne would change font: a stretch the bundled Arabic
+// font draws stays whole (its letters join); every other character (a bracket, "#", a dash or a
+// quote drawn from the Latin font) is a piece of its own. Spaces and invisible marks never change
+// the font: they go with the piece before them.
+func fontPieces(text []rune) []string {
+	var pieces []string
+	var cur []rune
+	curArabic := false
+	for _, r := range text {
+		if ignoresFont(r) {
+			cur = append(cur, r)
+			continue
+		}
+		arabic := arabicFontHas(r)
+		if len(strings.TrimFunc(string(cur), ignoresFont)) > 0 && (!arabic || !curArabic) {
+			pieces = append(pieces, string(cur))
+			cur = nil
+		}
+		cur = append(cur, r)
+		curArabic = arabic
+	}
+	if len(cur) > 0 {
+		pieces = append(pieces, string(cur))
+	}
+	return pieces
+}
+
+// ignoresFont reports the characters Fyne's text segmenter never changes font for.
+func ignoresFont(r rune) bool {
+	return unicode.IsControl(r) || (unicode.Is(unicode.Zs, r) && r != '\u1680') ||
+		r == '\u2028' || r == '\u2029' || harfbuzz.IsDefaultIgnorable(r)
+}
+
+var arabicFaces = sync.OnceValue(func() []*font.Face {
+	var faces []*font.Face
+	for _, data := range [][]byte{fonts.ArabicRegular, fonts.ArabicBold} {
+		if f, err := font.ParseTTF(bytes.NewReader(data)); err == nil {
+			faces = append(faces, f)
+		}
+	}
+	return faces
+})
+
+// arabicFontHas reports whether the theme's Arabic font (regular and bold) draws r; Fyne takes
+// every other character from a fallback font.
+func arabicFontHas(r rune) bool {
+	faces := arabicFaces()
+	if len(faces) == 0 {
+		return isRTL(r)
+	}
+	for _, f := range faces {
+		if _, ok := f.NominalGlyph(r); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func bidiClass(r rune) bidi.Class {
+	p, _ := bidi.LookupRune(r)
+	return p.Class()
+}
+
+// firstStrongRTL reports whether the first strong character of a line is right to left (rules
+// P2 and P3, without isolates).
+func firstStrongRTL(runes []rune) bool {
+	for _, r := range runes {
+		switch bidiClass(r) {
+		case bidi.L:
+			return false
+		case bidi.R, bidi.AL:
+			return true
+		}
+	}
+	return false
+}
+
+// hasRTL reports whether s has a right-to-left character; other strings are drawn as written.
+func hasRTL(s string) bool {
+	for _, r := range s {
+		if r < 0x0590 {
+			continue
+		}
+		if c := bidiClass(r); c == bidi.R || c == bidi.AL {
+			return true
+		}
+	}
+	return false
 }
 
 // isRTL reports whether r is a right-to-left letter (Arabic, Hebrew, Syriac, Thaana, N'Ko).
 func isRTL(r rune) bool {
 	return unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko) &&
 		(unicode.IsLetter(r) || unicode.IsMark(r))
-}
-
-// startsRTL reports whether the first strong (letter) character of s is right-to-left.
-func startsRTL(s string) bool {
-	for _, r := range s {
-		if isRTL(r) {
-			return true
-		}
-		if unicode.IsLetter(r) {
-			return false
-		}
-	}
-	return false
-}
-
-// wordIsRTL classifies a word by its first letter; a word without letters (a number, a dash)
-// is left-to-right, except punctuation alone, which goes with the run before it.
-func wordIsRTL(w string, prevRTL bool) bool {
-	hasDigit := false
-	for _, r := range w {
-		if isRTL(r) {
-			return true
-		}
-		if unicode.IsLetter(r) {
-			return false
-		}
-		if unicode.IsDigit(r) {
-			hasDigit = true
-		}
-	}
-	if hasDigit {
-		return false
-	}
-	return prevRTL
 }

@@ -1,25 +1,115 @@
 package ui
 
-import "testing"
+import (
+	"bytes"
+	"strings"
+	"testing"
 
+	"github.com/go-text/typesetting/di"
+	"github.com/go-text/typesetting/font"
+	"github.com/go-text/typesetting/shaping"
+	"golang.org/x/image/math/fixed"
+	"golang.org/x/text/unicode/bidi"
+
+	"mizan/assets/fonts"
+)
+
+// drawnFaces resolves each character as Fyne's theme does: the bundled Arabic font first, then
+// the Latin one.
+type drawnFaces struct{ arabic, latin *font.Face }
+
+func (f drawnFaces) ResolveFace(r rune) *font.Face {
+	if _, ok := f.arabic.NominalGlyph(r); ok {
+		return f.arabic
+	}
+	return f.latin
+}
+
+// drawnText is what the window shows for s, left to right, one character per glyph: Fyne's segmenter
+// cuts the string into runs by direction, script and font and places them left to right in the
+// order written, drawing a right-to-left run reversed with its brackets mirrored. Invisible marks
+// are left out.
+func drawnText(t *testing.T, s string) string {
+	t.Helper()
+	arabic, err := font.ParseTTF(bytes.NewReader(fonts.ArabicRegular))
+	if err != nil {
+		t.Fatal(err)
+	}
+	latin, err := font.ParseTTF(bytes.NewReader(fonts.LatinRegular))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, line := range strings.Split(s, "\n") {
+		runes := []rune(line)
+		if len(runes) == 0 {
+			lines = append(lines, "")
+			continue
+		}
+		var seg shaping.Segmenter
+		in := shaping.Input{Text: runes, RunEnd: len(runes), Direction: di.DirectionLTR, Size: fixed.I(14)}
+		var b strings.Builder
+		for _, run := range seg.Split(in, drawnFaces{arabic, latin}) {
+			text := string(runes[run.RunStart:run.RunEnd])
+			if run.Direction.Progression() == di.TowardTopLeft {
+				text = bidi.ReverseString(text)
+			}
+			b.WriteString(text)
+		}
+		lines = append(lines, strings.Map(func(r rune) rune {
+			if r == lrm || r == rlm || r == '\u061c' {
+				return -1
+			}
+			return r
+		}, b.String()))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// rtl is right-to-left text as it is seen, left to right: reversed, brackets mirrored.
+func rtl(s string) string { return bidi.ReverseString(s) }
+
+// Each string is drawn in reading order: right-to-left text reads from the right, numbers, codes
+// and Latin words inside it read left to right, and brackets enclose what they enclosed.
 func TestVisualOrder(t *testing.T) {
-	const sep = "\u200e \u200e"
 	for _, c := range []struct{ in, want string }{
 		{"MAIN-INV-000001", "MAIN-INV-000001"},
-		{"قهوة عربية", "قهوة عربية"},
-		{"Client محمد العتيبي", "Client محمد العتيبي"},
-		{"عسل سدر 500 جم", "جم" + sep + "500" + sep + "عسل سدر"},
-		{"300 فاتورة", "فاتورة" + sep + "300"}, // the first letter is Arabic: right to left
-		{"فاتورة MAIN-INV-000001", "MAIN-INV-000001" + sep + "فاتورة"},
-		{"شاي - أخضر", "شاي - أخضر"},
+		{"Men's thobe 4 - S", "Men's thobe 4 - S"},
+		{"-1", "-1"},
 		{"", ""},
-		{"الدفاتر: mizan", "mizan" + sep + ":الدفاتر"},
-		{"لا مرتجعات على هذه الفاتورة.", ".لا مرتجعات على هذه الفاتورة"},
-		{"ربط متجر (قريبًا)", "ربط متجر (قريبًا)"},
+		{"قهوة عربية", rtl("قهوة عربية")},
+		{"Client محمد العتيبي", "Client " + rtl("محمد العتيبي")},
+		{"عسل سدر 500 جم", rtl(" جم") + "500" + rtl("عسل سدر ")},
+		{"300 فاتورة", rtl(" فاتورة") + "300"},
+		{"فاتورة MAIN-INV-000001", "MAIN-INV-000001" + rtl("فاتورة ")},
+		{"الدفاتر: mizan", "mizan" + rtl("الدفاتر: ")},
+		{"لا مرتجعات على هذه الفاتورة.", rtl("لا مرتجعات على هذه الفاتورة.")},
+		// The cases.
+		{"(مشمولة الضريبة)", rtl("(مشمولة الضريبة)")},
+		{"الإجمالي (مشمولة الضريبة)", rtl("الإجمالي (مشمولة الضريبة)")},
+		{"الاسم القانوني (بالعربية)", rtl("الاسم القانوني (بالعربية)")},
+		{"ربط متجر (قريبًا)", rtl("ربط متجر (قريبًا)")},
+		{"#108 أمل الحربي", rtl(" أمل الحربي") + "#108"},
+		{"ثوب رجالي — Men's thobe 4 - S", "Men's thobe 4 - S" + rtl("ثوب رجالي — ")},
+		{"تعذر رفع \"ثوب رجالي\" إلى المتجر", rtl("تعذر رفع \"ثوب رجالي\" إلى المتجر")},
+		{"تعذر رفع \"Men's thobe\" إلى المتجر", rtl(" إلى المتجر") + "\"Men's thobe\"" + rtl("تعذر رفع ")},
+		{"الكمية: -1", "-1" + rtl("الكمية: ")},
+		{"الكمية -3 من 4", "4" + rtl(" من ") + "-3" + rtl("الكمية ")},
+		{"سطر أول (1)\nLine 2", rtl(")") + "1" + rtl("سطر أول (") + "\nLine 2"},
+		{"Synced متجر أمل 2", "Synced " + "2" + rtl("متجر أمل ")},
+		{"Order (ثوب) shipped", "Order (" + rtl("ثوب") + ") shipped"},
 	} {
-		got := visual(c.in)
-		if got != c.want {
-			t.Errorf("visual(%q) = %q, want %q", c.in, got, c.want)
+		if got := drawnText(t, visual(c.in)); got != c.want {
+			t.Errorf("visual(%q) is drawn %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// A string Fyne already draws right is left as it is (so wrapping and editing are not disturbed).
+func TestVisualLeavesPlainTextAlone(t *testing.T) {
+	for _, s := range []string{"MAIN-INV-000001", "قهوة عربية", "لا مرتجعات على هذه الفاتورة.", "Men's thobe 4 - S", "-1", "2026-01-31"} {
+		if got := visual(s); got != s {
+			t.Errorf("visual(%q) = %q, want it unchanged", s, got)
 		}
 	}
 }
