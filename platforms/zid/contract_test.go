@@ -1,10 +1,8 @@
 package zid_test
 
 import (
-	"context"
 	"testing"
 
-	"mizan/core"
 	"mizan/platforms/contract"
 	"mizan/platforms/zid"
 	"mizan/platforms/zid/zidtest"
@@ -42,20 +40,9 @@ func idleRequests(s *zidtest.Server) int {
 	return 2 + 1 + pages + 1
 }
 
-// Tokens that Zid refuses between syncs are renewed through the engine's rotation: the sync
-// that meets them goes through, and the next ones (each opening the connection afresh from the
-// keyring) work with the renewed ones, so they were saved before the old ones were dropped.
+// Tokens that Zid refuses between syncs are renewed through the engine's rotation and saved
+// before they are used.
 func TestRefusedTokensRenewThroughTheKeyring(t *testing.T) {
 	h := zidtest.NewHarness(t, zidtest.HarnessOptions{Platform: zid.Platform(), Credentials: credentials})
-	h.Seed(5, 10, 1)
-	b := contract.Connect(t, h, "", core.ConnectionInput{})
-	for i := 0; i < 4; i++ {
-		if i == 1 || i == 3 {
-			h.S.ExpireTokens()
-		}
-		sum, err := b.Engine.SyncNow(context.Background(), b.Conn.ID, core.SyncRequest{})
-		if err != nil || sum.Counts.Errors > 0 {
-			t.Fatalf("sync %d: %v, %+v", i, err, sum.Counts)
-		}
-	}
+	contract.RenewsAcrossSyncs(t, h, h.S.ExpireTokens)
 }
