@@ -256,6 +256,11 @@ func TestGrants(t *testing.T) {
 	if gs.Latest(a.Family) != renewed || gs.ByRefresh("r1") != a || gs.ByAccess("") != nil {
 		t.Fatal("lookups")
 	}
+	renewed.Spent = true // renewed in turn, by a grant not issued yet
+	if gs.Latest(a.Family) != nil {
+		t.Fatal("a spent grant is the latest")
+	}
+	renewed.Spent = false
 	for _, tc := range []struct{ access, want string }{{"a2", "live"}, {"zz", "unknown"}} {
 		if got := gs.State(tc.access, t0); got != tc.want {
 			t.Errorf("%s: %s, want %s", tc.access, got, tc.want)
