@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -103,6 +104,10 @@ func TestDashboardFiguresAndVATReportEqualTheInvoices(t *testing.T) {
 			total := strings.Split(lines[len(lines)-1], ",")
 			if lines[0] != strings.Join(storage.VATReportCSVHeader, ",") || total[0] != "Total" || !d(total[6]).Equal(tax) {
 				t.Errorf("exported:\n%s", raw)
+			}
+			pdf, err := v.PDF(context.Background())
+			if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+				t.Errorf("the report's PDF: %v (%d bytes)", err, len(pdf))
 			}
 			v.Dialog.Hide()
 		})

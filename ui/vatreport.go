@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"mizan/core/invoicepdf"
 	"mizan/storage"
 )
 
@@ -28,8 +29,10 @@ type VATReportView struct {
 	Heading *widget.Label
 	Table   *widget.Table
 	Export  *widget.Button
-	Content fyne.CanvasObject
-	Dialog  dialog.Dialog
+	// ExportPDF saves the report as a PDF (A4, Arabic and English).
+	ExportPDF *widget.Button
+	Content   fyne.CanvasObject
+	Dialog    dialog.Dialog
 
 	m      *App
 	report storage.VATReport
@@ -116,10 +119,11 @@ func newVATReportView(m *App, rep storage.VATReport) *VATReportView {
 	room := canvas.NewRectangle(color.Transparent)
 	room.SetMinSize(fyne.NewSize(width+8*theme.Padding(), 40*float32(len(v.rows)+1)))
 	v.Export = widget.NewButtonWithIcon(tr("vat.export", "Export CSV…"), theme.DocumentSaveIcon(), v.chooseExportFile)
+	v.ExportPDF = widget.NewButtonWithIcon(tr("vat.export_pdf", "Save as PDF…"), theme.DocumentPrintIcon(), v.choosePDFFile)
 	note := widget.NewLabel(tr("vat.note", "A line's rate is its VAT over its amount before VAT. Totals are the invoices' own: taxable = total − VAT."))
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
-	v.Content = container.NewBorder(v.Heading, container.NewVBox(note, container.NewHBox(v.Export)), nil, nil, container.NewStack(room, v.Table))
+	v.Content = container.NewBorder(v.Heading, container.NewVBox(note, container.NewHBox(v.Export, v.ExportPDF)), nil, nil, container.NewStack(room, v.Table))
 	v.Dialog = dialog.NewCustom(tr("vat.title", "VAT report"), tr("action.close", "Close"), v.Content, m.Window)
 	return v
 }
@@ -226,6 +230,56 @@ func (v *VATReportView) chooseExportFile() {
 	d.Show()
 	// Only after Show (see InvoicesScreen.chooseExportFile): fyne v2.8.1 crashes resizing a file
 	// dialog whose pop-up is not built yet.
+	if !nativeFileDialogs {
+		d.Resize(fyne.NewSize(800, 560))
+	}
+}
+
+// PDF prints the report (A4, Arabic and English) with the business's seller details. It reads the
+// books: call it off the UI goroutine.
+func (v *VATReportView) PDF(ctx context.Context) ([]byte, error) {
+	seller, err := v.m.db.Seller(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	return invoicepdf.RenderVATReport(v.report, seller, invoicepdf.Options{Lang: invoicepdf.Both})
+}
+
+// choosePDFFile asks where to save the PDF, then prints it there in the background.
+func (v *VATReportView) choosePDFFile() {
+	w := v.m.Window
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			showProblem(w, tr("doing.export_vat", "export the VAT report"), err)
+			return
+		}
+		if wc == nil { // cancelled
+			return
+		}
+		v.m.work.arm()
+		go func() {
+			defer v.m.work.done()
+			pdf, err := v.PDF(context.Background())
+			if err == nil {
+				_, err = wc.Write(pdf)
+			}
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			name := wc.URI().Name()
+			uiDo(func() {
+				if err != nil {
+					showProblem(w, tr("doing.export_vat", "export the VAT report"), err)
+					return
+				}
+				dialog.ShowInformation(tr("export.done_title", "Export finished"),
+					tr("vat.exported", "Saved the VAT report to {{.File}}.", map[string]any{"File": name}), w)
+			})
+		}()
+	}, w)
+	d.SetFileName(invoicepdf.VATReportFileName(v.report))
+	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".pdf"}))
+	d.Show()
 	if !nativeFileDialogs {
 		d.Resize(fyne.NewSize(800, 560))
 	}
