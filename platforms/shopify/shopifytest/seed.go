@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"mizan/platforms/storetest"
 )
 
 // SeedOptions configures Seed.
@@ -59,20 +61,6 @@ var (
 		amount  int
 	}{{"RAMADAN10", 10, 0}, {"EID15", 15, 0}, {"WELCOME20", 20, 0}, {"SAVE25", 0, 25}, {"VIP50", 0, 50}, {"NATIONALDAY", 0, 10}}
 )
-
-// ean13 returns a valid EAN-13 with the Saudi 628 prefix.
-func ean13(r *rand.Rand) string {
-	digits := fmt.Sprintf("628%09d", r.Intn(1_000_000_000))
-	sum := 0
-	for i, c := range digits {
-		d := int(c - '0')
-		if i%2 == 1 {
-			d *= 3
-		}
-		sum += d
-	}
-	return digits + fmt.Sprint((10-sum%10)%10)
-}
 
 // saudiPhone formats one number in one of the formats seen in the wild.
 func saudiPhone(r *rand.Rand) string {
@@ -164,7 +152,7 @@ func (s *Server) Seed(o SeedOptions) (SeedResult, error) {
 				v.SKU = fmt.Sprintf("%s-%04d-%d", tpl.prefix, i+1, j+1)
 			}
 			if r.Intn(10) != 0 {
-				v.Barcode = ean13(r)
+				v.Barcode = storetest.EAN13(r)
 			}
 			if r.Intn(20) != 0 {
 				c := price.Mul(decimal.NewFromFloat(0.35 + r.Float64()*0.3)).Round(2)
