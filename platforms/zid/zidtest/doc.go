@@ -121,13 +121,15 @@
 // # Exported API
 //
 //	NewServer(Options) *Server; (*Server).Start() *httptest.Server
-//	Clock, ClientID, ClientSecret, StoreID, Requests, OAuthRequests, RequestsTo
+//	Clock, ClientID, ClientSecret, StoreID
+//	Requests, OAuthRequests, RequestsTo, InjectFaults(storetest.Fault…), ClearFaults,
+//	    PendingFaults (storetest.Traffic's)
 //	IssueTokens, CurrentTokens, TokenState, ExpireTokens; Tokens
-//	InjectFaults(storetest.Fault…), ClearFaults, PendingFaults
 //	AddLocation, DefaultLocation, Locations, AddProduct(ProductInput) (id, sold ids),
 //	    Edit, Sellables, Sellable, SellableBySKU
 //	AddCustomer, PlaceOrder(OrderInput), SetStatus, CreditNote, Reverse, EditOrder, Orders
 //	Seed(SeedOptions) SeedResult
 //	NewHarness(t, HarnessOptions) *Harness — contract.Harness; DefaultCredentials and the
-//	    Cred* keys (the Zid client's); orders are named "#" + id
+//	    Cred* keys (the Zid client's), App (with the redirect address a refresh sends);
+//	    orders are named "#" + id; HarnessOptions.Invoiced are the statuses counted as paid
 package zidtest
