@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"mizan/core/invoicepdf"
 	"mizan/storage"
 )
 
@@ -26,13 +27,14 @@ the invoices' totals with VAT: net is sales less returns, VAT is the sales' VAT 
 	})
 	Register(Command{
 		Name:    "vat",
-		Args:    "[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--connection NAME] [--currency CODE] [--format table|csv|json] [--out FILE] [--bom]",
+		Args:    "[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--connection NAME] [--currency CODE] [--format table|csv|json|pdf] [--out FILE] [--bom]",
 		Summary: "Show the VAT of a period by rate: output VAT on sales less VAT on returns",
 		Help: `Sums the lines and charges of the invoices issued from --from to --to (both days included; by
 default this month up to today) by VAT rate. A line's rate is its VAT over its amount before VAT,
 matched to 0%, 5% or 15% when rounding to the halala explains the difference; any other rate is
 shown as it is. Order-level discounts are on no line and are a row of their own. The totals are the
-invoices' own: taxable amount = Σ (total − VAT), VAT = Σ VAT.`,
+invoices' own: taxable amount = Σ (total − VAT), VAT = Σ VAT. --format pdf prints it on A4 in
+Arabic and English with the seller's details (best with --out FILE).`,
 		Run: runVAT,
 	})
 	readOnlyCommands["figures"], readOnlyCommands["vat"] = true, true
@@ -76,12 +78,12 @@ func (f *periodFlags) period(env *Env) (storage.Period, error) {
 
 // periodCommand reads the flags of a command that reports on a period (figures, vat) and opens
 // the books.
-func periodCommand(ctx context.Context, env *Env, name string, args []string) (storage.Period, exportFlags, *storage.DB, error) {
+func periodCommand(ctx context.Context, env *Env, name string, args []string, formats ...string) (storage.Period, exportFlags, *storage.DB, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	var pf periodFlags
 	pf.define(fs)
 	var o exportFlags
-	o.define(fs, "table", "csv", "json")
+	o.define(fs, formats...)
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return storage.Period{}, o, nil, err
@@ -89,7 +91,7 @@ func periodCommand(ctx context.Context, env *Env, name string, args []string) (s
 	if err := noArgs(pos); err != nil {
 		return storage.Period{}, o, nil, err
 	}
-	if err := o.check("table", "csv", "json"); err != nil {
+	if err := o.check(formats...); err != nil {
 		return storage.Period{}, o, nil, err
 	}
 	p, err := pf.period(env)
@@ -127,7 +129,7 @@ type figureDayJSON struct {
 }
 
 func runFigures(ctx context.Context, env *Env, args []string) error {
-	p, o, db, err := periodCommand(ctx, env, "figures", args)
+	p, o, db, err := periodCommand(ctx, env, "figures", args, "table", "csv", "json")
 	if err != nil {
 		return err
 	}
@@ -210,7 +212,7 @@ type vatJSON struct {
 }
 
 func runVAT(ctx context.Context, env *Env, args []string) error {
-	p, o, db, err := periodCommand(ctx, env, "vat", args)
+	p, o, db, err := periodCommand(ctx, env, "vat", args, "table", "csv", "json", "pdf")
 	if err != nil {
 		return err
 	}
@@ -219,8 +221,21 @@ func runVAT(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("VAT report: %w", err)
 	}
 	rows := rep.Rows()
+	var pdf []byte
+	if o.format == "pdf" {
+		seller, err := db.Seller(ctx, 0)
+		if err != nil {
+			return fmt.Errorf("read the seller details: %w", err)
+		}
+		if pdf, err = invoicepdf.RenderVATReport(rep, seller, invoicepdf.Options{Location: env.loc()}); err != nil {
+			return err
+		}
+	}
 	return writeOutput(env, o.out, func(w io.Writer) error {
 		switch o.format {
+		case "pdf":
+			_, err := w.Write(pdf)
+			return err
 		case "json":
 			out := vatJSON{From: rep.From.Format(time.DateOnly), To: rep.To.Format(time.DateOnly), Connection: rep.Connection,
 				Currency: rep.Currency, Sales: rep.Sales, Returns: rep.Returns, OtherCurrency: rep.OtherCurrency, Rates: []vatRowJSON{}}

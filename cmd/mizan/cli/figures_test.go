@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -131,6 +135,20 @@ func TestFiguresAndVATEqualTheExport(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "rate,sales_taxable,sales_vat,returns_taxable,returns_vat,net_taxable,net_vat\n15%,") ||
 		!strings.Contains(out, "\nTotal,") {
 		t.Errorf("vat csv: %d\n%s", code, out)
+	}
+	// The PDF form: a file a reader opens; figures is not printed.
+	pdfPath := filepath.Join(t.TempDir(), "vat.pdf")
+	if code, _, errOut := run(t, dir, "vat", "--from", "2026-03-01", "--to", "2026-03-31", "--format", "pdf", "--out", pdfPath); code != 0 {
+		t.Errorf("vat pdf: %d %s", code, errOut)
+	} else if raw, err := os.ReadFile(pdfPath); err != nil || !bytes.HasPrefix(raw, []byte("%PDF-")) {
+		t.Errorf("vat pdf: %v, %.20q", err, raw)
+	} else if pdfinfo, err := exec.LookPath("pdfinfo"); err == nil {
+		if msg, err := exec.Command(pdfinfo, pdfPath).CombinedOutput(); err != nil {
+			t.Errorf("pdfinfo: %v\n%s", err, msg)
+		}
+	}
+	if code, _, _ := run(t, dir, "figures", "--format", "pdf"); code != 2 {
+		t.Errorf("figures --format pdf: exit %d, want 2", code)
 	}
 	code, out, _ = run(t, dir, "figures", "--from", "2026-03-01", "--to", "2026-03-31")
 	if code != 0 || !strings.Contains(out, "VAT collected") || !strings.Contains(out, "2026-03-31") {
