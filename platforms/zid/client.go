@@ -24,16 +24,7 @@ import (
 
 // Options tune a Store beyond its connection settings; the zero value is right for production.
 type Options struct {
-	// Now is the local clock, used when the store sends no Date header.
-	Now func() time.Time
-	// Sleep waits d or until ctx ends (retries and pacing).
-	Sleep func(ctx context.Context, d time.Duration) error
-	// Retry is the retry budget of each request (default httpx.DefaultPolicy).
-	Retry httpx.Policy
-	// Timeout bounds one attempt of a request (default httpx.DefaultTimeout).
-	Timeout time.Duration
-	// Jitter scales retry backoffs, in [0, 1) (default random).
-	Jitter func() float64
+	httpx.Tuning
 	// ProductLimit is how many requests a minute Zid allows on its product endpoints (default
 	// 60); negative turns the pacing off (a test store without the limit).
 	ProductLimit int
@@ -119,12 +110,9 @@ func New(cfg core.StoreConfig, o Options) (*Store, error) {
 	if limit > 0 {
 		pacer.Limit, pacer.Window = limit, time.Minute
 	}
-	s.api = &httpx.Client{HTTP: cfg.HTTPClient, Timeout: o.Timeout, Policy: o.Retry, Log: s.log, Platform: "zid",
-		Sleep: o.Sleep, Now: o.Now, Jitter: o.Jitter}
-	s.products = &httpx.Client{HTTP: cfg.HTTPClient, Timeout: o.Timeout, Policy: o.Retry, Log: s.log, Platform: "zid",
-		Sleep: o.Sleep, Now: o.Now, Jitter: o.Jitter, Pacer: pacer}
-	s.once = &httpx.Client{HTTP: cfg.HTTPClient, Timeout: o.Timeout, Policy: httpx.Policy{MaxAttempts: 1}, Log: s.log,
-		Platform: "zid", Sleep: o.Sleep, Now: o.Now}
+	s.api = o.Client(cfg.HTTPClient, s.log, "zid", nil)
+	s.products = o.Client(cfg.HTTPClient, s.log, "zid", pacer)
+	s.once = o.Once(cfg.HTTPClient, s.log, "zid", nil)
 	return s, nil
 }
 

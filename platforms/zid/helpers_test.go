@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"mizan/core"
+	"mizan/platforms/httpx"
 )
 
 // wire is a small scripted Zid: routes by method and path answer fixed bodies, and every
@@ -89,8 +90,8 @@ func open(t *testing.T, wr *wire, rotate core.RotateFunc, opts map[string]string
 	for k, v := range extra {
 		creds[k] = v
 	}
-	s, err := New(core.StoreConfig{StoreURL: wr.srv.URL, Credentials: creds, Options: opts, Rotate: rotate}, Options{
-		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }, Jitter: func() float64 { return 0 }})
+	s, err := New(core.StoreConfig{StoreURL: wr.srv.URL, Credentials: creds, Options: opts, Rotate: rotate}, Options{Tuning: httpx.Tuning{
+		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }, Jitter: func() float64 { return 0 }}})
 	if err != nil {
 		t.Fatal(err)
 	}

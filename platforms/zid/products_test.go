@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"mizan/core"
+	"mizan/platforms/httpx"
 )
 
 // productsPage1 and productsPage2 are a product list with extended=true, shaped as the docs'
@@ -136,9 +137,9 @@ func TestProductPacing(t *testing.T) {
 	wr.on("GET /v1/managers/account/profile", profileJSON)
 	now := time.Unix(1_800_000_000, 0)
 	var waited time.Duration
-	s, err := New(core.StoreConfig{StoreURL: wr.srv.URL, Credentials: testCreds}, Options{
+	s, err := New(core.StoreConfig{StoreURL: wr.srv.URL, Credentials: testCreds}, Options{Tuning: httpx.Tuning{
 		Now:   func() time.Time { return now },
-		Sleep: func(ctx context.Context, d time.Duration) error { waited += d; now = now.Add(d); return nil }})
+		Sleep: func(ctx context.Context, d time.Duration) error { waited += d; now = now.Add(d); return nil }}})
 	if err != nil {
 		t.Fatal(err)
 	}
