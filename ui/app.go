@@ -185,7 +185,7 @@ func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 	if deps.RemoveDemo != nil {
 		top = m.demoBanner(deps.RemoveDemo)
 	}
-	m.Window.SetContent(container.NewBorder(top, nil, container.NewHBox(sidebar, widget.NewSeparator()), nil, m.content))
+	m.Window.SetContent(mirrorContent(container.NewBorder(top, nil, container.NewHBox(sidebar, widget.NewSeparator()), nil, m.content)))
 
 	prefs := a.Preferences()
 	m.Window.Resize(fyne.NewSize(

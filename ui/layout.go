@@ -7,9 +7,15 @@ import (
 
 // columns lays its objects out side by side with fixed widths; the flex column (if any) also takes
 // the width left over. It keeps a header and the rows under it aligned.
+//
+// In a right-to-left language the first column is at the right and each cell's text starts at
+// its right edge (see mirrorLayout): a list's rows are made inside the list, where the window's
+// mirroring does not reach.
 type columns struct {
 	widths []float32
 	flex   int // index of the column that stretches; -1 for none
+
+	flipped map[fyne.CanvasObject]int // cells aligned right to left (see mirrorObject)
 }
 
 func (c *columns) pad() float32 { return theme.Padding() }
@@ -35,6 +41,10 @@ func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	if extra < 0 {
 		extra = 0
 	}
+	rtl := rightToLeft()
+	if rtl && c.flipped == nil {
+		c.flipped = map[fyne.CanvasObject]int{}
+	}
 	x := float32(0)
 	for i, o := range objs {
 		if i >= len(c.widths) {
@@ -45,7 +55,12 @@ func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		if i == c.flex {
 			w += extra
 		}
-		o.Move(fyne.NewPos(x, 0))
+		if rtl {
+			o.Move(fyne.NewPos(size.Width-x-w, 0))
+			mirrorObject(o, c.flipped)
+		} else {
+			o.Move(fyne.NewPos(x, 0))
+		}
 		o.Resize(fyne.NewSize(w, size.Height))
 		x += w + c.pad()
 	}

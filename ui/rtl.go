@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Fyne lays everything out left to right. In a right-to-left language the window is mirrored
+// here, once, rather than screen by screen: the layout of the window's content is wrapped in
+// mirrorLayout, which lays its objects out as the wrapped layout would and then reflects them
+// across the container's width, and wraps the layouts of the containers it lays out in turn, so a
+// screen built or changed later is mirrored when it is first laid out. Navigation then sits on the
+// right, a form's labels to the right of their values, a toolbar's buttons from the right, and a
+// label's text starts at its right edge. Text itself is not mirrored: visual puts mixed text in
+// reading order, and numbers, dates, codes and amounts read left to right as always.
+//
+// The list rows and headers built on columns mirror themselves (a list's rows are made inside the
+// list, where the window's layout does not reach).
+
+// rightToLeft reports whether the window's language is written right to left. It follows the
+// language the translations were chosen in, so it needs no state of its own.
+func rightToLeft() bool {
+	return tr("language.direction", "ltr") == "rtl"
+}
+
+// mirrorContent makes a container lay out right to left, with everything in it, when the
+// window's language is written right to left. It returns the container.
+func mirrorContent(c *fyne.Container) *fyne.Container {
+	if rightToLeft() {
+		mirror(c)
+	}
+	return c
+}
+
+// mirror wraps the layout of c in a mirrorLayout (once).
+func mirror(c *fyne.Container) {
+	switch c.Layout.(type) {
+	case nil, *mirrorLayout, *columns:
+		return
+	}
+	c.Layout = &mirrorLayout{inner: c.Layout}
+}
+
+// mirrorLayout is a layout reflected across its container's width.
+type mirrorLayout struct {
+	inner fyne.Layout
+	// flipped remembers the alignment given to each label, button and text laid out here, so
+	// that each is flipped once, and again only if the screen sets another alignment.
+	flipped map[fyne.CanvasObject]int
+}
+
+func (m *mirrorLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return m.inner.MinSize(objs) }
+
+func (m *mirrorLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	m.inner.Layout(objs, size)
+	for _, o := range objs {
+		p := o.Position()
+		o.Move(fyne.NewPos(size.Width-p.X-o.Size().Width, p.Y))
+		if m.flipped == nil {
+			m.flipped = map[fyne.CanvasObject]int{}
+		}
+		mirrorObject(o, m.flipped)
+	}
+}
+
+// mirrorObject mirrors what is inside o: a container's layout, a scroller's or card's content,
+// a tab's content; and it aligns a label's, button's or text's contents to the other side.
+func mirrorObject(o fyne.CanvasObject, flipped map[fyne.CanvasObject]int) {
+	switch o := o.(type) {
+	case *fyne.Container:
+		if _, ok := o.Layout.(*mirrorLayout); ok || o.Layout == nil {
+			return
+		}
+		if _, ok := o.Layout.(*columns); ok {
+			return
+		}
+		mirror(o)
+		o.Layout.Layout(o.Objects, o.Size())
+	case *container.Scroll:
+		if o.Content != nil {
+			mirrorObject(o.Content, flipped)
+		}
+	case *widget.Card:
+		if o.Content != nil {
+			mirrorObject(o.Content, flipped)
+		}
+	case *container.Split:
+		mirrorObject(o.Leading, flipped)
+		mirrorObject(o.Trailing, flipped)
+	case *container.AppTabs:
+		for _, item := range o.Items {
+			if item.Content != nil {
+				mirrorObject(item.Content, flipped)
+			}
+		}
+	case *widget.Label:
+		if a, ok := flipped[o]; ok && a == int(o.Alignment) {
+			return
+		}
+		o.Alignment = flipAlign(o.Alignment)
+		flipped[o] = int(o.Alignment)
+		o.Refresh()
+	case *canvas.Text:
+		if a, ok := flipped[o]; ok && a == int(o.Alignment) {
+			return
+		}
+		o.Alignment = flipAlign(o.Alignment)
+		flipped[o] = int(o.Alignment)
+		o.Refresh()
+	case *widget.Button:
+		if a, ok := flipped[o]; ok && a == int(o.Alignment) {
+			return
+		}
+		switch o.Alignment {
+		case widget.ButtonAlignLeading:
+			o.Alignment = widget.ButtonAlignTrailing
+		case widget.ButtonAlignTrailing:
+			o.Alignment = widget.ButtonAlignLeading
+		}
+		if o.IconPlacement == widget.ButtonIconLeadingText {
+			o.IconPlacement = widget.ButtonIconTrailingText
+		} else {
+			o.IconPlacement = widget.ButtonIconLeadingText
+		}
+		flipped[o] = int(o.Alignment)
+		o.Refresh()
+	}
+}
+
+func flipAlign(a fyne.TextAlign) fyne.TextAlign {
+	switch a {
+	case fyne.TextAlignLeading:
+		return fyne.TextAlignTrailing
+	case fyne.TextAlignTrailing:
+		return fyne.TextAlignLeading
+	}
+	return a
+}
