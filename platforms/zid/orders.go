@@ -26,13 +26,15 @@ const perPage = 100
 var orderZone = time.UTC
 
 // Orders pages through the orders changed at or after since (all when zero), by Zid's own
-// "updated since" filter, oldest change first. The list has no next link: its pages come from
+// "updated since" filter, oldest first. The list has no next link: its pages come from
 // total_order_count. Each order is read from its list entry (which carries its products and
 // invoice figures); one that lacks them is read from its detail, and a reversed one's credit
 // notes are read too.
 func (s *Store) Orders(ctx context.Context, since time.Time, fn func([]core.StoreOrder) error) error {
+	// Oldest created first: an order changed while the pages are read keeps its place, and one
+	// placed meanwhile comes after the others.
 	q := url.Values{"payload_type": {"default"}, "per_page": {strconv.Itoa(perPage)}, "date_attribute": {"updated_at"},
-		"order_by": {"updated_at"}, "sort_by": {"asc"}}
+		"order_by": {"created_at"}, "sort_by": {"asc"}}
 	if !since.IsZero() {
 		q.Set("date_from", since.UTC().Format("2006-01-02T15:04:05.000-0700"))
 	}
