@@ -156,12 +156,13 @@ func (t *Tx) insertInvoice(inv *Invoice) error {
 	inv.Number = number
 	res, err := t.Exec(`INSERT INTO invoices(type, branch_id, seq, number, client_id, warehouse_id, currency, issue_date,
 		tax_inclusive, original_invoice_id, subtotal, discount, shipping, other_charges, tax, total, notes,
-		source_connection, source_platform, source_external_id, source_order_name, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		source_connection, source_platform, source_external_id, source_order_name, created_at, store_doc_number, store_doc_qr)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		string(inv.Type), inv.BranchID, seq, number, inv.ClientID, inv.WarehouseID, inv.Currency, formatTime(inv.IssueDate),
 		inv.TaxInclusive, nullIfZero(inv.OriginalID), decStr(inv.Subtotal), decStr(inv.Discount), decStr(inv.Shipping),
 		decStr(inv.OtherCharges), decStr(inv.Tax), decStr(inv.Total), strings.TrimSpace(inv.Notes),
-		inv.Source.Connection, inv.Source.Platform, inv.Source.ExternalID, inv.Source.OrderName, formatTime(t.now))
+		inv.Source.Connection, inv.Source.Platform, inv.Source.ExternalID, inv.Source.OrderName, formatTime(t.now),
+		strings.TrimSpace(inv.StoreDoc.Number), strings.TrimSpace(inv.StoreDoc.QR))
 	if err != nil {
 		return fmt.Errorf("write invoice: %w", err)
 	}
@@ -329,7 +330,7 @@ func (t *Tx) returnable(origID int64) (sold, returned map[int64]decimal.Decimal,
 const invoiceCols = `i.id, i.type, i.number, i.branch_id, b.name, i.warehouse_id, w.name, i.client_id, c.name, c.email, c.phone,
 	c.phone_e164, i.currency, i.issue_date, i.tax_inclusive, COALESCE(i.original_invoice_id, 0), COALESCE(o.number, ''),
 	i.subtotal, i.discount, i.shipping, i.other_charges, i.tax, i.total, i.notes,
-	i.source_connection, i.source_platform, i.source_external_id, i.source_order_name, i.created_at`
+	i.source_connection, i.source_platform, i.source_external_id, i.source_order_name, i.created_at, i.store_doc_number, i.store_doc_qr`
 
 const invoiceFrom = ` FROM invoices i JOIN branches b ON b.id = i.branch_id JOIN warehouses w ON w.id = i.warehouse_id
 	JOIN clients c ON c.id = i.client_id LEFT JOIN invoices o ON o.id = i.original_invoice_id `
@@ -342,7 +343,7 @@ func scanInvoice(r scanner) (Invoice, error) {
 		&inv.Currency, timeCol{&inv.IssueDate}, &inv.TaxInclusive, &inv.OriginalID, &inv.OriginalNumber,
 		dec{&inv.Subtotal}, dec{&inv.Discount}, dec{&inv.Shipping}, dec{&inv.OtherCharges}, dec{&inv.Tax}, dec{&inv.Total},
 		&inv.Notes, &inv.Source.Connection, &inv.Source.Platform, &inv.Source.ExternalID, &inv.Source.OrderName,
-		timeCol{&inv.CreatedAt})
+		timeCol{&inv.CreatedAt}, &inv.StoreDoc.Number, &inv.StoreDoc.QR)
 	inv.Type = InvoiceType(typ)
 	inv.Client.ID = inv.ClientID
 	return inv, err

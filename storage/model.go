@@ -155,6 +155,13 @@ type Source struct {
 	OrderName  string
 }
 
+// StoreDocument is the tax document a store issued itself for an invoice's order or refund (its
+// tax invoice or credit note), when the store issues a connection's tax invoices.
+type StoreDocument struct {
+	Number string // the store's number for it
+	QR     string // the text of its QR code, as the store gives it (ZATCA's base64 TLV)
+}
+
 // Invoice is a sales or return invoice. On input the totals are computed; on output they are
 // the stored values.
 type Invoice struct {
@@ -174,6 +181,8 @@ type Invoice struct {
 	Discount   decimal.Decimal // order-level discount
 	Notes      string
 	Source     Source
+	// StoreDoc is the store's own tax document for it, when the store gave one (empty otherwise).
+	StoreDoc StoreDocument
 
 	// Computed totals.
 	Subtotal     decimal.Decimal // Σ line (quantity × unit price − line discount)

@@ -63,3 +63,9 @@ CREATE TABLE sync_payments (
     payment_id    INTEGER NOT NULL REFERENCES payments(id),
     PRIMARY KEY (connection_id, external_id)
 ) WITHOUT ROWID;
+
+-- The tax document a store issued itself for an invoice's order or refund, when a connection's
+-- store issues the tax invoices: its number and the text of its QR code, kept with the invoice
+-- (set when the invoice is issued, never changed after).
+ALTER TABLE invoices ADD COLUMN store_doc_number TEXT NOT NULL DEFAULT '';
+ALTER TABLE invoices ADD COLUMN store_doc_qr TEXT NOT NULL DEFAULT '';
