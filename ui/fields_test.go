@@ -11,6 +11,7 @@ import (
 	"mizan/platforms/salla"
 	"mizan/platforms/shopify"
 	"mizan/platforms/woocommerce"
+	"mizan/platforms/zid"
 	"mizan/storage"
 )
 
@@ -18,7 +19,7 @@ import (
 // label and help in Arabic, and the English label is the platform's own; a platform
 // Mizan has no words for keeps its own text.
 func TestPlatformFieldsTranslated(t *testing.T) {
-	platforms := []core.Platform{shopify.Platform(), woocommerce.Platform(), salla.Platform()}
+	platforms := []core.Platform{shopify.Platform(), woocommerce.Platform(), salla.Platform(), zid.Platform()}
 	type text struct{ label, help string }
 	own := map[string]text{}
 	for _, p := range platforms {
@@ -77,7 +78,7 @@ func TestPlatformFieldsTranslated(t *testing.T) {
 // the window's first size, which fits a 1366×768 or 1280×800 screen, so nothing is cut off or
 // pushed past the screen's edge (the form scrolls).
 func TestConnectionFormFits(t *testing.T) {
-	platforms := []core.Platform{shopify.Platform(), woocommerce.Platform(), salla.Platform()}
+	platforms := []core.Platform{shopify.Platform(), woocommerce.Platform(), salla.Platform(), zid.Platform()}
 	for _, language := range []string{"en", "ar"} {
 		t.Run(language, func(t *testing.T) {
 			setupTranslations()
@@ -113,7 +114,7 @@ func TestConnectionFormFits(t *testing.T) {
 
 // ShowNewConnection (used by make screenshots) opens the form for the named platform.
 func TestShowNewConnection(t *testing.T) {
-	platforms := []core.Platform{shopify.Platform(), woocommerce.Platform(), salla.Platform()}
+	platforms := []core.Platform{shopify.Platform(), woocommerce.Platform(), salla.Platform(), zid.Platform()}
 	e := openEngineApp(t, Deps{}, func(db *storage.DB, secrets core.Secrets) *core.Engine {
 		return core.New(db, secrets, core.NewPlatforms(platforms...), core.Options{})
 	})

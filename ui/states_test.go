@@ -10,12 +10,13 @@ import (
 	"mizan/platforms/salla"
 	"mizan/platforms/shopify"
 	"mizan/platforms/woocommerce"
+	"mizan/platforms/zid"
 )
 
 // Every order state a platform offers has words of its own, different from its neighbours'
 // (the connection form tells them apart by their words).
 func TestEveryPlatformsStatesHaveWords(t *testing.T) {
-	for _, p := range []core.Platform{salla.Platform(), shopify.Platform(), woocommerce.Platform()} {
+	for _, p := range []core.Platform{salla.Platform(), shopify.Platform(), woocommerce.Platform(), zid.Platform()} {
 		t.Run(p.Name, func(t *testing.T) {
 			seen := map[string]string{}
 			for _, st := range p.States {
@@ -51,6 +52,9 @@ func TestSallaInArabic(t *testing.T) {
 		{stateLabel("salla", "restoring"), "قيد الاسترجاع"},
 		{stateLabel("woocommerce", "processing"), "قيد التنفيذ"},
 		{platformTitle(shopify.Platform()), "Shopify"},
+		{platformTitle(zid.Platform()), "زد"},
+		{stateLabel("zid", "indelivery"), "جاري التوصيل"},
+		{stateLabel("zid", "canceled"), "ملغي"},
 	} {
 		if c.got != c.want {
 			t.Errorf("%q, want %q", c.got, c.want)
