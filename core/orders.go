@@ -343,6 +343,9 @@ func (s *syncer) postInvoice(o StoreOrder) (binding, bool, map[string]bool, erro
 		if !inv.Total.Equal(o.Total) {
 			return &mismatchError{order: o.Name, computed: inv.Total, store: o.Total, currency: o.Currency, explanation: explainParts(inv)}
 		}
+		if inv.StoreDoc, err = s.storeDocument(tx, o.Invoice); err != nil {
+			return err
+		}
 		out, err := tx.IssueSalesInvoice(inv)
 		if err != nil {
 			return err

@@ -70,6 +70,10 @@ func (s *syncer) postRefund(o StoreOrder, ob binding, r StoreRefund) error {
 		} else {
 			balanceCharges(&inv, r.Total, refundLabel(r))
 		}
+		var err error
+		if inv.StoreDoc, err = s.storeDocument(tx, r.CreditNote); err != nil {
+			return err
+		}
 		out, err := tx.IssueReturnInvoice(inv)
 		if err != nil {
 			return err

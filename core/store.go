@@ -234,12 +234,23 @@ type StoreOrder struct {
 	//     discounts leave nothing to pay, is left out); Refund says the money went back to the
 	//     customer, and RefundID then names the StoreRefund it pays when the store says.
 	Payments []StorePayment
+	// Invoice is the tax invoice the store issued itself for the order (its number and the text of
+	// its QR code), when the store issues tax invoices and its API gives them; empty otherwise.
+	// The books keep it with the order's invoice when the connection says the store issues the
+	// tax invoices, and print their own as a copy naming it.
+	Invoice StoreDocument
 	// Unreadable, when not empty, says why the platform could not read this order (see
 	// StoreProduct.Unreadable). Then ExternalID and Name (the number Retry asks for) are set when
 	// they could be read, and UpdatedAt when known. The engine posts nothing for it, logs it as an
 	// error, and queues it for retry by number; an unreadable order without a Name holds the
 	// orders watermark before it instead, so the next run reads it again.
 	Unreadable string
+}
+
+// StoreDocument is a tax document a store issued itself: a tax invoice or a credit note.
+type StoreDocument struct {
+	Number string // the store's number for it
+	QR     string // the text of its QR code, as the store gives it (ZATCA's base64 TLV)
 }
 
 // StorePayment is money that moved for an order: paid by the customer, or refunded to them.
@@ -285,6 +296,9 @@ type StoreRefund struct {
 	ShippingTax decimal.Decimal
 	// Total is the money refunded, as the store reports it.
 	Total decimal.Decimal
+	// CreditNote is the credit note the store issued itself for the refund, when it says (see
+	// StoreOrder.Invoice).
+	CreditNote StoreDocument
 }
 
 // StoreRefundLine is a returned quantity of one order line.
