@@ -109,6 +109,15 @@ func (d Document) HasQR() bool {
 	return k == SimplifiedTaxInvoice || k == CreditNote
 }
 
+// StoreQR is the QR text of the store's own tax document that a copy prints, when the store gave
+// one; empty for documents Mizan issues (they carry their own QR).
+func (d Document) StoreQR() string {
+	if d.Kind() != Copy {
+		return ""
+	}
+	return strings.TrimSpace(d.Invoice.StoreDoc.QR)
+}
+
 // QRFields are the QR code's fields for the document (see the package's QRFields).
 func (d Document) QRFields() []Field {
 	return QRFields(d.Seller.Name(), d.Seller.VATNumber, d.Invoice.IssueDate, d.Invoice.Total, d.Invoice.Tax)

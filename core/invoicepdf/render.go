@@ -246,7 +246,7 @@ func (p *printer) write(w io.Writer) error {
 // receiptHeight estimates the roll length: the fixed parts plus each line.
 func (p *printer) receiptHeight() float64 {
 	h := 190.0
-	if p.doc.HasQR() {
+	if p.doc.HasQR() || p.doc.StoreQR() != "" {
 		h += 140
 	}
 	if len(p.doc.Seller.Logo) > 0 {
@@ -386,6 +386,13 @@ func (p *printer) details() [][3]string {
 	if inv.Source.OrderName != "" {
 		out = append(out, [3]string{"طلب المتجر", "Store order", inv.Source.OrderName})
 	}
+	if n := strings.TrimSpace(inv.StoreDoc.Number); n != "" && p.doc.Kind() == Copy {
+		if inv.Type == storage.ReturnInvoice {
+			out = append(out, [3]string{"رقم إشعار المتجر", "Store's credit note No.", n})
+		} else {
+			out = append(out, [3]string{"رقم فاتورة المتجر", "Store's invoice No.", n})
+		}
+	}
 	return out
 }
 
@@ -418,9 +425,12 @@ func (p *printer) notes() []string {
 }
 
 func (p *printer) qr(width float64) (layout.Element, error) {
-	text, err := QRText(p.doc.QRFields())
-	if err != nil {
-		return nil, err
+	text := p.doc.StoreQR() // a copy carries the store's own code, as the store gave it
+	if text == "" {
+		var err error
+		if text, err = QRText(p.doc.QRFields()); err != nil {
+			return nil, err
+		}
 	}
 	bc, err := barcode.NewQR(text)
 	if err != nil {
@@ -510,7 +520,7 @@ func (p *printer) a4Body(d *document.Document, titleAR, titleEN string) error {
 	// Totals, with the QR code beside them.
 	foot := p.table([]float64{28, 7, 65})
 	r = foot.AddRow()
-	if p.doc.HasQR() {
+	if p.doc.HasQR() || p.doc.StoreQR() != "" {
 		qr, err := p.qr(120)
 		if err != nil {
 			return err
@@ -606,7 +616,7 @@ func (p *printer) receiptBody(d *document.Document, titleAR, titleEN string) err
 	for _, n := range p.notes() {
 		centre(n, 7.5, false, grey)
 	}
-	if p.doc.HasQR() {
+	if p.doc.HasQR() || p.doc.StoreQR() != "" {
 		qr, err := p.qr(120)
 		if err != nil {
 			return err
