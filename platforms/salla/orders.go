@@ -168,6 +168,7 @@ func (s *Store) order(ctx context.Context, id string, since time.Time, all map[s
 		o.Unreadable = "its credit notes could not be read: " + unreadableReason(bad)
 		return o, nil
 	}
+	notes = taxInvoice(&o, notes)
 	var when map[string]time.Time
 	if status == "restored" || status == "canceled" {
 		if when, err = s.histories(ctx, o.ExternalID); err != nil {
@@ -182,6 +183,7 @@ func (s *Store) order(ctx context.Context, id string, since time.Time, all map[s
 	if status == "canceled" {
 		o.Cancelled, o.CancelledAt = true, at(when, "canceled", o.UpdatedAt)
 	}
+	creditNoteDocuments(&o, notes)
 	orderPayments(&o, string(d.PaymentMethod))
 	return o, nil
 }
@@ -364,7 +366,7 @@ func (s *Store) items(ctx context.Context, orderID string) (out []orderItem, bad
 	return out, bad, err
 }
 
-// creditNotes reads an order's credit notes (its tax invoices are left out).
+// creditNotes reads an order's credit notes, and its tax invoice when Salla issued one.
 func (s *Store) creditNotes(ctx context.Context, orderID string) (out []invoice, bad error, err error) {
 	err = s.pages(ctx, "list the invoices of order "+orderID, "/orders/invoices", url.Values{"order_id": {orderID}}, func(_ reply, raws []json.RawMessage) (bool, error) {
 		for _, raw := range raws {
@@ -373,7 +375,7 @@ func (s *Store) creditNotes(ctx context.Context, orderID string) (out []invoice,
 				bad = e
 				return false, nil
 			}
-			if inv.isCreditNote() && (inv.OrderID == "" || inv.OrderID.String() == orderID) {
+			if inv.OrderID == "" || inv.OrderID.String() == orderID {
 				out = append(out, inv)
 			}
 		}
@@ -382,8 +384,9 @@ func (s *Store) creditNotes(ctx context.Context, orderID string) (out []invoice,
 	return out, bad, err
 }
 
-// allCreditNotes lists the store's invoices once and keeps the credit notes by order (an order
-// without any has none). When one cannot be read it gives nil: each order then asks for its own,
+// allCreditNotes lists the store's invoices once and keeps them by order (an order without any
+// has none): its credit notes, and its tax invoice when Salla issued one. When one cannot be read
+// it gives nil: each order then asks for its own,
 // so that only the order concerned is held back.
 func (s *Store) allCreditNotes(ctx context.Context) (map[string][]invoice, error) {
 	out := map[string][]invoice{}
@@ -395,9 +398,7 @@ func (s *Store) allCreditNotes(ctx context.Context) (map[string][]invoice, error
 				readable = false
 				return false, nil
 			}
-			if inv.isCreditNote() {
-				out[inv.OrderID.String()] = append(out[inv.OrderID.String()], inv)
-			}
+			out[inv.OrderID.String()] = append(out[inv.OrderID.String()], inv)
 		}
 		return true, nil
 	})

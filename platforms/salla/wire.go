@@ -369,6 +369,7 @@ type orderItem struct {
 type invoice struct {
 	ID            sid           `json:"id"`
 	InvoiceNumber text          `json:"invoice_number"`
+	QRCode        text          `json:"qr_code"`
 	OrderID       sid           `json:"order_id"`
 	Type          text          `json:"type"`
 	Date          jsontime.Time `json:"date"`
