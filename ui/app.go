@@ -50,8 +50,9 @@ const (
 	prefScreen = "window.screen"
 )
 
-// DefaultSize is the main window's size on first run.
-var DefaultSize = fyne.NewSize(1200, 780)
+// DefaultSize is the main window's size on first run: it fits a 1280×720 screen with the room
+// the desktop's panels and the window's title bar take.
+var DefaultSize = fyne.NewSize(1200, 640)
 
 // Deps are what the window needs besides the books; cmd/mizan builds them.
 type Deps struct {
@@ -185,7 +186,9 @@ func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 	if deps.RemoveDemo != nil {
 		top = m.demoBanner(deps.RemoveDemo)
 	}
-	m.Window.SetContent(mirrorContent(container.NewBorder(top, nil, container.NewHBox(sidebar, widget.NewSeparator()), nil, m.content)))
+	// A screen taller than the window scrolls rather than making the window taller than the screen.
+	m.Window.SetContent(mirrorContent(container.NewBorder(top, nil, container.NewHBox(sidebar, widget.NewSeparator()), nil,
+		container.NewVScroll(m.content))))
 
 	prefs := a.Preferences()
 	m.Window.Resize(fyne.NewSize(

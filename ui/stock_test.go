@@ -260,6 +260,7 @@ func TestProductsAndStockDocumentsReachTheStores(t *testing.T) {
 			m.Products.SelectProduct(x.ID)
 		}
 	}
+	m.Window.Resize(DefaultSize.AddWidthHeight(0, 120)) // room for the ledger's five rows at once
 	m.Idle()
 	mustShow(t, m.Products.Ledger, "REC-000001", "TRF-000001", "CNT-000001", "Transfer")
 	if n := len(m.Products.ledger); n != 5 || m.Products.ledger[n-1].m.SourceRef != "CNT-000002" {
