@@ -191,6 +191,7 @@ func (v *InvoiceView) render(inv storage.Invoice, returns []storage.Invoice) {
 		tr("field.platform", "Platform"), inv.Source.Platform,
 		tr("field.order", "Store order"), inv.Source.OrderName,
 		tr("field.external_id", "Store ID"), inv.Source.ExternalID,
+		tr("field.store_doc", "Store's tax document"), inv.StoreDoc.Number,
 	)
 	v.Details.Objects = []fyne.CanvasObject{left, right}
 	v.Details.Refresh()
