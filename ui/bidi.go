@@ -29,9 +29,11 @@ import (
 // them, and keeps Arabic joined within each piece.
 //
 // A string Fyne already draws right (one direction, or a right-to-left run in one font) is
-// returned unchanged, so wrapping and editing are not disturbed.
+// returned unchanged, so wrapping and editing are not disturbed; so is a string visual already
+// reordered (it has direction marks), so the helpers that show text may apply it to text that
+// has been through it.
 func visual(s string) string {
-	if s == "" || !hasRTL(s) {
+	if s == "" || !hasRTL(s) || strings.ContainsAny(s, string([]rune{lrm, rlm})) {
 		return s
 	}
 	lines := strings.Split(s, "\n")

@@ -102,6 +102,9 @@ func TestVisualOrder(t *testing.T) {
 		if got := drawnText(t, visual(c.in)); got != c.want {
 			t.Errorf("visual(%q) is drawn %q, want %q", c.in, got, c.want)
 		}
+		if twice := visual(visual(c.in)); twice != visual(c.in) {
+			t.Errorf("visual(visual(%q)) = %q, not visual's %q", c.in, twice, visual(c.in))
+		}
 	}
 }
 

@@ -141,7 +141,7 @@ func valueLabel(text string) *widget.Label {
 }
 
 func keyLabel(text string) *widget.Label {
-	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	return widget.NewLabelWithStyle(visual(text), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 }
 
 func form(pairs ...string) *fyne.Container {
@@ -157,7 +157,7 @@ func form(pairs ...string) *fyne.Container {
 }
 
 func cell(text string, align fyne.TextAlign, bold bool) *widget.Label {
-	l := widget.NewLabelWithStyle(text, align, fyne.TextStyle{Bold: bold})
+	l := widget.NewLabelWithStyle(visual(text), align, fyne.TextStyle{Bold: bold})
 	l.Truncation = fyne.TextTruncateEllipsis
 	return l
 }

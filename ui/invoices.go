@@ -183,7 +183,7 @@ func newInvoicesScreen(m *App) *InvoicesScreen {
 }
 
 func headerLabel(text string, align ...fyne.TextAlign) *widget.Label {
-	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l := widget.NewLabelWithStyle(visual(text), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	if len(align) > 0 {
 		l.Alignment = align[0]
 	}
