@@ -221,3 +221,35 @@ func TestUpdateProduct(t *testing.T) {
 		})
 	}
 }
+
+// A 429 from the product endpoints holds the next request for its Retry-After, and the request
+// is made again.
+func TestProductThrottled(t *testing.T) {
+	wr := newWire(t)
+	n := 0
+	wr.handle("GET /v1/products/p-1/", func(w http.ResponseWriter, r *http.Request) {
+		n++
+		if n == 1 {
+			w.Header().Set("Retry-After", "7")
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = io.WriteString(w, `{"detail":"Request was throttled. Expected available in 7 seconds."}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"id":"p-1","sku":"A","name":{"ar":"أ"},"price":1,"stocks":[]}`)
+	})
+	now := time.Unix(1_800_000_000, 0)
+	var waits []time.Duration
+	s, err := New(core.StoreConfig{StoreURL: wr.srv.URL, Credentials: testCreds, Options: map[string]string{OptStoreID: "1"}}, Options{Tuning: httpx.Tuning{
+		Now:   func() time.Time { return now },
+		Sleep: func(ctx context.Context, d time.Duration) error { waits = append(waits, d); now = now.Add(d); return nil }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p product
+	if _, err := s.do(context.Background(), request{op: "read", scheme: catalog, method: http.MethodGet, path: "/products/p-1/"}, &p); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || p.ID != "p-1" || len(waits) == 0 || waits[0] != 7*time.Second {
+		t.Errorf("%d requests, waits %v", n, waits)
+	}
+}
