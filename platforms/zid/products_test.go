@@ -240,8 +240,12 @@ func TestProductThrottled(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	var waits []time.Duration
 	s, err := New(core.StoreConfig{StoreURL: wr.srv.URL, Credentials: testCreds, Options: map[string]string{OptStoreID: "1"}}, Options{Tuning: httpx.Tuning{
-		Now:   func() time.Time { return now },
-		Sleep: func(ctx context.Context, d time.Duration) error { waits = append(waits, d); now = now.Add(d); return nil }}})
+		Now: func() time.Time { return now },
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			waits = append(waits, d)
+			now = now.Add(d)
+			return nil
+		}}})
 	if err != nil {
 		t.Fatal(err)
 	}
