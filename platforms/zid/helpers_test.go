@@ -14,34 +14,26 @@ import (
 	"mizan/platforms/httpx"
 )
 
-// wire is a small scripted Zid: routes by method and path answer fixed bodies, and every
-// request is recorded with its headers.
+// wire is a small scripted Zid: a ServeMux of the routes a test answers ("GET /v1/locations/"),
+// in front of which every request is kept, headers and all, and dated by the wall clock.
 type wire struct {
-	mu     sync.Mutex
-	routes map[string]func(w http.ResponseWriter, r *http.Request)
-	seen   []*http.Request
-	srv    *httptest.Server
+	mux  *http.ServeMux
+	mu   sync.Mutex
+	seen []*http.Request
+	srv  *httptest.Server
 }
 
 func newWire(t *testing.T) *wire {
-	w := &wire{routes: map[string]func(http.ResponseWriter, *http.Request){}}
-	w.srv = httptest.NewServer(w)
-	t.Cleanup(w.srv.Close)
-	return w
-}
-
-func (wr *wire) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	wr.mu.Lock()
-	wr.seen = append(wr.seen, r.Clone(context.Background()))
-	h := wr.routes[r.Method+" "+r.URL.Path]
-	wr.mu.Unlock()
-	w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
-	if h == nil {
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = io.WriteString(w, `{"detail":"Not found."}`)
-		return
-	}
-	h(w, r)
+	wr := &wire{mux: http.NewServeMux()}
+	wr.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		wr.mu.Lock()
+		wr.seen = append(wr.seen, r.Clone(context.Background()))
+		wr.mu.Unlock()
+		w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
+		wr.mux.ServeHTTP(w, r)
+	}))
+	t.Cleanup(wr.srv.Close)
+	return wr
 }
 
 // on answers method+path with body.
@@ -49,10 +41,12 @@ func (wr *wire) on(route, body string) {
 	wr.handle(route, func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, body) })
 }
 
+// handle answers method+path (exactly that path) with h.
 func (wr *wire) handle(route string, h func(w http.ResponseWriter, r *http.Request)) {
-	wr.mu.Lock()
-	defer wr.mu.Unlock()
-	wr.routes[route] = h
+	if strings.HasSuffix(route, "/") {
+		route += "{$}"
+	}
+	wr.mux.HandleFunc(route, h)
 }
 
 func (wr *wire) requests() []*http.Request {
