@@ -82,20 +82,17 @@ func (s *Store) OrdersByNumber(ctx context.Context, numbers []string) ([]core.St
 		}
 		seen[n] = true
 		raw, err := s.view(ctx, n)
-		if errors.Is(err, core.ErrNotFound) {
-			continue
+		var o core.StoreOrder
+		if err == nil {
+			o, err = s.order(ctx, raw, false)
 		}
-		if err != nil {
+		switch {
+		case errors.Is(err, core.ErrNotFound): // no such order: left out
+		case err != nil:
 			return nil, err
+		default:
+			out = append(out, o)
 		}
-		o, err := s.order(ctx, raw, false)
-		if errors.Is(err, core.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
 	}
 	return out, nil
 }
