@@ -76,7 +76,7 @@ smoke: build
 # the window opened on them with the store running. Every screen in English and Arabic at 1280×800,
 # and the form for a new Salla connection at 1366×768: docs/screenshots/.
 SHOT_PKGS    := xvfb xauth imagemagick dbus
-SHOT_SCREENS := dashboard invoices invoice products mapping synclog connections settings
+SHOT_SCREENS := dashboard invoices invoice products stock master mapping synclog connections settings
 SHOT_AR      := $(SHOT_SCREENS)
 SHOT_WAIT    ?= 10
 
@@ -85,6 +85,11 @@ screenshots: deps build
 	@tmp=$$(mktemp -d); set -e; mkdir -p docs/screenshots $$tmp/run $$tmp/home; chmod 700 $$tmp/run; \
 	export XDG_RUNTIME_DIR=$$tmp/run HOME=$$tmp/home XDG_CONFIG_HOME=$$tmp/home/.config XDG_STATE_HOME=$$tmp/home/.state; \
 	./$(BIN) --data $$tmp/books demo --sync; \
+	docs() { ./$(BIN) --data $$tmp/books --demo stock "$$@" >/dev/null; }; \
+	docs receive --note "مورد الأزياء — Riyadh garments" CLO-0010-1=24@61.5 CLO-0010-2=12@136 CLO-0022-1=6; \
+	docs issue --note "Damaged in the shop" CLO-0004-1=2; \
+	docs count CLO-0010-4=128 CLO-0022-1=19; \
+	docs reverse ISS-000001; \
 	shoot() { \
 	  LANGUAGE=$$2 LANG=$$3 MIZAN_SCREENSHOT_SCREEN=$$1 \
 	  xvfb-run -a -s "-screen 0 $${5:-1280x800}x24" dbus-run-session -- sh -c \

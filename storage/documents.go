@@ -253,9 +253,6 @@ func (t *Tx) ReverseStockDocument(id int64, date time.Time, note string) (StockD
 			return orig, invalid("%s has already been reversed by %s", orig.Number, orig.ReversedByNumber)
 		}
 		rev := StockDocument{Date: date, WarehouseID: orig.WarehouseID, ReversesID: orig.ID, Note: strings.TrimSpace(note)}
-		if rev.Note == "" {
-			rev.Note = "Reverses " + orig.Number
-		}
 		switch orig.Kind {
 		case DocReceive:
 			rev.Kind = DocIssue

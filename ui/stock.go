@@ -97,7 +97,7 @@ func newStockScreen(m *App) *StockScreen {
 			o.(*widget.Label).SetText(names[id.Col])
 		}
 	}
-	for i, w := range []float32{130, 110, 140, 170, 170, 70, 300} {
+	for i, w := range []float32{120, 100, 130, 160, 150, 60, 250} {
 		s.Table.SetColumnWidth(i, w)
 	}
 	s.Table.OnSelected = func(id widget.TableCellID) {
@@ -180,6 +180,9 @@ func (s *StockScreen) updateDocCell(id widget.TableCellID, o fyne.CanvasObject) 
 // docNote is a document's note with what reverses it or what it reverses.
 func docNote(d storage.StockDocument) string {
 	parts := []string{}
+	if d.ReversesNumber != "" {
+		parts = append(parts, tr("stockdocs.reverses", "reverses {{.Number}}", map[string]any{"Number": d.ReversesNumber}))
+	}
 	if d.Note != "" {
 		parts = append(parts, d.Note)
 	}
@@ -261,8 +264,11 @@ func (s *StockScreen) loadWith(ctx context.Context, f storage.StockDocumentFilte
 		s.Status.SetText(trn("stockdocs.count", "{{.Count}} documents", len(docs), map[string]any{"Count": len(docs)}))
 		s.Table.UnselectAll()
 		s.Table.Refresh()
-		if s.selected.ID != 0 {
+		switch {
+		case s.selected.ID != 0:
 			s.Select(s.selected.ID)
+		case len(docs) > 0:
+			s.Select(docs[0].ID) // the newest, until another is chosen
 		}
 	})
 	return nil

@@ -207,8 +207,12 @@ func runStockDoc(ctx context.Context, env *Env, kind storage.StockDocKind, args 
 	if posted.ToWarehouse != "" {
 		where += " → " + posted.ToWarehouse
 	}
-	fmt.Fprintf(env.Stdout, "Posted %s (%d lines, %s, %s). Connected stores get the new quantities on the next sync.\n",
-		posted.Number, len(posted.Lines), where, posted.Date.In(env.Location).Format("2006-01-02"))
+	lines := fmt.Sprintf("%d lines", len(posted.Lines))
+	if len(posted.Lines) == 1 {
+		lines = "1 line"
+	}
+	fmt.Fprintf(env.Stdout, "Posted %s (%s, %s, %s). Connected stores get the new quantities on the next sync.\n",
+		posted.Number, lines, where, posted.Date.In(env.Location).Format("2006-01-02"))
 	if kind == storage.DocCount {
 		for _, l := range posted.Lines {
 			fmt.Fprintf(env.Stdout, "  %s: counted %s, the books had %s: %s booked\n", l.Code, l.Counted, l.Before, signedQty(l.Quantity))
@@ -227,7 +231,7 @@ func signedQty(d decimal.Decimal) string {
 func runStockReverse(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("stock reverse", flag.ContinueOnError)
 	date := fs.String("date", "", "the reversal's date, `YYYY-MM-DD` (default: now)")
-	note := fs.String("note", "", "a note (`TEXT`; default: Reverses NUMBER)")
+	note := fs.String("note", "", "a note (`TEXT`)")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
@@ -407,6 +411,9 @@ func runStockDocuments(ctx context.Context, env *Env, args []string) error {
 		t := newTable(w, "NUMBER", "KIND", "DATE", "WAREHOUSE", "TO", "LINES", "NOTE")
 		for _, d := range docs {
 			note := d.Note
+			if d.ReversesNumber != "" {
+				note = strings.TrimSpace("reverses " + d.ReversesNumber + " " + note)
+			}
 			if d.ReversedByNumber != "" {
 				note = strings.TrimSpace(note + " (reversed by " + d.ReversedByNumber + ")")
 			}

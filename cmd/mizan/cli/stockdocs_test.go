@@ -89,7 +89,7 @@ func TestStockDocumentCommands(t *testing.T) {
 		{"issue", []string{"stock", "issue", "--date", "2026-03-03", "TEA-1=1"}, 0, "Posted ISS-000001"},
 		{"price on an issue", []string{"stock", "issue", "TEA-1=1@3"}, 2, "only goods received carry a purchase price"},
 		{"transfer", []string{"stock", "transfer", "--from", "main warehouse", "--to", "مستودع جدة", "--date", "2026-03-04", "COF-1=5"}, 0,
-			"Posted TRF-000001 (1 lines, Main warehouse → مستودع جدة, 2026-03-04)"},
+			"Posted TRF-000001 (1 line, Main warehouse → مستودع جدة, 2026-03-04)"},
 		{"transfer without --to", []string{"stock", "transfer", "--from", "Main warehouse", "COF-1=1"}, 2, "needs --from and --to"},
 		{"count", []string{"stock", "count", "--date", "2026-03-05", "COF-1=14", "TEA-1=2"}, 0, "COF-1: counted 14, the books had 15: -1 booked"},
 		{"unknown product", []string{"stock", "receive", "NOPE=1"}, 1, `no product has the code or barcode "NOPE"`},
