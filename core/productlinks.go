@@ -89,8 +89,8 @@ func (e *Engine) ProductLinks(ctx context.Context, productID int64) ([]ProductLi
 // that entry is an error: a later success (an update or creation logged as info) clears it.
 func lastProductFailure(tx *storage.Tx, connID, productID int64) (string, error) {
 	var level, msg string
-	err := tx.QueryRow(`SELECT level, message FROM sync_log WHERE connection_id = ? AND kind = 'product' AND doc_type = 'product' AND doc_id = ?
-		ORDER BY id DESC LIMIT 1`, connID, productID).Scan(&level, &msg)
+	err := tx.QueryRow(`SELECT level, message FROM sync_log INDEXED BY sync_log_doc WHERE doc_type = 'product' AND doc_id = ?
+		AND connection_id = ? AND kind = 'product' ORDER BY id DESC LIMIT 1`, productID, connID).Scan(&level, &msg)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && level != string(Error)) {
 		return "", nil
 	}

@@ -80,3 +80,6 @@ CREATE TRIGGER stock_movements_no_update BEFORE UPDATE ON stock_movements
 BEGIN SELECT RAISE(ABORT, 'stock movements are append-only'); END;
 CREATE TRIGGER stock_movements_no_delete BEFORE DELETE ON stock_movements
 BEGIN SELECT RAISE(ABORT, 'stock movements are append-only'); END;
+
+-- A product's state in each store reads the newest log entry about it.
+CREATE INDEX sync_log_doc ON sync_log(doc_type, doc_id);
