@@ -260,6 +260,9 @@ type ConnectionForm struct {
 
 	Client, Warehouse, Branch          *widget.Select
 	NewClient, NewWarehouse, NewBranch *widget.Button
+	// ClientSearch narrows the default-client choices to the clients whose name, phone or email
+	// has what is typed, and chooses the first of them.
+	ClientSearch *widget.Entry
 	// Quick is the "New…" form while it is open.
 	Quick *QuickAdd
 
@@ -316,6 +319,9 @@ func newConnectionForm(s *ConnectionsScreen, editing *core.Connection) *Connecti
 	f.states = container.NewVBox()
 
 	f.Client = widget.NewSelect(nil, nil)
+	f.ClientSearch = widget.NewEntry()
+	f.ClientSearch.SetPlaceHolder(tr("connections.client_search", "Find by name, phone or email"))
+	f.ClientSearch.OnChanged = f.searchClients
 	f.Warehouse = widget.NewSelect(nil, nil)
 	f.Branch = widget.NewSelect(nil, nil)
 	f.NewClient = widget.NewButtonWithIcon(tr("action.new", "New…"), theme.ContentAddIcon(), func() { f.openQuick(quickClient) })
@@ -387,7 +393,8 @@ func newConnectionForm(s *ConnectionsScreen, editing *core.Connection) *Connecti
 		return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	books := container.New(layout.NewFormLayout(),
-		keyLabel(tr("field.default_client", "Default client (guest orders)")), container.NewBorder(nil, nil, nil, f.NewClient, f.Client),
+		keyLabel(tr("field.default_client", "Default client (guest orders)")), container.NewBorder(nil, nil, nil, f.NewClient,
+			container.NewGridWithColumns(2, f.ClientSearch, f.Client)),
 		keyLabel(tr("field.default_warehouse", "Default warehouse")), container.NewBorder(nil, nil, nil, f.NewWarehouse, f.Warehouse),
 		keyLabel(tr("field.default_branch", "Default branch")), container.NewBorder(nil, nil, nil, f.NewBranch, f.Branch),
 		keyLabel(tr("field.start_date", "Integration start date")), f.StartDate,
@@ -614,6 +621,31 @@ func (f *ConnectionForm) loadChoices(client, warehouse, branch int64) {
 				names, ids = append(names, b.Name), append(ids, b.ID)
 			}
 			f.branches = fillSelect(f.Branch, names, ids, branch)
+		})
+	})
+}
+
+// searchClients offers as default client only the clients whose name, phone (in any written
+// form) or email has text, keeping the chosen one when it is among them. UI goroutine.
+func (f *ConnectionForm) searchClients(text string) {
+	current := f.clients[f.Client.Selected]
+	db := f.s.m.db
+	f.s.m.work.Go(func() {
+		clients, err := db.SearchClients(context.Background(), text, 200)
+		uiDo(func() {
+			if err != nil {
+				showProblem(f.s.m.Window, tr("doing.load_choices", "load the clients, warehouses and branches"), err)
+				return
+			}
+			if f.ClientSearch.Text != text || len(clients) == 0 {
+				return // typed on since, or nothing matches: the choices stay as they are
+			}
+			var names []string
+			var ids []int64
+			for _, c := range clients {
+				names, ids = append(names, c.Name), append(ids, c.ID)
+			}
+			f.clients = fillSelect(f.Client, names, ids, current)
 		})
 	})
 }
