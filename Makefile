@@ -94,7 +94,7 @@ screenshots: deps build
 	  LANGUAGE=$$2 LANG=$$3 MIZAN_SCREENSHOT_SCREEN=$$1 \
 	  xvfb-run -a -s "-screen 0 $${5:-1280x800}x24" dbus-run-session -- sh -c \
 	    './$(BIN) --data "$$1" --demo & P=$$!; sleep $(SHOT_WAIT); import -window root -crop "$$2" +repage "$$0"; kill $$P; wait $$P 2>/dev/null || true' \
-	    "$$4" $$tmp/books "$${6:-1200x780+0+0}"; \
+	    "$$4" $$tmp/books "$${6:-1200x640+0+0}"; \
 	  echo "screenshots: $$4"; \
 	}; \
 	for s in $(SHOT_SCREENS); do shoot $$s en en_US.UTF-8 docs/screenshots/$$s.png; done; \
