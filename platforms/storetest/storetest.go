@@ -92,6 +92,12 @@ const (
 	// TokenExpires makes the access tokens the store has issued expire now: the request it hits
 	// and every later one with those tokens is refused until the client renews them.
 	TokenExpires Kind = "token expires"
+	// JobFails makes a long-running job the store accepted (an export, a bulk read) end in
+	// failure instead of completing, with whatever partial result the platform gives.
+	JobFails Kind = "job fails"
+	// LinkExpired refuses a download from a link the store handed out (a signed address for a
+	// job's result) as expired.
+	LinkExpired Kind = "link expired"
 )
 
 // Fault is one programmed fault.

@@ -99,6 +99,15 @@ type execCtx struct {
 	pages    map[string]int // connection pages served, by root field
 	version  string         // API version of the request path
 	field    *ast.Field     // the field being resolved
+	// bulk runs a bulk operation's query: every connection is read to its end, whatever its
+	// first/last, and nothing is charged.
+	bulk bool
+	// fault is the request's injected fault, for those a resolver carries out
+	// (FaultBulkFails).
+	fault *Fault
+	// host is scheme://host of the request, where bulk results are served
+	// unless BulkOptions.FilesBase says otherwise.
+	host string
 }
 
 func (ec *execCtx) addError(f *ast.Field, path []any, msg string, ext map[string]any) {
@@ -201,7 +210,13 @@ func (ec *execCtx) executeObject(def *ast.Definition, obj any, set ast.Selection
 		}
 		args := f.ArgumentMap(ec.vars)
 		ec.field = f
-		val, err := ec.resolve(def.Name, f.Name, obj, args)
+		var val any
+		var err error
+		if ec.bulk && strings.HasSuffix(fdef.Type.Name(), "Connection") {
+			val, err = ec.resolveAll(def.Name, f.Name, obj, args)
+		} else {
+			val, err = ec.resolve(def.Name, f.Name, obj, args)
+		}
 		if err != nil {
 			ext := map[string]any(nil)
 			if fe, ok := err.(*fieldError); ok && fe.code != "" {

@@ -61,6 +61,24 @@ const (
 	FaultQueryError FaultKind = "query error in 200"
 )
 
+// Bulk operation faults (see bulk.go).
+const (
+	// FaultBulkFails, aimed at bulkOperationRunQuery, makes the operation it
+	// starts end FAILED half-way through its running time, with Fault.ErrorCode
+	// and a partialDataUrl to what it had read.
+	FaultBulkFails = storetest.JobFails
+	// FaultURLExpired, aimed at MatchBulkDownload, answers a result download
+	// as an expired signed address would (403 and an XML error).
+	FaultURLExpired = storetest.LinkExpired
+)
+
+// MatchBulkDownload, as a Fault's Match, aims the fault at the download of
+// a bulk operation's result instead of a GraphQL root field. Only faults with
+// this Match reach downloads; they answer FaultURLExpired, FaultTruncated
+// (half the file, then the connection drops), FaultHTTP500, FaultHTTP503 and
+// FaultReset.
+const MatchBulkDownload = "bulk download"
+
 // MatchTokenGrant, as a Fault's Match, aims the fault at the client
 // credentials grant (POST /admin/oauth/access_token) instead of a GraphQL
 // root field. Only faults with this Match reach the token endpoint; it
@@ -93,6 +111,10 @@ type Fault struct {
 	// server lock and may call any Server method. pageOrderIDs are the
 	// orders of the page just served.
 	Hook func(s *Server, pageOrderIDs []int64)
+
+	// ErrorCode is the BulkOperationErrorCode of FaultBulkFails (default
+	// INTERNAL_SERVER_ERROR).
+	ErrorCode string
 
 	used int
 }
@@ -240,7 +262,7 @@ func requestID() string {
 // s.mu held.
 func (ec *execCtx) servedOrdersPage(c *connection) {
 	s := ec.s
-	if s == nil {
+	if s == nil || ec.bulk {
 		return
 	}
 	var ids []int64

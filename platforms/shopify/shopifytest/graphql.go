@@ -68,6 +68,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, version st
 }
 
 func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request, req graphqlRequest, version string) {
+	req.Query = withoutGroupObjects(req.Query)
 	// Validation.
 	if s.opts.Schema != nil {
 		if _, errs := gqlparser.LoadQuery(s.opts.Schema, withoutNewerDirectives(req.Query)); len(errs) > 0 {
@@ -149,7 +150,8 @@ func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request, req gra
 	if !s.opts.DisableRateLimit {
 		s.bucket.available -= float64(requested)
 	}
-	ec := &execCtx{s: s, schema: s.subset, doc: doc, vars: vars, now: s.now(), version: version}
+	ec := &execCtx{s: s, schema: s.subset, doc: doc, vars: vars, now: s.now(), version: version, fault: fault,
+		host: requestOrigin(r)}
 	data := s.execute(ec, op)
 	actual := ec.cost
 	if op.Operation == ast.Mutation {
@@ -191,6 +193,15 @@ func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request, req gra
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
+}
+
+// requestOrigin is scheme://host of a request to the server.
+func requestOrigin(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 func (s *Server) countInvalid() {

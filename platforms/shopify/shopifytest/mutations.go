@@ -95,6 +95,8 @@ func mutationResolvers() map[string]resolver {
 		"inventoryAdjustQuantities": mutInventoryAdjust,
 		"inventorySetQuantities":    mutInventorySet,
 		"inventoryActivate":         mutInventoryActivate,
+		"bulkOperationRunQuery":     mutBulkRunQuery,
+		"bulkOperationCancel":       mutBulkCancel,
 	}
 }
 

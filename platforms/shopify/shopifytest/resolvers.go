@@ -316,7 +316,19 @@ func queryRootResolvers() map[string]resolver {
 			return paginate(items, args, boolArg(args, "reverse"))
 		},
 		"node": func(ec *execCtx, _ any, args map[string]any) (any, error) {
+			if op := ec.s.bulkByGID(stringArg(args, "id")); op != nil {
+				return ec.s.bulkRecord(op), nil
+			}
 			return ec.s.st.lookupGID(stringArg(args, "id")), nil
+		},
+		"currentBulkOperation": func(ec *execCtx, _ any, args map[string]any) (any, error) {
+			if t, _ := args["type"].(string); t != "" && t != "QUERY" {
+				return nil, nil // bulk mutations are not modelled: there is never a current one
+			}
+			if n := len(ec.s.bulk.ops); n > 0 {
+				return ec.s.bulkRecord(ec.s.bulk.ops[n-1]), nil
+			}
+			return nil, nil
 		},
 		"nodes": func(ec *execCtx, _ any, args map[string]any) (any, error) {
 			ids, _ := args["ids"].([]any)

@@ -59,6 +59,10 @@ type Options struct {
 	// APIVersion, when set, is reported in X-Shopify-API-Version instead of
 	// the version in the request path (simulating version fall-forward).
 	APIVersion string
+
+	// Bulk models bulk operations: how long they take and where their
+	// results are served (see bulk.go).
+	Bulk BulkOptions
 }
 
 // Stats counts the requests the server has seen.
@@ -81,6 +85,11 @@ type Stats struct {
 	TokenGrants  int
 	// CostSpent is the sum of actual query costs charged.
 	CostSpent int
+	// BulkDownloads counts requests for bulk operation results (the
+	// storage host, not the API); BulkDownloadsWithToken those of them that
+	// carried an X-Shopify-Access-Token header, which must never happen.
+	BulkDownloads          int
+	BulkDownloadsWithToken int
 }
 
 // Server is an in-memory Shopify Admin API. It implements http.Handler.
@@ -96,6 +105,7 @@ type Server struct {
 	stats  Stats
 	faults []*Fault
 	pages  map[*Fault]int
+	bulk   bulkState
 }
 
 // NewServer returns a store with one primary location and no products.
@@ -218,6 +228,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/admin/oauth/access_token":
 		s.serveToken(w, r)
+	case strings.HasPrefix(r.URL.Path, bulkFilesPath):
+		s.serveBulkFile(w, r)
 	case graphqlPath.MatchString(r.URL.Path):
 		s.serveGraphQL(w, r, graphqlPath.FindStringSubmatch(r.URL.Path)[1])
 	default:

@@ -1,0 +1,617 @@
+package shopifytest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/formatter"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"mizan/platforms/storetest"
+)
+
+// Bulk operations
+//
+// bulkOperationRunQuery(query:) checks the query as Shopify's guide describes (one top-level
+// field, a connection, not node or nodes; at most five connections, nested at most two deep; no
+// connection inside a list field), then reads it at once against the store as it is at that
+// moment, every connection to its end. The operation's progress is modelled on the server's
+// clock: CREATED for BulkOptions.StartDelay, then RUNNING while objectCount grows at
+// BulkOptions.ObjectsPerSecond, then COMPLETED with a url to the JSONL result, valid for
+// BulkOptions.URLLifetime (then the operation is EXPIRED and its url null). An operation left
+// CREATED or RUNNING blocks the next bulkOperationRunQuery with the userError
+// OPERATION_IN_PROGRESS until it ends or bulkOperationCancel cancels it (CANCELING for a second
+// of the clock, then CANCELED). currentBulkOperation is the app's most recent one, and
+// node(id:) finds any.
+//
+// The result is JSONL, one object per line: each node of the top-level connection, and after
+// it the nodes of its nested connections, each with "__parentId" (the id of the object whose
+// connection it is in), so children follow their parent (the grouped output Shopify gives with
+// groupObjects: true; the argument, from 2025-07, is accepted and the output is always grouped).
+//
+// The result is served under bulkFilesPath, on the API's host unless BulkOptions.FilesBase
+// names another (a test serves FilesHandler on a second listener to have a foreign host), with
+// a signature in its query string instead of a token: it stands for Shopify's storage, which
+// needs and must never see the access token (Stats.BulkDownloadsWithToken counts requests that
+// carried one). Range requests are answered, so a cut download can be resumed.
+
+// BulkOptions models bulk operations.
+type BulkOptions struct {
+	// StartDelay is how long an operation stays CREATED (default 2s).
+	StartDelay time.Duration
+	// ObjectsPerSecond is how many objects a running operation reads per
+	// second of the clock (default 500); the running time is objects ÷ rate.
+	ObjectsPerSecond float64
+	// URLLifetime is how long a result's url works after completion
+	// (default 7 days).
+	URLLifetime time.Duration
+	// FilesBase, when set, is the scheme://host[:port] results are served
+	// from (FilesHandler on another listener); else the API's own host.
+	FilesBase string
+}
+
+// KindBulkOperation is the GID kind of bulk operations.
+const KindBulkOperation = "BulkOperation"
+
+const bulkFilesPath = "/bulk-results/"
+
+type bulkState struct {
+	ops []*bulkOp
+}
+
+type bulkOp struct {
+	id        int64
+	query     string
+	createdAt time.Time
+	runFor    time.Duration // from start to completion
+	objects   int
+	roots     int
+	data      []byte
+	partial   []byte // what a failing operation had read
+	failCode  string // set when the operation fails (FaultBulkFails)
+	cancelAt  time.Time
+	signature string
+	host      string // scheme://host of the request that started it
+}
+
+func (s *Server) bulkOpts() BulkOptions {
+	o := s.opts.Bulk
+	if o.StartDelay <= 0 {
+		o.StartDelay = 2 * time.Second
+	}
+	if o.ObjectsPerSecond <= 0 {
+		o.ObjectsPerSecond = 500
+	}
+	if o.URLLifetime <= 0 {
+		o.URLLifetime = 7 * 24 * time.Hour
+	}
+	return o
+}
+
+// SetBulkFilesBase makes bulk results be served from base (scheme://host:port), where the test
+// serves FilesHandler.
+func (s *Server) SetBulkFilesBase(base string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.Bulk.FilesBase = strings.TrimRight(base, "/")
+}
+
+// FilesHandler serves bulk operation results only (the storage host).
+func (s *Server) FilesHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.stats.Requests++
+		s.mu.Unlock()
+		if !strings.HasPrefix(r.URL.Path, bulkFilesPath) {
+			http.NotFound(w, r)
+			return
+		}
+		s.serveBulkFile(w, r)
+	})
+}
+
+// BulkOperationInfo describes a bulk operation for tests.
+type BulkOperationInfo struct {
+	ID      string
+	Status  string
+	Query   string
+	Objects int
+	Roots   int
+}
+
+// BulkOperations lists the bulk operations started, oldest first.
+func (s *Server) BulkOperations() []BulkOperationInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.opts.Now()
+	out := make([]BulkOperationInfo, 0, len(s.bulk.ops))
+	for _, op := range s.bulk.ops {
+		out = append(out, BulkOperationInfo{ID: GID(KindBulkOperation, op.id), Status: s.bulkStatus(op, now),
+			Query: op.query, Objects: op.objects, Roots: op.roots})
+	}
+	return out
+}
+
+func (s *Server) bulkByGID(gid string) *bulkOp {
+	kind, id, ok := ParseGID(gid)
+	if !ok || kind != KindBulkOperation {
+		return nil
+	}
+	for _, op := range s.bulk.ops {
+		if op.id == id {
+			return op
+		}
+	}
+	return nil
+}
+
+// times of an operation: when it starts running, completes (or fails).
+func (s *Server) bulkTimes(op *bulkOp) (start, end time.Time) {
+	start = op.createdAt.Add(s.bulkOpts().StartDelay)
+	end = start.Add(op.runFor)
+	if op.failCode != "" {
+		end = start.Add(op.runFor / 2)
+	}
+	return start, end
+}
+
+// bulkStatus is an operation's status at now. Called with s.mu held.
+func (s *Server) bulkStatus(op *bulkOp, now time.Time) string {
+	start, end := s.bulkTimes(op)
+	switch {
+	case !op.cancelAt.IsZero() && now.Before(op.cancelAt.Add(time.Second)):
+		return "CANCELING"
+	case !op.cancelAt.IsZero():
+		return "CANCELED"
+	case now.Before(start):
+		return "CREATED"
+	case now.Before(end):
+		return "RUNNING"
+	case op.failCode != "":
+		return "FAILED"
+	case !now.Before(end.Add(s.bulkOpts().URLLifetime)):
+		return "EXPIRED"
+	}
+	return "COMPLETED"
+}
+
+func bulkActive(status string) bool {
+	return status == "CREATED" || status == "RUNNING" || status == "CANCELING"
+}
+
+// bulkRecord is the BulkOperation object as it stands now. Called with s.mu held.
+func (s *Server) bulkRecord(op *bulkOp) record {
+	now := s.opts.Now()
+	status := s.bulkStatus(op, now)
+	start, end := s.bulkTimes(op)
+	count, roots := 0, 0
+	switch status {
+	case "CREATED":
+	case "RUNNING", "CANCELING", "CANCELED", "FAILED":
+		upTo := now
+		if status != "RUNNING" {
+			upTo = end
+			if !op.cancelAt.IsZero() && op.cancelAt.Before(upTo) {
+				upTo = op.cancelAt
+			}
+		}
+		if op.runFor > 0 && upTo.After(start) {
+			frac := min(1, float64(upTo.Sub(start))/float64(op.runFor))
+			count, roots = int(frac*float64(op.objects)), int(frac*float64(op.roots))
+		}
+	default:
+		count, roots = op.objects, op.roots
+	}
+	r := record{"__typename": "BulkOperation", "id": GID(KindBulkOperation, op.id), "type": "QUERY", "status": status,
+		"query": op.query, "createdAt": fmtTime(op.createdAt), "completedAt": nil, "errorCode": nil,
+		"objectCount": strconv.Itoa(count), "rootObjectCount": strconv.Itoa(roots), "fileSize": nil, "url": nil, "partialDataUrl": nil}
+	switch status {
+	case "COMPLETED":
+		r["completedAt"] = fmtTime(end)
+		if len(op.data) > 0 { // an operation that found nothing has no file
+			r["url"] = s.bulkURL(op, "", end)
+			r["fileSize"] = strconv.Itoa(len(op.data))
+		}
+	case "EXPIRED":
+		r["completedAt"] = fmtTime(end)
+	case "FAILED":
+		r["errorCode"] = op.failCode
+		if len(op.partial) > 0 {
+			r["partialDataUrl"] = s.bulkURL(op, "partial-", end)
+		}
+	case "CANCELED":
+		r["completedAt"] = fmtTime(op.cancelAt.Add(time.Second))
+	}
+	return r
+}
+
+// bulkURL is the signed address of a result file.
+func (s *Server) bulkURL(op *bulkOp, prefix string, from time.Time) string {
+	base := s.opts.Bulk.FilesBase
+	if base == "" {
+		base = op.host
+	}
+	exp := from.Add(s.bulkOpts().URLLifetime).Unix()
+	return fmt.Sprintf("%s%s%sbulk-%d.jsonl?expires=%d&signature=%s", base, bulkFilesPath, prefix, op.id, exp, op.signature)
+}
+
+func mutBulkRunQuery(ec *execCtx, _ any, args map[string]any) (any, error) {
+	s := ec.s
+	payload := record{"bulkOperation": nil, "userErrors": []record{}}
+	bad := func(code, msg string) (any, error) {
+		payload["userErrors"] = []record{codedError("BulkOperationUserError", code, []string{"query"}, msg)}
+		return payload, nil
+	}
+	now := s.opts.Now()
+	if n := len(s.bulk.ops); n > 0 && bulkActive(s.bulkStatus(s.bulk.ops[n-1], now)) {
+		return bad("OPERATION_IN_PROGRESS", "A bulk query operation for this app and shop is already in progress: "+GID(KindBulkOperation, s.bulk.ops[n-1].id)+".")
+	}
+	text := stringArg(args, "query")
+	doc, errs := gqlparser.LoadQuery(s.subset, text)
+	if len(errs) > 0 {
+		return bad("INVALID", "Invalid bulk query: "+errs[0].Message)
+	}
+	if msg := bulkQueryProblem(doc); msg != "" {
+		return bad("INVALID", msg)
+	}
+	bec := &execCtx{s: s, schema: s.subset, doc: doc, vars: map[string]any{}, now: s.now(), version: ec.version, bulk: true}
+	data, ok := bec.executeObject(s.subset.Query, nil, doc.Operations[0].SelectionSet, nil, true)
+	if !ok || len(bec.errors) > 0 {
+		msg := "the query failed"
+		if len(bec.errors) > 0 {
+			msg = bec.errors[0].Message
+		}
+		return bad("INVALID", "Invalid bulk query: "+msg)
+	}
+	var out bytes.Buffer
+	objects, roots, err := writeJSONL(&out, data)
+	if err != nil {
+		return bad("INVALID", err.Error())
+	}
+	var sig [16]byte
+	_, _ = rand.Read(sig[:])
+	op := &bulkOp{id: s.st.newID(KindBulkOperation), query: text, createdAt: now.UTC().Truncate(time.Second), objects: objects, roots: roots,
+		data: out.Bytes(), signature: hex.EncodeToString(sig[:]), host: ec.host}
+	op.runFor = time.Duration(float64(objects) / s.bulkOpts().ObjectsPerSecond * float64(time.Second))
+	if f := ec.fault; f != nil && f.Kind == FaultBulkFails {
+		op.failCode = f.ErrorCode
+		if op.failCode == "" {
+			op.failCode = "INTERNAL_SERVER_ERROR"
+		}
+		op.partial = firstLines(op.data, len(op.data)/2)
+	}
+	s.bulk.ops = append(s.bulk.ops, op)
+	payload["bulkOperation"] = s.bulkRecord(op)
+	return payload, nil
+}
+
+func mutBulkCancel(ec *execCtx, _ any, args map[string]any) (any, error) {
+	s := ec.s
+	payload := record{"bulkOperation": nil, "userErrors": []record{}}
+	op := s.bulkByGID(stringArg(args, "id"))
+	if op == nil {
+		payload["userErrors"] = []record{userError([]string{"id"}, "Bulk operation does not exist")}
+		return payload, nil
+	}
+	now := s.opts.Now()
+	if st := s.bulkStatus(op, now); st != "CREATED" && st != "RUNNING" {
+		payload["bulkOperation"] = s.bulkRecord(op)
+		payload["userErrors"] = []record{userError(nil, "A bulk operation cannot be canceled when it is "+strings.ToLower(st))}
+		return payload, nil
+	}
+	op.cancelAt = now
+	payload["bulkOperation"] = s.bulkRecord(op)
+	return payload, nil
+}
+
+// firstLines is data cut at the last whole line within n bytes.
+func firstLines(data []byte, n int) []byte {
+	if n >= len(data) {
+		return data
+	}
+	cut := bytes.LastIndexByte(data[:n], '\n')
+	if cut < 0 {
+		return nil
+	}
+	return append([]byte(nil), data[:cut+1]...)
+}
+
+// bulkQueryProblem says why a document cannot be run in bulk, or "".
+func bulkQueryProblem(doc *ast.QueryDocument) string {
+	if len(doc.Operations) != 1 || doc.Operations[0].Operation != ast.Query {
+		return "Bulk queries must be a single query operation."
+	}
+	var top []*ast.Field
+	collect(doc.Operations[0].SelectionSet, &top)
+	if len(top) != 1 {
+		return "Bulk queries must select exactly one top-level field."
+	}
+	if top[0].Name == "node" || top[0].Name == "nodes" {
+		return "The top-level node and nodes fields can't be used in a bulk query."
+	}
+	if !isConnection(top[0]) {
+		return "The top-level field of a bulk query must be a connection."
+	}
+	count, depth, inList := 0, 0, false
+	var walk func(set ast.SelectionSet, level int, underList bool)
+	walk = func(set ast.SelectionSet, level int, underList bool) {
+		var fields []*ast.Field
+		collect(set, &fields)
+		for _, f := range fields {
+			if f.Definition == nil {
+				continue
+			}
+			if isConnection(f) {
+				count++
+				if underList {
+					inList = true
+				}
+				depth = max(depth, level+1)
+				walk(f.SelectionSet, level+1, false)
+				continue
+			}
+			walk(f.SelectionSet, level, underList || f.Definition.Type.Elem != nil)
+		}
+	}
+	walk(doc.Operations[0].SelectionSet, 0, false)
+	switch {
+	case inList:
+		return "Queries that contain a connection field within a list field are not currently supported."
+	case count > 5:
+		return fmt.Sprintf("Bulk queries cannot contain more than 5 connections (this one has %d).", count)
+	case depth > 2:
+		return "Bulk queries cannot contain connections nested more than 2 levels deep."
+	}
+	return ""
+}
+
+func isConnection(f *ast.Field) bool {
+	return f.Definition != nil && strings.HasSuffix(f.Definition.Type.Name(), "Connection")
+}
+
+// collect appends the fields of a selection set, following fragments.
+func collect(set ast.SelectionSet, out *[]*ast.Field) {
+	for _, sel := range set {
+		switch x := sel.(type) {
+		case *ast.Field:
+			if x.Name != "__typename" {
+				*out = append(*out, x)
+			}
+		case *ast.InlineFragment:
+			collect(x.SelectionSet, out)
+		case *ast.FragmentSpread:
+			if x.Definition != nil {
+				collect(x.Definition.SelectionSet, out)
+			}
+		}
+	}
+}
+
+// resolveAll resolves a connection field to its end, page after page.
+func (ec *execCtx) resolveAll(typeName, field string, parent any, args map[string]any) (any, error) {
+	a := make(map[string]any, len(args)+2)
+	for k, v := range args {
+		a[k] = v
+	}
+	delete(a, "last")
+	delete(a, "before")
+	a["first"] = MaxPageSize
+	all := &connection{}
+	for {
+		v, err := ec.resolve(typeName, field, parent, a)
+		if err != nil {
+			return nil, err
+		}
+		c, ok := v.(*connection)
+		if !ok {
+			return v, nil
+		}
+		all.edges = append(all.edges, c.edges...)
+		if !c.hasNext || c.endCursor == "" {
+			return all, nil
+		}
+		a["after"] = c.endCursor
+	}
+}
+
+// writeJSONL writes the result of a bulk query (data: the one top-level connection) as JSONL
+// and counts the objects written and those at the root.
+func writeJSONL(w io.Writer, data *omap) (objects, roots int, err error) {
+	if data == nil || len(data.keys) != 1 {
+		return 0, 0, fmt.Errorf("a bulk query has one top-level field")
+	}
+	top, _ := data.vals[data.keys[0]].(*omap)
+	var emit func(obj *omap, parent any) error
+	emit = func(obj *omap, parent any) error {
+		line := newOmap()
+		var children [][]*omap
+		for _, k := range obj.keys {
+			v := obj.vals[k]
+			if nodes, ok := connectionNodes(v); ok {
+				children = append(children, nodes)
+				continue
+			}
+			line.set(k, v)
+		}
+		if parent != nil {
+			line.set("__parentId", parent)
+		}
+		b, err := marshalNoEscape(line)
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(append(b, '\n')); err != nil {
+			return err
+		}
+		objects++
+		for _, list := range children {
+			for _, c := range list {
+				if err := emit(c, obj.vals["id"]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	nodes, _ := connectionNodes(top)
+	for _, n := range nodes {
+		roots++
+		if err := emit(n, nil); err != nil {
+			return objects, roots, err
+		}
+	}
+	return objects, roots, nil
+}
+
+// connectionNodes is the node objects of a connection's JSON form (through nodes or
+// edges.node); ok is false for anything that is not a connection.
+func connectionNodes(v any) ([]*omap, bool) {
+	m, ok := v.(*omap)
+	if !ok {
+		return nil, false
+	}
+	var out []*omap
+	found := false
+	if list, ok := m.vals["nodes"].([]any); ok {
+		found = true
+		for _, x := range list {
+			if o, ok := x.(*omap); ok {
+				out = append(out, o)
+			}
+		}
+	}
+	if list, ok := m.vals["edges"].([]any); ok {
+		found = true
+		if len(out) == 0 {
+			for _, x := range list {
+				if e, ok := x.(*omap); ok {
+					if o, ok := e.vals["node"].(*omap); ok {
+						out = append(out, o)
+					}
+				}
+			}
+		}
+	}
+	return out, found
+}
+
+// serveBulkFile serves a result (or partial result) file by its signed address.
+func (s *Server) serveBulkFile(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.stats.BulkDownloads++
+	if r.Header.Get("X-Shopify-Access-Token") != "" {
+		s.stats.BulkDownloadsWithToken++
+	}
+	var fault *Fault
+	for _, f := range s.faults {
+		if f.Match == MatchBulkDownload {
+			s.consume(f)
+			s.stats.Faults++
+			fault = f
+			break
+		}
+	}
+	name := strings.TrimPrefix(r.URL.Path, bulkFilesPath)
+	var data []byte
+	var op *bulkOp
+	for _, o := range s.bulk.ops {
+		switch name {
+		case fmt.Sprintf("bulk-%d.jsonl", o.id):
+			op, data = o, o.data
+		case fmt.Sprintf("partial-bulk-%d.jsonl", o.id):
+			op, data = o, o.partial
+		}
+	}
+	now := s.opts.Now()
+	expired := false
+	if op != nil {
+		exp, _ := strconv.ParseInt(r.URL.Query().Get("expires"), 10, 64)
+		expired = now.Unix() >= exp
+	}
+	ok := op != nil && r.URL.Query().Get("signature") == op.signature
+	s.mu.Unlock()
+
+	if fault != nil {
+		switch fault.Kind {
+		case FaultURLExpired:
+			expired = true
+		case FaultHTTP500, FaultHTTP503:
+			w.Header().Set("Content-Type", "application/xml; charset=UTF-8")
+			code := http.StatusInternalServerError
+			if fault.Kind == FaultHTTP503 {
+				code = http.StatusServiceUnavailable
+			}
+			w.WriteHeader(code)
+			_, _ = io.WriteString(w, "<?xml version='1.0' encoding='UTF-8'?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>")
+			return
+		case FaultReset:
+			storetest.DropConnection(w)
+			return
+		}
+	}
+	if !ok || expired {
+		w.Header().Set("Content-Type", "application/xml; charset=UTF-8")
+		w.WriteHeader(http.StatusForbidden)
+		msg := "<?xml version='1.0' encoding='UTF-8'?><Error><Code>AccessDenied</Code><Message>Access denied.</Message></Error>"
+		if ok || expired {
+			msg = "<?xml version='1.0' encoding='UTF-8'?><Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>"
+		}
+		_, _ = io.WriteString(w, msg)
+		return
+	}
+	w.Header().Set("Content-Type", "application/jsonl")
+	if fault != nil && fault.Kind == FaultTruncated {
+		storetest.WriteTruncated(w, http.StatusOK, "application/jsonl", data)
+		return
+	}
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(data))
+}
+
+// withoutGroupObjects drops the groupObjects argument (API 2025-07 and later) from
+// bulkOperationRunQuery, so that a document can be checked against the 2025-01 schemas; the
+// server's output is grouped either way. Documents without it are returned as is.
+func withoutGroupObjects(query string) string {
+	if !strings.Contains(query, "groupObjects") {
+		return query
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return query
+	}
+	for _, op := range doc.Operations {
+		for _, sel := range op.SelectionSet {
+			f, ok := sel.(*ast.Field)
+			if !ok || f.Name != "bulkOperationRunQuery" {
+				continue
+			}
+			kept := ast.ArgumentList{}
+			for _, a := range f.Arguments {
+				if a.Name != "groupObjects" {
+					kept = append(kept, a)
+				}
+			}
+			f.Arguments = kept
+		}
+		used := map[string]bool{}
+		usedVars(op.SelectionSet, used)
+		kept := ast.VariableDefinitionList{}
+		for _, v := range op.VariableDefinitions {
+			if used[v.Variable] {
+				kept = append(kept, v)
+			}
+		}
+		op.VariableDefinitions = kept
+	}
+	var b bytes.Buffer
+	formatter.NewFormatter(&b).FormatQueryDocument(doc)
+	return b.String()
+}
