@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -209,7 +210,11 @@ func TestRefusedPaymentHoldsNothingBack(t *testing.T) {
 	if sum.Counts.Invoices != 1 || sum.Counts.Errors != 1 || e.count("payments") != 1 || e.count("sync_retries") != 1 {
 		t.Fatalf("counts %+v, %d payments, %d retries", sum.Counts, e.count("payments"), e.count("sync_retries"))
 	}
-	if !e.logHas(core.Error, "the payment tx-bad of order "+o.Name) {
-		t.Fatal("the refused payment is not in the log")
+	entries, err := e.eng.Log(ctx, core.LogFilter{ConnectionID: e.conn.ID, Level: core.Error})
+	if err != nil || len(entries) != 1 || !strings.Contains(entries[0].Message, "the payment tx-bad of order "+o.Name) {
+		t.Fatalf("the refused payment in the log: %+v (%v)", entries, err)
+	}
+	if req, ok := core.RetryRequest(entries[0]); !ok || len(req.OrderNumbers) != 1 || req.OrderNumbers[0] != o.Name {
+		t.Fatalf("Retry for the refused payment: %+v %v", req, ok)
 	}
 }
