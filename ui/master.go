@@ -141,13 +141,13 @@ func newMasterScreen(m *App) *MasterScreen {
 
 	bar := func(objs ...fyne.CanvasObject) fyne.CanvasObject { return container.NewHBox(objs...) }
 	s.Tabs = container.NewAppTabs(
+		container.NewTabItem(tr("master.clients", "Clients"),
+			container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, s.ClientCount, bar(s.AddClient, s.EditClient)), s.ClientSearch),
+				nil, nil, nil, s.Clients)),
 		container.NewTabItem(tr("master.warehouses", "Warehouses"),
 			container.NewBorder(bar(s.AddWarehouse, s.RenameWarehouse), nil, nil, nil, s.Warehouses)),
 		container.NewTabItem(tr("master.branches", "Branches"),
 			container.NewBorder(bar(s.AddBranch, s.RenameBranch), nil, nil, nil, s.Branches)),
-		container.NewTabItem(tr("master.clients", "Clients"),
-			container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, s.ClientCount, bar(s.AddClient, s.EditClient)), s.ClientSearch),
-				nil, nil, nil, s.Clients)),
 	)
 	title := widget.NewLabelWithStyle(tr("master.title", "Warehouses, branches & clients"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
