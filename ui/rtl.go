@@ -16,8 +16,9 @@ import (
 // label's text starts at its right edge. Text itself is not mirrored: visual puts mixed text in
 // reading order, and numbers, dates, codes and amounts read left to right as always.
 //
-// The list rows and headers built on columns mirror themselves (a list's rows are made inside the
-// list, where the window's layout does not reach).
+// The rows and headers built on columns mirror themselves, and a list's rows are mirrored as the
+// list fills them (they are made inside the list, where the window's layout does not reach). A
+// table's columns are not reordered.
 
 // rightToLeft reports whether the window's language is written right to left. It follows the
 // language the translations were chosen in, so it needs no state of its own.
@@ -95,6 +96,18 @@ func mirrorObject(o fyne.CanvasObject, flipped map[fyne.CanvasObject]int) {
 				mirrorObject(item.Content, flipped)
 			}
 		}
+	case *widget.List:
+		// A list makes its rows itself: each is mirrored as the list fills it.
+		if _, ok := flipped[o]; ok || o.UpdateItem == nil {
+			return
+		}
+		flipped[o] = 0
+		update, rows := o.UpdateItem, map[fyne.CanvasObject]int{}
+		o.UpdateItem = func(id widget.ListItemID, item fyne.CanvasObject) {
+			mirrorObject(item, rows)
+			update(id, item)
+		}
+		o.Refresh()
 	case *widget.Label:
 		if a, ok := flipped[o]; ok && a == int(o.Alignment) {
 			return

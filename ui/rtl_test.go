@@ -87,6 +87,23 @@ func TestArabicWindowIsMirrored(t *testing.T) {
 				t.Error("no invoice rows drawn")
 			}
 
+			// A list of plain rows: the text starts at the right.
+			m.Show(ScreenMaster)
+			m.Master.Tabs.SelectIndex(1)
+			m.Idle()
+			labels := 0
+			for _, p := range walk(m.Master.Warehouses, fyne.Position{}, nil) {
+				if l, ok := p.obj.(*widget.Label); ok && l.Text != "" {
+					labels++
+					if got := l.Alignment == fyne.TextAlignTrailing; got != c.rtl {
+						t.Errorf("the warehouse %q is aligned %v", l.Text, l.Alignment)
+					}
+				}
+			}
+			if labels == 0 {
+				t.Error("no warehouses drawn")
+			}
+
 			// The connection form: a label and its entry.
 			test.Tap(m.Nav[ScreenConnections])
 			m.Connections.Add()
