@@ -57,9 +57,10 @@ type Store struct {
 	// keepsCancelled: the store's profile says it does not put a cancelled order's units back
 	// into stock (is_restock_cancelled_orders_enabled false); by default it does.
 	keepsCancelled bool
-	// levels are the quantities a full read of the catalogue found (levelsAt: when it began),
-	// which Stock hands over instead of reading every page again; a write drops them.
-	levels   []core.StockLevel
+	// levels are the quantities a full read of the catalogue found, page by page as each was
+	// read (levelsAt: when the read began), which Stock hands over instead of reading every page
+	// again; a write drops them.
+	levels   []core.StockPage
 	levelsAt time.Time
 }
 

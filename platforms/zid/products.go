@@ -75,12 +75,13 @@ func (s *Store) Products(ctx context.Context, since time.Time, fn func([]core.St
 		return err
 	}
 	seen := map[string]bool{}
-	var levels []core.StockLevel
+	levels := []core.StockPage{} // not nil: read, even when it holds nothing
 	full := true
 	start := s.storeNow()
 	err = s.productPages(ctx, "list products", url.Values{"ordering": {"-updated_at"}}, func(at time.Time, items []json.RawMessage) (bool, error) {
 		var out []core.StoreProduct
 		newer := false
+		page := core.StockPage{ReadAt: at}
 		for _, raw := range items {
 			for _, sp := range s.readProduct(raw, locID) {
 				if seen[sp.ExternalID] && sp.ExternalID != "" {
@@ -94,9 +95,12 @@ func (s *Store) Products(ctx context.Context, since time.Time, fn func([]core.St
 					out = append(out, sp)
 				}
 				if sp.Unreadable == "" && sp.TracksStock {
-					levels = append(levels, core.StockLevel{ExternalID: sp.ExternalID, StockRef: sp.StockRef, Quantity: sp.Quantity, UpdatedAt: sp.UpdatedAt})
+					page.Levels = append(page.Levels, core.StockLevel{ExternalID: sp.ExternalID, StockRef: sp.StockRef, Quantity: sp.Quantity, UpdatedAt: sp.UpdatedAt})
 				}
 			}
+		}
+		if len(page.Levels) > 0 {
+			levels = append(levels, page)
 		}
 		if len(out) > 0 {
 			if err := fn(out); err != nil {

@@ -24,8 +24,7 @@ func (s *Store) Stock(ctx context.Context, since time.Time, fn func(core.StockPa
 	levels, at := s.levels, s.levelsAt
 	s.mu.Unlock()
 	if levels != nil && s.storeNow().Sub(at) < levelsFresh {
-		for start := 0; start < len(levels); start += pageSize {
-			page := core.StockPage{ReadAt: at, Levels: levels[start:min(start+pageSize, len(levels))]}
+		for _, page := range levels {
 			if err := fn(page); err != nil {
 				return err
 			}
