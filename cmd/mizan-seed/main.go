@@ -1,6 +1,6 @@
 // Command mizan-seed writes demo books (a Saudi coffee, dates and spices shop: Arabic product and
-// client names, SAR, 15% VAT, sales in two branches and two online stores, with returns) into a
-// data directory, for screenshots and trials:
+// client names, SAR, 15% VAT, sales in two branches and two online stores, with returns and the
+// payments behind them) into a data directory, for screenshots and trials:
 //
 //	mizan-seed [-invoices 300] DIR
 package main
@@ -30,5 +30,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "mizan-seed:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("seeded %s: %d sales invoices, %d returns\n", flag.Arg(0), res.Sales, res.Returns)
+	fmt.Printf("seeded %s: %d sales invoices, %d returns, %d payments\n", flag.Arg(0), res.Sales, res.Returns, res.Payments)
 }

@@ -27,6 +27,7 @@ type Options struct {
 // Result says what Seed wrote.
 type Result struct {
 	Sales, Returns int
+	Payments       int // payments received and paid back
 }
 
 var vat = decimal.RequireFromString("0.15")
@@ -249,5 +250,6 @@ func Seed(ctx context.Context, dir string, o Options) (Result, error) {
 			return res, fmt.Errorf("seed returns: %w", err)
 		}
 	}
-	return res, nil
+	clock = end
+	return res, seedPayments(ctx, db, end, &res)
 }
