@@ -99,8 +99,8 @@ screenshots: deps build
 	}; \
 	for s in $(SHOT_SCREENS); do shoot $$s en en_US.UTF-8 docs/screenshots/$$s.png; done; \
 	for s in $(SHOT_AR); do shoot $$s ar ar_SA.UTF-8 docs/screenshots/$$s-ar.png; done; \
-	shoot connection-salla en en_US.UTF-8 docs/screenshots/connection-salla.png 1366x768 1366x768+0+0; \
-	shoot connection-salla ar ar_SA.UTF-8 docs/screenshots/connection-salla-ar.png 1366x768 1366x768+0+0; \
+	shoot connection-salla en en_US.UTF-8 docs/screenshots/connection-salla.png 1366x768; \
+	shoot connection-salla ar ar_SA.UTF-8 docs/screenshots/connection-salla-ar.png 1366x768; \
 	rm -rf $$tmp
 
 # Posting invoices (storage), then importing 2,000 products and 10,000 orders from each test

@@ -56,8 +56,8 @@ func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 			w += extra
 		}
 		if rtl {
-			o.Move(fyne.NewPos(size.Width-x-w, 0))
 			mirrorObject(o, c.flipped)
+			o.Move(fyne.NewPos(size.Width-x-w, 0))
 		} else {
 			o.Move(fyne.NewPos(x, 0))
 		}

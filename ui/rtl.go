@@ -55,14 +55,17 @@ type mirrorLayout struct {
 func (m *mirrorLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return m.inner.MinSize(objs) }
 
 func (m *mirrorLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if m.flipped == nil {
+		m.flipped = map[fyne.CanvasObject]int{}
+	}
+	// What is inside is mirrored before it is sized, so it is first drawn mirrored.
+	for _, o := range objs {
+		mirrorObject(o, m.flipped)
+	}
 	m.inner.Layout(objs, size)
 	for _, o := range objs {
 		p := o.Position()
 		o.Move(fyne.NewPos(size.Width-p.X-o.Size().Width, p.Y))
-		if m.flipped == nil {
-			m.flipped = map[fyne.CanvasObject]int{}
-		}
-		mirrorObject(o, m.flipped)
 	}
 }
 
