@@ -92,12 +92,7 @@ func newProductsScreen(m *App) *ProductsScreen {
 	s.Edit.Disable()
 	s.Archive.Disable()
 	m.Window.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) {
-			if s.Form == nil {
-				m.Show(ScreenProducts)
-				s.OpenProductForm(0)
-			}
-		})
+		func(fyne.Shortcut) { s.newShortcut() })
 
 	s.Table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(s.shown), productFixedCols + len(s.warehouses) + 1 },
@@ -360,6 +355,14 @@ func (s *ProductsScreen) SelectProduct(id int64) {
 			scrollToTop(s.Ledger)
 		})
 	})
+}
+
+// newShortcut is Ctrl+N: the form for a new product, on the Products screen, from any screen.
+func (s *ProductsScreen) newShortcut() {
+	if s.Form == nil {
+		s.m.Show(ScreenProducts)
+		s.OpenProductForm(0)
+	}
 }
 
 func (s *ProductsScreen) showArchived() bool { return s.withArchived.Load() }

@@ -158,10 +158,13 @@ func TestProductsAndStockDocumentsReachTheStores(t *testing.T) {
 	m := e.m
 	e.syncNow(t) // the stores' catalogues are read once (WooCommerce says it has costs)
 
-	// A new product, with all six fields, in the window.
-	test.Tap(m.Nav[ScreenProducts])
-	test.Tap(m.Products.New)
+	// A new product, with all six fields, in the window: Ctrl+N opens its form from any screen.
+	test.Tap(m.Nav[ScreenStock])
+	m.Products.newShortcut()
 	m.Idle()
+	if m.Current != ScreenProducts {
+		t.Fatalf("Ctrl+N showed %s", m.Current)
+	}
 	f := m.Products.Form
 	if f == nil {
 		t.Fatal("New product opened no form")
