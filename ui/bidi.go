@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/harfbuzz"
@@ -33,12 +34,15 @@ import (
 // reordered (it has direction marks), so the helpers that show text may apply it to text that
 // has been through it.
 func visual(s string) string {
-	if s == "" || !hasRTL(s) || strings.ContainsAny(s, string([]rune{lrm, rlm})) {
+	if s == "" || !hasRTL(s) {
 		return s
 	}
 	lines := strings.Split(s, "\n")
 	changed := false
 	for i, line := range lines {
+		if reordered(line) {
+			continue
+		}
 		pieces := bidiPieces(line)
 		if len(pieces) < 2 {
 			continue
@@ -67,6 +71,13 @@ func visual(s string) string {
 		return s
 	}
 	return strings.Join(lines, "\n")
+}
+
+// reordered reports whether a line is visual's work: it starts and ends with a direction mark.
+func reordered(line string) bool {
+	first, _ := utf8.DecodeRuneInString(line)
+	last, _ := utf8.DecodeLastRuneInString(line)
+	return (first == lrm || first == rlm) && (last == lrm || last == rlm)
 }
 
 const (

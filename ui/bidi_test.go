@@ -98,6 +98,8 @@ func TestVisualOrder(t *testing.T) {
 		{"سطر أول (1)\nLine 2", rtl(")") + "1" + rtl("سطر أول (") + "\nLine 2"},
 		{"Synced متجر أمل 2", "Synced " + "2" + rtl("متجر أمل ")},
 		{"Order (ثوب) shipped", "Order (" + rtl("ثوب") + ") shipped"},
+		// A mark written into a translation does not stop the reordering.
+		{"رقم في كل سطر (حتى 100)، مثل \u200e#1001", "#1001" + rtl(")، مثل ") + "100" + rtl("رقم في كل سطر (حتى ")},
 	} {
 		if got := drawnText(t, visual(c.in)); got != c.want {
 			t.Errorf("visual(%q) is drawn %q, want %q", c.in, got, c.want)
