@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"mizan/core/invoicepdf"
 	"mizan/storage"
 )
 
@@ -34,7 +35,9 @@ type StockScreen struct {
 	Lines    *widget.Table
 	Reverse  *widget.Button
 	Export   *widget.Button
-	Content  fyne.CanvasObject
+	// Print saves the selected document as a PDF, in Arabic and English.
+	Print   *widget.Button
+	Content fyne.CanvasObject
 	// Form is the new document's form while it is open.
 	Form *StockDocForm
 
@@ -135,15 +138,17 @@ func newStockScreen(m *App) *StockScreen {
 	}
 	s.Reverse = widget.NewButtonWithIcon(tr("stockdocs.reverse", "Reverse"), theme.ContentUndoIcon(), s.confirmReverse)
 	s.Export = widget.NewButtonWithIcon(tr("stockdocs.export", "Export CSV"), theme.DownloadIcon(), s.chooseExportFile)
+	s.Print = widget.NewButtonWithIcon(tr("stockdocs.print", "Print / Save as PDF"), theme.DocumentPrintIcon(), s.choosePDFFile)
 	s.Reverse.Disable()
 	s.Export.Disable()
+	s.Print.Disable()
 
 	title := widget.NewLabelWithStyle(tr("stockdocs.title", "Stock documents"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	filters := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(200, s.Kind.MinSize().Height), s.Kind), s.Search)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(s.Status, s.New), title), filters)
 	detail := container.NewBorder(container.NewVBox(widget.NewSeparator(),
-		container.NewBorder(nil, nil, nil, container.NewHBox(s.Export, s.Reverse), s.DocTitle)), nil, nil, nil, s.Lines)
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.Print, s.Export, s.Reverse), s.DocTitle)), nil, nil, nil, s.Lines)
 	split := container.NewVSplit(s.Table, detail)
 	split.Offset = 0.55
 	s.Content = container.NewBorder(top, nil, nil, nil, split)
@@ -297,6 +302,7 @@ func (s *StockScreen) Select(id int64) {
 			}
 			s.DocTitle.SetText(title)
 			s.Export.Enable()
+			s.Print.Enable()
 			if doc.ReversedByID == 0 {
 				s.Reverse.Enable()
 			} else {
@@ -384,6 +390,66 @@ func (s *StockScreen) chooseExportFile() {
 	}, w)
 	d.SetFileName(doc.Number + ".csv")
 	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".csv"}))
+	d.Show()
+	if !nativeFileDialogs {
+		d.Resize(fyne.NewSize(800, 560))
+	}
+}
+
+// PDF prints the selected document, in Arabic and English, with the seller's details of its
+// warehouse's branch. Any goroutine but the UI's.
+func (s *StockScreen) PDF(ctx context.Context, doc storage.StockDocument) ([]byte, error) {
+	var branch int64
+	if err := s.m.db.View(ctx, func(tx *storage.Tx) error {
+		w, err := tx.Warehouse(doc.WarehouseID)
+		branch = w.BranchID
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	seller, err := s.m.db.Seller(ctx, branch)
+	if err != nil {
+		return nil, err
+	}
+	return invoicepdf.RenderStockDocument(doc, seller, invoicepdf.Options{Lang: invoicepdf.Both})
+}
+
+// choosePDFFile asks where to save the selected document as a PDF. UI goroutine.
+func (s *StockScreen) choosePDFFile() {
+	doc := s.selected
+	if doc.ID == 0 {
+		return
+	}
+	w := s.m.Window
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			showProblem(w, tr("doing.print_stockdoc", "save the document as PDF"), err)
+			return
+		}
+		if wc == nil {
+			return
+		}
+		s.m.work.Go(func() {
+			pdf, err := s.PDF(context.Background(), doc)
+			if err == nil {
+				_, err = wc.Write(pdf)
+			}
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			name := wc.URI().Name()
+			uiDo(func() {
+				if err != nil {
+					showProblem(w, tr("doing.print_stockdoc", "save the document as PDF"), err)
+					return
+				}
+				dialog.ShowInformation(tr("print.done_title", "Saved"),
+					tr("stockdocs.print_done", "{{.Number}} was saved as {{.File}}.", map[string]any{"Number": doc.Number, "File": name}), w)
+			})
+		})
+	}, w)
+	d.SetFileName(invoicepdf.StockDocumentFileName(doc))
+	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".pdf"}))
 	d.Show()
 	if !nativeFileDialogs {
 		d.Resize(fyne.NewSize(800, 560))

@@ -340,6 +340,14 @@ func TestStockDocumentFormRefusesAndExports(t *testing.T) {
 	if err != nil || len(recs) != 2 || recs[1][0] != "ISS-000001" || recs[1][8] != code || recs[1][10] != "1" {
 		t.Fatalf("export: %v %q", err, recs)
 	}
+	if !m.Stock.Print.Disabled() {
+		pdf, err := m.Stock.PDF(context.Background(), m.Stock.selected)
+		if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+			t.Fatalf("the document's PDF: %v", err)
+		}
+	} else {
+		t.Fatal("Print is disabled on a selected document")
+	}
 }
 
 func TestClientsAreFoundAndToldApart(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 )
 
 func init() {
+	readOnlyCommands["clients list"] = true // it only reads: it works beside an open Mizan
 	Register(Command{
 		Name:    "clients list",
 		Args:    "[--search TEXT] [--format table|csv|json] [--out FILE] [--bom]",

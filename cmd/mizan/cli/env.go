@@ -38,7 +38,6 @@ var readOnlyCommands = map[string]bool{
 	"products list": true, "products export": true, "stock": true,
 	"invoices list": true, "invoices show": true, "invoices export": true,
 	"runs": true, "log": true, "connections list": true, "check": true,
-	"stock show": true, "stock documents": true, "clients list": true,
 }
 
 // forCommand sets the env up for the command it runs.

@@ -6,15 +6,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 
+	"mizan/core/invoicepdf"
 	"mizan/storage"
 )
 
 func init() {
+	for _, name := range []string{"stock show", "stock documents", "stock pdf"} {
+		readOnlyCommands[name] = true // they only read: they work beside an open Mizan
+	}
 	lines := `Each line is CODE=QUANTITY, the product's code (or barcode) and the quantity`
 	Register(Command{
 		Name:    "stock receive",
@@ -65,6 +71,12 @@ func init() {
 		Args:    "NUMBER [--format table|csv|json] [--out FILE] [--bom]",
 		Summary: "Show or export one stock document with its lines",
 		Run:     runStockShow,
+	})
+	Register(Command{
+		Name:    "stock pdf",
+		Args:    "NUMBER... [--out DIR] [--lang ar|en|both]",
+		Summary: "Print stock documents to PDF files on A4 pages, with the seller's details",
+		Run:     runStockPDF,
 	})
 	Register(Command{
 		Name:    "stock documents",
@@ -421,4 +433,62 @@ func runStockDocuments(ctx context.Context, env *Env, args []string) error {
 		}
 		return t.flush()
 	})
+}
+
+func runStockPDF(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("stock pdf", flag.ContinueOnError)
+	out := fs.String("out", ".", "write the files into `DIR`")
+	langName := fs.String("lang", "both", "language: ar, en or both")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return Usagef("which documents? Give their numbers, e.g. REC-000001 CNT-000002")
+	}
+	lang, err := invoicepdf.ParseLang(*langName)
+	if err != nil {
+		return Usagef("--lang: %v", err)
+	}
+	if fi, err := os.Stat(*out); err != nil || !fi.IsDir() {
+		return fmt.Errorf("--out %s is not a directory", *out)
+	}
+	db, err := env.DB(ctx)
+	if err != nil {
+		return err
+	}
+	for _, number := range pos {
+		doc, err := db.StockDocumentByNumber(ctx, number)
+		if err != nil {
+			return err
+		}
+		seller, err := stockDocSeller(ctx, db, doc)
+		if err != nil {
+			return err
+		}
+		pdf, err := invoicepdf.RenderStockDocument(doc, seller, invoicepdf.Options{Lang: lang, Location: env.loc()})
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(*out, invoicepdf.StockDocumentFileName(doc))
+		if err := writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(pdf); return err }); err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, path)
+	}
+	return nil
+}
+
+// stockDocSeller is the seller printed on a stock document: its warehouse's branch's details
+// over the business's.
+func stockDocSeller(ctx context.Context, db *storage.DB, doc storage.StockDocument) (storage.Seller, error) {
+	var branch int64
+	if err := db.View(ctx, func(tx *storage.Tx) error {
+		w, err := tx.Warehouse(doc.WarehouseID)
+		branch = w.BranchID
+		return err
+	}); err != nil {
+		return storage.Seller{}, err
+	}
+	return db.Seller(ctx, branch)
 }

@@ -1,10 +1,16 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"mizan/storage"
 )
 
 // stockOf reads one product's quantity in one warehouse through mizan stock.
@@ -167,5 +173,34 @@ func TestClientsCommands(t *testing.T) {
 	if code != 0 || !containsInOrder(out, []string{"NAME", "PHONE", "EMAIL"}) || !strings.Contains(out, "0551234567") ||
 		!strings.Contains(out, "amal@example.com") {
 		t.Fatalf("list:\n%s", out)
+	}
+}
+
+func TestStockPDFBesideAnOpenMizan(t *testing.T) {
+	b := seedBooks(t)
+	if code, _, errOut := run(t, b.dir, "stock", "receive", "--note", "مورد القهوة", "COF-1=10@18.75"); code != 0 {
+		t.Fatal(errOut)
+	}
+	db, err := storage.Open(context.Background(), b.dir, storage.Options{}) // the window holds the books
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := t.TempDir()
+	code, stdout, errOut := run(t, b.dir, "stock", "pdf", "REC-000001", "--out", out, "--lang", "en")
+	if code != 0 || strings.TrimSpace(stdout) != filepath.Join(out, "REC-000001.pdf") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, errOut)
+	}
+	pdf, err := os.ReadFile(filepath.Join(out, "REC-000001.pdf"))
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %v", err)
+	}
+	for _, args := range [][]string{{"stock", "documents"}, {"stock", "show", "REC-000001"}, {"clients", "list"}} {
+		if code, _, errOut := run(t, b.dir, args...); code != 0 {
+			t.Errorf("%v beside an open Mizan: exit %d, %s", args, code, errOut)
+		}
+	}
+	if code, _, errOut := run(t, b.dir, "stock", "receive", "COF-1=1"); code != 1 || !strings.Contains(errOut, "already open by another Mizan") {
+		t.Errorf("posting beside an open Mizan: exit %d, %s", code, errOut)
 	}
 }
