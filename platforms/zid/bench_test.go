@@ -25,7 +25,7 @@ func BenchmarkImport(b *testing.B) {
 	products, orders := contract.BenchSize()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		h := zidtest.NewHarness(b, zidtest.HarnessOptions{Platform: zid.Platform(), Credentials: credentials})
+		h := zidtest.NewHarness(b, zidtest.HarnessOptions{Platform: zid.Platform()})
 		h.S.Seed(zidtest.SeedOptions{Products: products, Orders: orders, Seed: 7})
 		h.Advance(time.Minute)
 		bk := contract.Connect(b, h, "", core.ConnectionInput{})

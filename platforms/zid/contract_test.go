@@ -8,22 +8,11 @@ import (
 	"mizan/platforms/zid/zidtest"
 )
 
-// credentials are the harness's grant as the Zid client keeps it: with the redirect address
-// the tokens were issued for, which Zid's refreshes send again, and without the store's id,
-// which is a setting (the store's identity, kept in the books) and asked of Zid when not set.
-func credentials(app zidtest.App, t zidtest.Tokens) map[string]string {
-	c := zidtest.DefaultCredentials(app, t)
-	c[zid.CredRedirect] = app.RedirectURI
-	delete(c, zidtest.CredStoreID)
-	return c
-}
-
 // TestContract runs the suite every platform passes against the Zid test store over real HTTP,
 // with the engine on real SQLite books.
 func TestContract(t *testing.T) {
 	contract.Run(t, func(t *testing.T) contract.Harness {
-		return zidtest.NewHarness(t, zidtest.HarnessOptions{Platform: zid.Platform(), Credentials: credentials,
-			IdleRequests: idleRequests})
+		return zidtest.NewHarness(t, zidtest.HarnessOptions{Platform: zid.Platform(), IdleRequests: idleRequests})
 	})
 }
 
@@ -43,6 +32,6 @@ func idleRequests(s *zidtest.Server) int {
 // Tokens that Zid refuses between syncs are renewed through the engine's rotation and saved
 // before they are used.
 func TestRefusedTokensRenewThroughTheKeyring(t *testing.T) {
-	h := zidtest.NewHarness(t, zidtest.HarnessOptions{Platform: zid.Platform(), Credentials: credentials})
+	h := zidtest.NewHarness(t, zidtest.HarnessOptions{Platform: zid.Platform()})
 	contract.RenewsAcrossSyncs(t, h, h.S.ExpireTokens)
 }

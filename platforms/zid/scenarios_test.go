@@ -20,7 +20,7 @@ import (
 // is the store's, and its parts add up to it.
 func TestOrderScenarios(t *testing.T) {
 	ctx := context.Background()
-	h := zidtest.NewHarness(t, zidtest.HarnessOptions{Platform: zid.Platform(), Credentials: credentials})
+	h := zidtest.NewHarness(t, zidtest.HarnessOptions{Platform: zid.Platform()})
 	s := h.S
 	d := decimal.RequireFromString
 	_, dates := s.AddProduct(zidtest.ProductInput{Name: zidtest.Names{Ar: "تمر سكري فاخر"}, SKU: "DATE-1K", Price: d("57.50"), Quantity: 50})

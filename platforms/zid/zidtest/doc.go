@@ -130,6 +130,8 @@
 //	AddCustomer, PlaceOrder(OrderInput), SetStatus, CreditNote, Reverse, EditOrder, Orders
 //	Seed(SeedOptions) SeedResult
 //	NewHarness(t, HarnessOptions) *Harness — contract.Harness; DefaultCredentials and the
-//	    Cred* keys (the Zid client's), App (with the redirect address a refresh sends);
+//	    Cred* keys (exactly the Zid client's credentials, the redirect address a refresh sends
+//	    among them), DefaultOptions and OptStoreID (the store's id is a setting), App; a
+//	    harness whose settings are not the ones its Platform registers fails the test;
 //	    orders are named "#" + id; HarnessOptions.Invoiced are the statuses counted as paid
 package zidtest

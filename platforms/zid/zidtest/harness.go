@@ -1,7 +1,9 @@
 package zidtest
 
 import (
+	"fmt"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,7 +24,7 @@ type HarnessOptions struct {
 	// Credentials turns the app and the store's current grant into the connection's
 	// credentials; default DefaultCredentials.
 	Credentials func(app App, t Tokens) map[string]string
-	// Options are the connection's options.
+	// Options are the connection's options; nil is DefaultOptions (an empty map gives none).
 	Options map[string]string
 	// IdleRequests is the fewest requests a sync that finds nothing new can make (0: not said).
 	IdleRequests func(s *Server) int
@@ -42,30 +44,37 @@ type App struct {
 	StoreID                             int64
 }
 
-// Credential keys: the ones the Zid client registers (DefaultCredentials gives them), and the
-// redirect address a refresh must send, which it does not register (a client that keeps it
-// among its credentials adds CredRedirectURI in HarnessOptions.Credentials: App has it).
+// Credential keys, as the Zid client registers them (DefaultCredentials gives exactly these).
 const (
 	CredAuthorization = "authorization"
 	CredAccessToken   = "access_token"
 	CredRefreshToken  = "refresh_token"
-	CredStoreID       = "store_id"
 	CredExpiresAt     = "expires_at" // Unix seconds
 	CredClientID      = "client_id"
 	CredClientSecret  = "client_secret"
-	CredRedirectURI   = "redirect_uri"
+	CredRedirectURI   = "redirect_uri" // the address the tokens were issued for: a refresh sends it
 )
+
+// OptStoreID is the option the Zid client takes the store's id in (the Store-Id header): the
+// store's identity is a setting kept in the books, not a credential.
+const OptStoreID = "store_id"
 
 // HarnessRedirect is the redirect address the harness's grants were issued for.
 const HarnessRedirect = "http://127.0.0.1:8765/callback"
 
 // DefaultCredentials names the credentials authorization, access_token, refresh_token,
-// store_id, expires_at (absolute Unix seconds), client_id and client_secret, as the Zid client
-// registers them.
+// expires_at (absolute Unix seconds), client_id, client_secret and redirect_uri, as the Zid
+// client registers them.
 func DefaultCredentials(app App, t Tokens) map[string]string {
 	return map[string]string{CredAuthorization: t.Authorization, CredAccessToken: t.AccessToken, CredRefreshToken: t.RefreshToken,
-		CredStoreID: strconv.FormatInt(app.StoreID, 10), CredExpiresAt: strconv.FormatInt(t.Expires.Unix(), 10),
-		CredClientID: app.ClientID, CredClientSecret: app.ClientSecret}
+		CredExpiresAt: strconv.FormatInt(t.Expires.Unix(), 10), CredClientID: app.ClientID, CredClientSecret: app.ClientSecret,
+		CredRedirectURI: app.RedirectURI}
+}
+
+// DefaultOptions are the settings a merchant who pastes the tokens gives with them: the store's
+// id (OptStoreID).
+func DefaultOptions(app App) map[string]string {
+	return map[string]string{OptStoreID: strconv.FormatInt(app.StoreID, 10)}
 }
 
 // Harness drives a zidtest store for the shared contract suite. The store's address serves the
@@ -96,7 +105,56 @@ func NewHarness(t testing.TB, o HarnessOptions) *Harness {
 	s := NewServer(o.Store)
 	hs := s.Start()
 	t.Cleanup(hs.Close)
-	return &Harness{S: s, HS: hs, opt: o, first: s.IssueTokens()}
+	h := &Harness{S: s, HS: hs, opt: o, first: s.IssueTokens()}
+	if h.opt.Options == nil {
+		h.opt.Options = DefaultOptions(h.App())
+	}
+	if err := registered(o.Platform, h.opt.Credentials(h.App(), h.first), h.opt.Options); err != nil {
+		t.Fatalf("zidtest: %v", err)
+	}
+	return h
+}
+
+// registered checks that the credentials are exactly the ones the platform registers and that
+// each option is one it registers (a platform that registers none is not checked): a key the
+// client does not know would be stored in the keyring or the books and never read.
+func registered(p core.Platform, creds, opts map[string]string) error {
+	if len(p.Credentials) == 0 {
+		return nil
+	}
+	want := map[string]bool{}
+	for _, f := range p.Credentials {
+		want[f.Key] = true
+	}
+	var extra, missing []string
+	for k := range creds {
+		if !want[k] {
+			extra = append(extra, k)
+		}
+	}
+	for k := range want {
+		if _, ok := creds[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	known := map[string]bool{}
+	for _, f := range p.Options {
+		known[f.Key] = true
+	}
+	var unknown []string
+	for k := range opts {
+		if !known[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(extra)+len(missing)+len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(extra)
+	slices.Sort(missing)
+	slices.Sort(unknown)
+	return fmt.Errorf("the harness's settings are not the ones %s registers: credentials it does not register %q, credentials it registers and lacks %q, options it does not register %q",
+		p.Name, extra, missing, unknown)
 }
 
 func (h *Harness) Platform() core.Platform { return h.opt.Platform }

@@ -3,8 +3,10 @@ package zidtest
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
+	"mizan/core"
 	"mizan/platforms/contract"
 )
 
@@ -65,10 +67,14 @@ func TestHarness(t *testing.T) {
 	if !m.Cancelled || !m.Paid || m.Guest || !m.Total.Equal(d("92.00")) || len(m.Lines) != 0 {
 		t.Errorf("member order %+v", m)
 	}
-	// Config hands out the current grant after the client renewed it, with the store's id.
+	// Config hands out the current grant after the client renewed it, with the redirect address
+	// it was issued for; the store's id is an option.
 	before := h.Config().Credentials
-	if before[CredStoreID] != "204857" || len(before) != 7 || h.App().RedirectURI != HarnessRedirect {
+	if len(before) != 7 || before[CredRedirectURI] != HarnessRedirect || h.App().RedirectURI != HarnessRedirect {
 		t.Errorf("credentials %v", before)
+	}
+	if opts := h.Config().Options; len(opts) != 1 || opts[OptStoreID] != "204857" {
+		t.Errorf("options %v", opts)
 	}
 	c := &client{t: t, hs: h.HS, s: h.S}
 	code, body := c.token(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {before[CredRefreshToken]},
@@ -91,5 +97,34 @@ func TestHarness(t *testing.T) {
 	h.Fault(contract.FaultNone)
 	if h.S.PendingFaults() != 0 {
 		t.Error("FaultNone left faults")
+	}
+}
+
+// TestHarnessGivesWhatTheClientRegisters: the harness's credentials must be exactly the ones
+// its platform registers, and its options ones it registers.
+func TestHarnessGivesWhatTheClientRegisters(t *testing.T) {
+	p := core.Platform{Name: "zid", Credentials: []core.CredentialField{{Key: CredAccessToken}, {Key: CredRefreshToken}},
+		Options: []core.OptionField{{Key: OptStoreID}}}
+	for _, tc := range []struct {
+		name  string
+		creds map[string]string
+		opts  map[string]string
+		want  string // in the error; "" for none
+	}{
+		{"exact", map[string]string{CredAccessToken: "a", CredRefreshToken: "r"}, map[string]string{OptStoreID: "1"}, ""},
+		{"no options", map[string]string{CredAccessToken: "a", CredRefreshToken: "r"}, nil, ""},
+		{"an extra credential", map[string]string{CredAccessToken: "a", CredRefreshToken: "r", OptStoreID: "1"}, nil, `does not register ["store_id"]`},
+		{"a missing credential", map[string]string{CredAccessToken: "a"}, nil, `lacks ["refresh_token"]`},
+		{"an unknown option", map[string]string{CredAccessToken: "a", CredRefreshToken: "r"}, map[string]string{"location_id": "x"}, `options it does not register ["location_id"]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := registered(p, tc.creds, tc.opts)
+			if (err == nil) != (tc.want == "") || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+				t.Errorf("got %v, want %q", err, tc.want)
+			}
+		})
+	}
+	if err := registered(core.Platform{}, map[string]string{"x": "y"}, nil); err != nil {
+		t.Errorf("a platform that registers nothing: %v", err)
 	}
 }
