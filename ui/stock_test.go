@@ -390,3 +390,58 @@ func TestClientsAreFoundAndToldApart(t *testing.T) {
 		mustShow(t, m.Master.Clients, tc.want...)
 	}
 }
+
+// A product with a history is archived rather than deleted, leaves the list (unless archived
+// ones are shown) and comes back with Restore; one without a history is deleted.
+func TestDeleteOrArchiveAProduct(t *testing.T) {
+	m, db := openApp(t, seededDir(t, 5))
+	ctx := context.Background()
+	var fresh storage.Product
+	if err := db.Update(ctx, func(tx *storage.Tx) error {
+		var err error
+		fresh, err = tx.CreateProduct(storage.Product{Code: "NEW-1", Name: "Never sold"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m.Idle()
+	moves, _ := db.AllMovements(ctx)
+	used, _ := db.Product(ctx, moves[0].ProductID)
+	test.Tap(m.Nav[ScreenProducts])
+	before := len(m.Products.all)
+
+	m.Products.SelectProduct(used.ID)
+	m.Idle()
+	test.Tap(m.Products.Archive)
+	closeDialog(t, m, shownDialog(t, m, "Delete or archive "+used.Code+"?", "Yes", "No"), "Yes")
+	if p, _ := db.Product(ctx, used.ID); !p.Archived || len(m.Products.all) != before-1 ||
+		!strings.Contains(m.Products.Status.Text, "archived rather than deleted") {
+		t.Fatalf("archiving %s: archived %v, %d products listed of %d, status %q", used.Code, p.Archived, len(m.Products.all), before, m.Products.Status.Text)
+	}
+	test.Tap(m.Products.ShowArchived)
+	m.Idle()
+	if len(m.Products.all) != before {
+		t.Fatalf("with the archived shown: %d of %d", len(m.Products.all), before)
+	}
+	m.Products.SelectProduct(used.ID)
+	m.Idle()
+	if m.Products.Archive.Text != "Restore" {
+		t.Fatalf("an archived product offers %q", m.Products.Archive.Text)
+	}
+	test.Tap(m.Products.Archive)
+	m.Idle()
+	if p, _ := db.Product(ctx, used.ID); p.Archived {
+		t.Fatal("Restore left it archived")
+	}
+
+	m.Products.SelectProduct(fresh.ID)
+	m.Idle()
+	test.Tap(m.Products.Archive)
+	closeDialog(t, m, shownDialog(t, m, "Yes", "No"), "Yes")
+	if _, err := db.Product(ctx, fresh.ID); err == nil {
+		t.Fatal("a product without a history was not deleted")
+	}
+}
