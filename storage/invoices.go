@@ -167,6 +167,7 @@ func (t *Tx) insertInvoice(inv *Invoice) error {
 		return fmt.Errorf("write invoice: %w", err)
 	}
 	inv.ID, _ = res.LastInsertId()
+	inv.CreatedAt = t.now
 	srcType, kind, sign := "sales_invoice", MoveSale, decimal.NewFromInt(-1)
 	if inv.Type == ReturnInvoice {
 		srcType, kind, sign = "return_invoice", MoveReturn, decimal.NewFromInt(1)

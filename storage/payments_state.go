@@ -2,7 +2,10 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -18,6 +21,9 @@ const (
 	PayPartly     PayStatus = "partly_paid"
 	PayPaid       PayStatus = "paid"
 	PayNothingDue PayStatus = "nothing_due" // returned in full before anything was paid, or a return of an unpaid sale
+	// PayUntracked: issued before these books kept payments (they were made by an older Mizan),
+	// and no payment recorded for it since: whether it was paid is not known.
+	PayUntracked PayStatus = "untracked"
 )
 
 // PaymentState is an invoice's money: what is due on it and what has been paid, and its status.
@@ -59,6 +65,12 @@ func (d *DB) PaymentStates(ctx context.Context, invs []Invoice) (map[int64]Payme
 }
 
 func (d *DB) paymentStates(ctx context.Context, invs []Invoice, out map[int64]PaymentState) error {
+	// Books made by an older Mizan kept no payments: their earlier invoices are not called unpaid.
+	var since time.Time
+	err := d.sql.QueryRowContext(ctx, `SELECT applied_at FROM schema_migrations WHERE name = ?`, paymentsMigration).Scan(timeCol{&since})
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
 	// The sales invoices involved: those listed and the originals of the returns listed.
 	salesSet := map[int64]bool{}
 	for _, inv := range invs {
@@ -74,7 +86,7 @@ func (d *DB) paymentStates(ctx context.Context, invs []Invoice, out map[int64]Pa
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
 	returned := map[int64]decimal.Decimal{}
-	err := eachRow(ctx, d, `SELECT original_invoice_id, total FROM invoices WHERE original_invoice_id IN (`+marks+`)`, ids,
+	err = eachRow(ctx, d, `SELECT original_invoice_id, total FROM invoices WHERE original_invoice_id IN (`+marks+`)`, ids,
 		func(r scanner) error {
 			var id int64
 			var v decimal.Decimal
@@ -118,22 +130,32 @@ func (d *DB) paymentStates(ctx context.Context, invs []Invoice, out map[int64]Pa
 	}
 	for _, inv := range invs {
 		var st PaymentState
+		old := !since.IsZero() && !inv.CreatedAt.IsZero() && inv.CreatedAt.Before(since)
 		if inv.Type == ReturnInvoice {
 			st.Due, st.Paid = inv.Total, onInvoice[inv.ID]
-			if !received[inv.OriginalID].IsPositive() && !st.Paid.IsPositive() {
+			switch {
+			case old && received[inv.OriginalID].IsZero() && onInvoice[inv.ID].IsZero():
+				st.Status = PayUntracked
+			case !received[inv.OriginalID].IsPositive() && !st.Paid.IsPositive():
 				st.Status = PayNothingDue
-			} else {
+			default:
 				st.Status = settle(st.Due, st.Paid, st.Paid)
 			}
 		} else {
 			st.Due = inv.Total.Sub(returned[inv.ID])
 			st.Paid = received[inv.ID].Sub(paidBack[inv.ID])
 			st.Status = settle(st.Due, st.Paid, received[inv.ID])
+			if old && received[inv.ID].IsZero() && paidBack[inv.ID].IsZero() {
+				st.Status = PayUntracked
+			}
 		}
 		out[inv.ID] = st
 	}
 	return nil
 }
+
+// paymentsMigration is the migration that began keeping payments.
+const paymentsMigration = "0009_payments.sql"
 
 // eachRow runs a query on the books and calls fn for each row.
 func eachRow(ctx context.Context, d *DB, query string, args []any, fn func(scanner) error) error {

@@ -317,3 +317,26 @@ func TestPaymentMethods(t *testing.T) {
 		t.Fatalf("methods %+v", ms)
 	}
 }
+
+// Invoices issued before the books kept payments (books an older Mizan made) are not called
+// unpaid: their state is not known until a payment is recorded for them.
+func TestInvoicesBeforePaymentsAreUntracked(t *testing.T) {
+	f := newPayFixture(t)
+	ret := f.ret(t, "15")
+	later := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	if _, err := f.db.SQL().Exec(`UPDATE schema_migrations SET applied_at = ? WHERE name = '0009_payments.sql'`, later); err != nil {
+		t.Fatal(err)
+	}
+	invs := []Invoice{f.sale, ret}
+	st, err := f.db.PaymentStates(ctx, invs)
+	must(t, err)
+	if st[f.sale.ID].Status != PayUntracked || st[ret.ID].Status != PayUntracked {
+		t.Fatalf("states before any payment: %+v", st)
+	}
+	f.pay(t, Payment{Direction: PaymentIn, AccountID: DefaultAccountID, InvoiceID: f.sale.ID, Amount: d("50")})
+	st, err = f.db.PaymentStates(ctx, invs)
+	must(t, err)
+	if st[f.sale.ID].Status != PayPartly || st[ret.ID].Status != PayUnpaid {
+		t.Fatalf("states after a payment: %+v", st)
+	}
+}

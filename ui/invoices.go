@@ -272,6 +272,8 @@ func payStatusName(typ storage.InvoiceType, st storage.PayStatus) string {
 		return tr("pay.unpaid", "Unpaid")
 	case storage.PayNothingDue:
 		return tr("pay.nothing_due", "Nothing due")
+	case storage.PayUntracked:
+		return tr("pay.untracked", "Not recorded")
 	}
 	return string(st)
 }
@@ -284,6 +286,8 @@ func payImportance(st storage.PayStatus) widget.Importance {
 		return widget.WarningImportance
 	case storage.PayPaid:
 		return widget.SuccessImportance
+	case storage.PayUntracked:
+		return widget.LowImportance
 	}
 	return widget.MediumImportance
 }
