@@ -288,8 +288,22 @@ func (s *ProductsScreen) load(ctx context.Context) error {
 			s.Table.SetColumnWidth(i, w)
 		}
 		s.applySearch()
-		if s.selected != 0 {
+		listed := false
+		for _, r := range rows {
+			listed = listed || r.p.ID == s.selected
+		}
+		switch {
+		case listed:
 			s.SelectProduct(s.selected)
+		case s.selected != 0:
+			// The product is no longer listed (deleted, or archived while archived ones are hidden).
+			s.selected = 0
+			s.ledger = nil
+			s.Ledger.Refresh()
+			s.Links.SetText("")
+			s.LedgerTitle.SetText(tr("ledger.pick", "Select a product to see its stock movements."))
+			s.Edit.Disable()
+			s.Archive.Disable()
 		}
 	})
 	return nil

@@ -421,6 +421,9 @@ func TestDeleteOrArchiveAProduct(t *testing.T) {
 		!strings.Contains(m.Products.Status.Text, "archived rather than deleted") {
 		t.Fatalf("archiving %s: archived %v, %d products listed of %d, status %q", used.Code, p.Archived, len(m.Products.all), before, m.Products.Status.Text)
 	}
+	if !m.Products.Edit.Disabled() || m.Products.selected != 0 {
+		t.Fatal("the archived product, no longer listed, is still the one selected")
+	}
 	test.Tap(m.Products.ShowArchived)
 	m.Idle()
 	if len(m.Products.all) != before {
