@@ -108,7 +108,7 @@ func showProblem(w fyne.Window, doing string, err error) {
 	}
 	fyne.LogError("mizan: "+doing, err)
 	p := explain(doing, err)
-	d := dialog.NewCustom(p.Title, tr("action.close", "Close"), p.content(), w)
+	d := dialog.NewCustom(p.Title, tr("action.close", "Close"), mirrorDialog(p.content()), w)
 	d.Resize(fyne.NewSize(520, 0))
 	d.Show()
 }

@@ -35,6 +35,20 @@ func mirrorContent(c *fyne.Container) *fyne.Container {
 	return c
 }
 
+// mirrorDialog is mirrorContent for what a dialog shows: a dialog is drawn above the window's
+// content, where the window's mirroring does not reach.
+func mirrorDialog(o fyne.CanvasObject) fyne.CanvasObject {
+	if !rightToLeft() {
+		return o
+	}
+	c, ok := o.(*fyne.Container)
+	if !ok {
+		c = container.NewStack(o)
+	}
+	mirror(c)
+	return c
+}
+
 // mirror wraps the layout of c in a mirrorLayout (once).
 func mirror(c *fyne.Container) {
 	switch c.Layout.(type) {

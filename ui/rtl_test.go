@@ -124,6 +124,26 @@ func TestArabicWindowIsMirrored(t *testing.T) {
 			if got := right(f.Cancel, f.Save); got != c.rtl {
 				t.Errorf("Cancel is right of Save: %v", got)
 			}
+
+			// A dialog: the form for a new client.
+			test.Tap(f.NewClient)
+			m.Idle()
+			q := f.Quick
+			if q == nil {
+				t.Fatal("no New client form")
+			}
+			nameLabel = nil
+			for _, p := range walk(m.Window.Canvas().Overlays().Top(), fyne.Position{}, nil) {
+				if l, ok := p.obj.(*widget.Label); ok && l.Text == tr("field.name", "Name") {
+					nameLabel = l
+				}
+			}
+			if nameLabel == nil {
+				t.Fatal("no Name label on the New client form")
+			}
+			if got := right(nameLabel, q.Name); got != c.rtl {
+				t.Errorf("the New client form's Name label is right of its entry: %v", got)
+			}
 		})
 	}
 }
