@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"mizan/core"
+	"mizan/platforms/categories"
 	"mizan/platforms/httpx"
 	"mizan/platforms/jsontime"
 )
@@ -71,11 +72,9 @@ type Store struct {
 	bySKU     map[string]string
 	byOptions map[string]string
 	byName    map[string]string // by lower-case full name, "" when two items share it
-	// categories are the store's category ids by lower-case name, as found or created.
-	categories map[string]string
-	// noCategories: the app may not read or write categories (its scopes), so products are
-	// created without one.
-	noCategories bool
+	// cats are the store's category ids by name, as found or created (none once Salla refused
+	// the app access to categories: its scopes).
+	cats categories.Cache
 }
 
 var _ core.Store = (*Store)(nil)

@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"mizan/core"
+	"mizan/platforms/categories"
 	"mizan/platforms/jsonnum"
 	"mizan/platforms/jsontime"
 )
@@ -309,72 +310,52 @@ type categoryItem struct {
 	Subs []categoryItem `json:"sub_categories"`
 }
 
+func (c categoryItem) node() categories.Node {
+	n := categories.Node{ID: c.ID.String(), Names: []string{string(c.Name)}}
+	for _, sub := range c.Subs {
+		n.Subs = append(n.Subs, sub.node())
+	}
+	return n
+}
+
 // categoryID returns the id of the store's category named name (letter case aside), looked up
-// through the list's keyword (which matches names) and created when the store has none. It is
-// "" when the app may not read or write categories (the connection was made before Mizan asked
-// for categories.read_write): the product is then created without a category, and the
-// merchant is told once in the log.
+// through the list's keyword (which matches names) and created when the store has none, once
+// per name. It is "" when the app may not read or write categories (the connection was made
+// before Mizan asked for categories.read_write): the product is then created without a
+// category, and the merchant is told once in the log.
 func (s *Store) categoryID(ctx context.Context, name string) (string, error) {
-	key := strings.ToLower(name)
-	s.mu.Lock()
-	id, known, off := s.categories[key], s.categories != nil && s.categories[key] != "", s.noCategories
-	s.mu.Unlock()
-	if known || off {
-		return id, nil
-	}
-	var find func(cs []categoryItem) string
-	find = func(cs []categoryItem) string {
-		for _, c := range cs {
-			if strings.EqualFold(strings.TrimSpace(string(c.Name)), name) && c.ID.String() != "" {
-				return c.ID.String()
+	return s.cats.ID(ctx, name, categories.Store{
+		Find: func(ctx context.Context, name string) (string, error) {
+			var id string
+			err := s.pages(ctx, "find category "+name, "/categories", url.Values{"keyword": {name}}, func(_ reply, items []json.RawMessage) (bool, error) {
+				var nodes []categories.Node
+				for _, raw := range items {
+					var c categoryItem
+					if json.Unmarshal(raw, &c) == nil {
+						nodes = append(nodes, c.node())
+					}
+				}
+				id = categories.Find(nodes, name)
+				return id == "", nil
+			})
+			return id, err
+		},
+		Create: func(ctx context.Context, name string) (string, error) {
+			var created categoryItem
+			if _, err := s.call(ctx, "create category "+name, http.MethodPost, "/categories", nil,
+				map[string]any{"name": name, "status": "active"}, &created); err != nil {
+				return "", err
 			}
-			if id := find(c.Subs); id != "" {
-				return id
+			if created.ID.String() == "" {
+				return "", &core.StoreError{Op: "create category " + name, Message: "Salla's answer does not give the new category's id"}
 			}
-		}
-		return ""
-	}
-	err := s.pages(ctx, "find category "+name, "/categories", url.Values{"keyword": {name}}, func(_ reply, items []json.RawMessage) (bool, error) {
-		var cs []categoryItem
-		for _, raw := range items {
-			var c categoryItem
-			if json.Unmarshal(raw, &c) == nil {
-				cs = append(cs, c)
-			}
-		}
-		id = find(cs)
-		return id == "", nil
-	})
-	if err == nil && id == "" {
-		var created categoryItem
-		_, err = s.call(ctx, "create category "+name, http.MethodPost, "/categories", nil,
-			map[string]any{"name": name, "status": "active"}, &created)
-		id = created.ID.String()
-		if err == nil && id == "" {
-			err = &core.StoreError{Op: "create category " + name, Message: "Salla's answer does not give the new category's id"}
-		}
-	}
-	if errors.Is(err, core.ErrUnauthorized) {
-		s.mu.Lock()
-		first := !s.noCategories
-		s.noCategories = true
-		s.mu.Unlock()
-		if first {
+			return created.ID.String(), nil
+		},
+		Refused: func(err error) {
 			s.log.Warn("Salla refused Mizan's access to categories, so products made in the books are created without one; "+
 				"connect the store again so that the app is granted categories.read_write", slog.String("err", err.Error()))
-		}
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	s.mu.Lock()
-	if s.categories == nil {
-		s.categories = map[string]string{}
-	}
-	s.categories[key] = id
-	s.mu.Unlock()
-	return id, nil
+		},
+	})
 }
 
 // findBySKU looks for a store item with this SKU (the list's keyword matches names and SKUs).
