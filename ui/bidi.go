@@ -279,25 +279,27 @@ func ignoresFont(r rune) bool {
 		r == '\u2028' || r == '\u2029' || harfbuzz.IsDefaultIgnorable(r)
 }
 
-var arabicFaces = sync.OnceValue(func() []*font.Face {
-	var faces []*font.Face
+// arabicFonts are the theme's Arabic fonts. Only their character maps are read (a font.Face
+// caches its look-ups, which would need a lock: visual runs on the worker and the UI goroutine).
+var arabicFonts = sync.OnceValue(func() []*font.Font {
+	var list []*font.Font
 	for _, data := range [][]byte{fonts.ArabicRegular, fonts.ArabicBold} {
 		if f, err := font.ParseTTF(bytes.NewReader(data)); err == nil {
-			faces = append(faces, f)
+			list = append(list, f.Font)
 		}
 	}
-	return faces
+	return list
 })
 
 // arabicFontHas reports whether the theme's Arabic font (regular and bold) draws r; Fyne takes
 // every other character from a fallback font.
 func arabicFontHas(r rune) bool {
-	faces := arabicFaces()
-	if len(faces) == 0 {
+	fs := arabicFonts()
+	if len(fs) == 0 {
 		return isRTL(r)
 	}
-	for _, f := range faces {
-		if _, ok := f.NominalGlyph(r); !ok {
+	for _, f := range fs {
+		if _, ok := f.Cmap.Lookup(r); !ok {
 			return false
 		}
 	}
