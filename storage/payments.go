@@ -548,13 +548,17 @@ func WritePaymentsCSV(w io.Writer, ps []Payment) error {
 	for _, p := range ps {
 		key := fmt.Sprint(p.AccountID, "/", p.Currency)
 		running[key] = running[key].Add(p.Signed())
-		row := []string{p.Number, p.Date.UTC().Format(time.RFC3339), string(p.Direction), p.AccountName, p.Amount.String(),
-			p.Signed().String(), p.Currency, running[key].String(), p.InvoiceNumber, string(p.InvoiceType), p.ClientName, p.Method,
-			p.MethodTitle, p.Source.OrderName, p.Source.Connection, p.Source.ExternalID, p.ReversesNumber, p.ReversedBy, p.Notes}
-		if err := cw.Write(SpreadsheetSafeRow(row)); err != nil {
+		if err := cw.Write(SpreadsheetSafeRow(PaymentCSVRow(p, running[key]))); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// PaymentCSVRow is a payment's row under PaymentCSVHeader, with its account's balance after it.
+func PaymentCSVRow(p Payment, balance decimal.Decimal) []string {
+	return []string{p.Number, p.Date.UTC().Format(time.RFC3339), string(p.Direction), p.AccountName, p.Amount.String(),
+		p.Signed().String(), p.Currency, balance.String(), p.InvoiceNumber, string(p.InvoiceType), p.ClientName, p.Method,
+		p.MethodTitle, p.Source.OrderName, p.Source.Connection, p.Source.ExternalID, p.ReversesNumber, p.ReversedBy, p.Notes}
 }

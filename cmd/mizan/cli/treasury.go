@@ -228,9 +228,7 @@ func runTreasuryMovements(ctx context.Context, env *Env, args []string) error {
 			// balance counted from the account's first payment, as the table does.
 			var rows [][]string
 			for i, p := range shown {
-				rows = append(rows, []string{p.Number, p.Date.UTC().Format(time.RFC3339), string(p.Direction), p.AccountName, p.Amount.String(),
-					p.Signed().String(), p.Currency, after[i].String(), p.InvoiceNumber, string(p.InvoiceType), p.ClientName, p.Method, p.MethodTitle,
-					p.Source.OrderName, p.Source.Connection, p.Source.ExternalID, p.ReversesNumber, p.ReversedBy, p.Notes})
+				rows = append(rows, storage.PaymentCSVRow(p, after[i]))
 			}
 			return writeCSV(w, false, storage.PaymentCSVHeader, rows)
 		default:

@@ -127,6 +127,15 @@ func TestTreasuryCommands(t *testing.T) {
 	if err != nil || len(rows) != 3 || !d(rows[2][7]).Equal(b.sale.Total.Sub(b.ret.Total)) || rows[2][8] != b.ret.Number {
 		t.Fatalf("movements csv %q (%v)", rows, err)
 	}
+	// A period's rows carry the balance counted from the account's first payment.
+	code, out, _ = run(t, b.dir, "treasury", "movements", "--account", "Cash", "--from", "2024-05-06", "--to", "2024-05-06", "--format", "csv")
+	if rows, err := csv.NewReader(strings.NewReader(out)).ReadAll(); code != 0 || err != nil || len(rows) != 3 ||
+		rows[0][7] != "balance" || !d(rows[2][7]).Equal(b.sale.Total.Sub(b.ret.Total)) {
+		t.Fatalf("movements of a day as csv: %d %q", code, out)
+	}
+	if code, out, _ := run(t, b.dir, "treasury", "movements", "--from", "2024-05-07", "--format", "json"); code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Fatalf("movements after the last payment: %d %q", code, out)
+	}
 	if code, out, _ := run(t, b.dir, "treasury", "movements"); code != 0 || !strings.Contains(out, "MAIN-PAY-000001") ||
 		!strings.Contains(out, "-"+amount(b.ret.Total)) {
 		t.Fatalf("movements table: %q", out)
