@@ -42,6 +42,15 @@
 //	                                          barcode, quantity, is_infinite} → 201, stock at the
 //	                                          default location
 //	GET|PATCH /v1/products/{id}/              PATCH: any of those fields (sale_price null clears it)
+//	POST  /v1/products/{id}/categories/       {"id": category id} → 201, the product filed under
+//	                                          it; the answer is the category (id as text)
+//	GET   /v1/managers/store/categories       {status, categories (each with sub_categories, id a
+//	                                          number, name in the asked language and names{ar, en}),
+//	                                          minimal_categories, products_count}: no pages
+//	POST  /v1/managers/store/categories/add   a form (urlencoded or multipart): name[ar] and
+//	                                          name[en] required, a name no category has yet (either
+//	                                          language, letter case aside), parent_id → {status,
+//	                                          category}
 //	GET|PATCH|POST /v1/products/{id}/stocks/  list; bulk [{location, available_quantity,
 //	                                          is_infinite}] → 204; a row at a new location → 201
 //	GET|PATCH /v1/products/{id}/stocks/{stock_id}/   {available_quantity, is_infinite}: absolute
@@ -125,7 +134,7 @@
 //	Requests, OAuthRequests, RequestsTo, InjectFaults(storetest.Fault…), ClearFaults,
 //	    PendingFaults (storetest.Traffic's)
 //	IssueTokens, CurrentTokens, TokenState, ExpireTokens; Tokens
-//	AddLocation, DefaultLocation, Locations, AddProduct(ProductInput) (id, sold ids),
+//	AddLocation, DefaultLocation, Locations, AddCategory, Categories, AddProduct(ProductInput) (id, sold ids),
 //	    Edit, Sellables, Sellable, SellableBySKU
 //	AddCustomer, PlaceOrder(OrderInput), SetStatus, CreditNote, Reverse, EditOrder, Orders
 //	Seed(SeedOptions) SeedResult

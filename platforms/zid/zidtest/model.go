@@ -90,8 +90,9 @@ type location struct {
 }
 
 type category struct {
-	id   string // a numeric string
-	name names
+	id     string // a numeric string
+	name   names
+	parent *category // nil for a top-level category
 }
 
 // stock is a sellable product's row at one location.

@@ -37,6 +37,9 @@ func (s *Server) route(r *http.Request) (answer, *apiError) {
 	case strings.TrimSuffix(path, "/") == "/v1/managers/account/profile" && r.Method == http.MethodGet:
 		return ok(s.profileJSON()), nil
 	}
+	if a, e, handled := s.routeCategories(r, path); handled {
+		return a, e
+	}
 	if a, e, handled := s.routeOrders(r, parts); handled {
 		return a, e
 	}
@@ -66,6 +69,8 @@ func (s *Server) routeProducts(r *http.Request, parts []string) (answer, *apiErr
 			return answer{}, e
 		}
 		return ok(s.productJSON(p, true)), nil
+	case len(parts) == 2 && parts[1] == "categories" && post:
+		return s.attachCategory(r, p)
 	case len(parts) == 2 && parts[1] == "stocks" && get:
 		return s.drfPage(r, len(p.stocks), func(i int) any { return stockJSON(p.stocks[i]) }, nil)
 	case len(parts) == 2 && parts[1] == "stocks" && patch:

@@ -148,6 +148,7 @@ type SellableInfo struct {
 	Quantity      int            // at the default location
 	Stocks        map[string]int // by location id
 	Infinite      bool
+	Categories    []Names // the product's (a variant: its parent's)
 }
 
 func (s *Server) infoOf(p *product) SellableInfo {
@@ -159,6 +160,13 @@ func (s *Server) infoOf(p *product) SellableInfo {
 	}
 	for _, x := range p.stocks {
 		in.Stocks[x.location.id] = x.qty
+	}
+	cats := p.categories
+	if p.parent != nil {
+		cats = p.parent.categories
+	}
+	for _, c := range cats {
+		in.Categories = append(in.Categories, Names{Ar: c.name.ar, En: c.name.en})
 	}
 	if x := p.stockAt(s.st.defaultLocation()); x != nil {
 		in.Quantity = x.qty
