@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"mizan/core"
+	"mizan/platforms/categories"
 	"mizan/platforms/httpx"
 	"mizan/platforms/jsontime"
 	"mizan/platforms/oauth"
@@ -62,6 +63,10 @@ type Store struct {
 	// again; a write drops them.
 	levels   []core.StockPage
 	levelsAt time.Time
+
+	// cats are the store's category ids by name, as found or created (none once Zid refused the
+	// app access to them).
+	cats categories.Cache
 }
 
 // dropLevels forgets the quantities read with the catalogue.
@@ -147,7 +152,8 @@ type request struct {
 	method string
 	path   string // relative to the API's base, or a full address already checked (a next link)
 	query  url.Values
-	body   any
+	body   any        // sent as JSON
+	form   url.Values // sent as a form instead (the manager endpoints that take one)
 }
 
 // reply is an answer's metadata.
@@ -160,7 +166,11 @@ type reply struct {
 // connection can) and tries again.
 func (s *Store) do(ctx context.Context, r request, out any) (reply, error) {
 	var raw []byte
-	if r.body != nil {
+	ctype := "application/json"
+	switch {
+	case r.form != nil:
+		raw, ctype = []byte(r.form.Encode()), "application/x-www-form-urlencoded"
+	case r.body != nil:
 		var err error
 		if raw, err = json.Marshal(r.body); err != nil {
 			return reply{}, fmt.Errorf("%s: %w", r.op, err)
@@ -194,7 +204,7 @@ func (s *Store) do(ctx context.Context, r request, out any) (reply, error) {
 			h.Set("X-Manager-Token", creds[CredAccessToken])
 		}
 		if raw != nil {
-			h.Set("Content-Type", "application/json")
+			h.Set("Content-Type", ctype)
 		}
 		resp, err := c.Do(ctx, httpx.Request{Op: r.op, Method: r.method, URL: u, Header: h, Body: raw, Inspect: httpx.RetryCutJSON})
 		if err != nil {

@@ -247,20 +247,51 @@ func (n names) MarshalJSON() ([]byte, error) {
 }
 
 // CreateProduct creates a product without variants from the books' values, with no stock (stock
-// travels as stock changes). When the store already has an item with this SKU, that item is
-// returned instead. Categories are not written (Zid wants category ids; the merchant sets them
-// in Zid).
+// travels as stock changes), filed under the books' category: the store's category of that
+// name, created when it has none. When the store already has an item with this SKU, that item is
+// returned instead, filed under the books' category when it has none (so a creation whose
+// filing failed is completed when it is tried again).
 func (s *Store) CreateProduct(ctx context.Context, p core.ProductFields) (core.StoreProduct, error) {
 	sku := strings.TrimSpace(p.Code)
 	locID, _, err := s.stockLocation(ctx)
 	if err != nil {
 		return core.StoreProduct{}, err
 	}
+	var sp core.StoreProduct
+	found := false
 	if sku != "" {
-		if sp, ok, err := s.findBySKU(ctx, sku, locID); err != nil || ok {
-			return sp, err
+		if sp, found, err = s.findBySKU(ctx, sku, locID); err != nil {
+			return core.StoreProduct{}, err
 		}
 	}
+	category := strings.TrimSpace(p.Category)
+	if found && (category == "" || sp.Category != "") {
+		return sp, nil
+	}
+	catID, err := s.categoryID(ctx, category)
+	if err != nil {
+		return core.StoreProduct{}, err
+	}
+	if !found {
+		if sp, err = s.create(ctx, p, sku, locID); err != nil {
+			return core.StoreProduct{}, err
+		}
+	}
+	if catID == "" {
+		return sp, nil
+	}
+	pid := sp.ProductID
+	if pid == "" {
+		pid = sp.ExternalID
+	}
+	if err := s.fileUnder(ctx, pid, catID); err != nil {
+		return core.StoreProduct{}, err
+	}
+	return s.reread(ctx, sp)
+}
+
+// create makes the product: POST /v1/products/.
+func (s *Store) create(ctx context.Context, p core.ProductFields, sku, locID string) (core.StoreProduct, error) {
 	no := false
 	body := productBody{Name: &names{Ar: strings.TrimSpace(p.Name)}, Price: number(p.SalePrice), IsInfinite: &no}
 	if sku != "" {

@@ -86,6 +86,15 @@ type category struct {
 	Name names `json:"name"`
 }
 
+// categoryNode is a category as GET /v1/managers/store/categories lists it: its name in the
+// answer's language beside both (names), and the categories under it.
+type categoryNode struct {
+	ID    jsonnum.ID     `json:"id"`
+	Name  names          `json:"name"`
+	Names names          `json:"names"`
+	Subs  []categoryNode `json:"sub_categories"`
+}
+
 type attribute struct {
 	Name  names `json:"name"`
 	Value names `json:"value"`

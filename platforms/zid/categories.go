@@ -1,0 +1,76 @@
+package zid
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"mizan/core"
+	"mizan/platforms/categories"
+)
+
+func (c categoryNode) node() categories.Node {
+	n := categories.Node{ID: c.ID.String(), Names: []string{c.Name.Ar, c.Name.En, c.Names.Ar, c.Names.En}}
+	for _, sub := range c.Subs {
+		n.Subs = append(n.Subs, sub.node())
+	}
+	return n
+}
+
+// categoryID returns the id of the store's category named name (in either language, letter
+// case aside), from the manager's category list (one request: it has no pages), created with
+// that name in both languages when the store has none; once per name. It is "" for no name, and
+// when Zid refuses the app its categories (a permission the app lacks in Zid's partner
+// dashboard): products are then created without a category, and the merchant is told once in
+// the log.
+func (s *Store) categoryID(ctx context.Context, name string) (string, error) {
+	return s.cats.ID(ctx, name, categories.Store{
+		Find: func(ctx context.Context, name string) (string, error) {
+			var list struct {
+				Categories []categoryNode `json:"categories"`
+			}
+			if _, err := s.do(ctx, request{op: "find category " + name, scheme: manager, method: http.MethodGet,
+				path: "/managers/store/categories"}, &list); err != nil {
+				return "", err
+			}
+			nodes := make([]categories.Node, 0, len(list.Categories))
+			for _, c := range list.Categories {
+				nodes = append(nodes, c.node())
+			}
+			return categories.Find(nodes, name), nil
+		},
+		Create: func(ctx context.Context, name string) (string, error) {
+			var out struct {
+				Category categoryNode `json:"category"`
+			}
+			op := "create category " + name
+			if _, err := s.do(ctx, request{op: op, scheme: manager, method: http.MethodPost, path: "/managers/store/categories/add",
+				form: url.Values{"name[ar]": {name}, "name[en]": {name}}}, &out); err != nil {
+				return "", err
+			}
+			if out.Category.ID.String() == "" {
+				return "", &core.StoreError{Op: op, Message: "Zid's answer does not give the new category's id"}
+			}
+			return out.Category.ID.String(), nil
+		},
+		Refused: func(err error) {
+			s.log.Warn("Zid refused Mizan's access to categories, so products made in the books are created without one; "+
+				"allow the app to read and write products in Zid's partner dashboard", slog.String("err", err.Error()))
+		},
+	})
+}
+
+// fileUnder files a product under a category: POST /v1/products/{id}/categories/ with the
+// category's id, a number as Zid's docs send it.
+func (s *Store) fileUnder(ctx context.Context, productID, categoryID string) error {
+	var id any = categoryID
+	if strings.Trim(categoryID, "0123456789") == "" {
+		id = json.Number(categoryID)
+	}
+	_, err := s.do(ctx, request{op: "file product " + productID + " under category " + categoryID, scheme: catalog, method: http.MethodPost,
+		path: "/products/" + url.PathEscape(productID) + "/categories/", body: map[string]any{"id": id}}, nil)
+	return err
+}
