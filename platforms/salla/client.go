@@ -23,16 +23,8 @@ import (
 
 // Options tune a Store beyond its connection settings; the zero value is right for production.
 type Options struct {
-	// Now is the local clock, used when the store sends no Date header and for token expiry.
-	Now func() time.Time
-	// Sleep waits d or until ctx ends (retries and pacing).
-	Sleep func(ctx context.Context, d time.Duration) error
-	// Retry is the retry budget of each request (default httpx.DefaultPolicy).
-	Retry httpx.Policy
-	// Timeout bounds one attempt of a request (default httpx.DefaultTimeout).
-	Timeout time.Duration
-	// Jitter scales retry backoffs, in [0, 1) (default random).
-	Jitter func() float64
+	// Tuning's Now is also the clock the access token's expiry is read on.
+	httpx.Tuning
 	// RefreshEarly is how long before its expiry the access token is renewed (default a day).
 	RefreshEarly time.Duration
 }
@@ -127,12 +119,9 @@ func New(cfg core.StoreConfig, o Options) (*Store, error) {
 	}
 	s.log = log.With("platform", "salla")
 	pacer := &httpx.Pacer{}
-	s.http = &httpx.Client{HTTP: cfg.HTTPClient, Timeout: o.Timeout, Policy: o.Retry, Log: s.log, Platform: "salla",
-		Sleep: o.Sleep, Now: o.Now, Jitter: o.Jitter, Pacer: pacer}
-	s.once = &httpx.Client{HTTP: cfg.HTTPClient, Timeout: o.Timeout, Policy: httpx.Policy{MaxAttempts: 1}, Log: s.log,
-		Platform: "salla", Sleep: o.Sleep, Now: o.Now}
-	s.writes = &httpx.Client{HTTP: cfg.HTTPClient, Timeout: o.Timeout, Policy: httpx.Policy{MaxAttempts: 1}, Log: s.log,
-		Platform: "salla", Sleep: o.Sleep, Now: o.Now, Pacer: pacer}
+	s.http = o.Client(cfg.HTTPClient, s.log, "salla", pacer)
+	s.once = o.Once(cfg.HTTPClient, s.log, "salla", nil)
+	s.writes = o.Once(cfg.HTTPClient, s.log, "salla", pacer)
 	return s, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"mizan/core"
+	"mizan/platforms/httpx"
 )
 
 // wire is a small scripted Salla: routes by method and path answer fixed bodies, and every
@@ -93,7 +94,7 @@ func (wr *wire) open(creds map[string]string, rotate core.RotateFunc) *Store {
 		}
 	}
 	s, err := New(core.StoreConfig{StoreURL: wr.srv.URL, Credentials: c, HTTPClient: wr.srv.Client(), Rotate: rotate},
-		Options{Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }, Jitter: func() float64 { return 0 }})
+		Options{Tuning: httpx.Tuning{Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }, Jitter: func() float64 { return 0 }}})
 	if err != nil {
 		wr.t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func TestPacedImport(t *testing.T) {
 		hc.Transport = ct
 		s, err := New(core.StoreConfig{StoreURL: hs.URL, HTTPClient: &hc, Credentials: map[string]string{
 			CredAccessToken: tok.AccessToken, CredRefreshToken: tok.RefreshToken, CredClientID: srv.ClientID(), CredClientSecret: srv.ClientSecret()}},
-			Options{Retry: httpxPolicyForTest()})
+			Options{Tuning: httpx.Tuning{Retry: httpxPolicyForTest()}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"mizan/core"
+	"mizan/platforms/httpx"
 	"mizan/platforms/salla/sallatest"
 )
 
@@ -26,7 +27,7 @@ func writeEnv(t *testing.T, scope string) (*Store, *sallatest.Server) {
 	}
 	s, err := New(core.StoreConfig{StoreURL: hs.URL, HTTPClient: hs.Client(), Credentials: map[string]string{
 		CredAccessToken: tok.AccessToken, CredRefreshToken: tok.RefreshToken, CredClientID: srv.ClientID(), CredClientSecret: srv.ClientSecret()}},
-		Options{Retry: httpxPolicyForTest()})
+		Options{Tuning: httpx.Tuning{Retry: httpxPolicyForTest()}})
 	if err != nil {
 		t.Fatal(err)
 	}
