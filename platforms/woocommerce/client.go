@@ -21,16 +21,7 @@ import (
 
 // Options tune a Store beyond its connection settings; the zero value is right for production.
 type Options struct {
-	// Now is the local clock, used when the store sends no Date header.
-	Now func() time.Time
-	// Sleep waits d or until ctx ends (retries).
-	Sleep func(ctx context.Context, d time.Duration) error
-	// Retry is the retry budget of each request (default httpx.DefaultPolicy).
-	Retry httpx.Policy
-	// Timeout bounds one attempt of a request (default httpx.DefaultTimeout).
-	Timeout time.Duration
-	// Jitter scales retry backoffs, in [0, 1) (default random).
-	Jitter func() float64
+	httpx.Tuning
 	// StockAttempts bounds the read-compare-write rounds of one stock change (default 4).
 	StockAttempts int
 }
@@ -76,8 +67,8 @@ func New(cfg core.StoreConfig, o Options) (*Store, error) {
 	// The redirect policy is httpx's: a redirect to another host or to plain http is refused, as
 	// the keys go with every request. One on the store's own host is reported, not followed
 	// (check explains it: it leads to a login page, or the address lacks its www.).
-	s.http = &httpx.Client{HTTP: cfg.HTTPClient, Timeout: o.Timeout, Policy: o.Retry, Log: s.log, Platform: "woocommerce",
-		Sleep: o.Sleep, Now: o.Now, Jitter: o.Jitter, ReportRedirects: true}
+	s.http = o.Client(cfg.HTTPClient, s.log, "woocommerce", nil)
+	s.http.ReportRedirects = true
 	return s, nil
 }
 

@@ -60,8 +60,8 @@ func (e *env) open(key, secret string, opts map[string]string) *woocommerce.Stor
 		Credentials: map[string]string{woocommerce.CredConsumerKey: key, woocommerce.CredConsumerSecret: secret},
 		Options:     opts, HTTPClient: e.hs.Client(),
 		Log: slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))},
-		woocommerce.Options{Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() },
-			Retry: httpx.Policy{MaxAttempts: 4}, Timeout: 2 * time.Second, Jitter: func() float64 { return 0 }})
+		woocommerce.Options{Tuning: httpx.Tuning{Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() },
+			Retry: httpx.Policy{MaxAttempts: 4}, Timeout: 2 * time.Second, Jitter: func() float64 { return 0 }}})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func TestRedirectToAnotherHost(t *testing.T) {
 			st, err := woocommerce.New(core.StoreConfig{StoreURL: front.URL, HTTPClient: front.Client(),
 				Credentials: map[string]string{woocommerce.CredConsumerKey: srv.Key(), woocommerce.CredConsumerSecret: srv.Secret()},
 				Log:         slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))},
-				woocommerce.Options{Retry: httpx.Policy{MaxAttempts: 2, BaseDelay: time.Millisecond}, Timeout: 2 * time.Second})
+				woocommerce.Options{Tuning: httpx.Tuning{Retry: httpx.Policy{MaxAttempts: 2, BaseDelay: time.Millisecond}, Timeout: 2 * time.Second}})
 			if err != nil {
 				t.Fatal(err)
 			}
