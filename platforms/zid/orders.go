@@ -179,6 +179,7 @@ func (s *Store) order(ctx context.Context, raw json.RawMessage, listed bool) (co
 	restock := code == "reversed" || (code == "canceled" && !s.keepsCancelled)
 	s.mu.Unlock()
 	o.Refunds = refunds(&o, code, notes, vatRate(&d, readFigures(d.Payment.Invoice)), restock)
+	orderPayments(&o, &d, notes)
 	if o.Status == "canceled" {
 		o.Cancelled, o.CancelledAt = true, o.UpdatedAt
 	}

@@ -167,8 +167,9 @@ type order struct {
 	} `json:"consignee"`
 	Payment *struct {
 		Method *struct {
-			Code string `json:"code"`
-			Name string `json:"name"`
+			Code      string    `json:"code"`
+			Name      string    `json:"name"`
+			UpdatedAt looseTime `json:"updated_at"` // when its payment last changed
 		} `json:"method"`
 		Invoice []invoiceLine `json:"invoice"`
 	} `json:"payment"`
@@ -180,6 +181,7 @@ type order struct {
 	} `json:"histories"`
 	CreatedAt jsontime.Time `json:"created_at"`
 	UpdatedAt jsontime.Time `json:"updated_at"`
+	moneyState
 }
 
 // invoiceLine is one figure of payment.invoice[]: {code, value, value_string, title}.
