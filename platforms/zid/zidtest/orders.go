@@ -374,6 +374,7 @@ func (s *Server) orderJSON(o *order, payload string, detail bool, language strin
 		"cod_confirmed": o.payment == "zid_cod" && o.paid == "paid", "reverse_order_label_request": nil,
 		"reverse_order_label_requests": []any{},
 	}
+	paymentState(out, o)
 	if payload == "simple" {
 		return out
 	}
