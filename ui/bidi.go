@@ -22,11 +22,10 @@ import (
 // then reads in the wrong order: "الاسم القانوني (بالعربية)" is drawn "بالعربية(الاسم القانوني)".
 //
 // visual reorders a string for that renderer: it resolves the embedding levels of each line with
-// the Unicode Bidirectional Algorithm (golang.org/x/text/unicode/bidi; the paragraph direction is
-// that of the first strong letter, left to right when there is none), reorders the level runs as
-// rule L2 says, cuts each right-to-left run where Fyne would change font and writes those pieces
-// in reverse, and pins each piece's direction with a mark so that Fyne draws it as one run in that
-// direction. Fyne then mirrors the brackets of the right-to-left pieces (rule L4) while shaping
+// the Unicode Bidirectional Algorithm (golang.org/x/text/unicode/bidi; see bidiPieces for the
+// paragraph's direction), reorders the level runs as rule L2 says, cuts each right-to-left run
+// where Fyne would change font and writes those pieces in reverse, and pins each piece's
+// direction with a mark so that Fyne draws it as one run in that direction. Fyne then mirrors the brackets of the right-to-left pieces (rule L4) while shaping
 // them, and keeps Arabic joined within each piece.
 //
 // A string Fyne already draws right (one direction, or a right-to-left run in one font) is
@@ -39,11 +38,12 @@ func visual(s string) string {
 	}
 	lines := strings.Split(s, "\n")
 	changed := false
+	uiRTL := rightToLeft()
 	for i, line := range lines {
 		if reordered(line) {
 			continue
 		}
-		pieces := bidiPieces(line)
+		pieces := bidiPieces(line, uiRTL)
 		if len(pieces) < 2 {
 			continue
 		}
@@ -92,13 +92,16 @@ type bidiPiece struct {
 	rtl  bool
 }
 
-// bidiPieces returns the runs of one line (no paragraph separator in it) in visual order.
-func bidiPieces(line string) []bidiPiece {
+// bidiPieces returns the runs of one line (no paragraph separator in it) in visual order. The
+// line is a right-to-left paragraph when its first strong letter is right to left, or when the
+// window's language is written right to left (uiRTL) and it has right-to-left letters: there a
+// line that starts with a code or a Latin name reads from the right like the rest.
+func bidiPieces(line string, uiRTL bool) []bidiPiece {
 	runes := []rune(line)
 	if len(runes) == 0 {
 		return nil
 	}
-	rtlPara := firstStrongRTL(runes)
+	rtlPara := firstStrongRTL(runes) || (uiRTL && hasRTL(line))
 	var p bidi.Paragraph
 	var opts []bidi.Option
 	if rtlPara {

@@ -98,6 +98,7 @@ func TestVisualOrder(t *testing.T) {
 		{"سطر أول (1)\nLine 2", rtl(")") + "1" + rtl("سطر أول (") + "\nLine 2"},
 		{"Synced متجر أمل 2", "Synced " + "2" + rtl("متجر أمل ")},
 		{"Order (ثوب) shipped", "Order (" + rtl("ثوب") + ") shipped"},
+		{"REC-000002 · استلام بضاعة", "REC-000002 · " + rtl("استلام بضاعة")},
 		// A mark written into a translation does not stop the reordering.
 		{"رقم في كل سطر (حتى 100)، مثل \u200e#1001", "#1001" + rtl(")، مثل ") + "100" + rtl("رقم في كل سطر (حتى ")},
 	} {
@@ -106,6 +107,25 @@ func TestVisualOrder(t *testing.T) {
 		}
 		if twice := visual(visual(c.in)); twice != visual(c.in) {
 			t.Errorf("visual(visual(%q)) = %q, not visual's %q", c.in, twice, visual(c.in))
+		}
+	}
+}
+
+// In a right-to-left window a line with Arabic in it reads from the right even when it starts
+// with a code or a Latin name; a line without Arabic is left as it is.
+func TestVisualOrderInArabicWindow(t *testing.T) {
+	inLanguage(t, "ar")
+	for _, c := range []struct{ in, want string }{
+		{"REC-000002 · استلام بضاعة", rtl(" · استلام بضاعة") + "REC-000002"},
+		{"Men's thobe S — ثوب رجالي", rtl(" — ثوب رجالي") + "Men's thobe S"},
+		{"ثوب رجالي — Men's thobe 4 - S", "Men's thobe 4 - S" + rtl("ثوب رجالي — ")},
+		{"#108 أمل الحربي", rtl(" أمل الحربي") + "#108"},
+		{"Walk-in customer", "Walk-in customer"},
+		{"- Line 2", "- Line 2"},
+		{"-1", "-1"},
+	} {
+		if got := drawnText(t, visual(c.in)); got != c.want {
+			t.Errorf("visual(%q) is drawn %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -23,7 +24,7 @@ import (
 // rightToLeft reports whether the window's language is written right to left. It follows the
 // language the translations were chosen in, so it needs no state of its own.
 func rightToLeft() bool {
-	return tr("language.direction", "ltr") == "rtl"
+	return lang.X("language.direction", "ltr") == "rtl"
 }
 
 // mirrorContent makes a container lay out right to left, with everything in it, when the
