@@ -15,27 +15,22 @@ import (
 	"mizan/core"
 )
 
-// Node is a category as a store lists it: its id, its names (in every language the store
-// gives) and the categories under it.
-type Node struct {
-	ID    string
-	Names []string
-	Subs  []Node
-}
-
-// Find is the id of the first category in the tree, depth first, with one of its names equal to
-// name (letter case and surrounding spaces aside); "" when none has it.
-func Find(nodes []Node, name string) string {
+// Find is the id of the first category of a store's list, depth first, one of whose names is
+// name (letter case and surrounding spaces aside); "" when none is. of says what a category of
+// the platform's own type is: its id, its names (in every language the store gives) and the
+// categories under it.
+func Find[C any](list []C, name string, of func(C) (id string, names []string, subs []C)) string {
 	name = strings.TrimSpace(name)
-	for _, n := range nodes {
-		if n.ID != "" {
-			for _, x := range n.Names {
+	for _, c := range list {
+		id, names, subs := of(c)
+		if id != "" {
+			for _, x := range names {
 				if strings.EqualFold(strings.TrimSpace(x), name) {
-					return n.ID
+					return id
 				}
 			}
 		}
-		if id := Find(n.Subs, name); id != "" {
+		if id := Find(subs, name, of); id != "" {
 			return id
 		}
 	}

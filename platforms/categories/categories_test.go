@@ -12,12 +12,21 @@ import (
 	"mizan/core"
 )
 
+// node is a category as a test store lists it.
+type node struct {
+	id    string
+	names []string
+	subs  []node
+}
+
+func (n node) parts() (string, []string, []node) { return n.id, n.names, n.subs }
+
 func TestFind(t *testing.T) {
-	tree := []Node{
-		{ID: "1", Names: []string{"بهارات", "Spices"}},
-		{ID: "2", Names: []string{"Bags"}, Subs: []Node{{ID: "3", Names: []string{"شنط", "Purses"}}}},
-		{Names: []string{"No id"}, Subs: []Node{{ID: "4", Names: []string{"Dates"}}}},
-		{ID: "5", Names: []string{"dates"}},
+	tree := []node{
+		{id: "1", names: []string{"بهارات", "Spices"}},
+		{id: "2", names: []string{"Bags"}, subs: []node{{id: "3", names: []string{"شنط", "Purses"}}}},
+		{names: []string{"No id"}, subs: []node{{id: "4", names: []string{"Dates"}}}},
+		{id: "5", names: []string{"dates"}},
 	}
 	for _, tc := range []struct{ name, want string }{
 		{"بهارات", "1"},
@@ -25,12 +34,12 @@ func TestFind(t *testing.T) {
 		{"  SPICES ", "1"},
 		{"purses", "3"}, // under another
 		{"شنط", "3"},
-		{"no id", ""},  // a node without an id is never the answer
+		{"no id", ""},  // a category without an id is never the answer
 		{"Dates", "4"}, // the first depth first
 		{"Honey", ""},
 		{"", ""},
 	} {
-		if got := Find(tree, tc.name); got != tc.want {
+		if got := Find(tree, tc.name, node.parts); got != tc.want {
 			t.Errorf("Find(%q) = %q, want %q", tc.name, got, tc.want)
 		}
 	}

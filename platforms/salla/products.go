@@ -310,12 +310,8 @@ type categoryItem struct {
 	Subs []categoryItem `json:"sub_categories"`
 }
 
-func (c categoryItem) node() categories.Node {
-	n := categories.Node{ID: c.ID.String(), Names: []string{string(c.Name)}}
-	for _, sub := range c.Subs {
-		n.Subs = append(n.Subs, sub.node())
-	}
-	return n
+func (c categoryItem) parts() (string, []string, []categoryItem) {
+	return c.ID.String(), []string{string(c.Name)}, c.Subs
 }
 
 // categoryID returns the id of the store's category named name (letter case aside), looked up
@@ -328,14 +324,14 @@ func (s *Store) categoryID(ctx context.Context, name string) (string, error) {
 		Find: func(ctx context.Context, name string) (string, error) {
 			var id string
 			err := s.pages(ctx, "find category "+name, "/categories", url.Values{"keyword": {name}}, func(_ reply, items []json.RawMessage) (bool, error) {
-				var nodes []categories.Node
+				var list []categoryItem
 				for _, raw := range items {
 					var c categoryItem
 					if json.Unmarshal(raw, &c) == nil {
-						nodes = append(nodes, c.node())
+						list = append(list, c)
 					}
 				}
-				id = categories.Find(nodes, name)
+				id = categories.Find(list, name, categoryItem.parts)
 				return id == "", nil
 			})
 			return id, err

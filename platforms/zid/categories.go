@@ -12,12 +12,8 @@ import (
 	"mizan/platforms/categories"
 )
 
-func (c categoryNode) node() categories.Node {
-	n := categories.Node{ID: c.ID.String(), Names: []string{c.Name.Ar, c.Name.En, c.Names.Ar, c.Names.En}}
-	for _, sub := range c.Subs {
-		n.Subs = append(n.Subs, sub.node())
-	}
-	return n
+func (c categoryNode) parts() (string, []string, []categoryNode) {
+	return c.ID.String(), []string{c.Name.Ar, c.Name.En, c.Names.Ar, c.Names.En}, c.Subs
 }
 
 // categoryID returns the id of the store's category named name (in either language, letter
@@ -36,11 +32,7 @@ func (s *Store) categoryID(ctx context.Context, name string) (string, error) {
 				path: "/managers/store/categories"}, &list); err != nil {
 				return "", err
 			}
-			nodes := make([]categories.Node, 0, len(list.Categories))
-			for _, c := range list.Categories {
-				nodes = append(nodes, c.node())
-			}
-			return categories.Find(nodes, name), nil
+			return categories.Find(list.Categories, name, categoryNode.parts), nil
 		},
 		Create: func(ctx context.Context, name string) (string, error) {
 			var out struct {
