@@ -21,6 +21,9 @@ import (
 
 // Bulk operations
 //
+// Each 250 orders an operation reads count as a page served for FaultOrderChangesBetweenPages:
+// the order changes while the operation reads (after the server's snapshot of it).
+//
 // bulkOperationRunQuery(query:) checks the query as Shopify's guide describes (one top-level
 // field, a connection, not node or nodes; at most five connections, nested at most two deep; no
 // connection inside a list field), then reads it at once against the store as it is at that
@@ -72,7 +75,6 @@ type bulkOp struct {
 	id        int64
 	query     string
 	createdAt time.Time
-	runFor    time.Duration // from start to completion
 	objects   int
 	roots     int
 	data      []byte
@@ -154,12 +156,25 @@ func (s *Server) bulkByGID(gid string) *bulkOp {
 	return nil
 }
 
+// bulkRunTime is how long an operation runs: its objects at the configured pace.
+func (s *Server) bulkRunTime(op *bulkOp) time.Duration {
+	return time.Duration(float64(op.objects) / s.bulkOpts().ObjectsPerSecond * float64(time.Second))
+}
+
+// SetBulkSpeed changes how many objects a second bulk operations read, those running included
+// (their running time is their objects at the new pace, from their start).
+func (s *Server) SetBulkSpeed(objectsPerSecond float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.Bulk.ObjectsPerSecond = objectsPerSecond
+}
+
 // times of an operation: when it starts running, completes (or fails).
 func (s *Server) bulkTimes(op *bulkOp) (start, end time.Time) {
 	start = op.createdAt.Add(s.bulkOpts().StartDelay)
-	end = start.Add(op.runFor)
+	end = start.Add(s.bulkRunTime(op))
 	if op.failCode != "" {
-		end = start.Add(op.runFor / 2)
+		end = start.Add(s.bulkRunTime(op) / 2)
 	}
 	return start, end
 }
@@ -204,8 +219,8 @@ func (s *Server) bulkRecord(op *bulkOp) record {
 				upTo = op.cancelAt
 			}
 		}
-		if op.runFor > 0 && upTo.After(start) {
-			frac := min(1, float64(upTo.Sub(start))/float64(op.runFor))
+		if run := s.bulkRunTime(op); run > 0 && upTo.After(start) {
+			frac := min(1, float64(upTo.Sub(start))/float64(run))
 			count, roots = int(frac*float64(op.objects)), int(frac*float64(op.roots))
 		}
 	default:
@@ -265,6 +280,7 @@ func mutBulkRunQuery(ec *execCtx, _ any, args map[string]any) (any, error) {
 	}
 	bec := &execCtx{s: s, schema: s.subset, doc: doc, vars: map[string]any{}, now: s.now(), version: ec.version, bulk: true}
 	data, ok := bec.executeObject(s.subset.Query, nil, doc.Operations[0].SelectionSet, nil, true)
+	ec.afterRun = append(ec.afterRun, bec.afterRun...) // an order changing while the operation reads
 	if !ok || len(bec.errors) > 0 {
 		msg := "the query failed"
 		if len(bec.errors) > 0 {
@@ -281,7 +297,6 @@ func mutBulkRunQuery(ec *execCtx, _ any, args map[string]any) (any, error) {
 	_, _ = rand.Read(sig[:])
 	op := &bulkOp{id: s.st.newID(KindBulkOperation), query: text, createdAt: now.UTC().Truncate(time.Second), objects: objects, roots: roots,
 		data: out.Bytes(), signature: hex.EncodeToString(sig[:]), host: ec.host}
-	op.runFor = time.Duration(float64(objects) / s.bulkOpts().ObjectsPerSecond * float64(time.Second))
 	if f := ec.fault; f != nil && f.Kind == FaultBulkFails {
 		op.failCode = f.ErrorCode
 		if op.failCode == "" {
@@ -359,7 +374,10 @@ func bulkQueryProblem(doc *ast.QueryDocument) string {
 				walk(f.SelectionSet, level+1, false)
 				continue
 			}
-			walk(f.SelectionSet, level, underList || f.Definition.Type.Elem != nil)
+			// A connection's own edges and nodes lists are its records, not a list field.
+			wrapper := (f.Name == "edges" || f.Name == "nodes") && f.ObjectDefinition != nil &&
+				strings.HasSuffix(f.ObjectDefinition.Name, "Connection")
+			walk(f.SelectionSet, level, underList || f.Definition.Type.Elem != nil && !wrapper)
 		}
 	}
 	walk(doc.Operations[0].SelectionSet, 0, false)

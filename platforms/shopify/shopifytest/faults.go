@@ -262,7 +262,7 @@ func requestID() string {
 // s.mu held.
 func (ec *execCtx) servedOrdersPage(c *connection) {
 	s := ec.s
-	if s == nil || ec.bulk {
+	if s == nil {
 		return
 	}
 	var ids []int64
