@@ -44,6 +44,7 @@ type Store struct {
 	now       func() time.Time
 	sleep     func(ctx context.Context, d time.Duration) error
 	adjustDoc string // inventory_adjust, with @idempotent only for versions that have it
+	bulkDoc   string // bulk_run, with groupObjects only for versions that have it
 
 	mu         sync.Mutex
 	location   *locationRef // the stock location once known
@@ -61,6 +62,10 @@ type locationRef struct {
 
 // idempotentSince is the first API version with the @idempotent directive.
 const idempotentSince = "2026-01"
+
+// groupObjectsSince is the first API version whose bulkOperationRunQuery takes groupObjects
+// (true by default in 2025-07 and 2025-10, false from 2026-01; earlier versions always group).
+const groupObjectsSince = "2025-07"
 
 // New opens a connection. It checks the settings but does not contact the store (Info does).
 func New(cfg core.StoreConfig, o Options) (*Store, error) {
@@ -96,6 +101,12 @@ func New(cfg core.StoreConfig, o Options) (*Store, error) {
 		Sleep: o.Sleep, Now: o.Now, Jitter: o.Jitter}
 	s.tokens.http = s.http
 	s.adjustDoc = documents[docInventoryAdjust]
+	s.bulkDoc = documents[docBulkRun]
+	if !versionAtLeast(set.version, groupObjectsSince) {
+		if s.bulkDoc, err = withoutArgument(s.bulkDoc, "groupObjects"); err != nil {
+			return nil, fmt.Errorf("shopify: %w", err)
+		}
+	}
 	if !versionAtLeast(set.version, idempotentSince) {
 		if s.adjustDoc, err = withoutDirective(s.adjustDoc, "idempotent"); err != nil {
 			return nil, fmt.Errorf("shopify: %w", err)
@@ -166,8 +177,11 @@ type reply struct {
 // call runs a GraphQL document and decodes its data into out.
 func (s *Store) call(ctx context.Context, op, doc string, vars map[string]any, out any) (reply, error) {
 	text := documents[doc]
-	if doc == docInventoryAdjust {
+	switch doc {
+	case docInventoryAdjust:
 		text = s.adjustDoc
+	case docBulkRun:
+		text = s.bulkDoc
 	}
 	if text == "" {
 		return reply{}, fmt.Errorf("shopify: no document %q", doc)

@@ -84,6 +84,7 @@ type env struct {
 	store *Store
 	seed  shopifytest.SeedResult
 	costs *costRecorder
+	bulk  bool // stores opened read large sets by bulk operation (else by pages, as the tests of paging need)
 }
 
 type envConfig struct {
@@ -92,6 +93,7 @@ type envConfig struct {
 	creds   map[string]string
 	options map[string]string
 	timeout time.Duration
+	bulk    bool // read large sets by bulk operation (the production default); else pages only
 }
 
 func newEnv(t *testing.T, c envConfig) *env {
@@ -102,7 +104,7 @@ func newEnv(t *testing.T, c envConfig) *env {
 		c.server.Schema = optionalSchema()
 	}
 	srv := shopifytest.NewServer(c.server)
-	e := &env{t: t, srv: srv, clock: clock, logs: &syncBuffer{}, costs: &costRecorder{byOp: map[string]int{}}}
+	e := &env{t: t, srv: srv, clock: clock, logs: &syncBuffer{}, costs: &costRecorder{byOp: map[string]int{}}, bulk: c.bulk}
 	if c.seed != nil {
 		res, err := srv.Seed(*c.seed)
 		if err != nil {
@@ -124,6 +126,13 @@ func (e *env) open(creds, options map[string]string, timeout time.Duration) *Sto
 	e.t.Helper()
 	if timeout == 0 {
 		timeout = 5 * time.Second
+	}
+	if !e.bulk && options[OptBulkThreshold] == "" {
+		o := map[string]string{OptBulkThreshold: "off"}
+		for k, v := range options {
+			o[k] = v
+		}
+		options = o
 	}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	st, err := New(core.StoreConfig{StoreURL: e.hs.URL, Credentials: creds, Options: options, HTTPClient: e.hs.Client(), Log: log},

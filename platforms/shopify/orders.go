@@ -3,6 +3,7 @@ package shopify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -128,12 +129,38 @@ type refundShippingNode struct {
 
 // Orders pages through orders changed at or after since (all when zero), oldest change first.
 // An order changed while the pages are read comes again on a later page.
+//
+// The first import (since zero) reads by a bulk operation, and so does the rest of a read that
+// pages past the connection's bulk threshold (see bulk.go); a bulk read that cannot be done
+// falls back to pages.
 func (s *Store) Orders(ctx context.Context, since time.Time, fn func([]core.StoreOrder) error) error {
 	query := ""
 	if !since.IsZero() {
 		query = "updated_at:>='" + searchTime(since) + "'"
 	}
-	return s.orders(ctx, "list orders", query, fn)
+	if s.bulkThreshold() == 0 {
+		return s.orders(ctx, "list orders", query, fn)
+	}
+	if since.IsZero() {
+		err := s.ordersBulk(ctx, "", fn)
+		if !errors.Is(err, errBulkUnavailable) {
+			return err
+		}
+		s.fallBack("orders", err)
+		return s.orders(ctx, "list orders", query, fn)
+	}
+	last, more, err := s.ordersUpTo(ctx, "list orders", query, s.bulkThreshold(), fn)
+	if err != nil || !more {
+		return err
+	}
+	// Pages are oldest change first: the bulk read takes over from the last change handed over.
+	rest := "updated_at:>='" + searchTime(last) + "'"
+	err = s.ordersBulk(ctx, rest, fn)
+	if errors.Is(err, errBulkUnavailable) {
+		s.fallBack("orders", err)
+		return s.orders(ctx, "list orders", rest, fn)
+	}
+	return err
 }
 
 // OrdersByNumber fetches orders by the numbers the merchant sees ("#1001" or "1001"), several
@@ -172,7 +199,16 @@ func (s *Store) OrdersByNumber(ctx context.Context, numbers []string) ([]core.St
 }
 
 func (s *Store) orders(ctx context.Context, op, query string, fn func([]core.StoreOrder) error) error {
+	_, _, err := s.ordersUpTo(ctx, op, query, 0, fn)
+	return err
+}
+
+// ordersUpTo pages through orders matching query. With limit above zero it stops once it has
+// handed over that many when more pages remain, and says so (more) with the latest change
+// handed over.
+func (s *Store) ordersUpTo(ctx context.Context, op, query string, limit int, fn func([]core.StoreOrder) error) (last time.Time, more bool, err error) {
 	after := ""
+	handed := 0
 	for {
 		var d ordersData
 		_, err := s.callSized(ctx, op, docOrders, func(sz pageSizes) map[string]any {
@@ -182,7 +218,7 @@ func (s *Store) orders(ctx context.Context, op, query string, fn func([]core.Sto
 			return []*int{&sz.Orders, &sz.Lines, &sz.RefundLines, &sz.Shipping}
 		}, func() any { d = ordersData{}; return &d })
 		if err != nil {
-			return err
+			return last, false, err
 		}
 		page := make([]core.StoreOrder, 0, len(d.Orders.Nodes))
 		for i := range d.Orders.Nodes {
@@ -192,17 +228,24 @@ func (s *Store) orders(ctx context.Context, op, query string, fn func([]core.Sto
 			}
 			o := &d.Orders.Nodes[i].V
 			if err := s.completeOrder(ctx, o); err != nil {
-				return err
+				return last, false, err
 			}
 			page = append(page, storeOrder(o))
 		}
 		if len(page) > 0 {
 			if err := fn(page); err != nil {
-				return err
+				return last, false, err
 			}
 		}
+		for _, o := range page {
+			last = laterTime(last, o.UpdatedAt)
+		}
+		handed += len(page)
 		if !d.Orders.PageInfo.HasNextPage || d.Orders.PageInfo.EndCursor == "" {
-			return nil
+			return last, false, nil
+		}
+		if limit > 0 && handed >= limit && !last.IsZero() {
+			return last, true, nil
 		}
 		after = d.Orders.PageInfo.EndCursor
 	}

@@ -11,6 +11,7 @@ package shopify
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"mizan/core"
@@ -62,6 +63,8 @@ func Platform() core.Platform {
 				Help: "The Admin API version, YYYY-MM. Leave the default unless told otherwise."},
 			{Key: OptLocationID, Label: "Stock location",
 				Help: "The id of the location whose stock is synced (a number or gid://shopify/Location/…); empty means the shop's primary location."},
+			{Key: OptBulkThreshold, Label: "Bulk reads from", Default: strconv.Itoa(DefaultBulkThreshold),
+				Help: "The first import reads orders and products with one bulk operation instead of pages; a later sync switches to one after this many orders or products. \"off\" always reads by pages."},
 		},
 		States:        States,
 		DefaultStates: DefaultStates,
@@ -80,6 +83,8 @@ type settings struct {
 	accessToken  string
 	clientID     string
 	clientSecret string
+	// bulkThreshold: reads by bulk operation from this many items on; 0 never.
+	bulkThreshold int
 }
 
 func parseSettings(cfg core.StoreConfig) (settings, error) {
@@ -99,6 +104,15 @@ func parseSettings(cfg core.StoreConfig) (settings, error) {
 		if err != nil {
 			return s, err
 		}
+	}
+	switch v := strings.ToLower(p.Option(cfg.Options, OptBulkThreshold)); v {
+	case "off", "no", "0":
+	default:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return s, fmt.Errorf("shopify: the bulk threshold %q is not a number of orders (or \"off\")", v)
+		}
+		s.bulkThreshold = n
 	}
 	cred := func(k string) string { return strings.TrimSpace(cfg.Credentials[k]) }
 	s.accessToken = cred(CredAccessToken)

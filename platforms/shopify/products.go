@@ -3,6 +3,7 @@ package shopify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -156,9 +157,9 @@ func variantParent(v *variantNode) core.StoreProduct {
 }
 
 // Products pages through products changed at or after since (all when zero), oldest change
-// first, one StoreProduct per variant.
+// first, one StoreProduct per variant. As with orders, a read of every product (since zero) is a
+// bulk operation, and so is the rest of a read that pages past the bulk threshold.
 func (s *Store) Products(ctx context.Context, since time.Time, fn func([]core.StoreProduct) error) error {
-	const op = "list products"
 	loc, err := s.locationID(ctx)
 	if err != nil {
 		return err
@@ -167,7 +168,39 @@ func (s *Store) Products(ctx context.Context, since time.Time, fn func([]core.St
 	if !since.IsZero() {
 		query = "updated_at:>='" + searchTime(since) + "'"
 	}
+	if s.bulkThreshold() == 0 {
+		_, _, err := s.productsPaged(ctx, query, loc, 0, fn)
+		return err
+	}
+	if since.IsZero() {
+		err := s.productsBulk(ctx, "", loc, fn)
+		if !errors.Is(err, errBulkUnavailable) {
+			return err
+		}
+		s.fallBack("products", err)
+		_, _, err = s.productsPaged(ctx, query, loc, 0, fn)
+		return err
+	}
+	last, more, err := s.productsPaged(ctx, query, loc, s.bulkThreshold(), fn)
+	if err != nil || !more {
+		return err
+	}
+	rest := "updated_at:>='" + searchTime(last) + "'"
+	err = s.productsBulk(ctx, rest, loc, fn)
+	if errors.Is(err, errBulkUnavailable) {
+		s.fallBack("products", err)
+		_, _, err = s.productsPaged(ctx, rest, loc, 0, fn)
+	}
+	return err
+}
+
+// productsPaged pages through products matching query. With limit above zero it stops once it
+// has handed over that many variants when more pages remain, and says so (more) with the
+// latest change handed over.
+func (s *Store) productsPaged(ctx context.Context, query, loc string, limit int, fn func([]core.StoreProduct) error) (last time.Time, more bool, err error) {
+	const op = "list products"
 	after := ""
+	handed := 0
 	for {
 		var d productsData
 		_, err := s.callSized(ctx, op, docProducts, func(sz pageSizes) map[string]any {
@@ -176,7 +209,7 @@ func (s *Store) Products(ctx context.Context, since time.Time, fn func([]core.St
 		}, func(sz *pageSizes) []*int { return []*int{&sz.Products, &sz.Variants} },
 			func() any { d = productsData{}; return &d })
 		if err != nil {
-			return err
+			return last, false, err
 		}
 		var page []core.StoreProduct
 		for i := range d.Products.Nodes {
@@ -185,9 +218,10 @@ func (s *Store) Products(ctx context.Context, since time.Time, fn func([]core.St
 				continue
 			}
 			p := &d.Products.Nodes[i].V
+			last = laterTime(last, p.UpdatedAt.Time)
 			variants, err := s.allVariants(ctx, p, loc)
 			if err != nil {
-				return err
+				return last, false, err
 			}
 			for j := range variants {
 				page = append(page, storeProduct(p, &variants[j], len(variants) > 1))
@@ -195,11 +229,15 @@ func (s *Store) Products(ctx context.Context, since time.Time, fn func([]core.St
 		}
 		if len(page) > 0 {
 			if err := fn(page); err != nil {
-				return err
+				return last, false, err
 			}
 		}
+		handed += len(page)
 		if !d.Products.PageInfo.HasNextPage || d.Products.PageInfo.EndCursor == "" {
-			return nil
+			return last, false, nil
+		}
+		if limit > 0 && handed >= limit && !last.IsZero() {
+			return last, true, nil
 		}
 		after = d.Products.PageInfo.EndCursor
 	}

@@ -37,6 +37,13 @@ const (
 	docOrders            = "orders"
 	docOrderMore         = "order_more"
 	docRefundMore        = "refund_more"
+	docRefundLines       = "refund_lines"
+	docBulkRun           = "bulk_run"
+	docBulkCurrent       = "bulk_current"
+	docBulkPoll          = "bulk_poll"
+	docBulkCancel        = "bulk_cancel"
+	docBulkOrders        = "bulk_orders"
+	docBulkProducts      = "bulk_products"
 )
 
 // documents are the operations with the fragments each uses appended, by name.
@@ -233,4 +240,117 @@ func collectVars(set ast.SelectionSet, used map[string]bool) {
 			directives(s.Directives)
 		}
 	}
+}
+
+// withoutArgument returns doc without the named argument on any field, dropping variable
+// definitions that only it used. Versions before an argument existed get documents rewritten
+// this way.
+func withoutArgument(doc, name string) (string, error) {
+	if !strings.Contains(doc, name) {
+		return doc, nil
+	}
+	q, err := parser.ParseQuery(&ast.Source{Input: doc})
+	if err != nil {
+		return "", err
+	}
+	var drop func(set ast.SelectionSet)
+	drop = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				kept := ast.ArgumentList{}
+				for _, a := range s.Arguments {
+					if a.Name != name {
+						kept = append(kept, a)
+					}
+				}
+				s.Arguments = kept
+				drop(s.SelectionSet)
+			case *ast.InlineFragment:
+				drop(s.SelectionSet)
+			}
+		}
+	}
+	for _, op := range q.Operations {
+		drop(op.SelectionSet)
+	}
+	for _, f := range q.Fragments {
+		drop(f.SelectionSet)
+	}
+	return format(q), nil
+}
+
+// inlineVariables returns doc with its variables replaced by the given values (strings or
+// nil) and their definitions dropped: a bulk query is sent as text, without variables.
+func inlineVariables(doc string, vals map[string]any) (string, error) {
+	q, err := parser.ParseQuery(&ast.Source{Input: doc})
+	if err != nil {
+		return "", err
+	}
+	var value func(v *ast.Value) error
+	value = func(v *ast.Value) error {
+		if v == nil {
+			return nil
+		}
+		if v.Kind == ast.Variable {
+			x, ok := vals[v.Raw]
+			if !ok {
+				return fmt.Errorf("no value for $%s", v.Raw)
+			}
+			switch x := x.(type) {
+			case nil:
+				v.Kind, v.Raw = ast.NullValue, "null"
+			case string:
+				v.Kind, v.Raw = ast.StringValue, x
+			default:
+				return fmt.Errorf("$%s: a %T cannot be inlined", v.Raw, x)
+			}
+			return nil
+		}
+		for _, c := range v.Children {
+			if err := value(c.Value); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var walk func(set ast.SelectionSet) error
+	walk = func(set ast.SelectionSet) error {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				for _, a := range s.Arguments {
+					if err := value(a.Value); err != nil {
+						return err
+					}
+				}
+				if err := walk(s.SelectionSet); err != nil {
+					return err
+				}
+			case *ast.InlineFragment:
+				if err := walk(s.SelectionSet); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for _, op := range q.Operations {
+		if err := walk(op.SelectionSet); err != nil {
+			return "", err
+		}
+		op.VariableDefinitions = nil
+	}
+	for _, f := range q.Fragments {
+		if err := walk(f.SelectionSet); err != nil {
+			return "", err
+		}
+	}
+	return format(q), nil
+}
+
+func format(q *ast.QueryDocument) string {
+	var b bytes.Buffer
+	formatter.NewFormatter(&b).FormatQueryDocument(q)
+	return b.String()
 }

@@ -56,6 +56,13 @@ type newerConstruct struct {
 
 var newerConstructs = []newerConstruct{
 	{
+		doc:     docBulkRun,
+		what:    "groupObjects argument of bulkOperationRunQuery",
+		version: "2025-07 (default true; false from 2026-01)",
+		source:  "https://shopify.dev/docs/api/admin-graphql/latest/mutations/bulkOperationRunQuery",
+		strip:   func(d string) (string, error) { return withoutArgument(d, "groupObjects") },
+	},
+	{
 		doc:     docInventoryAdjust,
 		what:    "@idempotent(key:) directive on inventoryAdjustQuantities",
 		version: "2026-01 (optional), required from 2026-04",

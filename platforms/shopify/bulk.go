@@ -1,0 +1,514 @@
+package shopify
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"strings"
+	"time"
+
+	"mizan/core"
+	"mizan/platforms/httpx"
+)
+
+// Bulk reads
+//
+// A large read (the first import, "Sync all products", or an incremental read that turns out to
+// hold more than the connection's bulk threshold of orders or products) is done by a bulk
+// operation instead of pages: bulkOperationRunQuery starts the query on Shopify's side, its
+// status is polled with backoff (node(id:)), and the JSONL result is downloaded from its url as a
+// stream and turned back into orders (with lines and shipping lines from their __parentId
+// records; refund lines, a connection inside a list that a bulk query cannot hold, are read
+// afterwards in batches) or products with their variants, one page at a time, never the whole
+// file in memory. The query costs 10 points to start and about one per poll, against some 40
+// per order by pages.
+//
+// One bulk query runs at a time per shop and app (from API 2026-01, five). Before starting one,
+// the app's current operation is read: one of ours still running with the same query (left by a
+// crash) is reused, one of ours running another query is cancelled, and one we did not start
+// is left alone (the read falls back to pages). An operation reused from before this read
+// started is followed by a paged read of what changed since it was created.
+//
+// The result's url is on Shopify's storage, another host: it is downloaded with
+// httpx.Client.Download, which sends no credential. Whatever goes wrong with the bulk read
+// itself (the operation fails or is cancelled, its file expired or cannot be read) is logged
+// and the read falls back to pages; orders already handed over are read again and recognised
+// by their bindings.
+
+// OptBulkThreshold is the option naming how many orders or products an incremental read pages
+// through before it switches to a bulk operation for the rest ("off" never uses bulk reads).
+const OptBulkThreshold = "bulk_threshold"
+
+// DefaultBulkThreshold: paging 100 orders costs some 4,000 points (40 s of a Standard plan's
+// 100 points/s); a bulk operation for the rest starts, runs and is downloaded in less.
+const DefaultBulkThreshold = 100
+
+// errBulkUnavailable marks a bulk read that could not be done; the read falls back to pages.
+var errBulkUnavailable = errors.New("the bulk read could not be done")
+
+type bulkFailure struct{ msg string }
+
+func (e *bulkFailure) Error() string { return e.msg }
+func (e *bulkFailure) Unwrap() error { return errBulkUnavailable }
+
+func bulkFail(format string, a ...any) error { return &bulkFailure{msg: fmt.Sprintf(format, a...)} }
+
+type bulkOperation struct {
+	ID             string `json:"id"`
+	Status         string `json:"status"`
+	ErrorCode      string `json:"errorCode"`
+	CreatedAt      stamp  `json:"createdAt"`
+	ObjectCount    num    `json:"objectCount"`
+	URL            string `json:"url"`
+	PartialDataURL string `json:"partialDataUrl"`
+	Query          string `json:"query"`
+}
+
+func (o *bulkOperation) active() bool {
+	return o.Status == "CREATED" || o.Status == "RUNNING" || o.Status == "CANCELING"
+}
+
+// ourBulkQueries are the queries this package runs in bulk, by document: an operation whose
+// query has the name of one of them is ours.
+var ourBulkQueries = []string{docBulkOrders, docBulkProducts}
+
+// normalQuery reduces a query text to its words, for comparison.
+func normalQuery(q string) string { return strings.Join(strings.Fields(q), " ") }
+
+func bulkKind(q string) string {
+	name := operationOf(q)
+	for _, d := range ourBulkQueries {
+		if name != "" && operationOf(documents[d]) == name {
+			return d
+		}
+	}
+	return ""
+}
+
+var reBulkQueryName = regexp.MustCompile(`(?m)^\s*query\s+([A-Za-z_]\w*)`)
+
+// operationOf is the name of a document's query operation, or "".
+func operationOf(doc string) string {
+	if m := reBulkQueryName.FindStringSubmatch(doc); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// bulkStart starts a bulk query, or finds ours already running with the same text. reused says
+// the operation was started before this read.
+func (s *Store) bulkStart(ctx context.Context, text string) (op bulkOperation, reused bool, err error) {
+	for attempt := 0; ; attempt++ {
+		var cur struct {
+			Current *bulkOperation `json:"currentBulkOperation"`
+		}
+		if _, err := s.call(ctx, "find a running bulk read", docBulkCurrent, nil, &cur); err != nil {
+			return op, false, err
+		}
+		if c := cur.Current; c != nil && c.active() {
+			switch {
+			case normalQuery(c.Query) == normalQuery(text) && c.Status != "CANCELING":
+				s.log.Info("reusing a bulk read already running", slog.String("operation", c.ID), slog.String("status", c.Status))
+				return *c, true, nil
+			case bulkKind(c.Query) != "":
+				s.log.Warn("cancelling a bulk read of ours left running", slog.String("operation", c.ID), slog.String("status", c.Status))
+				if c.Status != "CANCELING" {
+					if err := s.bulkCancel(ctx, c.ID); err != nil {
+						return op, false, err
+					}
+				}
+				if _, err := s.bulkWait(ctx, c.ID, true); err != nil {
+					return op, false, err
+				}
+			default:
+				return op, false, bulkFail("another bulk read (%s) is running in the store", c.ID)
+			}
+		}
+		var d struct {
+			Run struct {
+				BulkOperation *bulkOperation `json:"bulkOperation"`
+				UserErrors    []userError    `json:"userErrors"`
+			} `json:"bulkOperationRunQuery"`
+		}
+		if _, err := s.call(ctx, "start a bulk read", docBulkRun, map[string]any{"query": text}, &d); err != nil {
+			return op, false, err
+		}
+		if len(d.Run.UserErrors) > 0 {
+			if d.Run.UserErrors[0].Code == "OPERATION_IN_PROGRESS" && attempt == 0 {
+				continue // started meanwhile: look again
+			}
+			return op, false, bulkFail("the store refused the bulk read: %s", userErrorsMessage(d.Run.UserErrors))
+		}
+		if d.Run.BulkOperation == nil {
+			return op, false, bulkFail("the store started no bulk read")
+		}
+		return *d.Run.BulkOperation, false, nil
+	}
+}
+
+func (s *Store) bulkCancel(ctx context.Context, id string) error {
+	var d struct {
+		Cancel struct {
+			UserErrors []userError `json:"userErrors"`
+		} `json:"bulkOperationCancel"`
+	}
+	if _, err := s.call(ctx, "cancel a bulk read", docBulkCancel, map[string]any{"id": id}, &d); err != nil {
+		return err
+	}
+	if len(d.Cancel.UserErrors) > 0 {
+		s.log.Info("the bulk read could not be cancelled", slog.String("operation", id), slog.String("why", userErrorsMessage(d.Cancel.UserErrors)))
+	}
+	return nil
+}
+
+// Polling backoff: the first poll after bulkPollFirst, each next one twice as late, at most
+// bulkPollMax apart.
+const (
+	bulkPollFirst = time.Second
+	bulkPollMax   = 20 * time.Second
+)
+
+// bulkWait polls an operation until it ends. With anyEnd, any end is fine (a cancellation
+// awaited); otherwise only COMPLETED is, and any other end is a bulkFailure.
+func (s *Store) bulkWait(ctx context.Context, id string, anyEnd bool) (bulkOperation, error) {
+	wait := bulkPollFirst
+	for {
+		if err := s.sleep(ctx, wait); err != nil {
+			return bulkOperation{}, fmt.Errorf("wait for a bulk read: %w", err)
+		}
+		wait = min(wait*2, bulkPollMax)
+		var d struct {
+			Node *bulkOperation `json:"node"`
+		}
+		if _, err := s.call(ctx, "follow a bulk read", docBulkPoll, map[string]any{"id": id}, &d); err != nil {
+			return bulkOperation{}, err
+		}
+		if d.Node == nil {
+			return bulkOperation{}, bulkFail("the bulk read %s is gone", id)
+		}
+		op := *d.Node
+		if op.active() {
+			continue
+		}
+		if anyEnd || op.Status == "COMPLETED" {
+			return op, nil
+		}
+		why := strings.ToLower(op.Status)
+		if op.ErrorCode != "" {
+			why += " (" + op.ErrorCode + ")"
+		}
+		return op, bulkFail("the bulk read %s ended %s", id, why)
+	}
+}
+
+// bulkRead runs a bulk query to its end and streams its result to read. It returns when the
+// operation it used was created, which is before this read when it reused one.
+func (s *Store) bulkRead(ctx context.Context, doc string, vars map[string]any, read func(io.Reader) error) (created time.Time, reused bool, err error) {
+	text, err := inlineVariables(documents[doc], vars)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("shopify: bulk query %s: %w", doc, err)
+	}
+	op, reused, err := s.bulkStart(ctx, text)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	s.log.Info("bulk read started", slog.String("operation", op.ID), slog.Bool("reused", reused))
+	done, err := s.bulkWait(ctx, op.ID, false)
+	if err != nil {
+		return op.CreatedAt.Time, reused, err
+	}
+	s.log.Info("bulk read done", slog.String("operation", op.ID), slog.String("objects", done.ObjectCount.String()))
+	if done.URL == "" {
+		return op.CreatedAt.Time, reused, nil // nothing matched
+	}
+	err = s.http.Download(ctx, "download a bulk read", done.URL, read)
+	var de *httpx.DownloadError
+	if err != nil && errors.As(err, &de) && ctx.Err() == nil {
+		// the storage host, not the store: the read falls back to pages
+		return op.CreatedAt.Time, reused, bulkFail("%s", de.Error())
+	}
+	return op.CreatedAt.Time, reused, err
+}
+
+// bulkLines calls fn with each line of a JSONL stream and the id and parent id it names.
+func bulkLines(r io.Reader, fn func(line []byte, id, parent string) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	for {
+		line, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			var head struct {
+				ID     string `json:"id"`
+				Parent string `json:"__parentId"`
+			}
+			if jerr := json.Unmarshal(line, &head); jerr != nil {
+				if err == io.EOF {
+					return bulkFail("the bulk read's file ends in the middle of a line")
+				}
+				return bulkFail("the bulk read's file has a line that is not JSON: %v", jerr)
+			}
+			if ferr := fn(line, head.ID, head.Parent); ferr != nil {
+				return ferr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// gidKind is the kind of a global id: "LineItem" for gid://shopify/LineItem/1.
+func gidKind(id string) string {
+	rest, _ := strings.CutPrefix(id, "gid://shopify/")
+	kind, _, _ := strings.Cut(rest, "/")
+	return kind
+}
+
+// bulkPage is how many orders (or variants) go to the engine at once from a bulk read.
+const bulkPage = 50
+
+// ordersBulk reads every order matching search by a bulk operation and hands them over in
+// pages. An operation reused from before is followed by a paged read of the orders changed
+// since it was created.
+func (s *Store) ordersBulk(ctx context.Context, search string, fn func([]core.StoreOrder) error) error {
+	var cur *orderNode
+	var curRaw json.RawMessage
+	var curErr error
+	var page []*orderNode
+	var bad []core.StoreOrder
+	flush := func(force bool) error {
+		if len(page)+len(bad) == 0 || !force && len(page)+len(bad) < bulkPage {
+			return nil
+		}
+		out, err := s.finishOrders(ctx, page)
+		if err != nil {
+			return err
+		}
+		out = append(out, bad...)
+		page, bad = page[:0], bad[:0]
+		return fn(out)
+	}
+	close := func() error {
+		if cur == nil && curRaw == nil {
+			return nil
+		}
+		if curErr != nil {
+			bad = append(bad, unreadableOrder(curRaw, curErr))
+		} else {
+			page = append(page, cur)
+		}
+		cur, curRaw, curErr = nil, nil, nil
+		return flush(false)
+	}
+	read := func(r io.Reader) error {
+		err := bulkLines(r, func(line []byte, id, parent string) error {
+			if parent == "" {
+				if err := close(); err != nil {
+					return err
+				}
+				cur = &orderNode{}
+				curRaw = append(json.RawMessage(nil), line...)
+				if err := json.Unmarshal(line, cur); err != nil {
+					curErr = err
+				}
+				cur.LineItems, cur.ShippingLines = &conn[lineItemNode]{}, &conn[shippingLineNode]{}
+				return nil
+			}
+			if cur == nil || parent != cur.ID {
+				return bulkFail("the bulk read's file has a record whose order is not the one before it")
+			}
+			if curErr != nil {
+				return nil
+			}
+			switch gidKind(id) {
+			case "LineItem":
+				var l lineItemNode
+				if err := json.Unmarshal(line, &l); err != nil {
+					curErr = err
+					return nil
+				}
+				cur.LineItems.Nodes = append(cur.LineItems.Nodes, l)
+			case "ShippingLine":
+				var l shippingLineNode
+				if err := json.Unmarshal(line, &l); err != nil {
+					curErr = err
+					return nil
+				}
+				cur.ShippingLines.Nodes = append(cur.ShippingLines.Nodes, l)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := close(); err != nil {
+			return err
+		}
+		return flush(true)
+	}
+	created, reused, err := s.bulkRead(ctx, docBulkOrders, map[string]any{"query": nullable(search)}, read)
+	if err != nil {
+		return err
+	}
+	if reused && !created.IsZero() {
+		q := "updated_at:>='" + searchTime(created.Add(-time.Minute)) + "'"
+		if search != "" {
+			q = search + " " + q
+		}
+		return s.orders(ctx, "list orders changed during a bulk read", q, fn)
+	}
+	return nil
+}
+
+// finishOrders reads the refund lines the bulk file could not hold and maps the orders.
+func (s *Store) finishOrders(ctx context.Context, nodes []*orderNode) ([]core.StoreOrder, error) {
+	refunds := map[string]*refundNode{}
+	var ids []string
+	for _, o := range nodes {
+		for i := range o.Refunds {
+			r := &o.Refunds[i]
+			refunds[r.ID] = r
+			ids = append(ids, r.ID)
+		}
+	}
+	const batch = 25
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		var d struct {
+			Nodes []*struct {
+				ID                  string                    `json:"id"`
+				RefundLineItems     *conn[refundLineNode]     `json:"refundLineItems"`
+				RefundShippingLines *conn[refundShippingNode] `json:"refundShippingLines"`
+			} `json:"nodes"`
+		}
+		_, err := s.callSized(ctx, "read refunds", docRefundLines, func(sz pageSizes) map[string]any {
+			return map[string]any{"ids": part, "lines": sz.RefundLines, "shipping": sz.RefundShip}
+		}, func(sz *pageSizes) []*int { return []*int{&sz.RefundLines} }, func() any { d.Nodes = nil; return &d })
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range d.Nodes {
+			if n == nil {
+				continue
+			}
+			if r := refunds[n.ID]; r != nil {
+				r.RefundLineItems, r.RefundShippingLines = n.RefundLineItems, n.RefundShippingLines
+			}
+		}
+	}
+	out := make([]core.StoreOrder, 0, len(nodes))
+	for _, o := range nodes {
+		if err := s.completeOrder(ctx, o); err != nil {
+			return nil, err
+		}
+		out = append(out, storeOrder(o))
+	}
+	return out, nil
+}
+
+// productsBulk reads every product matching search with its variants by a bulk operation.
+func (s *Store) productsBulk(ctx context.Context, search, loc string, fn func([]core.StoreProduct) error) error {
+	var cur *productNode
+	var curRaw json.RawMessage
+	var curErr error
+	var variants []variantNode
+	var raws []json.RawMessage // the variants' lines, for what can be read of an unreadable product
+	var page []core.StoreProduct
+	close := func() error {
+		if cur == nil {
+			return nil
+		}
+		if curErr != nil {
+			page = append(page, unreadableBulkProduct(curRaw, raws, curErr)...)
+		} else {
+			for i := range variants {
+				page = append(page, storeProduct(cur, &variants[i], len(variants) > 1))
+			}
+		}
+		cur, curRaw, curErr, variants, raws = nil, nil, nil, nil, nil
+		if len(page) >= bulkPage {
+			out := page
+			page = nil
+			return fn(out)
+		}
+		return nil
+	}
+	read := func(r io.Reader) error {
+		err := bulkLines(r, func(line []byte, id, parent string) error {
+			if parent == "" {
+				if err := close(); err != nil {
+					return err
+				}
+				cur = &productNode{}
+				curRaw = append(json.RawMessage(nil), line...)
+				if err := json.Unmarshal(line, cur); err != nil {
+					curErr = err
+				}
+				return nil
+			}
+			if cur == nil || parent != cur.ID {
+				return bulkFail("the bulk read's file has a record whose product is not the one before it")
+			}
+			raws = append(raws, append(json.RawMessage(nil), line...))
+			var v variantNode
+			if err := json.Unmarshal(line, &v); err != nil {
+				curErr = err
+				return nil
+			}
+			variants = append(variants, v)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := close(); err != nil {
+			return err
+		}
+		if len(page) > 0 {
+			return fn(page)
+		}
+		return nil
+	}
+	created, reused, err := s.bulkRead(ctx, docBulkProducts, map[string]any{"query": nullable(search), "location": loc}, read)
+	if err != nil {
+		return err
+	}
+	if reused && !created.IsZero() {
+		_, _, err := s.productsPaged(ctx, "updated_at:>='"+searchTime(created.Add(-time.Minute))+"'", loc, 0, fn)
+		return err
+	}
+	return nil
+}
+
+// unreadableBulkProduct is unreadableProducts for a product read in bulk, whose variants are
+// lines of their own.
+func unreadableBulkProduct(product json.RawMessage, variants []json.RawMessage, err error) []core.StoreProduct {
+	var nodes []json.RawMessage
+	for _, v := range variants {
+		nodes = append(nodes, v)
+	}
+	var p map[string]json.RawMessage
+	if json.Unmarshal(product, &p) != nil {
+		p = map[string]json.RawMessage{}
+	}
+	list, _ := json.Marshal(map[string]any{"nodes": nodes})
+	p["variants"] = list
+	raw, _ := json.Marshal(p)
+	return unreadableProducts(raw, err)
+}
+
+// bulkThreshold is the connection's bulk threshold; 0 means bulk reads are off.
+func (s *Store) bulkThreshold() int { return s.set.bulkThreshold }
+
+// fallBack logs why a bulk read could not be done before the read goes on by pages.
+func (s *Store) fallBack(what string, err error) {
+	s.log.Warn("bulk read failed: reading "+what+" by pages instead", slog.String("why", err.Error()))
+}

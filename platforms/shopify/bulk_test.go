@@ -1,0 +1,374 @@
+package shopify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"mizan/core"
+	"mizan/platforms/shopify/shopifytest"
+	"mizan/storage"
+)
+
+var bulkSeed = &shopifytest.SeedOptions{Products: 60, Orders: 260, Seed: 5}
+
+// readSets reads every product and order, the update times left out (an order read twice keeps
+// its last version).
+func readSets(e *env, st *Store, since time.Time) (map[string]core.StoreProduct, map[string]core.StoreOrder) {
+	e.t.Helper()
+	products := map[string]core.StoreProduct{}
+	for _, p := range e.products(st, since) {
+		p.UpdatedAt = time.Time{}
+		products[p.ExternalID] = p
+	}
+	orders := map[string]core.StoreOrder{}
+	for id, o := range latest(e.orders(st, since)) {
+		o.UpdatedAt = time.Time{}
+		orders[id] = o
+	}
+	return products, orders
+}
+
+func pagedStore(e *env) *Store {
+	return e.open(map[string]string{CredAccessToken: testToken}, map[string]string{OptBulkThreshold: "off"}, 0)
+}
+
+func compareSets(t *testing.T, what string, gotP, wantP map[string]core.StoreProduct, gotO, wantO map[string]core.StoreOrder) {
+	t.Helper()
+	if len(wantO) == 0 || len(wantP) == 0 {
+		t.Fatalf("%s: nothing to compare", what)
+	}
+	if !reflect.DeepEqual(gotP, wantP) {
+		t.Errorf("%s: %d products, %d by pages", what, len(gotP), len(wantP))
+		for id, p := range wantP {
+			if !reflect.DeepEqual(gotP[id], p) {
+				t.Logf("variant %s:\n got %+v\nwant %+v", id, gotP[id], p)
+				break
+			}
+		}
+	}
+	if !reflect.DeepEqual(gotO, wantO) {
+		t.Errorf("%s: %d orders, %d by pages", what, len(gotO), len(wantO))
+		for id, o := range wantO {
+			if !reflect.DeepEqual(gotO[id], o) {
+				t.Logf("order %s:\n got %+v\nwant %+v", o.Name, gotO[id], o)
+				break
+			}
+		}
+	}
+}
+
+// TestBulkReadsMatchPages: a read of everything by bulk operation gives exactly what pages give
+// (lines, shipping, discounts, taxes, refunds with their lines, payments; variants with their
+// stock and cost), spending a fraction of the cost.
+func TestBulkReadsMatchPages(t *testing.T) {
+	e := newEnv(t, envConfig{seed: bulkSeed, bulk: true})
+	e.srv.ResetStats()
+	wantP, wantO := readSets(e, pagedStore(e), time.Time{})
+	paged := e.srv.Stats()
+	refunds := 0
+	for _, o := range wantO {
+		refunds += len(o.Refunds)
+	}
+	if refunds == 0 {
+		t.Fatal("the seeded store has no refunds")
+	}
+	e.srv.ResetStats()
+	gotP, gotO := readSets(e, e.store, time.Time{})
+	bulk := e.srv.Stats()
+	compareSets(t, "bulk", gotP, wantP, gotO, wantO)
+	if n := bulk.ByRootField["bulkOperationRunQuery"]; n != 2 {
+		t.Errorf("%d bulk operations started, want 2 (products, orders)", n)
+	}
+	if n := bulk.ByRootField["orders"] + bulk.ByRootField["products"]; n != 0 {
+		t.Errorf("%d paged requests in a bulk read", n)
+	}
+	if bulk.BulkDownloads != 2 || bulk.BulkDownloadsWithToken != 0 {
+		t.Errorf("%d downloads, %d with the token; want 2 and 0", bulk.BulkDownloads, bulk.BulkDownloadsWithToken)
+	}
+	if bulk.CostSpent*5 > paged.CostSpent {
+		t.Errorf("bulk read cost %d points, pages %d", bulk.CostSpent, paged.CostSpent)
+	}
+	t.Logf("%d products, %d orders (%d refunds): pages %d requests %d points; bulk %d requests %d points",
+		len(wantP), len(wantO), refunds, paged.GraphQL, paged.CostSpent, bulk.GraphQL, bulk.CostSpent)
+}
+
+// TestBulkAfterThreshold: an incremental read that pages past the threshold reads the rest by
+// bulk operation, and gets what pages get.
+func TestBulkAfterThreshold(t *testing.T) {
+	e := newEnv(t, envConfig{seed: bulkSeed, bulk: true, options: map[string]string{OptBulkThreshold: "30"}})
+	since := t0.Add(-400 * 24 * time.Hour)
+	wantP, wantO := readSets(e, pagedStore(e), since)
+	e.srv.ResetStats()
+	st := e.open(map[string]string{CredAccessToken: testToken}, map[string]string{OptBulkThreshold: "30"}, 0)
+	gotP, gotO := readSets(e, st, since)
+	compareSets(t, "paged then bulk", gotP, wantP, gotO, wantO)
+	s := e.srv.Stats()
+	if s.ByRootField["bulkOperationRunQuery"] != 2 || s.ByRootField["orders"] == 0 || s.ByRootField["products"] == 0 {
+		t.Errorf("requests %v: want pages first, then a bulk operation for products and for orders", s.ByRootField)
+	}
+}
+
+// TestBulkDownloadCarriesNoToken: the result is fetched from the storage host (another port
+// here) without the access token or any other credential.
+func TestBulkDownloadCarriesNoToken(t *testing.T) {
+	e := newEnv(t, envConfig{seed: bulkSeed, bulk: true})
+	var mu sync.Mutex
+	var seen []http.Header
+	files := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Clone())
+		mu.Unlock()
+		e.srv.FilesHandler().ServeHTTP(w, r)
+	}))
+	defer files.Close()
+	e.srv.SetBulkFilesBase(files.URL)
+	_, orders := readSets(e, e.store, time.Time{})
+	if len(orders) == 0 {
+		t.Fatal("no orders")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 2 {
+		t.Fatalf("%d requests to the storage host, want 2", len(seen))
+	}
+	for _, h := range seen {
+		for k, vs := range h {
+			for _, v := range vs {
+				if strings.Contains(v, testToken) || strings.EqualFold(k, "X-Shopify-Access-Token") || strings.EqualFold(k, "Authorization") {
+					t.Errorf("the download carried %s: %s", k, v)
+				}
+			}
+		}
+	}
+	if s := e.srv.Stats(); s.BulkDownloadsWithToken != 0 {
+		t.Errorf("%d downloads with the token", s.BulkDownloadsWithToken)
+	}
+	if strings.Contains(e.logs.String(), "signature=") {
+		t.Error("the result's signed address was logged whole")
+	}
+}
+
+// startBulk starts a bulk query on the test store as another client (or a crashed run) would.
+func (e *env) startBulk(query string) {
+	e.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": documents[docBulkRun], "variables": map[string]any{"query": query}})
+	req, _ := http.NewRequest(http.MethodPost, e.hs.URL+"/admin/api/"+DefaultAPIVersion+"/graphql.json", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Shopify-Access-Token", testToken)
+	resp, err := e.hs.Client().Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Contains(b, []byte(`"status":"CREATED"`)) {
+		e.t.Fatalf("starting a bulk query: %s", b)
+	}
+}
+
+// TestBulkLeftRunning: an operation a crash left running is reused when it is the same read
+// (then what changed since it began is read by pages), cancelled when it is another read of
+// ours, and left alone when it is not ours (the read goes by pages); never a second one
+// beside it.
+func TestBulkLeftRunning(t *testing.T) {
+	ordersQuery, err := inlineVariables(documents[docBulkOrders], map[string]any{"query": nil})
+	if err != nil {
+		t.Fatal(err)
+	}
+	productsQuery, err := inlineVariables(documents[docBulkProducts], map[string]any{"query": nil, "location": "gid://shopify/Location/1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		running  string
+		statuses []string // the store's operations afterwards, oldest first
+		paged    bool     // orders were read by pages (all, or what changed since)
+	}{
+		{name: "the same read is reused", running: ordersQuery, statuses: []string{"COMPLETED"}, paged: true},
+		{name: "another read of ours is cancelled", running: productsQuery, statuses: []string{"CANCELED", "COMPLETED"}},
+		{name: "a read not ours is left alone", running: "{ products { edges { node { id variants { edges { node { id } } } } } } }",
+			statuses: []string{"RUNNING"}, paged: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, envConfig{seed: bulkSeed, bulk: true,
+				server: shopifytest.Options{Bulk: shopifytest.BulkOptions{ObjectsPerSecond: 1}}})
+			_, want := readSets(e, pagedStore(e), time.Time{})
+			e.startBulk(tc.running)
+			e.clock.Advance(3 * time.Second) // running, at one object a second
+			if tc.name == "the same read is reused" {
+				e.srv.SetBulkSpeed(500) // the crashed run's operation goes on at the usual pace
+			}
+			e.srv.ResetStats()
+			var got []core.StoreOrder
+			if err := e.store.Orders(context.Background(), time.Time{}, func(p []core.StoreOrder) error {
+				got = append(got, p...)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			gotO := map[string]core.StoreOrder{}
+			for id, o := range latest(got) {
+				o.UpdatedAt = time.Time{}
+				gotO[id] = o
+			}
+			if !reflect.DeepEqual(gotO, want) {
+				t.Errorf("%d orders, want %d as by pages", len(gotO), len(want))
+			}
+			var statuses []string
+			for _, op := range e.srv.BulkOperations() {
+				statuses = append(statuses, op.Status)
+			}
+			if !reflect.DeepEqual(statuses, tc.statuses) {
+				t.Errorf("operations %v, want %v", statuses, tc.statuses)
+			}
+			if paged := e.srv.Stats().ByRootField["orders"] > 0; paged != tc.paged {
+				t.Errorf("orders read by pages: %v, want %v", paged, tc.paged)
+			}
+		})
+	}
+}
+
+// TestBulkFaults: a bulk read that fails, a cut download, an expired address and a storage host
+// that errs: each is logged, and the read ends with what pages give (resumed, or by pages).
+func TestBulkFaults(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults []shopifytest.Fault
+		log    string // what the log must say
+		paged  bool   // the read fell back to pages
+		files  int    // downloads made
+	}{
+		{name: "operation fails", faults: []shopifytest.Fault{{Kind: shopifytest.FaultBulkFails, Match: "bulkOperationRunQuery", ErrorCode: "TIMEOUT"}},
+			log: "ended failed (TIMEOUT)", paged: true, files: 1},
+		{name: "download cut short", faults: []shopifytest.Fault{{Kind: shopifytest.FaultTruncated, Match: shopifytest.MatchBulkDownload}},
+			log: "body cut short", files: 3},
+		{name: "address expired", faults: []shopifytest.Fault{{Kind: shopifytest.FaultURLExpired, Match: shopifytest.MatchBulkDownload}},
+			log: "it may have expired", paged: true, files: 2},
+		{name: "storage errs", faults: []shopifytest.Fault{{Kind: shopifytest.FaultHTTP503, Match: shopifytest.MatchBulkDownload, Times: 2}},
+			log: "Service Unavailable", files: 4},
+		{name: "storage drops the connection", faults: []shopifytest.Fault{{Kind: shopifytest.FaultReset, Match: shopifytest.MatchBulkDownload}},
+			files: 3}, // net/http sends a GET again by itself on a dropped kept-alive connection
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, envConfig{seed: bulkSeed, bulk: true})
+			wantP, wantO := readSets(e, pagedStore(e), time.Time{})
+			e.srv.InjectFaults(tc.faults...)
+			e.srv.ResetStats()
+			gotP, gotO := readSets(e, e.store, time.Time{})
+			compareSets(t, tc.name, gotP, wantP, gotO, wantO)
+			s := e.srv.Stats()
+			if n := e.srv.PendingFaults(); n > 0 {
+				t.Errorf("%d faults never fired", n)
+			}
+			if !strings.Contains(e.logs.String(), tc.log) {
+				t.Errorf("the log does not say %q:\n%s", tc.log, e.logs.String())
+			}
+			if paged := s.ByRootField["orders"]+s.ByRootField["products"] > 0; paged != tc.paged {
+				t.Errorf("fell back to pages: %v, want %v", paged, tc.paged)
+			}
+			if s.BulkDownloads != tc.files {
+				t.Errorf("%d downloads, want %d", s.BulkDownloads, tc.files)
+			}
+		})
+	}
+}
+
+// books imports the test store into new books through the engine with the given options and
+// exports them as JSON: invoices with lines, charges and returns, products, stock, movements and
+// clients.
+func (e *env) books(options map[string]string) []byte {
+	e.t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, e.t.TempDir(), storage.Options{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer db.Close()
+	p := Platform()
+	p.Open = func(cfg core.StoreConfig) (core.Store, error) {
+		return New(cfg, Options{Now: e.clock.Now, Sleep: e.sleep})
+	}
+	eng := core.New(db, core.NewMemorySecrets(), core.NewPlatforms(p), core.Options{Now: e.clock.Now, HTTPClient: e.hs.Client(),
+		Log: slog.New(slog.NewTextHandler(e.logs, nil))})
+	conn, err := eng.AddConnection(ctx, core.ConnectionInput{Name: "Shop", Platform: "shopify", StoreURL: e.hs.URL,
+		Credentials: map[string]string{CredAccessToken: testToken}, Options: options})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	sum, err := eng.SyncNow(ctx, conn.ID, core.SyncRequest{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if sum.Counts.Errors > 0 || sum.Counts.Invoices == 0 || sum.Counts.Returns == 0 {
+		e.t.Fatalf("import: %+v", sum.Counts)
+	}
+	var out bytes.Buffer
+	add := func(name string, v any, err error) {
+		if err != nil {
+			e.t.Fatalf("%s: %v", name, err)
+		}
+		b, err := json.MarshalIndent(v, "", " ")
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		out.WriteString(name + "\n")
+		out.Write(b)
+		out.WriteString("\n")
+	}
+	inv, err := db.FullInvoices(ctx, storage.InvoiceFilter{})
+	add("invoices", inv, err)
+	products, err := db.Products(ctx)
+	add("products", products, err)
+	stock, err := db.Stock(ctx)
+	add("stock", stock, err)
+	moves, err := db.AllMovements(ctx)
+	add("movements", moves, err)
+	clients, err := db.Clients(ctx)
+	add("clients", clients, err)
+	// The books stamp their own records with the computer's clock: those stamps are left out.
+	today := []byte(`": "` + time.Now().UTC().Format("2006-01-02"))
+	var kept bytes.Buffer
+	for _, line := range bytes.SplitAfter(out.Bytes(), []byte("\n")) {
+		if !bytes.Contains(line, today) {
+			kept.Write(line)
+		}
+	}
+	return kept.Bytes()
+}
+
+// TestBulkBooksMatchPages: the first import by bulk operation and by pages make the same books
+// from the same store: invoices with their lines, charges, discounts, taxes and returns,
+// products, stock and its movements, clients.
+func TestBulkBooksMatchPages(t *testing.T) {
+	e := newEnv(t, envConfig{seed: bulkSeed, bulk: true})
+	paged := e.books(map[string]string{OptBulkThreshold: "off"})
+	e.srv.ResetStats()
+	bulk := e.books(nil)
+	if n := e.srv.Stats().ByRootField["bulkOperationRunQuery"]; n != 2 {
+		t.Fatalf("%d bulk operations, want 2", n)
+	}
+	if !bytes.Equal(paged, bulk) {
+		a, b := strings.Split(string(paged), "\n"), strings.Split(string(bulk), "\n")
+		for i := 0; i < min(len(a), len(b)); i++ {
+			if a[i] != b[i] {
+				t.Errorf("the books differ at line %d:\n pages: %s\n  bulk: %s", i+1, a[i], b[i])
+				break
+			}
+		}
+		t.Errorf("the books differ (%d and %d lines)", len(a), len(b))
+	}
+	t.Logf("%d bytes of books compared", len(paged))
+}
