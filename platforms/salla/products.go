@@ -16,6 +16,7 @@ import (
 	"mizan/platforms/categories"
 	"mizan/platforms/jsonnum"
 	"mizan/platforms/jsontime"
+	"mizan/platforms/skus"
 )
 
 // Stock references: how /products/quantities/bulk names an item.
@@ -356,24 +357,22 @@ func (s *Store) categoryID(ctx context.Context, name string) (string, error) {
 
 // findBySKU looks for a store item with this SKU (the list's keyword matches names and SKUs).
 func (s *Store) findBySKU(ctx context.Context, sku string) (core.StoreProduct, bool, error) {
-	var found core.StoreProduct
-	ok := false
-	err := s.pages(ctx, "find product "+sku, "/products", url.Values{"keyword": {sku}}, func(_ reply, items []json.RawMessage) (bool, error) {
-		for _, raw := range items {
-			sps, err := s.readProduct(ctx, raw)
-			if err != nil {
-				return false, err
-			}
-			for _, sp := range sps {
-				if sp.Unreadable == "" && strings.EqualFold(sp.SKU, sku) {
-					found, ok = sp, true
-					return false, nil
+	return skus.First(sku, func(yield func(core.StoreProduct) bool) error {
+		return s.pages(ctx, "find product "+sku, "/products", url.Values{"keyword": {sku}}, func(_ reply, items []json.RawMessage) (bool, error) {
+			for _, raw := range items {
+				sps, err := s.readProduct(ctx, raw)
+				if err != nil {
+					return false, err
+				}
+				for _, sp := range sps {
+					if !yield(sp) {
+						return false, nil
+					}
 				}
 			}
-		}
-		return true, nil
+			return true, nil
+		})
 	})
-	return found, ok, err
 }
 
 // UpdateProduct writes the given fields: a product without options through PUT /products/{id},

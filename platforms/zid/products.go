@@ -16,6 +16,7 @@ import (
 	"mizan/platforms/httpx"
 	"mizan/platforms/jsonnum"
 	"mizan/platforms/jsontime"
+	"mizan/platforms/skus"
 )
 
 // pageSize is the largest product page Zid serves.
@@ -317,20 +318,18 @@ func (s *Store) create(ctx context.Context, p core.ProductFields, sku, locID str
 
 // findBySKU looks for a store item with this SKU (the list's search matches names and SKUs).
 func (s *Store) findBySKU(ctx context.Context, sku, locID string) (core.StoreProduct, bool, error) {
-	var found core.StoreProduct
-	ok := false
-	err := s.productPages(ctx, "find product "+sku, url.Values{"search": {sku}}, func(_ time.Time, items []json.RawMessage) (bool, error) {
-		for _, raw := range items {
-			for _, sp := range s.readProduct(raw, locID) {
-				if sp.Unreadable == "" && strings.EqualFold(sp.SKU, sku) {
-					found, ok = sp, true
-					return false, nil
+	return skus.First(sku, func(yield func(core.StoreProduct) bool) error {
+		return s.productPages(ctx, "find product "+sku, url.Values{"search": {sku}}, func(_ time.Time, items []json.RawMessage) (bool, error) {
+			for _, raw := range items {
+				for _, sp := range s.readProduct(raw, locID) {
+					if !yield(sp) {
+						return false, nil
+					}
 				}
 			}
-		}
-		return true, nil
+			return true, nil
+		})
 	})
-	return found, ok, err
 }
 
 // UpdateProduct writes the given fields with PATCH /v1/products/{id}/: a variant's SKU,
