@@ -2,10 +2,12 @@ package ui
 
 import (
 	"context"
+	"image/color"
 	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -48,6 +50,8 @@ type SyncLogScreen struct {
 	runID    int64 // run shown
 	entry    int   // entry selected, -1 for none
 	follow   bool  // select the newest run on the next load
+	// ordersConn is the connection whose "Sync orders by number" run OrdersStatus tells of.
+	ordersConn int64
 
 	mu       sync.Mutex
 	wantConn int64 // the connection filter, read by the worker
@@ -125,16 +129,22 @@ func newSyncLogScreen(m *App) *SyncLogScreen {
 	header := container.New(&columns{widths: entryColumns, flex: 4}, headerLabel(tr("col.time", "Time")),
 		headerLabel(tr("col.level", "Level")), headerLabel(tr("col.kind", "Kind")), headerLabel(tr("col.store_ref", "Store reference")),
 		headerLabel(tr("col.message", "Message")))
+	// The runs pane keeps room for runsShown rows: the split cannot squeeze it smaller.
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(0, runsShown*runRowHeight(s.Runs)))
 	runsPane := container.NewBorder(widget.NewLabelWithStyle(tr("synclog.runs", "Runs, newest first"), fyne.TextAlignLeading,
-		fyne.TextStyle{Bold: true}), nil, nil, nil, s.Runs)
+		fyne.TextStyle{Bold: true}), nil, nil, nil, container.NewStack(room, s.Runs))
 	entriesTop := container.NewVBox(container.NewBorder(nil, nil, nil, s.Level, s.Search), container.NewPadded(header))
-	entriesBottom := container.NewVBox(widget.NewSeparator(), s.Detail, container.NewHBox(s.Open, s.Retry))
-	entriesPane := container.NewBorder(entriesTop, entriesBottom, nil, nil, s.Entries)
+	entriesBottom := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, container.NewHBox(s.Open, s.Retry), s.Detail))
+	entriesRoom := canvas.NewRectangle(color.Transparent)
+	entriesRoom.SetMinSize(fyne.NewSize(0, entriesShown*runRowHeight(s.Entries)))
+	entriesPane := container.NewBorder(entriesTop, entriesBottom, nil, nil, container.NewStack(entriesRoom, s.Entries))
 	split := container.NewVSplit(runsPane, entriesPane)
-	split.Offset = 0.2 // the entries are what is read most
+	split.Offset = 0 // the entries are what is read most: they take what the runs' rows leave
 	orders := container.NewBorder(nil, nil, nil, container.NewVBox(s.SyncOrders), s.Orders)
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.Status, title), s.Connection, widget.NewSeparator())
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(s.Status, s.Connection), title), widget.NewSeparator())
 	bottom := container.NewVBox(widget.NewSeparator(), orders, s.OrdersStatus)
+	s.OrdersStatus.Hide() // until there is something to say
 	s.Content = container.NewBorder(top, bottom, nil, nil, split)
 	return s
 }
@@ -316,8 +326,28 @@ func (s *SyncLogScreen) current() (core.LogEntry, bool) {
 	return s.entries[s.entry], true
 }
 
-// syncChanged: no retry for a connection while it syncs. UI goroutine.
-func (s *SyncLogScreen) syncChanged() { s.updateActions() }
+// syncChanged: no retry for a connection while it syncs, and the orders' progress line goes once
+// their run has ended (the run's outcome is then in the list of runs). UI goroutine.
+func (s *SyncLogScreen) syncChanged() {
+	if s.ordersConn != 0 && !s.m.Syncing(s.ordersConn) {
+		s.ordersConn = 0
+		s.OrdersStatus.SetText("")
+		s.OrdersStatus.Hide()
+	}
+	s.updateActions()
+}
+
+// runsShown and entriesShown are how many runs and log entries the panes have room for, however
+// small the window (a window too small for both scrolls the screen).
+const (
+	runsShown    = 8
+	entriesShown = 3
+)
+
+// runRowHeight is the height of one row of a list, with the gap between rows.
+func runRowHeight(l *widget.List) float32 {
+	return l.CreateItem().MinSize().Height + theme.Padding()
+}
 
 func (s *SyncLogScreen) updateActions() {
 	if s.Open == nil || s.Retry == nil || s.SyncOrders == nil {
@@ -406,6 +436,7 @@ func orderNumbers(text string) []string {
 // syncOrders syncs the orders typed, by number. UI goroutine.
 func (s *SyncLogScreen) syncOrders() {
 	s.OrdersStatus.Importance = widget.DangerImportance
+	s.OrdersStatus.Show()
 	numbers := orderNumbers(s.Orders.Text)
 	switch {
 	case len(numbers) == 0:
@@ -432,6 +463,7 @@ func (s *SyncLogScreen) syncOrders() {
 	}
 	s.follow = true
 	if s.m.StartSync(c, core.SyncRequest{Trigger: core.TriggerNumbers, OrderNumbers: numbers}) {
+		s.ordersConn = c.ID
 		s.OrdersStatus.Importance = widget.MediumImportance
 		s.OrdersStatus.SetText(trn("synclog.orders_started", "Syncing {{.Count}} orders from {{.Name}}…", len(numbers),
 			map[string]any{"Count": len(numbers), "Name": c.Name}))

@@ -188,10 +188,12 @@ func (m *App) syncChanged(connID int64) {
 	m.Connections.syncChanged()
 }
 
-// syncEnded says how a sync ended: a dialog when the merchant asked for it and it could not run,
-// a desktop notification when it ended with errors. UI goroutine.
+// syncEnded says how a sync ended: a desktop notification for every run that was not cancelled
+// (its counts, or why it failed), whether the merchant or the schedule started it, and a dialog
+// too when the merchant asked for it and it could not run. UI goroutine.
 func (m *App) syncEnded(c core.Connection, req core.SyncRequest, sum core.RunSummary, err error) {
 	cancelled := errors.Is(err, context.Canceled) || sum.Outcome == core.OutcomeCancelled
+	name := map[string]any{"Name": c.Name}
 	switch {
 	case cancelled:
 		return
@@ -199,15 +201,27 @@ func (m *App) syncEnded(c core.Connection, req core.SyncRequest, sum core.RunSum
 		return
 	case err != nil:
 		if req.Trigger != core.TriggerSchedule {
-			showProblem(m.Window, tr("doing.sync", "sync {{.Name}}", map[string]any{"Name": c.Name}), err)
+			showProblem(m.Window, tr("doing.sync", "sync {{.Name}}", name), err)
 		}
-		m.app.SendNotification(fyne.NewNotification(
-			tr("notify.failed", "Sync of {{.Name}} failed", map[string]any{"Name": c.Name}), err.Error()))
+		m.app.SendNotification(fyne.NewNotification(tr("notify.failed", "Sync of {{.Name}} failed", name), failureCause(err)))
 	case sum.Outcome == core.OutcomeErrors:
 		m.app.SendNotification(fyne.NewNotification(
-			tr("notify.errors", "Sync of {{.Name}} ended with errors", map[string]any{"Name": c.Name}),
-			tr("notify.errors.body", "{{.Summary}}. See the Sync log for what failed.", map[string]any{"Summary": sum.Message})))
+			tr("notify.errors", "Sync of {{.Name}} ended with errors", name),
+			tr("notify.errors.body", "{{.Summary}}. See the Sync log for what failed.", map[string]any{"Summary": runCounts(sum)})))
+	case sum.Outcome == core.OutcomeFailed:
+		m.app.SendNotification(fyne.NewNotification(tr("notify.failed", "Sync of {{.Name}} failed", name), sum.Message))
+	default:
+		m.app.SendNotification(fyne.NewNotification(tr("notify.done", "Sync of {{.Name}} finished", name), runCounts(sum)))
 	}
+}
+
+// failureCause is why a sync failed, for a notification: what happened and what to do when the
+// error is one Mizan knows, else the error itself.
+func failureCause(err error) string {
+	if p, ok := knownProblem(err); ok && p.Title != "" {
+		return p.Title + ". " + p.Todo
+	}
+	return err.Error()
 }
 
 // scheduler syncs each connection on its own at its poll interval while the window is open.
