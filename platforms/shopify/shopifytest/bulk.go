@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -279,19 +280,11 @@ func mutBulkRunQuery(ec *execCtx, _ any, args map[string]any) (any, error) {
 		return bad("INVALID", msg)
 	}
 	bec := &execCtx{s: s, schema: s.subset, doc: doc, vars: map[string]any{}, now: s.now(), version: ec.version, bulk: true}
-	data, ok := bec.executeObject(s.subset.Query, nil, doc.Operations[0].SelectionSet, nil, true)
-	ec.afterRun = append(ec.afterRun, bec.afterRun...) // an order changing while the operation reads
-	if !ok || len(bec.errors) > 0 {
-		msg := "the query failed"
-		if len(bec.errors) > 0 {
-			msg = bec.errors[0].Message
-		}
-		return bad("INVALID", "Invalid bulk query: "+msg)
-	}
 	var out bytes.Buffer
-	objects, roots, err := writeJSONL(&out, data)
+	objects, roots, err := s.runBulk(bec, doc, &out)
+	ec.afterRun = append(ec.afterRun, bec.afterRun...) // an order changing while the operation reads
 	if err != nil {
-		return bad("INVALID", err.Error())
+		return bad("INVALID", "Invalid bulk query: "+err.Error())
 	}
 	var sig [16]byte
 	_, _ = rand.Read(sig[:])
@@ -441,53 +434,88 @@ func (ec *execCtx) resolveAll(typeName, field string, parent any, args map[strin
 	}
 }
 
-// writeJSONL writes the result of a bulk query (data: the one top-level connection) as JSONL
-// and counts the objects written and those at the root.
-func writeJSONL(w io.Writer, data *omap) (objects, roots int, err error) {
-	if data == nil || len(data.keys) != 1 {
-		return 0, 0, fmt.Errorf("a bulk query has one top-level field")
+// runBulk reads a bulk query's top-level connection a page at a time and writes each page's
+// objects as JSONL, so that the whole result is never held as one tree; it counts the objects
+// written and those at the root.
+func (s *Server) runBulk(ec *execCtx, doc *ast.QueryDocument, w io.Writer) (objects, roots int, err error) {
+	var top []*ast.Field
+	collect(doc.Operations[0].SelectionSet, &top)
+	f := top[0]
+	fdef := s.subset.Query.Fields.ForName(f.Name)
+	a := map[string]any{}
+	for k, v := range f.ArgumentMap(ec.vars) {
+		a[k] = v
 	}
-	top, _ := data.vals[data.keys[0]].(*omap)
-	var emit func(obj *omap, parent any) error
-	emit = func(obj *omap, parent any) error {
-		line := newOmap()
-		var children [][]*omap
-		for _, k := range obj.keys {
-			v := obj.vals[k]
-			if nodes, ok := connectionNodes(v); ok {
-				children = append(children, nodes)
-				continue
-			}
-			line.set(k, v)
-		}
-		if parent != nil {
-			line.set("__parentId", parent)
-		}
-		b, err := marshalNoEscape(line)
+	delete(a, "last")
+	delete(a, "before")
+	a["first"] = MaxPageSize
+	for {
+		v, err := ec.resolve(s.subset.Query.Name, f.Name, nil, a)
 		if err != nil {
-			return err
-		}
-		if _, err := w.Write(append(b, '\n')); err != nil {
-			return err
-		}
-		objects++
-		for _, list := range children {
-			for _, c := range list {
-				if err := emit(c, obj.vals["id"]); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
-	nodes, _ := connectionNodes(top)
-	for _, n := range nodes {
-		roots++
-		if err := emit(n, nil); err != nil {
 			return objects, roots, err
 		}
+		c, ok := v.(*connection)
+		if !ok {
+			return objects, roots, fmt.Errorf("the top-level field is not a connection")
+		}
+		val, ok := ec.complete(fdef.Type, &connection{edges: c.edges}, f.SelectionSet, []any{f.Name}, f, true)
+		if !ok || len(ec.errors) > 0 {
+			msg := "the query failed"
+			if len(ec.errors) > 0 {
+				msg = ec.errors[0].Message
+			}
+			return objects, roots, errors.New(msg)
+		}
+		nodes, _ := connectionNodes(val)
+		for _, n := range nodes {
+			roots++
+			k, err := writeObject(w, n, nil)
+			objects += k
+			if err != nil {
+				return objects, roots, err
+			}
+		}
+		if !c.hasNext || c.endCursor == "" {
+			return objects, roots, nil
+		}
+		a["after"] = c.endCursor
 	}
-	return objects, roots, nil
+}
+
+// writeObject writes obj as a JSONL line (with __parentId when parent is set), then the nodes
+// of its connections, each after it; it counts the lines written.
+func writeObject(w io.Writer, obj *omap, parent any) (int, error) {
+	line := newOmap()
+	var children [][]*omap
+	for _, k := range obj.keys {
+		v := obj.vals[k]
+		if nodes, ok := connectionNodes(v); ok {
+			children = append(children, nodes)
+			continue
+		}
+		line.set(k, v)
+	}
+	if parent != nil {
+		line.set("__parentId", parent)
+	}
+	b, err := marshalNoEscape(line)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := w.Write(append(b, '\n')); err != nil {
+		return 0, err
+	}
+	n := 1
+	for _, list := range children {
+		for _, c := range list {
+			k, err := writeObject(w, c, obj.vals["id"])
+			n += k
+			if err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
 }
 
 // connectionNodes is the node objects of a connection's JSON form (through nodes or
