@@ -19,6 +19,7 @@ import (
 	"mizan/platforms/categories"
 	"mizan/platforms/httpx"
 	"mizan/platforms/jsontime"
+	"mizan/platforms/options"
 )
 
 // Options tune a Store beyond its connection settings; the zero value is right for production.
@@ -90,12 +91,8 @@ func New(cfg core.StoreConfig, o Options) (*Store, error) {
 	s := &Store{ep: ep, now: o.Now, early: o.RefreshEarly, rotate: cfg.Rotate,
 		access: cred(CredAccessToken), refresh: cred(CredRefreshToken), clientID: cred(CredClientID), secret: cred(CredClientSecret),
 		branchO: strings.TrimSpace(cfg.Options[OptBranch])}
-	switch v := strings.ToLower(Platform().Option(cfg.Options, OptRestock)); v {
-	case "yes", "true", "1", "on":
-		s.restockNotes = true
-	case "no", "false", "0", "off":
-	default:
-		return nil, fmt.Errorf("salla: option %s must be yes or no, not %q", OptRestock, v)
+	if s.restockNotes, err = options.YesNo("salla", OptRestock, Platform().Option(cfg.Options, OptRestock)); err != nil {
+		return nil, err
 	}
 	if s.access == "" && s.refresh == "" {
 		return nil, errors.New("salla: the access token (or a refresh token to get one) is needed: connect the store with Salla first")

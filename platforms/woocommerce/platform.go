@@ -14,6 +14,7 @@ import (
 
 	"mizan/core"
 	"mizan/platforms/httpx"
+	"mizan/platforms/options"
 )
 
 // Credential and option keys.
@@ -76,14 +77,8 @@ func parseSettings(cfg core.StoreConfig) (settings, error) {
 	if s.key == "" || s.secret == "" {
 		return s, fmt.Errorf("woocommerce: both the consumer key and the consumer secret are needed (WooCommerce → Settings → Advanced → REST API)")
 	}
-	switch v := strings.ToLower(Platform().Option(cfg.Options, OptRestock)); v {
-	case "yes", "true", "1", "on":
-		s.restock = true
-	case "no", "false", "0", "off":
-	default:
-		return s, fmt.Errorf("woocommerce: option %s must be yes or no, not %q", OptRestock, v)
-	}
-	return s, nil
+	s.restock, err = options.YesNo("woocommerce", OptRestock, Platform().Option(cfg.Options, OptRestock))
+	return s, err
 }
 
 // normaliseStoreURL checks a store address: the WordPress site's address, which may have a path
