@@ -24,15 +24,18 @@ func init() {
 	Register(Command{
 		Name:    "invoices list",
 		Args:    invoiceFilterArgs,
-		Summary: "List sales and return invoices, newest first",
+		Summary: "List sales and return invoices, newest first, with their payment status",
 		Help: `--search matches part of the invoice number, the client's name or the store's order name.
-Dates are days in this computer's time zone; both ends are included.`,
+Dates are days in this computer's time zone; both ends are included.
+PAYMENT says whether a sales invoice is paid, partly paid or unpaid (what is due being its total
+less its returns), and whether a return's money was refunded; "not recorded" marks an invoice
+issued before the books kept payments, with none recorded for it since.`,
 		Run: runInvoicesList,
 	})
 	Register(Command{
 		Name:    "invoices show",
 		Args:    "NUMBER [--format text|json]",
-		Summary: "Show one invoice with its lines, charges, totals and returns",
+		Summary: "Show one invoice with its lines, charges, totals, returns, payment status and payments",
 		Run:     runInvoicesShow,
 	})
 	Register(Command{
@@ -127,10 +130,14 @@ func runInvoicesList(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stdout, "No invoices found.")
 		return nil
 	}
-	t := newTable(env.Stdout, "NUMBER", "TYPE", "DATE", "CLIENT", "TOTAL", "CURRENCY", "ORDER")
+	states, err := db.PaymentStates(ctx, invoices)
+	if err != nil {
+		return fmt.Errorf("read the invoices' payments: %w", err)
+	}
+	t := newTable(env.Stdout, "NUMBER", "TYPE", "DATE", "CLIENT", "TOTAL", "CURRENCY", "PAYMENT", "ORDER")
 	for _, inv := range invoices {
 		t.row(inv.Number, string(inv.Type), env.localTime(inv.IssueDate), inv.Client.Name, amount(inv.Total),
-			inv.Currency, inv.Source.OrderName)
+			inv.Currency, payStatusText(inv.Type, states[inv.ID].Status), inv.Source.OrderName)
 	}
 	if err := t.flush(); err != nil {
 		return err
@@ -195,6 +202,55 @@ type invoiceDetailJSON struct {
 	Notes   string       `json:"notes"`
 	// Returns lists, for a sales invoice, the return invoices issued against it.
 	Returns *[]returnJSON `json:"returns,omitempty"`
+	// PaymentStatus is paid, partly_paid, unpaid, nothing_due or untracked (issued before the
+	// books kept payments); Due is what is to be paid (for a sales invoice its total less its
+	// returns) and Paid what was (money in less money paid back).
+	PaymentStatus string `json:"payment_status"`
+	Due           string `json:"due"`
+	Paid          string `json:"paid"`
+	// Payments are the invoice's payments and, for a sales invoice, its returns', oldest first.
+	Payments []invoicePaymentJSON `json:"payments"`
+}
+
+type invoicePaymentJSON struct {
+	Number      string `json:"number"`
+	Date        string `json:"date"`
+	Direction   string `json:"direction"`
+	Account     string `json:"account"`
+	Amount      string `json:"amount"` // signed: negative for money paid back
+	Invoice     string `json:"invoice"`
+	Method      string `json:"method,omitempty"`
+	MethodTitle string `json:"method_title,omitempty"`
+	Reverses    string `json:"reverses,omitempty"`
+	ReversedBy  string `json:"reversed_by,omitempty"`
+}
+
+// payStatusText is how an invoice's payment status reads: for a return invoice, whether its money
+// was paid back.
+func payStatusText(typ storage.InvoiceType, st storage.PayStatus) string {
+	if typ == storage.ReturnInvoice {
+		switch st {
+		case storage.PayPaid:
+			return "refunded"
+		case storage.PayPartly:
+			return "partly refunded"
+		case storage.PayUnpaid:
+			return "not refunded"
+		}
+	}
+	switch st {
+	case storage.PayPaid:
+		return "paid"
+	case storage.PayPartly:
+		return "partly paid"
+	case storage.PayUnpaid:
+		return "unpaid"
+	case storage.PayNothingDue:
+		return "nothing due"
+	case storage.PayUntracked:
+		return "not recorded"
+	}
+	return string(st)
 }
 
 type chargeJSON struct {
@@ -363,16 +419,39 @@ func runInvoicesShow(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("read the returns of %s: %w", inv.Number, err)
 		}
 	}
+	var money invoiceMoney
+	states, err := db.PaymentStates(ctx, []storage.Invoice{inv})
+	if err != nil {
+		return fmt.Errorf("read the payment status of %s: %w", inv.Number, err)
+	}
+	money.state = states[inv.ID]
+	if money.payments, err = db.Payments(ctx, storage.PaymentFilter{InvoiceID: inv.ID}); err != nil {
+		return fmt.Errorf("read the payments of %s: %w", inv.Number, err)
+	}
 	return writeOutput(env, "", func(w io.Writer) error {
 		if *format == "json" {
-			return writeJSON(w, detailJSON(inv, returns))
+			return writeJSON(w, detailJSON(inv, returns, money))
 		}
-		return writeInvoiceText(w, env, inv, returns)
+		return writeInvoiceText(w, env, inv, returns, money)
 	})
 }
 
-func detailJSON(inv storage.Invoice, returns []storage.Invoice) invoiceDetailJSON {
-	out := invoiceDetailJSON{invoiceJSON: toJSON(inv), Charges: make([]chargeJSON, 0, len(inv.Charges)), Notes: inv.Notes}
+// invoiceMoney is an invoice's payment state and its payments (and its returns', for a sales
+// invoice).
+type invoiceMoney struct {
+	state    storage.PaymentState
+	payments []storage.Payment
+}
+
+func detailJSON(inv storage.Invoice, returns []storage.Invoice, money invoiceMoney) invoiceDetailJSON {
+	out := invoiceDetailJSON{invoiceJSON: toJSON(inv), Charges: make([]chargeJSON, 0, len(inv.Charges)), Notes: inv.Notes,
+		PaymentStatus: string(money.state.Status), Due: money.state.Due.String(), Paid: money.state.Paid.String(),
+		Payments: make([]invoicePaymentJSON, 0, len(money.payments))}
+	for _, p := range money.payments {
+		out.Payments = append(out.Payments, invoicePaymentJSON{Number: p.Number, Date: utcTime(p.Date), Direction: string(p.Direction),
+			Account: p.AccountName, Amount: p.Signed().String(), Invoice: p.InvoiceNumber, Method: p.Method, MethodTitle: p.MethodTitle,
+			Reverses: p.ReversesNumber, ReversedBy: p.ReversedBy})
+	}
 	for _, c := range inv.Charges {
 		out.Charges = append(out.Charges, chargeJSON{Kind: string(c.Kind), Description: c.Description,
 			Amount: c.Amount.String(), Tax: c.Tax.String()})
@@ -387,7 +466,7 @@ func detailJSON(inv storage.Invoice, returns []storage.Invoice) invoiceDetailJSO
 	return out
 }
 
-func writeInvoiceText(w io.Writer, env *Env, inv storage.Invoice, returns []storage.Invoice) error {
+func writeInvoiceText(w io.Writer, env *Env, inv storage.Invoice, returns []storage.Invoice, money invoiceMoney) error {
 	title := "Sales invoice"
 	if inv.Type == storage.ReturnInvoice {
 		title = "Return invoice"
@@ -502,10 +581,50 @@ func writeInvoiceText(w io.Writer, env *Env, inv storage.Invoice, returns []stor
 			}
 		}
 	}
+	if err := writeInvoicePayments(w, env, inv, money); err != nil {
+		return err
+	}
 	if notes := strings.TrimSpace(inv.Notes); notes != "" {
 		fmt.Fprintf(w, "\nNotes: %s\n", cleanCell(notes))
 	}
 	return nil
+}
+
+// writeInvoicePayments writes an invoice's payment status, what was paid of what is due, and its
+// payments (money paid back shown negative).
+func writeInvoicePayments(w io.Writer, env *Env, inv storage.Invoice, money invoiceMoney) error {
+	st := money.state
+	status := payStatusText(inv.Type, st.Status)
+	switch {
+	case st.Status == storage.PayUntracked:
+		status += " (issued before the books kept payments)"
+	case st.Status != storage.PayNothingDue:
+		status += fmt.Sprintf(" (%s of %s %s)", amount(st.Paid), amount(st.Due), inv.Currency)
+	}
+	fmt.Fprintf(w, "\nPayment: %s\n", status)
+	if len(money.payments) == 0 {
+		fmt.Fprintln(w, "No payments recorded.")
+		return nil
+	}
+	fmt.Fprintln(w, "\nPayments:")
+	t := newTable(w, "  NUMBER", "DATE", "INVOICE", "ACCOUNT", "METHOD", "AMOUNT")
+	for _, p := range money.payments {
+		number := p.Number
+		if p.ReversesNumber != "" {
+			number += " (reverses " + p.ReversesNumber + ")"
+		} else if p.ReversedBy != "" {
+			number += " (reversed)"
+		}
+		method := p.Method
+		if p.MethodTitle != "" && !strings.EqualFold(p.MethodTitle, p.Method) {
+			method = p.MethodTitle
+			if p.Method != "" {
+				method += " (" + p.Method + ")"
+			}
+		}
+		t.row("  "+number, env.localTime(p.Date), p.InvoiceNumber, p.AccountName, method, amount(p.Signed())+" "+p.Currency)
+	}
+	return t.flush()
 }
 
 func init() {
