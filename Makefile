@@ -76,7 +76,7 @@ smoke: build
 # the window opened on them with the store running. Every screen in English and Arabic at 1280×800,
 # and the form for a new Salla connection at 1366×768: docs/screenshots/.
 SHOT_PKGS    := xvfb xauth imagemagick dbus
-SHOT_SCREENS := dashboard invoices invoice products stock master mapping synclog connections settings
+SHOT_SCREENS := dashboard invoices invoice treasury products stock master mapping synclog connections settings
 SHOT_AR      := $(SHOT_SCREENS)
 SHOT_WAIT    ?= 10
 
