@@ -7,6 +7,9 @@
 // Shopify admin before 2026) or a token obtained with the client credentials grant (a Dev
 // Dashboard app), renewed before it expires. The calculated-cost rate limit is paced from the
 // extensions.cost of each response, and THROTTLED answers (HTTP 200 or 429) are retried.
+//
+// Large reads (the first import, "Sync all products", an incremental read past the connection's
+// bulk threshold) go through a bulk operation instead of pages: see bulk.go.
 package shopify
 
 import (
