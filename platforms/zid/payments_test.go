@@ -99,3 +99,39 @@ func TestEnginePayments(t *testing.T) {
 		t.Fatalf("methods %+v (%v): want zidpay, zid_cod and zid_bank_transfer", methods, err)
 	}
 }
+
+// A seeded store's money through the engine: orders paid by card, transfer and cash on delivery,
+// cancelled, reversed with and without a credit note, partly credited and edited. Zid is paid in
+// full or not at all, so each sales invoice is paid exactly what is due on it or nothing, and
+// each account's balance is the sum of its movements.
+func TestSeededPayments(t *testing.T) {
+	h := zidtest.NewHarness(t, zidtest.HarnessOptions{Platform: zid.Platform()})
+	h.Seed(30, 250, 7)
+	// Orders are invoiced from preparing on: a transfer or cash on delivery not delivered yet is unpaid.
+	b := contract.Connect(t, h, "", core.ConnectionInput{InvoiceStates: []string{"preparing", "ready", "indelivery", "delivered"}})
+	if sum := b.Sync(core.SyncRequest{}); sum.Counts.Errors != 0 {
+		t.Fatalf("sync: %+v\n%s", sum.Counts, b.Logs)
+	}
+	invs, err := b.DB.Invoices(t.Context(), storage.InvoiceFilter{Type: storage.SalesInvoice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states, err := b.DB.PaymentStates(t.Context(), invs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paid := 0
+	for _, inv := range invs {
+		st := states[inv.ID]
+		if !st.Paid.IsZero() && !st.Paid.Equal(st.Due) {
+			t.Errorf("%s (order %s): paid %s of %s", inv.Number, inv.Source.OrderName, st.Paid, st.Due)
+		}
+		if st.Status == storage.PayPaid {
+			paid++
+		}
+	}
+	if len(invs) == 0 || paid == 0 || paid == len(invs) {
+		t.Errorf("%d of %d invoices paid: the seed has paid and unpaid ones", paid, len(invs))
+	}
+	contract.CheckTreasury(t, b.DB)
+}
