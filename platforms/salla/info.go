@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"mizan/core"
+	"mizan/platforms/options"
 )
 
 // userInfo is the OAuth server's /oauth2/user/info answer (with or without a data envelope).
@@ -79,29 +80,18 @@ func (s *Store) stockBranch(ctx context.Context) (id, name string, err error) {
 	if _, err := s.call(ctx, "list the store's branches", http.MethodGet, "/branches", nil, nil, &branches); err != nil {
 		return "", "", err
 	}
-	var chosen *branch
-	for i := range branches {
-		b := &branches[i]
-		switch {
-		case s.branchO != "" && (b.ID.String() == s.branchO || strings.EqualFold(strings.TrimSpace(string(b.Name)), s.branchO)):
-			chosen = b
-		case s.branchO == "" && bool(b.IsDefault) && chosen == nil:
-			chosen = b
-		}
+	places := make([]options.Place, len(branches))
+	for i, b := range branches {
+		places[i] = options.Place{ID: b.ID.String(), Names: []string{string(b.Name)}, Default: bool(b.IsDefault)}
 	}
-	if chosen == nil && s.branchO == "" && len(branches) > 0 {
-		chosen = &branches[0]
+	i, err := options.Choose(s.branchO, places, "choose the stock branch", "branch")
+	if err != nil {
+		return "", "", err
 	}
-	if chosen == nil {
-		if s.branchO != "" {
-			var names []string
-			for _, b := range branches {
-				names = append(names, fmt.Sprintf("%s (%s)", b.Name, b.ID))
-			}
-			return "", "", &core.StoreError{Op: "choose the stock branch", Message: fmt.Sprintf("the store has no branch %q (it has: %s)", s.branchO, strings.Join(names, ", ")), Err: core.ErrNotFound}
-		}
+	if i < 0 {
 		return "", "", nil // a store without branches keeps one stock
 	}
+	chosen := &branches[i]
 	s.mu.Lock()
 	s.branchID, s.branchNm = chosen.ID.String(), string(chosen.Name)
 	s.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"mizan/core"
+	"mizan/platforms/options"
 )
 
 // Info checks the tokens and describes the store: its profile (its id is the store's identity)
@@ -152,26 +153,19 @@ func (s *Store) stockLocation(ctx context.Context) (id, name string, err error) 
 			}
 		}
 	}
-	var chosen *location
-	for i := range locs {
-		l := &locs[i]
-		if s.locO == "" || l.ID.String() == s.locO || strings.EqualFold(l.Name.Ar, s.locO) || strings.EqualFold(l.Name.En, s.locO) {
-			chosen = l
-			break
-		}
+	places := make([]options.Place, len(locs))
+	for i, l := range locs {
+		places[i] = options.Place{ID: l.ID.String(), Names: []string{l.Name.Ar, l.Name.En}}
 	}
-	if chosen == nil {
-		if s.locO != "" {
-			var all []string
-			for _, l := range locs {
-				all = append(all, fmt.Sprintf("%s (%s)", l.Name, l.ID))
-			}
-			return "", "", &core.StoreError{Op: "choose the stock location", Err: core.ErrNotFound,
-				Message: fmt.Sprintf("the store has no location %q (it has: %s)", s.locO, strings.Join(all, ", "))}
-		}
+	i, err := options.Choose(s.locO, places, "choose the stock location", "location")
+	if err != nil {
+		return "", "", err
+	}
+	if i < 0 {
 		return "", "", &core.StoreError{Op: "choose the stock location", Err: core.ErrNotFound,
 			Message: "the store has no inventory location: add one in Zid (Settings › Inventory locations)"}
 	}
+	chosen := &locs[i]
 	s.mu.Lock()
 	s.locID, s.locName = chosen.ID.String(), chosen.Name.String()
 	s.mu.Unlock()
