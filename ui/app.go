@@ -111,6 +111,7 @@ type App struct {
 	openedAt  time.Time
 	content   *fyne.Container
 	screens   map[Screen]fyne.CanvasObject
+	titles    map[Screen]string
 }
 
 // NewApp builds the main window for the books in db. Call Refresh to load them.
@@ -155,7 +156,7 @@ func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 		ScreenSettings: theme.SettingsIcon(), ScreenStock: theme.FolderOpenIcon(), ScreenMaster: theme.AccountIcon(),
 		ScreenTreasury: theme.ContentPasteIcon(),
 	}
-	titles := map[Screen]string{
+	m.titles = map[Screen]string{
 		ScreenDashboard: tr("dashboard.title", "Dashboard"), ScreenInvoices: tr("invoices.title", "Invoices"),
 		ScreenProducts: tr("products.title", "Products & stock"), ScreenMapping: tr("mapping.title", "Product mapping"),
 		ScreenSyncLog: tr("synclog.title", "Sync log"), ScreenConnections: tr("connections.title", "Connections"),
@@ -170,7 +171,7 @@ func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 	nav.Add(container.NewPadded(name))
 	for _, s := range Screens {
 		s := s
-		b := widget.NewButtonWithIcon(titles[s], icons[s], func() { m.Show(s) })
+		b := widget.NewButtonWithIcon(m.titles[s], icons[s], func() { m.Show(s) })
 		b.Alignment = widget.ButtonAlignLeading
 		b.Importance = widget.LowImportance
 		m.Nav[s] = b
@@ -205,6 +206,7 @@ func NewApp(a fyne.App, db *storage.DB, deps Deps) *App {
 		start = ScreenDashboard
 	}
 	m.Show(start)
+	m.registerShortcuts()
 	m.sched = startScheduler(m, deps.SchedulerTick)
 	return m
 }
@@ -237,6 +239,7 @@ func (m *App) Show(s Screen) {
 	}
 	m.content.Objects = []fyne.CanvasObject{obj}
 	m.content.Refresh()
+	m.Window.SetTitle(tr("window.title", "Mizan — {{.Screen}}", map[string]any{"Screen": m.titles[s]}))
 	if s == ScreenMapping {
 		m.Mapping.shown()
 	}

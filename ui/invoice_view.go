@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	fstorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
@@ -33,7 +32,7 @@ type InvoiceView struct {
 	Original *widget.Button
 	// ReturnLinks open the returns issued against a sales invoice.
 	ReturnLinks []*widget.Button
-	// Print saves the invoice as a PDF (Ctrl+P too), on the page PrintLayout chooses (A4 or an
+	// Print saves the invoice as a PDF (Ctrl+P too, ui/shortcuts.go), on the page PrintLayout chooses (A4 or an
 	// 80 mm receipt) in the languages PrintLang chooses (Arabic and English by default).
 	Print       *widget.Button
 	PrintLayout *widget.Select
@@ -71,8 +70,6 @@ func newInvoiceView(s *InvoicesScreen) *InvoiceView {
 	v.PrintLang = widget.NewSelect([]string{tr("print.both", "Arabic and English"), tr("print.ar", "Arabic"),
 		tr("print.en", "English")}, nil)
 	v.PrintLang.SetSelectedIndex(0)
-	s.m.Window.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { v.printShortcut() })
 	v.Details = container.NewGridWithColumns(2)
 	v.Lines = container.NewVBox()
 	v.Charges = container.NewVBox()
@@ -404,14 +401,6 @@ func (v *InvoiceView) SavePDF(ctx context.Context, path string) error {
 		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
 	}
 	return nil
-}
-
-// printShortcut is Ctrl+P: on an invoice shown, Print; elsewhere nothing.
-func (v *InvoiceView) printShortcut() {
-	s := v.s
-	if s.m.Current == ScreenInvoices && !s.ShowingList() && !v.Print.Disabled() {
-		v.choosePDFFile()
-	}
 }
 
 // choosePDFFile asks where to save the PDF, then prints it in the background.

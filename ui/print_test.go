@@ -41,7 +41,7 @@ func TestPrintAnInvoiceToPDF(t *testing.T) {
 	// Ctrl+P opens the save dialog on the invoice view, and does nothing on the list.
 	overlays := func() int { return len(m.Window.Canvas().Overlays().List()) }
 	before := overlays()
-	v.printShortcut()
+	typeShortcut(m, keyPrint)
 	m.Idle()
 	if overlays() != before+1 {
 		t.Fatalf("Ctrl+P on an invoice: %d overlays, want %d", overlays(), before+1)
@@ -50,7 +50,7 @@ func TestPrintAnInvoiceToPDF(t *testing.T) {
 	m.Window.Canvas().Overlays().Remove(m.Window.Canvas().Overlays().Top())
 	test.Tap(v.Back)
 	m.Idle()
-	v.printShortcut()
+	typeShortcut(m, keyPrint)
 	m.Idle()
 	if overlays() != before {
 		t.Fatalf("Ctrl+P on the list: %d overlays, want %d", overlays(), before)

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
@@ -91,8 +90,6 @@ func newProductsScreen(m *App) *ProductsScreen {
 	s.Links.Wrapping = fyne.TextWrapWord
 	s.Edit.Disable()
 	s.Archive.Disable()
-	m.Window.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { s.newShortcut() })
 
 	s.Table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(s.shown), productFixedCols + len(s.warehouses) + 1 },

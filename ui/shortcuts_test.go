@@ -1,0 +1,133 @@
+package ui
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/shopspring/decimal"
+
+	"mizan/core"
+)
+
+// typeShortcut presses a shortcut on the window, as the keyboard does: the window's canvas hands
+// it to the handler registered for it. (Fyne's test canvas wraps the canvas that keeps the
+// shortcuts without passing TypedShortcut on.)
+func typeShortcut(m *App, s *desktop.CustomShortcut) {
+	inner := reflect.ValueOf(m.Window.Canvas()).Elem().FieldByName("WindowlessCanvas").Interface()
+	inner.(fyne.Shortcutable).TypedShortcut(s)
+	m.Idle()
+}
+
+// pressEscape presses Esc with no entry focused.
+func pressEscape(m *App) {
+	m.Window.Canvas().Unfocus()
+	m.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	m.Idle()
+}
+
+func TestKeyboardShortcuts(t *testing.T) {
+	e := memoryEnv(t, Deps{})
+	m := e.m
+	c := e.connect(t, "Tea shop", true)
+	e.mem.AddProduct(core.StoreProduct{Name: "Green tea", SKU: "TEA-1", SalePrice: decimal.NewFromInt(10)})
+	overlays := func() int { return len(m.Window.Canvas().Overlays().List()) }
+
+	// The window's title names the screen.
+	for _, s := range []Screen{ScreenInvoices, ScreenStock, ScreenDashboard} {
+		test.Tap(m.Nav[s])
+		if want := "Mizan — " + m.titles[s]; m.Window.Title() != want {
+			t.Fatalf("on %s the title is %q, want %q", s, m.Window.Title(), want)
+		}
+	}
+	if m.Window.Title() != "Mizan — Dashboard" {
+		t.Fatalf("title %q", m.Window.Title())
+	}
+
+	// Ctrl+F focuses the search of the screen shown.
+	for _, tc := range []struct {
+		screen Screen
+		entry  func() *widget.Entry
+	}{
+		{ScreenInvoices, func() *widget.Entry { return m.Invoices.Search }},
+		{ScreenProducts, func() *widget.Entry { return m.Products.Search }},
+		{ScreenStock, func() *widget.Entry { return m.Stock.Search }},
+		{ScreenMaster, func() *widget.Entry { return m.Master.ClientSearch }},
+		{ScreenMapping, func() *widget.Entry { return m.Mapping.Search }},
+		{ScreenSyncLog, func() *widget.Entry { return m.SyncLog.Search }},
+	} {
+		test.Tap(m.Nav[tc.screen])
+		m.Window.Canvas().Unfocus()
+		typeShortcut(m, keySearch)
+		if m.Window.Canvas().Focused() != tc.entry() {
+			t.Fatalf("Ctrl+F on %s focused %T", tc.screen, m.Window.Canvas().Focused())
+		}
+	}
+	// On a screen with no search it does nothing.
+	test.Tap(m.Nav[ScreenSettings])
+	m.Window.Canvas().Unfocus()
+	typeShortcut(m, keySearch)
+	if f := m.Window.Canvas().Focused(); f != nil {
+		t.Fatalf("Ctrl+F on Settings focused %T", f)
+	}
+
+	// Ctrl+R syncs every store, from any screen, and stays there.
+	test.Tap(m.Nav[ScreenInvoices])
+	typeShortcut(m, keySync)
+	runs, _ := e.eng.Runs(context.Background(), c.ID, 0)
+	if len(runs) != 1 || runs[0].Trigger != core.TriggerManual || runs[0].Counts.ProductsCreated != 1 {
+		t.Fatalf("after Ctrl+R the store has runs %+v", runs)
+	}
+	if m.Current != ScreenInvoices {
+		t.Fatalf("Ctrl+R moved to %s", m.Current)
+	}
+
+	// Ctrl+E opens the export of the screen shown: the invoices' save dialog.
+	before := overlays()
+	typeShortcut(m, keyExport)
+	if overlays() != before+1 {
+		t.Fatalf("Ctrl+E on the invoices: %d overlays, want %d", overlays(), before+1)
+	}
+	// Esc closes it.
+	pressEscape(m)
+	if overlays() != before {
+		t.Fatalf("Esc left %d overlays, want %d", overlays(), before)
+	}
+	// On the stock documents, with no document chosen, the export is off: Ctrl+E does nothing.
+	test.Tap(m.Nav[ScreenStock])
+	typeShortcut(m, keyExport)
+	if overlays() != before {
+		t.Fatal("Ctrl+E exported with no stock document chosen")
+	}
+
+	// Ctrl+N opens the new product's form; Esc closes it as Cancel does, so Ctrl+N opens it again.
+	typeShortcut(m, keyNew)
+	if m.Current != ScreenProducts || m.Products.Form == nil || overlays() != before+1 {
+		t.Fatalf("Ctrl+N: screen %s, form %v", m.Current, m.Products.Form != nil)
+	}
+	pressEscape(m)
+	if m.Products.Form != nil || overlays() != before {
+		t.Fatalf("Esc on the product form: form still open %v, %d overlays", m.Products.Form != nil, overlays())
+	}
+	typeShortcut(m, keyNew)
+	if m.Products.Form == nil {
+		t.Fatal("Ctrl+N after Esc opened no form")
+	}
+	pressEscape(m)
+
+	// Esc answers a question No.
+	test.Tap(m.Nav[ScreenConnections])
+	m.Idle()
+	test.Tap(m.Connections.Rows[c.ID].Remove)
+	if overlays() != before+1 {
+		t.Fatal("Remove asked nothing")
+	}
+	pressEscape(m)
+	if conns, _ := e.eng.Connections(context.Background()); len(conns) != 1 || overlays() != before {
+		t.Fatalf("Esc on the question: %d connections, %d overlays", len(conns), overlays())
+	}
+}
