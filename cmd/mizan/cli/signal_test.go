@@ -201,8 +201,10 @@ func signalChild(raw string) {
 		Log:     slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	ctx, stop := SignalContext(context.Background())
 	defer stop()
+	// The signal's points are the store's pages: the first import reads by pages, not by one bulk
+	// operation.
 	add := Run(ctx, []string{"--data", job.Dir, "connections", "add", "--platform", "shopify", "--name", "Slow shop",
-		"--store", job.Store, "--since", "2000-01-01"}, strings.NewReader(job.Credentials), os.Stdout, os.Stderr)
+		"--store", job.Store, "--since", "2000-01-01", "--option", "bulk_threshold=off"}, strings.NewReader(job.Credentials), os.Stdout, os.Stderr)
 	if add != 0 {
 		os.Exit(8)
 	}
