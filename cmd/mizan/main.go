@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -29,6 +30,13 @@ func main() {
 	// its run as cancelled and the books are closed; the window closes as if the user closed it.
 	ctx, stop := cli.SignalContext(context.Background())
 	closeLog := setUp() // wire.go: log file, platforms, keyring, HTTP client
+	// Closing after a signal takes seconds; one that hangs (nothing a merchant can see, for a
+	// window already gone) is ended after stuckGrace, its goroutines written to the log.
+	closed := make(chan struct{})
+	go cli.ExitIfStuck(ctx, closed, stuckGrace, func(stacks string) {
+		fmt.Fprintf(os.Stderr, "mizan: still closing %s after the signal; stopping now\n", stuckGrace)
+		appLog.Error("still closing after the signal; stopping now", "after", stuckGrace, "goroutines", stacks)
+	}, os.Exit)
 	var code int
 	if cli.IsCommand(args) {
 		code = cli.Run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
@@ -40,10 +48,14 @@ func main() {
 			code = 1
 		}
 	}
+	close(closed)
 	stop()
 	closeLog()
 	os.Exit(code)
 }
+
+// stuckGrace is how long Mizan may take to close after SIGINT or SIGTERM.
+const stuckGrace = 30 * time.Second
 
 func runGUI(ctx context.Context, args []string) int {
 	// The window toolkit keeps its cache under the user's cache directory but does not create

@@ -215,3 +215,48 @@ func signalChild(raw string) {
 	}
 	os.Exit(Run(ctx, []string{"--data", job.Dir, "sync"}, nil, os.Stdout, os.Stderr))
 }
+
+// TestExitIfStuck: after the signal, a process that finishes closing within the grace is left
+// alone; one that does not is ended, saying where its goroutines were.
+func TestExitIfStuck(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		signal   bool
+		closeIn  time.Duration // -1: never
+		wantExit bool
+	}{
+		{"no signal, closes normally", false, 10 * time.Millisecond, false},
+		{"signal, closes in time", true, 20 * time.Millisecond, false},
+		{"signal, stuck", true, -1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan struct{})
+			if tc.signal {
+				cancel()
+			}
+			if tc.closeIn >= 0 {
+				time.AfterFunc(tc.closeIn, func() { close(done) })
+			}
+			var stacks string
+			exited := -1
+			finished := make(chan struct{})
+			go func() {
+				defer close(finished)
+				ExitIfStuck(ctx, done, 200*time.Millisecond, func(s string) { stacks = s }, func(code int) { exited = code })
+			}()
+			select {
+			case <-finished:
+			case <-time.After(10 * time.Second):
+				t.Fatal("ExitIfStuck did not return")
+			}
+			if got := exited == 1; got != tc.wantExit {
+				t.Fatalf("exited %d, want exit %v", exited, tc.wantExit)
+			}
+			if tc.wantExit && !strings.Contains(stacks, "TestExitIfStuck") {
+				t.Errorf("the report does not show the goroutines: %.200q", stacks)
+			}
+		})
+	}
+}
