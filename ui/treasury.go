@@ -23,8 +23,9 @@ import (
 var balanceColumns = []float32{200, 70, 230, 120, 120, 130, 44}
 
 // movementColumns are the widths of the movements: number, date, account, invoice, client
-// (stretches), method, amount, balance after, currency: they fit a 1280-point window.
-var movementColumns = []float32{135, 125, 110, 135, 110, 115, 95, 105, 40}
+// (stretches), method, amount, balance after, currency. A number, a date, an invoice, an amount
+// and a currency are shown whole; with the navigation they fit the window's first size.
+var movementColumns = []float32{140, 130, 110, 135, 90, 100, 90, 100, 42}
 
 // TreasuryScreen shows what each cash box and bank account holds, and the payments in and out of
 // them, with the accounts, the payment methods each store's payments go to, and CSV export.
@@ -284,7 +285,7 @@ func (s *TreasuryScreen) accountForm(a storage.TreasuryAccount) {
 		iban.Disable()
 	}
 	items = append(items, widget.NewFormItem(tr("col.iban", "IBAN"), iban))
-	d := dialog.NewForm(title, tr("action.save", "Save"), tr("action.cancel", "Cancel"), items, func(ok bool) {
+	d := newFormDialog(title, tr("action.save", "Save"), tr("action.cancel", "Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}

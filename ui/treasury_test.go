@@ -79,8 +79,8 @@ func TestTreasuryScreen(t *testing.T) {
 	if got := sumOf(storage.DefaultAccountID); !got.Equal(decimal.NewFromInt(165)) {
 		t.Fatalf("the cash box's movements add up to %s, want 165", got)
 	}
-	if w := m.Window.Content().MinSize().Width; w > 1280 {
-		t.Errorf("the Treasury screen needs a window %v points wide: it must fit 1280", w)
+	if w := m.Window.Content().MinSize().Width; w > DefaultSize.Width {
+		t.Errorf("the Treasury screen needs a window %v points wide: it must fit %v", w, DefaultSize.Width)
 	}
 	mustShow(t, s.Balances, "Cash", "165.00", "SAR")
 	mustShow(t, s.Movements, "MAIN-REC-000001", "MAIN-REC-000002", "MAIN-INV-000001", "115.00", "165.00")
