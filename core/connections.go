@@ -800,7 +800,7 @@ func (e *Engine) credentials(c Connection) (map[string]string, error) {
 	for _, k := range c.SecretKeys {
 		v, err := e.secrets.Get(SecretKey(books, c.ID, k))
 		if errors.Is(err, ErrNoSecret) {
-			return nil, fmt.Errorf("the %s credential of %q is missing from the keyring: enter it again in Connections", k, c.Name)
+			return nil, &MissingCredentialError{Field: k, Connection: c.Name}
 		}
 		if err != nil {
 			return nil, err

@@ -112,6 +112,18 @@ func keyringError(op, key string, err error) error {
 	return e
 }
 
+// MissingCredentialError is a connection's credential that is not in the keyring when a sync or a
+// store call needs it (the keyring was reset or replaced, or the books were moved to another
+// computer): the merchant enters it again in Connections. It names the field, never a value.
+type MissingCredentialError struct {
+	Field      string // the credential's field, such as access_token
+	Connection string // the connection's name
+}
+
+func (e *MissingCredentialError) Error() string {
+	return fmt.Sprintf("the %s credential of %q is missing from the keyring: enter it again in Connections", e.Field, e.Connection)
+}
+
 // MemorySecrets is an in-memory Secrets for tests and the demo store.
 type MemorySecrets struct {
 	mu sync.Mutex

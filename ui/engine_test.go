@@ -283,6 +283,7 @@ func TestAddAndEditConnection(t *testing.T) {
 	m.Idle()
 	test.Tap(f.Save)
 	m.Idle()
+	openDetails(t, topDialog(t, m))
 	mustShow(t, topDialog(t, m), "The system keyring cannot be used", "the keyring is locked", "Unlock your login keyring")
 	if conns, _ := e.eng.Connections(context.Background()); len(conns) != 0 || m.Connections.ShowingList() {
 		t.Fatal("a connection was saved without its credentials")

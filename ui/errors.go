@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"mizan/core"
@@ -29,7 +28,8 @@ func explain(doing string, err error) problem {
 	}
 	p := problem{Title: tr("error.title", "Mizan could not {{.Doing}}", map[string]any{"Doing": doing}), What: err.Error()}
 	if storage.IsValidation(err) {
-		p.Todo = tr("error.validation.todo", "Correct what is described above and try again.")
+		// The refusal itself says what to correct.
+		p.Todo, p.What = err.Error(), ""
 	} else {
 		p.Todo = tr("error.io.todo", "Check that the disk is not full and that the data folder is still there, then try again. If it keeps happening, restart Mizan.")
 	}
@@ -42,7 +42,13 @@ func knownProblem(err error) (problem, bool) {
 	var p problem
 	var keyErr *core.KeyringError
 	var storeErr *core.StoreError
+	var missing *core.MissingCredentialError
 	switch {
+	case errors.As(err, &missing):
+		p.Title = tr("error.missing_credential.title", "A store's password or token is missing")
+		p.What = err.Error()
+		p.Todo = tr("error.missing_credential.todo", "The system keyring no longer has what connects Mizan to {{.Name}} (the keyring was reset or replaced, or the books came from another computer). In Connections, choose Edit on {{.Name}} and enter its credentials again, or Reconnect it; its books are not touched.",
+			map[string]any{"Name": missing.Connection})
 	case errors.As(err, &keyErr):
 		p.Title = tr("error.keyring.title", "The system keyring cannot be used")
 		p.What = keyErr.Cause
@@ -92,13 +98,19 @@ func knownProblem(err error) (problem, bool) {
 	return p, true
 }
 
+// content leads with what to do; what happened, in the words of the error, is folded below
+// under Details for whoever wants it (or is asked for it).
 func (p problem) content() fyne.CanvasObject {
-	what := widget.NewLabel(p.What)
-	what.Wrapping = fyne.TextWrapWord
 	todo := widget.NewLabel(p.Todo)
 	todo.Wrapping = fyne.TextWrapWord
 	todo.TextStyle.Bold = true
-	return container.NewVBox(what, todo)
+	if p.What == "" {
+		return container.NewVBox(todo)
+	}
+	what := widget.NewLabel(p.What)
+	what.Wrapping = fyne.TextWrapWord
+	details := widget.NewAccordion(widget.NewAccordionItem(tr("error.details", "Details"), what))
+	return container.NewVBox(todo, details)
 }
 
 // showProblem shows err in a dialog on w, unless it is a cancellation (the user moved on).
@@ -108,7 +120,7 @@ func showProblem(w fyne.Window, doing string, err error) {
 	}
 	fyne.LogError("mizan: "+doing, err)
 	p := explain(doing, err)
-	d := dialog.NewCustom(p.Title, tr("action.close", "Close"), mirrorDialog(p.content()), w)
+	d := newCustomDialog(p.Title, tr("action.close", "Close"), p.content(), w)
 	d.Resize(fyne.NewSize(520, 0))
 	d.Show()
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -102,5 +103,63 @@ func TestSyncLogShowsEightRuns(t *testing.T) {
 	t.Logf("runs pane %.0f px high, %d whole rows", s.Runs.Size().Height, rows)
 	if rows < 8 {
 		t.Fatalf("the runs pane shows %d whole rows at 1280×800, want at least 8", rows)
+	}
+}
+
+// openDetails unfolds the Details of an error shown in o with a tap on their header.
+func openDetails(t *testing.T, o fyne.CanvasObject) {
+	t.Helper()
+	for _, p := range drawn(o) {
+		if b, ok := p.obj.(*widget.Button); ok && b.Text == "Details" {
+			test.Tap(b)
+			return
+		}
+	}
+	t.Fatalf("no Details shown; shown: %q", texts(o))
+}
+
+// An error's dialog leads with what to do; what happened is folded under Details. A credential
+// gone from the keyring is met with how to enter it again, not with advice about the disk.
+func TestErrorDialogLeadsWithWhatToDo(t *testing.T) {
+	e := memoryEnv(t, Deps{})
+	m := e.m
+	c := e.connect(t, "Tea shop", true)
+	books, err := e.eng.BooksID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.secrets.Delete(core.SecretKey(books, c.ID, "token")); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(m.Nav[ScreenDashboard])
+	test.Tap(m.Dashboard.Cards[c.ID].SyncNow)
+	m.Idle()
+	d := topDialog(t, m)
+	shown := texts(d)
+	advice := "choose Edit on Tea shop and enter its credentials again"
+	mustShow(t, d, "A store's password or token is missing", advice)
+	if hasText(d, "disk") || hasText(d, "missing from the keyring") {
+		t.Fatalf("the dialog shows %q", shown)
+	}
+	var adviceAt, detailsAt float32 = -1, -1
+	for _, p := range drawn(d) {
+		switch x := p.obj.(type) {
+		case *widget.Label:
+			if strings.Contains(x.Text, advice) && adviceAt < 0 {
+				adviceAt = p.pos.Y
+			}
+		case *widget.Button:
+			if x.Text == "Details" {
+				detailsAt = p.pos.Y
+			}
+		}
+	}
+	if adviceAt < 0 || detailsAt < 0 || adviceAt >= detailsAt {
+		t.Fatalf("what to do at y=%.0f, Details at y=%.0f", adviceAt, detailsAt)
+	}
+	openDetails(t, d)
+	mustShow(t, d, `the token credential of "Tea shop" is missing from the keyring`)
+	if n := e.app.notifications(); len(n) != 1 || !strings.Contains(n[0].Content, advice) {
+		t.Fatalf("notifications: %+v", n)
 	}
 }

@@ -88,5 +88,6 @@ func TestDamagedBooksSayWhatToDo(t *testing.T) {
 		t.Fatal("an empty books file was opened")
 	}
 	w := StartupErrorWindow(test.NewTempApp(t), StageOpen, err)
+	openDetails(t, w.Content())
 	mustShow(t, w.Content(), "Mizan's books are damaged", "empty (0 bytes)", "latest backup", "mizan check")
 }

@@ -285,7 +285,7 @@ func TestWindowSizeIsRemembered(t *testing.T) {
 	if got := m2.Window.Canvas().Size(); got != fyne.NewSize(1000, 700) {
 		t.Fatalf("second run size %v", got)
 	}
-	if m2.Window.Title() != "Mizan" {
+	if m2.Window.Title() != "Mizan — Dashboard" {
 		t.Fatalf("title %q", m2.Window.Title())
 	}
 }
