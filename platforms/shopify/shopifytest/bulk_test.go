@@ -1,0 +1,161 @@
+package shopifytest
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+const (
+	runBulk = `mutation($q: String!) { bulkOperationRunQuery(query: $q) {
+		bulkOperation { id status objectCount rootObjectCount url errorCode }
+		userErrors { field message code } } }`
+	pollBulk   = `query($id: ID!) { node(id: $id) { ... on BulkOperation { id status objectCount url errorCode partialDataUrl completedAt } } }`
+	cancelBulk = `mutation($id: ID!) { bulkOperationCancel(id: $id) { bulkOperation { status } userErrors { message } } }`
+	bulkOrders = `{ orders { edges { node { id name lineItems { edges { node { id quantity } } } } } } }`
+)
+
+// TestBulkQueryRules: a bulk query must be one top-level connection, with at most five
+// connections nested at most two deep and none inside a list field; node and nodes are refused.
+func TestBulkQueryRules(t *testing.T) {
+	tests := []struct {
+		name, query, problem string
+	}{
+		{"orders with lines", bulkOrders, ""},
+		{"products with variants", `{ products { edges { node { id variants { edges { node { id sku } } } } } } }`, ""},
+		{"connection in a list", `{ orders { edges { node { id refunds { id refundLineItems { edges { node { quantity } } } } } } } }`, "within a list field"},
+		{"three levels", `{ products { edges { node { id variants { edges { node { id inventoryItem { inventoryLevels { edges { node { id } } } } } } } } } } }`, "more than 2 levels"},
+		{"node at the top", `{ node(id: "gid://shopify/Order/1") { id } }`, "node and nodes"},
+		{"no connection", `{ shop { name } }`, "must be a connection"},
+		{"not a query", `mutation { bulkOperationCancel(id: "x") { userErrors { message } } }`, "single query operation"},
+		{"invalid", `{ orders { edges { node { nope } } } }`, "Invalid bulk query"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, Options{})
+			if _, err := e.srv.Seed(SeedOptions{Products: 5, Orders: 6, Seed: 1}); err != nil {
+				t.Fatal(err)
+			}
+			d := e.query(runBulk, map[string]any{"q": tc.query})
+			msg := digStr(d, "bulkOperationRunQuery", "userErrors", 0, "message")
+			if tc.problem == "" {
+				if msg != "" || digStr(d, "bulkOperationRunQuery", "bulkOperation", "status") != "CREATED" {
+					t.Fatalf("refused: %v", d)
+				}
+				return
+			}
+			if !strings.Contains(msg, tc.problem) || digStr(d, "bulkOperationRunQuery", "userErrors", 0, "code") != "INVALID" {
+				t.Errorf("userError %q, want INVALID saying %q", msg, tc.problem)
+			}
+		})
+	}
+}
+
+// TestBulkLifecycle: an operation goes CREATED, RUNNING, COMPLETED on the store's clock; while it
+// runs a second one is refused with OPERATION_IN_PROGRESS; its JSONL has each order followed by
+// its lines (with __parentId) and is served without a token, by Range too; after the url's
+// lifetime the operation is EXPIRED. A cancelled one goes CANCELING, then CANCELED.
+func TestBulkLifecycle(t *testing.T) {
+	e := newEnv(t, Options{Bulk: BulkOptions{ObjectsPerSecond: 10}})
+	if _, err := e.srv.Seed(SeedOptions{Products: 5, Orders: 6, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	d := e.query(runBulk, map[string]any{"q": bulkOrders})
+	id := digStr(d, "bulkOperationRunQuery", "bulkOperation", "id")
+	status := func() map[string]any { return e.query(pollBulk, map[string]any{"id": id})["node"].(map[string]any) }
+	if s := status()["status"]; s != "CREATED" {
+		t.Fatalf("status %v, want CREATED", s)
+	}
+	d = e.query(runBulk, map[string]any{"q": bulkOrders})
+	if c := digStr(d, "bulkOperationRunQuery", "userErrors", 0, "code"); c != "OPERATION_IN_PROGRESS" {
+		t.Errorf("a second operation: %v, want OPERATION_IN_PROGRESS", d)
+	}
+	e.clock.Advance(3 * time.Second)
+	if s := status(); s["status"] != "RUNNING" || s["url"] != nil {
+		t.Errorf("after 3s: %v, want RUNNING without url", s)
+	}
+	e.clock.Advance(time.Hour)
+	s := status()
+	url, _ := s["url"].(string)
+	if s["status"] != "COMPLETED" || url == "" {
+		t.Fatalf("after an hour: %v", s)
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	parent, orders, lines := "", 0, 0
+	sc := bufio.NewScanner(strings.NewReader(string(body)))
+	for sc.Scan() {
+		var rec map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if p, ok := rec["__parentId"].(string); ok {
+			lines++
+			if p != parent {
+				t.Errorf("line %v does not follow its order %s", rec["id"], p)
+			}
+			continue
+		}
+		orders++
+		parent, _ = rec["id"].(string)
+	}
+	if orders != 6 || lines < orders {
+		t.Errorf("%d orders and %d lines in\n%s", orders, lines, body)
+	}
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Range", "bytes=10-")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusPartialContent || string(rest) != string(body[10:]) {
+		t.Errorf("Range: %d, %d bytes", resp.StatusCode, len(rest))
+	}
+	e.clock.Advance(8 * 24 * time.Hour)
+	if s := status(); s["status"] != "EXPIRED" || s["url"] != nil {
+		t.Errorf("after 8 days: %v, want EXPIRED", s)
+	}
+	if resp, err := http.Get(url); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("the expired address: %v %v, want 403", resp.StatusCode, err)
+	}
+
+	d = e.query(runBulk, map[string]any{"q": bulkOrders})
+	id = digStr(d, "bulkOperationRunQuery", "bulkOperation", "id")
+	e.query(cancelBulk, map[string]any{"id": id})
+	if s := status()["status"]; s != "CANCELING" {
+		t.Errorf("status %v, want CANCELING", s)
+	}
+	e.clock.Advance(2 * time.Second)
+	if s := status()["status"]; s != "CANCELED" {
+		t.Errorf("status %v, want CANCELED", s)
+	}
+	if st := e.srv.Stats(); st.BulkDownloadsWithToken != 0 || st.BulkDownloads != 3 {
+		t.Errorf("downloads %d, with a token %d", st.BulkDownloads, st.BulkDownloadsWithToken)
+	}
+}
+
+// TestBulkFails: FaultBulkFails ends the operation FAILED half-way with its error code and a
+// partial file.
+func TestBulkFails(t *testing.T) {
+	e := newEnv(t, Options{})
+	if _, err := e.srv.Seed(SeedOptions{Products: 5, Orders: 30, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.InjectFaults(Fault{Kind: FaultBulkFails, Match: "bulkOperationRunQuery", ErrorCode: "TIMEOUT"})
+	id := digStr(e.query(runBulk, map[string]any{"q": bulkOrders}), "bulkOperationRunQuery", "bulkOperation", "id")
+	e.clock.Advance(time.Hour)
+	s := e.query(pollBulk, map[string]any{"id": id})["node"].(map[string]any)
+	if s["status"] != "FAILED" || s["errorCode"] != "TIMEOUT" || s["url"] != nil || s["partialDataUrl"] == nil {
+		t.Errorf("%v, want FAILED (TIMEOUT) with partial data only", s)
+	}
+}
