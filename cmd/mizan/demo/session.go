@@ -85,7 +85,7 @@ func Start(ctx context.Context, o Options) (*Session, error) {
 		platforms[sp.Name] = sp
 	}
 	s.Engine = core.New(s.DB, NewSecrets(), platforms, core.Options{HTTPClient: o.HTTPClient, Log: o.Log})
-	if s.Connection, err = connect(ctx, s.Engine, st.URL()); err != nil {
+	if s.Connection, err = connect(ctx, s.Engine, s.DB, st.URL()); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -101,8 +101,9 @@ func Start(ctx context.Context, o Options) (*Session, error) {
 	return s, nil
 }
 
-// connect adds the demo store's connection, or points the existing one at the store's address.
-func connect(ctx context.Context, eng *core.Engine, url string) (core.Connection, error) {
+// connect adds the demo store's connection, with the bank account its online payments go to,
+// or points the existing one at the store's address.
+func connect(ctx context.Context, eng *core.Engine, db *storage.DB, url string) (core.Connection, error) {
 	c, err := eng.ConnectionByName(ctx, ConnectionName)
 	if err != nil {
 		// The books have no demo connection yet.
@@ -114,7 +115,7 @@ func connect(ctx context.Context, eng *core.Engine, url string) (core.Connection
 		if err != nil {
 			return c, fmt.Errorf("demo: connect the demo store: %w", err)
 		}
-		return c, nil
+		return c, setUpMoney(ctx, db, c.ID)
 	}
 	if strings.EqualFold(c.StoreURL, url) {
 		return c, nil
