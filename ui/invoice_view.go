@@ -243,22 +243,24 @@ func (v *InvoiceView) render(inv storage.Invoice, returns []storage.Invoice) {
 		totals.Add(keyLabel(key))
 		totals.Add(widget.NewLabelWithStyle(value, fyne.TextAlignTrailing, fyne.TextStyle{Bold: bold}))
 	}
-	add(tr("total.subtotal", "Subtotal"), money(inv.Subtotal), false)
+	// A return's totals are money going back: negative, as in the invoice list (signedAmount).
+	sign := func(d decimal.Decimal) string { return money(signedAmount(inv.Type, d)) }
+	add(tr("total.subtotal", "Subtotal"), sign(inv.Subtotal), false)
 	if !inv.Discount.IsZero() {
-		add(tr("total.discount", "Discount"), "-"+money(inv.Discount), false)
+		add(tr("total.discount", "Discount"), sign(inv.Discount.Neg()), false)
 	}
 	if !inv.Shipping.IsZero() {
-		add(tr("total.shipping", "Shipping"), money(inv.Shipping), false)
+		add(tr("total.shipping", "Shipping"), sign(inv.Shipping), false)
 	}
 	if !inv.OtherCharges.IsZero() {
-		add(tr("total.other", "Other charges"), money(inv.OtherCharges), false)
+		add(tr("total.other", "Other charges"), sign(inv.OtherCharges), false)
 	}
 	if inv.TaxInclusive {
-		add(tr("total.tax_included", "Tax (included)"), money(inv.Tax), false)
+		add(tr("total.tax_included", "Tax (included)"), sign(inv.Tax), false)
 	} else {
-		add(tr("total.tax", "Tax"), money(inv.Tax), false)
+		add(tr("total.tax", "Tax"), sign(inv.Tax), false)
 	}
-	add(tr("total.total", "Total"), money(inv.Total)+" "+inv.Currency, true)
+	add(tr("total.total", "Total"), sign(inv.Total)+" "+inv.Currency, true)
 	v.Totals.Add(totals)
 
 	v.ReturnLinks = nil
@@ -270,7 +272,7 @@ func (v *InvoiceView) render(inv storage.Invoice, returns []storage.Invoice) {
 			returned := decimal.Zero
 			for _, r := range returns {
 				id := r.ID
-				b := widget.NewButtonWithIcon(r.Number+"   "+localDate(r.IssueDate)+"   "+money(r.Total)+" "+r.Currency,
+				b := widget.NewButtonWithIcon(r.Number+"   "+localDate(r.IssueDate)+"   "+money(signedAmount(r.Type, r.Total))+" "+r.Currency,
 					theme.DocumentIcon(), func() { v.s.Open(id) })
 				b.Alignment = widget.ButtonAlignLeading
 				v.ReturnLinks = append(v.ReturnLinks, b)
@@ -278,7 +280,7 @@ func (v *InvoiceView) render(inv storage.Invoice, returns []storage.Invoice) {
 				returned = returned.Add(r.Total)
 			}
 			v.Links.Add(widget.NewLabel(tr("invoice.returned_total", "Returned in all: {{.Amount}}",
-				map[string]any{"Amount": money(returned) + " " + inv.Currency})))
+				map[string]any{"Amount": money(returned.Neg()) + " " + inv.Currency})))
 		}
 	}
 	if inv.Notes != "" {

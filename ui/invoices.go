@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/shopspring/decimal"
 
 	"mizan/storage"
 )
@@ -242,12 +243,19 @@ func (s *InvoicesScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	} else {
 		pay.SetText("")
 	}
-	total := money(inv.Total)
-	if inv.Type == storage.ReturnInvoice {
-		total = "-" + total
-	}
-	set(6, total)
+	set(6, money(signedAmount(inv.Type, inv.Total)))
 	set(7, inv.Currency)
+}
+
+// signedAmount is an amount of an invoice as the screens show it: a return's money goes back to
+// the client, so its totals read negative wherever they are shown (the list, the return itself, a
+// sale's returns), as they do on the command line. The dashboard's figures and the VAT report
+// show returns in columns of their own, as the amounts returned, and subtract them.
+func signedAmount(typ storage.InvoiceType, d decimal.Decimal) decimal.Decimal {
+	if typ == storage.ReturnInvoice {
+		return d.Neg()
+	}
+	return d
 }
 
 // payStatusName is how an invoice's payment status reads: for a return invoice, whether its money

@@ -136,7 +136,7 @@ func runInvoicesList(ctx context.Context, env *Env, args []string) error {
 	}
 	t := newTable(env.Stdout, "NUMBER", "TYPE", "DATE", "CLIENT", "TOTAL", "CURRENCY", "PAYMENT", "ORDER")
 	for _, inv := range invoices {
-		t.row(inv.Number, string(inv.Type), env.localTime(inv.IssueDate), inv.Client.Name, amount(inv.Total),
+		t.row(inv.Number, string(inv.Type), env.localTime(inv.IssueDate), inv.Client.Name, amount(signed(inv.Type, inv.Total)),
 			inv.Currency, payStatusText(inv.Type, states[inv.ID].Status), inv.Source.OrderName)
 	}
 	if err := t.flush(); err != nil {
@@ -466,6 +466,16 @@ func detailJSON(inv storage.Invoice, returns []storage.Invoice, money invoiceMon
 	return out
 }
 
+// signed is an invoice's amount as the list and show read it: a return's money goes back to the
+// client, so its totals are negative, as in the window. Exports keep the books' amounts, which
+// the type column tells apart.
+func signed(typ storage.InvoiceType, d decimal.Decimal) decimal.Decimal {
+	if typ == storage.ReturnInvoice {
+		return d.Neg()
+	}
+	return d
+}
+
 func writeInvoiceText(w io.Writer, env *Env, inv storage.Invoice, returns []storage.Invoice, money invoiceMoney) error {
 	title := "Sales invoice"
 	if inv.Type == storage.ReturnInvoice {
@@ -544,22 +554,23 @@ func writeInvoiceText(w io.Writer, env *Env, inv storage.Invoice, returns []stor
 
 	fmt.Fprintln(w)
 	totals := newTable(w)
-	totals.row("Subtotal:", amount(inv.Subtotal))
+	sign := func(d decimal.Decimal) string { return amount(signed(inv.Type, d)) }
+	totals.row("Subtotal:", sign(inv.Subtotal))
 	if !inv.Discount.IsZero() {
-		totals.row("Discount:", "-"+amount(inv.Discount))
+		totals.row("Discount:", sign(inv.Discount.Neg()))
 	}
 	if !inv.Shipping.IsZero() {
-		totals.row("Shipping:", amount(inv.Shipping))
+		totals.row("Shipping:", sign(inv.Shipping))
 	}
 	if !inv.OtherCharges.IsZero() {
-		totals.row("Other charges:", amount(inv.OtherCharges))
+		totals.row("Other charges:", sign(inv.OtherCharges))
 	}
 	if inv.TaxInclusive {
-		totals.row("Tax (included):", amount(inv.Tax))
+		totals.row("Tax (included):", sign(inv.Tax))
 	} else {
-		totals.row("Tax:", amount(inv.Tax))
+		totals.row("Tax:", sign(inv.Tax))
 	}
-	totals.row("Total:", amount(inv.Total)+" "+inv.Currency)
+	totals.row("Total:", sign(inv.Total)+" "+inv.Currency)
 	if err := totals.flush(); err != nil {
 		return err
 	}
@@ -572,10 +583,10 @@ func writeInvoiceText(w io.Writer, env *Env, inv storage.Invoice, returns []stor
 			rt := newTable(w)
 			returned := decimal.Zero
 			for _, r := range returns {
-				rt.row("  "+r.Number, env.localTime(r.IssueDate), amount(r.Total)+" "+r.Currency)
+				rt.row("  "+r.Number, env.localTime(r.IssueDate), amount(signed(r.Type, r.Total))+" "+r.Currency)
 				returned = returned.Add(r.Total)
 			}
-			rt.row("  Returned in all:", "", amount(returned)+" "+inv.Currency)
+			rt.row("  Returned in all:", "", amount(returned.Neg())+" "+inv.Currency)
 			if err := rt.flush(); err != nil {
 				return err
 			}
