@@ -11,7 +11,8 @@ import (
 )
 
 // The demo's books have invoices paid, partly paid and unpaid, returns paid back, and accounts
-// whose balances are the sums of their payments.
+// whose balances are the sums of their payments: the cash box's from the branches and cash on
+// delivery, the bank's from the online orders paid at checkout.
 func TestDemoPayments(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -48,6 +49,9 @@ func TestDemoPayments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(balances) != 2 {
+		t.Fatalf("balances %+v: want the cash box's and the bank's", balances)
+	}
 	n := 0
 	for _, b := range balances {
 		ps, err := db.Payments(ctx, storage.PaymentFilter{AccountID: b.AccountID})
@@ -57,7 +61,13 @@ func TestDemoPayments(t *testing.T) {
 		sum := decimal.Zero
 		for _, p := range ps {
 			sum = sum.Add(p.Signed())
+			// Cash at the branches and cash on delivery in the cash box; the rest in the bank.
+			cash := p.Method == "cash" || p.Method == "cod"
+			if cash != (b.Kind == storage.AccountCash) {
+				t.Errorf("payment %s by %s is in %s (%s)", p.Number, p.Method, b.AccountName, b.Kind)
+			}
 		}
+		t.Logf("%s (%s): %d movements, %s %s", b.AccountName, b.Kind, len(ps), b.Balance, b.Currency)
 		n += len(ps)
 		if !sum.Equal(b.Balance) || !b.Balance.IsPositive() {
 			t.Errorf("%s: balance %s, movements %s", b.AccountName, b.Balance, sum)
