@@ -15,6 +15,7 @@ import (
 
 	"mizan/core"
 	"mizan/platforms/jsontime"
+	"mizan/platforms/returns"
 )
 
 // originals are Salla's own status slugs.
@@ -618,15 +619,8 @@ func optionKey(ids []string) string {
 // connection's setting) says what the merchant's returns do.
 func refunds(o *core.StoreOrder, notes []invoice, back string, restock bool, when map[string]time.Time) []core.StoreRefund {
 	restored := back != ""
-	byID := map[string]int{}
-	byName := map[string]int{}
-	for i, l := range o.Lines {
-		byID[l.ExternalID] = i
-		byName[strings.ToLower(l.Name)] = i
-	}
-	returned := make([]decimal.Decimal, len(o.Lines))
-	paid, shipping := decimal.Zero, decimal.Zero
-	var out []core.StoreRefund
+	ret := returns.Of(o)
+	shipping := decimal.Zero
 	for _, n := range notes {
 		r := core.StoreRefund{ExternalID: "credit-note-" + n.ID.String(), CreatedAt: n.Date.In(riyadh), Total: n.Total.Decimal.Abs(),
 			Note: strings.TrimSpace("Credit note " + string(n.InvoiceNumber)), Shipping: n.ShippingCost.Amount.Decimal.Abs()}
@@ -637,46 +631,31 @@ func refunds(o *core.StoreOrder, notes []invoice, back string, restock bool, whe
 		}
 		itemTax := decimal.Zero
 		for _, it := range n.Items {
-			i, ok := byID[it.ItemID.String()]
-			if !ok || it.ItemID == "" {
-				i, ok = byID[it.ID.String()]
-			}
-			if !ok {
-				i, ok = byName[strings.ToLower(strings.TrimSpace(string(it.Name)))]
-			}
+			// Its order item's id, then its own, is tried as the line's; Salla's lines carry no
+			// product or SKU of the note's, so the name is the last resort.
+			q := it.Quantity.Decimal.Abs()
+			l, ok := ret.Take(returns.Item{LineIDs: []string{it.ItemID.String(), it.ID.String()}, Name: string(it.Name)}, q)
 			if !ok {
 				continue // an item the order does not have: its money stays in the total
 			}
-			q := it.Quantity.Decimal.Abs()
 			sub := q.Mul(it.Price.Decimal.Abs()).Sub(it.Discount.Decimal.Abs())
-			r.Lines = append(r.Lines, core.StoreRefundLine{LineID: o.Lines[i].ExternalID, Quantity: q, Subtotal: sub,
+			r.Lines = append(r.Lines, core.StoreRefundLine{LineID: l.ExternalID, Quantity: q, Subtotal: sub,
 				Tax: it.Tax.Decimal.Abs(), Restock: restored || restock})
-			returned[i] = returned[i].Add(q)
 			itemTax = itemTax.Add(it.Tax.Decimal.Abs())
 		}
 		// The note's tax beyond its items' is the shipping's (and the COD fee's).
 		if t := n.Tax.Amount.Decimal.Abs().Sub(itemTax); t.IsPositive() && (r.Shipping.IsPositive() || n.CODCost.IsPositive()) {
 			r.ShippingTax = t
 		}
-		paid, shipping = paid.Add(r.Total), shipping.Add(r.Shipping)
-		out = append(out, r)
+		shipping = shipping.Add(r.Shipping)
+		ret.Book(r)
 	}
 	if !restored {
-		return out
+		return ret.Booked()
 	}
-	r := core.StoreRefund{ExternalID: back + "-" + o.ExternalID, CreatedAt: at(when, back, o.UpdatedAt),
-		Note: "Order restored", Total: o.Total.Sub(paid)}
+	r := core.StoreRefund{ExternalID: back + "-" + o.ExternalID, CreatedAt: at(when, back, o.UpdatedAt), Note: "Order restored"}
 	if back == "canceled" {
 		r.Note = "Order cancelled"
-	}
-	for i, l := range o.Lines {
-		left := l.Quantity.Sub(returned[i])
-		if !left.IsPositive() || !l.Quantity.IsPositive() {
-			continue
-		}
-		share := left.Div(l.Quantity)
-		r.Lines = append(r.Lines, core.StoreRefundLine{LineID: l.ExternalID, Quantity: left,
-			Subtotal: l.Quantity.Mul(l.UnitPrice).Sub(l.Discount).Mul(share).Round(2), Tax: l.Tax.Mul(share).Round(2), Restock: true})
 	}
 	for _, c := range o.Charges {
 		if c.Kind == "shipping" {
@@ -686,11 +665,9 @@ func refunds(o *core.StoreOrder, notes []invoice, back string, restock bool, whe
 	if r.Shipping.IsNegative() {
 		r.Shipping = decimal.Zero
 	}
-	if len(r.Lines) == 0 && !r.Total.IsPositive() {
-		return out
-	}
-	if r.Total.IsNegative() {
-		r.Total = decimal.Zero
-	}
-	return append(out, r)
+	return ret.Rest(r, func(l core.StoreLine, left decimal.Decimal) core.StoreRefundLine {
+		share := left.Div(l.Quantity)
+		return core.StoreRefundLine{LineID: l.ExternalID, Quantity: left,
+			Subtotal: l.Quantity.Mul(l.UnitPrice).Sub(l.Discount).Mul(share).Round(2), Tax: l.Tax.Mul(share).Round(2), Restock: true}
+	})
 }

@@ -16,6 +16,7 @@ import (
 	"mizan/core"
 	"mizan/platforms/jsonnum"
 	"mizan/platforms/jsontime"
+	"mizan/platforms/returns"
 )
 
 // perPage is the largest order page Zid serves.
@@ -568,21 +569,7 @@ func barcode(b *string) string {
 // cover, restocked: the whole order when Zid issued no credit note. A cancelled order is also
 // reported as Cancelled; its refund is what explains its units coming back to the store's stock.
 func refunds(o *core.StoreOrder, code string, notes []creditNote, rate decimal.Decimal, restock bool) []core.StoreRefund {
-	byLine := map[string]int{}
-	byProduct := map[string]int{}
-	bySKU := map[string]int{}
-	for i, l := range o.Lines {
-		byLine[l.ExternalID] = i
-		if l.ProductID != "" {
-			byProduct[l.ProductID] = i
-		}
-		if l.SKU != "" {
-			bySKU[strings.ToLower(l.SKU)] = i
-		}
-	}
-	returned := make([]decimal.Decimal, len(o.Lines))
-	paid := decimal.Zero
-	var out []core.StoreRefund
+	ret := returns.Of(o)
 	for _, n := range notes {
 		r := core.StoreRefund{ExternalID: "credit-note-" + n.ID.String(), CreatedAt: n.CreatedAt.In(orderZone),
 			Note: strings.TrimSpace("Credit note " + n.InvoiceNumber.String())}
@@ -591,20 +578,16 @@ func refunds(o *core.StoreOrder, code string, notes []creditNote, rate decimal.D
 		}
 		items := decimal.Zero
 		for _, it := range n.Items {
-			i, ok := byLine[it.OrderProductID.String()]
-			if !ok || it.OrderProductID == "" {
-				i, ok = byProduct[it.ProductID.String()]
-			}
-			if !ok {
-				i, ok = bySKU[strings.ToLower(strings.TrimSpace(it.SKU))]
-			}
 			q := it.Quantity.Decimal.Abs()
-			if !ok || !q.IsPositive() {
+			if !q.IsPositive() {
+				continue
+			}
+			l, ok := ret.Take(returns.Item{LineIDs: []string{it.OrderProductID.String()}, ProductID: it.ProductID.String(), SKU: it.SKU}, q)
+			if !ok {
 				continue // an item the order does not have: its money stays in the note's total
 			}
-			rl := share(o.Lines[i], q)
+			rl := share(l, q)
 			r.Lines = append(r.Lines, rl)
-			returned[i] = returned[i].Add(q)
 			items = items.Add(rl.Subtotal).Add(rl.Tax)
 		}
 		// A note's own figures say what of the shipping it gives back, with its VAT (what the
@@ -627,21 +610,14 @@ func refunds(o *core.StoreOrder, code string, notes []creditNote, rate decimal.D
 		if n.OrderTotal.Valid {
 			r.Total = cents(n.OrderTotal.Decimal.Abs())
 		}
-		paid = paid.Add(r.Total)
-		out = append(out, r)
+		ret.Book(r)
 	}
 	if !restock {
-		return out
+		return ret.Booked()
 	}
-	r := core.StoreRefund{ExternalID: code + "-" + o.ExternalID, CreatedAt: o.UpdatedAt, Note: "Order reversed",
-		Total: o.Total.Sub(paid)}
+	r := core.StoreRefund{ExternalID: code + "-" + o.ExternalID, CreatedAt: o.UpdatedAt, Note: "Order reversed"}
 	if code == "canceled" {
 		r.Note = "Order cancelled"
-	}
-	for i, l := range o.Lines {
-		if left := l.Quantity.Sub(returned[i]); left.IsPositive() {
-			r.Lines = append(r.Lines, share(l, left))
-		}
 	}
 	if len(notes) == 0 {
 		for _, c := range o.Charges {
@@ -650,13 +626,7 @@ func refunds(o *core.StoreOrder, code string, notes []creditNote, rate decimal.D
 			}
 		}
 	}
-	if len(r.Lines) == 0 && !r.Total.IsPositive() {
-		return out
-	}
-	if r.Total.IsNegative() {
-		r.Total = decimal.Zero
-	}
-	return append(out, r)
+	return ret.Rest(r, share)
 }
 
 // share is q units of line l returned: their part of its net amount and of its VAT, restocked.
