@@ -58,6 +58,8 @@ func optionText(platform string, o core.OptionField) (string, string) {
 		return tr("option.shopify.api_version.label", label), tr("option.shopify.api_version.help", help)
 	case "shopify/location_id":
 		return tr("option.shopify.location_id.label", label), tr("option.shopify.location_id.help", help)
+	case "shopify/bulk_threshold":
+		return tr("option.shopify.bulk_threshold.label", label), tr("option.shopify.bulk_threshold.help", help)
 	case "zid/location":
 		return tr("option.zid.location.label", label), tr("option.zid.location.help", help)
 	case "zid/store_id":
