@@ -894,7 +894,7 @@ func (f *ConnectionForm) openQuick(kind quickKind) {
 		f.Quick = nil
 	})
 	body := container.NewVBox(grid, q.Status, container.NewHBox(layout.NewSpacer(), q.Close, q.Create))
-	q.dialog = dialog.NewCustomWithoutButtons(title, mirrorDialog(body), f.s.m.Window)
+	q.dialog = newCustomDialogWithoutButtons(title, body, f.s.m.Window)
 	q.dialog.Resize(fyne.NewSize(460, 0))
 	f.Quick = q
 	q.dialog.Show()

@@ -172,7 +172,7 @@ func (s *InvoicesScreen) chooseExportFile() {
 func (s *InvoicesScreen) exportTo(wc fyne.URIWriteCloser) {
 	f := s.shownFilter()
 	bar := widget.NewProgressBarInfinite()
-	busy := dialog.NewCustomWithoutButtons(tr("export.busy", "Exporting invoices…"), bar, s.m.Window)
+	busy := newCustomDialogWithoutButtons(tr("export.busy", "Exporting invoices…"), bar, s.m.Window)
 	busy.Show()
 	s.m.work.arm()
 	go func() {

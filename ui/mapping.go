@@ -453,7 +453,7 @@ func (s *MappingScreen) openChooser() {
 		c.Link.Disable()
 	}
 	body := container.NewVBox(widget.NewLabel(s.Detail.Text), c.Product, help, container.NewHBox(layout.NewSpacer(), c.Close, c.Link))
-	c.dialog = dialog.NewCustomWithoutButtons(tr("mapping.link_title", "Link by hand"), body, s.m.Window)
+	c.dialog = newCustomDialogWithoutButtons(tr("mapping.link_title", "Link by hand"), body, s.m.Window)
 	c.dialog.Resize(fyne.NewSize(560, 0))
 	s.Chooser = c
 	c.dialog.Show()

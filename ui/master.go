@@ -252,7 +252,7 @@ func (s *MasterScreen) openForm(kind recordKind, id int64) {
 	f.Save = widget.NewButtonWithIcon(tr("action.save", "Save"), theme.DocumentSaveIcon(), func() { s.save(kind, id, f) })
 	f.Save.Importance = widget.HighImportance
 	f.Cancel = widget.NewButton(tr("action.cancel", "Cancel"), func() { s.closeForm(f) })
-	f.dialog = dialog.NewCustomWithoutButtons(title, container.NewVBox(grid, f.Problem, container.NewHBox(layout.NewSpacer(), f.Cancel, f.Save)), s.m.Window)
+	f.dialog = newCustomDialogWithoutButtons(title, container.NewVBox(grid, f.Problem, container.NewHBox(layout.NewSpacer(), f.Cancel, f.Save)), s.m.Window)
 	f.dialog.Resize(fyne.NewSize(480, 0))
 	s.Form = f
 	f.dialog.Show()

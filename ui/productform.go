@@ -89,7 +89,7 @@ func (s *ProductsScreen) OpenProductForm(id int64) {
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	f.Content = container.NewVBox(grid, note, f.Problem, container.NewHBox(layout.NewSpacer(), f.Cancel, f.Save))
-	f.dialog = dialog.NewCustomWithoutButtons(title, f.Content, s.m.Window)
+	f.dialog = newCustomDialogWithoutButtons(title, f.Content, s.m.Window)
 	f.dialog.Resize(fyne.NewSize(560, 0))
 	s.Form = f
 	f.dialog.Show()

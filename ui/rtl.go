@@ -4,7 +4,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -168,4 +171,61 @@ func flipAlign(a fyne.TextAlign) fyne.TextAlign {
 		return fyne.TextAlignLeading
 	}
 	return a
+}
+
+// Every dialog with content of its own is made by one of the functions below, so that its
+// content is mirrored in a right-to-left language (TestDialogsAreMadeMirrored keeps it so).
+
+// newCustomDialog is dialog.NewCustom with its content mirrored.
+func newCustomDialog(title, dismiss string, content fyne.CanvasObject, w fyne.Window) *dialog.CustomDialog {
+	return dialog.NewCustom(title, dismiss, mirrorDialog(content), w)
+}
+
+// newCustomDialogWithoutButtons is dialog.NewCustomWithoutButtons with its content mirrored.
+func newCustomDialogWithoutButtons(title string, content fyne.CanvasObject, w fyne.Window) *dialog.CustomDialog {
+	return dialog.NewCustomWithoutButtons(title, mirrorDialog(content), w)
+}
+
+// newFormDialog is dialog.NewForm. A widget.Form lays its labels out itself, where mirroring
+// does not reach, so in a right-to-left language the form is built as the window's other forms
+// are: a label and its field in a form layout, then Cancel and the confirm button, which is
+// enabled while every field that validates is valid.
+func newFormDialog(title, confirm, dismiss string, items []*widget.FormItem, callback func(bool), w fyne.Window) dialog.Dialog {
+	if !rightToLeft() {
+		return dialog.NewForm(title, confirm, dismiss, items, callback, w)
+	}
+	grid := container.New(layout.NewFormLayout())
+	var validatable []fyne.Validatable
+	for _, it := range items {
+		grid.Add(keyLabel(it.Text))
+		grid.Add(it.Widget)
+		if v, ok := it.Widget.(fyne.Validatable); ok {
+			validatable = append(validatable, v)
+		}
+	}
+	var d *dialog.CustomDialog
+	answer := func(ok bool) {
+		d.Hide()
+		if callback != nil {
+			callback(ok)
+		}
+	}
+	ok := widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), func() { answer(true) })
+	ok.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon(dismiss, theme.CancelIcon(), func() { answer(false) })
+	check := func(error) {
+		for _, v := range validatable {
+			if v.Validate() != nil {
+				ok.Disable()
+				return
+			}
+		}
+		ok.Enable()
+	}
+	for _, v := range validatable {
+		v.SetOnValidationChanged(check)
+	}
+	check(nil)
+	d = newCustomDialogWithoutButtons(title, container.NewVBox(grid, container.NewGridWithColumns(2, cancel, ok)), w)
+	return d
 }

@@ -89,7 +89,7 @@ func (s *StockScreen) OpenForm(kind storage.StockDocKind) {
 			widget.NewSeparator(), f.header),
 		container.NewVBox(f.AddLine, f.Problem, container.NewHBox(layout.NewSpacer(), f.Cancel, f.Post)),
 		nil, nil, lines)
-	f.dialog = dialog.NewCustomWithoutButtons(tr("stockdocs.new", "New document"), f.Content, s.m.Window)
+	f.dialog = newCustomDialogWithoutButtons(tr("stockdocs.new", "New document"), f.Content, s.m.Window)
 	f.dialog.Resize(fyne.NewSize(720, 560))
 	s.Form = f
 	for i, k := range storage.StockDocKinds {

@@ -40,7 +40,7 @@ func (s *TreasuryScreen) ShowMethods(connID int64) *MethodsDialog {
 	help.Wrapping = fyne.TextWrapWord
 	body := container.NewBorder(container.NewVBox(help, md.Connection, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(md.Empty, md.rows)))
-	md.d = dialog.NewCustom(tr("treasury.methods", "Payment methods"), tr("action.close", "Close"), body, s.m.Window)
+	md.d = newCustomDialog(tr("treasury.methods", "Payment methods"), tr("action.close", "Close"), body, s.m.Window)
 	md.d.Resize(fyne.NewSize(640, 460))
 	md.d.Show()
 	s.m.work.Go(func() {

@@ -124,7 +124,7 @@ func newVATReportView(m *App, rep storage.VATReport) *VATReportView {
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	v.Content = container.NewBorder(v.Heading, container.NewVBox(note, container.NewHBox(v.Export, v.ExportPDF)), nil, nil, container.NewStack(room, v.Table))
-	v.Dialog = dialog.NewCustom(tr("vat.title", "VAT report"), tr("action.close", "Close"), v.Content, m.Window)
+	v.Dialog = newCustomDialog(tr("vat.title", "VAT report"), tr("action.close", "Close"), v.Content, m.Window)
 	return v
 }
 
