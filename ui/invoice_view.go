@@ -78,12 +78,15 @@ func newInvoiceView(s *InvoicesScreen) *InvoiceView {
 	v.PayStatus = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.Payments = container.NewVBox()
 	v.body = container.NewVBox(v.Details, widget.NewSeparator(), v.Lines, v.Charges,
-		container.NewHBox(layout.NewSpacer(), v.Totals), widget.NewSeparator(), v.PayStatus, v.Payments, widget.NewSeparator(), v.Links)
+		widget.NewSeparator(), v.PayStatus, v.Payments, widget.NewSeparator(), v.Links)
 	v.scroll = container.NewVScroll(container.NewPadded(v.body))
+	// The totals stay under the scrolled part: an invoice's total is in sight however many lines
+	// it has.
+	totals := container.NewVBox(widget.NewSeparator(), container.NewHBox(layout.NewSpacer(), v.Totals))
 	v.Content = container.NewBorder(container.NewVBox(container.NewHBox(v.Back, v.Title, layout.NewSpacer(), v.Original,
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(150, v.PrintLayout.MinSize().Height), v.PrintLayout)),
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(190, v.PrintLang.MinSize().Height), v.PrintLang)), v.Print),
-		widget.NewSeparator()), nil, nil, nil, v.scroll)
+		widget.NewSeparator()), totals, nil, nil, v.scroll)
 	return v
 }
 
@@ -297,6 +300,7 @@ func (v *InvoiceView) relayout() {
 	v.scroll.Content.Refresh()
 	v.scroll.Refresh()
 	v.scroll.ScrollToTop()
+	v.Content.Refresh() // the totals under the scroll may have grown
 }
 
 // paymentColumns are the widths of an invoice's payment rows: number, date, invoice, account,
