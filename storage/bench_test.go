@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -44,10 +45,29 @@ func benchmarkInvoices(b *testing.B, perTx int) {
 func BenchmarkInvoiceOnePerTx(b *testing.B) { benchmarkInvoices(b, 1) }
 func BenchmarkInvoice250PerTx(b *testing.B) { benchmarkInvoices(b, 250) }
 
+// Client names of the seeded books: an Arabic first and family name for three clients in four, a
+// Latin one for the fourth.
+var (
+	benchArabicFirst  = []string{"أمل", "محمد", "نورة", "خالد", "سارة", "فهد", "ريم", "عبدالله", "هند", "سلمان"}
+	benchArabicFamily = []string{"الحربي", "العتيبي", "القحطاني", "الشمري", "الدوسري", "الغامدي", "الزهراني", "المطيري", "السبيعي", "العنزي"}
+	benchLatinFirst   = []string{"John", "Sara", "Omar", "Lina", "Adam"}
+	benchLatinFamily  = []string{"Smith", "Haddad", "Khan", "Brown", "Nasser"}
+)
+
+const benchClients = 5000
+
+func benchClientName(i int) string {
+	if i%4 == 3 {
+		return benchLatinFirst[i%5] + " " + benchLatinFamily[(i/5)%5]
+	}
+	return benchArabicFirst[i%10] + " " + benchArabicFamily[(i/10)%10]
+}
+
 // figureBooks seeds 100,000 sales invoices over a year from two stores (and a return for every
-// tenth) once, into a directory reused by later runs.
+// tenth) once, into a directory reused by later runs. The invoices are spread over 5,000 clients
+// and carry their store's order name (Shopify's #1001…, WooCommerce's WC-5001…).
 func figureBooks(b *testing.B) string {
-	dir := filepath.Join(os.TempDir(), "mizan-storage-figures-100k-v1")
+	dir := filepath.Join(os.TempDir(), "mizan-storage-figures-100k-v2")
 	if _, err := os.Stat(filepath.Join(dir, "seeded")); err == nil {
 		return dir
 	}
@@ -61,6 +81,17 @@ func figureBooks(b *testing.B) string {
 		f.coffee, err = tx.CreateProduct(Product{Code: "COF-250", Name: "قهوة عربية 250g", SalePrice: d("32")})
 		return err
 	}))
+	clients := make([]int64, benchClients)
+	must(b, db.Update(ctx, func(tx *Tx) error {
+		for i := range clients {
+			c, err := tx.CreateClient(Client{Name: benchClientName(i)})
+			if err != nil {
+				return err
+			}
+			clients[i] = c.ID
+		}
+		return nil
+	}))
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	conns := []string{"Shopify", "WooCommerce"}
 	for batch := 0; batch < 100; batch++ {
@@ -70,7 +101,11 @@ func figureBooks(b *testing.B) string {
 				inv := f.sale(InvoiceLine{ProductID: f.coffee.ID, Quantity: d("2"), UnitPrice: d("32"), Tax: d("9.6")},
 					InvoiceLine{Description: "Gift wrap", Quantity: d("1"), UnitPrice: d("10"), Tax: d("0.5")})
 				inv.IssueDate = start.Add(time.Duration(n) * 315 * time.Second) // 100,000 over 365 days
-				inv.Source = Source{Connection: conns[n%2]}
+				inv.ClientID = clients[n%benchClients]
+				inv.Source = Source{Connection: conns[n%2], ExternalID: fmt.Sprint(n), OrderName: fmt.Sprintf("#%d", 1001+n/2)}
+				if n%2 == 1 {
+					inv.Source.OrderName = fmt.Sprintf("WC-%d", 5001+n/2)
+				}
 				sale, err := tx.IssueSalesInvoice(inv)
 				if err != nil {
 					return err
@@ -124,6 +159,39 @@ func BenchmarkFigures100k(b *testing.B) {
 				_, err := db.VATReport(ctx, bc.p)
 				must(b, err)
 			}
+		})
+	}
+}
+
+// BenchmarkInvoiceSearch100k searches the 100,000 invoices of figureBooks as the invoice window
+// does (the matches counted and the first page of 200 read) for a number, part of a number, a
+// store order, an Arabic and a Latin fragment of a client's name, a query that matches nothing,
+// and two characters.
+func BenchmarkInvoiceSearch100k(b *testing.B) {
+	db, err := Open(ctx, figureBooks(b), Options{})
+	must(b, err)
+	defer db.Close()
+	for _, bc := range []struct{ name, q string }{
+		{"number", "MAIN-INV-054321"},
+		{"number-part", "54321"},
+		{"store-order", "#42424"},
+		{"client-arabic", "الحرب"},
+		{"client-latin", "smith"},
+		{"no-match", "zzqx"},
+		{"two-chars", "#9"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			f := InvoiceFilter{Search: bc.q}
+			var n int
+			for b.Loop() {
+				n, err = db.CountInvoices(ctx, f)
+				must(b, err)
+				f.Limit = 200
+				_, err := db.Invoices(ctx, f)
+				must(b, err)
+				f.Limit = 0
+			}
+			b.ReportMetric(float64(n), "matches")
 		})
 	}
 }
