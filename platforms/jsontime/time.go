@@ -158,3 +158,17 @@ func shorten(s string) string {
 func OrderNumber(n string) string {
 	return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(n), "#"))
 }
+
+// UTC is a store time whose strings without a zone are UTC (Shopify's DateTime, WooCommerce's
+// *_gmt fields), read as leniently as Time; null, false and an empty string leave it zero.
+type UTC struct{ time.Time }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *UTC) UnmarshalJSON(b []byte) error {
+	var v Time
+	if err := v.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	t.Time = v.In(time.UTC)
+	return nil
+}

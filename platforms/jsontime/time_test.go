@@ -60,3 +60,30 @@ func TestOrderNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestUTC: a time without a zone is UTC, one with a zone is honoured, and an absent one is zero.
+func TestUTC(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Time
+		bad  bool
+	}{
+		{`"2026-03-01T10:00:00"`, time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), false},
+		{`"2026-03-01 10:00:00"`, time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), false},
+		{`"2026-03-01T13:00:00+03:00"`, time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), false},
+		{`"2026-03-01T10:00:00.25Z"`, time.Date(2026, 3, 1, 10, 0, 0, 250e6, time.UTC), false},
+		{`null`, time.Time{}, false},
+		{`""`, time.Time{}, false},
+		{`"yesterday"`, time.Time{}, true},
+	} {
+		var v UTC
+		err := json.Unmarshal([]byte(tc.in), &v)
+		if (err != nil) != tc.bad {
+			t.Errorf("%s: error %v, want error %v", tc.in, err, tc.bad)
+			continue
+		}
+		if !v.Time.Equal(tc.want) || v.Location() != time.UTC {
+			t.Errorf("%s: got %v, want %v in UTC", tc.in, v.Time, tc.want)
+		}
+	}
+}

@@ -1,14 +1,13 @@
 package shopify
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"mizan/platforms/jsonnum"
+	"mizan/platforms/jsontime"
 )
 
 // num is a number read leniently and exactly (see jsonnum).
@@ -40,28 +39,7 @@ type conn[T any] struct {
 }
 
 // stamp is a DateTime that may be null.
-type stamp struct{ time.Time }
-
-func (t *stamp) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
-		t.Time = time.Time{}
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	if s == "" {
-		t.Time = time.Time{}
-		return nil
-	}
-	v, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return err
-	}
-	t.Time = v.UTC()
-	return nil
-}
+type stamp = jsontime.UTC
 
 // userError is a mutation's userErrors entry.
 type userError struct {

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"mizan/platforms/jsonnum"
+	"mizan/platforms/jsontime"
 )
 
 // num is a number read leniently and exactly (see jsonnum).
@@ -37,37 +38,7 @@ func (id wcID) String() string {
 
 // wcTime is a WooCommerce date. The *_gmt fields are UTC without an offset
 // ("2026-03-01T10:00:00"); an offset, when a plugin adds one, is honoured.
-type wcTime struct{ time.Time }
-
-func (t *wcTime) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
-		t.Time = time.Time{}
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("date: %w", err)
-	}
-	v, err := parseTime(s)
-	if err != nil {
-		return err
-	}
-	t.Time = v
-	return nil
-}
-
-func parseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05", time.RFC3339Nano, "2006-01-02 15:04:05"} {
-		if v, err := time.Parse(layout, s); err == nil {
-			return v.UTC(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("not a date: %q", s)
-}
+type wcTime = jsontime.UTC
 
 // gmtParam formats a time for modified_after/after with dates_are_gmt=true.
 func gmtParam(t time.Time) string {
