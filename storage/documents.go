@@ -186,6 +186,11 @@ func (t *Tx) postStockDocument(d StockDocument, fresh bool) (StockDocument, erro
 		case DocReceive:
 			if l.HasCost {
 				cost = decStr(l.UnitCost)
+				if fresh {
+					if err := t.receivedAt(l.ProductID, l.UnitCost, d.Date, d.ID); err != nil {
+						return d, err
+					}
+				}
 			}
 			if _, err := t.moveOn(d.Date, l.ProductID, d.WarehouseID, l.Quantity, MoveInbound, "stock_document", d.ID); err != nil {
 				return d, err
@@ -231,6 +236,29 @@ func (t *Tx) postStockDocument(d StockDocument, fresh bool) (StockDocument, erro
 }
 
 // asValidation keeps a validation error's message for a FieldError; other errors are kept whole.
+// receivedAt makes a purchase price just received the product's purchase price: the books cost a
+// product at its last purchase price, as a merchant reads it on the latest supplier's invoice. Goods
+// received are dated by their document, so a document dated before another receipt of the product
+// with a price does not replace that later price. A product linked to a store gets the new price
+// there on its next sync when the connection lets the books send purchase prices (field ownership);
+// the books keep it either way.
+func (t *Tx) receivedAt(productID int64, price decimal.Decimal, date time.Time, docID int64) error {
+	var later int
+	if err := t.QueryRow(`SELECT COUNT(*) FROM stock_document_lines l JOIN stock_documents d ON d.id = l.document_id
+		WHERE d.kind = ? AND l.product_id = ? AND l.unit_cost IS NOT NULL AND d.date > ? AND d.id <> ?`,
+		string(DocReceive), productID, formatTime(date), docID).Scan(&later); err != nil {
+		return fmt.Errorf("read the product's later purchase prices: %w", err)
+	}
+	if later > 0 {
+		return nil
+	}
+	if _, err := t.Exec(`UPDATE products SET purchase_price = ?, updated_at = ? WHERE id = ? AND purchase_price <> ?`,
+		decStr(price), formatTime(t.now), productID, decStr(price)); err != nil {
+		return fmt.Errorf("set the product's purchase price: %w", err)
+	}
+	return nil
+}
+
 func asValidation(err error) *ValidationError {
 	var v *ValidationError
 	if errors.As(err, &v) {
