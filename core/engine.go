@@ -196,8 +196,18 @@ func (e *Engine) openStore(c Connection) (Store, Platform, error) {
 	if err != nil {
 		return nil, p, err
 	}
+	// Who issues the tax invoices is read at every opening: the merchant may change it between syncs.
+	var issuer storage.Issuer
+	if err := e.db.View(context.Background(), func(tx *storage.Tx) error {
+		var err error
+		issuer, err = tx.InvoiceIssuer(c.ID)
+		return err
+	}); err != nil {
+		return nil, p, fmt.Errorf("open %s: %w", c.Name, err)
+	}
 	st, err := p.Open(StoreConfig{StoreURL: c.StoreURL, Credentials: creds, Options: c.Options,
-		HTTPClient: e.HTTPClient, Log: e.log.With("connection", c.Name), Rotate: e.rotator(c)})
+		HTTPClient: e.HTTPClient, Log: e.log.With("connection", c.Name), Rotate: e.rotator(c),
+		StoreIssuesInvoices: issuer == storage.IssuerStore})
 	if err != nil {
 		return nil, p, fmt.Errorf("open %s: %w", c.Name, err)
 	}

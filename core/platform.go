@@ -146,6 +146,10 @@ type StoreConfig struct {
 	HTTPClient *http.Client
 	// Log receives the platform's diagnostics (retries, throttling). Never give it a secret.
 	Log *slog.Logger
+	// StoreIssuesInvoices: the connection says the store issues the tax invoices (Settings), so
+	// the books keep the store's own documents (StoreDocument). A platform that needs requests of
+	// their own to read them makes those only then.
+	StoreIssuesInvoices bool
 	// Rotate, when set, is how a platform replaces credentials that the store rotates (an OAuth
 	// access token renewed with a single-use refresh token, a client-credentials grant). See
 	// RotateFunc for the rules. While a connection is added or edited, it keeps what the store
