@@ -55,7 +55,11 @@
 //	                                          is_infinite}] → 204; a row at a new location → 201
 //	GET|PATCH /v1/products/{id}/stocks/{stock_id}/   {available_quantity, is_infinite}: absolute
 //	GET   /v1/managers/store/orders           page, per_page (10; at most 100), payload_type
-//	                                          (simple: no products; default; tiny), date_attribute
+//	                                          (simple: no products; default; tiny; print: default
+//	                                          with zatca.qr_code_data, the QR text of the tax
+//	                                          invoice, store_vat_settings, store_address,
+//	                                          payment_method and order_credit_notes), order_id
+//	                                          (ids, comma-separated), date_attribute
 //	                                          (created_at, updated_at) with date_from/date_to
 //	                                          ("2020-01-01T00:00:00.000+0000", or a date, UTC),
 //	                                          order_status, payment_status, customer_id, order_by
