@@ -67,6 +67,10 @@ type Store struct {
 	// cats are the store's category ids by name, as found or created (none once Zid refused the
 	// app access to them).
 	cats categories.Cache
+
+	// storeDocs: the connection says the store issues the tax invoices, so their QR text is read
+	// (storedoc.go).
+	storeDocs bool
 }
 
 // dropLevels forgets the quantities read with the catalogue.
@@ -99,7 +103,7 @@ func New(cfg core.StoreConfig, o Options) (*Store, error) {
 		}
 	}
 	s := &Store{ep: ep, now: o.Now, rotate: cfg.Rotate, creds: creds, storeID: strings.TrimSpace(cfg.Options[OptStoreID]),
-		locO: strings.TrimSpace(cfg.Options[OptLocation])}
+		locO: strings.TrimSpace(cfg.Options[OptLocation]), storeDocs: cfg.StoreIssuesInvoices}
 	if s.now == nil {
 		s.now = time.Now
 	}

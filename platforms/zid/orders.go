@@ -60,6 +60,9 @@ func (s *Store) Orders(ctx context.Context, since time.Time, fn func([]core.Stor
 			}
 			out = append(out, o)
 		}
+		if err := s.storeQRs(ctx, out); err != nil {
+			return err
+		}
 		if len(out) > 0 {
 			if err := fn(out); err != nil {
 				return err
@@ -94,6 +97,9 @@ func (s *Store) OrdersByNumber(ctx context.Context, numbers []string) ([]core.St
 		default:
 			out = append(out, o)
 		}
+	}
+	if err := s.storeQRs(ctx, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

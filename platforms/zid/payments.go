@@ -124,8 +124,8 @@ func orderPayments(o *core.StoreOrder, d *order, notes []creditNote) {
 
 // documents gives the order the number of Zid's invoice for it (invoice_number), and each refund
 // made from a credit note that note's number. Zid gives the text of the invoice's QR code only
-// in the print payload (zatca.qr_code_data), which the order's pages are not read in, and none
-// for a credit note: the QR stays empty.
+// in the print payload (zatca.qr_code_data), read apart when the store issues the tax invoices
+// (storedoc.go), and none for a credit note.
 func documents(o *core.StoreOrder, d *order, notes []creditNote) {
 	if o.Unreadable != "" {
 		return
