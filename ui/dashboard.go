@@ -259,22 +259,25 @@ func (s *DashboardScreen) tryDemo() {
 	})
 }
 
-func outcomeName(o core.Outcome) string {
+func outcomeName(o core.Outcome) string { return visual(outcomeText(o)) }
+
+// outcomeText is outcomeName in logical order, for a sentence it is part of.
+func outcomeText(o core.Outcome) string {
 	switch o {
 	case core.OutcomeRunning:
-		return tr("outcome.running", "running")
+		return trText("outcome.running", "running")
 	case core.OutcomeOK:
-		return tr("outcome.ok", "done")
+		return trText("outcome.ok", "done")
 	case core.OutcomeWarnings:
-		return tr("outcome.warnings", "done with warnings")
+		return trText("outcome.warnings", "done with warnings")
 	case core.OutcomeErrors:
-		return tr("outcome.errors", "done with errors")
+		return trText("outcome.errors", "done with errors")
 	case core.OutcomeFailed:
-		return tr("outcome.failed", "failed")
+		return trText("outcome.failed", "failed")
 	case core.OutcomeCancelled:
-		return tr("outcome.cancelled", "cancelled")
+		return trText("outcome.cancelled", "cancelled")
 	case core.OutcomeInterrupted:
-		return tr("outcome.interrupted", "interrupted (Mizan was stopped during it)")
+		return trText("outcome.interrupted", "interrupted (Mizan was stopped during it)")
 	}
 	return string(o)
 }
@@ -292,12 +295,15 @@ func outcomeImportance(o core.Outcome) widget.Importance {
 }
 
 // runCounts sums up what a run did, in the merchant's language; a failed run says why.
-func runCounts(r core.RunSummary) string {
+func runCounts(r core.RunSummary) string { return visual(runCountsText(r)) }
+
+// runCountsText is runCounts in logical order, for a sentence it is part of.
+func runCountsText(r core.RunSummary) string {
 	if r.Outcome == core.OutcomeFailed {
 		return r.Message
 	}
 	c := r.Counts
-	return tr("run.counts", "{{.Invoices}} invoices, {{.Returns}} returns, {{.Products}} products imported or linked, {{.Pushed}} sent to the store, {{.Errors}} errors, {{.Warnings}} warnings",
+	return trText("run.counts", "{{.Invoices}} invoices, {{.Returns}} returns, {{.Products}} products imported or linked, {{.Pushed}} sent to the store, {{.Errors}} errors, {{.Warnings}} warnings",
 		map[string]any{"Invoices": c.Invoices, "Returns": c.Returns, "Products": c.ProductsCreated + c.ProductsLinked,
 			"Pushed": c.StoreCreated + c.StoreUpdated + c.StockPushed, "Errors": c.Errors, "Warnings": c.Warnings})
 }

@@ -28,6 +28,12 @@ func tr(key, english string, data ...any) string {
 	return visual(lang.X(key, english, data...))
 }
 
+// trText is lang.X in logical order: for a part of a sentence that is put in reading order as a
+// whole. Parts reordered one by one and then joined read in the wrong order.
+func trText(key, english string, data ...any) string {
+	return lang.X(key, english, data...)
+}
+
 // trn is lang.XN for strings with a count.
 func trn(key, english string, count int, data ...any) string {
 	return visual(lang.XN(key, english, count, data...))

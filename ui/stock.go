@@ -50,16 +50,19 @@ type StockScreen struct {
 }
 
 // stockDocKindName is a kind of stock document in the merchant's words.
-func stockDocKindName(k storage.StockDocKind) string {
+func stockDocKindName(k storage.StockDocKind) string { return visual(stockDocKindText(k)) }
+
+// stockDocKindText is stockDocKindName in logical order, for a sentence it is part of.
+func stockDocKindText(k storage.StockDocKind) string {
 	switch k {
 	case storage.DocReceive:
-		return tr("stockdoc.receive", "Goods received")
+		return trText("stockdoc.receive", "Goods received")
 	case storage.DocIssue:
-		return tr("stockdoc.issue", "Goods issued")
+		return trText("stockdoc.issue", "Goods issued")
 	case storage.DocTransfer:
-		return tr("stockdoc.transfer", "Transfer")
+		return trText("stockdoc.transfer", "Transfer")
 	case storage.DocCount:
-		return tr("stockdoc.count", "Stock count")
+		return trText("stockdoc.count", "Stock count")
 	}
 	return string(k)
 }
@@ -290,17 +293,7 @@ func (s *StockScreen) Select(id int64) {
 				return
 			}
 			s.selected = doc
-			title := fmt.Sprintf("%s  ·  %s  ·  %s  ·  %s", doc.Number, stockDocKindName(doc.Kind), localDate(doc.Date), visual(doc.Warehouse))
-			if doc.ToWarehouse != "" {
-				title += " → " + visual(doc.ToWarehouse)
-			}
-			if doc.ReversesNumber != "" {
-				title += "  ·  " + tr("stockdocs.reverses", "reverses {{.Number}}", map[string]any{"Number": doc.ReversesNumber})
-			}
-			if doc.ReversedByNumber != "" {
-				title += "  ·  " + tr("stockdocs.reversed_by", "reversed by {{.Number}}", map[string]any{"Number": doc.ReversedByNumber})
-			}
-			s.DocTitle.SetText(title)
+			s.DocTitle.SetText(stockDocTitle(doc))
 			s.Export.Enable()
 			s.Print.Enable()
 			if doc.ReversedByID == 0 {
@@ -311,6 +304,23 @@ func (s *StockScreen) Select(id int64) {
 			s.Lines.Refresh()
 		})
 	})
+}
+
+// stockDocTitle is a document's title line: its number, kind, date, warehouse or warehouses and
+// the document it reverses or is reversed by, put in reading order as one line.
+func stockDocTitle(doc storage.StockDocument) string {
+	where := doc.Warehouse
+	if doc.ToWarehouse != "" {
+		where = trText("stockdocs.from_to", "{{.From}} to {{.To}}", map[string]any{"From": doc.Warehouse, "To": doc.ToWarehouse})
+	}
+	parts := []string{doc.Number, stockDocKindText(doc.Kind), localDate(doc.Date), where}
+	if doc.ReversesNumber != "" {
+		parts = append(parts, trText("stockdocs.reverses", "reverses {{.Number}}", map[string]any{"Number": doc.ReversesNumber}))
+	}
+	if doc.ReversedByNumber != "" {
+		parts = append(parts, trText("stockdocs.reversed_by", "reversed by {{.Number}}", map[string]any{"Number": doc.ReversedByNumber}))
+	}
+	return visual(strings.Join(parts, "  ·  "))
 }
 
 // confirmReverse asks before posting the document that undoes the selected one. UI goroutine.

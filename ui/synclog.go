@@ -82,8 +82,7 @@ func newSyncLogScreen(m *App) *SyncLogScreen {
 		}
 		r := s.runs[id]
 		l.Importance = outcomeImportance(r.Outcome)
-		l.SetText(strings.Join([]string{localDateTime(r.StartedAt), visual(r.Connection), triggerName(r.Trigger),
-			outcomeName(r.Outcome), runCounts(r)}, "  ·  "))
+		l.SetText(runLine(r))
 	})
 	s.Runs.OnSelected = func(id widget.ListItemID) {
 		if id >= 0 && id < len(s.runs) && s.runs[id].ID != s.runID {
@@ -149,20 +148,30 @@ func newSyncLogScreen(m *App) *SyncLogScreen {
 	return s
 }
 
-func triggerName(t core.Trigger) string {
+// runLine is a run's row in the sync log: when, which store, what started it, how it ended and
+// what it did, put in reading order as one line.
+func runLine(r core.RunSummary) string {
+	return visual(strings.Join([]string{localDateTime(r.StartedAt), r.Connection, triggerText(r.Trigger),
+		outcomeText(r.Outcome), runCountsText(r)}, "  ·  "))
+}
+
+func triggerName(t core.Trigger) string { return visual(triggerText(t)) }
+
+// triggerText is triggerName in logical order, for a sentence it is part of.
+func triggerText(t core.Trigger) string {
 	switch t {
 	case core.TriggerManual:
-		return tr("trigger.manual", "Sync now")
+		return trText("trigger.manual", "Sync now")
 	case core.TriggerSchedule:
-		return tr("trigger.schedule", "scheduled")
+		return trText("trigger.schedule", "scheduled")
 	case core.TriggerRetry:
-		return tr("trigger.retry", "retry")
+		return trText("trigger.retry", "retry")
 	case core.TriggerNumbers:
-		return tr("trigger.numbers", "orders by number")
+		return trText("trigger.numbers", "orders by number")
 	case core.TriggerFull:
-		return tr("trigger.full", "all products")
+		return trText("trigger.full", "all products")
 	case core.TriggerMapping:
-		return tr("trigger.mapping", "product mapping")
+		return trText("trigger.mapping", "product mapping")
 	}
 	return string(t)
 }

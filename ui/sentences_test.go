@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"mizan/core"
+	"mizan/storage"
+)
+
+// A line made of several parts (a stock document's title, a sync run's row) is put in reading
+// order as one line: parts reordered one by one and then joined read in the wrong order in
+// Arabic (the document's number on the left, the warehouses swapped).
+func TestLinesOfPartsReadInOrder(t *testing.T) {
+	date := time.Date(2026, 1, 5, 12, 0, 0, 0, time.Local)
+	transfer := storage.StockDocument{Number: "TRF-000002", Kind: storage.DocTransfer, Date: date,
+		Warehouse: "المستودع الرئيسي", ToWarehouse: "فرع جدة", ReversesNumber: "TRF-000001"}
+	run := core.RunSummary{Connection: "متجر أمل", Trigger: core.TriggerManual, StartedAt: date, Outcome: core.OutcomeOK,
+		Counts: core.Counts{Invoices: 12, Returns: 1}}
+	for _, c := range []struct {
+		language     string
+		title, runs  string // the lines in logical order
+		first, after string // what reads first, and a part after it
+	}{
+		{"en",
+			"TRF-000002  ·  Transfer  ·  2026-01-05  ·  المستودع الرئيسي to فرع جدة  ·  reverses TRF-000001",
+			"2026-01-05 12:00  ·  متجر أمل  ·  Sync now  ·  done  ·  12 invoices, 1 returns, 0 products imported or linked, 0 sent to the store, 0 errors, 0 warnings",
+			"TRF-000002", "المستودع الرئيسي"},
+		{"ar",
+			"TRF-000002  ·  تحويل بين المستودعات  ·  2026-01-05  ·  من المستودع الرئيسي إلى فرع جدة  ·  يعكس TRF-000001",
+			"2026-01-05 12:00  ·  متجر أمل  ·  زامن الآن  ·  تمت  ·  فواتير 12، مرتجعات 1، منتجات مستوردة أو مربوطة 0، مرسلة إلى المتجر 0، أخطاء 0، تنبيهات 0",
+			"TRF-000002", "المستودع الرئيسي"},
+	} {
+		t.Run(c.language, func(t *testing.T) {
+			inLanguage(t, c.language)
+			lines := []struct{ name, got, want string }{
+				{"stock document title", stockDocTitle(transfer), c.title},
+				{"sync run", runLine(run), c.runs},
+			}
+			for _, l := range lines {
+				if l.got != visual(l.want) {
+					t.Errorf("%s: %q, want %q in reading order (%q)", l.name, l.got, l.want, visual(l.want))
+				}
+			}
+			// The number reads first: at the left in English, at the right in Arabic.
+			title := lines[0].got
+			first, after := strings.Index(title, c.first), strings.Index(title, c.after)
+			if first < 0 || after < 0 {
+				t.Fatalf("title %q lacks %q or %q", title, c.first, c.after)
+			}
+			if got := first > after; got != (c.language == "ar") {
+				t.Errorf("title %q: the number is drawn right of the warehouse: %v", title, got)
+			}
+		})
+	}
+}
