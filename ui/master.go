@@ -52,9 +52,11 @@ type MasterScreen struct {
 // RecordForm adds or renames a warehouse or branch, or adds or edits a client.
 type RecordForm struct {
 	Name, Code, Phone, Email *widget.Entry
-	Problem                  *widget.Label
-	Save, Cancel             *widget.Button
-	dialog                   dialog.Dialog
+	// Branch ties a new warehouse to a branch (or to none).
+	Branch       *widget.Select
+	Problem      *widget.Label
+	Save, Cancel *widget.Button
+	dialog       dialog.Dialog
 }
 
 func newMasterScreen(m *App) *MasterScreen {
@@ -66,7 +68,7 @@ func newMasterScreen(m *App) *MasterScreen {
 	}
 	s.Warehouses = widget.NewList(func() int { return len(s.warehouses) }, label, func(i widget.ListItemID, o fyne.CanvasObject) {
 		if i < len(s.warehouses) {
-			o.(*widget.Label).SetText(visual(s.warehouses[i].Name))
+			o.(*widget.Label).SetText(visual(s.warehouseText(s.warehouses[i])))
 		}
 	})
 	s.Warehouses.OnSelected = func(i widget.ListItemID) { s.wSel = i; s.RenameWarehouse.Enable() }
@@ -221,6 +223,11 @@ func (s *MasterScreen) openForm(kind recordKind, id int64) {
 				f.Name.SetText(w.Name)
 			}
 		}
+		if id == 0 {
+			f.Branch = s.branchChoice()
+			grid.Add(keyLabel(tr("field.branch", "Branch")))
+			grid.Add(f.Branch)
+		}
 	case formBranch:
 		title = tr("quick.branch", "New branch")
 		for _, b := range s.branches {
@@ -269,6 +276,10 @@ func (s *MasterScreen) closeForm(f *RecordForm) {
 func (s *MasterScreen) save(kind recordKind, id int64, f *RecordForm) {
 	name, code := f.Name.Text, strings.ToUpper(strings.TrimSpace(f.Code.Text))
 	c := storage.Client{ID: id, Name: name, Phone: f.Phone.Text, Email: f.Email.Text}
+	var branchID int64
+	if f.Branch != nil && f.Branch.SelectedIndex() > 0 && f.Branch.SelectedIndex() <= len(s.branches) {
+		branchID = s.branches[f.Branch.SelectedIndex()-1].ID
+	}
 	f.Save.Disable()
 	db := s.m.db
 	s.m.work.Go(func() {
@@ -276,7 +287,7 @@ func (s *MasterScreen) save(kind recordKind, id int64, f *RecordForm) {
 			var err error
 			switch {
 			case kind == formWarehouse && id == 0:
-				_, err = tx.CreateWarehouse(name, 0)
+				_, err = tx.CreateWarehouse(name, branchID)
 			case kind == formWarehouse:
 				_, err = tx.RenameWarehouse(id, name)
 			case kind == formBranch && id == 0:
@@ -327,4 +338,25 @@ func recordFieldName(field string) string {
 		return tr("field.code", "Code")
 	}
 	return tr("field.name", "Name")
+}
+
+// branchChoice offers the branches a new warehouse can be tied to, first "No branch".
+func (s *MasterScreen) branchChoice() *widget.Select {
+	opts := []string{tr("master.no_branch", "No branch")}
+	for _, b := range s.branches {
+		opts = append(opts, visual(b.Name))
+	}
+	sel := widget.NewSelect(opts, nil)
+	sel.SetSelectedIndex(0)
+	return sel
+}
+
+// warehouseText is a warehouse's row: its name, and the branch it belongs to.
+func (s *MasterScreen) warehouseText(w storage.Warehouse) string {
+	for _, b := range s.branches {
+		if b.ID == w.BranchID {
+			return tr("master.warehouse_of", "{{.Name}} · {{.Branch}}", map[string]any{"Name": w.Name, "Branch": b.Name})
+		}
+	}
+	return w.Name
 }

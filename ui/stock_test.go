@@ -206,11 +206,15 @@ func TestProductsAndStockDocumentsReachTheStores(t *testing.T) {
 	want.price = "139"
 	e.bothHave(t, "OUD-12", want)
 
-	// Goods received: both stores' quantity rises by 10.
+	// Goods received: both stores' quantity rises by 10, and the price paid is the product's
+	// purchase price now, in the books and in both stores.
 	postDocument(t, m, "Goods received", "", "", [3]string{"OUD-12", "10", "78.25"})
 	e.syncNow(t)
-	want.qty = "10"
+	want.qty, want.cost = "10", "78.25"
 	e.bothHave(t, "OUD-12", want)
+	if p, err := e.db.Product(context.Background(), m.Stock.selected.Lines[0].ProductID); err != nil || p.PurchasePrice.String() != "78.25" {
+		t.Fatalf("the books' purchase price after the receipt: %v %v", p.PurchasePrice, err)
+	}
 	doc := m.Stock.selected
 	if doc.Number != "REC-000001" || len(doc.Lines) != 1 || !doc.Lines[0].UnitCost.Equal(decimal.RequireFromString("78.25")) {
 		t.Fatalf("the receipt: %+v", doc)
@@ -222,11 +226,16 @@ func TestProductsAndStockDocumentsReachTheStores(t *testing.T) {
 	m.Master.Tabs.SelectIndex(1)
 	test.Tap(m.Master.AddWarehouse)
 	test.Type(m.Master.Form.Name, "مستودع جدة")
+	pick(t, m.Window.Canvas(), m.Master.Form.Branch, storage.DefaultBranchName) // tied to the branch
 	test.Tap(m.Master.Form.Save)
 	m.Idle()
 	if m.Master.Form != nil {
 		t.Fatalf("the warehouse was not added: %q", m.Master.Form.Problem.Text)
 	}
+	if whs, _ := e.db.Warehouses(context.Background()); len(whs) != 2 || whs[1].BranchID != 1 {
+		t.Fatalf("warehouses: %+v", whs)
+	}
+	mustShow(t, m.Master.Warehouses, visual("مستودع جدة · "+storage.DefaultBranchName))
 	postDocument(t, m, "Transfer", storage.DefaultWarehouseName, "مستودع جدة", [3]string{"OUD-12", "4", ""})
 	e.syncNow(t)
 	want.qty = "6"
