@@ -2,6 +2,7 @@ package zid_test
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"testing"
 	"time"
@@ -64,5 +65,50 @@ func TestZidInvoiceQR(t *testing.T) {
 	if requests[storage.IssuerStore] != requests[storage.IssuerMizan]+pages {
 		t.Errorf("a store issuing its invoices needs %d requests to the orders list, Mizan issuing them %d: want one more per page, for its QR codes",
 			requests[storage.IssuerStore], requests[storage.IssuerMizan])
+	}
+}
+
+// Orders fetched by number for a store that issues its invoices get their QR texts from one print
+// request for all of them, besides each order's detail.
+func TestZidInvoiceQRByNumber(t *testing.T) {
+	srv := zidtest.NewServer(zidtest.Options{})
+	hs := srv.Start()
+	t.Cleanup(hs.Close)
+	tok := srv.IssueTokens()
+	st, err := zid.New(core.StoreConfig{StoreURL: hs.URL, StoreIssuesInvoices: true, HTTPClient: &http.Client{Timeout: 10 * time.Second},
+		Credentials: map[string]string{zid.CredAuthorization: tok.Authorization, zid.CredAccessToken: tok.AccessToken,
+			zid.CredRefreshToken: tok.RefreshToken, zid.CredClientID: srv.ClientID(), zid.CredClientSecret: srv.ClientSecret()},
+		Options: map[string]string{zid.OptStoreID: strconv.FormatInt(srv.StoreID(), 10)}}, zid.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ids := srv.AddProduct(zidtest.ProductInput{Name: zidtest.Names{Ar: "هيل"}, SKU: "SPC-1", Price: decimal.NewFromInt(75), Quantity: 20})
+	var numbers []string
+	want := map[string]string{}
+	for i := 0; i < 2; i++ {
+		id, err := srv.PlaceOrder(zidtest.OrderInput{Status: zidtest.StatusDelivered, Lines: []zidtest.LineInput{{ID: ids[0], Quantity: 1 + i}},
+			Guest: zidtest.CustomerInput{Name: "ضيف", Mobile: strconv.Itoa(966500000100 + i)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := strconv.FormatInt(id, 10)
+		numbers = append(numbers, "#"+n)
+		want[n] = srv.InvoiceQR(id)
+	}
+	before := srv.RequestsTo("/v1/managers/store/orders")
+	got, err := st.OrdersByNumber(context.Background(), append(numbers, "#1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d orders, want 2", len(got))
+	}
+	for _, o := range got {
+		if o.Invoice.QR == "" || o.Invoice.QR != want[o.ExternalID] {
+			t.Errorf("order %s: QR %q, want %q", o.ExternalID, o.Invoice.QR, want[o.ExternalID])
+		}
+	}
+	if n := srv.RequestsTo("/v1/managers/store/orders") - before; n != 3+1 {
+		t.Errorf("%d requests, want 4: three details (one order missing) and one print list", n)
 	}
 }
