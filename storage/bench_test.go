@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -67,7 +68,7 @@ func benchClientName(i int) string {
 // tenth) once, into a directory reused by later runs. The invoices are spread over 5,000 clients
 // and carry their store's order name (Shopify's #1001…, WooCommerce's WC-5001…).
 func figureBooks(b *testing.B) string {
-	dir := filepath.Join(os.TempDir(), "mizan-storage-figures-100k-v2")
+	dir := filepath.Join(os.TempDir(), "mizan-storage-figures-100k-v3")
 	if _, err := os.Stat(filepath.Join(dir, "seeded")); err == nil {
 		return dir
 	}
@@ -193,5 +194,40 @@ func BenchmarkInvoiceSearch100k(b *testing.B) {
 			}
 			b.ReportMetric(float64(n), "matches")
 		})
+	}
+}
+
+// BenchmarkInvoiceSearchMigration100k times opening books of 100,000 invoices written before the
+// search indexes (figureBooks' books with migration 0010 undone): the migration indexes them all.
+func BenchmarkInvoiceSearchMigration100k(b *testing.B) {
+	seeded, err := os.ReadFile(filepath.Join(figureBooks(b), FileName))
+	must(b, err)
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		dir := b.TempDir()
+		must(b, os.WriteFile(filepath.Join(dir, FileName), seeded, 0o644))
+		old, err := sql.Open("sqlite", dsn(filepath.Join(dir, FileName)))
+		must(b, err)
+		for _, q := range []string{
+			`DROP TRIGGER invoice_search_insert`, `DROP TRIGGER client_search_insert`,
+			`DROP TRIGGER client_search_update`, `DROP TRIGGER client_search_delete`,
+			`DROP TABLE invoice_search`, `DROP TABLE client_search`,
+			`DELETE FROM schema_migrations WHERE version >= 10`,
+		} {
+			_, err := old.Exec(q)
+			must(b, err)
+		}
+		must(b, old.Close())
+		b.StartTimer()
+		db, err := Open(ctx, dir, Options{})
+		must(b, err)
+		b.StopTimer()
+		var n int
+		must(b, db.SQL().QueryRow(`SELECT count(*) FROM invoice_search WHERE invoice_search MATCH '"INV"'`).Scan(&n))
+		if n != 100_000 {
+			b.Fatalf("%d sales invoices indexed", n)
+		}
+		db.Close()
+		b.StartTimer()
 	}
 }

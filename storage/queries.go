@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -21,9 +22,9 @@ func (f InvoiceFilter) where() (string, []any) {
 	var conds []string
 	var args []any
 	if s := strings.TrimSpace(f.Search); s != "" {
-		like := "%" + escapeLike(s) + "%"
-		conds = append(conds, `(i.number LIKE ? ESCAPE '\' OR c.name LIKE ? ESCAPE '\' OR i.source_order_name LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like)
+		cond, a := invoiceSearch(s)
+		conds = append(conds, cond)
+		args = append(args, a...)
 	}
 	if f.Type != "" {
 		conds = append(conds, `i.type = ?`)
@@ -55,12 +56,25 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// Invoices lists invoice headers (no lines), newest first.
+// selectFrom is the FROM clause that where's conditions need: the invoices, and their clients
+// only when the search reads the client's name from them. Every invoice has its branch, warehouse
+// and client, so the count and the ids a filter selects are the same as with invoiceFrom's joins.
+func (f InvoiceFilter) selectFrom() string {
+	if s := strings.TrimSpace(f.Search); s != "" && !searchIndexed(s) {
+		return ` FROM invoices i JOIN clients c ON c.id = i.client_id `
+	}
+	return ` FROM invoices i `
+}
+
+// Invoices lists invoice headers (no lines), newest first. A page (a limit) is chosen from the
+// invoices alone before the page's rows are joined with their branch, warehouse and client.
 func (d *DB) Invoices(ctx context.Context, f InvoiceFilter) ([]Invoice, error) {
 	where, args := f.where()
-	q := `SELECT ` + invoiceCols + invoiceFrom + where + ` ORDER BY i.issue_date DESC, i.id DESC`
+	const order = ` ORDER BY i.issue_date DESC, i.id DESC`
+	q := `SELECT ` + invoiceCols + invoiceFrom + where + order
 	if f.Limit > 0 {
-		q += ` LIMIT ? OFFSET ?`
+		q = `SELECT ` + invoiceCols + invoiceFrom + `WHERE i.id IN (SELECT i.id` + f.selectFrom() + where + order +
+			` LIMIT ? OFFSET ?)` + order
 		args = append(args, f.Limit, f.Offset)
 	}
 	return queryList(ctx, d, q, scanInvoice, args...)
@@ -70,8 +84,11 @@ func (d *DB) Invoices(ctx context.Context, f InvoiceFilter) ([]Invoice, error) {
 func (d *DB) CountInvoices(ctx context.Context, f InvoiceFilter) (int, error) {
 	where, args := f.where()
 	var n int
-	err := d.sql.QueryRowContext(ctx, `SELECT COUNT(*)`+invoiceFrom+where, args...).Scan(&n)
-	return n, err
+	err := d.sql.QueryRowContext(ctx, `SELECT COUNT(*)`+f.selectFrom()+where, args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count invoices: %w", err)
+	}
+	return n, nil
 }
 
 // FullInvoices lists whole invoices (with lines and charges) in number order, for export.

@@ -1,0 +1,319 @@
+package storage
+
+import (
+	"database/sql"
+	"fmt"
+	"math/rand"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// likeSearch is the invoice search as it was before the search indexes: LIKE over every invoice's
+// number, client name and store order name, newest first. The indexed search must find the same.
+func likeSearch(t testing.TB, db *DB, text string) []string {
+	t.Helper()
+	like := "%" + escapeLike(strings.TrimSpace(text)) + "%"
+	rows, err := db.SQL().Query(`SELECT i.number FROM invoices i JOIN clients c ON c.id = i.client_id
+		WHERE i.number LIKE ? ESCAPE '\' OR c.name LIKE ? ESCAPE '\' OR i.source_order_name LIKE ? ESCAPE '\'
+		ORDER BY i.issue_date DESC, i.id DESC`, like, like, like)
+	must(t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		must(t, rows.Scan(&n))
+		out = append(out, n)
+	}
+	must(t, rows.Err())
+	return out
+}
+
+// searched runs the search as the invoice window and the command line do: the count, every match,
+// and the first page; it fails the test when they disagree.
+func searched(t testing.TB, db *DB, text string) []string {
+	t.Helper()
+	f := InvoiceFilter{Search: text}
+	all, err := db.Invoices(ctx, f)
+	must(t, err)
+	n, err := db.CountInvoices(ctx, f)
+	must(t, err)
+	var out []string
+	for _, inv := range all {
+		out = append(out, inv.Number)
+	}
+	if n != len(out) {
+		t.Fatalf("search %q: %d counted, %d listed", text, n, len(out))
+	}
+	f.Limit = 2
+	page, err := db.Invoices(ctx, f)
+	must(t, err)
+	for i, inv := range page {
+		if inv.Number != out[i] || inv.Client.Name == "" || inv.BranchName == "" {
+			t.Fatalf("search %q: page row %d is %s (client %q), want %s", text, i, inv.Number, inv.Client.Name, out[i])
+		}
+	}
+	if len(page) != min(2, len(out)) {
+		t.Fatalf("search %q: a page of %d, want %d", text, len(page), min(2, len(out)))
+	}
+	return out
+}
+
+// searchBooks issues five sales and a return to clients with Arabic, Latin and odd names, then
+// renames one client.
+func searchBooks(t *testing.T) *fixture {
+	f := newFixture(t)
+	sales := []struct{ client, order string }{
+		{"أمل الحربي", "#1001"},
+		{"محمد العتيبي", "#1002"},
+		{"John SMITH", "WC-5001"},
+		{"Nora_100%", ""},
+		{"Émile Zola", "#2001"},
+	}
+	var first Invoice
+	for i, s := range sales {
+		var c Client
+		must(t, f.db.Update(ctx, func(tx *Tx) error {
+			var err error
+			c, err = tx.CreateClient(Client{Name: s.client})
+			return err
+		}))
+		inv := f.sale(InvoiceLine{ProductID: f.coffee.ID, Quantity: d("1"), UnitPrice: d("32")})
+		inv.ClientID = c.ID
+		inv.IssueDate = inv.IssueDate.AddDate(0, 0, i)
+		if s.order != "" {
+			inv.Source = Source{Connection: "Store", Platform: "shopify", ExternalID: fmt.Sprint(i), OrderName: s.order}
+		}
+		out := f.issue(t, inv)
+		if i == 0 {
+			first = out
+		}
+	}
+	must(t, f.db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.IssueReturnInvoice(Invoice{OriginalID: first.ID, IssueDate: first.IssueDate.AddDate(0, 0, 10),
+			Source: Source{Connection: "Store", Platform: "shopify", ExternalID: "r1", OrderName: "#1001"},
+			Lines:  []InvoiceLine{{ProductID: f.coffee.ID, Quantity: d("1"), UnitPrice: d("32")}}})
+		return err
+	}))
+	clients, err := f.db.SearchClients(ctx, "محمد العتيبي", 0)
+	must(t, err)
+	if len(clients) != 1 {
+		t.Fatalf("%d clients named محمد العتيبي", len(clients))
+	}
+	renamed := clients[0]
+	renamed.Name = "محمد القحطاني"
+	must(t, f.db.Update(ctx, func(tx *Tx) error { _, err := tx.UpdateClient(renamed); return err }))
+	return f
+}
+
+func TestInvoiceSearch(t *testing.T) {
+	f := searchBooks(t)
+	const (
+		inv1, inv2, inv3, inv4, inv5 = "MAIN-INV-000001", "MAIN-INV-000002", "MAIN-INV-000003", "MAIN-INV-000004", "MAIN-INV-000005"
+		ret1                         = "MAIN-RET-000001"
+	)
+	allSales := []string{inv5, inv4, inv3, inv2, inv1}
+	tests := []struct {
+		name, q string
+		want    []string // newest first
+	}{
+		{"arabic family name, part", "الحرب", []string{ret1, inv1}},
+		{"arabic, three letters", "حرب", []string{ret1, inv1}},
+		{"arabic, two letters", "أم", []string{ret1, inv1}},
+		{"arabic, whole name", "أمل الحربي", []string{ret1, inv1}},
+		{"renamed client, new name", "القحطاني", []string{inv2}},
+		{"renamed client, old name", "العتيبي", nil},
+		{"renamed client, the name kept", "محمد", []string{inv2}},
+		{"latin, lower case", "smith", []string{inv3}},
+		{"latin, mixed case", "SmItH", []string{inv3}},
+		{"latin, with a space", "john s", []string{inv3}},
+		{"latin accented, as written", "Émile", []string{inv5}},
+		{"latin accented, other case (LIKE folds ASCII only)", "émile", nil},
+		{"order number without its #", "1001", []string{ret1, inv1}},
+		{"order name", "#1002", []string{inv2}},
+		{"order name part", "#100", []string{ret1, inv2, inv1}},
+		{"order name, two characters", "#1", []string{ret1, inv2, inv1}},
+		{"woocommerce order, lower case", "wc-5", []string{inv3}},
+		{"whole number", inv5, []string{inv5}},
+		{"number without its prefix", "000003", []string{inv3}},
+		{"number part, lower case", "inv-00000", allSales},
+		{"return number", "RET-000001", []string{ret1}},
+		{"returns", "ret", []string{ret1}},
+		{"surrounding spaces", "  smith ", []string{inv3}},
+		{"underscore is literal", "_10", []string{inv4}},
+		{"percent is literal", "100%", []string{inv4}},
+		{"percent alone", "%", []string{inv4}},
+		{"quote", `"`, nil},
+		{"quoted text", `"#1001"`, nil},
+		{"fts syntax is literal", "smi*", nil},
+		{"fts operator is literal", "#1001 OR #1002", nil},
+		{"no match", "zzqx", nil},
+		{"one character", "z", []string{inv5}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := searched(t, f.db, tc.q)
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("search %q found %v, want %v", tc.q, got, tc.want)
+			}
+			if before := likeSearch(t, f.db, tc.q); !slices.Equal(got, before) {
+				t.Fatalf("search %q found %v, the search before the indexes %v", tc.q, got, before)
+			}
+		})
+	}
+	// The earlier filters still apply beside a search.
+	f2 := InvoiceFilter{Search: "#100", Type: ReturnInvoice}
+	if n, err := f.db.CountInvoices(ctx, f2); err != nil || n != 1 {
+		t.Fatalf("returns found by #100: %d, %v", n, err)
+	}
+}
+
+// TestInvoiceSearchUsesIndexes: a search of three characters or more reads the search indexes, not
+// every invoice.
+func TestInvoiceSearchUsesIndexes(t *testing.T) {
+	f := searchBooks(t)
+	for _, q := range []string{"الحرب", "smith", "#1001", "MAIN-INV-000001"} {
+		filter := InvoiceFilter{Search: q}
+		where, args := filter.where()
+		for _, sq := range []string{`SELECT COUNT(*)` + filter.selectFrom() + where,
+			`SELECT i.id` + filter.selectFrom() + where + ` ORDER BY i.issue_date DESC, i.id DESC LIMIT 200`} {
+			plan := queryPlan(t, f.db.SQL(), sq, args...)
+			if !strings.Contains(plan, "invoice_search") || !strings.Contains(plan, "client_search") ||
+				strings.Contains(plan, "SCAN i\n") || strings.Contains(plan, "SCAN i USING") {
+				t.Fatalf("search %q reads every invoice:\n%s", q, plan)
+			}
+		}
+	}
+}
+
+func queryPlan(t testing.TB, db *sql.DB, q string, args ...any) string {
+	t.Helper()
+	rows, err := db.Query(`EXPLAIN QUERY PLAN `+q, args...)
+	must(t, err)
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		must(t, rows.Scan(&id, &parent, &unused, &detail))
+		b.WriteString(detail + "\n")
+	}
+	must(t, rows.Err())
+	return b.String()
+}
+
+// TestInvoiceSearchMigration: books written before the search indexes have every invoice and client
+// indexed by the migration, and invoices issued and clients renamed afterwards are found too.
+func TestInvoiceSearchMigration(t *testing.T) {
+	dir := t.TempDir()
+	db, err := Open(ctx, dir, Options{})
+	must(t, err)
+	f := &fixture{db: db, branch: 1, warehouse: 1, client: 1}
+	var amal Client
+	must(t, db.Update(ctx, func(tx *Tx) error {
+		var err error
+		if amal, err = tx.CreateClient(Client{Name: "أمل الحربي"}); err != nil {
+			return err
+		}
+		inv := f.sale(InvoiceLine{Description: "Gift wrap", Quantity: d("1"), UnitPrice: d("10")})
+		inv.ClientID = amal.ID
+		inv.Source = Source{Connection: "Store", Platform: "shopify", ExternalID: "1", OrderName: "#1001"}
+		_, err = tx.IssueSalesInvoice(inv)
+		return err
+	}))
+	for _, q := range []string{
+		`DROP TRIGGER invoice_search_insert`, `DROP TRIGGER client_search_insert`,
+		`DROP TRIGGER client_search_update`, `DROP TRIGGER client_search_delete`,
+		`DROP TABLE invoice_search`, `DROP TABLE client_search`,
+		`DELETE FROM schema_migrations WHERE version >= 10`,
+	} {
+		_, err := db.SQL().Exec(q)
+		must(t, err)
+	}
+	must(t, db.Close())
+
+	db, err = Open(ctx, dir, Options{})
+	must(t, err)
+	defer db.Close()
+	f.db = db
+	for _, q := range []string{"الحرب", "#1001", "INV-000001", "walk-in"} {
+		want := 1
+		if q == "walk-in" {
+			want = 0
+		}
+		if got := searched(t, db, q); len(got) != want {
+			t.Fatalf("after the migration, %q found %v", q, got)
+		}
+	}
+	f.issue(t, f.sale(InvoiceLine{Description: "Gift wrap", Quantity: d("1"), UnitPrice: d("10")}))
+	amal.Name = "أمل الشمري"
+	must(t, db.Update(ctx, func(tx *Tx) error { _, err := tx.UpdateClient(amal); return err }))
+	for q, want := range map[string]int{"INV-000002": 1, "walk-in": 1, "الشمري": 1, "الحرب": 0, "#1001": 1} {
+		if got := searched(t, db, q); len(got) != want {
+			t.Fatalf("%q found %v, want %d", q, got, want)
+		}
+	}
+	var fts int
+	must(t, db.SQL().QueryRow(`SELECT count(*) FROM pragma_compile_options WHERE compile_options = 'ENABLE_FTS5'`).Scan(&fts))
+	if fts != 1 {
+		t.Fatal("SQLite is built without FTS5")
+	}
+}
+
+// TestInvoiceSearchRandom compares the indexed search with the search before it on random books and
+// random texts: parts of the names, numbers and order names with their case changed, and texts made
+// of the same letters.
+func TestInvoiceSearchRandom(t *testing.T) {
+	f := newFixture(t)
+	rng := rand.New(rand.NewSource(20261203))
+	letters := []rune("abcABCxyz أبتحرملي_%\"*#-0123")
+	word := func(n int) string {
+		r := make([]rune, n)
+		for i := range r {
+			r[i] = letters[rng.Intn(len(letters))]
+		}
+		return string(r)
+	}
+	var texts []string
+	must(t, f.db.Update(ctx, func(tx *Tx) error {
+		var clients []Client
+		for i := 0; i < 20; i++ {
+			c, err := tx.CreateClient(Client{Name: word(3 + rng.Intn(8))})
+			if err != nil {
+				return err
+			}
+			clients = append(clients, c)
+			texts = append(texts, c.Name)
+		}
+		for i := 0; i < 60; i++ {
+			inv := f.sale(InvoiceLine{Description: "x", Quantity: d("1"), UnitPrice: d("1")})
+			inv.ClientID = clients[rng.Intn(len(clients))].ID
+			if rng.Intn(3) > 0 {
+				inv.Source = Source{Connection: "S", Platform: "shopify", ExternalID: fmt.Sprint(i), OrderName: word(2 + rng.Intn(6))}
+				texts = append(texts, inv.Source.OrderName)
+			}
+			out, err := tx.IssueSalesInvoice(inv)
+			if err != nil {
+				return err
+			}
+			texts = append(texts, out.Number)
+		}
+		return nil
+	}))
+	for i := 0; i < 400; i++ {
+		var q string
+		if i%4 == 0 {
+			q = word(1 + rng.Intn(5))
+		} else {
+			r := []rune(texts[rng.Intn(len(texts))])
+			from := rng.Intn(len(r))
+			q = string(r[from : from+1+rng.Intn(len(r)-from)])
+			if rng.Intn(2) == 0 {
+				q = strings.ToUpper(q)
+			}
+		}
+		if got, before := searched(t, f.db, q), likeSearch(t, f.db, q); !slices.Equal(got, before) {
+			t.Fatalf("search %q found %v, the search before the indexes %v", q, got, before)
+		}
+	}
+}
