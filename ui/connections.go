@@ -103,7 +103,7 @@ func (s *ConnectionsScreen) render(conns []core.Connection) {
 		if p, err := s.m.engine.Platforms().Get(c.Platform); err == nil {
 			title = platformTitle(p)
 		}
-		r.Name = widget.NewLabelWithStyle(visual(c.Name)+"  ·  "+title+"  ·  "+c.StoreURL, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		r.Name = widget.NewLabelWithStyle(connectionLine(c.Name, title, c.StoreURL), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		r.Name.Truncation = fyne.TextTruncateEllipsis
 		r.Edit = widget.NewButtonWithIcon(tr("action.edit", "Edit"), theme.DocumentCreateIcon(), func() { s.Edit(c) })
 		r.Test = widget.NewButtonWithIcon(tr("connections.test", "Test connection"), theme.ConfirmIcon(), func() { s.testSaved(c) })

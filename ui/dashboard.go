@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -142,16 +143,16 @@ func (s *DashboardScreen) newCard(c core.Connection, last *core.RunSummary) *Con
 	if p, err := s.m.engine.Platforms().Get(c.Platform); err == nil {
 		title = p.Title
 	}
-	card.Name = widget.NewLabelWithStyle(visual(c.Name)+"  ·  "+title+"  ·  "+c.StoreURL, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	card.Name = widget.NewLabelWithStyle(connectionLine(c.Name, title, c.StoreURL), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	card.Name.Truncation = fyne.TextTruncateEllipsis
 	card.LastSync = widget.NewLabel(tr("dashboard.never", "Not synced yet"))
 	card.Counts = widget.NewLabel("")
 	card.Counts.Wrapping = fyne.TextWrapWord
 	if last != nil {
-		card.LastSync.SetText(visual(tr("dashboard.last", "Last sync {{.When}}: {{.Outcome}}",
-			map[string]any{"When": localDateTime(last.StartedAt), "Outcome": outcomeName(last.Outcome)})))
+		card.LastSync.SetText(tr("dashboard.last", "Last sync {{.When}}: {{.Outcome}}",
+			map[string]any{"When": localDateTime(last.StartedAt), "Outcome": outcomeText(last.Outcome)}))
 		card.LastSync.Importance = outcomeImportance(last.Outcome)
-		card.Counts.SetText(visual(runCounts(*last)))
+		card.Counts.SetText(runCounts(*last))
 	}
 	card.NextSync = widget.NewLabel(visual(tr("dashboard.next", "Next sync: {{.When}}",
 		map[string]any{"When": localDateTime(s.m.nextSync(c, last))})))
@@ -257,6 +258,12 @@ func (s *DashboardScreen) tryDemo() {
 		})
 		s.m.Refresh(context.Background())
 	})
+}
+
+// connectionLine names a connection: its name, its platform and its store's address, put in
+// reading order as one line.
+func connectionLine(name, platform, url string) string {
+	return visual(strings.Join([]string{name, platform, url}, "  ·  "))
 }
 
 func outcomeName(o core.Outcome) string { return visual(outcomeText(o)) }

@@ -9,7 +9,7 @@ import (
 	"mizan/storage"
 )
 
-// A line made of several parts (a stock document's title, a sync run's row) is put in reading
+// A line made of several parts (a stock document's title, a sync run's row, a connection's name) is put in reading
 // order as one line: parts reordered one by one and then joined read in the wrong order in
 // Arabic (the document's number on the left, the warehouses swapped).
 func TestLinesOfPartsReadInOrder(t *testing.T) {
@@ -22,21 +22,26 @@ func TestLinesOfPartsReadInOrder(t *testing.T) {
 		language     string
 		title, runs  string // the lines in logical order
 		first, after string // what reads first, and a part after it
+		platformName string
+		connection   string // a connection's name line, in logical order
 	}{
 		{"en",
 			"TRF-000002  ·  Transfer  ·  2026-01-05  ·  المستودع الرئيسي to فرع جدة  ·  reverses TRF-000001",
 			"2026-01-05 12:00  ·  متجر أمل  ·  Sync now  ·  done  ·  12 invoices, 1 returns, 0 products imported or linked, 0 sent to the store, 0 errors, 0 warnings",
-			"TRF-000002", "المستودع الرئيسي"},
+			"TRF-000002", "المستودع الرئيسي",
+			"Salla", "متجر أمل  ·  Salla  ·  https://amal.example"},
 		{"ar",
 			"TRF-000002  ·  تحويل بين المستودعات  ·  2026-01-05  ·  من المستودع الرئيسي إلى فرع جدة  ·  يعكس TRF-000001",
 			"2026-01-05 12:00  ·  متجر أمل  ·  زامن الآن  ·  تمت  ·  فواتير 12، مرتجعات 1، منتجات مستوردة أو مربوطة 0، مرسلة إلى المتجر 0، أخطاء 0، تنبيهات 0",
-			"TRF-000002", "المستودع الرئيسي"},
+			"TRF-000002", "المستودع الرئيسي",
+			"سلة", "متجر أمل  ·  سلة  ·  https://amal.example"},
 	} {
 		t.Run(c.language, func(t *testing.T) {
 			inLanguage(t, c.language)
 			lines := []struct{ name, got, want string }{
 				{"stock document title", stockDocTitle(transfer), c.title},
 				{"sync run", runLine(run), c.runs},
+				{"connection", connectionLine("متجر أمل", c.platformName, "https://amal.example"), c.connection},
 			}
 			for _, l := range lines {
 				if l.got != visual(l.want) {
