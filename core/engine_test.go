@@ -325,7 +325,7 @@ func TestTwoWayProducts(t *testing.T) {
 			t.Errorf("%s: %q, want %q", c.what, c.got, c.want)
 		}
 	}
-	if !e.logHas(core.Warning, "changed on both sides") || !e.logHas(core.Info, "quantity changed by hand in the store (20 → 25)") {
+	if !e.logHas(core.Warning, "changed on both sides") || !e.logHas(core.Info, "quantity changed by hand in the store (from 20 to 25)") {
 		t.Error("the log does not explain the conflict and the hand edit")
 	}
 	_ = dates

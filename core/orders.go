@@ -416,7 +416,7 @@ func (s *syncer) failOrder(o StoreOrder, err error) {
 }
 
 func explainParts(inv storage.Invoice) string {
-	return fmt.Sprintf("lines %s − discount %s + shipping %s + other charges %s + tax %s (prices %s tax)",
+	return fmt.Sprintf("lines %s - discount %s + shipping %s + other charges %s + tax %s (prices %s tax)",
 		inv.Subtotal.StringFixed(2), inv.Discount.StringFixed(2), inv.Shipping.StringFixed(2), inv.OtherCharges.StringFixed(2),
 		inv.Tax.StringFixed(2), map[bool]string{true: "include", false: "exclude"}[inv.TaxInclusive])
 }
@@ -446,7 +446,7 @@ func (s *syncer) checkEdits(o StoreOrder, ob binding) error {
 	}
 	var changes []string
 	if !snap.Total.Equal(o.Total) {
-		changes = append(changes, fmt.Sprintf("total %s → %s", snap.Total.StringFixed(2), o.Total.StringFixed(2)))
+		changes = append(changes, fmt.Sprintf("total from %s to %s", snap.Total.StringFixed(2), o.Total.StringFixed(2)))
 	}
 	seen := map[string]bool{}
 	for _, l := range o.Lines {
@@ -456,9 +456,9 @@ func (s *syncer) checkEdits(o StoreOrder, ob binding) error {
 		case !ok:
 			changes = append(changes, fmt.Sprintf("line %q added (%s × %s)", l.Name, l.Quantity, l.UnitPrice))
 		case !old.Quantity.Equal(l.Quantity):
-			changes = append(changes, fmt.Sprintf("%q quantity %s → %s", l.Name, old.Quantity, l.Quantity))
+			changes = append(changes, fmt.Sprintf("%q quantity from %s to %s", l.Name, old.Quantity, l.Quantity))
 		case !old.UnitPrice.Equal(l.UnitPrice) || !old.Discount.Equal(l.Discount) || !old.Tax.Equal(l.Tax):
-			changes = append(changes, fmt.Sprintf("%q price/discount/tax %s/%s/%s → %s/%s/%s", l.Name, old.UnitPrice, old.Discount,
+			changes = append(changes, fmt.Sprintf("%q price/discount/tax from %s/%s/%s to %s/%s/%s", l.Name, old.UnitPrice, old.Discount,
 				old.Tax, l.UnitPrice, l.Discount, l.Tax))
 		}
 	}

@@ -325,7 +325,7 @@ func (s *syncer) settleProduct(tx *storage.Tx, b binding, sp StoreProduct) (Fiel
 				}
 			default:
 				setField(f, &newBooks, storeNow)
-				pulled = append(pulled, fmt.Sprintf("%s %q → %q", f, fieldValue(f, booksNow), fieldValue(f, storeNow)))
+				pulled = append(pulled, fmt.Sprintf("%s from %q to %q", f, fieldValue(f, booksNow), fieldValue(f, storeNow)))
 			}
 		}
 		lastStore, lastBooks = storeNow, booksNow // settled above: nothing below sees a change
@@ -337,7 +337,7 @@ func (s *syncer) settleProduct(tx *storage.Tx, b binding, sp StoreProduct) (Fiel
 		case bc.Equal(sc):
 		case bc.IsZero() || (!sc.IsZero() && s.conn.Owner(FieldPurchasePrice) == OwnerStore):
 			setField(FieldPurchasePrice, &newBooks, storeNow)
-			pulled = append(pulled, fmt.Sprintf("%s %q → %q", FieldPurchasePrice, bc, sc))
+			pulled = append(pulled, fmt.Sprintf("%s from %q to %q", FieldPurchasePrice, bc, sc))
 		case s.conn.pushAllowed(FieldPurchasePrice):
 			push[FieldPurchasePrice] = true
 		}
@@ -364,7 +364,7 @@ func (s *syncer) settleProduct(tx *storage.Tx, b binding, sp StoreProduct) (Fiel
 		case booksChanged: // both sides made the same change
 		case s.conn.pullAllowed(f):
 			setField(f, &newBooks, storeNow)
-			pulled = append(pulled, fmt.Sprintf("%s %q → %q", f, fieldValue(f, booksNow), fieldValue(f, storeNow)))
+			pulled = append(pulled, fmt.Sprintf("%s from %q to %q", f, fieldValue(f, booksNow), fieldValue(f, storeNow)))
 		default:
 			push[f] = true // the books own it: the store's edit is undone
 			conflicts = append(conflicts, fmt.Sprintf("%s changed in the store to %q, but the books own it: set back to %q",

@@ -243,7 +243,7 @@ func (s *syncer) settleOne(externalID string) (*StockChange, error) {
 			books = books.Add(delta)
 			s.run.count(func(c *Counts) { c.Adjustments++ })
 			return s.run.add(tx, LogEntry{Level: Info, Kind: "stock", StoreRef: p.Code, ExternalID: externalID, DocType: "product", DocID: p.ID,
-				Message: fmt.Sprintf("%s: %s (%s → %s in %s)", p.Code, why, ps.books, books, s.warehouseName(tx))})
+				Message: fmt.Sprintf("%s: %s (from %s to %s in %s)", p.Code, why, ps.books, books, s.warehouseName(tx))})
 		}
 		var cur decimal.Decimal
 		pushOK := owner != OwnerStore
@@ -272,11 +272,11 @@ func (s *syncer) settleOne(externalID string) (*StockChange, error) {
 				handEdit := read.qty.Sub(base)
 				if owner == OwnerBooks {
 					if err := s.run.add(tx, LogEntry{Level: Warning, Kind: "stock", StoreRef: p.Code, ExternalID: externalID,
-						DocType: "product", DocID: p.ID, Message: fmt.Sprintf("%s was changed by hand in the store (%s → %s); the books own quantity, so the store is set back",
+						DocType: "product", DocID: p.ID, Message: fmt.Sprintf("%s was changed by hand in the store (from %s to %s); the books own quantity, so the store is set back",
 							p.Code, base, read.qty)}); err != nil {
 						return err
 					}
-				} else if err := adjust(handEdit, fmt.Sprintf("quantity changed by hand in the store (%s → %s)", base, read.qty)); err != nil {
+				} else if err := adjust(handEdit, fmt.Sprintf("quantity changed by hand in the store (from %s to %s)", base, read.qty)); err != nil {
 					return err
 				}
 				base = read.qty
@@ -369,7 +369,7 @@ func (s *syncer) confirmPush(c StockChange, r StockResult) error {
 		if err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("Stock of %s set in the store: %s → %s (%s)", p.Code, c.Expected, after, signed(c.Delta))
+		msg := fmt.Sprintf("Stock of %s set in the store from %s to %s (%s)", p.Code, c.Expected, after, signed(c.Delta))
 		if r.Reread > 0 {
 			msg += fmt.Sprintf("; the store's quantity changed while writing and was read again %d time(s)", r.Reread)
 		}

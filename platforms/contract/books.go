@@ -145,7 +145,7 @@ func (b *Books) Dump() string {
 		fmt.Fprintf(&s, "%s %s %s|%s|%s|return %t|total %s tax %s ship %s disc %s|", inv.Type, inv.Source.OrderName, inv.Source.ExternalID,
 			inv.Client.Name, inv.IssueDate.Format("2006-01-02T15:04"), inv.OriginalNumber != "", inv.Total, inv.Tax, inv.Shipping, inv.Discount)
 		for _, l := range inv.Lines {
-			fmt.Fprintf(&s, " [%s %s×%s −%s +%s r%v]", l.ProductCode, l.Quantity, l.UnitPrice, l.Discount, l.Tax, l.Restock)
+			fmt.Fprintf(&s, " [%s %s×%s -%s +%s r%v]", l.ProductCode, l.Quantity, l.UnitPrice, l.Discount, l.Tax, l.Restock)
 		}
 		docs = append(docs, s.String())
 	}

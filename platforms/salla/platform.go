@@ -57,12 +57,12 @@ func Platform() core.Platform {
 		Title: "Salla",
 		Credentials: []core.CredentialField{
 			{Key: CredAccessToken, Label: "Access token",
-				Help: "Given by Salla when the store installs your app (Salla Partners → your private app)."},
+				Help: "Given by Salla when the store installs your app (Salla Partners › your private app)."},
 			{Key: CredRefreshToken, Label: "Refresh token",
 				Help: "Given with the access token (the app needs the offline_access scope). Mizan renews both before the access token expires."},
 			{Key: CredExpiresAt, Label: "Access token expiry",
 				Help: "When the access token expires, as Salla gave it (expires: Unix seconds)."},
-			{Key: CredClientID, Label: "Client ID", Help: "Your app's client ID, from Salla Partners → your app → App keys."},
+			{Key: CredClientID, Label: "Client ID", Help: "Your app's client ID, from Salla Partners › your app › App keys."},
 			{Key: CredClientSecret, Label: "Client secret", Help: "Your app's client secret, from the same page."},
 		},
 		Options: []core.OptionField{

@@ -171,7 +171,7 @@ func (s *Store) replyOf(resp *httpx.Response) reply {
 	return rep
 }
 
-const permalinkHelp = `WordPress found no WooCommerce REST API at this address: check that WooCommerce is active, and set Settings → Permalinks in WordPress to anything but "Plain" (the REST API needs pretty permalinks)`
+const permalinkHelp = `WordPress found no WooCommerce REST API at this address: check that WooCommerce is active, and set Settings › Permalinks in WordPress to anything but "Plain" (the REST API needs pretty permalinks)`
 
 var reTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 
@@ -214,7 +214,7 @@ func (s *Store) check(op string, resp *httpx.Response) error {
 	case !isWC && httpx.LooksHTML(resp):
 		return s.storeErr(op, st, "the store answered with a web page instead of API data"+pageTitle(resp.Body)+": a firewall, security plugin or the host is blocking the REST API", nil)
 	case st == http.StatusUnauthorized:
-		return s.storeErr(op, st, "WooCommerce refused the API keys: "+msg+". Check the consumer key and secret (WooCommerce → Settings → Advanced → REST API)", core.ErrUnauthorized)
+		return s.storeErr(op, st, "WooCommerce refused the API keys: "+msg+". Check the consumer key and secret (WooCommerce › Settings › Advanced › REST API)", core.ErrUnauthorized)
 	case st == http.StatusForbidden:
 		return s.storeErr(op, st, "WooCommerce refused the request: "+msg+". The API key needs Read/Write permission, and its WordPress user must be allowed to manage WooCommerce", core.ErrUnauthorized)
 	case st == http.StatusNotFound || strings.HasSuffix(e.Code, "_invalid_id"):

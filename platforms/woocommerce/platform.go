@@ -40,7 +40,7 @@ func Platform() core.Platform {
 		Title: "WooCommerce",
 		Credentials: []core.CredentialField{
 			{Key: CredConsumerKey, Label: "Consumer key",
-				Help: "From WooCommerce → Settings → Advanced → REST API: a key with Read/Write access (starts with ck_)."},
+				Help: "From WooCommerce › Settings › Advanced › REST API: a key with Read/Write access (starts with ck_)."},
 			{Key: CredConsumerSecret, Label: "Consumer secret",
 				Help: "Shown once when the key is made (starts with cs_)."},
 		},
@@ -75,7 +75,7 @@ func parseSettings(cfg core.StoreConfig) (settings, error) {
 	s.key = strings.TrimSpace(cfg.Credentials[CredConsumerKey])
 	s.secret = strings.TrimSpace(cfg.Credentials[CredConsumerSecret])
 	if s.key == "" || s.secret == "" {
-		return s, fmt.Errorf("woocommerce: both the consumer key and the consumer secret are needed (WooCommerce → Settings → Advanced → REST API)")
+		return s, fmt.Errorf("woocommerce: both the consumer key and the consumer secret are needed (WooCommerce › Settings › Advanced › REST API)")
 	}
 	s.restock, err = options.YesNo("woocommerce", OptRestock, Platform().Option(cfg.Options, OptRestock))
 	return s, err

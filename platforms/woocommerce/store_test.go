@@ -361,7 +361,7 @@ func TestFaults(t *testing.T) {
 		{wootest.FaultCutJSON, 9, "gave up after 4 attempts: the body is not valid JSON", core.ErrUnreachable},
 		{wootest.FaultHTML, 1, "web page instead of API data (\"Just a moment...\")", nil},
 		{wootest.FaultLoginRedirect, 1, "redirected the API request to a login page", core.ErrUnauthorized},
-		{wootest.FaultNoRoute, 1, `Settings → Permalinks in WordPress to anything but "Plain"`, nil},
+		{wootest.FaultNoRoute, 1, `Settings › Permalinks in WordPress to anything but "Plain"`, nil},
 	}
 	for _, c := range cases {
 		t.Run(string(c.fault), func(t *testing.T) {
