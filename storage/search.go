@@ -29,8 +29,11 @@ func invoiceSearch(text string) (string, []any) {
 		[]any{phrase, like, like, phrase, like}
 }
 
-// searchIndexed says whether the search indexes can find text: it has three characters or more.
-func searchIndexed(text string) bool { return utf8.RuneCountInString(text) >= searchIndexMin }
+// searchIndexed says whether the search indexes can find text: it has three characters or more
+// (and is valid UTF-8, which the indexes' characters are).
+func searchIndexed(text string) bool {
+	return utf8.ValidString(text) && utf8.RuneCountInString(text) >= searchIndexMin
+}
 
 // ftsTrigrams is the FTS5 query that finds the rows holding every three consecutive characters of
 // text (of three or more), each quoted so that every character is literal. The indexes keep no

@@ -149,6 +149,7 @@ func TestInvoiceSearch(t *testing.T) {
 		{"fts operator is literal", "#1001 OR #1002", nil},
 		{"no match", "zzqx", nil},
 		{"one character", "z", []string{inv5}},
+		{"not UTF-8", "Zol\xff", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
