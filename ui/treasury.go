@@ -144,9 +144,9 @@ func (s *TreasuryScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	number := p.Number
 	switch {
 	case p.ReversesNumber != "":
-		number += " ↺"
+		number += " «"
 	case p.ReversedBy != "":
-		number += " ✕"
+		number += " ×"
 	}
 	texts := []string{number, localDateTime(p.Date), visual(p.AccountName), p.InvoiceNumber, visual(p.ClientName),
 		visual(methodLabel(p.Method, p.MethodTitle)), signedMoney(p), money(s.after[i]), p.Currency}

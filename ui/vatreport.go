@@ -120,7 +120,7 @@ func newVATReportView(m *App, rep storage.VATReport) *VATReportView {
 	room.SetMinSize(fyne.NewSize(width+8*theme.Padding(), 40*float32(len(v.rows)+1)))
 	v.Export = widget.NewButtonWithIcon(tr("vat.export", "Export CSV…"), theme.DocumentSaveIcon(), v.chooseExportFile)
 	v.ExportPDF = widget.NewButtonWithIcon(tr("vat.export_pdf", "Save as PDF…"), theme.DocumentPrintIcon(), v.choosePDFFile)
-	note := widget.NewLabel(tr("vat.note", "A line's rate is its VAT over its amount before VAT. Totals are the invoices' own: taxable = total − VAT."))
+	note := widget.NewLabel(tr("vat.note", "A line's rate is its VAT over its amount before VAT. Totals are the invoices' own: taxable = total - VAT."))
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	v.Content = container.NewBorder(v.Heading, container.NewVBox(note, container.NewHBox(v.Export, v.ExportPDF)), nil, nil, container.NewStack(room, v.Table))
