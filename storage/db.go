@@ -47,6 +47,9 @@ type Options struct {
 	Now func() time.Time
 	// NoSeed skips seeding the first branch, warehouse and client.
 	NoSeed bool
+	// Names names the first branch, warehouse and client of new books (in the language of the
+	// first run, see DefaultNames); books that have them keep theirs. Empty names are English.
+	Names FirstNames
 	// ReadOnly opens books that exist for reading only (SQLite's mode=ro) and without the data
 	// directory's lock, so commands that only read work beside a running Mizan and in a directory
 	// they may not write to. Books that do not exist yet, or that this Mizan must migrate first,
@@ -197,7 +200,7 @@ func createBooks(ctx context.Context, dir string, opts Options) error {
 	}
 	err = d.migrate(ctx)
 	if err == nil && !opts.NoSeed {
-		err = d.seed(ctx)
+		err = d.seed(ctx, opts.Names)
 	}
 	if err == nil {
 		_, err = sqldb.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
@@ -263,7 +266,7 @@ func openLocked(ctx context.Context, dir string, lock *dirLock, opts Options) (*
 		return fail(err)
 	}
 	if !opts.NoSeed {
-		if err := d.seed(ctx); err != nil {
+		if err := d.seed(ctx, opts.Names); err != nil {
 			return fail(err)
 		}
 	}

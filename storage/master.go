@@ -9,14 +9,40 @@ import (
 	"strings"
 )
 
-// The records every set of books starts with.
+// The records every set of books starts with, in English (see DefaultNames).
 const (
 	DefaultBranchName    = "Main branch"
 	DefaultWarehouseName = "Main warehouse"
 	DefaultClientName    = "Walk-in customer"
 )
 
-func (d *DB) seed(ctx context.Context) error {
+// FirstNames are the names of the branch, warehouse and client new books start with.
+type FirstNames struct {
+	Branch, Warehouse, Client string
+}
+
+// DefaultNames are the first records' names in a language, given as a locale's language code
+// ("ar", "ar_SA.UTF-8", "en_GB"): Arabic or, for any other, English.
+func DefaultNames(language string) FirstNames {
+	if l := strings.ToLower(language); l == "ar" || strings.HasPrefix(l, "ar_") || strings.HasPrefix(l, "ar-") || strings.HasPrefix(l, "ar.") {
+		return FirstNames{Branch: "الفرع الرئيسي", Warehouse: "المستودع الرئيسي", Client: "عميل نقدي"}
+	}
+	return FirstNames{Branch: DefaultBranchName, Warehouse: DefaultWarehouseName, Client: DefaultClientName}
+}
+
+// seed makes the first branch, warehouse and client of books that have none, named as names
+// says (in English where it says nothing).
+func (d *DB) seed(ctx context.Context, names FirstNames) error {
+	english := DefaultNames("en")
+	if names.Branch == "" {
+		names.Branch = english.Branch
+	}
+	if names.Warehouse == "" {
+		names.Warehouse = english.Warehouse
+	}
+	if names.Client == "" {
+		names.Client = english.Client
+	}
 	return d.Update(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.QueryRow(`SELECT COUNT(*) FROM branches`).Scan(&n); err != nil {
@@ -25,14 +51,14 @@ func (d *DB) seed(ctx context.Context) error {
 		if n > 0 {
 			return nil
 		}
-		b, err := tx.CreateBranch("MAIN", DefaultBranchName)
+		b, err := tx.CreateBranch("MAIN", names.Branch)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.CreateWarehouse(DefaultWarehouseName, b.ID); err != nil {
+		if _, err := tx.CreateWarehouse(names.Warehouse, b.ID); err != nil {
 			return err
 		}
-		_, err = tx.CreateClient(Client{Name: DefaultClientName})
+		_, err = tx.CreateClient(Client{Name: names.Client})
 		return err
 	})
 }

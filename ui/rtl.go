@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"mizan/storage"
 )
 
 // Fyne lays everything out left to right. In a right-to-left language the window is mirrored
@@ -28,6 +30,13 @@ import (
 // language the translations were chosen in, so it needs no state of its own.
 func rightToLeft() bool {
 	return lang.X("language.direction", "ltr") == "rtl"
+}
+
+// FirstNames are the names the first branch, warehouse and client of new books take: in the
+// language the window is shown in.
+func FirstNames() storage.FirstNames {
+	setupTranslations()
+	return storage.DefaultNames(lang.X("language.code", "en"))
 }
 
 // mirrorContent makes a container lay out right to left, with everything in it, when the

@@ -60,3 +60,21 @@ func TestLinesOfPartsReadInOrder(t *testing.T) {
 		})
 	}
 }
+
+// New books' first branch, warehouse and client are named in the window's language.
+func TestFirstNamesInTheWindowsLanguage(t *testing.T) {
+	for _, c := range []struct {
+		language string
+		want     storage.FirstNames
+	}{
+		{"en", storage.FirstNames{Branch: "Main branch", Warehouse: "Main warehouse", Client: "Walk-in customer"}},
+		{"ar", storage.FirstNames{Branch: "الفرع الرئيسي", Warehouse: "المستودع الرئيسي", Client: "عميل نقدي"}},
+	} {
+		t.Run(c.language, func(t *testing.T) {
+			inLanguage(t, c.language)
+			if got := FirstNames(); got != c.want {
+				t.Errorf("FirstNames() = %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}

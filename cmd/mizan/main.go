@@ -69,7 +69,7 @@ func runGUI(ctx context.Context, args []string) int {
 	if err != nil {
 		return fatalWindow(a, ui.StageDataDir, err)
 	}
-	db, err := storage.Open(ctx, dir, storage.Options{})
+	db, err := storage.Open(ctx, dir, storage.Options{Names: ui.FirstNames()})
 	if err != nil {
 		return fatalWindow(a, ui.StageOpen, err)
 	}

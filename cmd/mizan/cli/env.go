@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"io"
+	"strings"
 	"time"
 
 	"mizan/core"
@@ -58,12 +59,26 @@ func (e *Env) DB(ctx context.Context) (*storage.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := storage.Open(ctx, dir, storage.Options{ReadOnly: e.readOnly})
+	db, err := storage.Open(ctx, dir, storage.Options{ReadOnly: e.readOnly, Names: storage.DefaultNames(e.language())})
 	if err != nil {
 		return nil, err
 	}
 	e.db = db
 	return db, nil
+}
+
+// language is the language of the environment's locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG:
+// the first set), which new books' first branch, warehouse and client are named in.
+func (e *Env) language() string {
+	if e.Getenv == nil {
+		return ""
+	}
+	for _, name := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v, _, _ := strings.Cut(e.Getenv(name), ":"); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // Close closes the books if DB opened them. It is safe to call more than once.
