@@ -56,15 +56,10 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// selectFrom is the FROM clause that where's conditions need: the invoices, and their clients
-// only when the search reads the client's name from them. Every invoice has its branch, warehouse
-// and client, so the count and the ids a filter selects are the same as with invoiceFrom's joins.
-func (f InvoiceFilter) selectFrom() string {
-	if s := strings.TrimSpace(f.Search); s != "" && !searchIndexed(s) {
-		return ` FROM invoices i JOIN clients c ON c.id = i.client_id `
-	}
-	return ` FROM invoices i `
-}
+// selectFrom is the FROM clause that where's conditions need: the invoices alone. Every invoice has
+// its branch, warehouse and client, so the count and the ids a filter selects are the same as with
+// invoiceFrom's joins.
+func (f InvoiceFilter) selectFrom() string { return ` FROM invoices i ` }
 
 // Invoices lists invoice headers (no lines), newest first. A page (a limit) is chosen from the
 // invoices alone before the page's rows are joined with their branch, warehouse and client.

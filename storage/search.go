@@ -19,7 +19,8 @@ const searchIndexMin = 3
 func invoiceSearch(text string) (string, []any) {
 	like := "%" + escapeLike(text) + "%"
 	if !searchIndexed(text) {
-		return `(i.number LIKE ? ESCAPE '\' OR c.name LIKE ? ESCAPE '\' OR i.source_order_name LIKE ? ESCAPE '\')`,
+		return `(i.number LIKE ? ESCAPE '\' OR i.source_order_name LIKE ? ESCAPE '\'
+			OR i.client_id IN (SELECT id FROM clients WHERE name LIKE ? ESCAPE '\'))`,
 			[]any{like, like, like}
 	}
 	phrase := ftsTrigrams(text)
