@@ -38,7 +38,12 @@ func explain(doing string, err error) problem {
 
 // knownProblem explains the errors that mean the same wherever they happen (the keyring, a store,
 // books open elsewhere). A problem without a title takes the caller's.
-func knownProblem(err error) (problem, bool) {
+func knownProblem(err error) (problem, bool) { return knownProblemIn(err, tr) }
+
+// knownProblemIn is knownProblem in the words of the tr it is given: the package's tr (text put in
+// reading order for the window, which lays runs out left to right) or trText (logical order, for a
+// desktop notification, which the system puts in reading order itself).
+func knownProblemIn(err error, tr func(key, english string, data ...any) string) (problem, bool) {
 	var p problem
 	var keyErr *core.KeyringError
 	var storeErr *core.StoreError

@@ -163,3 +163,40 @@ func TestErrorDialogLeadsWithWhatToDo(t *testing.T) {
 		t.Fatalf("notifications: %+v", n)
 	}
 }
+
+// A desktop notification is handed to the system in logical order (the system puts it in reading
+// order itself): in Arabic its title and body are the translations as written, not the window's
+// reordered text, for a sync that ends well and one that fails.
+func TestNotificationsInLogicalOrder(t *testing.T) {
+	inLanguage(t, "ar")
+	e := memoryEnv(t, Deps{})
+	m := e.m
+	c := e.connect(t, "متجر الشاي 2", true)
+	e.mem.AddProduct(core.StoreProduct{Name: "شاي أخضر", SKU: "TEA-1", SalePrice: decimal.NewFromInt(10)})
+	m.StartSync(c, core.SyncRequest{Trigger: core.TriggerSchedule})
+	m.Idle()
+	sent := e.app.notifications()
+	if len(sent) != 1 {
+		t.Fatalf("notifications: %+v", sent)
+	}
+	name := map[string]any{"Name": c.Name}
+	if want := trText("notify.done", "", name); sent[0].Title != want {
+		t.Errorf("title %q, want %q in logical order", sent[0].Title, want)
+	}
+	if want := trText("notify.done", "", name); want == tr("notify.done", "", name) {
+		t.Fatalf("the case does not tell logical from visual order: %q", want)
+	}
+	if !strings.HasPrefix(sent[0].Content, trText("run.counts", "", map[string]any{"Invoices": 0, "Returns": 0, "Products": 1, "Pushed": 0, "Errors": 0, "Warnings": 0})[:10]) {
+		t.Errorf("body %q is not the counts in logical order", sent[0].Content)
+	}
+
+	e.mem.FailNext("Info", fmt.Errorf("store down: %w", core.ErrUnreachable))
+	e.mem.FailNext("Products", fmt.Errorf("store down: %w", core.ErrUnreachable))
+	m.StartSync(c, core.SyncRequest{Trigger: core.TriggerSchedule})
+	m.Idle()
+	sent = e.app.notifications()
+	p, _ := knownProblemIn(fmt.Errorf("x: %w", core.ErrUnreachable), trText)
+	if n := sent[len(sent)-1]; n.Title != trText("notify.failed", "", name) || !strings.HasPrefix(n.Content, p.Title) {
+		t.Errorf("failure notification %+v, want %q / %q…", n, trText("notify.failed", "", name), p.Title)
+	}
+}

@@ -203,22 +203,22 @@ func (m *App) syncEnded(c core.Connection, req core.SyncRequest, sum core.RunSum
 		if req.Trigger != core.TriggerSchedule {
 			showProblem(m.Window, tr("doing.sync", "sync {{.Name}}", name), err)
 		}
-		m.app.SendNotification(fyne.NewNotification(tr("notify.failed", "Sync of {{.Name}} failed", name), failureCause(err)))
+		m.app.SendNotification(fyne.NewNotification(trText("notify.failed", "Sync of {{.Name}} failed", name), failureCause(err)))
 	case sum.Outcome == core.OutcomeErrors:
 		m.app.SendNotification(fyne.NewNotification(
-			tr("notify.errors", "Sync of {{.Name}} ended with errors", name),
-			tr("notify.errors.body", "{{.Summary}}. See the Sync log for what failed.", map[string]any{"Summary": runCounts(sum)})))
+			trText("notify.errors", "Sync of {{.Name}} ended with errors", name),
+			trText("notify.errors.body", "{{.Summary}}. See the Sync log for what failed.", map[string]any{"Summary": runCountsText(sum)})))
 	case sum.Outcome == core.OutcomeFailed:
-		m.app.SendNotification(fyne.NewNotification(tr("notify.failed", "Sync of {{.Name}} failed", name), sum.Message))
+		m.app.SendNotification(fyne.NewNotification(trText("notify.failed", "Sync of {{.Name}} failed", name), sum.Message))
 	default:
-		m.app.SendNotification(fyne.NewNotification(tr("notify.done", "Sync of {{.Name}} finished", name), runCounts(sum)))
+		m.app.SendNotification(fyne.NewNotification(trText("notify.done", "Sync of {{.Name}} finished", name), runCountsText(sum)))
 	}
 }
 
 // failureCause is why a sync failed, for a notification: what happened and what to do when the
 // error is one Mizan knows, else the error itself.
 func failureCause(err error) string {
-	if p, ok := knownProblem(err); ok && p.Title != "" {
+	if p, ok := knownProblemIn(err, trText); ok && p.Title != "" {
 		return p.Title + ". " + p.Todo
 	}
 	return err.Error()
