@@ -1,11 +1,8 @@
 package invoicepdf
 
 import (
-	"bytes"
-	"fmt"
 	"time"
 
-	"github.com/carlos7ags/folio/document"
 	"github.com/carlos7ags/folio/layout"
 	"github.com/shopspring/decimal"
 
@@ -30,54 +27,20 @@ func stockDocTitle(k storage.StockDocKind) (string, string) {
 // the document it reverses and its note, then its lines with their quantities (a receipt's
 // purchase prices and value; a count's counted quantity, what the books had and the difference).
 func RenderStockDocument(doc storage.StockDocument, seller storage.Seller, opt Options) ([]byte, error) {
-	if opt.Lang == "" {
-		opt.Lang = Both
-	}
-	if _, err := ParseLang(string(opt.Lang)); err != nil {
-		return nil, err
-	}
-	opt.Layout = A4
-	if opt.Location == nil {
-		opt.Location = time.Local
-	}
-	p, err := newPrinter(Document{Seller: seller}, opt)
-	if err != nil {
-		return nil, err
-	}
-	d := document.NewDocument(document.PageSizeA4)
-	d.SetMargins(layout.Margins{Top: 36, Right: 36, Bottom: 36, Left: 36})
-	d.SetActualText(false) // as for invoices: Arabic words extract in logical order
 	arTitle, enTitle := stockDocTitle(doc.Kind)
-	d.Info.Title = enTitle + " " + doc.Number
-	d.Info.Author = seller.NameEN
-	if d.Info.Author == "" {
-		d.Info.Author = seller.Name()
-	}
-	d.Info.Creator, d.Info.Producer = "Mizan", "Mizan"
+	return renderA4Report(a4Report{info: enTitle + " " + doc.Number, arTitle: arTitle, enTitle: enTitle,
+		facts:  func(p *printer) [][3]string { return stockDocFacts(doc, p.opt.Location) },
+		table:  func(p *printer) *layout.Table { return p.stockDocTable(doc) },
+		noteAR: "مستند مرحل لا يعدل، ويصحح بمستند يعكسه",
+		noteEN: "A posted document is never changed: it is corrected by a document that reverses it",
+		what:   doc.Number}, seller, opt)
+}
 
-	names := p.sellerNames()
-	if names[0] == "" {
-		names = []string{"Mizan"}
-	}
-	head := layout.NewDiv()
-	for i, n := range names {
-		size := 15.0
-		if i > 0 {
-			size = 12
-		}
-		head.Add(p.text(n, size, true, accent))
-	}
-	for _, l := range p.sellerLines() {
-		head.Add(p.text(l, 9, false, grey))
-	}
-	d.Add(head)
-	title := layout.NewDiv().SetSpaceBefore(10).SetSpaceAfter(8)
-	title.Add(p.titleText(arTitle, enTitle, 17).SetAlign(layout.AlignCenter))
-	d.Add(title)
-
+// stockDocFacts are what a stock document prints under its title.
+func stockDocFacts(doc storage.StockDocument, loc *time.Location) [][3]string {
 	facts := [][3]string{
 		{"الرقم", "Number", doc.Number},
-		{"التاريخ", "Date", doc.Date.In(opt.Location).Format("2006-01-02 15:04")},
+		{"التاريخ", "Date", doc.Date.In(loc).Format("2006-01-02 15:04")},
 	}
 	if doc.Kind == storage.DocTransfer {
 		facts = append(facts, [3]string{"من المستودع", "From warehouse", doc.Warehouse}, [3]string{"إلى المستودع", "To warehouse", doc.ToWarehouse})
@@ -93,17 +56,11 @@ func RenderStockDocument(doc storage.StockDocument, seller storage.Seller, opt O
 	if doc.Note != "" {
 		facts = append(facts, [3]string{"ملاحظة", "Note", doc.Note})
 	}
-	meta := p.table([]float64{30, 70})
-	for _, f := range facts {
-		r := meta.AddRow()
-		c := r.AddCellElement(p.heading(f[0], f[1], 8, p.start()))
-		c.SetBorders(layout.NoBorders())
-		c.SetPadding(3).SetBackground(shade)
-		p.cell(r, f[2], 9, false, p.start())
-	}
-	d.Add(meta)
-	d.Add(layout.NewDiv().SetSpaceAfter(10))
+	return facts
+}
 
+// stockDocTable is a stock document's lines.
+func (p *printer) stockDocTable(doc storage.StockDocument) *layout.Table {
 	counted := doc.Kind == storage.DocCount && doc.ReversesID == 0
 	cols := [][2]string{{"الرمز", "Code"}, {"المنتج", "Product"}}
 	widths := []float64{18, 46}
@@ -178,19 +135,7 @@ func RenderStockDocument(doc storage.StockDocument, seller storage.Seller, opt O
 			p.cell(r, s, 8.5, true, align).SetBackground(shade)
 		}
 	}
-	d.Add(t)
-	note := layout.NewDiv().SetSpaceBefore(8)
-	for _, l := range p.both("مستند مرحل لا يعدل، ويصحح بمستند يعكسه",
-		"A posted document is never changed: it is corrected by a document that reverses it") {
-		note.Add(p.text(l, 8.5, false, grey))
-	}
-	d.Add(note)
-
-	var buf bytes.Buffer
-	if _, err := d.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("print %s: %w", doc.Number, err)
-	}
-	return buf.Bytes(), nil
+	return t
 }
 
 func signedQuantity(d decimal.Decimal) string {

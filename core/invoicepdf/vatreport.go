@@ -1,11 +1,9 @@
 package invoicepdf
 
 import (
-	"bytes"
 	"fmt"
 	"time"
 
-	"github.com/carlos7ags/folio/document"
 	"github.com/carlos7ags/folio/layout"
 	"github.com/shopspring/decimal"
 
@@ -17,51 +15,17 @@ import (
 // invoices counted, then each rate's taxable amounts and VAT on sales and on returns and what is
 // left after the returns, the total last. The amounts are the report's, exactly as summed.
 func RenderVATReport(rep storage.VATReport, seller storage.Seller, opt Options) ([]byte, error) {
-	if opt.Lang == "" {
-		opt.Lang = Both
-	}
-	if _, err := ParseLang(string(opt.Lang)); err != nil {
-		return nil, err
-	}
-	opt.Layout = A4
-	if opt.Location == nil {
-		opt.Location = time.Local
-	}
-	p, err := newPrinter(Document{Seller: seller}, opt)
-	if err != nil {
-		return nil, err
-	}
-	d := document.NewDocument(document.PageSizeA4)
-	d.SetMargins(layout.Margins{Top: 36, Right: 36, Bottom: 36, Left: 36})
-	d.SetActualText(false) // as for invoices: Arabic words extract in logical order
 	period := rep.From.Format(time.DateOnly) + " – " + rep.To.Format(time.DateOnly)
-	d.Info.Title = "VAT report " + period
-	d.Info.Author = seller.NameEN
-	if d.Info.Author == "" {
-		d.Info.Author = seller.Name()
-	}
-	d.Info.Creator, d.Info.Producer = "Mizan", "Mizan"
+	return renderA4Report(a4Report{info: "VAT report " + period, arTitle: "تقرير ضريبة القيمة المضافة", enTitle: "VAT Report",
+		facts:  func(p *printer) [][3]string { return p.vatReportFacts(rep, period) },
+		table:  func(p *printer) *layout.Table { return p.vatReportTable(rep) },
+		noteAR: "المبالغ الخاضعة بدون الضريبة، مجموعة بدقة من الفواتير؛ صافي الضريبة = ضريبة المبيعات - ضريبة المرتجعات",
+		noteEN: "Taxable amounts exclude VAT and are summed exactly from the invoices; net VAT = sales VAT - returns VAT",
+		what:   "the VAT report"}, seller, opt)
+}
 
-	names := p.sellerNames()
-	if names[0] == "" {
-		names = []string{"Mizan"}
-	}
-	head := layout.NewDiv()
-	for i, n := range names {
-		size := 15.0
-		if i > 0 {
-			size = 12
-		}
-		head.Add(p.text(n, size, true, accent))
-	}
-	for _, l := range p.sellerLines() {
-		head.Add(p.text(l, 9, false, grey))
-	}
-	d.Add(head)
-	title := layout.NewDiv().SetSpaceBefore(10).SetSpaceAfter(8)
-	title.Add(p.titleText("تقرير ضريبة القيمة المضافة", "VAT Report", 17).SetAlign(layout.AlignCenter))
-	d.Add(title)
-
+// vatReportFacts are what the VAT report prints under its title.
+func (p *printer) vatReportFacts(rep storage.VATReport, period string) [][3]string {
 	store := p.label("كل المتاجر", "All stores")
 	if rep.Connection != "" {
 		store = rep.Connection
@@ -76,17 +40,11 @@ func RenderVATReport(rep storage.VATReport, seller storage.Seller, opt Options) 
 	if rep.OtherCurrency > 0 {
 		facts = append(facts, [3]string{"بعملات أخرى (لم تُجمع)", "In other currencies (not summed)", fmt.Sprint(rep.OtherCurrency)})
 	}
-	meta := p.table([]float64{30, 70})
-	for _, f := range facts {
-		r := meta.AddRow()
-		c := r.AddCellElement(p.heading(f[0], f[1], 8, p.start()))
-		c.SetBorders(layout.NoBorders())
-		c.SetPadding(3).SetBackground(shade)
-		p.cell(r, f[2], 9, false, p.start())
-	}
-	d.Add(meta)
-	d.Add(layout.NewDiv().SetSpaceAfter(10))
+	return facts
+}
 
+// vatReportTable is the VAT report's rows, the total last.
+func (p *printer) vatReportTable(rep storage.VATReport) *layout.Table {
 	rows := rep.Rows()
 	t := p.table([]float64{16, 14, 14, 14, 14, 14, 14})
 	h := t.AddHeaderRow()
@@ -118,19 +76,7 @@ func RenderVATReport(rep storage.VATReport, seller storage.Seller, opt Options) 
 			}
 		}
 	}
-	d.Add(t)
-	note := layout.NewDiv().SetSpaceBefore(8)
-	for _, l := range p.both("المبالغ الخاضعة بدون الضريبة، مجموعة بدقة من الفواتير؛ صافي الضريبة = ضريبة المبيعات - ضريبة المرتجعات",
-		"Taxable amounts exclude VAT and are summed exactly from the invoices; net VAT = sales VAT - returns VAT") {
-		note.Add(p.text(l, 8.5, false, grey))
-	}
-	d.Add(note)
-
-	var buf bytes.Buffer
-	if _, err := d.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("print the VAT report: %w", err)
-	}
-	return buf.Bytes(), nil
+	return t
 }
 
 // vatRowLabel names a report row in the chosen language(s).
