@@ -39,17 +39,7 @@ func runClientsList(ctx context.Context, env *Env, args []string) error {
 	search := fs.String("search", "", "only clients whose name, phone or email matches `TEXT`")
 	var o exportFlags
 	o.define(fs, "table", "csv", "json")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	if err := o.check("table", "csv", "json"); err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	db, err := exportCommand(ctx, env, fs, &o, args)
 	if err != nil {
 		return err
 	}

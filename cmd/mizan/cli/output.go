@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
@@ -45,6 +46,26 @@ func (o *exportFlags) check(formats ...string) error {
 		return Usagef("--bom applies only to --format csv")
 	}
 	return nil
+}
+
+// parse reads the flags of a command that takes no arguments and writes a table, CSV or JSON.
+func (o *exportFlags) parse(fs *flag.FlagSet, args []string) error {
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(pos); err != nil {
+		return err
+	}
+	return o.check("table", "csv", "json")
+}
+
+// exportCommand reads the flags of a command that only reads and exports, and opens the books.
+func exportCommand(ctx context.Context, env *Env, fs *flag.FlagSet, o *exportFlags, args []string) (*storage.DB, error) {
+	if err := o.parse(fs, args); err != nil {
+		return nil, err
+	}
+	return env.DB(ctx)
 }
 
 // writeOutput runs write on the file at path, replaced atomically when write succeeds, or on

@@ -33,17 +33,7 @@ func runStock(ctx context.Context, env *Env, args []string) error {
 	warehouse := fs.String("warehouse", "", "show only the warehouse with this `NAME`")
 	var o exportFlags
 	o.define(fs, "table", "csv", "json")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	if err := o.check("table", "csv", "json"); err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	db, err := exportCommand(ctx, env, fs, &o, args)
 	if err != nil {
 		return err
 	}

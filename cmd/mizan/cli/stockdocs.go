@@ -377,14 +377,7 @@ func runStockDocuments(ctx context.Context, env *Env, args []string) error {
 	search := fs.String("search", "", "only documents whose number or note contains `TEXT`")
 	var o exportFlags
 	o.define(fs, "table", "csv", "json")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	if err := o.check("table", "csv", "json"); err != nil {
+	if err := o.parse(fs, args); err != nil {
 		return err
 	}
 	if *kind != "" {

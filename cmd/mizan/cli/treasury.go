@@ -122,21 +122,6 @@ func runTreasuryList(ctx context.Context, env *Env, args []string) error {
 	})
 }
 
-// exportCommand reads the flags of a command that only reads and exports, and opens the books.
-func exportCommand(ctx context.Context, env *Env, fs *flag.FlagSet, o *exportFlags, args []string) (*storage.DB, error) {
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return nil, err
-	}
-	if err := noArgs(pos); err != nil {
-		return nil, err
-	}
-	if err := o.check("table", "csv", "json"); err != nil {
-		return nil, err
-	}
-	return env.DB(ctx)
-}
-
 type movementJSON struct {
 	Number      string `json:"number"`
 	Date        string `json:"date"`
