@@ -414,38 +414,48 @@ func (v *InvoiceView) choosePDFFile() {
 	if v.Invoice.ID == 0 {
 		return
 	}
-	w := v.s.m.Window
 	id, number, opt := v.Invoice.ID, v.Invoice.Number, v.printOptions()
+	v.s.m.savePDF(invoicepdf.FileName(number), tr("doing.print", "save the invoice as PDF"),
+		func(ctx context.Context) ([]byte, error) { return v.PDF(ctx, id, opt) },
+		tr("print.done_title", "Saved"), func(file string) string {
+			return tr("print.done", "Invoice {{.Number}} was saved as {{.File}}.", map[string]any{"Number": number, "File": file})
+		})
+}
+
+// savePDF asks where to save a PDF, offering the name given, then prints it there in the
+// background and says so (the title and message for the file's name), or what went wrong doing
+// it. UI goroutine.
+func (m *App) savePDF(name, doing string, print func(context.Context) ([]byte, error), title string, saved func(file string) string) {
+	w := m.Window
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
-			showProblem(w, tr("doing.print", "save the invoice as PDF"), err)
+			showProblem(w, doing, err)
 			return
 		}
 		if wc == nil { // cancelled
 			return
 		}
-		v.s.m.work.arm()
+		m.work.arm()
 		go func() {
-			defer v.s.m.work.done()
-			pdf, err := v.PDF(context.Background(), id, opt)
+			defer m.work.done()
+			pdf, err := print(context.Background())
 			if err == nil {
 				_, err = wc.Write(pdf)
 			}
 			if cerr := wc.Close(); err == nil {
 				err = cerr
 			}
-			name := wc.URI().Name()
+			file := wc.URI().Name()
 			uiDo(func() {
 				if err != nil {
-					showProblem(w, tr("doing.print", "save the invoice as PDF"), err)
+					showProblem(w, doing, err)
 					return
 				}
-				dialog.ShowInformation(tr("print.done_title", "Saved"),
-					tr("print.done", "Invoice {{.Number}} was saved as {{.File}}.", map[string]any{"Number": number, "File": name}), w)
+				dialog.ShowInformation(title, saved(file), w)
 			})
 		}()
 	}, w)
-	d.SetFileName(invoicepdf.FileName(number))
+	d.SetFileName(name)
 	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".pdf"}))
 	d.Show()
 	// Only after Show (see chooseExportFile): the toolkit's FileDialog.Resize needs its pop-up.

@@ -430,38 +430,9 @@ func (s *StockScreen) choosePDFFile() {
 	if doc.ID == 0 {
 		return
 	}
-	w := s.m.Window
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showProblem(w, tr("doing.print_stockdoc", "save the document as PDF"), err)
-			return
-		}
-		if wc == nil {
-			return
-		}
-		s.m.work.Go(func() {
-			pdf, err := s.PDF(context.Background(), doc)
-			if err == nil {
-				_, err = wc.Write(pdf)
-			}
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
-			name := wc.URI().Name()
-			uiDo(func() {
-				if err != nil {
-					showProblem(w, tr("doing.print_stockdoc", "save the document as PDF"), err)
-					return
-				}
-				dialog.ShowInformation(tr("print.done_title", "Saved"),
-					tr("stockdocs.print_done", "{{.Number}} was saved as {{.File}}.", map[string]any{"Number": doc.Number, "File": name}), w)
-			})
+	s.m.savePDF(invoicepdf.StockDocumentFileName(doc), tr("doing.print_stockdoc", "save the document as PDF"),
+		func(ctx context.Context) ([]byte, error) { return s.PDF(ctx, doc) },
+		tr("print.done_title", "Saved"), func(file string) string {
+			return tr("stockdocs.print_done", "{{.Number}} was saved as {{.File}}.", map[string]any{"Number": doc.Number, "File": file})
 		})
-	}, w)
-	d.SetFileName(invoicepdf.StockDocumentFileName(doc))
-	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".pdf"}))
-	d.Show()
-	if !nativeFileDialogs {
-		d.Resize(fyne.NewSize(800, 560))
-	}
 }

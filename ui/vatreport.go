@@ -247,40 +247,8 @@ func (v *VATReportView) PDF(ctx context.Context) ([]byte, error) {
 
 // choosePDFFile asks where to save the PDF, then prints it there in the background.
 func (v *VATReportView) choosePDFFile() {
-	w := v.m.Window
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showProblem(w, tr("doing.export_vat", "export the VAT report"), err)
-			return
-		}
-		if wc == nil { // cancelled
-			return
-		}
-		v.m.work.arm()
-		go func() {
-			defer v.m.work.done()
-			pdf, err := v.PDF(context.Background())
-			if err == nil {
-				_, err = wc.Write(pdf)
-			}
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
-			name := wc.URI().Name()
-			uiDo(func() {
-				if err != nil {
-					showProblem(w, tr("doing.export_vat", "export the VAT report"), err)
-					return
-				}
-				dialog.ShowInformation(tr("export.done_title", "Export finished"),
-					tr("vat.exported", "Saved the VAT report to {{.File}}.", map[string]any{"File": name}), w)
-			})
-		}()
-	}, w)
-	d.SetFileName(invoicepdf.VATReportFileName(v.report))
-	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".pdf"}))
-	d.Show()
-	if !nativeFileDialogs {
-		d.Resize(fyne.NewSize(800, 560))
-	}
+	v.m.savePDF(invoicepdf.VATReportFileName(v.report), tr("doing.export_vat", "export the VAT report"), v.PDF,
+		tr("export.done_title", "Export finished"), func(file string) string {
+			return tr("vat.exported", "Saved the VAT report to {{.File}}.", map[string]any{"File": file})
+		})
 }
