@@ -39,21 +39,35 @@ All the values are checked before any is saved.`,
 	})
 }
 
+// findBranch finds the branch whose code or name is name, ignoring case and surrounding spaces;
+// false when there is none.
+func findBranch(ctx context.Context, db *storage.DB, name string) (storage.Branch, bool, error) {
+	branches, err := db.Branches(ctx)
+	if err != nil {
+		return storage.Branch{}, false, fmt.Errorf("read branches: %w", err)
+	}
+	name = strings.TrimSpace(name)
+	for _, b := range branches {
+		if strings.EqualFold(b.Code, name) || strings.EqualFold(b.Name, name) {
+			return b, true, nil
+		}
+	}
+	return storage.Branch{}, false, nil
+}
+
 // branchFlag finds the branch --branch names (by code or name); 0 for none.
 func branchFlag(ctx context.Context, db *storage.DB, name string) (storage.Branch, error) {
 	if strings.TrimSpace(name) == "" {
 		return storage.Branch{}, nil
 	}
-	branches, err := db.Branches(ctx)
+	b, ok, err := findBranch(ctx, db, name)
 	if err != nil {
-		return storage.Branch{}, fmt.Errorf("read branches: %w", err)
+		return storage.Branch{}, err
 	}
-	for _, b := range branches {
-		if strings.EqualFold(b.Code, strings.TrimSpace(name)) || strings.EqualFold(b.Name, strings.TrimSpace(name)) {
-			return b, nil
-		}
+	if !ok {
+		return storage.Branch{}, Usagef("--branch: no branch has the code or name %q", name)
 	}
-	return storage.Branch{}, Usagef("--branch: no branch has the code or name %q", name)
+	return b, nil
 }
 
 func runSettingsShow(ctx context.Context, env *Env, args []string) error {

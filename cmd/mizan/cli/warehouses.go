@@ -33,16 +33,16 @@ type warehouseRowJSON struct {
 }
 
 // branchNames are the branches' names by id.
-func branchNames(ctx context.Context, db *storage.DB) (map[int64]string, []storage.Branch, error) {
+func branchNames(ctx context.Context, db *storage.DB) (map[int64]string, error) {
 	brs, err := db.Branches(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read branches: %w", err)
+		return nil, fmt.Errorf("read branches: %w", err)
 	}
 	names := map[int64]string{}
 	for _, b := range brs {
 		names[b.ID] = b.Name
 	}
-	return names, brs, nil
+	return names, nil
 }
 
 func runWarehousesList(ctx context.Context, env *Env, args []string) error {
@@ -66,7 +66,7 @@ func runWarehousesList(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read warehouses: %w", err)
 	}
-	names, _, err := branchNames(ctx, db)
+	names, err := branchNames(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -103,18 +103,14 @@ func runWarehousesAdd(ctx context.Context, env *Env, args []string) error {
 	}
 	var branchID int64
 	if b := strings.TrimSpace(*branch); b != "" {
-		_, brs, err := branchNames(ctx, db)
+		br, ok, err := findBranch(ctx, db, b)
 		if err != nil {
 			return err
 		}
-		for _, br := range brs {
-			if strings.EqualFold(br.Name, b) || strings.EqualFold(br.Code, b) {
-				branchID = br.ID
-			}
-		}
-		if branchID == 0 {
+		if !ok {
 			return Usagef("no branch is named or coded %q (see them in Warehouses & clients)", b)
 		}
+		branchID = br.ID
 	}
 	var wh storage.Warehouse
 	err = db.Update(ctx, func(tx *storage.Tx) error {
