@@ -655,11 +655,40 @@ time zone.`,
 	})
 }
 
+// pdfFlags are the flags of the commands that print PDF files into a directory.
+type pdfFlags struct {
+	out  string
+	lang string
+}
+
+func (f *pdfFlags) define(fs *flag.FlagSet) {
+	fs.StringVar(&f.out, "out", ".", "write the files into `DIR`")
+	fs.StringVar(&f.lang, "lang", "both", "language: ar, en or both")
+}
+
+// check reads --lang and makes sure --out is a directory.
+func (f *pdfFlags) check() (invoicepdf.Lang, error) {
+	lang, err := invoicepdf.ParseLang(f.lang)
+	if err != nil {
+		return "", Usagef("--lang: %v", err)
+	}
+	if fi, err := os.Stat(f.out); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("--out %s is not a directory", f.out)
+	}
+	return lang, nil
+}
+
+// write writes a PDF file named name into --out, replaced atomically, and returns its path.
+func (f *pdfFlags) write(name string, pdf []byte) (string, error) {
+	path := filepath.Join(f.out, name)
+	return path, writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(pdf); return err })
+}
+
 func runInvoicesPDF(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("invoices pdf", flag.ContinueOnError)
-	out := fs.String("out", ".", "write the files into `DIR`")
+	var pf pdfFlags
+	pf.define(fs)
 	layoutName := fs.String("layout", "a4", "page: a4 or receipt (80 mm)")
-	langName := fs.String("lang", "both", "language: ar, en or both")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
@@ -671,12 +700,9 @@ func runInvoicesPDF(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return Usagef("--layout: %v", err)
 	}
-	lang, err := invoicepdf.ParseLang(*langName)
+	lang, err := pf.check()
 	if err != nil {
-		return Usagef("--lang: %v", err)
-	}
-	if fi, err := os.Stat(*out); err != nil || !fi.IsDir() {
-		return fmt.Errorf("--out %s is not a directory", *out)
+		return err
 	}
 	db, err := env.DB(ctx)
 	if err != nil {
@@ -695,8 +721,8 @@ func runInvoicesPDF(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		path := filepath.Join(*out, invoicepdf.FileName(doc.Invoice.Number))
-		if err := writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(pdf); return err }); err != nil {
+		path, err := pf.write(invoicepdf.FileName(doc.Invoice.Number), pdf)
+		if err != nil {
 			return err
 		}
 		note := ""

@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -430,8 +428,8 @@ func runStockDocuments(ctx context.Context, env *Env, args []string) error {
 
 func runStockPDF(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("stock pdf", flag.ContinueOnError)
-	out := fs.String("out", ".", "write the files into `DIR`")
-	langName := fs.String("lang", "both", "language: ar, en or both")
+	var pf pdfFlags
+	pf.define(fs)
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
@@ -439,12 +437,9 @@ func runStockPDF(ctx context.Context, env *Env, args []string) error {
 	if len(pos) == 0 {
 		return Usagef("which documents? Give their numbers, e.g. REC-000001 CNT-000002")
 	}
-	lang, err := invoicepdf.ParseLang(*langName)
+	lang, err := pf.check()
 	if err != nil {
-		return Usagef("--lang: %v", err)
-	}
-	if fi, err := os.Stat(*out); err != nil || !fi.IsDir() {
-		return fmt.Errorf("--out %s is not a directory", *out)
+		return err
 	}
 	db, err := env.DB(ctx)
 	if err != nil {
@@ -463,8 +458,8 @@ func runStockPDF(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		path := filepath.Join(*out, invoicepdf.StockDocumentFileName(doc))
-		if err := writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(pdf); return err }); err != nil {
+		path, err := pf.write(invoicepdf.StockDocumentFileName(doc), pdf)
+		if err != nil {
 			return err
 		}
 		fmt.Fprintln(env.Stdout, path)
