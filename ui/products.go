@@ -91,28 +91,8 @@ func newProductsScreen(m *App) *ProductsScreen {
 	s.Edit.Disable()
 	s.Archive.Disable()
 
-	s.Table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(s.shown), productFixedCols + len(s.warehouses) + 1 },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		s.updateProductCell)
-	s.Table.ShowHeaderColumn = false
-	s.Table.CreateHeader = func() fyne.CanvasObject {
-		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
-	}
-	s.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
-		l.Alignment = fyne.TextAlignLeading
-		if id.Col >= productFixedCols-1 {
-			l.Alignment = fyne.TextAlignTrailing
-		}
-		l.SetText(s.productHeader(id.Col))
-	}
+	s.Table = labelTable(func() (int, int) { return len(s.shown), productFixedCols + len(s.warehouses) + 1 },
+		s.updateProductCell, func(col int) (string, bool) { return s.productHeader(col), col >= productFixedCols-1 })
 	s.Table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(s.shown) {
 			s.SelectProduct(s.all[s.shown[id.Row]].p.ID)
@@ -121,28 +101,11 @@ func newProductsScreen(m *App) *ProductsScreen {
 
 	s.LedgerTitle = widget.NewLabelWithStyle(tr("ledger.pick", "Select a product to see its stock movements."),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.Ledger = widget.NewTableWithHeaders(
-		func() (int, int) { return len(s.ledger), 6 },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		s.updateLedgerCell)
-	s.Ledger.ShowHeaderColumn = false
-	s.Ledger.CreateHeader = s.Table.CreateHeader
-	s.Ledger.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
+	s.Ledger = labelTable(func() (int, int) { return len(s.ledger), 6 }, s.updateLedgerCell, func(col int) (string, bool) {
 		names := []string{tr("col.date", "Date"), tr("col.kind", "Kind"), tr("col.quantity", "Qty"),
 			tr("col.document", "Document"), tr("col.warehouse", "Warehouse"), tr("col.balance", "Balance")}
-		l.Alignment = fyne.TextAlignLeading
-		if id.Col == 2 || id.Col == 5 {
-			l.Alignment = fyne.TextAlignTrailing
-		}
-		if id.Col >= 0 && id.Col < len(names) {
-			l.SetText(names[id.Col])
-		}
-	}
+		return nameAt(names, col), col == 2 || col == 5
+	})
 	for i, w := range []float32{150, 110, 90, 190, 200, 90} {
 		s.Ledger.SetColumnWidth(i, w)
 	}
@@ -156,6 +119,43 @@ func newProductsScreen(m *App) *ProductsScreen {
 	split.Offset = 0.6
 	s.Content = container.NewBorder(top, nil, nil, nil, split)
 	return s
+}
+
+// labelTable is a table of one-line labels that end in an ellipsis where they do not fit, under a
+// row of bold ones and with no header column: header names a column and says whether it aligns
+// to the end (figures do).
+func labelTable(size func() (int, int), update func(widget.TableCellID, fyne.CanvasObject), header func(col int) (string, bool)) *widget.Table {
+	t := widget.NewTableWithHeaders(size,
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		update)
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		name, end := header(id.Col)
+		l := o.(*widget.Label)
+		l.Alignment = fyne.TextAlignLeading
+		if end {
+			l.Alignment = fyne.TextAlignTrailing
+		}
+		l.SetText(name)
+	}
+	return t
+}
+
+// nameAt is names[i], or nothing past them.
+func nameAt(names []string, i int) string {
+	if i < 0 || i >= len(names) {
+		return ""
+	}
+	return names[i]
 }
 
 func (s *ProductsScreen) productHeader(col int) string {

@@ -82,27 +82,11 @@ func newStockScreen(m *App) *StockScreen {
 	s.New = widget.NewButtonWithIcon(tr("stockdocs.new", "New document"), theme.ContentAddIcon(), func() { s.OpenForm(storage.DocReceive) })
 	s.New.Importance = widget.HighImportance
 
-	s.Table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(s.docs), 7 },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		s.updateDocCell)
-	s.Table.ShowHeaderColumn = false
-	s.Table.CreateHeader = func() fyne.CanvasObject {
-		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
-	}
-	s.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+	s.Table = labelTable(func() (int, int) { return len(s.docs), 7 }, s.updateDocCell, func(col int) (string, bool) {
 		names := []string{tr("col.number", "Number"), tr("col.date", "Date"), tr("col.kind", "Kind"),
 			tr("col.warehouse", "Warehouse"), tr("stockdocs.col.to", "To"), tr("stockdocs.col.lines", "Lines"), tr("stockdocs.col.note", "Note")}
-		if id.Col >= 0 && id.Col < len(names) {
-			o.(*widget.Label).SetText(names[id.Col])
-		}
-	}
+		return nameAt(names, col), false
+	})
 	for i, w := range []float32{120, 100, 130, 160, 150, 60, 250} {
 		s.Table.SetColumnWidth(i, w)
 	}
@@ -114,28 +98,11 @@ func newStockScreen(m *App) *StockScreen {
 
 	s.DocTitle = widget.NewLabelWithStyle(tr("stockdocs.pick", "Select a document to see its lines."), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.DocTitle.Wrapping = fyne.TextWrapWord
-	s.Lines = widget.NewTableWithHeaders(
-		func() (int, int) { return len(s.selected.Lines), 5 },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		s.updateLineCell)
-	s.Lines.ShowHeaderColumn = false
-	s.Lines.CreateHeader = s.Table.CreateHeader
-	s.Lines.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+	s.Lines = labelTable(func() (int, int) { return len(s.selected.Lines), 5 }, s.updateLineCell, func(col int) (string, bool) {
 		names := []string{tr("col.code", "Code"), tr("col.product", "Product"), tr("col.quantity", "Qty"),
 			tr("stockdocs.col.cost", "Purchase price"), tr("stockdocs.col.counted", "Counted (books had)")}
-		l := o.(*widget.Label)
-		l.Alignment = fyne.TextAlignLeading
-		if id.Col >= 2 {
-			l.Alignment = fyne.TextAlignTrailing
-		}
-		if id.Col >= 0 && id.Col < len(names) {
-			l.SetText(names[id.Col])
-		}
-	}
+		return nameAt(names, col), col >= 2
+	})
 	for i, w := range []float32{130, 300, 100, 140, 170} {
 		s.Lines.SetColumnWidth(i, w)
 	}
