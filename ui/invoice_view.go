@@ -427,14 +427,7 @@ func (v *InvoiceView) choosePDFFile() {
 // it. UI goroutine.
 func (m *App) savePDF(name, doing string, print func(context.Context) ([]byte, error), title string, saved func(file string) string) {
 	w := m.Window
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showProblem(w, doing, err)
-			return
-		}
-		if wc == nil { // cancelled
-			return
-		}
+	askSaveFile(w, name, ".pdf", doing, func(wc fyne.URIWriteCloser) {
 		m.work.arm()
 		go func() {
 			defer m.work.done()
@@ -454,11 +447,28 @@ func (m *App) savePDF(name, doing string, print func(context.Context) ([]byte, e
 				dialog.ShowInformation(title, saved(file), w)
 			})
 		}()
+	})
+}
+
+// askSaveFile asks where to save a file, offering the name given and showing the files whose
+// names end in ext, then hands save the file opened (not when cancelled). A problem opening it is
+// shown as one doing what doing says. UI goroutine, save too.
+func askSaveFile(w fyne.Window, name, ext, doing string, save func(fyne.URIWriteCloser)) {
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			showProblem(w, doing, err)
+			return
+		}
+		if wc == nil { // cancelled
+			return
+		}
+		save(wc)
 	}, w)
 	d.SetFileName(name)
-	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".pdf"}))
+	d.SetFilter(fstorage.NewExtensionFileFilter([]string{ext}))
 	d.Show()
-	// Only after Show (see chooseExportFile): the toolkit's FileDialog.Resize needs its pop-up.
+	// Only after Show (see InvoicesScreen.chooseExportFile): fyne v2.8.1 crashes resizing a file
+	// dialog whose pop-up is not built yet.
 	if !nativeFileDialogs {
 		d.Resize(fyne.NewSize(800, 560))
 	}

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	fstorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -343,14 +342,7 @@ func (s *StockScreen) ExportSelected(w io.Writer) error {
 func (s *StockScreen) chooseExportFile() {
 	doc := s.selected
 	w := s.m.Window
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showProblem(w, tr("doing.export_stockdoc", "export the document"), err)
-			return
-		}
-		if wc == nil {
-			return
-		}
+	askSaveFile(w, doc.Number+".csv", ".csv", tr("doing.export_stockdoc", "export the document"), func(wc fyne.URIWriteCloser) {
 		s.m.work.Go(func() {
 			bw := bufio.NewWriter(wc)
 			err := storage.WriteStockDocumentCSV(bw, doc)
@@ -364,13 +356,7 @@ func (s *StockScreen) chooseExportFile() {
 				s.m.showProblem(tr("doing.export_stockdoc", "export the document"), err)
 			}
 		})
-	}, w)
-	d.SetFileName(doc.Number + ".csv")
-	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".csv"}))
-	d.Show()
-	if !nativeFileDialogs {
-		d.Resize(fyne.NewSize(800, 560))
-	}
+	})
 }
 
 // PDF prints the selected document, in Arabic and English, with the seller's details of its

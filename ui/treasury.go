@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	fstorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
@@ -372,15 +371,8 @@ func (s *TreasuryScreen) ExportCSV(w *bufio.Writer) error {
 
 func (s *TreasuryScreen) chooseExportFile() {
 	w := s.m.Window
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showProblem(w, tr("doing.export_treasury", "export the movements"), err)
-			return
-		}
-		if wc == nil {
-			return
-		}
-		err = s.ExportCSV(bufio.NewWriter(wc))
+	askSaveFile(w, fmt.Sprintf("treasury-%s.csv", time.Now().Format(dayLayout)), ".csv", tr("doing.export_treasury", "export the movements"), func(wc fyne.URIWriteCloser) {
+		err := s.ExportCSV(bufio.NewWriter(wc))
 		if cerr := wc.Close(); err == nil {
 			err = cerr
 		}
@@ -390,11 +382,5 @@ func (s *TreasuryScreen) chooseExportFile() {
 		}
 		dialog.ShowInformation(tr("export.done_title", "Export finished"),
 			tr("treasury.exported", "Exported {{.Count}} movements to {{.File}}.", map[string]any{"Count": len(s.moves), "File": wc.URI().Name()}), w)
-	}, w)
-	d.SetFileName(fmt.Sprintf("treasury-%s.csv", time.Now().Format(dayLayout)))
-	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".csv"}))
-	d.Show()
-	if !nativeFileDialogs {
-		d.Resize(fyne.NewSize(800, 560))
-	}
+	})
 }

@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	fstorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -206,15 +205,8 @@ func (v *VATReportView) ExportCSV(path string) (err error) {
 // chooseExportFile asks where to save the CSV and writes it there.
 func (v *VATReportView) chooseExportFile() {
 	w := v.m.Window
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showProblem(w, tr("doing.export_vat", "export the VAT report"), err)
-			return
-		}
-		if wc == nil { // cancelled
-			return
-		}
-		err = v.writeCSV(wc)
+	askSaveFile(w, fmt.Sprintf("vat-%s-%s.csv", v.report.From.Format(dayLayout), v.report.To.Format(dayLayout)), ".csv", tr("doing.export_vat", "export the VAT report"), func(wc fyne.URIWriteCloser) {
+		err := v.writeCSV(wc)
 		if cerr := wc.Close(); err == nil {
 			err = cerr
 		}
@@ -224,15 +216,7 @@ func (v *VATReportView) chooseExportFile() {
 		}
 		dialog.ShowInformation(tr("export.done_title", "Export finished"),
 			tr("vat.exported", "Saved the VAT report to {{.File}}.", map[string]any{"File": wc.URI().Name()}), w)
-	}, w)
-	d.SetFileName(fmt.Sprintf("vat-%s-%s.csv", v.report.From.Format(dayLayout), v.report.To.Format(dayLayout)))
-	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".csv"}))
-	d.Show()
-	// Only after Show (see InvoicesScreen.chooseExportFile): fyne v2.8.1 crashes resizing a file
-	// dialog whose pop-up is not built yet.
-	if !nativeFileDialogs {
-		d.Resize(fyne.NewSize(800, 560))
-	}
+	})
 }
 
 // PDF prints the report (A4, Arabic and English) with the business's seller details. It reads the
