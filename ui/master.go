@@ -214,14 +214,18 @@ func (s *MasterScreen) openForm(kind recordKind, id int64) {
 	f.Problem.Hide()
 	grid := container.New(layout.NewFormLayout(), keyLabel(tr("field.name", "Name")), f.Name)
 	var title string
+	// renaming names the form after the record being renamed, its name filled in.
+	renaming := func(recordID int64, name string) {
+		if recordID == id {
+			title = tr("master.rename_title", "Rename {{.Name}}", map[string]any{"Name": name})
+			f.Name.SetText(name)
+		}
+	}
 	switch kind {
 	case formWarehouse:
 		title = tr("quick.warehouse", "New warehouse")
 		for _, w := range s.warehouses {
-			if w.ID == id {
-				title = tr("master.rename_title", "Rename {{.Name}}", map[string]any{"Name": w.Name})
-				f.Name.SetText(w.Name)
-			}
+			renaming(w.ID, w.Name)
 		}
 		if id == 0 {
 			f.Branch = s.branchChoice()
@@ -231,10 +235,7 @@ func (s *MasterScreen) openForm(kind recordKind, id int64) {
 	case formBranch:
 		title = tr("quick.branch", "New branch")
 		for _, b := range s.branches {
-			if b.ID == id {
-				title = tr("master.rename_title", "Rename {{.Name}}", map[string]any{"Name": b.Name})
-				f.Name.SetText(b.Name)
-			}
+			renaming(b.ID, b.Name)
 		}
 		if id == 0 {
 			f.Code.SetPlaceHolder(tr("quick.code_hint", "Up to 10 letters A–Z or digits, used in invoice numbers"))
