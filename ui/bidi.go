@@ -94,14 +94,16 @@ type bidiPiece struct {
 
 // bidiPieces returns the runs of one line (no paragraph separator in it) in visual order. The
 // line is a right-to-left paragraph when its first strong letter is right to left, or when the
-// window's language is written right to left (uiRTL) and it has right-to-left letters: there a
-// line that starts with a code or a Latin name reads from the right like the rest.
+// window's language is written right to left (uiRTL) and the line is mostly right-to-left (see
+// mostlyRTL): there a line that starts with a code or a Latin name reads from the right like the
+// rest, while an English sentence that only quotes an Arabic name (a store's message, a log line
+// not yet translated) still reads from the left.
 func bidiPieces(line string, uiRTL bool) []bidiPiece {
 	runes := []rune(line)
 	if len(runes) == 0 {
 		return nil
 	}
-	rtlPara := firstStrongRTL(runes) || (uiRTL && hasRTL(line))
+	rtlPara := firstStrongRTL(runes) || (uiRTL && mostlyRTL(runes))
 	var p bidi.Paragraph
 	var opts []bidi.Option
 	if rtlPara {
@@ -326,6 +328,22 @@ func firstStrongRTL(runes []rune) bool {
 		}
 	}
 	return false
+}
+
+// mostlyRTL reports whether a line's right-to-left letters are at least half as many as its
+// left-to-right ones: "REC-000002 · استلام بضاعة" and "Men's thobe S — ثوب رجالي" are, an English
+// sentence quoting an Arabic product name is not.
+func mostlyRTL(runes []rune) bool {
+	var rtl, ltr int
+	for _, r := range runes {
+		switch bidiClass(r) {
+		case bidi.L:
+			ltr++
+		case bidi.R, bidi.AL:
+			rtl++
+		}
+	}
+	return rtl > 0 && 2*rtl >= ltr
 }
 
 // hasRTL reports whether s has a right-to-left character; other strings are drawn as written.

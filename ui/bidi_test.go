@@ -123,6 +123,9 @@ func TestVisualOrderInArabicWindow(t *testing.T) {
 		{"Walk-in customer", "Walk-in customer"},
 		{"- Line 2", "- Line 2"},
 		{"-1", "-1"},
+		// An English sentence quoting an Arabic name (a log line) reads from the left.
+		{`Imported HON-0180-1 "عسل طلح — Talh honey 8 1kg" from the store`,
+			`Imported HON-0180-1 "` + rtl("عسل طلح") + ` — Talh honey 8 1kg" from the store`},
 	} {
 		if got := drawnText(t, visual(c.in)); got != c.want {
 			t.Errorf("visual(%q) is drawn %q, want %q", c.in, got, c.want)
