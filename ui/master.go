@@ -82,7 +82,7 @@ func newMasterScreen(m *App) *MasterScreen {
 
 	s.Branches = widget.NewList(func() int { return len(s.branches) }, label, func(i widget.ListItemID, o fyne.CanvasObject) {
 		if i < len(s.branches) {
-			o.(*widget.Label).SetText(s.branches[i].Code + " · " + visual(s.branches[i].Name))
+			o.(*widget.Label).SetText(branchLine(s.branches[i]))
 		}
 	})
 	s.Branches.OnSelected = func(i widget.ListItemID) { s.bSel = i; s.RenameBranch.Enable() }
@@ -351,6 +351,9 @@ func (s *MasterScreen) branchChoice() *widget.Select {
 	sel.SetSelectedIndex(0)
 	return sel
 }
+
+// branchLine is a branch's row: its code and its name, put in reading order as one line.
+func branchLine(b storage.Branch) string { return visual(b.Code + " · " + b.Name) }
 
 // warehouseText is a warehouse's row: its name, and the branch it belongs to.
 func (s *MasterScreen) warehouseText(w storage.Warehouse) string {

@@ -78,3 +78,32 @@ func TestFirstNamesInTheWindowsLanguage(t *testing.T) {
 		})
 	}
 }
+
+// A row or title made of a code, a name and what is said of them is put in reading order as one
+// line: in Arabic what reads first (a branch's code, a product's code, a store's name) is drawn at
+// the right, not joined at the left of the rest.
+func TestRowsOfPartsReadInOrder(t *testing.T) {
+	branch := storage.Branch{Code: "BR1", Name: "الفرع الرئيسي"}
+	for _, language := range []string{"en", "ar"} {
+		t.Run(language, func(t *testing.T) {
+			inLanguage(t, language)
+			for _, r := range []struct {
+				name, got, want string // want is the line in logical order
+				first, after    string // what reads first, and a part after it
+			}{
+				{"branch", branchLine(branch), "BR1 · الفرع الرئيسي", "BR1", "الفرع"},
+			} {
+				if r.got != visual(r.want) {
+					t.Errorf("%s: %q, want %q in reading order (%q)", r.name, r.got, r.want, visual(r.want))
+				}
+				first, after := strings.Index(r.got, r.first), strings.Index(r.got, r.after)
+				if first < 0 || after < 0 {
+					t.Fatalf("%s: %q lacks %q or %q", r.name, r.got, r.first, r.after)
+				}
+				if language == "ar" && first < after {
+					t.Errorf("%s: %q: %q, which reads first, is drawn left of %q", r.name, r.got, r.first, r.after)
+				}
+			}
+		})
+	}
+}
