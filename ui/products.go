@@ -361,12 +361,16 @@ func (s *ProductsScreen) SelectProduct(id int64) {
 				levels[mv.WarehouseID] = levels[mv.WarehouseID].Add(mv.Quantity)
 				s.ledger[i] = ledgerRow{m: mv, balance: levels[mv.WarehouseID]}
 			}
-			s.LedgerTitle.SetText(p.Code + "  ·  " + visual(p.Name))
+			s.LedgerTitle.SetText(ledgerTitle(p))
 			s.Ledger.Refresh()
 			scrollToTop(s.Ledger)
 		})
 	})
 }
+
+// ledgerTitle names the product whose stock movements are shown: its code and its name, put in
+// reading order as one line.
+func ledgerTitle(p storage.Product) string { return visual(p.Code + "  ·  " + p.Name) }
 
 // newShortcut is Ctrl+N: the form for a new product, on the Products screen, from any screen.
 func (s *ProductsScreen) newShortcut() {

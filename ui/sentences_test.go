@@ -84,6 +84,7 @@ func TestFirstNamesInTheWindowsLanguage(t *testing.T) {
 // the right, not joined at the left of the rest.
 func TestRowsOfPartsReadInOrder(t *testing.T) {
 	branch := storage.Branch{Code: "BR1", Name: "الفرع الرئيسي"}
+	product := storage.Product{Code: "P-0001", Name: "عسل سدر 500 جم"}
 	for _, language := range []string{"en", "ar"} {
 		t.Run(language, func(t *testing.T) {
 			inLanguage(t, language)
@@ -92,6 +93,7 @@ func TestRowsOfPartsReadInOrder(t *testing.T) {
 				first, after    string // what reads first, and a part after it
 			}{
 				{"branch", branchLine(branch), "BR1 · الفرع الرئيسي", "BR1", "الفرع"},
+				{"ledger title", ledgerTitle(product), "P-0001  ·  عسل سدر 500 جم", "P-0001", "عسل"},
 			} {
 				if r.got != visual(r.want) {
 					t.Errorf("%s: %q, want %q in reading order (%q)", r.name, r.got, r.want, visual(r.want))
