@@ -382,7 +382,8 @@ func (s *ProductsScreen) newShortcut() {
 
 func (s *ProductsScreen) showArchived() bool { return s.withArchived.Load() }
 
-// linksText says in a line per store how the product stands there.
+// linksText says in a line per store how the product stands there, each line put in reading order
+// as one line.
 func linksText(links []core.ProductLink, err error) string {
 	if err != nil {
 		return tr("product.links_failed", "Could not read the product's stores: {{.Err}}", map[string]any{"Err": err.Error()})
@@ -395,15 +396,15 @@ func linksText(links []core.ProductLink, err error) string {
 		var state string
 		switch l.State {
 		case core.ProductLinked:
-			state = tr("product.state.linked", "linked")
+			state = trText("product.state.linked", "linked")
 		case core.ProductPending:
-			state = tr("product.state.pending", "pending: {{.Note}}", map[string]any{"Note": l.Note})
+			state = trText("product.state.pending", "pending: {{.Note}}", map[string]any{"Note": l.Note})
 		case core.ProductFailed:
-			state = tr("product.state.failed", "failed: {{.Note}}", map[string]any{"Note": l.Note})
+			state = trText("product.state.failed", "failed: {{.Note}}", map[string]any{"Note": l.Note})
 		default:
-			state = tr("product.state.absent", "not in the store: {{.Note}}", map[string]any{"Note": l.Note})
+			state = trText("product.state.absent", "not in the store: {{.Note}}", map[string]any{"Note": l.Note})
 		}
-		lines = append(lines, visual(l.Connection)+": "+state)
+		lines = append(lines, visual(l.Connection+": "+state))
 	}
 	return strings.Join(lines, "\n")
 }

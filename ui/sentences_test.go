@@ -85,15 +85,24 @@ func TestFirstNamesInTheWindowsLanguage(t *testing.T) {
 func TestRowsOfPartsReadInOrder(t *testing.T) {
 	branch := storage.Branch{Code: "BR1", Name: "الفرع الرئيسي"}
 	product := storage.Product{Code: "P-0001", Name: "عسل سدر 500 جم"}
+	pending := []core.ProductLink{{Connection: "متجر أمل", State: core.ProductPending, Note: "SKU HN-500"}}
 	for _, language := range []string{"en", "ar"} {
 		t.Run(language, func(t *testing.T) {
 			inLanguage(t, language)
+			in := func(en, ar string) string {
+				if language == "ar" {
+					return ar
+				}
+				return en
+			}
 			for _, r := range []struct {
 				name, got, want string // want is the line in logical order
 				first, after    string // what reads first, and a part after it
 			}{
 				{"branch", branchLine(branch), "BR1 · الفرع الرئيسي", "BR1", "الفرع"},
 				{"ledger title", ledgerTitle(product), "P-0001  ·  عسل سدر 500 جم", "P-0001", "عسل"},
+				{"product's store", linksText(pending, nil),
+					in("متجر أمل: pending: SKU HN-500", "متجر أمل: بانتظار المزامنة: SKU HN-500"), "أمل", "HN-500"},
 			} {
 				if r.got != visual(r.want) {
 					t.Errorf("%s: %q, want %q in reading order (%q)", r.name, r.got, r.want, visual(r.want))
