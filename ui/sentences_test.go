@@ -103,6 +103,7 @@ func TestRowsOfPartsReadInOrder(t *testing.T) {
 				{"ledger title", ledgerTitle(product), "P-0001  ·  عسل سدر 500 جم", "P-0001", "عسل"},
 				{"product's store", linksText(pending, nil),
 					in("متجر أمل: pending: SKU HN-500", "متجر أمل: بانتظار المزامنة: SKU HN-500"), "أمل", "HN-500"},
+				{"invoice issuer", issuerLabel("متجر أمل", "salla"), "متجر أمل (salla)", "أمل", "salla"},
 			} {
 				if r.got != visual(r.want) {
 					t.Errorf("%s: %q, want %q in reading order (%q)", r.name, r.got, r.want, visual(r.want))

@@ -256,6 +256,10 @@ func (s *SettingsScreen) save() {
 	})
 }
 
+// issuerLabel names a connection in the list of who issues its invoices: its name and its
+// platform, put in reading order as one line.
+func issuerLabel(name, platform string) string { return visual(fmt.Sprintf("%s (%s)", name, platform)) }
+
 func (s *SettingsScreen) renderIssuers(list []storage.ConnectionIssuer) {
 	s.issuers.RemoveAll()
 	s.Issuers = map[string]*widget.Select{}
@@ -285,7 +289,7 @@ func (s *SettingsScreen) renderIssuers(list []storage.ConnectionIssuer) {
 			})
 		}
 		s.Issuers[c.Name] = sel
-		s.issuers.Add(widget.NewLabel(fmt.Sprintf("%s (%s)", visual(c.Name), c.Platform)))
+		s.issuers.Add(widget.NewLabel(issuerLabel(c.Name, c.Platform)))
 		s.issuers.Add(sel)
 	}
 	s.issuers.Refresh()
