@@ -347,17 +347,7 @@ func (s *MappingScreen) updateActions() {
 		s.Detail.SetText(tr("mapping.pick", "Select a row to link, unlink, import or push it."))
 		return
 	}
-	var parts []string
-	if r.HasStore {
-		parts = append(parts, tr("mapping.detail.store", "Store: {{.SKU}} {{.Name}}", map[string]any{"SKU": r.Store.SKU, "Name": r.Store.Name}))
-	}
-	if r.HasLocal {
-		parts = append(parts, tr("mapping.detail.books", "Books: {{.Code}} {{.Name}}", map[string]any{"Code": r.Local.Code, "Name": r.Local.Name}))
-	}
-	if r.Note != "" {
-		parts = append(parts, r.Note)
-	}
-	s.Detail.SetText(visual(strings.Join(parts, " · ")))
+	s.Detail.SetText(mappingDetail(r))
 	if s.busy || s.syncing {
 		return
 	}
@@ -376,6 +366,22 @@ func (s *MappingScreen) updateActions() {
 	case bound:
 		s.Unlink.Enable()
 	}
+}
+
+// mappingDetail says what the selected row joins: the store's product, the books' product and a
+// note, put in reading order as one line.
+func mappingDetail(r core.MappingRow) string {
+	var parts []string
+	if r.HasStore {
+		parts = append(parts, trText("mapping.detail.store", "Store: {{.SKU}} {{.Name}}", map[string]any{"SKU": r.Store.SKU, "Name": r.Store.Name}))
+	}
+	if r.HasLocal {
+		parts = append(parts, trText("mapping.detail.books", "Books: {{.Code}} {{.Name}}", map[string]any{"Code": r.Local.Code, "Name": r.Local.Name}))
+	}
+	if r.Note != "" {
+		parts = append(parts, r.Note)
+	}
+	return visual(strings.Join(parts, " · "))
 }
 
 // act runs a change made by hand, then reads the mapping and the books again. UI goroutine.

@@ -85,6 +85,8 @@ func TestFirstNamesInTheWindowsLanguage(t *testing.T) {
 func TestRowsOfPartsReadInOrder(t *testing.T) {
 	branch := storage.Branch{Code: "BR1", Name: "الفرع الرئيسي"}
 	product := storage.Product{Code: "P-0001", Name: "عسل سدر 500 جم"}
+	row := core.MappingRow{State: core.LinkLinked, HasStore: true, Store: core.StoreProduct{SKU: "HN-500", Name: "عسل سدر"},
+		HasLocal: true, Local: storage.Product{Code: "P-0001", Name: "عسل سدر 500 جم"}}
 	pending := []core.ProductLink{{Connection: "متجر أمل", State: core.ProductPending, Note: "SKU HN-500"}}
 	for _, language := range []string{"en", "ar"} {
 		t.Run(language, func(t *testing.T) {
@@ -104,6 +106,8 @@ func TestRowsOfPartsReadInOrder(t *testing.T) {
 				{"product's store", linksText(pending, nil),
 					in("متجر أمل: pending: SKU HN-500", "متجر أمل: بانتظار المزامنة: SKU HN-500"), "أمل", "HN-500"},
 				{"invoice issuer", issuerLabel("متجر أمل", "salla"), "متجر أمل (salla)", "أمل", "salla"},
+				{"mapping row", mappingDetail(row), in("Store: HN-500 عسل سدر · Books: P-0001 عسل سدر 500 جم",
+					"المتجر: HN-500 عسل سدر · الدفاتر: P-0001 عسل سدر 500 جم"), "HN-500", "P-0001"},
 			} {
 				if r.got != visual(r.want) {
 					t.Errorf("%s: %q, want %q in reading order (%q)", r.name, r.got, r.want, visual(r.want))
