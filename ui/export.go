@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	fstorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"mizan/storage"
@@ -146,26 +145,8 @@ func (s *InvoicesScreen) shownFilter() storage.InvoiceFilter {
 
 // chooseExportFile asks where to save the CSV, then exports in the background.
 func (s *InvoicesScreen) chooseExportFile() {
-	w := s.m.Window
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showProblem(w, tr("doing.export", "export the invoices"), err)
-			return
-		}
-		if wc == nil { // cancelled
-			return
-		}
-		s.exportTo(wc)
-	}, w)
-	d.SetFileName(fmt.Sprintf("invoices-%s.csv", time.Now().Format(dayLayout)))
-	d.SetFilter(fstorage.NewExtensionFileFilter([]string{".csv"}))
-	d.Show()
-	// Only after Show: until the dialog has built its pop-up, the toolkit's FileDialog.Resize
-	// (through MinSize) reads that pop-up and crashes on its absence (fyne v2.8.1). A build whose
-	// save dialog is the desktop's own has no pop-up at all, so it is left at the desktop's size.
-	if !nativeFileDialogs {
-		d.Resize(fyne.NewSize(800, 560))
-	}
+	askSaveFile(s.m.Window, fmt.Sprintf("invoices-%s.csv", time.Now().Format(dayLayout)), ".csv",
+		tr("doing.export", "export the invoices"), s.exportTo)
 }
 
 // exportTo streams the export into a file the save dialog opened, off the UI goroutine.

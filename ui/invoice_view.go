@@ -467,8 +467,9 @@ func askSaveFile(w fyne.Window, name, ext, doing string, save func(fyne.URIWrite
 	d.SetFileName(name)
 	d.SetFilter(fstorage.NewExtensionFileFilter([]string{ext}))
 	d.Show()
-	// Only after Show (see InvoicesScreen.chooseExportFile): fyne v2.8.1 crashes resizing a file
-	// dialog whose pop-up is not built yet.
+	// Only after Show: until the dialog has built its pop-up, the toolkit's FileDialog.Resize
+	// (through MinSize) reads that pop-up and crashes on its absence (fyne v2.8.1). A build whose
+	// save dialog is the desktop's own has no pop-up at all, so it is left at the desktop's size.
 	if !nativeFileDialogs {
 		d.Resize(fyne.NewSize(800, 560))
 	}
