@@ -33,6 +33,23 @@ func withOAuthStore(t *testing.T, browse func(addr string)) (*core.MemorySecrets
 		oauth.Config{Endpoint: func(string) (oauth.Endpoint, error) {
 			return oauth.Endpoint{AuthURL: srv.URL + "/oauth2/auth", TokenURL: srv.URL + "/oauth2/token"}, nil
 		}})
+	return secrets, browserWiring(t, p, secrets, browse)
+}
+
+func stored(t *testing.T, secrets *core.MemorySecrets) map[string]string {
+	out := map[string]string{}
+	for _, k := range secrets.Keys() {
+		v, _ := secrets.Get(k)
+		out[k[strings.LastIndex(k, "/")+1:]] = v
+	}
+	return out
+}
+
+// browserWiring wires the command line to platform p and secrets, with a browser that plays
+// browse on each address it is sent to (followAll: the test store's approval page, then the
+// redirect back to Mizan). It returns the addresses opened.
+func browserWiring(t *testing.T, p core.Platform, secrets core.Secrets, browse func(addr string)) *[]string {
+	t.Helper()
 	var opened []string
 	prev := wiring
 	SetWiring(Wiring{Platforms: func() core.Platforms { return core.NewPlatforms(p) },
@@ -43,16 +60,7 @@ func withOAuthStore(t *testing.T, browse func(addr string)) (*core.MemorySecrets
 			return nil
 		}})
 	t.Cleanup(func() { SetWiring(prev) })
-	return secrets, &opened
-}
-
-func stored(t *testing.T, secrets *core.MemorySecrets) map[string]string {
-	out := map[string]string{}
-	for _, k := range secrets.Keys() {
-		v, _ := secrets.Get(k)
-		out[k[strings.LastIndex(k, "/")+1:]] = v
-	}
-	return out
+	return &opened
 }
 
 func followAll(addr string) {
@@ -160,22 +168,13 @@ func TestConnectionsAddSallaOAuth(t *testing.T) {
 	hs := srv.Start()
 	t.Cleanup(hs.Close)
 	secrets := core.NewMemorySecrets()
-	var opened []string
-	prev := wiring
-	SetWiring(Wiring{Platforms: func() core.Platforms { return core.NewPlatforms(salla.Platform()) },
-		Secrets: func() core.Secrets { return secrets },
-		OpenBrowser: func(addr string) error {
-			opened = append(opened, addr)
-			go followAll(addr)
-			return nil
-		}})
-	t.Cleanup(func() { SetWiring(prev) })
+	opened := browserWiring(t, salla.Platform(), secrets, followAll)
 	dir := t.TempDir()
 	app := `{"client_id": "` + srv.ClientID() + `", "client_secret": "` + srv.ClientSecret() + `"}`
 	code, out, errOut := runIn(t, dir, app, "connections", "add", "--platform", "salla", "--name", "متجر سلة",
 		"--store", hs.URL, "--oauth", "--redirect", "http://127.0.0.1:0/callback")
-	if code != 0 || !strings.Contains(out, "Connected") || len(opened) != 1 || !strings.HasPrefix(opened[0], hs.URL+"/oauth2/auth?") {
-		t.Fatalf("add: %d %s %s (browser %v)", code, out, errOut, opened)
+	if code != 0 || !strings.Contains(out, "Connected") || len(*opened) != 1 || !strings.HasPrefix((*opened)[0], hs.URL+"/oauth2/auth?") {
+		t.Fatalf("add: %d %s %s (browser %v)", code, out, errOut, *opened)
 	}
 	got := stored(t, secrets)
 	if srv.TokenState(got["access_token"]) != "live" || got["refresh_token"] == "" || got["expires_at"] == "" ||
@@ -195,7 +194,7 @@ func TestConnectionsAddSallaOAuth(t *testing.T) {
 	// Connecting it again in the browser (as for a connection that needs reconnecting) replaces
 	// the tokens in place.
 	code, out, errOut = runIn(t, dir, app, "connections", "edit", "متجر سلة", "--oauth", "--redirect", "http://127.0.0.1:0/callback")
-	if code != 0 || !strings.Contains(out, "(credentials)") || len(opened) != 2 {
+	if code != 0 || !strings.Contains(out, "(credentials)") || len(*opened) != 2 {
 		t.Fatalf("edit --oauth: %d %s %s", code, out, errOut)
 	}
 	again := stored(t, secrets)

@@ -21,22 +21,13 @@ func TestConnectionsAddZidOAuth(t *testing.T) {
 	hs := srv.Start()
 	t.Cleanup(hs.Close)
 	secrets := core.NewMemorySecrets()
-	var opened []string
-	prev := wiring
-	SetWiring(Wiring{Platforms: func() core.Platforms { return core.NewPlatforms(zid.Platform()) },
-		Secrets: func() core.Secrets { return secrets },
-		OpenBrowser: func(addr string) error {
-			opened = append(opened, addr)
-			go followAll(addr)
-			return nil
-		}})
-	t.Cleanup(func() { SetWiring(prev) })
+	opened := browserWiring(t, zid.Platform(), secrets, followAll)
 	dir := t.TempDir()
 	app := `{"client_id": "` + srv.ClientID() + `", "client_secret": "` + srv.ClientSecret() + `"}`
 	code, out, errOut := runIn(t, dir, app, "connections", "add", "--platform", "zid", "--name", "متجر زد",
 		"--store", hs.URL, "--oauth", "--redirect", "http://127.0.0.1:0/callback")
-	if code != 0 || !strings.Contains(out, "Connected") || len(opened) != 1 || !strings.HasPrefix(opened[0], hs.URL+"/oauth/authorize?") {
-		t.Fatalf("add: %d %s %s (browser %v)", code, out, errOut, opened)
+	if code != 0 || !strings.Contains(out, "Connected") || len(*opened) != 1 || !strings.HasPrefix((*opened)[0], hs.URL+"/oauth/authorize?") {
+		t.Fatalf("add: %d %s %s (browser %v)", code, out, errOut, *opened)
 	}
 	got := stored(t, secrets)
 	if srv.TokenState(got[zid.CredAccessToken]) != "live" || got[zid.CredAuthorization] == "" || got[zid.CredRefreshToken] == "" ||
