@@ -56,8 +56,7 @@ func (s *syncer) pullOrders() error {
 	}
 	s.ordersOK = true
 	if s.skippedOld > 0 {
-		s.run.note(LogEntry{Level: Info, Kind: "order", Message: fmt.Sprintf("%d orders created before the integration start date (%s) were not imported",
-			s.skippedOld, s.conn.StartDate.Format("2006-01-02"))})
+		s.run.note(LogEntry{Level: Info, Kind: "order", Say: say("order.before_start", s.skippedOld, s.conn.StartDate.Format("2006-01-02"))})
 	}
 	if !s.productsOK {
 		// Orders seen without the catalogue could not all be tied to their products (an order
@@ -127,7 +126,7 @@ func (s *syncer) fetchAndProcess(numbers []string) error {
 	}
 	for _, n := range numbers {
 		if !found[normalizeNumber(n)] {
-			s.run.note(LogEntry{Level: Error, Kind: "order", StoreRef: n, Message: fmt.Sprintf("order %s was not found in the store", n)})
+			s.run.note(LogEntry{Level: Error, Kind: "order", StoreRef: n, Say: say("order.not_found", n)})
 		}
 	}
 	return nil
@@ -173,10 +172,9 @@ func (s *syncer) processOrder(o StoreOrder) error {
 		// Nothing of it can be trusted (its date included): it is queued by its number, and an
 		// order without one holds the orders watermark back (see pullOrders).
 		s.run.count(func(c *Counts) { c.OrdersSeen++ })
-		err := fmt.Errorf("the store's data for it could not be read: %s", o.Unreadable)
+		err := sayErr("order.unreadable", o.Unreadable)
 		if o.Name == "" {
-			s.run.note(LogEntry{Level: Error, Kind: "order", ExternalID: o.ExternalID, Message: fmt.Sprintf(
-				"an order (store id %q) was not invoiced: %v. It will be read again on the next sync", o.ExternalID, err)})
+			s.run.note(LogEntry{Level: Error, Kind: "order", ExternalID: o.ExternalID, Say: say("order.unreadable_no_id", o.ExternalID, err)})
 			return nil
 		}
 		s.failOrder(o, err)
@@ -251,11 +249,11 @@ func (s *syncer) orderWaits(o StoreOrder) error {
 		if err := s.recordEvents(tx, o, nil, false); err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("Order %s is %s: not invoiced (its state does not create invoices in this connection's settings)", o.Name, o.Status)
+		msg := say("order.waits", o.Name, o.Status)
 		if o.Cancelled {
-			msg = fmt.Sprintf("Order %s was cancelled before it was invoiced: not imported", o.Name)
+			msg = say("order.cancelled_early", o.Name)
 		}
-		return s.run.add(tx, LogEntry{Level: Info, Kind: "order", Message: msg, StoreRef: o.Name, ExternalID: o.ExternalID})
+		return s.run.add(tx, LogEntry{Level: Info, Kind: "order", Say: msg, StoreRef: o.Name, ExternalID: o.ExternalID})
 	})
 }
 
@@ -283,17 +281,18 @@ type mismatchError struct {
 	computed    decimal.Decimal
 	store       decimal.Decimal
 	currency    string
-	explanation string
+	explanation Phrase
 }
 
-func (e *mismatchError) Error() string {
+func (e *mismatchError) Error() string { return e.phrase().English() }
+
+func (e *mismatchError) phrase() Phrase {
 	diff := e.store.Sub(e.computed)
-	dir := "more"
+	dir := "order.more"
 	if diff.IsNegative() {
-		dir, diff = "less", diff.Neg()
+		dir, diff = "order.less", diff.Neg()
 	}
-	return fmt.Sprintf("order %s was not invoiced: its lines, shipping, discounts and taxes add up to %s %s, but the store's total is %s %s (%s %s): %s. Nothing was posted; it will be tried again on the next sync",
-		e.order, e.computed.StringFixed(2), e.currency, e.store.StringFixed(2), e.currency, diff, dir, e.explanation)
+	return say("order.mismatch", e.order, e.computed.StringFixed(2), e.currency, e.store.StringFixed(2), say(dir, diff.String()), e.explanation)
 }
 
 // postInvoice issues an order's sales invoice, with the money received for it in the same
@@ -311,17 +310,17 @@ func (s *syncer) postInvoice(o StoreOrder) (binding, bool, map[string]bool, erro
 			Currency: o.Currency, IssueDate: o.CreatedAt, TaxInclusive: o.TaxesIncluded, Discount: o.Discount,
 			Source: storage.Source{Connection: s.conn.Name, Platform: s.conn.Platform, ExternalID: o.ExternalID, OrderName: o.Name}}
 		snap := orderSnapshot{Lines: map[string]orderLine{}, Total: o.Total, Charges: o.Charges}
-		var notes []string
+		var notes []Phrase
 		for _, l := range o.Lines {
 			if !l.Quantity.IsPositive() {
 				continue
 			}
 			pid, note, err := s.lineProduct(tx, o, l, true)
 			if err != nil {
-				return fmt.Errorf("line %q: %w", l.Name, err)
+				return sayErr("order.line_failed", l.Name, err)
 			}
 			if note != "" {
-				notes = append(notes, note)
+				notes = append(notes, say("order.created_product", note))
 			}
 			inv.Lines = append(inv.Lines, storage.InvoiceLine{ProductID: pid, Description: l.Name, Quantity: l.Quantity,
 				UnitPrice: l.UnitPrice, Discount: l.Discount, Tax: l.Tax})
@@ -364,11 +363,11 @@ func (s *syncer) postInvoice(o StoreOrder) (binding, bool, map[string]bool, erro
 			return err
 		}
 		s.run.count(func(c *Counts) { c.Invoices++ })
-		msg := fmt.Sprintf("Invoice %s for order %s: %s %s", out.Number, o.Name, out.Total.StringFixed(2), out.Currency)
+		msg := say("order.invoiced", out.Number, o.Name, out.Total.StringFixed(2), out.Currency)
 		if len(notes) > 0 {
-			msg += " (" + strings.Join(notes, "; ") + ")"
+			msg = say("order.invoiced_notes", out.Number, o.Name, out.Total.StringFixed(2), out.Currency, listOf("semicolon", notes))
 		}
-		if err := s.run.add(tx, LogEntry{Level: Info, Kind: "order", Message: msg, StoreRef: o.Name, ExternalID: o.ExternalID,
+		if err := s.run.add(tx, LogEntry{Level: Info, Kind: "order", Say: msg, StoreRef: o.Name, ExternalID: o.ExternalID,
 			DocType: "sales_invoice", DocID: out.ID}); err != nil {
 			return err
 		}
@@ -397,28 +396,27 @@ func isMismatch(err error) bool {
 
 // failOrder logs why an order could not be posted and queues it for the next run.
 func (s *syncer) failOrder(o StoreOrder, err error) {
-	msg := err.Error()
+	msg := errPhrase(err)
 	if !isMismatch(err) {
-		msg = fmt.Sprintf("order %s was not invoiced: %v. Nothing was posted; it will be tried again on the next sync", o.Name, err)
+		msg = say("order.not_invoiced", o.Name, err)
 	}
 	uerr := s.e.db.Update(s.ctx, func(tx *storage.Tx) error {
 		if err := s.recordEvents(tx, o, nil, false); err != nil {
 			return err
 		}
-		if err := queueRetry(tx, s.conn.ID, "order", o.ExternalID, o.Name, msg); err != nil {
+		if err := queueRetry(tx, s.conn.ID, "order", o.ExternalID, o.Name, msg.English()); err != nil {
 			return err
 		}
-		return s.run.add(tx, LogEntry{Level: Error, Kind: "order", Message: msg, StoreRef: o.Name, ExternalID: o.ExternalID})
+		return s.run.add(tx, LogEntry{Level: Error, Kind: "order", Say: msg, StoreRef: o.Name, ExternalID: o.ExternalID})
 	})
 	if uerr != nil {
 		s.e.log.Error("record failed order", "order", o.Name, "err", uerr)
 	}
 }
 
-func explainParts(inv storage.Invoice) string {
-	return fmt.Sprintf("lines %s - discount %s + shipping %s + other charges %s + tax %s (prices %s tax)",
-		inv.Subtotal.StringFixed(2), inv.Discount.StringFixed(2), inv.Shipping.StringFixed(2), inv.OtherCharges.StringFixed(2),
-		inv.Tax.StringFixed(2), map[bool]string{true: "include", false: "exclude"}[inv.TaxInclusive])
+func explainParts(inv storage.Invoice) Phrase {
+	return say("order.parts", inv.Subtotal.StringFixed(2), inv.Discount.StringFixed(2), inv.Shipping.StringFixed(2), inv.OtherCharges.StringFixed(2),
+		inv.Tax.StringFixed(2), say(map[bool]string{true: "order.tax_included", false: "order.tax_excluded"}[inv.TaxInclusive]))
 }
 
 // orderDigest is a fingerprint of what an invoice was made from, to notice later edits.
@@ -444,9 +442,9 @@ func (s *syncer) checkEdits(o StoreOrder, ob binding) error {
 	if err := json.Unmarshal([]byte(ob.Store), &snap); err != nil {
 		return err
 	}
-	var changes []string
+	var changes []Phrase
 	if !snap.Total.Equal(o.Total) {
-		changes = append(changes, fmt.Sprintf("total from %s to %s", snap.Total.StringFixed(2), o.Total.StringFixed(2)))
+		changes = append(changes, say("change.total", snap.Total.StringFixed(2), o.Total.StringFixed(2)))
 	}
 	seen := map[string]bool{}
 	for _, l := range o.Lines {
@@ -454,23 +452,22 @@ func (s *syncer) checkEdits(o StoreOrder, ob binding) error {
 		old, ok := snap.Lines[l.ExternalID]
 		switch {
 		case !ok:
-			changes = append(changes, fmt.Sprintf("line %q added (%s × %s)", l.Name, l.Quantity, l.UnitPrice))
+			changes = append(changes, say("change.line_added", l.Name, l.Quantity, l.UnitPrice))
 		case !old.Quantity.Equal(l.Quantity):
-			changes = append(changes, fmt.Sprintf("%q quantity from %s to %s", l.Name, old.Quantity, l.Quantity))
+			changes = append(changes, say("change.quantity", l.Name, old.Quantity, l.Quantity))
 		case !old.UnitPrice.Equal(l.UnitPrice) || !old.Discount.Equal(l.Discount) || !old.Tax.Equal(l.Tax):
-			changes = append(changes, fmt.Sprintf("%q price/discount/tax from %s/%s/%s to %s/%s/%s", l.Name, old.UnitPrice, old.Discount,
-				old.Tax, l.UnitPrice, l.Discount, l.Tax))
+			changes = append(changes, say("change.prices", l.Name, old.UnitPrice, old.Discount, old.Tax, l.UnitPrice, l.Discount, l.Tax))
 		}
 	}
 	for _, id := range snap.Order {
 		if !seen[id] {
-			changes = append(changes, fmt.Sprintf("line %q removed", snap.Lines[id].Name))
+			changes = append(changes, say("change.line_removed", snap.Lines[id].Name))
 		}
 	}
 	if len(changes) == 0 {
-		changes = append(changes, "shipping or charges changed")
+		changes = append(changes, say("change.charges"))
 	}
-	sort.Strings(changes)
+	sort.SliceStable(changes, func(i, j int) bool { return changes[i].English() < changes[j].English() })
 	return s.update(func(tx *storage.Tx) error {
 		ob.Books = digest
 		if err := saveBinding(tx, s.conn.ID, ob); err != nil {
@@ -481,15 +478,14 @@ func (s *syncer) checkEdits(o StoreOrder, ob binding) error {
 			return err
 		}
 		return s.run.add(tx, LogEntry{Level: Warning, Kind: "order", StoreRef: o.Name, ExternalID: o.ExternalID,
-			DocType: "sales_invoice", DocID: ob.LocalID,
-			Message: fmt.Sprintf("Order %s changed in the store after it was invoiced as %s: %s. The invoice was not changed; issue a correcting document if needed",
-				o.Name, inv.Number, strings.Join(changes, "; "))})
+			DocType: "sales_invoice", DocID: ob.LocalID, Say: say("order.changed", o.Name, inv.Number, listOf("semicolon", changes))})
 	})
 }
 
 // lineProduct resolves an order line to a local product: the variant's binding, then exact code =
 // SKU, then exact barcode. With create, a product the books lack is made from the line, with an
-// inbound requisition of the line's quantity so the sale does not leave the books short.
+// inbound requisition of the line's quantity so the sale does not leave the books short; the
+// code of a product so made is returned too.
 func (s *syncer) lineProduct(tx *storage.Tx, o StoreOrder, l StoreLine, create bool) (int64, string, error) {
 	if l.ProductID != "" {
 		if b, found, err := findBinding(tx, s.conn.ID, "product", l.ProductID); err != nil || found {
@@ -546,11 +542,10 @@ func (s *syncer) lineProduct(tx *storage.Tx, o StoreOrder, l StoreLine, create b
 	}
 	s.run.count(func(c *Counts) { c.ProductsCreated++ })
 	if err := s.run.add(tx, LogEntry{Level: Info, Kind: "product", StoreRef: code, ExternalID: l.ProductID, DocType: "product", DocID: p.ID,
-		Message: fmt.Sprintf("Created %s %q from a line of order %s (the product is not in the store's catalogue), with inbound requisition %s of %s",
-			code, name, o.Name, r.Number, l.Quantity)}); err != nil {
+		Say: say("product.from_line", code, name, o.Name, r.Number, l.Quantity)}); err != nil {
 		return 0, "", err
 	}
-	return p.ID, "created product " + code, nil
+	return p.ID, code, nil
 }
 
 // errCatalogueIncomplete: an order line's product is not in the books, and the store's catalogue
@@ -622,7 +617,7 @@ func (s *syncer) resolveClient(tx *storage.Tx, o StoreOrder) (int64, error) {
 		id = cl.ID
 		s.run.count(func(c *Counts) { c.Clients++ })
 		if err := s.run.add(tx, LogEntry{Level: Info, Kind: "client", StoreRef: name, ExternalID: c.ExternalID, DocType: "client",
-			DocID: cl.ID, Message: fmt.Sprintf("Created client %q from order %s", name, o.Name)}); err != nil {
+			DocID: cl.ID, Say: say("client.created", name, o.Name)}); err != nil {
 			return 0, err
 		}
 	}

@@ -75,12 +75,14 @@ type LogEntry struct {
 	ConnectionID int64
 	At           time.Time
 	Level        Level
-	Kind         string // product, order, refund, stock, client, run
-	Message      string
-	StoreRef     string // what the merchant sees in the store: "#1001", a SKU
-	ExternalID   string // the store object's id (for Retry)
-	DocType      string // local document: sales_invoice, return_invoice, product, client, requisition, adjustment
-	DocID        int64
+	Kind         string // one of LogKinds
+	Message      string // in English
+	// Say is the message in words a window translates (Code empty on rows written before them).
+	Say        Phrase
+	StoreRef   string // what the merchant sees in the store: "#1001", a SKU
+	ExternalID string // the store object's id (for Retry)
+	DocType    string // local document: sales_invoice, return_invoice, product, client, requisition, adjustment
+	DocID      int64
 }
 
 type runLog struct {
@@ -119,9 +121,16 @@ func (r *runLog) add(tx *storage.Tx, en LogEntry) error {
 		r.sum.Counts.Errors++
 	}
 	r.mu.Unlock()
-	_, err := tx.Exec(`INSERT INTO sync_log(run_id, connection_id, at, level, kind, message, store_ref, external_id, doc_type, doc_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.sum.ID, r.conn.ID, fmtTime(r.e.now()), string(en.Level), en.Kind,
-		en.Message, en.StoreRef, en.ExternalID, en.DocType, en.DocID)
+	if en.Message == "" {
+		en.Message = en.Say.English()
+	}
+	args := ""
+	if len(en.Say.Args) > 0 {
+		args = mustJSON(en.Say.Args)
+	}
+	_, err := tx.Exec(`INSERT INTO sync_log(run_id, connection_id, at, level, kind, message, code, args, store_ref, external_id, doc_type, doc_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.sum.ID, r.conn.ID, fmtTime(r.e.now()), string(en.Level), en.Kind,
+		en.Message, en.Say.Code, args, en.StoreRef, en.ExternalID, en.DocType, en.DocID)
 	if err != nil {
 		return fmt.Errorf("write sync log: %w", err)
 	}
@@ -170,7 +179,11 @@ func (r *runLog) finish(runErr error) (RunSummary, error) {
 			if sum.Outcome == OutcomeCancelled {
 				level = Warning
 			}
-			if err := r.add(tx, LogEntry{Level: level, Kind: "run", Message: "sync stopped: " + sum.Message}); err != nil {
+			why := errPhrase(runErr)
+			if sum.Outcome == OutcomeCancelled {
+				why = say("run.cancelled")
+			}
+			if err := r.add(tx, LogEntry{Level: level, Kind: "run", Say: say("run.stopped", why)}); err != nil {
 				return err
 			}
 			r.mu.Lock()
@@ -264,7 +277,7 @@ func (e *Engine) Log(ctx context.Context, f LogFilter) ([]LogEntry, error) {
 	like := "%" + f.Search + "%"
 	var out []LogEntry
 	err := e.db.View(ctx, func(tx *storage.Tx) error {
-		rows, err := tx.Query(`SELECT id, run_id, connection_id, at, level, kind, message, store_ref, external_id, doc_type, doc_id
+		rows, err := tx.Query(`SELECT id, run_id, connection_id, at, level, kind, message, code, args, store_ref, external_id, doc_type, doc_id
 			FROM sync_log WHERE (? = 0 OR run_id = ?) AND (? = 0 OR connection_id = ?) AND (? = '' OR level = ?)
 			AND (? = '' OR message LIKE ? OR store_ref LIKE ?) ORDER BY run_id DESC, id LIMIT ?`,
 			f.RunID, f.RunID, f.ConnectionID, f.ConnectionID, string(f.Level), string(f.Level), f.Search, like, like, f.Limit)
@@ -274,10 +287,15 @@ func (e *Engine) Log(ctx context.Context, f LogFilter) ([]LogEntry, error) {
 		defer rows.Close()
 		for rows.Next() {
 			var en LogEntry
-			var at, level string
-			if err := rows.Scan(&en.ID, &en.RunID, &en.ConnectionID, &at, &level, &en.Kind, &en.Message, &en.StoreRef,
-				&en.ExternalID, &en.DocType, &en.DocID); err != nil {
+			var at, level, args string
+			if err := rows.Scan(&en.ID, &en.RunID, &en.ConnectionID, &at, &level, &en.Kind, &en.Message, &en.Say.Code, &args,
+				&en.StoreRef, &en.ExternalID, &en.DocType, &en.DocID); err != nil {
 				return err
+			}
+			if args != "" {
+				if err := json.Unmarshal([]byte(args), &en.Say.Args); err != nil {
+					return fmt.Errorf("sync log entry %d: %w", en.ID, err)
+				}
 			}
 			en.At, en.Level = parseTime(at), Level(level)
 			out = append(out, en)

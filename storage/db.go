@@ -39,6 +39,8 @@ type DB struct {
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
+
+	schemaVersion int // Options.schemaVersion
 }
 
 // Options tune Open. The zero value is what the app uses.
@@ -59,6 +61,8 @@ type Options struct {
 	ReadOnly bool
 	// keepStale: a read-only open leaves runs marked running as they are.
 	keepStale bool
+	// schemaVersion: tests open books as an older Mizan wrote them, migrated this far (0: all).
+	schemaVersion int
 }
 
 // ErrLocked is returned by Open when another Mizan process holds the data directory.
@@ -194,7 +198,7 @@ func createBooks(ctx context.Context, dir string, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("create books: %w", err)
 	}
-	d := &DB{sql: sqldb, dir: dir, now: opts.Now, stmts: map[string]*sql.Stmt{}}
+	d := &DB{sql: sqldb, dir: dir, now: opts.Now, stmts: map[string]*sql.Stmt{}, schemaVersion: opts.schemaVersion}
 	if d.now == nil {
 		d.now = time.Now
 	}
@@ -234,7 +238,7 @@ func openLocked(ctx context.Context, dir string, lock *dirLock, opts Options) (*
 	if err != nil {
 		return nil, fmt.Errorf("open books: %w", err)
 	}
-	d := &DB{sql: sqldb, dir: dir, lock: lock, now: opts.Now, stmts: map[string]*sql.Stmt{}}
+	d := &DB{sql: sqldb, dir: dir, lock: lock, now: opts.Now, stmts: map[string]*sql.Stmt{}, schemaVersion: opts.schemaVersion}
 	if d.now == nil {
 		d.now = time.Now
 	}
@@ -370,16 +374,26 @@ func exists(path string) bool {
 	return err == nil
 }
 
+// logCodesVersion is the migration that gives the sync log's entries their sentence's code.
+const logCodesVersion = 11
+
 // markInterruptedRuns ends the sync runs still marked running: the lock is held, so no other
 // process is running them, and this one has not started any yet. Each gets a last log line
 // saying so, and the time of its last log entry (or its start) as its end.
 func (d *DB) markInterruptedRuns(ctx context.Context) error {
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		now := formatTime(d.now())
+		const stopped = "sync stopped: interrupted (Mizan was stopped before the sync ended); the next sync carries on"
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_log(run_id, connection_id, at, level, kind, message)
-			SELECT id, connection_id, ?, 'warning', 'run', ? FROM sync_runs WHERE outcome = 'running'`,
-			now, "sync stopped: interrupted (Mizan was stopped before the sync ended); the next sync carries on"); err != nil {
+			SELECT id, connection_id, ?, 'warning', 'run', ? FROM sync_runs WHERE outcome = 'running'`, now, stopped); err != nil {
 			return err
+		}
+		if d.schemaVersion == 0 || d.schemaVersion >= logCodesVersion {
+			// The engine's code for the sentence (core's catalogue), which a window translates.
+			if _, err := tx.ExecContext(ctx, `UPDATE sync_log SET code = 'run.interrupted' WHERE kind = 'run' AND code = '' AND message = ?
+				AND run_id IN (SELECT id FROM sync_runs WHERE outcome = 'running')`, stopped); err != nil {
+				return err
+			}
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE sync_runs SET outcome = 'interrupted',
 			ended_at = COALESCE((SELECT MAX(l.at) FROM sync_log l WHERE l.run_id = sync_runs.id AND l.kind <> 'run'), started_at),
@@ -539,6 +553,9 @@ func (d *DB) migrate(ctx context.Context) error {
 	if _, err := d.sql.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	if d.schemaVersion > 0 && d.schemaVersion < len(ms) {
+		ms = ms[:d.schemaVersion]
 	}
 	var current int
 	if err := d.sql.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {

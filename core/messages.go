@@ -1,0 +1,276 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Phrase is a sentence of the sync log as words a window can translate. A phrase is one of:
+//   - a sentence of the catalogue (Code, see logText), whose places (%[1]s, %[2]q, …) Args fill in order;
+//   - a list (List names its separator: "comma" or "semicolon"), whose items are Args;
+//   - words shown as they are (Text): a store's or the books' own (a name, a SKU, an amount, an
+//     order number, the store's error).
+//
+// The English text is kept beside it (LogEntry.Message): the command line, exports, older rows
+// and any window without a translation read that.
+type Phrase struct {
+	Code string   `json:"c,omitempty"`
+	List string   `json:"l,omitempty"`
+	Text string   `json:"t,omitempty"`
+	Args []Phrase `json:"a,omitempty"`
+}
+
+// Words is a catalogue sentence: its English, and for a sentence about a number of things its
+// singular form too, chosen by the number in place Count (1-based).
+type Words struct {
+	English string
+	One     string // the English when the count is 1; empty for a sentence without a count
+	Count   int    // the place holding the count
+}
+
+// logText is every sentence the engine writes to the sync log, by code. The window translates
+// "log.<code>"; each place is an indexed verb so a translation may put them in another order.
+var logText = map[string]Words{
+	"sep.comma":     {English: ", "},
+	"sep.semicolon": {English: "; "},
+
+	"field.name":           {English: "name"},
+	"field.code":           {English: "code"},
+	"field.barcode":        {English: "barcode"},
+	"field.category":       {English: "category"},
+	"field.purchase_price": {English: "purchase_price"},
+	"field.sale_price":     {English: "sale_price"},
+	"field.quantity":       {English: "quantity"},
+	"field.changed":        {English: "%[1]s from %[2]q to %[3]q"},
+	"field.kept_books":     {English: "%[1]s (store %[2]q, books %[3]q: kept the books' value)"},
+	"field.kept_store":     {English: "%[1]s (store %[2]q, books %[3]q: kept the store' value)"},
+	"field.set_back":       {English: "%[1]s changed in the store to %[2]q, but the books own it: set back to %[3]q"},
+
+	"step.products":      {English: "products"},
+	"step.push_products": {English: "push products"},
+	"step.stock":         {English: "stock"},
+	"step.orders":        {English: "orders"},
+	"step.push_stock":    {English: "push stock"},
+
+	"run.step_failed": {English: "%[1]s: %[2]s"},
+	"run.stopped":     {English: "sync stopped: %[1]s"},
+	"run.cancelled":   {English: "cancelled"},
+	// Written by storage when it opens books whose last run never ended.
+	"run.interrupted": {English: "sync stopped: interrupted (Mizan was stopped before the sync ended); the next sync carries on"},
+
+	"order.before_start": {One: "%[1]s order created before the integration start date (%[2]s) was not imported",
+		English: "%[1]s orders created before the integration start date (%[2]s) were not imported", Count: 1},
+	"order.not_found":        {English: "order %[1]s was not found in the store"},
+	"order.unreadable":       {English: "the store's data for it could not be read: %[1]s"},
+	"order.unreadable_no_id": {English: "an order (store id %[1]q) was not invoiced: %[2]s. It will be read again on the next sync"},
+	"order.waits":            {English: "Order %[1]s is %[2]s: not invoiced (its state does not create invoices in this connection's settings)"},
+	"order.cancelled_early":  {English: "Order %[1]s was cancelled before it was invoiced: not imported"},
+	"order.mismatch": {English: "order %[1]s was not invoiced: its lines, shipping, discounts and taxes add up to %[2]s %[3]s, " +
+		"but the store's total is %[4]s %[3]s (%[5]s): %[6]s. Nothing was posted; it will be tried again on the next sync"},
+	"order.more":            {English: "%[1]s more"},
+	"order.less":            {English: "%[1]s less"},
+	"order.parts":           {English: "lines %[1]s - discount %[2]s + shipping %[3]s + other charges %[4]s + tax %[5]s (%[6]s)"},
+	"order.tax_included":    {English: "prices include tax"},
+	"order.tax_excluded":    {English: "prices exclude tax"},
+	"order.invoiced":        {English: "Invoice %[1]s for order %[2]s: %[3]s %[4]s"},
+	"order.invoiced_notes":  {English: "Invoice %[1]s for order %[2]s: %[3]s %[4]s (%[5]s)"},
+	"order.created_product": {English: "created product %[1]s"},
+	"order.not_invoiced":    {English: "order %[1]s was not invoiced: %[2]s. Nothing was posted; it will be tried again on the next sync"},
+	"order.line_failed":     {English: "line %[1]q: %[2]s"},
+	"order.changed": {English: "Order %[1]s changed in the store after it was invoiced as %[2]s: %[3]s. " +
+		"The invoice was not changed; issue a correcting document if needed"},
+	"change.total":        {English: "total from %[1]s to %[2]s"},
+	"change.line_added":   {English: "line %[1]q added (%[2]s × %[3]s)"},
+	"change.quantity":     {English: "%[1]q quantity from %[2]s to %[3]s"},
+	"change.prices":       {English: "%[1]q price/discount/tax from %[2]s/%[3]s/%[4]s to %[5]s/%[6]s/%[7]s"},
+	"change.line_removed": {English: "line %[1]q removed"},
+	"change.charges":      {English: "shipping or charges changed"},
+	"product.from_line": {English: "Created %[1]s %[2]q from a line of order %[3]s (the product is not in the store's catalogue), " +
+		"with inbound requisition %[4]s of %[5]s"},
+	"client.created": {English: "Created client %[1]q from order %[2]s"},
+
+	"refund.posted":          {English: "Return invoice %[1]s for a refund of order %[2]s: %[3]s %[4]s"},
+	"refund.posted_restock":  {English: "Return invoice %[1]s for a refund of order %[2]s: %[3]s %[4]s, %[5]s items back in stock"},
+	"refund.posted_no_items": {English: "Return invoice %[1]s for a refund of order %[2]s: %[3]s %[4]s (amount only, no items returned)"},
+	"refund.failed": {English: "the return for refund %[1]s of order %[2]s (%[3]s %[4]s) was not posted: %[5]s. " +
+		"The order's invoice and its other returns are not held back; this return will be tried again on the next sync"},
+	"cancel.posted": {English: "Return invoice %[1]s: order %[2]s was cancelled after it was invoiced as %[3]s " +
+		"(%[4]s %[5]s returned; nothing restocked, as the store did not restock it)"},
+	"cancel.failed": {English: "the return for the cancellation of order %[1]s was not posted: %[2]s. It will be tried again on the next sync"},
+
+	"payment.received": {English: "Payment %[1]s: %[2]s %[3]s received for invoice %[4]s (order %[5]s) by %[6]s, into %[7]s"},
+	"payment.refunded": {English: "Payment %[1]s: %[2]s %[3]s refunded for %[4]s (order %[5]s) by %[6]s, out of %[7]s"},
+	"payment.method":   {English: "%[1]s (%[2]s)"},
+	"payment.unnamed":  {English: "an unnamed method"},
+	"payment.failed": {English: "the payment %[1]s of order %[2]s (%[3]s %[4]s) was not recorded: %[5]s. " +
+		"The order's invoice is not held back; this payment will be tried again on the next sync"},
+	"payment.refund_failed": {English: "the refund payment %[1]s of order %[2]s (%[3]s %[4]s) was not recorded: %[5]s. " +
+		"The order's invoice is not held back; this payment will be tried again on the next sync"},
+
+	"stock.not_settled": {English: "Stock was not settled this run because the store's stock or orders could not all be read; it will be next run"},
+	"stock.adjusted":    {English: "%[1]s: %[2]s (from %[3]s to %[4]s in %[5]s)"},
+	"stock.opening":     {English: "opening count from the store (its quantity plus what open store orders hold)"},
+	"stock.hand_edit":   {English: "quantity changed by hand in the store (from %[1]s to %[2]s)"},
+	"stock.set_back":    {English: "%[1]s was changed by hand in the store (from %[2]s to %[3]s); the books own quantity, so the store is set back"},
+	"stock.pushed":      {English: "Stock of %[1]s set in the store from %[2]s to %[3]s (%[4]s)"},
+	"stock.pushed_reread": {One: "Stock of %[1]s set in the store from %[2]s to %[3]s (%[4]s); the store's quantity changed while writing and was read again %[5]s time",
+		English: "Stock of %[1]s set in the store from %[2]s to %[3]s (%[4]s); the store's quantity changed while writing and was read again %[5]s times", Count: 5},
+	"stock.interrupted": {One: "The last sync stopped while changing the stock of %[1]s product in the store; its stock is settled again from a fresh count",
+		English: "The last sync stopped while changing the stock of %[1]s products in the store; their stock is settled again from a fresh count", Count: 1},
+
+	"product.failed":           {English: "store product %[1]s was not synced: %[2]s. It will be read and tried again on the next sync"},
+	"product.imported":         {English: "Imported %[1]s %[2]q from the store"},
+	"product.imported_stock":   {English: "Imported %[1]s %[2]q from the store, %[3]s in stock (inbound requisition %[4]s)"},
+	"product.imported_barcode": {English: "Imported %[1]s %[2]q from the store (barcode %[3]s left out: another product has it)"},
+	"product.imported_barcode_stock": {English: "Imported %[1]s %[2]q from the store (barcode %[3]s left out: another product has it), " +
+		"%[4]s in stock (inbound requisition %[5]s)"},
+	"product.linked":      {English: "Linked %[1]s %[2]q to the store product %[3]s"},
+	"product.linked_took": {English: "Linked %[1]s %[2]q to the store product %[3]s; took the store's %[4]s"},
+	"product.by_code":     {English: "by its code"},
+	"product.by_barcode":  {English: "by its barcode"},
+	"product.by_hand":     {English: "by hand"},
+	"product.pulled":      {English: "Updated %[1]s from the store: %[2]s"},
+	"product.conflicts":   {English: "%[1]s changed on both sides: %[2]s"},
+	"product.pushed":      {English: "Updated %[1]s in the store: %[2]s"},
+	"product.push_failed": {English: "update %[1]s in the store: %[2]s"},
+	"product.not_created_yet": {One: "%[1]s product of the books was not created in the store this run: the store's catalogue could not be read in full. It will be on the next sync",
+		English: "%[1]s products of the books were not created in the store this run: the store's catalogue could not be read in full. They will be on the next sync", Count: 1},
+	"product.create_failed":  {English: "create %[1]s in the store: %[2]s"},
+	"product.created":        {English: "Created %[1]s %[2]q in the store"},
+	"product.unlinked":       {English: "Unlinked store product %[1]s by hand"},
+	"product.unlinked_named": {English: "Unlinked %[1]s %[2]q from store product %[3]s by hand"},
+}
+
+// LogKinds are the kinds of the sync log's entries (LogEntry.Kind).
+var LogKinds = []string{"product", "order", "refund", "cancel", "stock", "client", "payment", "run"}
+
+// LogWords is the catalogue of the sync log's sentences, by code (a copy).
+func LogWords() map[string]Words {
+	out := make(map[string]Words, len(logText))
+	for k, v := range logText {
+		out[k] = v
+	}
+	return out
+}
+
+// say makes a phrase of a catalogue sentence. An argument that is a Phrase (or a list of them)
+// is translated in turn; any other is words shown as they are.
+func say(code string, args ...any) Phrase {
+	p := Phrase{Code: code}
+	for _, a := range args {
+		p.Args = append(p.Args, asPhrase(a))
+	}
+	return p
+}
+
+func asPhrase(a any) Phrase {
+	switch v := a.(type) {
+	case Phrase:
+		return v
+	case string:
+		return Phrase{Text: v}
+	case error:
+		return errPhrase(v)
+	case fmt.Stringer:
+		return Phrase{Text: v.String()}
+	}
+	return Phrase{Text: fmt.Sprint(a)}
+}
+
+// words is a phrase of words shown as they are.
+func words(s string) Phrase { return Phrase{Text: s} }
+
+// listOf joins phrases with a comma ("comma") or a semicolon ("semicolon").
+func listOf(sep string, items []Phrase) Phrase { return Phrase{List: sep, Args: items} }
+
+// fieldWord names a product field in the log.
+func fieldWord(f Field) Phrase { return Phrase{Code: "field." + string(f)} }
+
+// English is the phrase in English.
+func (p Phrase) English() string { return p.Render(englishFormat) }
+
+func englishFormat(code string, count *int) (string, bool) {
+	w, ok := logText[code]
+	if ok && count != nil && *count == 1 && w.One != "" {
+		return w.One, true
+	}
+	return w.English, ok
+}
+
+// Render writes the phrase with the format lookup gives for each code (a translation: count is
+// the number a sentence about a number of things is about, else nil); a code it lacks is written
+// in English, and one the catalogue lacks too as its arguments.
+func (p Phrase) Render(lookup func(code string, count *int) (string, bool)) string {
+	format := func(code string, count *int) (string, bool) {
+		if f, ok := lookup(code, count); ok {
+			return f, true
+		}
+		return englishFormat(code, count)
+	}
+	switch {
+	case p.List != "":
+		sep, ok := format("sep."+p.List, nil)
+		if !ok {
+			sep = "; "
+		}
+		parts := make([]string, len(p.Args))
+		for i, a := range p.Args {
+			parts[i] = a.Render(lookup)
+		}
+		return strings.Join(parts, sep)
+	case p.Code == "":
+		return p.Text
+	}
+	args := make([]any, len(p.Args))
+	parts := make([]string, len(p.Args))
+	for i, a := range p.Args {
+		parts[i] = a.Render(lookup)
+		args[i] = parts[i]
+	}
+	var count *int
+	if w := logText[p.Code]; w.Count > 0 && w.Count <= len(p.Args) {
+		if n, err := strconv.Atoi(p.Args[w.Count-1].Text); err == nil {
+			count = &n
+		}
+	}
+	f, ok := format(p.Code, count)
+	if !ok {
+		return strings.Join(parts, " ")
+	}
+	return fmt.Sprintf(f, args...)
+}
+
+// saidError is an error the engine words itself, so the log can translate it.
+type saidError struct {
+	p   Phrase
+	err error // what it wraps, if anything
+}
+
+func (e *saidError) Error() string { return e.p.English() }
+func (e *saidError) Unwrap() error { return e.err }
+
+// sayErr is an error worded by a catalogue sentence; an argument that is an error is wrapped.
+func sayErr(code string, args ...any) error {
+	e := &saidError{p: say(code, args...)}
+	for _, a := range args {
+		if err, ok := a.(error); ok {
+			e.err = err
+		}
+	}
+	return e
+}
+
+// errPhrase is an error as a phrase: its own words when the engine made it, else its text.
+func errPhrase(err error) Phrase {
+	var se *saidError
+	if errors.As(err, &se) && se.Error() == err.Error() {
+		return se.p
+	}
+	var me *mismatchError
+	if errors.As(err, &me) && me.Error() == err.Error() {
+		return me.phrase()
+	}
+	return Phrase{Text: err.Error()}
+}
