@@ -90,7 +90,7 @@ func benchImport(b *testing.B, options map[string]string) {
 		}
 		elapsed := time.Since(start)
 		b.StopTimer()
-		calls, cost, bulkWait, byRoot := srv.Stats().GraphQL, srv.Stats().CostSpent, waited, srv.Stats().ByRootField
+		calls, cost, bulkWait, byRoot, costByRoot := srv.Stats().GraphQL, srv.Stats().CostSpent, waited, srv.Stats().ByRootField, srv.Stats().CostByRootField
 		standard := time.Duration(float64(cost)/100*float64(time.Second)) + bulkWait
 		if sum.Counts.Errors > 0 {
 			b.Fatalf("import logged %d errors", sum.Counts.Errors)
@@ -107,6 +107,7 @@ func benchImport(b *testing.B, options map[string]string) {
 		}
 		idle := time.Since(idleStart)
 		idleCalls := srv.Stats().GraphQL
+		b.Logf("import cost by root field: %v", costByRoot)
 		b.Logf("idle requests by root field: %v", srv.Stats().ByRootField)
 		db.Close()
 

@@ -165,6 +165,7 @@ func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request, req gra
 	}
 	s.stats.Executed++
 	s.stats.CostSpent += actual
+	s.stats.CostByRootField[strings.Join(roots, "+")] += actual
 	resp := newOmap()
 	if len(ec.errors) > 0 {
 		resp.set("errors", ec.errors)

@@ -83,8 +83,10 @@ type Stats struct {
 	MaxCost      int
 	Faults       int
 	TokenGrants  int
-	// CostSpent is the sum of actual query costs charged.
-	CostSpent int
+	// CostSpent is the sum of actual query costs charged; CostByRootField
+	// splits it by the request's root field names (joined with "+").
+	CostSpent       int
+	CostByRootField map[string]int
 	// BulkDownloads counts requests for bulk operation results (the
 	// storage host, not the API); BulkDownloadsWithToken those of them that
 	// carried an X-Shopify-Access-Token header, which must never happen.
@@ -154,6 +156,7 @@ func NewServer(opts Options) *Server {
 	s.st.addLocation(opts.PrimaryLocationName, true, now)
 	s.bucket = newBucket(opts.Bucket, now)
 	s.stats.ByRootField = map[string]int{}
+	s.stats.CostByRootField = map[string]int{}
 	return s
 }
 
@@ -171,6 +174,10 @@ func (s *Server) Stats() Stats {
 	for k, v := range s.stats.ByRootField {
 		out.ByRootField[k] = v
 	}
+	out.CostByRootField = make(map[string]int, len(s.stats.CostByRootField))
+	for k, v := range s.stats.CostByRootField {
+		out.CostByRootField[k] = v
+	}
 	return out
 }
 
@@ -178,7 +185,7 @@ func (s *Server) Stats() Stats {
 func (s *Server) ResetStats() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.stats = Stats{ByRootField: map[string]int{}}
+	s.stats = Stats{ByRootField: map[string]int{}, CostByRootField: map[string]int{}}
 }
 
 // ResetBucket fills the cost bucket.
