@@ -348,11 +348,11 @@ func (e *Engine) Unlink(ctx context.Context, connID int64, externalID string) (R
 			if _, err := tx.Exec(`DELETE FROM sync_pushes WHERE connection_id = ? AND external_id = ?`, connID, externalID); err != nil {
 				return fmt.Errorf("unlink %s: %w", ref, err)
 			}
-			msg := fmt.Sprintf("Unlinked store product %s by hand", ref)
+			msg := say("product.unlinked", ref)
 			if p, err := tx.Product(b.LocalID); err == nil {
-				msg = fmt.Sprintf("Unlinked %s %q from store product %s by hand", p.Code, p.Name, ref)
+				msg = say("product.unlinked_named", p.Code, p.Name, ref)
 			}
-			return s.run.add(tx, LogEntry{Level: Info, Kind: "product", Message: msg, StoreRef: ref, ExternalID: externalID,
+			return s.run.add(tx, LogEntry{Level: Info, Kind: "product", Say: msg, StoreRef: ref, ExternalID: externalID,
 				DocType: "product", DocID: b.LocalID})
 		})
 	})

@@ -188,6 +188,9 @@ func listOf(sep string, items []Phrase) Phrase { return Phrase{List: sep, Args: 
 // fieldWord names a product field in the log.
 func fieldWord(f Field) Phrase { return Phrase{Code: "field." + string(f)} }
 
+// stepWord names a step of a run ("push products") in the log.
+func stepWord(step string) Phrase { return Phrase{Code: "step." + strings.ReplaceAll(step, " ", "_")} }
+
 // English is the phrase in English.
 func (p Phrase) English() string { return p.Render(englishFormat) }
 

@@ -119,13 +119,12 @@ func (s *syncer) recordPayment(tx *storage.Tx, o StoreOrder, ob binding, p Store
 	if out.InvoiceType == storage.ReturnInvoice {
 		docType = "return_invoice"
 	}
-	msg := fmt.Sprintf("Payment %s: %s %s received for invoice %s (order %s) by %s, into %s",
-		out.Number, out.Amount.StringFixed(2), out.Currency, out.InvoiceNumber, o.Name, how, out.AccountName)
+	code := "payment.received"
 	if p.Refund {
-		msg = fmt.Sprintf("Payment %s: %s %s refunded for %s (order %s) by %s, out of %s",
-			out.Number, out.Amount.StringFixed(2), out.Currency, out.InvoiceNumber, o.Name, how, out.AccountName)
+		code = "payment.refunded"
 	}
-	return s.run.add(tx, LogEntry{Level: Info, Kind: "payment", Message: msg, StoreRef: o.Name, ExternalID: p.ExternalID,
+	msg := say(code, out.Number, out.Amount.StringFixed(2), out.Currency, out.InvoiceNumber, o.Name, how, out.AccountName)
+	return s.run.add(tx, LogEntry{Level: Info, Kind: "payment", Say: msg, StoreRef: o.Name, ExternalID: p.ExternalID,
 		DocType: docType, DocID: invoiceID})
 }
 
@@ -142,17 +141,16 @@ func (s *syncer) failPayments(o StoreOrder, failed []refusedPayment) {
 }
 
 func (s *syncer) failPayment(o StoreOrder, p StorePayment, err error) {
-	what := "payment"
+	code := "payment.failed"
 	if p.Refund {
-		what = "refund payment"
+		code = "payment.refund_failed"
 	}
-	msg := fmt.Sprintf("the %s %s of order %s (%s %s) was not recorded: %v. The order's invoice is not held back; this payment will be tried again on the next sync",
-		what, p.ExternalID, o.Name, p.Amount.StringFixed(2), o.Currency, err)
+	msg := say(code, p.ExternalID, o.Name, p.Amount.StringFixed(2), o.Currency, err)
 	uerr := s.e.db.Update(s.ctx, func(tx *storage.Tx) error {
-		if err := queueRetry(tx, s.conn.ID, "payment", p.ExternalID, o.Name, msg); err != nil {
+		if err := queueRetry(tx, s.conn.ID, "payment", p.ExternalID, o.Name, msg.English()); err != nil {
 			return err
 		}
-		return s.run.add(tx, LogEntry{Level: Error, Kind: "payment", Message: msg, StoreRef: o.Name, ExternalID: p.ExternalID})
+		return s.run.add(tx, LogEntry{Level: Error, Kind: "payment", Say: msg, StoreRef: o.Name, ExternalID: p.ExternalID})
 	})
 	if uerr != nil {
 		s.e.log.Error("record failed payment", "order", o.Name, "err", uerr)
@@ -217,12 +215,12 @@ func refundReturns(r StoreRefund) bool {
 }
 
 // methodName is how a payment method reads in the sync log.
-func methodName(method, title string) string {
+func methodName(method, title string) Phrase {
 	switch {
 	case title != "" && !strings.EqualFold(title, method):
-		return fmt.Sprintf("%s (%s)", title, method)
+		return say("payment.method", title, method)
 	case method != "":
-		return method
+		return words(method)
 	}
-	return "an unnamed method"
+	return say("payment.unnamed")
 }

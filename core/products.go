@@ -101,12 +101,12 @@ func (s *syncer) failProduct(sp StoreProduct, err error) {
 	if ref == "" {
 		ref = sp.ExternalID
 	}
-	msg := fmt.Sprintf("store product %s was not synced: %v. It will be read and tried again on the next sync", ref, err)
+	msg := say("product.failed", ref, err)
 	uerr := s.e.db.Update(s.ctx, func(tx *storage.Tx) error {
-		if err := queueRetry(tx, s.conn.ID, "product", sp.ExternalID, ref, msg); err != nil {
+		if err := queueRetry(tx, s.conn.ID, "product", sp.ExternalID, ref, msg.English()); err != nil {
 			return err
 		}
-		return s.run.add(tx, LogEntry{Level: Error, Kind: "product", Message: msg, StoreRef: ref, ExternalID: sp.ExternalID})
+		return s.run.add(tx, LogEntry{Level: Error, Kind: "product", Say: msg, StoreRef: ref, ExternalID: sp.ExternalID})
 	})
 	if uerr != nil {
 		s.e.log.Error("record failed product", "product", ref, "err", uerr)
@@ -198,17 +198,20 @@ func (s *syncer) createLocalProduct(tx *storage.Tx, sp StoreProduct) error {
 		f.PurchasePrice = decimal.Zero
 	}
 	p, err := tx.CreateProduct(applyFields(storage.Product{}, f))
-	var note string
+	var dropped string // a barcode left out
 	if err != nil && storage.IsValidation(err) && f.Barcode != "" && strings.Contains(err.Error(), "barcode") {
 		// The barcode belongs to a product whose code differs: keep the product, drop the barcode.
-		note = fmt.Sprintf(" (barcode %s left out: another product has it)", f.Barcode)
+		dropped = f.Barcode
 		f.Barcode = ""
 		p, err = tx.CreateProduct(applyFields(storage.Product{}, f))
 	}
 	if err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("Imported %s %q from the store%s", p.Code, p.Name, note)
+	msg := say("product.imported", p.Code, p.Name)
+	if dropped != "" {
+		msg = say("product.imported_barcode", p.Code, p.Name, dropped)
+	}
 	docType, docID := "product", p.ID
 	if sp.TracksStock && sp.Quantity.IsPositive() {
 		r, err := tx.PostRequisition(storage.Requisition{Kind: storage.Inbound, WarehouseID: s.conn.WarehouseID,
@@ -217,7 +220,10 @@ func (s *syncer) createLocalProduct(tx *storage.Tx, sp StoreProduct) error {
 		if err != nil {
 			return err
 		}
-		msg += fmt.Sprintf(", %s in stock (inbound requisition %s)", sp.Quantity, r.Number)
+		msg = say("product.imported_stock", p.Code, p.Name, sp.Quantity, r.Number)
+		if dropped != "" {
+			msg = say("product.imported_barcode_stock", p.Code, p.Name, dropped, sp.Quantity, r.Number)
+		}
 	}
 	snap := storeSnapshot{Fields: sp.Fields(), Tracked: sp.TracksStock, NoCost: !sp.HasCost}
 	if err := bind(tx, s.conn.ID, binding{Kind: "product", ExternalID: sp.ExternalID, LocalID: p.ID, ParentID: sp.ProductID,
@@ -225,7 +231,7 @@ func (s *syncer) createLocalProduct(tx *storage.Tx, sp StoreProduct) error {
 		return err
 	}
 	s.run.count(func(c *Counts) { c.ProductsCreated++ })
-	return s.run.add(tx, LogEntry{Level: Info, Kind: "product", Message: msg, StoreRef: productRef(sp),
+	return s.run.add(tx, LogEntry{Level: Info, Kind: "product", Say: msg, StoreRef: productRef(sp),
 		ExternalID: sp.ExternalID, DocType: docType, DocID: docID})
 }
 
@@ -281,16 +287,20 @@ func (s *syncer) linkProduct(tx *storage.Tx, p storage.Product, how string, sp S
 	if err := bind(tx, s.conn.ID, b); err != nil {
 		return nil, b, err
 	}
-	by := "by its " + how
+	by := say("product.by_" + how)
 	if how == "" {
-		by = "by hand"
+		by = say("product.by_hand")
 	}
-	msg := fmt.Sprintf("Linked %s %q to the store product %s", p.Code, p.Name, by)
+	msg := say("product.linked", p.Code, p.Name, by)
 	if len(taken) > 0 {
-		msg += "; took the store's " + strings.Join(taken, ", ")
+		fields := make([]Phrase, len(taken))
+		for i, f := range taken {
+			fields[i] = fieldWord(Field(f))
+		}
+		msg = say("product.linked_took", p.Code, p.Name, by, listOf("comma", fields))
 	}
 	s.run.count(func(c *Counts) { c.ProductsLinked++ })
-	return push, b, s.run.add(tx, LogEntry{Level: Info, Kind: "product", Message: msg, StoreRef: productRef(sp),
+	return push, b, s.run.add(tx, LogEntry{Level: Info, Kind: "product", Say: msg, StoreRef: productRef(sp),
 		ExternalID: sp.ExternalID, DocType: "product", DocID: p.ID})
 }
 
@@ -308,7 +318,7 @@ func (s *syncer) settleProduct(tx *storage.Tx, b binding, sp StoreProduct) (Fiel
 		storeNow.PurchasePrice = lastStore.PurchasePrice
 	}
 	newBooks, push := booksNow, FieldSet{}
-	var pulled, conflicts []string
+	var pulled, conflicts []Phrase
 	if b.storeSnapshot().FromLine {
 		// The first read of a product the books made from an order line: what the books still
 		// hold as made is a guess and gives way to the store's values (a cost the store does not
@@ -325,7 +335,7 @@ func (s *syncer) settleProduct(tx *storage.Tx, b binding, sp StoreProduct) (Fiel
 				}
 			default:
 				setField(f, &newBooks, storeNow)
-				pulled = append(pulled, fmt.Sprintf("%s from %q to %q", f, fieldValue(f, booksNow), fieldValue(f, storeNow)))
+				pulled = append(pulled, say("field.changed", fieldWord(f), fieldValue(f, booksNow), fieldValue(f, storeNow)))
 			}
 		}
 		lastStore, lastBooks = storeNow, booksNow // settled above: nothing below sees a change
@@ -337,7 +347,7 @@ func (s *syncer) settleProduct(tx *storage.Tx, b binding, sp StoreProduct) (Fiel
 		case bc.Equal(sc):
 		case bc.IsZero() || (!sc.IsZero() && s.conn.Owner(FieldPurchasePrice) == OwnerStore):
 			setField(FieldPurchasePrice, &newBooks, storeNow)
-			pulled = append(pulled, fmt.Sprintf("%s from %q to %q", FieldPurchasePrice, bc, sc))
+			pulled = append(pulled, say("field.changed", fieldWord(FieldPurchasePrice), bc, sc))
 		case s.conn.pushAllowed(FieldPurchasePrice):
 			push[FieldPurchasePrice] = true
 		}
@@ -352,23 +362,21 @@ func (s *syncer) settleProduct(tx *storage.Tx, b binding, sp StoreProduct) (Fiel
 				push[f] = true
 			}
 		case booksChanged && !fieldsEqual(f, storeNow, booksNow):
-			winner := "books"
+			kept := "field.kept_books"
 			if s.conn.Owner(f) == OwnerStore {
-				winner = "store"
+				kept = "field.kept_store"
 				setField(f, &newBooks, storeNow)
 			} else {
 				push[f] = true
 			}
-			conflicts = append(conflicts, fmt.Sprintf("%s (store %q, books %q: kept the %s' value)", f,
-				fieldValue(f, storeNow), fieldValue(f, booksNow), winner))
+			conflicts = append(conflicts, say(kept, fieldWord(f), fieldValue(f, storeNow), fieldValue(f, booksNow)))
 		case booksChanged: // both sides made the same change
 		case s.conn.pullAllowed(f):
 			setField(f, &newBooks, storeNow)
-			pulled = append(pulled, fmt.Sprintf("%s from %q to %q", f, fieldValue(f, booksNow), fieldValue(f, storeNow)))
+			pulled = append(pulled, say("field.changed", fieldWord(f), fieldValue(f, booksNow), fieldValue(f, storeNow)))
 		default:
 			push[f] = true // the books own it: the store's edit is undone
-			conflicts = append(conflicts, fmt.Sprintf("%s changed in the store to %q, but the books own it: set back to %q",
-				f, fieldValue(f, storeNow), fieldValue(f, booksNow)))
+			conflicts = append(conflicts, say("field.set_back", fieldWord(f), fieldValue(f, storeNow), fieldValue(f, booksNow)))
 		}
 	}
 	if len(pulled) > 0 || len(conflicts) > 0 {
@@ -387,14 +395,12 @@ func (s *syncer) settleProduct(tx *storage.Tx, b binding, sp StoreProduct) (Fiel
 	}
 	if len(pulled) > 0 {
 		s.run.count(func(c *Counts) { c.ProductsUpdated++ })
-		if err := s.run.add(tx, LogEntry{Level: Info, Kind: "product", Message: fmt.Sprintf("Updated %s from the store: %s",
-			p.Code, strings.Join(pulled, "; ")), StoreRef: productRef(sp), ExternalID: sp.ExternalID, DocType: "product", DocID: p.ID}); err != nil {
+		if err := s.run.add(tx, LogEntry{Level: Info, Kind: "product", Say: say("product.pulled", p.Code, listOf("semicolon", pulled)), StoreRef: productRef(sp), ExternalID: sp.ExternalID, DocType: "product", DocID: p.ID}); err != nil {
 			return nil, b, err
 		}
 	}
 	if len(conflicts) > 0 {
-		if err := s.run.add(tx, LogEntry{Level: Warning, Kind: "product", Message: fmt.Sprintf("%s changed on both sides: %s",
-			p.Code, strings.Join(conflicts, "; ")), StoreRef: productRef(sp), ExternalID: sp.ExternalID, DocType: "product", DocID: p.ID}); err != nil {
+		if err := s.run.add(tx, LogEntry{Level: Warning, Kind: "product", Say: say("product.conflicts", p.Code, listOf("semicolon", conflicts)), StoreRef: productRef(sp), ExternalID: sp.ExternalID, DocType: "product", DocID: p.ID}); err != nil {
 			return nil, b, err
 		}
 	}
@@ -415,12 +421,12 @@ func (s *syncer) pushFields(b binding, fields FieldSet) error {
 	ref := StoreProduct{ExternalID: b.ExternalID, ProductID: b.ParentID, StockRef: b.StockRef}
 	got, err := s.store.UpdateProduct(s.ctx, ref, booksFieldsOf(p), fields)
 	if err != nil {
-		return fmt.Errorf("update %s in the store: %w", p.Code, err)
+		return sayErr("product.push_failed", p.Code, err)
 	}
-	var names []string
+	var names []Phrase
 	for _, f := range syncedFields {
 		if fields[f] {
-			names = append(names, string(f))
+			names = append(names, fieldWord(f))
 		}
 	}
 	return s.update(func(tx *storage.Tx) error {
@@ -438,8 +444,7 @@ func (s *syncer) pushFields(b binding, fields FieldSet) error {
 			return err
 		}
 		s.run.count(func(c *Counts) { c.StoreUpdated++ })
-		return s.run.add(tx, LogEntry{Level: Info, Kind: "product", Message: fmt.Sprintf("Updated %s in the store: %s",
-			p.Code, strings.Join(names, ", ")), StoreRef: p.Code, ExternalID: b.ExternalID, DocType: "product", DocID: p.ID})
+		return s.run.add(tx, LogEntry{Level: Info, Kind: "product", Say: say("product.pushed", p.Code, listOf("comma", names)), StoreRef: p.Code, ExternalID: b.ExternalID, DocType: "product", DocID: p.ID})
 	})
 }
 
@@ -517,9 +522,7 @@ func (s *syncer) pushProducts() error {
 	if len(missing) > 0 && !s.productsOK {
 		// The store may have them (a read that failed could not say): creating them now could
 		// make a second copy, or bind them to store values the books never settled with.
-		s.run.note(LogEntry{Level: Warning, Kind: "product", Message: fmt.Sprintf(
-			"%d products of the books were not created in the store this run: the store's catalogue could not be read in full. They will be on the next sync",
-			len(missing))})
+		s.run.note(LogEntry{Level: Warning, Kind: "product", Say: say("product.not_created_yet", len(missing))})
 		missing = nil
 	}
 	total := len(changes) + len(missing)
@@ -537,7 +540,7 @@ func (s *syncer) pushProducts() error {
 			if fatal(err) {
 				return err
 			}
-			s.run.note(LogEntry{Level: Error, Kind: "product", Message: fmt.Sprintf("create %s in the store: %v", p.Code, err),
+			s.run.note(LogEntry{Level: Error, Kind: "product", Say: say("product.create_failed", p.Code, err),
 				StoreRef: p.Code, DocType: "product", DocID: p.ID})
 		}
 		s.progress("push products", len(changes)+i+1, total)
@@ -564,7 +567,7 @@ func (s *syncer) createStoreProduct(p storage.Product) error {
 			return err
 		}
 		s.run.count(func(c *Counts) { c.StoreCreated++ })
-		return s.run.add(tx, LogEntry{Level: Info, Kind: "product", Message: fmt.Sprintf("Created %s %q in the store", p.Code, p.Name),
+		return s.run.add(tx, LogEntry{Level: Info, Kind: "product", Say: say("product.created", p.Code, p.Name),
 			StoreRef: p.Code, ExternalID: sp.ExternalID, DocType: "product", DocID: p.ID})
 	})
 }

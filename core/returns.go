@@ -91,21 +91,20 @@ func (s *syncer) postRefund(o StoreOrder, ob binding, r StoreRefund) error {
 			return err
 		}
 		s.run.count(func(c *Counts) { c.Returns++ })
-		msg := fmt.Sprintf("Return invoice %s for a refund of order %s: %s %s", out.Number, o.Name, out.Total.StringFixed(2), out.Currency)
+		msg := say("refund.posted", out.Number, o.Name, out.Total.StringFixed(2), out.Currency)
 		switch {
 		case restocked.IsPositive():
-			msg += fmt.Sprintf(", %s items back in stock", restocked)
+			msg = say("refund.posted_restock", out.Number, o.Name, out.Total.StringFixed(2), out.Currency, restocked)
 		case !hasLines:
-			msg += " (amount only, no items returned)"
+			msg = say("refund.posted_no_items", out.Number, o.Name, out.Total.StringFixed(2), out.Currency)
 		}
-		return s.run.add(tx, LogEntry{Level: Info, Kind: "refund", Message: msg, StoreRef: o.Name, ExternalID: o.ExternalID,
+		return s.run.add(tx, LogEntry{Level: Info, Kind: "refund", Say: msg, StoreRef: o.Name, ExternalID: o.ExternalID,
 			DocType: "return_invoice", DocID: out.ID})
 	})
 	if err == nil || fatal(err) {
 		return err
 	}
-	s.failReturn(o, "refund", r.ExternalID, fmt.Sprintf("the return for refund %s of order %s (%s %s) was not posted: %v. The order's invoice and its other returns are not held back; this return will be tried again on the next sync",
-		r.ExternalID, o.Name, r.Total.StringFixed(2), o.Currency, err))
+	s.failReturn(o, "refund", r.ExternalID, say("refund.failed", r.ExternalID, o.Name, r.Total.StringFixed(2), o.Currency, err))
 	return nil
 }
 
@@ -134,15 +133,15 @@ func balanceCharges(inv *storage.Invoice, want decimal.Decimal, label string) {
 
 // failReturn logs why a return (a refund's or a cancellation's) could not be posted and queues it
 // for retry under its own kind and key; the order's number is what Retry fetches again.
-func (s *syncer) failReturn(o StoreOrder, kind, key, msg string) {
+func (s *syncer) failReturn(o StoreOrder, kind, key string, msg Phrase) {
 	uerr := s.e.db.Update(s.ctx, func(tx *storage.Tx) error {
 		if err := s.recordEvents(tx, o, nil, false); err != nil {
 			return err
 		}
-		if err := queueRetry(tx, s.conn.ID, kind, key, o.Name, msg); err != nil {
+		if err := queueRetry(tx, s.conn.ID, kind, key, o.Name, msg.English()); err != nil {
 			return err
 		}
-		return s.run.add(tx, LogEntry{Level: Error, Kind: kind, Message: msg, StoreRef: o.Name, ExternalID: key})
+		return s.run.add(tx, LogEntry{Level: Error, Kind: kind, Say: msg, StoreRef: o.Name, ExternalID: key})
 	})
 	if uerr != nil {
 		s.e.log.Error("record failed return", "order", o.Name, "err", uerr)
@@ -234,13 +233,12 @@ func (s *syncer) postCancellation(o StoreOrder, ob binding) error {
 		}
 		s.run.count(func(c *Counts) { c.Returns++ })
 		return s.run.add(tx, LogEntry{Level: Info, Kind: "order", StoreRef: o.Name, ExternalID: o.ExternalID, DocType: "return_invoice",
-			DocID: out.ID, Message: fmt.Sprintf("Return invoice %s: order %s was cancelled after it was invoiced as %s (%s %s returned; nothing restocked, as the store did not restock it)",
-				out.Number, o.Name, orig.Number, out.Total.StringFixed(2), out.Currency)})
+			DocID: out.ID, Say: say("cancel.posted", out.Number, o.Name, orig.Number, out.Total.StringFixed(2), out.Currency)})
 	})
 	if err == nil || fatal(err) {
 		return err
 	}
-	s.failReturn(o, "cancel", o.ExternalID, fmt.Sprintf("the return for the cancellation of order %s was not posted: %v. It will be tried again on the next sync", o.Name, err))
+	s.failReturn(o, "cancel", o.ExternalID, say("cancel.failed", o.Name, err))
 	return nil
 }
 

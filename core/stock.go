@@ -72,7 +72,7 @@ type stockEvent struct {
 // settleStock reconciles and pushes stock for every linked product that the store counts.
 func (s *syncer) settleStock() error {
 	if !s.stockOK || !s.ordersOK {
-		s.run.note(LogEntry{Level: Warning, Kind: "stock", Message: "Stock was not settled this run because the store's stock or orders could not all be read; it will be next run"})
+		s.run.note(LogEntry{Level: Warning, Kind: "stock", Say: say("stock.not_settled")})
 		return nil
 	}
 	// One read-only pass finds the products with anything to settle: most of an idle sync's
@@ -233,17 +233,17 @@ func (s *syncer) settleOne(externalID string) (*StockChange, error) {
 		read, hasRead := s.reads[externalID]
 		owner := s.conn.Owner(FieldQuantity)
 		books := ps.books
-		adjust := func(delta decimal.Decimal, why string) error {
+		adjust := func(delta decimal.Decimal, why Phrase) error {
 			if delta.IsZero() {
 				return nil
 			}
-			if err := tx.AdjustBy(p.ID, s.conn.WarehouseID, delta, why); err != nil {
+			if err := tx.AdjustBy(p.ID, s.conn.WarehouseID, delta, why.English()); err != nil {
 				return err
 			}
 			books = books.Add(delta)
 			s.run.count(func(c *Counts) { c.Adjustments++ })
 			return s.run.add(tx, LogEntry{Level: Info, Kind: "stock", StoreRef: p.Code, ExternalID: externalID, DocType: "product", DocID: p.ID,
-				Message: fmt.Sprintf("%s: %s (from %s to %s in %s)", p.Code, why, ps.books, books, s.warehouseName(tx))})
+				Say: say("stock.adjusted", p.Code, why, ps.books, books, s.warehouseName(tx))})
 		}
 		var cur decimal.Decimal
 		pushOK := owner != OwnerStore
@@ -255,7 +255,7 @@ func (s *syncer) settleOne(externalID string) (*StockChange, error) {
 			cur = read.qty.Add(sumEvents(ps.events, read.readAt, false))
 			if b.Origin == "store" || owner == OwnerStore {
 				want := cur.Add(ps.holding)
-				if err := adjust(want.Sub(books), "opening count from the store (its quantity plus what open store orders hold)"); err != nil {
+				if err := adjust(want.Sub(books), say("stock.opening")); err != nil {
 					return err
 				}
 			}
@@ -272,11 +272,10 @@ func (s *syncer) settleOne(externalID string) (*StockChange, error) {
 				handEdit := read.qty.Sub(base)
 				if owner == OwnerBooks {
 					if err := s.run.add(tx, LogEntry{Level: Warning, Kind: "stock", StoreRef: p.Code, ExternalID: externalID,
-						DocType: "product", DocID: p.ID, Message: fmt.Sprintf("%s was changed by hand in the store (from %s to %s); the books own quantity, so the store is set back",
-							p.Code, base, read.qty)}); err != nil {
+						DocType: "product", DocID: p.ID, Say: say("stock.set_back", p.Code, base, read.qty)}); err != nil {
 						return err
 					}
-				} else if err := adjust(handEdit, fmt.Sprintf("quantity changed by hand in the store (from %s to %s)", base, read.qty)); err != nil {
+				} else if err := adjust(handEdit, say("stock.hand_edit", base, read.qty)); err != nil {
 					return err
 				}
 				base = read.qty
@@ -369,12 +368,12 @@ func (s *syncer) confirmPush(c StockChange, r StockResult) error {
 		if err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("Stock of %s set in the store from %s to %s (%s)", p.Code, c.Expected, after, signed(c.Delta))
+		msg := say("stock.pushed", p.Code, c.Expected, after, signed(c.Delta))
 		if r.Reread > 0 {
-			msg += fmt.Sprintf("; the store's quantity changed while writing and was read again %d time(s)", r.Reread)
+			msg = say("stock.pushed_reread", p.Code, c.Expected, after, signed(c.Delta), r.Reread)
 		}
 		s.run.count(func(cn *Counts) { cn.StockPushed++ })
-		return s.run.add(tx, LogEntry{Level: Info, Kind: "stock", Message: msg, StoreRef: p.Code, ExternalID: c.ExternalID,
+		return s.run.add(tx, LogEntry{Level: Info, Kind: "stock", Say: msg, StoreRef: p.Code, ExternalID: c.ExternalID,
 			DocType: "product", DocID: p.ID})
 	})
 }
@@ -410,7 +409,6 @@ func (s *syncer) finishPendingPushes() error {
 		if _, err := tx.Exec(`DELETE FROM sync_pushes WHERE connection_id = ?`, s.conn.ID); err != nil {
 			return err
 		}
-		return s.run.add(tx, LogEntry{Level: Warning, Kind: "stock", Message: fmt.Sprintf(
-			"The last sync stopped while changing the stock of %d products in the store; their stock is settled again from a fresh count", len(s.resync))})
+		return s.run.add(tx, LogEntry{Level: Warning, Kind: "stock", Say: say("stock.interrupted", len(s.resync))})
 	})
 }

@@ -84,7 +84,7 @@ func (s *syncer) sync() error {
 			if fatal(err) {
 				return err
 			}
-			s.run.note(LogEntry{Level: Error, Kind: "run", Message: fmt.Sprintf("products: %v", err)})
+			s.run.note(LogEntry{Level: Error, Kind: "run", Say: say("run.step_failed", say("step.products"), err)})
 		}
 		return s.ordersByNumber(s.req.OrderNumbers)
 	}
@@ -105,7 +105,7 @@ func (s *syncer) sync() error {
 			if fatal(err) {
 				return err
 			}
-			s.run.note(LogEntry{Level: Error, Kind: "run", Message: fmt.Sprintf("%s: %v", p.name, err)})
+			s.run.note(LogEntry{Level: Error, Kind: "run", Say: say("run.step_failed", stepWord(p.name), err)})
 		}
 	}
 	s.progress("done", 1, 1)
@@ -114,7 +114,7 @@ func (s *syncer) sync() error {
 
 // itemErr logs an item's failure: it does not stop the run.
 func (s *syncer) itemErr(kind, ref, externalID string, err error) {
-	s.run.note(LogEntry{Level: Error, Kind: kind, Message: err.Error(), StoreRef: ref, ExternalID: externalID})
+	s.run.note(LogEntry{Level: Error, Kind: kind, Say: errPhrase(err), StoreRef: ref, ExternalID: externalID})
 }
 
 func (s *syncer) update(fn func(tx *storage.Tx) error) error {
