@@ -26,8 +26,9 @@ import (
 // the order changes while the operation reads (after the server's snapshot of it).
 //
 // bulkOperationRunQuery(query:) checks the query as Shopify's guide describes (one top-level
-// field, a connection, not node or nodes; at most five connections, nested at most two deep; no
-// connection inside a list field), then reads it at once against the store as it is at that
+// field, a connection, not node or nodes; at most five connections; nested connections at most
+// two levels below the top-level one, as the guide's products → variants → images example
+// allows; no connection inside a list field), then reads it at once against the store as it is at that
 // moment, every connection to its end. The operation's progress is modelled on the server's
 // clock: CREATED for BulkOptions.StartDelay, then RUNNING while objectCount grows at
 // BulkOptions.ObjectsPerSecond, then COMPLETED with a url to the JSONL result, valid for
@@ -38,9 +39,11 @@ import (
 // node(id:) finds any.
 //
 // The result is JSONL, one object per line: each node of the top-level connection, and after
-// it the nodes of its nested connections, each with "__parentId" (the id of the object whose
-// connection it is in), so children follow their parent (the grouped output Shopify gives with
-// groupObjects: true; the argument, from 2025-07, is accepted and the output is always grouped).
+// it the nodes of its nested connections, each with "__parentId" (the id of the node whose line
+// the connection was read under, also when it sits inside one of the node's object fields, as
+// an agreement's refund's lines do), so children follow their parent (the grouped output
+// Shopify gives with groupObjects: true; the argument, from 2025-07, is accepted and the output
+// is always grouped). Fields come as selected: __typename only where the query asks for it.
 //
 // The result is served under bulkFilesPath, on the API's host unless BulkOptions.FilesBase
 // names another (a test serves FilesHandler on a second listener to have a foreign host), with
@@ -359,11 +362,14 @@ func bulkQueryProblem(doc *ast.QueryDocument) string {
 				continue
 			}
 			if isConnection(f) {
+				// level is how many connections this one is nested in: the top-level one is
+				// at 0, its nested connections at level 1 and theirs at level 2, the deepest
+				// allowed (the guide's example refuses a third level).
 				count++
 				if underList {
 					inList = true
 				}
-				depth = max(depth, level+1)
+				depth = max(depth, level)
 				walk(f.SelectionSet, level+1, false)
 				continue
 			}
@@ -483,18 +489,13 @@ func (s *Server) runBulk(ec *execCtx, doc *ast.QueryDocument, w io.Writer) (obje
 }
 
 // writeObject writes obj as a JSONL line (with __parentId when parent is set), then the nodes
-// of its connections, each after it; it counts the lines written.
+// of its connections, each after it; it counts the lines written. A connection inside one of
+// obj's object fields (the refund lines of an agreement's refund) is taken out of the line
+// too, its nodes being obj's children: a node's __parentId is the object of the line it was
+// read under.
 func writeObject(w io.Writer, obj *omap, parent any) (int, error) {
-	line := newOmap()
 	var children [][]*omap
-	for _, k := range obj.keys {
-		v := obj.vals[k]
-		if nodes, ok := connectionNodes(v); ok {
-			children = append(children, nodes)
-			continue
-		}
-		line.set(k, v)
-	}
+	line := withoutConnections(obj, &children)
 	if parent != nil {
 		line.set("__parentId", parent)
 	}
@@ -516,6 +517,24 @@ func writeObject(w io.Writer, obj *omap, parent any) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// withoutConnections is obj without its connections, at any depth of its object fields; their
+// nodes are appended to children.
+func withoutConnections(obj *omap, children *[][]*omap) *omap {
+	line := newOmap()
+	for _, k := range obj.keys {
+		v := obj.vals[k]
+		if nodes, ok := connectionNodes(v); ok {
+			*children = append(*children, nodes)
+			continue
+		}
+		if m, ok := v.(*omap); ok {
+			v = withoutConnections(m, children)
+		}
+		line.set(k, v)
+	}
+	return line
 }
 
 // connectionNodes is the node objects of a connection's JSON form (through nodes or

@@ -28,7 +28,12 @@ func TestBulkQueryRules(t *testing.T) {
 		{"orders with lines", bulkOrders, ""},
 		{"products with variants", `{ products { edges { node { id variants { edges { node { id sku } } } } } } }`, ""},
 		{"connection in a list", `{ orders { edges { node { id refunds { id refundLineItems { edges { node { quantity } } } } } } } }`, "within a list field"},
-		{"three levels", `{ products { edges { node { id variants { edges { node { id inventoryItem { inventoryLevels { edges { node { id } } } } } } } } } } }`, "more than 2 levels"},
+		// The guide's limit: nested connections two levels deep (variants, then a variant's
+		// levels, which sit in an object field); a third level is refused.
+		{"two levels", `{ products { edges { node { id variants { edges { node { id inventoryItem { inventoryLevels { edges { node { id } } } } } } } } } } }`, ""},
+		{"refund lines through agreements", `{ orders { edges { node { id agreements { edges { node { __typename id ... on RefundAgreement { refund { id refundLineItems { edges { node { quantity } } } refundShippingLines { edges { node { id } } } } } } } } } } } }`, ""},
+		{"three levels", `{ products { edges { node { id variants { edges { node { id inventoryItem { inventoryLevels { edges { node { id location { inventoryLevels { edges { node { id } } } } } } } } } } } } } } }`, "more than 2 levels"},
+		{"six connections", `{ orders { edges { node { id lineItems { edges { node { id } } } shippingLines { edges { node { id } } } agreements { edges { node { id ... on RefundAgreement { refund { refundLineItems { edges { node { quantity } } } refundShippingLines { edges { node { id } } } } } } } } } } } }`, "more than 5 connections"},
 		{"node at the top", `{ node(id: "gid://shopify/Order/1") { id } }`, "node and nodes"},
 		{"no connection", `{ shop { name } }`, "must be a connection"},
 		{"not a query", `mutation { bulkOperationCancel(id: "x") { userErrors { message } } }`, "single query operation"},
@@ -157,5 +162,85 @@ func TestBulkFails(t *testing.T) {
 	s := e.query(pollBulk, map[string]any{"id": id})["node"].(map[string]any)
 	if s["status"] != "FAILED" || s["errorCode"] != "TIMEOUT" || s["url"] != nil || s["partialDataUrl"] == nil {
 		t.Errorf("%v, want FAILED (TIMEOUT) with partial data only", s)
+	}
+}
+
+// TestBulkConnectionInObject: a connection inside an object field of a node (an agreement's
+// refund's lines) is taken out of the node's line like any nested connection: each of its
+// nodes is a line of its own after the node, with the node's id as __parentId, and the
+// object keeps its other fields. Interface nodes carry the __typename they select.
+func TestBulkConnectionInObject(t *testing.T) {
+	e := newEnv(t, Options{})
+	if _, err := e.srv.Seed(SeedOptions{Products: 5, Orders: 60, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]int{} // refund id → lines, shipping lines
+	orders := 0
+	for _, o := range e.srv.Snapshot().Orders {
+		orders++
+		for _, r := range o.Refunds {
+			want[r.GID] = [2]int{len(r.Lines), len(r.Shipping)}
+		}
+	}
+	q := `{ orders { edges { node { id agreements { edges { node { __typename id ... on RefundAgreement { refund { id
+		refundLineItems { edges { node { __typename quantity } } } refundShippingLines { edges { node { __typename id } } } } } } } } } } } }`
+	id := digStr(e.query(runBulk, map[string]any{"q": q}), "bulkOperationRunQuery", "bulkOperation", "id")
+	e.clock.Advance(time.Hour)
+	url, _ := e.query(pollBulk, map[string]any{"id": id})["node"].(map[string]any)["url"].(string)
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	refundOf := map[string]string{} // agreement id → refund id
+	got := map[string][2]int{}
+	var order string
+	seen := map[string]int{}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		var rec map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			t.Fatal(err)
+		}
+		parent, _ := rec["__parentId"].(string)
+		typ, _ := rec["__typename"].(string)
+		seen[typ]++
+		switch typ {
+		case "":
+			order, _ = rec["id"].(string)
+		case "OrderAgreement", "RefundAgreement":
+			if parent != order {
+				t.Errorf("agreement %v under %s, after order %s", rec["id"], parent, order)
+			}
+			if typ == "RefundAgreement" {
+				r, _ := rec["refund"].(map[string]any)
+				if _, ok := r["refundLineItems"]; ok || r["id"] == nil {
+					t.Errorf("the refund in an agreement's line: %v", r)
+				}
+				refundOf[rec["id"].(string)], _ = r["id"].(string)
+			}
+		case "RefundLineItem", "RefundShippingLine":
+			r, ok := refundOf[parent]
+			if !ok {
+				t.Fatalf("%s under %s, which is no refund agreement before it", typ, parent)
+			}
+			c := got[r]
+			if typ == "RefundLineItem" {
+				c[0]++
+			} else {
+				c[1]++
+			}
+			got[r] = c
+		default:
+			t.Errorf("a line of type %q: %v", typ, rec)
+		}
+	}
+	if seen["OrderAgreement"] != orders || seen["RefundAgreement"] != len(want) || len(want) == 0 {
+		t.Errorf("lines by type %v; %d orders and %d refunds in the store", seen, orders, len(want))
+	}
+	for r, w := range want {
+		if got[r] != w {
+			t.Errorf("refund %s: %v lines and shipping lines, want %v", r, got[r], w)
+		}
 	}
 }

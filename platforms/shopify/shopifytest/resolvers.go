@@ -772,6 +772,19 @@ func orderResolvers() map[string]resolver {
 			o := p.(*order)
 			return o.refunds[:limitArg(args, len(o.refunds))], nil
 		},
+		// The order's sales agreements: the order itself, then each refund (order edits and
+		// returns are not modelled as agreements). An agreement's number is its order's or
+		// refund's own, their ranges being apart.
+		"agreements": func(_ *execCtx, p any, args map[string]any) (any, error) {
+			o := p.(*order)
+			items := []item{{sortKey{id: o.id}, record{"__typename": "OrderAgreement", "id": GID(KindSalesAgreement, o.id),
+				"happenedAt": fmtTime(o.createdAt), "reason": "ORDER", "order": o}}}
+			for i, r := range o.refunds {
+				items = append(items, item{sortKey{id: r.id, num: int64(i + 1)}, record{"__typename": "RefundAgreement", "id": GID(KindSalesAgreement, r.id),
+					"happenedAt": fmtTime(r.createdAt), "reason": "REFUND", "refund": r}})
+			}
+			return paginate(items, args, boolArg(args, "reverse"))
+		},
 		"transactions": func(_ *execCtx, p any, args map[string]any) (any, error) {
 			ts := p.(*order).transactions
 			if n, ok := intArg(args, "first"); ok && n >= 0 && n < len(ts) {

@@ -22,6 +22,7 @@ const (
 	KindLineItem        = "LineItem"
 	KindShippingLine    = "ShippingLine"
 	KindRefund          = "Refund"
+	KindSalesAgreement  = "SalesAgreement"
 	KindRefundLineItem  = "RefundLineItem"
 	KindRefundShipping  = "RefundShippingLine"
 	KindTransaction     = "OrderTransaction"
