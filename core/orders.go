@@ -23,14 +23,8 @@ func (s *syncer) pullOrders() error {
 	newest := since
 	hold := maxTime // the watermark may not pass an unreadable order that has no number to retry by
 	done := 0
-	err = s.store.Orders(s.ctx, since, func(page []StoreOrder) error {
-		for _, o := range page {
-			if err := s.ctx.Err(); err != nil {
-				return err
-			}
-			if err := s.processOrder(o); err != nil {
-				return err
-			}
+	err = s.readOrders(since, func(page []StoreOrder) error {
+		err := s.postPage(page, func(o StoreOrder) {
 			if o.Unreadable != "" && o.Name == "" {
 				at := o.UpdatedAt
 				if at.IsZero() || at.Before(since) {
@@ -44,12 +38,12 @@ func (s *syncer) pullOrders() error {
 				newest = o.UpdatedAt
 			}
 			done++
-		}
+		})
 		s.progress("orders", done, 0)
-		return nil
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("read the store's orders: %w", err)
+		return err
 	}
 	if err := s.retryOrders(); err != nil {
 		return err
@@ -115,14 +109,15 @@ func (s *syncer) fetchAndProcess(numbers []string) error {
 		return fmt.Errorf("read orders %s: %w", strings.Join(numbers, ", "), err)
 	}
 	found := map[string]bool{}
+	var todo []StoreOrder
 	for _, o := range orders {
 		found[normalizeNumber(o.Name)] = true
-		if s.ordersDone[o.ExternalID] {
-			continue
+		if !s.ordersDone[o.ExternalID] {
+			todo = append(todo, o)
 		}
-		if err := s.processOrder(o); err != nil {
-			return err
-		}
+	}
+	if err := s.postPage(todo, nil); err != nil {
+		return err
 	}
 	for _, n := range numbers {
 		if !found[normalizeNumber(n)] {
@@ -174,7 +169,7 @@ func (s *syncer) processOrder(o StoreOrder) error {
 		s.run.count(func(c *Counts) { c.OrdersSeen++ })
 		err := sayErr("order.unreadable", o.Unreadable)
 		if o.Name == "" {
-			s.run.note(LogEntry{Level: Error, Kind: "order", ExternalID: o.ExternalID, Say: say("order.unreadable_no_id", o.ExternalID, err)})
+			s.note(LogEntry{Level: Error, Kind: "order", ExternalID: o.ExternalID, Say: say("order.unreadable_no_id", o.ExternalID, err)})
 			return nil
 		}
 		s.failOrder(o, err)
@@ -188,7 +183,7 @@ func (s *syncer) processOrder(o StoreOrder) error {
 	var ob binding
 	var invoiced bool
 	var paid map[string]bool // payments the invoice's own transaction took care of
-	if err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
+	if err := s.view(func(tx *storage.Tx) error {
 		var err error
 		ob, invoiced, err = findBinding(tx, s.conn.ID, "order", o.ExternalID)
 		return err
@@ -400,7 +395,7 @@ func (s *syncer) failOrder(o StoreOrder, err error) {
 	if !isMismatch(err) {
 		msg = say("order.not_invoiced", o.Name, err)
 	}
-	uerr := s.e.db.Update(s.ctx, func(tx *storage.Tx) error {
+	uerr := s.update(func(tx *storage.Tx) error {
 		if err := s.recordEvents(tx, o, nil, false); err != nil {
 			return err
 		}

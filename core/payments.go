@@ -146,7 +146,7 @@ func (s *syncer) failPayment(o StoreOrder, p StorePayment, err error) {
 		code = "payment.refund_failed"
 	}
 	msg := say(code, p.ExternalID, o.Name, p.Amount.StringFixed(2), o.Currency, err)
-	uerr := s.e.db.Update(s.ctx, func(tx *storage.Tx) error {
+	uerr := s.update(func(tx *storage.Tx) error {
 		if err := queueRetry(tx, s.conn.ID, "payment", p.ExternalID, o.Name, msg.English()); err != nil {
 			return err
 		}

@@ -19,7 +19,7 @@ import (
 // for retry on its own: it never holds back the sales invoice or the order's other returns.
 func (s *syncer) postRefund(o StoreOrder, ob binding, r StoreRefund) error {
 	var done bool
-	if err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
+	if err := s.view(func(tx *storage.Tx) error {
 		_, found, err := findBinding(tx, s.conn.ID, "refund", r.ExternalID)
 		done = found
 		return err
@@ -134,7 +134,7 @@ func balanceCharges(inv *storage.Invoice, want decimal.Decimal, label string) {
 // failReturn logs why a return (a refund's or a cancellation's) could not be posted and queues it
 // for retry under its own kind and key; the order's number is what Retry fetches again.
 func (s *syncer) failReturn(o StoreOrder, kind, key string, msg Phrase) {
-	uerr := s.e.db.Update(s.ctx, func(tx *storage.Tx) error {
+	uerr := s.update(func(tx *storage.Tx) error {
 		if err := s.recordEvents(tx, o, nil, false); err != nil {
 			return err
 		}
@@ -167,7 +167,7 @@ func balance(inv *storage.Invoice, want decimal.Decimal, label string) {
 // nothing is restocked by it (a restocking cancellation arrives as a refund and restocks there).
 func (s *syncer) postCancellation(o StoreOrder, ob binding) error {
 	var done bool
-	if err := s.e.db.View(s.ctx, func(tx *storage.Tx) error {
+	if err := s.view(func(tx *storage.Tx) error {
 		_, found, err := findBinding(tx, s.conn.ID, "cancel", o.ExternalID)
 		done = found
 		return err

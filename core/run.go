@@ -146,6 +146,20 @@ func (r *runLog) note(en LogEntry) {
 	}
 }
 
+// counts and setCounts read and put back the run's counts (a page of orders undone takes what
+// it counted with it).
+func (r *runLog) counts() Counts {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sum.Counts
+}
+
+func (r *runLog) setCounts(c Counts) {
+	r.mu.Lock()
+	r.sum.Counts = c
+	r.mu.Unlock()
+}
+
 func (r *runLog) count(f func(*Counts)) {
 	r.mu.Lock()
 	f(&r.sum.Counts)

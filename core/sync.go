@@ -45,6 +45,8 @@ type syncer struct {
 	skippedOld     int
 	ordersDone     map[string]bool
 	progressAt     time.Time
+	// page is the write transaction of the page of orders being posted, nil between pages.
+	page *storage.Tx
 }
 
 // fatal errors end the whole run: nothing more can be done with this store now.
@@ -117,7 +119,13 @@ func (s *syncer) itemErr(kind, ref, externalID string, err error) {
 	s.run.note(LogEntry{Level: Error, Kind: kind, Say: errPhrase(err), StoreRef: ref, ExternalID: externalID})
 }
 
+// update writes one unit of work (an order's invoice, a return, a failure's log entry and retry):
+// in a savepoint of the page being posted, so that a unit refused undoes only itself, or in a
+// transaction of its own between pages.
 func (s *syncer) update(fn func(tx *storage.Tx) error) error {
+	if s.page != nil {
+		return s.page.Savepoint(func() error { return fn(s.page) })
+	}
 	return s.e.db.Update(s.ctx, fn)
 }
 

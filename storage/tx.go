@@ -194,6 +194,12 @@ func (t *Tx) atomic(fn func() error) error {
 	return err
 }
 
+// Savepoint runs fn as one unit inside the transaction: when fn returns an error, everything it
+// wrote is undone and the error returned, and the transaction goes on (the caller may still
+// commit what was written before and after). A page of orders posted in one transaction gives
+// each order's documents a savepoint, so that an order the books refuse takes nothing else with it.
+func (t *Tx) Savepoint(fn func() error) error { return t.atomic(fn) }
+
 func atomicOp[T any](t *Tx, fn func() (T, error)) (T, error) {
 	var out T
 	err := t.atomic(func() (err error) {

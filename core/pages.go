@@ -1,0 +1,108 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"mizan/storage"
+)
+
+// Orders are posted a page at a time: the store's page (or a batch fetched by number) is one write
+// transaction, and each order's documents inside it are a savepoint of their own (see
+// syncer.update). A crash loses at most the page being posted, and never leaves half an order:
+// what is committed carries its bindings, so reading the page again changes nothing twice. While
+// one page is posted, the store is asked for the next.
+
+// postPage posts a page of orders in one transaction. An order's own failures stay its own (they
+// are logged and queued, as when each order had a transaction); an error that makes the books
+// unusable undoes the page, and the run's counts with it. A cancelled run stops between two
+// orders and keeps the orders posted before it.
+func (s *syncer) postPage(page []StoreOrder, each func(StoreOrder)) error {
+	if len(page) == 0 {
+		return nil
+	}
+	counts := s.run.counts()
+	var stopped error
+	err := s.e.db.Update(context.WithoutCancel(s.ctx), func(tx *storage.Tx) error {
+		s.page = tx
+		defer func() { s.page = nil }()
+		for _, o := range page {
+			if err := s.ctx.Err(); err != nil {
+				stopped = err
+				return nil
+			}
+			if err := s.processOrder(o); err != nil {
+				return err
+			}
+			if each != nil {
+				each(o)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.run.setCounts(counts)
+		return err
+	}
+	return stopped
+}
+
+// view reads the books: inside the page being posted (which sees what the page wrote so far), or
+// in a read transaction of its own.
+func (s *syncer) view(fn func(tx *storage.Tx) error) error {
+	if s.page != nil {
+		return fn(s.page)
+	}
+	return s.e.db.View(s.ctx, fn)
+}
+
+// note records a log entry on its own: in the page being posted, or in a transaction of its own.
+func (s *syncer) note(en LogEntry) {
+	if s.page == nil {
+		s.run.note(en)
+		return
+	}
+	if err := s.page.Savepoint(func() error { return s.run.add(s.page, en) }); err != nil {
+		s.e.log.Error("cannot write the sync log", "err", err)
+	}
+}
+
+// readOrders calls post with each page of orders changed since, while the next page is read:
+// the store's paging runs in a goroutine of its own, one page ahead of the posting. An error
+// from post stops the paging; the store's error is returned once the pages read before it are
+// posted. Nothing is left running when it returns.
+func (s *syncer) readOrders(since time.Time, post func([]StoreOrder) error) error {
+	ctx, stop := context.WithCancel(s.ctx)
+	defer stop()
+	pages := make(chan []StoreOrder)
+	var readErr error
+	go func() {
+		defer close(pages)
+		readErr = s.store.Orders(ctx, since, func(page []StoreOrder) error {
+			select {
+			case pages <- page:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	var postErr error
+	for page := range pages {
+		if postErr != nil {
+			continue // the paging was stopped; it ends at its next page
+		}
+		if postErr = post(page); postErr != nil {
+			stop()
+		}
+	}
+	// pages is closed: the paging goroutine has returned and readErr is set.
+	if postErr == nil {
+		postErr = readErr
+	}
+	if postErr != nil {
+		return fmt.Errorf("read the store's orders: %w", postErr)
+	}
+	return nil
+}

@@ -1,0 +1,195 @@
+package core_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"testing"
+	"time"
+
+	"mizan/core"
+	"mizan/core/memstore"
+	"mizan/storage"
+)
+
+// pagedStore is the memory store with a look at its order pages: onPage(n) runs when the engine
+// asks for page n (for n > 1, right after it was handed page n-1), and an error from it ends the
+// paging as a store's error would.
+type pagedStore struct {
+	core.Store
+	onPage func(n int) error
+}
+
+func (p *pagedStore) Orders(ctx context.Context, since time.Time, fn func([]core.StoreOrder) error) error {
+	n := 0
+	return p.Store.Orders(ctx, since, func(page []core.StoreOrder) error {
+		n++
+		if err := p.onPage(n); err != nil {
+			return err
+		}
+		return fn(page)
+	})
+}
+
+// newPagedEnv is newEnv with the store's order pages watched, 100 orders to a page.
+func newPagedEnv(t *testing.T, onPage func(e *env, n int) error) *env {
+	t.Helper()
+	c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	db, err := storage.Open(ctx, t.TempDir(), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	st := memstore.New(c.Now)
+	st.PageSize = 100
+	e := &env{t: t, clock: c, db: db, store: st, logs: &bytes.Buffer{}}
+	p := memstore.Platform(st)
+	open := p.Open
+	p.Open = func(cfg core.StoreConfig) (core.Store, error) {
+		inner, err := open(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return &pagedStore{Store: inner, onPage: func(n int) error { return onPage(e, n) }}, nil
+	}
+	e.eng = core.New(db, core.NewMemorySecrets(), core.NewPlatforms(p), core.Options{Now: c.Now, Log: slog.New(slog.NewTextHandler(e.logs, nil))})
+	e.conn, err = e.eng.AddConnection(ctx, core.ConnectionInput{Name: "Test shop", Platform: "memory", StoreURL: "https://shop.example",
+		Credentials: map[string]string{"token": "tok_secret_123"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// placeOrders places 120 orders a second apart (so the store pages them in that order): the
+// 50th does not add up to its total and the 70th is in a state that is not invoiced, so the first
+// page of 100 makes 98 invoices and the second 20.
+func placeOrders(e *env) {
+	_, _, tea := e.catalogue()
+	for i := 1; i <= 120; i++ {
+		o := orderOf(&core.StoreCustomer{ExternalID: fmt.Sprintf("Customer/%d", i%7), Name: fmt.Sprintf("Client %d", i%7)}, "", nil, line(tea, "1"))
+		switch i {
+		case 50:
+			o.Total = o.Total.Add(d("0.01"))
+		case 70:
+			o.Status = "pending"
+		}
+		e.store.PlaceOrder(o)
+		e.clock.Advance(time.Second)
+	}
+}
+
+// TestOrdersPostedAPageAtATime: a page of orders is committed as a whole, while the store is
+// asked for the next page; an order the books refuse takes nothing else of its page with it.
+func TestOrdersPostedAPageAtATime(t *testing.T) {
+	committedAtRead := -1
+	seen := map[int]bool{}
+	e := newPagedEnv(t, func(e *env, n int) error {
+		if n != 2 {
+			return nil
+		}
+		// Page 1 was handed over: it is being posted while page 2 is read. Watch the committed
+		// invoices (another connection sees only what was committed) until page 1's are there.
+		committedAtRead = e.count("invoices")
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+			got := e.count("invoices")
+			seen[got] = true
+			if got >= 98 {
+				break
+			}
+			time.Sleep(200 * time.Microsecond)
+		}
+		return nil
+	})
+	placeOrders(e)
+	sum := e.sync()
+	if sum.Counts.Invoices != 118 || sum.Counts.Errors != 1 || sum.Counts.OrdersSeen != 120 {
+		t.Fatalf("sync: %+v %s", sum.Counts, sum.Message)
+	}
+	if committedAtRead != 0 {
+		t.Errorf("when the store was asked for page 2, %d invoices were committed: page 1 was posted before the next page was read, not while", committedAtRead)
+	}
+	for n := range seen {
+		if n != 0 && n != 98 {
+			t.Errorf("%d invoices were committed at one moment: a page is committed whole, 0 or 98 (seen %v)", n, seen)
+		}
+	}
+	if !e.logHas(core.Error, "#1050") || e.count("sync_retries") != 1 || !e.logHas(core.Info, "#1070") {
+		t.Errorf("the refused and the waiting orders are not logged and queued as before:\n%s", e.logs)
+	}
+	// Every invoice has its binding and log entry, once.
+	if b, l := e.count(`sync_bindings WHERE kind = 'order'`), e.count(`sync_log WHERE doc_type = 'sales_invoice'`); b != 118 || l != 118 {
+		t.Errorf("%d order bindings and %d invoice log entries for 118 invoices", b, l)
+	}
+}
+
+// TestOrdersPagingEndsCleanly: when the store fails on a later page, the pages read before it are
+// posted and the failure logged; when the run is cancelled while a page is posted, the orders
+// posted before the cancel are kept and the next sync posts the rest once. Either way the paging
+// goroutine is gone when the sync returns.
+func TestOrdersPagingEndsCleanly(t *testing.T) {
+	t.Run("the store fails on page 2", func(t *testing.T) {
+		e := newPagedEnv(t, func(e *env, n int) error {
+			if n == 2 {
+				return fmt.Errorf("list orders: %w", core.ErrUnreachable)
+			}
+			return nil
+		})
+		placeOrders(e)
+		before := runtime.NumGoroutine()
+		e.clock.Advance(time.Minute)
+		_, err := e.eng.SyncNow(ctx, e.conn.ID, core.SyncRequest{})
+		if !errors.Is(err, core.ErrUnreachable) {
+			t.Fatalf("sync: %v, want the store's error", err)
+		}
+		if got := e.count("invoices"); got != 98 {
+			t.Errorf("%d invoices after the store failed on page 2, want page 1's 98", got)
+		}
+		noLeak(t, before)
+	})
+	t.Run("cancelled while a page is posted", func(t *testing.T) {
+		cancelled := false
+		e := newPagedEnv(t, func(e *env, n int) error {
+			if n == 2 && !cancelled {
+				cancelled = true
+				e.eng.Cancel(e.conn.ID) // page 1 is being posted
+			}
+			return nil
+		})
+		placeOrders(e)
+		before := runtime.NumGoroutine()
+		e.clock.Advance(time.Minute)
+		sum, err := e.eng.SyncNow(ctx, e.conn.ID, core.SyncRequest{})
+		if !errors.Is(err, context.Canceled) || sum.Outcome != core.OutcomeCancelled {
+			t.Fatalf("sync: %v %s, want cancelled", err, sum.Outcome)
+		}
+		noLeak(t, before)
+		kept := e.count("invoices")
+		if kept > 98 || sum.Counts.Invoices != kept {
+			t.Errorf("%d invoices kept, %d counted by the cancelled run", kept, sum.Counts.Invoices)
+		}
+		if b := e.count(`sync_bindings WHERE kind = 'order'`); b != kept {
+			t.Errorf("%d invoices but %d order bindings", kept, b)
+		}
+		next := e.sync()
+		if got := e.count("invoices"); got != 118 || next.Counts.Invoices != 118-kept {
+			t.Errorf("after the next sync: %d invoices (%d posted by it, %d kept before)", got, next.Counts.Invoices, kept)
+		}
+	})
+}
+
+// noLeak waits for the goroutines to be back to before (a goroutine left running fails).
+func noLeak(t *testing.T, before int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines, %d before the sync:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
