@@ -86,6 +86,74 @@ func (d *DB) CountInvoices(ctx context.Context, f InvoiceFilter) (int, error) {
 	return n, nil
 }
 
+// pageScan is how many matches InvoicePage reads in one pass before it counts the rest apart.
+var pageScan = 2000
+
+// InvoicePage reads a page of up to limit invoices a filter selects (from its offset, newest
+// first) and counts all it selects, as the invoice list shows them, from one snapshot of the
+// books. It reads the ids of up to pageScan matches from the offset on: when there are fewer, that
+// one pass over the invoices gave both the page and the count. A search that matches few invoices
+// (and so reads every invoice to find them, as a text of one or two characters does) reads them
+// once instead of twice. Only when there are more is the rest counted apart; the page itself was
+// found among the first matches, which a search matching many finds early.
+func (d *DB) InvoicePage(ctx context.Context, f InvoiceFilter, limit int) (page []Invoice, count int, err error) {
+	if limit <= 0 {
+		return nil, 0, fmt.Errorf("invoice page: the page size must be positive, not %d", limit)
+	}
+	err = d.View(ctx, func(tx *Tx) error {
+		where, args := f.where()
+		const order = ` ORDER BY i.issue_date DESC, i.id DESC`
+		rows, err := tx.Query(`SELECT i.id`+f.selectFrom()+where+order+` LIMIT ? OFFSET ?`,
+			append(args, max(limit, pageScan), f.Offset)...)
+		if err != nil {
+			return fmt.Errorf("invoice page: %w", err)
+		}
+		var ids []any
+		matched := 0
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("invoice page: %w", err)
+			}
+			if matched < limit {
+				ids = append(ids, id)
+			}
+			matched++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("invoice page: %w", err)
+		}
+		switch {
+		case matched < max(limit, pageScan) && (matched > 0 || f.Offset == 0):
+			count = f.Offset + matched
+		default: // more than one pass reads, or an offset past the end
+			if err := tx.QueryRow(`SELECT COUNT(*)`+f.selectFrom()+where, args...).Scan(&count); err != nil {
+				return fmt.Errorf("count invoices: %w", err)
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+		rows, err = tx.Query(`SELECT `+invoiceCols+invoiceFrom+`WHERE i.id IN (`+in+`)`+order, ids...)
+		if err != nil {
+			return fmt.Errorf("invoice page: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			inv, err := scanInvoice(rows)
+			if err != nil {
+				return fmt.Errorf("invoice page: %w", err)
+			}
+			page = append(page, inv)
+		}
+		return rows.Err()
+	})
+	return page, count, err
+}
+
 // FullInvoices lists whole invoices (with lines and charges) in number order, for export.
 func (d *DB) FullInvoices(ctx context.Context, f InvoiceFilter) ([]Invoice, error) {
 	var out []Invoice

@@ -406,14 +406,8 @@ func (s *InvoicesScreen) query(ctx context.Context, id int64, f storage.InvoiceF
 	if id != s.latest.Load() {
 		return nil
 	}
-	count, err := s.m.db.CountInvoices(ctx, f)
-	var rows []storage.Invoice
+	rows, count, err := s.m.db.InvoicePage(ctx, f, pageSize)
 	var states map[int64]storage.PaymentState
-	if err == nil {
-		first := f
-		first.Limit = pageSize
-		rows, err = s.m.db.Invoices(ctx, first)
-	}
 	if err == nil {
 		states, err = s.m.db.PaymentStates(ctx, rows)
 	}
