@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,28 @@ const (
 
 // StockDocKinds lists the kinds in the order they are offered.
 var StockDocKinds = []StockDocKind{DocReceive, DocIssue, DocTransfer, DocCount}
+
+// The kinds of stock document Mizan records itself: a sync brings a store's quantity into the
+// books with an inbound requisition when it imports a product (or creates one from an order's
+// line), and books the difference from a store's count as an adjustment (the demo records
+// requisitions too). They are listed, shown, printed and exported with the merchant's documents,
+// but never posted or reversed by hand (see Automatic).
+const (
+	DocInbound    StockDocKind = "inbound"    // an inbound requisition (IN-000001)
+	DocOutbound   StockDocKind = "outbound"   // an outbound requisition (OUT-000001)
+	DocAdjustment StockDocKind = "adjustment" // an adjustment to a store's count (ADJ-000001), either sign
+)
+
+// ListedDocKinds lists every kind the list of stock documents shows: the merchant's, then Mizan's.
+var ListedDocKinds = []StockDocKind{DocReceive, DocIssue, DocTransfer, DocCount, DocInbound, DocOutbound, DocAdjustment}
+
+// Automatic reports whether documents of the kind are recorded by Mizan itself. They are never
+// reversed: a sync that set the books to a store's quantity would set them back on its next run
+// (or send the undone quantity to the store, when the books own it), and the merchant's way to
+// correct stock, whatever put it there, is a stock count.
+func (k StockDocKind) Automatic() bool {
+	return k == DocInbound || k == DocOutbound || k == DocAdjustment
+}
 
 // docPrefix numbers each kind in a sequence of its own: REC-000001, ISS-000001, TRF-000001, CNT-000001.
 var docPrefix = map[StockDocKind]string{DocReceive: "REC", DocIssue: "ISS", DocTransfer: "TRF", DocCount: "CNT"}
@@ -69,6 +92,10 @@ type StockDocument struct {
 	ReversedByNumber string
 	LineCount        int
 	CreatedAt        time.Time
+	// ConnectionID and Source are the store connection and its name that a document Mizan
+	// recorded came from (0 and "" for the merchant's documents, and for the demo's).
+	ConnectionID int64
+	Source       string
 }
 
 // The most a line may move, and the most decimal places of a quantity.
@@ -317,7 +344,23 @@ func (t *Tx) ReverseStockDocument(id int64, date time.Time, note string) (StockD
 
 const stockDocCols = `d.id, d.number, d.kind, d.date, d.warehouse_id, COALESCE(d.to_warehouse_id, 0), d.note,
 	COALESCE(d.reverses_id, 0), w.name, COALESCE(tw.name, ''), COALESCE(o.number, ''), COALESCE(r.id, 0), COALESCE(r.number, ''),
-	(SELECT COUNT(*) FROM stock_document_lines l WHERE l.document_id = d.id), d.created_at`
+	(SELECT COUNT(*) FROM stock_document_lines l WHERE l.document_id = d.id), d.created_at, 0, ''`
+
+// The columns of Mizan's own documents, in stockDocCols' order: requisitions (alias d) and
+// adjustments (alias d, one line each), with the connection they came from (c).
+const (
+	sourceCols = `COALESCE(d.connection_id, 0), COALESCE(NULLIF(c.removed_name, ''), c.name, '')`
+
+	requisitionCols = `d.id, d.number, d.kind, d.date, d.warehouse_id, 0, d.note, 0, w.name, '', '', 0, '',
+	(SELECT COUNT(*) FROM requisition_lines l WHERE l.requisition_id = d.id), d.created_at, ` + sourceCols
+	requisitionFrom = ` FROM requisitions d JOIN warehouses w ON w.id = d.warehouse_id
+	LEFT JOIN connections c ON c.id = d.connection_id `
+
+	adjustmentCols = `d.id, d.number, 'adjustment', d.date, d.warehouse_id, 0, d.reason, 0, w.name, '', '', 0, '',
+	1, d.created_at, ` + sourceCols
+	adjustmentFrom = ` FROM adjustments d JOIN warehouses w ON w.id = d.warehouse_id
+	LEFT JOIN connections c ON c.id = d.connection_id `
+)
 
 const stockDocFrom = ` FROM stock_documents d JOIN warehouses w ON w.id = d.warehouse_id
 	LEFT JOIN warehouses tw ON tw.id = d.to_warehouse_id
@@ -328,7 +371,8 @@ func scanStockDoc(r scanner) (StockDocument, error) {
 	var d StockDocument
 	var kind string
 	err := r.Scan(&d.ID, &d.Number, &kind, timeCol{&d.Date}, &d.WarehouseID, &d.ToWarehouseID, &d.Note, &d.ReversesID,
-		&d.Warehouse, &d.ToWarehouse, &d.ReversesNumber, &d.ReversedByID, &d.ReversedByNumber, &d.LineCount, timeCol{&d.CreatedAt})
+		&d.Warehouse, &d.ToWarehouse, &d.ReversesNumber, &d.ReversedByID, &d.ReversedByNumber, &d.LineCount, timeCol{&d.CreatedAt},
+		&d.ConnectionID, &d.Source)
 	d.Kind = StockDocKind(kind)
 	return d, err
 }
@@ -374,6 +418,62 @@ func (t *Tx) StockDocument(id int64) (StockDocument, error) {
 	return d, rows.Err()
 }
 
+// automaticDocument reads a document Mizan recorded (a requisition or an adjustment) with its
+// lines, as a stock document of its kind.
+func (t *Tx) automaticDocument(kind StockDocKind, id int64) (StockDocument, error) {
+	var row *sql.Row
+	var lines string
+	switch kind {
+	case DocInbound, DocOutbound:
+		row = t.QueryRow(`SELECT `+requisitionCols+requisitionFrom+`WHERE d.id = ? AND d.kind = ?`, id, string(kind))
+		lines = `SELECT l.product_id, l.quantity, p.code, p.name FROM requisition_lines l JOIN products p ON p.id = l.product_id
+			WHERE l.requisition_id = ? ORDER BY l.id`
+	case DocAdjustment:
+		row = t.QueryRow(`SELECT `+adjustmentCols+adjustmentFrom+`WHERE d.id = ?`, id)
+		lines = `SELECT d.product_id, d.quantity, p.code, p.name FROM adjustments d JOIN products p ON p.id = d.product_id WHERE d.id = ?`
+	default:
+		return StockDocument{}, invalid("Mizan records no stock document of kind %q", kind)
+	}
+	d, err := scanStockDoc(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, invalid("%s %d does not exist", kind, id)
+	}
+	if err != nil {
+		return d, fmt.Errorf("read %s %d: %w", kind, id, err)
+	}
+	rows, err := t.Query(lines, id)
+	if err != nil {
+		return d, fmt.Errorf("read %s: %w", d.Number, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l StockDocLine
+		if err := rows.Scan(&l.ProductID, dec{&l.Quantity}, &l.Code, &l.Name); err != nil {
+			return d, fmt.Errorf("read %s: %w", d.Number, err)
+		}
+		d.Lines = append(d.Lines, l)
+	}
+	return d, rows.Err()
+}
+
+// StockDocumentOf reads a document of any listed kind with its lines: a merchant's stock
+// document, or a requisition or adjustment Mizan recorded (their ids are counted apart).
+func (t *Tx) StockDocumentOf(kind StockDocKind, id int64) (StockDocument, error) {
+	if kind.Automatic() {
+		return t.automaticDocument(kind, id)
+	}
+	return t.StockDocument(id)
+}
+
+// StockDocumentOf reads one document of any listed kind with its lines (see Tx.StockDocumentOf).
+func (d *DB) StockDocumentOf(ctx context.Context, kind StockDocKind, id int64) (doc StockDocument, err error) {
+	err = d.View(ctx, func(tx *Tx) error {
+		doc, err = tx.StockDocumentOf(kind, id)
+		return err
+	})
+	return doc, err
+}
+
 // StockDocument reads one posted stock document with its lines.
 func (d *DB) StockDocument(ctx context.Context, id int64) (doc StockDocument, err error) {
 	err = d.View(ctx, func(tx *Tx) error {
@@ -383,18 +483,23 @@ func (d *DB) StockDocument(ctx context.Context, id int64) (doc StockDocument, er
 	return doc, err
 }
 
-// StockDocumentByNumber finds a posted stock document by its number, ignoring case.
+// StockDocumentByNumber finds a stock document of any listed kind by its number, ignoring case
+// (each kind numbers with a prefix of its own, so a number names one document).
 func (d *DB) StockDocumentByNumber(ctx context.Context, number string) (doc StockDocument, err error) {
 	err = d.View(ctx, func(tx *Tx) error {
 		var id int64
-		err := tx.QueryRow(`SELECT id FROM stock_documents WHERE number = ?`, strings.ToUpper(strings.TrimSpace(number))).Scan(&id)
+		var kind string
+		err := tx.QueryRow(`SELECT id, kind FROM stock_documents WHERE number = ?1
+			UNION ALL SELECT id, kind FROM requisitions WHERE number = ?1
+			UNION ALL SELECT id, 'adjustment' FROM adjustments WHERE number = ?1
+			LIMIT 1`, strings.ToUpper(strings.TrimSpace(number))).Scan(&id, &kind)
 		if errors.Is(err, sql.ErrNoRows) {
 			return invalid("no stock document is numbered %q", number)
 		}
 		if err != nil {
 			return err
 		}
-		doc, err = tx.StockDocument(id)
+		doc, err = tx.StockDocumentOf(StockDocKind(kind), id)
 		return err
 	})
 	return doc, err
@@ -402,27 +507,60 @@ func (d *DB) StockDocumentByNumber(ctx context.Context, number string) (doc Stoc
 
 // StockDocumentFilter narrows the list of stock documents.
 type StockDocumentFilter struct {
-	Kind StockDocKind // "" for every kind
-	// Search matches the number or the note (case-insensitive).
+	Kind StockDocKind // "" for every listed kind
+	// Search matches the number, the note (an adjustment's reason) or the source connection's
+	// name (case-insensitive).
 	Search string
-	Limit  int // 0: no limit
+	// From and To keep the documents dated from From (inclusive) to To (exclusive); a zero
+	// time leaves that end open.
+	From, To time.Time
+	Limit    int // 0: no limit
 }
 
-// StockDocuments lists posted stock documents, newest first, without their lines (LineCount says
-// how many).
+// StockDocuments lists the merchant's stock documents and the requisitions and adjustments Mizan
+// recorded, newest first, without their lines (LineCount says how many).
 func (d *DB) StockDocuments(ctx context.Context, f StockDocumentFilter) ([]StockDocument, error) {
-	q := `SELECT ` + stockDocCols + stockDocFrom + `WHERE 1 = 1`
+	if f.Kind != "" && !slices.Contains(ListedDocKinds, f.Kind) {
+		return nil, invalid("no stock document is of kind %q", f.Kind)
+	}
+	var parts []string
 	var args []any
-	if f.Kind != "" {
-		q += ` AND d.kind = ?`
-		args = append(args, string(f.Kind))
+	part := func(cols, from, kindCol, noteCol, source string, kinds ...StockDocKind) {
+		if f.Kind != "" && !slices.Contains(kinds, f.Kind) {
+			return
+		}
+		q := `SELECT ` + cols + from + `WHERE 1 = 1`
+		if f.Kind != "" && kindCol != "" {
+			q += ` AND ` + kindCol + ` = ?`
+			args = append(args, string(f.Kind))
+		}
+		if s := strings.TrimSpace(f.Search); s != "" {
+			like := "%" + likeEscape(s) + "%"
+			q += ` AND (d.number LIKE ? ESCAPE '\' OR ` + noteCol + ` LIKE ? ESCAPE '\'`
+			args = append(args, like, like)
+			if source != "" {
+				q += ` OR ` + source + ` LIKE ? ESCAPE '\'`
+				args = append(args, like)
+			}
+			q += `)`
+		}
+		if !f.From.IsZero() {
+			q += ` AND d.date >= ?`
+			args = append(args, formatTime(f.From))
+		}
+		if !f.To.IsZero() {
+			q += ` AND d.date < ?`
+			args = append(args, formatTime(f.To))
+		}
+		parts = append(parts, q)
 	}
-	if s := strings.TrimSpace(f.Search); s != "" {
-		q += ` AND (d.number LIKE ? ESCAPE '\' OR d.note LIKE ? ESCAPE '\')`
-		like := "%" + likeEscape(s) + "%"
-		args = append(args, like, like)
-	}
-	q += ` ORDER BY d.date DESC, d.id DESC`
+	source := `COALESCE(NULLIF(c.removed_name, ''), c.name, '')`
+	part(stockDocCols, stockDocFrom, "d.kind", "d.note", "", StockDocKinds...)
+	part(requisitionCols, requisitionFrom, "d.kind", "d.note", source, DocInbound, DocOutbound)
+	part(adjustmentCols, adjustmentFrom, "", "d.reason", source, DocAdjustment)
+	// Columns 4, 15 and 2: the date, when it was recorded, and the number (each kind's numbers
+	// have one width, so they sort as they were given).
+	q := strings.Join(parts, " UNION ALL ") + ` ORDER BY 4 DESC, 15 DESC, 2 DESC`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
@@ -434,11 +572,12 @@ func likeEscape(s string) string {
 }
 
 // WriteStockDocumentCSV writes a document as CSV: one row per line, with the document's number,
-// kind, date and warehouses on each, so the file reads alone. Amounts and quantities are exact.
+// kind, date, warehouses and source on each, so the file reads alone. Amounts and quantities are
+// exact; an adjustment's quantity has its sign.
 func WriteStockDocumentCSV(w io.Writer, doc StockDocument) error {
 	cw := csv.NewWriter(w)
 	header := []string{"number", "kind", "date", "warehouse", "to_warehouse", "reverses", "note", "line", "code", "name",
-		"quantity", "unit_cost", "counted", "before"}
+		"quantity", "unit_cost", "counted", "before", "source"}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -451,7 +590,7 @@ func WriteStockDocumentCSV(w io.Writer, doc StockDocument) error {
 			counted, before = l.Counted.String(), l.Before.String()
 		}
 		row := []string{doc.Number, string(doc.Kind), doc.Date.UTC().Format(time.RFC3339), doc.Warehouse, doc.ToWarehouse,
-			doc.ReversesNumber, doc.Note, fmt.Sprint(i + 1), l.Code, l.Name, l.Quantity.String(), cost, counted, before}
+			doc.ReversesNumber, doc.Note, fmt.Sprint(i + 1), l.Code, l.Name, l.Quantity.String(), cost, counted, before, doc.Source}
 		if err := cw.Write(SpreadsheetSafeRow(row)); err != nil {
 			return err
 		}

@@ -102,6 +102,8 @@ type Requisition struct {
 	Date        time.Time
 	Note        string
 	Lines       []RequisitionLine
+	// ConnectionID is the store connection a sync posted it for (0: none, e.g. the demo's).
+	ConnectionID int64
 }
 
 // InvoiceType is sales or return.

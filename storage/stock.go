@@ -107,8 +107,8 @@ func (t *Tx) postRequisition(r Requisition) (Requisition, error) {
 	if err != nil {
 		return r, err
 	}
-	res, err := t.Exec(`INSERT INTO requisitions(number, kind, warehouse_id, date, note, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		num, string(r.Kind), r.WarehouseID, formatTime(r.Date), strings.TrimSpace(r.Note), formatTime(t.now))
+	res, err := t.Exec(`INSERT INTO requisitions(number, kind, warehouse_id, date, note, created_at, connection_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		num, string(r.Kind), r.WarehouseID, formatTime(r.Date), strings.TrimSpace(r.Note), formatTime(t.now), nullIfZero(r.ConnectionID))
 	if err != nil {
 		return r, fmt.Errorf("post requisition: %w", err)
 	}
@@ -155,13 +155,19 @@ func (t *Tx) adjust(productID, warehouseID int64, counted decimal.Decimal, reaso
 	if err != nil {
 		return decimal.Zero, err
 	}
-	return t.adjustBy(productID, warehouseID, counted.Sub(level), reason)
+	return t.adjustBy(0, productID, warehouseID, counted.Sub(level), reason)
 }
 
 // AdjustBy records an adjustment movement of delta (either sign) of a product in a warehouse,
 // whatever the quantity it leaves: a store's count brought into the books may be below zero when
 // the store sells on backorder. A zero delta records nothing.
 func (t *Tx) AdjustBy(productID, warehouseID int64, delta decimal.Decimal, reason string) error {
+	return t.AdjustFrom(0, productID, warehouseID, delta, reason)
+}
+
+// AdjustFrom is AdjustBy for a store connection's sync: the adjustment says which connection it
+// came from (0: none).
+func (t *Tx) AdjustFrom(connectionID, productID, warehouseID int64, delta decimal.Decimal, reason string) error {
 	_, err := atomicOp(t, func() (decimal.Decimal, error) {
 		if _, err := t.Product(productID); err != nil {
 			return decimal.Zero, err
@@ -169,12 +175,12 @@ func (t *Tx) AdjustBy(productID, warehouseID int64, delta decimal.Decimal, reaso
 		if _, err := t.Warehouse(warehouseID); err != nil {
 			return decimal.Zero, err
 		}
-		return t.adjustBy(productID, warehouseID, delta, reason)
+		return t.adjustBy(connectionID, productID, warehouseID, delta, reason)
 	})
 	return err
 }
 
-func (t *Tx) adjustBy(productID, warehouseID int64, delta decimal.Decimal, reason string) (decimal.Decimal, error) {
+func (t *Tx) adjustBy(connectionID, productID, warehouseID int64, delta decimal.Decimal, reason string) (decimal.Decimal, error) {
 	if delta.IsZero() {
 		return delta, nil
 	}
@@ -182,8 +188,8 @@ func (t *Tx) adjustBy(productID, warehouseID int64, delta decimal.Decimal, reaso
 	if err != nil {
 		return decimal.Zero, err
 	}
-	res, err := t.Exec(`INSERT INTO adjustments(number, warehouse_id, product_id, quantity, reason, date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		num, warehouseID, productID, decStr(delta), strings.TrimSpace(reason), formatTime(t.now), formatTime(t.now))
+	res, err := t.Exec(`INSERT INTO adjustments(number, warehouse_id, product_id, quantity, reason, date, created_at, connection_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		num, warehouseID, productID, decStr(delta), strings.TrimSpace(reason), formatTime(t.now), formatTime(t.now), nullIfZero(connectionID))
 	if err != nil {
 		return decimal.Zero, fmt.Errorf("record adjustment: %w", err)
 	}

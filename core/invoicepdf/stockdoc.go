@@ -18,6 +18,12 @@ func stockDocTitle(k storage.StockDocKind) (string, string) {
 		return "سند صرف بضاعة", "Goods Issue Note"
 	case storage.DocTransfer:
 		return "سند تحويل بين المستودعات", "Stock Transfer"
+	case storage.DocInbound:
+		return "إذن إضافة مخزون", "Inbound Requisition"
+	case storage.DocOutbound:
+		return "إذن صرف مخزون", "Outbound Requisition"
+	case storage.DocAdjustment:
+		return "تسوية مخزون", "Stock Adjustment"
 	}
 	return "محضر جرد", "Stock Count"
 }
@@ -46,6 +52,9 @@ func stockDocFacts(doc storage.StockDocument, loc *time.Location) [][3]string {
 		facts = append(facts, [3]string{"من المستودع", "From warehouse", doc.Warehouse}, [3]string{"إلى المستودع", "To warehouse", doc.ToWarehouse})
 	} else {
 		facts = append(facts, [3]string{"المستودع", "Warehouse", doc.Warehouse})
+	}
+	if doc.Source != "" {
+		facts = append(facts, [3]string{"من المتجر", "From the store", doc.Source})
 	}
 	if doc.ReversesNumber != "" {
 		facts = append(facts, [3]string{"يعكس", "Reverses", doc.ReversesNumber})
@@ -102,8 +111,8 @@ func (p *printer) stockDocTable(doc storage.StockDocument) *layout.Table {
 				value, hasValue = value.Add(v), true
 			}
 			cells = append(cells, l.Quantity.String(), price, amount)
-		case doc.Kind == storage.DocCount:
-			cells = append(cells, signedQuantity(l.Quantity)) // a reversed count's differences, either sign
+		case doc.Kind == storage.DocCount || doc.Kind == storage.DocAdjustment:
+			cells = append(cells, signedQuantity(l.Quantity)) // a reversed count's or an adjustment's differences, either sign
 		default:
 			cells = append(cells, l.Quantity.String())
 		}

@@ -17,6 +17,7 @@ func TestStockDocumentPrints(t *testing.T) {
 	db, _, _ := books(t)
 	day := time.Date(2026, 12, 3, 9, 15, 0, 0, time.UTC)
 	var rec, cnt, rev storage.StockDocument
+	var in storage.Requisition
 	err := db.Update(ctx, func(tx *storage.Tx) error {
 		coffee, err := tx.ProductByCode("COF-250")
 		if err != nil {
@@ -30,8 +31,14 @@ func TestStockDocumentPrints(t *testing.T) {
 			Lines: []storage.StockDocLine{{ProductID: coffee.ID, Counted: d("9")}}}); err != nil {
 			return err
 		}
-		rev, err = tx.ReverseStockDocument(cnt.ID, day, "")
-		return err
+		if rev, err = tx.ReverseStockDocument(cnt.ID, day, ""); err != nil {
+			return err
+		}
+		if in, err = tx.PostRequisition(storage.Requisition{Kind: storage.Inbound, WarehouseID: 1, Date: day, Note: "Store quantity",
+			Lines: []storage.RequisitionLine{{ProductID: coffee.ID, Quantity: d("4")}}}); err != nil {
+			return err
+		}
+		return tx.AdjustBy(coffee.ID, 1, d("-2"), "the store's count")
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +56,8 @@ func TestStockDocumentPrints(t *testing.T) {
 			"2026-12-03 09:15", "Main warehouse", "مورد القهوة", "COF-250", "قهوة عربية فاخرة", "12", "18.25", "219.00"}},
 		{cnt.Number, English, []string{"Stock Count", "CNT-000001", "Counted", "Books had", "Difference", "9", "-1", "Reversed by", "CNT-000002"}},
 		{rev.Number, Arabic, []string{"محضر جرد", "CNT-000002", "يعكس", "CNT-000001", "+1"}},
+		{in.Number, English, []string{"Inbound Requisition", in.Number, "Store quantity", "COF-250", "4"}},
+		{"ADJ-000001", Both, []string{"تسوية مخزون", "Stock Adjustment", "ADJ-000001", "the store's count", "COF-250", "-2"}},
 	} {
 		doc, err := db.StockDocumentByNumber(ctx, tc.number)
 		if err != nil {

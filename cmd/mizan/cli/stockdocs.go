@@ -78,9 +78,11 @@ func init() {
 	})
 	Register(Command{
 		Name:    "stock documents",
-		Args:    "[--kind receive|issue|transfer|count] [--search TEXT] [--format table|csv|json] [--out FILE] [--bom]",
-		Summary: "List the posted stock documents, newest first",
-		Run:     runStockDocuments,
+		Args:    "[--kind KIND] [--search TEXT] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json] [--out FILE] [--bom]",
+		Summary: "List the posted stock documents and those the syncs recorded, newest first",
+		Help: `KIND is receive, issue, transfer or count (the documents posted by hand), or inbound, outbound
+or adjustment (the requisitions and adjustments a sync recorded, with the store they came from).`,
+		Run: runStockDocuments,
 	})
 }
 
@@ -261,6 +263,9 @@ func runStockReverse(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if orig.Kind.Automatic() {
+		return fmt.Errorf("%s was recorded by Mizan, not posted by hand, and is not reversed: to correct the stock, count it (mizan stock count)", orig.Number)
+	}
 	var rev storage.StockDocument
 	if err := db.Update(ctx, func(tx *storage.Tx) error {
 		var err error
@@ -282,6 +287,7 @@ type stockDocJSON struct {
 	Reverses    string             `json:"reverses,omitempty"`
 	ReversedBy  string             `json:"reversed_by,omitempty"`
 	Note        string             `json:"note"`
+	Source      string             `json:"source,omitempty"`
 	Lines       []stockDocLineJSON `json:"lines,omitempty"`
 	LineCount   int                `json:"line_count"`
 }
@@ -297,7 +303,7 @@ type stockDocLineJSON struct {
 
 func docJSON(d storage.StockDocument) stockDocJSON {
 	out := stockDocJSON{Number: d.Number, Kind: string(d.Kind), Date: utcTime(d.Date), Warehouse: d.Warehouse, ToWarehouse: d.ToWarehouse,
-		Reverses: d.ReversesNumber, ReversedBy: d.ReversedByNumber, Note: d.Note, LineCount: d.LineCount}
+		Reverses: d.ReversesNumber, ReversedBy: d.ReversedByNumber, Note: d.Note, Source: d.Source, LineCount: d.LineCount}
 	for _, l := range d.Lines {
 		lj := stockDocLineJSON{Code: l.Code, Name: l.Name, Quantity: l.Quantity.String()}
 		if l.HasCost {
@@ -351,6 +357,9 @@ func runStockShow(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(w, " → %s", cleanCell(doc.ToWarehouse))
 		}
 		fmt.Fprintln(w)
+		if doc.Source != "" {
+			fmt.Fprintf(w, "From the store %s\n", cleanCell(doc.Source))
+		}
 		if doc.ReversesNumber != "" {
 			fmt.Fprintf(w, "Reverses %s\n", doc.ReversesNumber)
 		}
@@ -371,23 +380,43 @@ func runStockShow(ctx context.Context, env *Env, args []string) error {
 
 func runStockDocuments(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("stock documents", flag.ContinueOnError)
-	kind := fs.String("kind", "", "only this `KIND`: receive, issue, transfer or count")
-	search := fs.String("search", "", "only documents whose number or note contains `TEXT`")
+	kind := fs.String("kind", "", "only this `KIND`: receive, issue, transfer, count, inbound, outbound or adjustment")
+	search := fs.String("search", "", "only documents whose number, note or store contains `TEXT`")
+	from := fs.String("from", "", "only documents dated on or after this day, `YYYY-MM-DD`")
+	to := fs.String("to", "", "only documents dated on or before this day, `YYYY-MM-DD`")
 	var o exportFlags
 	o.define(fs, "table", "csv", "json")
 	if err := o.parse(fs, args); err != nil {
 		return err
 	}
 	if *kind != "" {
-		if err := oneOf("kind", *kind, "receive", "issue", "transfer", "count"); err != nil {
+		var kinds []string
+		for _, k := range storage.ListedDocKinds {
+			kinds = append(kinds, string(k))
+		}
+		if err := oneOf("kind", *kind, kinds...); err != nil {
 			return err
+		}
+	}
+	filter := storage.StockDocumentFilter{Kind: storage.StockDocKind(*kind), Search: *search}
+	for _, end := range []struct {
+		flag, text string
+		day        *time.Time
+		next       int
+	}{{"--from", *from, &filter.From, 0}, {"--to", *to, &filter.To, 1}} {
+		if s := strings.TrimSpace(end.text); s != "" {
+			day, err := time.ParseInLocation("2006-01-02", s, env.Location)
+			if err != nil {
+				return Usagef("%s %q is not a date such as 2026-03-01", end.flag, s)
+			}
+			*end.day = day.AddDate(0, 0, end.next)
 		}
 	}
 	db, err := env.DB(ctx)
 	if err != nil {
 		return err
 	}
-	docs, err := db.StockDocuments(ctx, storage.StockDocumentFilter{Kind: storage.StockDocKind(*kind), Search: *search})
+	docs, err := db.StockDocuments(ctx, filter)
 	if err != nil {
 		return fmt.Errorf("read stock documents: %w", err)
 	}
@@ -403,15 +432,15 @@ func runStockDocuments(ctx context.Context, env *Env, args []string) error {
 			rows := make([][]string, 0, len(docs))
 			for _, d := range docs {
 				rows = append(rows, []string{d.Number, string(d.Kind), utcTime(d.Date), d.Warehouse, d.ToWarehouse,
-					d.ReversesNumber, d.ReversedByNumber, fmt.Sprint(d.LineCount), d.Note})
+					d.ReversesNumber, d.ReversedByNumber, fmt.Sprint(d.LineCount), d.Note, d.Source})
 			}
-			return writeCSV(w, o.bom, []string{"number", "kind", "date", "warehouse", "to_warehouse", "reverses", "reversed_by", "lines", "note"}, rows)
+			return writeCSV(w, o.bom, []string{"number", "kind", "date", "warehouse", "to_warehouse", "reverses", "reversed_by", "lines", "note", "source"}, rows)
 		}
 		if len(docs) == 0 {
 			_, err := fmt.Fprintln(w, "No stock documents yet.")
 			return err
 		}
-		t := newTable(w, "NUMBER", "KIND", "DATE", "WAREHOUSE", "TO", "LINES", "NOTE")
+		t := newTable(w, "NUMBER", "KIND", "DATE", "WAREHOUSE", "TO", "LINES", "STORE", "NOTE")
 		for _, d := range docs {
 			note := d.Note
 			if d.ReversesNumber != "" {
@@ -420,7 +449,7 @@ func runStockDocuments(ctx context.Context, env *Env, args []string) error {
 			if d.ReversedByNumber != "" {
 				note = strings.TrimSpace(note + " (reversed by " + d.ReversedByNumber + ")")
 			}
-			t.row(d.Number, string(d.Kind), d.Date.In(env.Location).Format("2006-01-02"), d.Warehouse, d.ToWarehouse, fmt.Sprint(d.LineCount), note)
+			t.row(d.Number, string(d.Kind), d.Date.In(env.Location).Format("2006-01-02"), d.Warehouse, d.ToWarehouse, fmt.Sprint(d.LineCount), d.Source, note)
 		}
 		return t.flush()
 	})

@@ -104,6 +104,9 @@ func TestStockDocumentCommands(t *testing.T) {
 		{"zero", []string{"stock", "receive", "COF-1=0"}, 1, "more than zero"},
 		{"reverse", []string{"stock", "reverse", "cnt-000001"}, 0, "Posted CNT-000002, which reverses CNT-000001"},
 		{"reverse again", []string{"stock", "reverse", "CNT-000001"}, 1, "already been reversed by CNT-000002"},
+		{"reverse a requisition Mizan recorded", []string{"stock", "reverse", "IN-000001"}, 1, "IN-000001 was recorded by Mizan, not posted by hand"},
+		{"an unknown kind", []string{"stock", "documents", "--kind", "gift"}, 2, "--kind"},
+		{"a bad day", []string{"stock", "documents", "--from", "2026-13-01"}, 2, `--from "2026-13-01" is not a date`},
 	}
 	for _, s := range steps {
 		code, out, errOut := run(t, b.dir, s.args...)
@@ -139,6 +142,21 @@ func TestStockDocumentCommands(t *testing.T) {
 	var docs []stockDocJSON
 	if err := json.Unmarshal([]byte(out), &docs); code != 0 || err != nil || len(docs) != 2 || docs[1].ReversedBy != "CNT-000002" {
 		t.Fatalf("documents: exit %d %v %+v", code, err, docs)
+	}
+	// The requisitions Mizan recorded are listed too, with their lines, and by their dates.
+	code, out, _ = run(t, b.dir, "stock", "documents", "--format", "json", "--kind", "inbound", "--to", "2024-04-30")
+	if err := json.Unmarshal([]byte(out), &docs); code != 0 || err != nil || len(docs) != 2 || docs[0].Number != "IN-000002" ||
+		docs[0].Warehouse != "مستودع جدة" || docs[1].LineCount != 2 {
+		t.Fatalf("inbound requisitions: exit %d %v %+v", code, err, docs)
+	}
+	code, out, _ = run(t, b.dir, "stock", "documents", "--from", "2024-05-01", "--kind", "inbound")
+	if code != 0 || !strings.Contains(out, "No stock documents") {
+		t.Fatalf("inbound requisitions from 2024-05-01: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, b.dir, "stock", "show", "in-000001")
+	if code != 0 || !containsInOrder(out, []string{"IN-000001", "inbound", "2024-04-30", "Main warehouse"}) ||
+		!containsInOrder(out, []string{"COF-1", "قهوة عربية", "10"}) || !containsInOrder(out, []string{"TEA-1", "شاي أخضر", "5"}) {
+		t.Fatalf("show IN-000001: exit %d\n%s", code, out)
 	}
 }
 
