@@ -523,7 +523,7 @@ func (s *syncer) lineProduct(tx *storage.Tx, o StoreOrder, l StoreLine, create b
 	if err != nil {
 		return 0, "", err
 	}
-	r, err := tx.PostRequisition(storage.Requisition{Kind: storage.Inbound, WarehouseID: s.conn.WarehouseID,
+	r, err := tx.PostRequisition(storage.Requisition{Kind: storage.Inbound, WarehouseID: s.conn.WarehouseID, ConnectionID: s.conn.ID,
 		Note:  fmt.Sprintf("Opening stock of %s, sold in order %s before it was in the books", code, o.Name),
 		Lines: []storage.RequisitionLine{{ProductID: p.ID, Quantity: l.Quantity}}})
 	if err != nil {

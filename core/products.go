@@ -214,7 +214,7 @@ func (s *syncer) createLocalProduct(tx *storage.Tx, sp StoreProduct) error {
 	}
 	docType, docID := "product", p.ID
 	if sp.TracksStock && sp.Quantity.IsPositive() {
-		r, err := tx.PostRequisition(storage.Requisition{Kind: storage.Inbound, WarehouseID: s.conn.WarehouseID,
+		r, err := tx.PostRequisition(storage.Requisition{Kind: storage.Inbound, WarehouseID: s.conn.WarehouseID, ConnectionID: s.conn.ID,
 			Note:  fmt.Sprintf("Store quantity of %s on %s", p.Code, s.conn.Name),
 			Lines: []storage.RequisitionLine{{ProductID: p.ID, Quantity: sp.Quantity}}})
 		if err != nil {
