@@ -60,8 +60,17 @@ func findBinding(tx *storage.Tx, connID int64, kind, externalID string) (binding
 
 // bindingOfLocal finds the binding of a local record.
 func bindingOfLocal(tx *storage.Tx, connID int64, kind string, localID int64) (binding, bool, error) {
-	b, err := scanBinding(tx.QueryRow(`SELECT `+bindingCols+` FROM sync_bindings WHERE connection_id = ? AND kind = ? AND local_id = ?
-		ORDER BY external_id LIMIT 1`, connID, kind, localID))
+	var row *sql.Row
+	if kind == "product" {
+		// The kind is written out: SQLite compiles a query whose parameter might match the partial
+		// index on product bindings again each time it is run.
+		row = tx.QueryRow(`SELECT `+bindingCols+` FROM sync_bindings WHERE connection_id = ? AND kind = 'product' AND local_id = ?
+		ORDER BY external_id LIMIT 1`, connID, localID)
+	} else {
+		row = tx.QueryRow(`SELECT `+bindingCols+` FROM sync_bindings WHERE connection_id = ? AND kind = ? AND local_id = ?
+		ORDER BY external_id LIMIT 1`, connID, kind, localID)
+	}
+	b, err := scanBinding(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, false, nil
 	}

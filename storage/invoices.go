@@ -181,7 +181,8 @@ func (t *Tx) insertInvoice(inv *Invoice) error {
 			return fmt.Errorf("write invoice line %d: %w", i+1, err)
 		}
 		if l.ProductID != 0 && restock {
-			if _, err := t.move(l.ProductID, inv.WarehouseID, l.Quantity.Mul(sign), kind, srcType, inv.ID); err != nil {
+			// Dated by the invoice's issue date, as written above (move would read it back).
+			if _, err := t.moveOn(inv.IssueDate, l.ProductID, inv.WarehouseID, l.Quantity.Mul(sign), kind, srcType, inv.ID); err != nil {
 				return err
 			}
 		}
