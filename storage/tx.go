@@ -18,6 +18,9 @@ type Tx struct {
 	tx  *sql.Tx
 	db  *DB
 	now time.Time
+	// stmts are this transaction's handles on the books' prepared statements, made once per
+	// transaction (a page of orders runs the same few statements hundreds of times).
+	stmts map[string]*sql.Stmt
 }
 
 // Update runs fn in one write transaction. Several operations (an invoice, its store binding and
@@ -64,6 +67,9 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 
 // stmt gives the transaction's handle on the books' prepared statement for query.
 func (t *Tx) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
 	t.db.stmtMu.Lock()
 	st, ok := t.db.stmts[query]
 	t.db.stmtMu.Unlock()
@@ -81,7 +87,12 @@ func (t *Tx) stmt(query string) (*sql.Stmt, error) {
 		}
 		t.db.stmtMu.Unlock()
 	}
-	return t.tx.StmtContext(t.ctx, st), nil
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	txst := t.tx.StmtContext(t.ctx, st)
+	t.stmts[query] = txst
+	return txst, nil
 }
 
 // ValidationError is bad input refused by an operation; its message is meant for the user.
