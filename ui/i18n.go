@@ -6,6 +6,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+
+	"mizan/core"
 )
 
 //go:embed translations
@@ -37,4 +39,49 @@ func trText(key, english string, data ...any) string {
 // trn is lang.XN for strings with a count.
 func trn(key, english string, count int, data ...any) string {
 	return visual(lang.XN(key, english, count, data...))
+}
+
+// logWords is the engine's catalogue of sync log sentences (their English), read once.
+var logWords = core.LogWords()
+
+// logLine is a sync log entry's message in the window's language, in logical order: the engine's
+// sentence translated ("log.<code>") with its arguments, which keep the store's and the books'
+// own words as they are. An entry written before the engine gave codes keeps its English.
+func logLine(e core.LogEntry) string {
+	if e.Say.Code == "" && e.Say.List == "" {
+		return e.Message
+	}
+	return logPhrase(e.Say)
+}
+
+func logPhrase(p core.Phrase) string {
+	return p.Render(func(code string, count *int) (string, bool) {
+		w, ok := logWords[code]
+		if !ok {
+			return "", false
+		}
+		key := logKey(code)
+		if count != nil {
+			english := w.English
+			if *count == 1 {
+				english = w.One
+			}
+			return lang.XN(key, english, *count), true
+		}
+		return lang.X(key, w.English), true
+	})
+}
+
+// logKey and kindKey are the translations' keys of a log sentence and of a kind.
+func logKey(code string) string  { return "log." + code }
+func kindKey(kind string) string { return "kind." + kind }
+
+// kindName is a sync log entry's kind (product, order, …) in the window's language.
+func kindName(kind string) string {
+	for _, k := range core.LogKinds {
+		if k == kind {
+			return visual(lang.X(kindKey(kind), kind))
+		}
+	}
+	return kind
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/lang"
+
+	"mizan/core"
 )
 
 func readTranslations(t *testing.T, name string) map[string]any {
@@ -38,6 +40,12 @@ func TestTranslationsAreComplete(t *testing.T) {
 				used[m[1]] = true
 			}
 		}
+	}
+	for code := range core.LogWords() { // the engine's sync log sentences (see logLine)
+		used[logKey(code)] = true
+	}
+	for _, kind := range core.LogKinds {
+		used[kindKey(kind)] = true
 	}
 	var problems []string
 	for k := range used {

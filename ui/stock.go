@@ -62,6 +62,12 @@ func stockDocKindText(k storage.StockDocKind) string {
 		return trText("stockdoc.transfer", "Transfer")
 	case storage.DocCount:
 		return trText("stockdoc.count", "Stock count")
+	case storage.DocInbound:
+		return trText("stockdoc.inbound", "Inbound requisition")
+	case storage.DocOutbound:
+		return trText("stockdoc.outbound", "Outbound requisition")
+	case storage.DocAdjustment:
+		return trText("stockdoc.adjustment", "Stock adjustment")
 	}
 	return string(k)
 }
@@ -69,10 +75,10 @@ func stockDocKindText(k storage.StockDocKind) string {
 func newStockScreen(m *App) *StockScreen {
 	s := &StockScreen{m: m, want: storage.StockDocumentFilter{Limit: 1000}}
 	s.Search = widget.NewEntry()
-	s.Search.SetPlaceHolder(tr("stockdocs.search", "Search number or note"))
+	s.Search.SetPlaceHolder(tr("stockdocs.search", "Search number, note or store"))
 	s.Search.OnChanged = func(string) { s.reload() }
 	kinds := []string{tr("stockdocs.all_kinds", "All kinds")}
-	for _, k := range storage.StockDocKinds {
+	for _, k := range storage.ListedDocKinds {
 		kinds = append(kinds, stockDocKindName(k))
 	}
 	s.Kind = widget.NewSelect(kinds, func(string) { s.reload() })
@@ -81,17 +87,18 @@ func newStockScreen(m *App) *StockScreen {
 	s.New = widget.NewButtonWithIcon(tr("stockdocs.new", "New document"), theme.ContentAddIcon(), func() { s.OpenForm(storage.DocReceive) })
 	s.New.Importance = widget.HighImportance
 
-	s.Table = labelTable(func() (int, int) { return len(s.docs), 7 }, s.updateDocCell, func(col int) (string, bool) {
+	s.Table = labelTable(func() (int, int) { return len(s.docs), 8 }, s.updateDocCell, func(col int) (string, bool) {
 		names := []string{tr("col.number", "Number"), tr("col.date", "Date"), tr("col.kind", "Kind"),
-			tr("col.warehouse", "Warehouse"), tr("stockdocs.col.to", "To"), tr("stockdocs.col.lines", "Lines"), tr("stockdocs.col.note", "Note")}
-		return nameAt(names, col), false
+			tr("col.warehouse", "Warehouse"), tr("stockdocs.col.to", "To"), tr("stockdocs.col.source", "Store"),
+			tr("stockdocs.col.lines", "Lines"), tr("stockdocs.col.note", "Note")}
+		return nameAt(names, col), col == 6
 	})
-	for i, w := range []float32{120, 100, 130, 160, 150, 60, 250} {
+	for i, w := range []float32{110, 100, 160, 150, 130, 140, 60, 230} {
 		s.Table.SetColumnWidth(i, w)
 	}
 	s.Table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(s.docs) {
-			s.Select(s.docs[id.Row].ID)
+			s.Select(s.docs[id.Row].Kind, s.docs[id.Row].ID)
 		}
 	}
 
@@ -144,9 +151,11 @@ func (s *StockScreen) updateDocCell(id widget.TableCellID, o fyne.CanvasObject) 
 	case 4:
 		l.SetText(visual(d.ToWarehouse))
 	case 5:
+		l.SetText(visual(d.Source))
+	case 6:
 		l.Alignment = fyne.TextAlignTrailing
 		l.SetText(fmt.Sprint(d.LineCount))
-	case 6:
+	case 7:
 		l.SetText(visual(docNote(d)))
 	}
 }
@@ -182,7 +191,7 @@ func (s *StockScreen) updateLineCell(id widget.TableCellID, o fyne.CanvasObject)
 		l.Alignment = fyne.TextAlignLeading
 		l.SetText(visual(ln.Name))
 	case 2:
-		l.SetText(quantity(ln.Quantity, s.selected.Kind == storage.DocCount))
+		l.SetText(quantity(ln.Quantity, s.selected.Kind == storage.DocCount || s.selected.Kind == storage.DocAdjustment))
 	case 3:
 		if ln.HasCost {
 			l.SetText(money(ln.UnitCost))
@@ -202,7 +211,7 @@ func (s *StockScreen) updateLineCell(id widget.TableCellID, o fyne.CanvasObject)
 func (s *StockScreen) filter() storage.StockDocumentFilter {
 	f := storage.StockDocumentFilter{Search: s.Search.Text, Limit: 1000}
 	if i := s.Kind.SelectedIndex(); i > 0 {
-		f.Kind = storage.StockDocKinds[i-1]
+		f.Kind = storage.ListedDocKinds[i-1]
 	}
 	return f
 }
@@ -240,19 +249,20 @@ func (s *StockScreen) loadWith(ctx context.Context, f storage.StockDocumentFilte
 		s.Table.Refresh()
 		switch {
 		case s.selected.ID != 0:
-			s.Select(s.selected.ID)
+			s.Select(s.selected.Kind, s.selected.ID)
 		case len(docs) > 0:
-			s.Select(docs[0].ID) // the newest, until another is chosen
+			s.Select(docs[0].Kind, docs[0].ID) // the newest, until another is chosen
 		}
 	})
 	return nil
 }
 
-// Select shows a document with its lines, read in the background. UI goroutine.
-func (s *StockScreen) Select(id int64) {
+// Select shows a document of a kind with its lines, read in the background (the merchant's
+// documents and the requisitions and adjustments Mizan recorded are numbered apart). UI goroutine.
+func (s *StockScreen) Select(kind storage.StockDocKind, id int64) {
 	db := s.m.db
 	s.m.work.Go(func() {
-		doc, err := db.StockDocument(context.Background(), id)
+		doc, err := db.StockDocumentOf(context.Background(), kind, id)
 		uiDo(func() {
 			if err != nil {
 				showProblem(s.m.Window, tr("doing.load_stockdoc", "load the stock document"), err)
@@ -262,7 +272,9 @@ func (s *StockScreen) Select(id int64) {
 			s.DocTitle.SetText(stockDocTitle(doc))
 			s.Export.Enable()
 			s.Print.Enable()
-			if doc.ReversedByID == 0 {
+			// What Mizan recorded is corrected by a stock count, never reversed (see
+			// StockDocKind.Automatic).
+			if doc.ReversedByID == 0 && !doc.Kind.Automatic() {
 				s.Reverse.Enable()
 			} else {
 				s.Reverse.Disable()
@@ -280,6 +292,9 @@ func stockDocTitle(doc storage.StockDocument) string {
 		where = trText("stockdocs.from_to", "{{.From}} to {{.To}}", map[string]any{"From": doc.Warehouse, "To": doc.ToWarehouse})
 	}
 	parts := []string{doc.Number, stockDocKindText(doc.Kind), localDate(doc.Date), where}
+	if doc.Source != "" {
+		parts = append(parts, trText("stockdocs.from_store", "from the store {{.Store}}", map[string]any{"Store": doc.Source}))
+	}
 	if doc.ReversesNumber != "" {
 		parts = append(parts, trText("stockdocs.reverses", "reverses {{.Number}}", map[string]any{"Number": doc.ReversesNumber}))
 	}
@@ -292,7 +307,7 @@ func stockDocTitle(doc storage.StockDocument) string {
 // confirmReverse asks before posting the document that undoes the selected one. UI goroutine.
 func (s *StockScreen) confirmReverse() {
 	doc := s.selected
-	if doc.ID == 0 {
+	if doc.ID == 0 || doc.Kind.Automatic() {
 		return
 	}
 	dialog.ShowConfirm(tr("stockdocs.reverse_title", "Reverse {{.Number}}?", map[string]any{"Number": doc.Number}),
@@ -306,8 +321,11 @@ func (s *StockScreen) confirmReverse() {
 
 // ReverseSelected posts the reversal of the selected document. UI goroutine.
 func (s *StockScreen) ReverseSelected() {
-	id := s.selected.ID
+	id, kind := s.selected.ID, s.selected.Kind
 	s.Reverse.Disable()
+	if kind.Automatic() {
+		return
+	}
 	db := s.m.db
 	s.m.work.Go(func() {
 		var rev storage.StockDocument
@@ -318,17 +336,17 @@ func (s *StockScreen) ReverseSelected() {
 		})
 		if err != nil {
 			s.m.showProblem(tr("doing.reverse", "reverse the document"), err)
-			uiDo(func() { s.Select(id) })
+			uiDo(func() { s.Select(kind, id) })
 			return
 		}
-		s.posted(rev.ID)
+		s.posted(rev)
 	})
 }
 
 // posted reloads what a new document changed and shows it. Worker.
-func (s *StockScreen) posted(id int64) {
+func (s *StockScreen) posted(doc storage.StockDocument) {
 	ctx := context.Background()
-	uiDo(func() { s.selected = storage.StockDocument{ID: id} })
+	uiDo(func() { s.selected = storage.StockDocument{ID: doc.ID, Kind: doc.Kind} })
 	s.load(ctx)
 	s.m.Products.load(ctx)
 }

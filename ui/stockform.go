@@ -302,7 +302,7 @@ func (f *StockDocForm) post() {
 			return err
 		})
 		if err == nil {
-			f.s.posted(posted.ID)
+			f.s.posted(posted)
 		}
 		uiDo(func() {
 			f.Post.Enable()

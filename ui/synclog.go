@@ -208,9 +208,9 @@ func (s *SyncLogScreen) updateEntry(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	set(0, localDateTime(e.At))
 	set(1, levelName(e.Level))
-	set(2, e.Kind)
+	set(2, kindName(e.Kind))
 	set(3, e.StoreRef)
-	set(4, visual(e.Message))
+	set(4, visual(logLine(e)))
 }
 
 // load reads the runs (and the log of the run shown). Worker.
@@ -374,7 +374,7 @@ func (s *SyncLogScreen) updateActions() {
 		s.Detail.SetText(tr("synclog.pick", "Select an entry to open its document or retry it."))
 		return
 	}
-	s.Detail.SetText(visual(e.Message))
+	s.Detail.SetText(visual(logLine(e)))
 	s.Open.Enable()
 	if e.DocID != 0 && (e.DocType == "sales_invoice" || e.DocType == "return_invoice" || e.DocType == "product") {
 		s.Open.SetText(tr("synclog.open", "Open document"))
