@@ -19,15 +19,21 @@ import (
 
 // Bulk reads
 //
-// A large read (the first import, "Sync all products", or an incremental read that turns out to
-// hold more than the connection's bulk threshold of orders or products) is done by a bulk
-// operation instead of pages: bulkOperationRunQuery starts the query on Shopify's side, its
-// status is polled with backoff (node(id:)), and the JSONL result is downloaded from its url as a
-// stream and turned back into orders (with lines and shipping lines from their __parentId
-// records; refund lines, a connection inside a list that a bulk query cannot hold, are read
-// afterwards in batches) or products with their variants, one page at a time, never the whole
-// file in memory. The query costs 10 points to start and about one per poll, against some 40
-// per order by pages.
+// A large read (the first import, "Sync all products", a read of all the stock, or an
+// incremental read that turns out to hold more than the connection's bulk threshold of orders
+// or products) is done by a bulk operation instead of pages: bulkOperationRunQuery starts the
+// query on Shopify's side, its status is polled with backoff (node(id:)), and the JSONL result
+// is downloaded from its url as a stream and turned back into orders (with lines and shipping
+// lines from their __parentId records), products with their variants, or stock levels, one
+// page at a time, never the whole file in memory. An operation costs 10 points to start and
+// about one per poll, against some 40 per order by pages.
+//
+// Refund lines are a connection inside Order.refunds, a list, which a bulk query cannot hold:
+// they are read just before the orders by a bulk operation of their own, through the orders'
+// sales agreements (bulk_refunds.graphql), and kept by refund id until their order comes. A
+// refund made after that operation ran, or all of them when it could not be done, are read in
+// batches (refund_lines.graphql). The refunds' lines are the one part of a bulk read held in
+// memory whole: a few records per refund.
 //
 // One bulk query runs at a time per shop and app (from API 2026-01, five). Before starting one,
 // the app's current operation is read: one of ours still running with the same query (left by a
@@ -76,7 +82,7 @@ func (o *bulkOperation) active() bool {
 
 // ourBulkQueries are the queries this package runs in bulk, by document: an operation whose
 // query has the name of one of them is ours.
-var ourBulkQueries = []string{docBulkOrders, docBulkProducts}
+var ourBulkQueries = []string{docBulkOrders, docBulkRefunds, docBulkProducts, docBulkStock}
 
 // normalQuery reduces a query text to its words, for comparison.
 func normalQuery(q string) string { return strings.Join(strings.Fields(q), " ") }
@@ -152,6 +158,23 @@ func (s *Store) bulkStart(ctx context.Context, text string) (op bulkOperation, r
 	}
 }
 
+// bulkRunning tells whether the app's current bulk operation is this document's query with
+// these variables, still running.
+func (s *Store) bulkRunning(ctx context.Context, doc string, vars map[string]any) (bool, error) {
+	text, err := inlineVariables(documents[doc], vars)
+	if err != nil {
+		return false, fmt.Errorf("shopify: bulk query %s: %w", doc, err)
+	}
+	var cur struct {
+		Current *bulkOperation `json:"currentBulkOperation"`
+	}
+	if _, err := s.call(ctx, "find a running bulk read", docBulkCurrent, nil, &cur); err != nil {
+		return false, err
+	}
+	c := cur.Current
+	return c != nil && c.active() && c.Status != "CANCELING" && normalQuery(c.Query) == normalQuery(text), nil
+}
+
 func (s *Store) bulkCancel(ctx context.Context, id string) error {
 	var d struct {
 		Cancel struct {
@@ -207,9 +230,10 @@ func (s *Store) bulkWait(ctx context.Context, id string, anyEnd bool) (bulkOpera
 	}
 }
 
-// bulkRead runs a bulk query to its end and streams its result to read. It returns when the
-// operation it used was created, which is before this read when it reused one.
-func (s *Store) bulkRead(ctx context.Context, doc string, vars map[string]any, read func(io.Reader) error) (created time.Time, reused bool, err error) {
+// bulkRead runs a bulk query to its end and streams its result to read, with the time the
+// operation was created. It returns that time too, which is before this read when it reused
+// an operation.
+func (s *Store) bulkRead(ctx context.Context, doc string, vars map[string]any, read func(r io.Reader, created time.Time) error) (created time.Time, reused bool, err error) {
 	text, err := inlineVariables(documents[doc], vars)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("shopify: bulk query %s: %w", doc, err)
@@ -227,7 +251,7 @@ func (s *Store) bulkRead(ctx context.Context, doc string, vars map[string]any, r
 	if done.URL == "" {
 		return op.CreatedAt.Time, reused, nil // nothing matched
 	}
-	err = s.http.Download(ctx, "download a bulk read", done.URL, read)
+	err = s.http.Download(ctx, "download a bulk read", done.URL, func(r io.Reader) error { return read(r, op.CreatedAt.Time) })
 	var de *httpx.DownloadError
 	if err != nil && errors.As(err, &de) && ctx.Err() == nil {
 		// the storage host, not the store: the read falls back to pages
@@ -277,9 +301,25 @@ func gidKind(id string) string {
 const bulkPage = 250
 
 // ordersBulk reads every order matching search by a bulk operation and hands them over in
-// pages. An operation reused from before is followed by a paged read of the orders changed
-// since it was created.
+// pages. The refunds' lines are read first, by a bulk operation of their own (refundsBulk). An
+// operation reused from before is followed by a paged read of the orders changed since it was
+// created.
 func (s *Store) ordersBulk(ctx context.Context, search string, fn func([]core.StoreOrder) error) error {
+	vars := map[string]any{"query": nullable(search)}
+	var known map[string]*refundParts
+	running, err := s.bulkRunning(ctx, docBulkOrders, vars)
+	if err != nil {
+		return err
+	}
+	if running {
+		// a crash left this read running: reuse it rather than cancel it for the refunds'
+		// read; their lines are read in batches
+		s.log.Info("a bulk read of orders is running already: reading refund lines in batches")
+	} else if known, err = s.refundsBulk(ctx, search); errors.Is(err, errBulkUnavailable) {
+		s.log.Warn("bulk read of refund lines failed: reading them in batches instead", slog.String("why", err.Error()))
+	} else if err != nil {
+		return err
+	}
 	var cur *orderNode
 	var curRaw json.RawMessage
 	var curErr error
@@ -289,7 +329,7 @@ func (s *Store) ordersBulk(ctx context.Context, search string, fn func([]core.St
 		if len(page)+len(bad) == 0 || !force && len(page)+len(bad) < bulkPage {
 			return nil
 		}
-		out, err := s.finishOrders(ctx, page)
+		out, err := s.finishOrders(ctx, page, known)
 		if err != nil {
 			return err
 		}
@@ -309,7 +349,7 @@ func (s *Store) ordersBulk(ctx context.Context, search string, fn func([]core.St
 		cur, curRaw, curErr = nil, nil, nil
 		return flush(false)
 	}
-	read := func(r io.Reader) error {
+	read := func(r io.Reader, _ time.Time) error {
 		err := bulkLines(r, func(line []byte, id, parent string) error {
 			if parent == "" {
 				if err := close(); err != nil {
@@ -355,7 +395,7 @@ func (s *Store) ordersBulk(ctx context.Context, search string, fn func([]core.St
 		}
 		return flush(true)
 	}
-	created, reused, err := s.bulkRead(ctx, docBulkOrders, map[string]any{"query": nullable(search)}, read)
+	created, reused, err := s.bulkRead(ctx, docBulkOrders, vars, read)
 	if err != nil {
 		return err
 	}
@@ -369,13 +409,82 @@ func (s *Store) ordersBulk(ctx context.Context, search string, fn func([]core.St
 	return nil
 }
 
-// finishOrders reads the refund lines the bulk file could not hold and maps the orders.
-func (s *Store) finishOrders(ctx context.Context, nodes []*orderNode) ([]core.StoreOrder, error) {
+// refundParts are a refund's lines and shipping lines as a bulk read found them.
+type refundParts struct {
+	lines    []refundLineNode
+	shipping []refundShippingNode
+}
+
+// refundsBulk reads the lines and shipping lines of every refund of the orders matching search
+// by a bulk operation, by refund id. A refund's lines never change, so the result stays right
+// however long ago the operation ran; a refund made since is not in it.
+func (s *Store) refundsBulk(ctx context.Context, search string) (map[string]*refundParts, error) {
+	out := map[string]*refundParts{}
+	of := map[string]*refundParts{} // by agreement id
+	read := func(r io.Reader, _ time.Time) error {
+		return bulkLines(r, func(line []byte, id, parent string) error {
+			var head struct {
+				Typename string `json:"__typename"`
+				Refund   *struct {
+					ID string `json:"id"`
+				} `json:"refund"`
+			}
+			if err := json.Unmarshal(line, &head); err != nil {
+				return bulkFail("the bulk read of refunds has a line that cannot be read: %v", err)
+			}
+			switch head.Typename {
+			case "RefundAgreement":
+				if head.Refund == nil || head.Refund.ID == "" {
+					return bulkFail("the bulk read of refunds has an agreement without its refund")
+				}
+				p := out[head.Refund.ID]
+				if p == nil {
+					p = &refundParts{}
+					out[head.Refund.ID] = p
+				}
+				of[id] = p
+			case "RefundLineItem", "RefundShippingLine":
+				p := of[parent]
+				if p == nil {
+					return bulkFail("the bulk read of refunds has a %s whose agreement is not before it", head.Typename)
+				}
+				var err error
+				if head.Typename == "RefundLineItem" {
+					var l refundLineNode
+					err = json.Unmarshal(line, &l)
+					p.lines = append(p.lines, l)
+				} else {
+					var l refundShippingNode
+					err = json.Unmarshal(line, &l)
+					p.shipping = append(p.shipping, l)
+				}
+				if err != nil {
+					return bulkFail("the bulk read of refunds has a %s that cannot be read: %v", head.Typename, err)
+				}
+			}
+			return nil // the orders, and their other agreements
+		})
+	}
+	if _, _, err := s.bulkRead(ctx, docBulkRefunds, map[string]any{"query": nullable(search)}, read); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// finishOrders gives the orders' refunds their lines, from known (a bulk read of refunds, whose
+// entries it takes) or else read in batches, and maps the orders.
+func (s *Store) finishOrders(ctx context.Context, nodes []*orderNode, known map[string]*refundParts) ([]core.StoreOrder, error) {
 	refunds := map[string]*refundNode{}
 	var ids []string
 	for _, o := range nodes {
 		for i := range o.Refunds {
 			r := &o.Refunds[i]
+			if p, ok := known[r.ID]; ok {
+				r.RefundLineItems = &conn[refundLineNode]{Nodes: p.lines}
+				r.RefundShippingLines = &conn[refundShippingNode]{Nodes: p.shipping}
+				delete(known, r.ID)
+				continue
+			}
 			refunds[r.ID] = r
 			ids = append(ids, r.ID)
 		}
@@ -442,7 +551,7 @@ func (s *Store) productsBulk(ctx context.Context, search, loc string, fn func([]
 		}
 		return nil
 	}
-	read := func(r io.Reader) error {
+	read := func(r io.Reader, _ time.Time) error {
 		err := bulkLines(r, func(line []byte, id, parent string) error {
 			if parent == "" {
 				if err := close(); err != nil {
@@ -512,4 +621,54 @@ func (s *Store) bulkThreshold() int { return s.set.bulkThreshold }
 // fallBack logs why a bulk read could not be done before the read goes on by pages.
 func (s *Store) fallBack(what string, err error) {
 	s.log.Warn("bulk read failed: reading "+what+" by pages instead", slog.String("why", err.Error()))
+}
+
+// stockBulk reads the available quantity at the stock location of every tracked variant's item
+// by a bulk operation and hands it over in pages. The operation reads the store's data while it
+// runs; each page is dated when it was created (as a page read by a request is dated when the
+// store answered), so that a store document dated after it counts as not yet in the quantities.
+func (s *Store) stockBulk(ctx context.Context, fn func(core.StockPage) error) error {
+	loc, err := s.locationID(ctx)
+	if err != nil {
+		return err
+	}
+	read := func(r io.Reader, created time.Time) error {
+		page := core.StockPage{ReadAt: created}
+		err := bulkLines(r, func(line []byte, id, parent string) error {
+			var v struct {
+				ID   string `json:"id"`
+				Item *struct {
+					ID      string `json:"id"`
+					Tracked bool   `json:"tracked"`
+					Level   *struct {
+						UpdatedAt stamp `json:"updatedAt"`
+						levelQuantities
+					} `json:"inventoryLevel"`
+				} `json:"inventoryItem"`
+			}
+			if err := json.Unmarshal(line, &v); err != nil {
+				return bulkFail("the bulk read of stock has a line that cannot be read: %v", err)
+			}
+			if v.Item == nil || !v.Item.Tracked || v.Item.Level == nil {
+				return nil // not counted, or not stocked at the location
+			}
+			page.Levels = append(page.Levels, core.StockLevel{ExternalID: v.ID, StockRef: v.Item.ID,
+				Quantity: v.Item.Level.available(), UpdatedAt: v.Item.Level.UpdatedAt.Time})
+			if len(page.Levels) < bulkPage {
+				return nil
+			}
+			out := page
+			page = core.StockPage{ReadAt: created}
+			return fn(out)
+		})
+		if err != nil {
+			return err
+		}
+		if len(page.Levels) > 0 {
+			return fn(page)
+		}
+		return nil
+	}
+	_, _, err = s.bulkRead(ctx, docBulkStock, map[string]any{"location": loc}, read)
+	return err
 }

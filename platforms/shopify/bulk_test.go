@@ -69,7 +69,8 @@ func compareSets(t *testing.T, what string, gotP, wantP map[string]core.StorePro
 
 // TestBulkReadsMatchPages: a read of everything by bulk operation gives exactly what pages give
 // (lines, shipping, discounts, taxes, refunds with their lines, payments; variants with their
-// stock and cost), spending a fraction of the cost.
+// stock and cost), spending under 1 % of the cost: the refunds' lines come by a bulk operation
+// of their own, not in batches.
 func TestBulkReadsMatchPages(t *testing.T) {
 	e := newEnv(t, envConfig{seed: bulkSeed, bulk: true})
 	e.srv.ResetStats()
@@ -86,16 +87,16 @@ func TestBulkReadsMatchPages(t *testing.T) {
 	gotP, gotO := readSets(e, e.store, time.Time{})
 	bulk := e.srv.Stats()
 	compareSets(t, "bulk", gotP, wantP, gotO, wantO)
-	if n := bulk.ByRootField["bulkOperationRunQuery"]; n != 2 {
-		t.Errorf("%d bulk operations started, want 2 (products, orders)", n)
+	if n := bulk.ByRootField["bulkOperationRunQuery"]; n != 3 {
+		t.Errorf("%d bulk operations started, want 3 (products, refunds, orders)", n)
 	}
-	if n := bulk.ByRootField["orders"] + bulk.ByRootField["products"]; n != 0 {
-		t.Errorf("%d paged requests in a bulk read", n)
+	if n := bulk.ByRootField["orders"] + bulk.ByRootField["products"] + bulk.ByRootField["nodes"]; n != 0 {
+		t.Errorf("%d paged requests in a bulk read (%v)", n, bulk.ByRootField)
 	}
-	if bulk.BulkDownloads != 2 || bulk.BulkDownloadsWithToken != 0 {
-		t.Errorf("%d downloads, %d with the token; want 2 and 0", bulk.BulkDownloads, bulk.BulkDownloadsWithToken)
+	if bulk.BulkDownloads != 3 || bulk.BulkDownloadsWithToken != 0 {
+		t.Errorf("%d downloads, %d with the token; want 3 and 0", bulk.BulkDownloads, bulk.BulkDownloadsWithToken)
 	}
-	if bulk.CostSpent*5 > paged.CostSpent {
+	if bulk.CostSpent*100 > paged.CostSpent {
 		t.Errorf("bulk read cost %d points, pages %d", bulk.CostSpent, paged.CostSpent)
 	}
 	t.Logf("%d products, %d orders (%d refunds): pages %d requests %d points; bulk %d requests %d points",
@@ -113,8 +114,8 @@ func TestBulkAfterThreshold(t *testing.T) {
 	gotP, gotO := readSets(e, st, since)
 	compareSets(t, "paged then bulk", gotP, wantP, gotO, wantO)
 	s := e.srv.Stats()
-	if s.ByRootField["bulkOperationRunQuery"] != 2 || s.ByRootField["orders"] == 0 || s.ByRootField["products"] == 0 {
-		t.Errorf("requests %v: want pages first, then a bulk operation for products and for orders", s.ByRootField)
+	if s.ByRootField["bulkOperationRunQuery"] != 3 || s.ByRootField["orders"] == 0 || s.ByRootField["products"] == 0 {
+		t.Errorf("requests %v: want pages first, then a bulk operation for products, for refunds and for orders", s.ByRootField)
 	}
 }
 
@@ -138,8 +139,8 @@ func TestBulkDownloadCarriesNoToken(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(seen) != 2 {
-		t.Fatalf("%d requests to the storage host, want 2", len(seen))
+	if len(seen) != 3 {
+		t.Fatalf("%d requests to the storage host, want 3", len(seen))
 	}
 	for _, h := range seen {
 		for k, vs := range h {
@@ -196,7 +197,7 @@ func TestBulkLeftRunning(t *testing.T) {
 		paged    bool     // orders were read by pages (all, or what changed since)
 	}{
 		{name: "the same read is reused", running: ordersQuery, statuses: []string{"COMPLETED"}, paged: true},
-		{name: "another read of ours is cancelled", running: productsQuery, statuses: []string{"CANCELED", "COMPLETED"}},
+		{name: "another read of ours is cancelled", running: productsQuery, statuses: []string{"CANCELED", "COMPLETED", "COMPLETED"}},
 		{name: "a read not ours is left alone", running: "{ products { edges { node { id variants { edges { node { id } } } } } } }",
 			statuses: []string{"RUNNING"}, paged: true},
 	}
@@ -251,15 +252,15 @@ func TestBulkFaults(t *testing.T) {
 		files  int    // downloads made
 	}{
 		{name: "operation fails", faults: []shopifytest.Fault{{Kind: shopifytest.FaultBulkFails, Match: "bulkOperationRunQuery", ErrorCode: "TIMEOUT"}},
-			log: "ended failed (TIMEOUT)", paged: true, files: 1},
+			log: "ended failed (TIMEOUT)", paged: true, files: 2},
 		{name: "download cut short", faults: []shopifytest.Fault{{Kind: shopifytest.FaultTruncated, Match: shopifytest.MatchBulkDownload}},
-			log: "body cut short", files: 3},
+			log: "body cut short", files: 4},
 		{name: "address expired", faults: []shopifytest.Fault{{Kind: shopifytest.FaultURLExpired, Match: shopifytest.MatchBulkDownload}},
-			log: "it may have expired", paged: true, files: 2},
+			log: "it may have expired", paged: true, files: 3},
 		{name: "storage errs", faults: []shopifytest.Fault{{Kind: shopifytest.FaultHTTP503, Match: shopifytest.MatchBulkDownload, Times: 2}},
-			log: "Service Unavailable", files: 4},
+			log: "Service Unavailable", files: 5},
 		{name: "storage drops the connection", faults: []shopifytest.Fault{{Kind: shopifytest.FaultReset, Match: shopifytest.MatchBulkDownload}},
-			files: 3}, // net/http sends a GET again by itself on a dropped kept-alive connection
+			files: 4}, // net/http sends a GET again by itself on a dropped kept-alive connection
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -357,8 +358,9 @@ func TestBulkBooksMatchPages(t *testing.T) {
 	paged := e.books(map[string]string{OptBulkThreshold: "off"})
 	e.srv.ResetStats()
 	bulk := e.books(nil)
-	if n := e.srv.Stats().ByRootField["bulkOperationRunQuery"]; n != 2 {
-		t.Fatalf("%d bulk operations, want 2", n)
+	// (the shop's document names the location too: a stock page is a location request alone)
+	if s := e.srv.Stats(); s.ByRootField["bulkOperationRunQuery"] != 4 || s.CostByRootField["location"] != 0 || s.ByRootField["nodes"] != 0 {
+		t.Fatalf("requests %v, want 4 bulk operations (products, stock, refunds, orders) and no stock or refunds by pages", s.ByRootField)
 	}
 	if !bytes.Equal(paged, bulk) {
 		a, b := strings.Split(string(paged), "\n"), strings.Split(string(bulk), "\n")
@@ -371,4 +373,121 @@ func TestBulkBooksMatchPages(t *testing.T) {
 		t.Errorf("the books differ (%d and %d lines)", len(a), len(b))
 	}
 	t.Logf("%d bytes of books compared", len(paged))
+}
+
+// TestBulkRefunds: the refunds' lines come by a bulk operation of their own, before the orders';
+// when it fails, or for a refund made after it ran, they are read in batches; either way the
+// orders are what pages give.
+func TestBulkRefunds(t *testing.T) {
+	tests := []struct {
+		name    string
+		fault   func(e *env) shopifytest.Fault
+		batches bool   // refund lines were read in batches (nodes)
+		log     string // what the log must say
+	}{
+		{name: "by bulk operation"},
+		{name: "the operation fails", fault: func(*env) shopifytest.Fault {
+			return shopifytest.Fault{Kind: shopifytest.FaultBulkFails, Match: "bulkOperationRunQuery", ErrorCode: "TIMEOUT"}
+		}, batches: true, log: "reading them in batches"},
+		{name: "a refund made after it ran", fault: func(e *env) shopifytest.Fault {
+			return shopifytest.Fault{Kind: shopifytest.FaultOrderChangesBetweenPages, Hook: func(s *shopifytest.Server, ids []int64) {
+				for _, id := range ids {
+					o, _ := s.Order(id)
+					if len(o.Refunds) > 0 || o.CancelledAt != nil || len(o.Lines) == 0 || o.Lines[0].Quantity < 1 {
+						continue
+					}
+					if _, err := s.RefundOrder(id, shopifytest.RefundInput{Lines: []shopifytest.RefundLine{{LineItemID: o.Lines[0].ID, Quantity: 1}},
+						FullShipping: true, Note: "after the refunds' read"}); err != nil {
+						e.t.Errorf("refund: %v", err)
+					}
+					return
+				}
+				e.t.Error("no order to refund")
+			}}
+		}, batches: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, envConfig{seed: bulkSeed, bulk: true})
+			if tc.fault != nil {
+				e.srv.InjectFaults(tc.fault(e))
+			}
+			e.srv.ResetStats()
+			got := map[string]core.StoreOrder{}
+			for id, o := range latest(e.orders(e.store, time.Time{})) {
+				o.UpdatedAt = time.Time{}
+				got[id] = o
+			}
+			s := e.srv.Stats()
+			_, want := readSets(e, pagedStore(e), time.Time{})
+			compareSets(t, tc.name, map[string]core.StoreProduct{"": {}}, map[string]core.StoreProduct{"": {}}, got, want)
+			if n := e.srv.PendingFaults(); n > 0 {
+				t.Errorf("%d faults never fired", n)
+			}
+			if batches := s.ByRootField["nodes"] > 0; batches != tc.batches {
+				t.Errorf("refund lines read in batches: %v, want %v (%v)", batches, tc.batches, s.ByRootField)
+			}
+			if s.ByRootField["orders"] > 0 {
+				t.Errorf("orders read by pages: %v", s.ByRootField)
+			}
+			if !strings.Contains(e.logs.String(), tc.log) {
+				t.Errorf("the log does not say %q:\n%s", tc.log, e.logs.String())
+			}
+		})
+	}
+}
+
+// TestBulkStock: a read of all the stock is one bulk operation giving what pages give, each
+// level dated when the operation was created; a failed operation falls back to pages, and a read
+// of what changed since a time pages.
+func TestBulkStock(t *testing.T) {
+	read := func(e *env, st *Store, since time.Time) (map[string]core.StockLevel, []time.Time) {
+		levels := map[string]core.StockLevel{}
+		var at []time.Time
+		if err := st.Stock(context.Background(), since, func(p core.StockPage) error {
+			at = append(at, p.ReadAt)
+			for _, l := range p.Levels {
+				levels[l.ExternalID] = l
+			}
+			return nil
+		}); err != nil {
+			e.t.Fatal(err)
+		}
+		return levels, at
+	}
+	tests := []struct {
+		name  string
+		since time.Time
+		fault *shopifytest.Fault
+		bulk  bool // read by a bulk operation
+	}{
+		{name: "all by bulk operation", bulk: true},
+		{name: "the operation fails", fault: &shopifytest.Fault{Kind: shopifytest.FaultBulkFails, Match: "bulkOperationRunQuery"}},
+		{name: "changed since a time", since: t0.Add(-400 * 24 * time.Hour)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, envConfig{seed: bulkSeed, bulk: true})
+			want, _ := read(e, pagedStore(e), tc.since)
+			if len(want) == 0 {
+				t.Fatal("no stock to compare")
+			}
+			if tc.fault != nil {
+				e.srv.InjectFaults(*tc.fault)
+			}
+			e.srv.ResetStats()
+			start := e.srv.Now()
+			got, at := read(e, e.store, tc.since)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%d levels, %d by pages", len(got), len(want))
+			}
+			s := e.srv.Stats()
+			if bulk := s.ByRootField["bulkOperationRunQuery"] > 0 && s.CostByRootField["location"] == 0; bulk != tc.bulk {
+				t.Errorf("read by a bulk operation: %v, want %v (%v)", bulk, tc.bulk, s.ByRootField)
+			}
+			if ops := e.srv.BulkOperations(); tc.bulk && (len(ops) != 1 || len(at) == 0 || at[0].Before(start) || !at[0].Before(start.Add(2*time.Second))) {
+				t.Errorf("pages read at %v, want when the operation was created (%v); operations %v", at, start, ops)
+			}
+		})
+	}
 }

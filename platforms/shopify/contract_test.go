@@ -288,8 +288,8 @@ func (h *harness) Fault(kind contract.Fault) {
 	case contract.FaultTruncated:
 		f = []shopifytest.Fault{{Kind: shopifytest.FaultTruncated, Match: "orders"}, {Kind: shopifytest.FaultTruncated, Match: "products"}}
 	case contract.FaultChangesMidPaging:
-		// The first import reads its orders by one bulk operation, which counts as one page (the
-		// order changes while it reads); the next sync's read is the second.
+		// The first import reads orders by two bulk operations, each counting as one page (the
+		// order changes while it reads): the refunds' read, then the orders' own.
 		f = []shopifytest.Fault{{Kind: shopifytest.FaultOrderChangesBetweenPages, AfterPage: 1}, {Kind: shopifytest.FaultOrderChangesBetweenPages, AfterPage: 2}}
 	case contract.FaultErrorIn200:
 		f = []shopifytest.Fault{{Kind: shopifytest.FaultInternalError, Match: "products"}, {Kind: shopifytest.FaultDataNull, Match: "orders"}, {Kind: shopifytest.FaultNotJSON, Match: "orders"}}

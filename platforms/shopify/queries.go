@@ -44,6 +44,8 @@ const (
 	docBulkCancel        = "bulk_cancel"
 	docBulkOrders        = "bulk_orders"
 	docBulkProducts      = "bulk_products"
+	docBulkRefunds       = "bulk_refunds"
+	docBulkStock         = "bulk_stock"
 )
 
 // documents are the operations with the fragments each uses appended, by name.

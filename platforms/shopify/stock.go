@@ -36,11 +36,19 @@ type levelNode struct {
 
 // Stock pages through the quantities at the stock location changed at or after since (all
 // tracked items when since is zero). Each page's ReadAt is the store's clock when it answered.
+// A read of all of them is done by a bulk operation (see bulk.go) unless bulk reads are off;
+// one that cannot be done falls back to pages.
 func (s *Store) Stock(ctx context.Context, since time.Time, fn func(core.StockPage) error) error {
 	const op = "list stock"
 	query := ""
 	if !since.IsZero() {
 		query = "updated_at:>='" + searchTime(since) + "'"
+	} else if s.bulkThreshold() > 0 {
+		err := s.stockBulk(ctx, fn)
+		if !errors.Is(err, errBulkUnavailable) {
+			return err
+		}
+		s.fallBack("stock", err)
 	}
 	after := ""
 	for {
