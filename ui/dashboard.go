@@ -310,7 +310,22 @@ func runCountsText(r core.RunSummary) string {
 		return r.Message
 	}
 	c := r.Counts
-	return trText("run.counts", "{{.Invoices}} invoices, {{.Returns}} returns, {{.Products}} products imported or linked, {{.Pushed}} sent to the store, {{.Errors}} errors, {{.Warnings}} warnings",
-		map[string]any{"Invoices": c.Invoices, "Returns": c.Returns, "Products": c.ProductsCreated + c.ProductsLinked,
-			"Pushed": c.StoreCreated + c.StoreUpdated + c.StockPushed, "Errors": c.Errors, "Warnings": c.Warnings})
+	var parts []string
+	add := func(n int, text func() string) {
+		if n > 0 {
+			parts = append(parts, text())
+		}
+	}
+	add(c.Invoices, func() string { return countText("invoices.count", "{{.Count}} invoices", c.Invoices) })
+	add(c.Returns, func() string { return countText("run.returns", "{{.Count}} returns", c.Returns) })
+	products := c.ProductsCreated + c.ProductsLinked
+	add(products, func() string { return countText("run.products", "{{.Count}} products imported or linked", products) })
+	pushed := c.StoreCreated + c.StoreUpdated + c.StockPushed
+	add(pushed, func() string { return countText("run.pushed", "{{.Count}} updates sent to the store", pushed) })
+	add(c.Errors, func() string { return countText("run.errors", "{{.Count}} errors", c.Errors) })
+	add(c.Warnings, func() string { return countText("run.warnings", "{{.Count}} warnings", c.Warnings) })
+	if len(parts) == 0 {
+		return trText("run.nothing", "nothing new")
+	}
+	return strings.Join(parts, trText("run.sep", ", "))
 }

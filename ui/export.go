@@ -174,8 +174,8 @@ func (s *InvoicesScreen) exportTo(wc fyne.URIWriteCloser) {
 				return
 			}
 			dialog.ShowInformation(tr("export.done_title", "Export finished"),
-				tr("export.done", "Exported {{.Invoices}} invoices ({{.Lines}} lines) to {{.File}}.",
-					map[string]any{"Invoices": n, "Lines": lines, "File": name}), s.m.Window)
+				tr("export.done", "Exported {{.Invoices}} ({{.Lines}}) to {{.File}}.", map[string]any{"File": name,
+					"Invoices": countText("invoices.count", "{{.Count}} invoices", n), "Lines": countText("export.lines", "{{.Count}} lines", lines)}), s.m.Window)
 		})
 	}()
 }

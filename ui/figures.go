@@ -246,10 +246,10 @@ func (p *FiguresPanel) render(period storage.Period, f storage.Figures) {
 	p.VAT.SetText(money(f.VAT) + cur)
 	p.Orders.SetText(itoa(f.Orders))
 	p.Average.SetText(money(f.AverageOrder) + cur)
-	note := tr("figures.note", "{{.From}} – {{.To}}, {{.Returns}} return invoices; amounts include VAT.",
-		map[string]any{"From": period.From.Format(dayLayout), "To": period.To.Format(dayLayout), "Returns": f.ReturnsCount})
+	note := tr("figures.note", "{{.From}} – {{.To}}, {{.Returns}}; amounts include VAT.", map[string]any{"From": period.From.Format(dayLayout),
+		"To": period.To.Format(dayLayout), "Returns": countText("figures.returns_count", "{{.Count}} return invoices", f.ReturnsCount)})
 	if f.OtherCurrency > 0 {
-		note += " " + tr("figures.other_currency", "{{.Count}} invoices in other currencies are not summed.",
+		note += " " + trn("figures.other_currency", "{{.Count}} invoices in other currencies are not summed.", f.OtherCurrency,
 			map[string]any{"Count": f.OtherCurrency})
 	}
 	p.Note.SetText(note)

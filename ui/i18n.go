@@ -36,9 +36,21 @@ func trText(key, english string, data ...any) string {
 	return lang.X(key, english, data...)
 }
 
-// trn is lang.XN for strings with a count.
+// trn is lang.XN for strings with a count, put in display order. The translation has a form for
+// each plural category of its language (Arabic: zero, one, two, few, many, other).
 func trn(key, english string, count int, data ...any) string {
-	return visual(lang.XN(key, english, count, data...))
+	return visual(trnText(key, english, count, data...))
+}
+
+// trnText is trn in logical order, for a part of a sentence.
+func trnText(key, english string, count int, data ...any) string {
+	return lang.XN(key, english, count, data...)
+}
+
+// countText is a number of things ("887 فاتورة", "1 return"), in logical order: the key's
+// plural forms, filled with {{.Count}}.
+func countText(key, english string, count int) string {
+	return trnText(key, english, count, map[string]any{"Count": count})
 }
 
 // logWords is the engine's catalogue of sync log sentences (their English), read once.

@@ -32,7 +32,7 @@ func TestTranslationsAreComplete(t *testing.T) {
 	en, ar := readTranslations(t, "en.json"), readTranslations(t, "ar.json")
 	used := map[string]bool{}
 	files, _ := filepath.Glob("*.go")
-	call := regexp.MustCompile(`\b(?:trn?|trText|lang\.X)\("([^"]+)"`)
+	call := regexp.MustCompile(`\b(?:trn?|trText|trnText|countText|lang\.X)\("([^"]+)"`)
 	for _, f := range files {
 		src, _ := os.ReadFile(f)
 		if filepath.Base(f) != "i18n.go" && !regexp.MustCompile(`_test\.go$`).MatchString(f) {

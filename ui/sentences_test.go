@@ -27,12 +27,12 @@ func TestLinesOfPartsReadInOrder(t *testing.T) {
 	}{
 		{"en",
 			"TRF-000002  ·  Transfer  ·  2026-01-05  ·  المستودع الرئيسي to فرع جدة  ·  reverses TRF-000001",
-			"2026-01-05 12:00  ·  متجر أمل  ·  Sync now  ·  done  ·  12 invoices, 1 returns, 0 products imported or linked, 0 sent to the store, 0 errors, 0 warnings",
+			"2026-01-05 12:00  ·  متجر أمل  ·  Sync now  ·  done  ·  12 invoices, 1 return",
 			"TRF-000002", "المستودع الرئيسي",
 			"Salla", "متجر أمل  ·  Salla  ·  https://amal.example"},
 		{"ar",
 			"TRF-000002  ·  تحويل بين المستودعات  ·  2026-01-05  ·  من المستودع الرئيسي إلى فرع جدة  ·  يعكس TRF-000001",
-			"2026-01-05 12:00  ·  متجر أمل  ·  زامن الآن  ·  تمت  ·  فواتير 12، مرتجعات 1، منتجات مستوردة أو مربوطة 0، مرسلة إلى المتجر 0، أخطاء 0، تنبيهات 0",
+			"2026-01-05 12:00  ·  متجر أمل  ·  زامن الآن  ·  تمت  ·  12 فاتورة، مرتجع واحد",
 			"TRF-000002", "المستودع الرئيسي",
 			"سلة", "متجر أمل  ·  سلة  ·  https://amal.example"},
 	} {

@@ -452,8 +452,8 @@ func (s *SyncLogScreen) syncOrders() {
 		s.OrdersStatus.SetText(tr("synclog.orders_none", "Type the store order numbers to sync, one per line."))
 		return
 	case len(numbers) > maxOrderNumbers:
-		s.OrdersStatus.SetText(tr("synclog.orders_too_many", "You typed {{.Count}} order numbers; at most 100 can be synced at once. Sync the first 100, then the rest.",
-			map[string]any{"Count": len(numbers)}))
+		s.OrdersStatus.SetText(trn("synclog.orders_too_many", "You typed {{.Count}} order numbers; at most 100 can be synced at once. Sync the first 100, then the rest.",
+			len(numbers), map[string]any{"Count": len(numbers)}))
 		return
 	}
 	c, ok := s.conns[s.Connection.Selected]

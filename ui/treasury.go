@@ -381,6 +381,7 @@ func (s *TreasuryScreen) chooseExportFile() {
 			return
 		}
 		dialog.ShowInformation(tr("export.done_title", "Export finished"),
-			tr("treasury.exported", "Exported {{.Count}} movements to {{.File}}.", map[string]any{"Count": len(s.moves), "File": wc.URI().Name()}), w)
+			tr("treasury.exported", "Exported {{.Movements}} to {{.File}}.", map[string]any{"File": wc.URI().Name(),
+				"Movements": countText("treasury.count", "{{.Count}} movements", len(s.moves))}), w)
 	})
 }
