@@ -20,7 +20,8 @@ import (
 // destination), a note, and product lines.
 type StockDocForm struct {
 	Kind        *widget.Select
-	Date        *widget.Entry // YYYY-MM-DD, today by default
+	Date        *widget.Entry // YYYY-MM-DD, today by default: typed, or picked on DatePick's calendar
+	DatePick    *DatePicker
 	Warehouse   *widget.Select
 	ToWarehouse *widget.Select // transfers only
 	Note        *widget.Entry
@@ -61,8 +62,11 @@ func (s *StockScreen) OpenForm(kind storage.StockDocKind) {
 		kinds = append(kinds, stockDocKindName(k))
 	}
 	f.Kind = widget.NewSelect(kinds, func(string) { f.kindChanged() })
-	f.Date = widget.NewEntry()
-	f.Date.SetText(time.Now().Format("2006-01-02"))
+	f.DatePick = newDatePicker(widget.NewEntry())
+	f.DatePick.Latest = time.Now // goods are received, issued, moved or counted by today
+	f.Date = f.DatePick.Entry
+	f.Date.SetPlaceHolder("YYYY-MM-DD")
+	f.Date.SetText(time.Now().Format(dayLayout))
 	f.Warehouse = widget.NewSelect(nil, nil)
 	f.ToWarehouse = widget.NewSelect(nil, nil)
 	f.Note = widget.NewEntry()
@@ -78,7 +82,7 @@ func (s *StockScreen) OpenForm(kind storage.StockDocKind) {
 	f.toRow = container.New(layout.NewFormLayout(), keyLabel(tr("stockdoc.to_warehouse", "To warehouse")), f.ToWarehouse)
 	grid := container.New(layout.NewFormLayout(),
 		keyLabel(tr("col.kind", "Kind")), f.Kind,
-		keyLabel(tr("col.date", "Date")), f.Date,
+		keyLabel(tr("col.date", "Date")), f.DatePick.Content,
 		keyLabel(tr("col.warehouse", "Warehouse")), f.Warehouse)
 	f.lineBox = container.NewVBox()
 	f.header = container.NewVBox()
@@ -216,6 +220,7 @@ func (f *StockDocForm) addLine() *StockDocLineRow {
 }
 
 func (f *StockDocForm) close() {
+	f.DatePick.Close()
 	f.dialog.Hide()
 	if f.s.Form == f {
 		f.s.Form = nil
@@ -231,12 +236,18 @@ func (f *StockDocForm) refuse(msg string) {
 func (f *StockDocForm) document() (storage.StockDocument, string) {
 	doc := storage.StockDocument{Kind: f.kind, Note: f.Note.Text}
 	if t := strings.TrimSpace(westernDigits(f.Date.Text)); t != "" {
-		day, err := time.ParseInLocation("2006-01-02", t, time.Local)
-		if err != nil {
+		day, ok := parseDay(t)
+		if !ok {
 			return doc, tr("stockdoc.bad_date", "Date: {{.Text}} is not a date such as 2026-03-01", map[string]any{"Text": t})
 		}
+		now := time.Now()
+		if day.After(now) {
+			// A document records goods that moved: it is dated today or earlier, never ahead.
+			return doc, tr("stockdoc.future_date", "Date: {{.Text}} is after today: date the document the day the goods moved",
+				map[string]any{"Text": t})
+		}
 		doc.Date = day
-		if now := time.Now(); day.Year() == now.Year() && day.YearDay() == now.YearDay() {
+		if sameDay(day, now) {
 			doc.Date = now // today's document is dated now, so its movements follow today's others
 		}
 	}
