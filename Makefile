@@ -106,6 +106,9 @@ screenshots: deps build
 # Posting invoices (storage), then importing 2,000 products and 10,000 orders from each test
 # store on loopback, run as its own process under /usr/bin/time -v for the peak memory.
 BENCH_IMPORTS := shopify woocommerce salla zid
+# Then the engine's local posting rate (orders/s, with the importing process's peak memory) from a
+# store that answers at once, beside the raw SQLite rate for the same rows, for each size.
+BENCH_POSTING := 10000 100000
 
 # An installable Linux package (dist/Mizan-VERSION-linux-ARCH.tar.xz: the binary, its icon and
 # desktop entry, and a Makefile that installs them) made by the Fyne packaging tool from
@@ -131,6 +134,12 @@ bench: check-go
 	  /usr/bin/time -v ./bin/bench-$$p.test -test.run '^$$' -test.bench '^BenchmarkImport$$' -test.benchtime 1x \
 	    > bin/bench-$$p.out 2>&1; rc=$$?; \
 	  grep -E 'Benchmark|bench_test|FAIL|Maximum resident|Elapsed' bin/bench-$$p.out; [ $$rc -eq 0 ] || exit $$rc; \
+	done
+	@for n in $(BENCH_POSTING); do \
+	  echo "== posting $$n orders from the WooCommerce test store in another process, against raw SQLite inserts"; \
+	  MIZAN_POSTING_ORDERS=$$n ./bin/bench-woocommerce.test -test.run '^$$' -test.bench '^BenchmarkLocalPosting$$' \
+	    -test.benchtime 1x -test.timeout 30m > bin/bench-posting-$$n.out 2>&1; rc=$$?; \
+	  grep -E 'Benchmark|posting_bench_test|FAIL' bin/bench-posting-$$n.out; [ $$rc -eq 0 ] || exit $$rc; \
 	done
 
 deps:
