@@ -669,12 +669,21 @@ func (s *syncer) recordEvents(tx *storage.Tx, o StoreOrder, lines map[string]ord
 }
 
 func (s *syncer) event(tx *storage.Tx, key, docKind, docID string, pid int64, delta decimal.Decimal, at time.Time, posted bool) error {
-	applied := false
-	if b, found, err := bindingOfLocal(tx, s.conn.ID, "product", pid); err != nil {
-		return err
-	} else if found && !b.BaselineAt.IsZero() && at.Before(b.BaselineAt) {
-		applied = true // already in the quantity the store had when stock was first reconciled
+	baseline, known := s.baselines[pid]
+	if !known {
+		b, found, err := bindingOfLocal(tx, s.conn.ID, "product", pid)
+		if err != nil {
+			return err
+		}
+		if found {
+			baseline = b.BaselineAt
+		}
+		if s.baselines != nil {
+			s.baselines[pid] = baseline
+		}
 	}
+	// applied: already in the quantity the store had when stock was first reconciled.
+	applied := !baseline.IsZero() && at.Before(baseline)
 	_, err := tx.Exec(`INSERT INTO sync_stock_events(connection_id, key, doc_kind, doc_id, product_id, delta, store_at, posted, applied)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(connection_id, key) DO UPDATE SET posted = MAX(posted, excluded.posted)`,
 		s.conn.ID, key, docKind, docID, pid, delta.String(), fmtTime(at), posted, applied)

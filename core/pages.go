@@ -25,8 +25,8 @@ func (s *syncer) postPage(page []StoreOrder, each func(StoreOrder)) error {
 	counts := s.run.counts()
 	var stopped error
 	err := s.e.db.Update(context.WithoutCancel(s.ctx), func(tx *storage.Tx) error {
-		s.page = tx
-		defer func() { s.page = nil }()
+		s.page, s.baselines = tx, map[int64]time.Time{}
+		defer func() { s.page, s.baselines = nil, nil }()
 		for _, o := range page {
 			if err := s.ctx.Err(); err != nil {
 				stopped = err

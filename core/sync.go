@@ -47,6 +47,9 @@ type syncer struct {
 	progressAt     time.Time
 	// page is the write transaction of the page of orders being posted, nil between pages.
 	page *storage.Tx
+	// baselines are the stock baselines of the products the page's orders moved, read once a page
+	// (orders do not move a baseline; a product an order line creates has none).
+	baselines map[int64]time.Time
 }
 
 // fatal errors end the whole run: nothing more can be done with this store now.
