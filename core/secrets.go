@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/zalando/go-keyring"
 )
@@ -29,39 +31,244 @@ var ErrNoSecret = errors.New("no secret stored")
 const KeyringService = "Mizan"
 
 // Keyring is the OS keyring: Secret Service on Linux, Keychain on macOS, Credential Manager on
-// Windows.
-type Keyring struct{ Service string }
+// Windows. A value too long for one entry is kept in parts (see Set).
+type Keyring struct {
+	Service string
+	store   keyringStore // nil: the OS keyring
+}
 
 // NewKeyring returns the OS keyring under Mizan's service name.
 func NewKeyring() Keyring { return Keyring{Service: KeyringService} }
 
-// Get reads a secret.
-func (k Keyring) Get(key string) (string, error) {
-	v, err := keyring.Get(k.Service, key)
+// keyringStore is what Keyring asks of the OS keyring: go-keyring's calls. Tests put in its
+// place a keyring that holds Windows' Credential Manager's limits.
+type keyringStore interface {
+	Get(service, user string) (string, error)
+	Set(service, user, password string) error
+	Delete(service, user string) error
+}
+
+type osKeyring struct{}
+
+func (osKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (osKeyring) Set(service, user, password string) error {
+	return keyring.Set(service, user, password)
+}
+func (osKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
+
+func (k Keyring) backend() keyringStore {
+	if k.store == nil {
+		return osKeyring{}
+	}
+	return k.store
+}
+
+// The most one keyring entry holds. Windows' Credential Manager keeps at most 2,560 bytes in a
+// credential (CRED_MAX_CREDENTIAL_BLOB_SIZE, 5×512), and go-keyring refuses more there. macOS's
+// Keychain, written through the security tool, takes about 2,900 bytes; Secret Service has no
+// practical limit. A single token is well under it (Zid's, the longest, are Laravel Passport
+// tokens: signed JWTs of about 1,200 bytes and refresh tokens of about 1,000), but a record that
+// holds several at once is not: the renewal record (rotate.go) with Zid's new tokens is about
+// 3,800 bytes, and the credentials kept until a connection is saved (pendingFor) about 3,500
+// (sizes from the tokens' formats: TestZidSecretsOnWindows). Every system gets the same rule.
+const (
+	maxEntry = 2560
+	maxParts = 16 // 40 KB: far beyond any credential
+)
+
+// partsHead begins an entry that stands for a value kept in parts. A value that itself begins
+// so is kept in parts too, so a one-entry value is never taken for a head.
+const partsHead = "~mizan-parts:"
+
+// head is what the entry under a value's own key says of a value kept in parts: which set of
+// part entries holds it ("a" or "b"), how many there are, its length and its digest.
+type head struct {
+	slot   string
+	parts  int
+	length int
+	sum    string
+}
+
+func (h head) String() string {
+	return fmt.Sprintf("%s%s:%d:%d:%s", partsHead, h.slot, h.parts, h.length, h.sum)
+}
+
+func parseHead(v string) (head, bool) {
+	rest, ok := strings.CutPrefix(v, partsHead)
+	if !ok {
+		return head{}, false
+	}
+	f := strings.Split(rest, ":")
+	if len(f) != 4 || (f[0] != "a" && f[0] != "b") {
+		return head{}, false
+	}
+	n, err1 := strconv.Atoi(f[1])
+	l, err2 := strconv.Atoi(f[2])
+	if err1 != nil || err2 != nil || n < 1 || n > maxParts || l < 0 {
+		return head{}, false
+	}
+	return head{slot: f[0], parts: n, length: l, sum: f[3]}, true
+}
+
+// partKey names the i-th part (from 1) of the value under key in one set of parts. No key
+// Mizan makes has a '#'.
+func partKey(key, slot string, i int) string { return fmt.Sprintf("%s#%s%d", key, slot, i) }
+
+func otherSlot(slot string) string {
+	if slot == "a" {
+		return "b"
+	}
+	return "a"
+}
+
+// get reads one entry.
+func (k Keyring) get(op, key string) (string, error) {
+	v, err := k.backend().Get(k.Service, key)
 	if errors.Is(err, keyring.ErrNotFound) {
 		return "", ErrNoSecret
 	}
 	if err != nil {
-		return "", keyringError("read", key, err)
+		return "", keyringError(op, key, err)
 	}
 	return v, nil
 }
 
-// Set writes a secret.
+// Get reads a secret, joining its parts when it is kept in parts. Parts that do not add up to
+// what their head says (an entry deleted or changed outside Mizan) are reported as a secret that
+// is not there: a connection then asks for its credentials again.
+func (k Keyring) Get(key string) (string, error) {
+	v, err := k.get("read", key)
+	if err != nil {
+		return "", err
+	}
+	h, ok := parseHead(v)
+	if !ok {
+		return v, nil
+	}
+	var b strings.Builder
+	for i := 1; i <= h.parts; i++ {
+		p, err := k.get("read", partKey(key, h.slot, i))
+		if errors.Is(err, ErrNoSecret) {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(p)
+	}
+	if v := b.String(); len(v) == h.length && digest(v) == h.sum {
+		return v, nil
+	}
+	return "", fmt.Errorf("%w: the parts of %q in the system keyring do not add up (changed outside Mizan?)", ErrNoSecret, key)
+}
+
+// Set writes a secret. A value of up to maxEntry bytes is one entry, as it always was. A longer
+// one is cut into parts (at character boundaries) kept under partKey, and the entry under key
+// itself becomes their head.
+//
+// A value kept in parts is replaced in one write all the same, which is what the renewal record
+// (rotate.go) relies on: the new value's parts go to the set of part entries the current head
+// does not name, and only then is the head written. The head's write is a single keyring write
+// (CredWrite on Windows, one item on Secret Service, one item on the Keychain), and it is the
+// moment the value changes: a process that dies before it leaves the old value whole (its head
+// and its parts untouched), one that dies after it leaves the new value whole. The length and
+// digest in the head catch parts changed by anyone else. What is left over (the other set's
+// parts, or parts written by a write that did not finish) is deleted after the head is written,
+// and by the next Set in parts or Delete of the key.
 func (k Keyring) Set(key, value string) error {
-	if err := keyring.Set(k.Service, key, value); err != nil {
+	old, err := k.get("save", key)
+	if err != nil && !errors.Is(err, ErrNoSecret) {
+		return err
+	}
+	oldHead, hadParts := parseHead(old)
+	if len(value) <= maxEntry && !strings.HasPrefix(value, partsHead) {
+		if err := k.set(key, value); err != nil {
+			return err
+		}
+		if hadParts {
+			// The value is saved; parts left over are deleted by the next Delete.
+			_ = k.dropParts(key, "a", 1)
+			_ = k.dropParts(key, "b", 1)
+		}
+		return nil
+	}
+	parts := split(value, maxEntry)
+	if len(parts) > maxParts {
+		return keyringError("save", key, keyring.ErrSetDataTooBig)
+	}
+	slot := "a"
+	if hadParts {
+		slot = otherSlot(oldHead.slot)
+	}
+	for i, p := range parts {
+		if err := k.set(partKey(key, slot, i+1), p); err != nil {
+			_ = k.dropParts(key, slot, 1)
+			return err
+		}
+	}
+	h := head{slot: slot, parts: len(parts), length: len(value), sum: digest(value)}
+	if err := k.set(key, h.String()); err != nil {
+		_ = k.dropParts(key, slot, 1)
+		return err
+	}
+	// The value is saved: what is left of the one before, or of a write that did not finish, is
+	// deleted now if the keyring lets, else by the next write or Delete.
+	_ = k.dropParts(key, otherSlot(slot), 1)
+	_ = k.dropParts(key, slot, len(parts)+1)
+	return nil
+}
+
+func (k Keyring) set(key, value string) error {
+	if err := k.backend().Set(k.Service, key, value); err != nil {
 		return keyringError("save", key, err)
 	}
 	return nil
 }
 
-// Delete removes a secret.
-func (k Keyring) Delete(key string) error {
-	err := keyring.Delete(k.Service, key)
-	if err == nil || errors.Is(err, keyring.ErrNotFound) {
-		return nil
+// split cuts s into pieces of at most n bytes, never inside a UTF-8 character.
+func split(s string, n int) []string {
+	var out []string
+	for len(s) > n {
+		cut := n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		out = append(out, s[:cut])
+		s = s[cut:]
 	}
-	return keyringError("remove", key, err)
+	return append(out, s)
+}
+
+// Delete removes a secret and its parts. The key's own entry goes first: from then on the
+// secret is gone, whatever happens to the parts.
+func (k Keyring) Delete(key string) error {
+	if err := k.backend().Delete(k.Service, key); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+		return keyringError("remove", key, err)
+	}
+	return errors.Join(k.dropParts(key, "a", 1), k.dropParts(key, "b", 1))
+}
+
+// dropParts deletes the parts of key in one set from the from-th on. Parts are always written
+// from the first up, so a set is the parts 1 to some m: they are counted, then deleted from the
+// last down, so that one deletion that does not finish still leaves parts 1 to some m' for the
+// next to find.
+func (k Keyring) dropParts(key, slot string, from int) error {
+	last := from - 1
+	for i := from; i <= maxParts; i++ {
+		if _, err := k.get("remove", partKey(key, slot, i)); errors.Is(err, ErrNoSecret) {
+			break
+		} else if err != nil {
+			return err
+		}
+		last = i
+	}
+	for i := last; i >= from; i-- {
+		pk := partKey(key, slot, i)
+		if err := k.backend().Delete(k.Service, pk); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+			return keyringError("remove", pk, err)
+		}
+	}
+	return nil
 }
 
 // KeyringError says why the OS keyring could not be used and what the user can do. It names the

@@ -70,6 +70,22 @@ func TestRealKeyring(t *testing.T) {
 	if _, err := k.Get(key); !errors.Is(err, ErrNoSecret) {
 		t.Fatalf("after delete: %v", err)
 	}
+	// A value longer than a Windows credential takes is kept in parts and read back whole.
+	long := strings.Repeat("eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.أمل", 200)
+	if err := k.Set(key, long); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := k.Get(key); err != nil || got != long {
+		t.Fatalf("read back %d bytes of %d, %v", len(got), len(long), err)
+	}
+	if err := k.Delete(key); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []string{key, partKey(key, "a", 1), partKey(key, "a", 2)} {
+		if _, err := k.Get(e); !errors.Is(err, ErrNoSecret) {
+			t.Fatalf("%s after delete: %v", e, err)
+		}
+	}
 	// Two sets of books in the one keyring keep their own entries.
 	twoBooksKeepTheirSecrets(t, k)
 }
