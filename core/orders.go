@@ -110,9 +110,11 @@ func (s *syncer) fetchAndProcess(numbers []string) error {
 	}
 	found := map[string]bool{}
 	var todo []StoreOrder
+	taken := map[string]bool{}
 	for _, o := range orders {
 		found[normalizeNumber(o.Name)] = true
-		if !s.ordersDone[o.ExternalID] {
+		if !s.ordersDone[o.ExternalID] && !taken[o.ExternalID] {
+			taken[o.ExternalID] = true
 			todo = append(todo, o)
 		}
 	}
