@@ -14,8 +14,6 @@ import (
 type columns struct {
 	widths []float32
 	flex   int // index of the column that stretches; -1 for none
-
-	flipped map[fyne.CanvasObject]int // cells aligned right to left (see mirrorObject)
 }
 
 func (c *columns) pad() float32 { return theme.Padding() }
@@ -42,9 +40,6 @@ func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		extra = 0
 	}
 	rtl := rightToLeft()
-	if rtl && c.flipped == nil {
-		c.flipped = map[fyne.CanvasObject]int{}
-	}
 	x := float32(0)
 	for i, o := range objs {
 		if i >= len(c.widths) {
@@ -56,7 +51,7 @@ func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 			w += extra
 		}
 		if rtl {
-			mirrorObject(o, c.flipped)
+			mirrorObject(o)
 			o.Move(fyne.NewPos(size.Width-x-w, 0))
 		} else {
 			o.Move(fyne.NewPos(x, 0))

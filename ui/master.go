@@ -103,7 +103,7 @@ func newMasterScreen(m *App) *MasterScreen {
 		s.m.work.Go(func() { s.loadClients(context.Background()) })
 	}
 	s.ClientCount = widget.NewLabel("")
-	s.Clients = widget.NewTableWithHeaders(func() (int, int) { return len(s.clients), 3 }, label, func(id widget.TableCellID, o fyne.CanvasObject) {
+	s.Clients = newTable(func() (int, int) { return len(s.clients), 3 }, label, func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
 		if id.Row < 0 || id.Row >= len(s.clients) {
 			l.SetText("")
@@ -119,7 +119,6 @@ func newMasterScreen(m *App) *MasterScreen {
 			l.SetText(c.Email)
 		}
 	})
-	s.Clients.ShowHeaderColumn = false
 	s.Clients.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
@@ -129,9 +128,7 @@ func newMasterScreen(m *App) *MasterScreen {
 			o.(*widget.Label).SetText(names[id.Col])
 		}
 	}
-	for i, w := range []float32{280, 200, 280} {
-		s.Clients.SetColumnWidth(i, w)
-	}
+	setColumnWidths(s.Clients, 280, 200, 280)
 	s.Clients.OnSelected = func(id widget.TableCellID) { s.cSel = id.Row; s.EditClient.Enable() }
 	s.AddClient = widget.NewButtonWithIcon(tr("quick.client", "New client"), theme.ContentAddIcon(), func() { s.openForm(formClient, 0) })
 	s.EditClient = widget.NewButtonWithIcon(tr("action.edit", "Edit"), theme.DocumentCreateIcon(), func() {
@@ -145,7 +142,7 @@ func newMasterScreen(m *App) *MasterScreen {
 	s.Tabs = container.NewAppTabs(
 		container.NewTabItem(tr("master.clients", "Clients"),
 			container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, s.ClientCount, bar(s.AddClient, s.EditClient)), s.ClientSearch),
-				nil, nil, nil, s.Clients)),
+				nil, nil, nil, tableView(s.Clients))),
 		container.NewTabItem(tr("master.warehouses", "Warehouses"),
 			container.NewBorder(bar(s.AddWarehouse, s.RenameWarehouse), nil, nil, nil, s.Warehouses)),
 		container.NewTabItem(tr("master.branches", "Branches"),

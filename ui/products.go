@@ -106,16 +106,14 @@ func newProductsScreen(m *App) *ProductsScreen {
 			tr("col.document", "Document"), tr("col.warehouse", "Warehouse"), tr("col.balance", "Balance")}
 		return nameAt(names, col), col == 2 || col == 5
 	})
-	for i, w := range []float32{150, 110, 90, 190, 200, 90} {
-		s.Ledger.SetColumnWidth(i, w)
-	}
+	setColumnWidths(s.Ledger, 150, 110, 90, 190, 200, 90)
 
 	title := widget.NewLabelWithStyle(tr("products.title", "Products & stock"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	actions := container.NewHBox(s.New, s.Edit, s.Archive, s.PushNow, s.ShowArchived)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.Status, title), actions, s.Search)
-	ledger := container.NewBorder(container.NewVBox(widget.NewSeparator(), s.LedgerTitle, s.Links), nil, nil, nil, s.Ledger)
-	split := container.NewVSplit(s.Table, ledger)
+	ledger := container.NewBorder(container.NewVBox(widget.NewSeparator(), s.LedgerTitle, s.Links), nil, nil, nil, tableView(s.Ledger))
+	split := container.NewVSplit(tableView(s.Table), ledger)
 	split.Offset = 0.6
 	s.Content = container.NewBorder(top, nil, nil, nil, split)
 	return s
@@ -125,14 +123,13 @@ func newProductsScreen(m *App) *ProductsScreen {
 // row of bold ones and with no header column: header names a column and says whether it aligns
 // to the end (figures do).
 func labelTable(size func() (int, int), update func(widget.TableCellID, fyne.CanvasObject), header func(col int) (string, bool)) *widget.Table {
-	t := widget.NewTableWithHeaders(size,
+	t := newTable(size,
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
 		update)
-	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject {
 		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -281,9 +278,7 @@ func (s *ProductsScreen) load(ctx context.Context) error {
 			widths = append(widths, 140)
 		}
 		widths = append(widths, 80)
-		for i, w := range widths {
-			s.Table.SetColumnWidth(i, w)
-		}
+		setColumnWidths(s.Table, widths...)
 		s.applySearch()
 		listed := false
 		for _, r := range rows {

@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"runtime"
+	"sync"
+	"weak"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -22,9 +26,10 @@ import (
 // label's text starts at its right edge. Text itself is not mirrored: visual puts mixed text in
 // reading order, and numbers, dates, codes and amounts read left to right as always.
 //
-// The rows and headers built on columns mirror themselves, and a list's rows are mirrored as the
-// list fills them (they are made inside the list, where the window's layout does not reach). A
-// table's columns are not reordered.
+// The rows and headers built on columns mirror themselves, a list's rows are mirrored as the list
+// fills them (they are made inside the list, where the window's layout does not reach), and a
+// table's columns are put in reverse order by tableView (rtltable.go). A tab bar's tabs are put
+// in reverse order.
 
 // rightToLeft reports whether the window's language is written right to left. It follows the
 // language the translations were chosen in, so it needs no state of its own.
@@ -62,32 +67,28 @@ func mirrorDialog(o fyne.CanvasObject) fyne.CanvasObject {
 	return c
 }
 
-// mirror wraps the layout of c in a mirrorLayout (once).
-func mirror(c *fyne.Container) {
+// mirror wraps the layout of c in a mirrorLayout (once), unless it mirrors itself. It reports
+// whether it wrapped it.
+func mirror(c *fyne.Container) bool {
 	switch c.Layout.(type) {
-	case nil, *mirrorLayout, *columns:
-		return
+	case nil, *mirrorLayout, *columns, *tableLayout:
+		return false
 	}
 	c.Layout = &mirrorLayout{inner: c.Layout}
+	return true
 }
 
 // mirrorLayout is a layout reflected across its container's width.
 type mirrorLayout struct {
 	inner fyne.Layout
-	// flipped remembers the alignment given to each label, button and text laid out here, so
-	// that each is flipped once, and again only if the screen sets another alignment.
-	flipped map[fyne.CanvasObject]int
 }
 
 func (m *mirrorLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return m.inner.MinSize(objs) }
 
 func (m *mirrorLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	if m.flipped == nil {
-		m.flipped = map[fyne.CanvasObject]int{}
-	}
 	// What is inside is mirrored before it is sized, so it is first drawn mirrored.
 	for _, o := range objs {
-		mirrorObject(o, m.flipped)
+		mirrorObject(o)
 	}
 	m.inner.Layout(objs, size)
 	for _, o := range objs {
@@ -98,62 +99,52 @@ func (m *mirrorLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 // mirrorObject mirrors what is inside o: a container's layout, a scroller's or card's content,
 // a tab's content; and it aligns a label's, button's or text's contents to the other side.
-func mirrorObject(o fyne.CanvasObject, flipped map[fyne.CanvasObject]int) {
+func mirrorObject(o fyne.CanvasObject) {
 	switch o := o.(type) {
 	case *fyne.Container:
-		if _, ok := o.Layout.(*mirrorLayout); ok || o.Layout == nil {
-			return
+		if mirror(o) {
+			o.Layout.Layout(o.Objects, o.Size())
 		}
-		if _, ok := o.Layout.(*columns); ok {
-			return
-		}
-		mirror(o)
-		o.Layout.Layout(o.Objects, o.Size())
 	case *container.Scroll:
 		if o.Content != nil {
-			mirrorObject(o.Content, flipped)
+			mirrorObject(o.Content)
 		}
 	case *widget.Card:
 		if o.Content != nil {
-			mirrorObject(o.Content, flipped)
+			mirrorObject(o.Content)
 		}
 	case *container.Split:
-		mirrorObject(o.Leading, flipped)
-		mirrorObject(o.Trailing, flipped)
+		mirrorObject(o.Leading)
+		mirrorObject(o.Trailing)
 	case *container.AppTabs:
+		mirrorTabs(o)
 		for _, item := range o.Items {
 			if item.Content != nil {
-				mirrorObject(item.Content, flipped)
+				mirrorObject(item.Content)
 			}
 		}
 	case *widget.List:
 		// A list makes its rows itself: each is mirrored as the list fills it.
-		if _, ok := flipped[o]; ok || o.UpdateItem == nil {
+		if _, ok := markOf(o); ok || o.UpdateItem == nil {
 			return
 		}
-		flipped[o] = 0
-		update, rows := o.UpdateItem, map[fyne.CanvasObject]int{}
+		setMark(o, true)
+		update := o.UpdateItem
 		o.UpdateItem = func(id widget.ListItemID, item fyne.CanvasObject) {
-			mirrorObject(item, rows)
+			mirrorObject(item)
 			update(id, item)
 		}
 		o.Refresh()
 	case *widget.Label:
-		if a, ok := flipped[o]; ok && a == int(o.Alignment) {
-			return
+		if flipOnce(o, &o.Alignment) {
+			o.Refresh()
 		}
-		o.Alignment = flipAlign(o.Alignment)
-		flipped[o] = int(o.Alignment)
-		o.Refresh()
 	case *canvas.Text:
-		if a, ok := flipped[o]; ok && a == int(o.Alignment) {
-			return
+		if flipOnce(o, &o.Alignment) {
+			o.Refresh()
 		}
-		o.Alignment = flipAlign(o.Alignment)
-		flipped[o] = int(o.Alignment)
-		o.Refresh()
 	case *widget.Button:
-		if a, ok := flipped[o]; ok && a == int(o.Alignment) {
+		if a, ok := markOf(o); ok && a == int(o.Alignment) {
 			return
 		}
 		switch o.Alignment {
@@ -167,9 +158,88 @@ func mirrorObject(o fyne.CanvasObject, flipped map[fyne.CanvasObject]int) {
 		} else {
 			o.IconPlacement = widget.ButtonIconLeadingText
 		}
-		flipped[o] = int(o.Alignment)
+		setMark(o, int(o.Alignment))
 		o.Refresh()
 	}
+}
+
+// mirrorTabs puts a tab bar's tabs in reverse order, once, the tab shown staying shown. Fyne lays
+// a bar out from its left edge and gives no way to start it at the right, so in a right-to-left
+// window the first tab is the rightmost of the bar's tabs and they read from the right, but the bar
+// still starts at the left edge.
+func mirrorTabs(t *container.AppTabs) {
+	if _, ok := markOf(t); ok {
+		return
+	}
+	setMark(t, true)
+	if len(t.Items) < 2 {
+		return
+	}
+	shown := t.Selected()
+	items := make([]*container.TabItem, len(t.Items))
+	for i, it := range t.Items {
+		items[len(items)-1-i] = it
+	}
+	t.SetItems(items)
+	if shown != nil {
+		t.Select(shown)
+	}
+}
+
+// flipOnce aligns the text of o (whose alignment a is) to the other side, unless it was flipped
+// here already and the screen has not set another alignment since. It reports whether it flipped.
+func flipOnce[T any](o *T, a *fyne.TextAlign) bool {
+	if m, ok := markOf(o); ok && m == int(*a) {
+		return false
+	}
+	*a = flipAlign(*a)
+	setMark(o, int(*a))
+	return true
+}
+
+// Mirroring keeps a mark on some objects: the alignment it gave a label, button or text (so that
+// each is flipped once, and again only when the screen sets another alignment), that a list's rows
+// are mirrored as it fills them, a table's columns. A mark lives as long as its object: it is kept
+// under a weak pointer and goes when the object is collected, so a screen that replaces what it
+// shows leaves nothing behind, and an object taken out and put back is not flipped twice. A mark's
+// value never refers to its object, which would keep it alive.
+var marks = struct {
+	sync.Mutex
+	m map[any]any
+}{m: map[any]any{}}
+
+// markOf is the mark on o.
+func markOf[T any](o *T) (any, bool) {
+	marks.Lock()
+	defer marks.Unlock()
+	v, ok := marks.m[weak.Make(o)]
+	return v, ok
+}
+
+// setMark marks o with v until o is collected.
+func setMark[T any](o *T, v any) {
+	k := weak.Make(o)
+	marks.Lock()
+	_, had := marks.m[k]
+	marks.m[k] = v
+	marks.Unlock()
+	if !had {
+		runtime.AddCleanup(o, forgetMark[T], k)
+	}
+}
+
+// forgetMark drops the mark of an object that was collected.
+func forgetMark[T any](k weak.Pointer[T]) {
+	marks.Lock()
+	delete(marks.m, k)
+	marks.Unlock()
+}
+
+// markCount is how many objects carry a mark.
+func markCount() int {
+	marks.Lock()
+	defer marks.Unlock()
+	return len(marks.m)
 }
 
 func flipAlign(a fyne.TextAlign) fyne.TextAlign {

@@ -1,13 +1,22 @@
 package ui
 
 import (
+	"fmt"
+	"image/color"
 	"os"
+	"runtime"
 	"testing"
+	"time"
+	"weak"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"mizan/storage"
 )
 
 // inLanguage switches the translations to a language for the rest of the test.
@@ -145,5 +154,172 @@ func TestArabicWindowIsMirrored(t *testing.T) {
 				t.Errorf("the New client form's Name label is right of its entry: %v", got)
 			}
 		})
+	}
+}
+
+// columnLabel is the label drawn in o showing a column's name.
+func columnLabel(t *testing.T, o fyne.CanvasObject, name string) fyne.CanvasObject {
+	t.Helper()
+	for _, p := range walk(o, fyne.Position{}, nil) {
+		if l, ok := p.obj.(*widget.Label); ok && l.Text == name {
+			return l
+		}
+	}
+	t.Fatalf("no column %q; shown: %q", name, texts(o))
+	return nil
+}
+
+// rightEdge is where an object ends on the window, from its left edge.
+func rightEdge(m *App, o fyne.CanvasObject) float32 { return canvasX(m, o) + o.Size().Width }
+
+// In Arabic the tables of the products, the stock ledger, the stock documents and their lines, the
+// clients and the VAT report have their first column at the right and meet the right edge of their
+// room, the clients' tab is right of the warehouses', and a tap on a cell selects the row it
+// shows; in English none of it.
+func TestArabicTablesAreMirrored(t *testing.T) {
+	for _, language := range []string{"en", "ar"} {
+		t.Run(language, func(t *testing.T) {
+			inLanguage(t, language)
+			rtl := language == "ar"
+			m, _ := openApp(t, seededDir(t, 3))
+			right := func(a, b fyne.CanvasObject) bool { return canvasX(m, a) > canvasX(m, b) }
+			// edge checks that a table meets its room's edge: the right one in Arabic, the left
+			// one in English (where the room is as wide as room is).
+			edge := func(what string, table, room fyne.CanvasObject) {
+				t.Helper()
+				if rtl {
+					if d := rightEdge(m, table) - rightEdge(m, room); d < -0.5 || d > 0.5 {
+						t.Errorf("%s ends at %v, its room at %v", what, rightEdge(m, table), rightEdge(m, room))
+					}
+				} else if canvasX(m, table) != canvasX(m, room) {
+					t.Errorf("%s starts at %v, its room at %v", what, canvasX(m, table), canvasX(m, room))
+				}
+			}
+
+			// Products: the code is the first column.
+			test.Tap(m.Nav[ScreenProducts])
+			m.Idle()
+			p := m.Products
+			if got := right(columnLabel(t, p.Table, tr("col.code", "Code")), columnLabel(t, p.Table, tr("col.product", "Product"))); got != rtl {
+				t.Errorf("the products' Code is right of Product: %v", got)
+			}
+			edge("the products table", p.Table, p.Search)
+			row := p.all[p.shown[1]].p
+			tapText(t, m.Window, row.Code)
+			m.Idle()
+			if p.selected != row.ID {
+				t.Fatalf("a tap on %s selected product %d, want %d", row.Code, p.selected, row.ID)
+			}
+			if got := right(columnLabel(t, p.Ledger, tr("col.date", "Date")), columnLabel(t, p.Ledger, tr("col.kind", "Kind"))); got != rtl {
+				t.Errorf("the ledger's Date is right of Kind: %v", got)
+			}
+			edge("the stock ledger", p.Ledger, p.Search)
+
+			// Stock documents and a document's lines.
+			test.Tap(m.Nav[ScreenStock])
+			m.Idle()
+			if got := right(columnLabel(t, m.Stock.Table, tr("col.number", "Number")), columnLabel(t, m.Stock.Table, tr("col.date", "Date"))); got != rtl {
+				t.Errorf("the stock documents' Number is right of Date: %v", got)
+			}
+			edge("the stock documents", m.Stock.Table, m.Stock.Search)
+			if got := right(columnLabel(t, m.Stock.Lines, tr("col.code", "Code")), columnLabel(t, m.Stock.Lines, tr("col.product", "Product"))); got != rtl {
+				t.Errorf("a stock document's Code is right of Product: %v", got)
+			}
+
+			// Clients, in the first tab.
+			test.Tap(m.Nav[ScreenMaster])
+			m.Idle()
+			s := m.Master
+			var clientsTab, warehousesTab fyne.CanvasObject
+			for _, q := range walk(s.Tabs, fyne.Position{}, nil) {
+				if x, ok := q.obj.(*canvas.Text); ok {
+					switch x.Text {
+					case tr("master.clients", "Clients"):
+						clientsTab = x
+					case tr("master.warehouses", "Warehouses"):
+						warehousesTab = x
+					}
+				}
+			}
+			if clientsTab == nil || warehousesTab == nil {
+				t.Fatalf("no Clients and Warehouses tabs; shown: %q", texts(s.Tabs))
+			}
+			if got := right(clientsTab, warehousesTab); got != rtl {
+				t.Errorf("the Clients tab is right of Warehouses: %v", got)
+			}
+			if got := s.Tabs.Selected().Text; got != tr("master.clients", "Clients") {
+				t.Errorf("the tab shown first is %q", got)
+			}
+			if got := right(columnLabel(t, s.Clients, tr("field.name", "Name")), columnLabel(t, s.Clients, tr("field.phone", "Phone"))); got != rtl {
+				t.Errorf("the clients' Name is right of Phone: %v", got)
+			}
+			edge("the clients table", s.Clients, s.ClientSearch)
+			if len(s.clients) < 2 {
+				t.Fatalf("%d clients listed", len(s.clients))
+			}
+			tapText(t, m.Window, s.clients[1].Phone)
+			if s.cSel != 1 || s.EditClient.Disabled() {
+				t.Errorf("a tap on the second client's phone selected row %d", s.cSel)
+			}
+
+			// The VAT report, in a dialog.
+			now := time.Now()
+			m.ShowVATReport(storage.Period{From: now.AddDate(0, -1, 0), To: now, Location: time.UTC})
+			m.Idle()
+			v := m.Dashboard.Figures.LastReport
+			if got := right(columnLabel(t, v.Table, tr("vat.col.rate", "Rate")), columnLabel(t, v.Table, tr("vat.col.sales_taxable", "Sales taxable"))); got != rtl {
+				t.Errorf("the VAT report's Rate is right of Sales taxable: %v", got)
+			}
+			edge("the VAT report's table", v.Table, v.Heading)
+		})
+	}
+}
+
+// Mirroring keeps nothing of what a screen replaces: a container whose children are replaced
+// many times leaves each to be collected, with the mark it put on it; a child taken out and put
+// back is not flipped again.
+func TestMirroringForgetsReplacedObjects(t *testing.T) {
+	test.NewTempApp(t)
+	c := container.NewVBox()
+	mirror(c)
+	size := fyne.NewSize(300, 200)
+	kept := canvas.NewText("kept", color.Black)
+	before := markCount()
+	var replaced []weak.Pointer[canvas.Text]
+	for i := range 500 {
+		text := canvas.NewText(fmt.Sprint(i), color.Black)
+		c.Objects = []fyne.CanvasObject{text}
+		if i%100 == 0 {
+			c.Objects = append(c.Objects, kept)
+		}
+		c.Layout.Layout(c.Objects, size)
+		if text.Alignment != fyne.TextAlignTrailing {
+			t.Fatalf("child %d is aligned %v", i, text.Alignment)
+		}
+		replaced = append(replaced, weak.Make(text))
+	}
+	if kept.Alignment != fyne.TextAlignTrailing {
+		t.Errorf("a child put back five times is aligned %v", kept.Alignment)
+	}
+	c.Objects = nil
+	alive := len(replaced)
+	for wait := time.Now().Add(10 * time.Second); time.Now().Before(wait); time.Sleep(20 * time.Millisecond) {
+		runtime.GC()
+		alive = 0
+		for _, p := range replaced {
+			if p.Value() != nil {
+				alive++
+			}
+		}
+		if alive == 0 && markCount() <= before+1 {
+			break
+		}
+	}
+	if alive > 0 {
+		t.Errorf("%d of %d replaced children are still kept", alive, len(replaced))
+	}
+	runtime.KeepAlive(c) // the container lives on, as a screen's does
+	if n := markCount(); n > before+1 {
+		t.Errorf("mirroring keeps %d marks, %d before the children were replaced", n, before)
 	}
 }

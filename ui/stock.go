@@ -93,9 +93,7 @@ func newStockScreen(m *App) *StockScreen {
 			tr("stockdocs.col.lines", "Lines"), tr("stockdocs.col.note", "Note")}
 		return nameAt(names, col), col == 6
 	})
-	for i, w := range []float32{110, 100, 160, 150, 130, 140, 60, 230} {
-		s.Table.SetColumnWidth(i, w)
-	}
+	setColumnWidths(s.Table, 110, 100, 160, 150, 130, 140, 60, 230)
 	s.Table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(s.docs) {
 			s.Select(s.docs[id.Row].Kind, s.docs[id.Row].ID)
@@ -109,9 +107,7 @@ func newStockScreen(m *App) *StockScreen {
 			tr("stockdocs.col.cost", "Purchase price"), tr("stockdocs.col.counted", "Counted (books had)")}
 		return nameAt(names, col), col >= 2
 	})
-	for i, w := range []float32{130, 300, 100, 140, 170} {
-		s.Lines.SetColumnWidth(i, w)
-	}
+	setColumnWidths(s.Lines, 130, 300, 100, 140, 170)
 	s.Reverse = widget.NewButtonWithIcon(tr("stockdocs.reverse", "Reverse"), theme.ContentUndoIcon(), s.confirmReverse)
 	s.Export = widget.NewButtonWithIcon(tr("stockdocs.export", "Export CSV"), theme.DownloadIcon(), s.chooseExportFile)
 	s.Print = widget.NewButtonWithIcon(tr("stockdocs.print", "Print / Save as PDF"), theme.DocumentPrintIcon(), s.choosePDFFile)
@@ -124,8 +120,8 @@ func newStockScreen(m *App) *StockScreen {
 	filters := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(200, s.Kind.MinSize().Height), s.Kind), s.Search)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(s.Status, s.New), title), filters)
 	detail := container.NewBorder(container.NewVBox(widget.NewSeparator(),
-		container.NewBorder(nil, nil, nil, container.NewHBox(s.Print, s.Export, s.Reverse), s.DocTitle)), nil, nil, nil, s.Lines)
-	split := container.NewVSplit(s.Table, detail)
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.Print, s.Export, s.Reverse), s.DocTitle)), nil, nil, nil, tableView(s.Lines))
+	split := container.NewVSplit(tableView(s.Table), detail)
 	split.Offset = 0.55
 	s.Content = container.NewBorder(top, nil, nil, nil, split)
 	return s

@@ -87,7 +87,7 @@ func newVATReportView(m *App, rep storage.VATReport) *VATReportView {
 	cols := []string{tr("vat.col.rate", "Rate"), tr("vat.col.sales_taxable", "Sales taxable"), tr("vat.col.sales_vat", "VAT on sales"),
 		tr("vat.col.returns_taxable", "Returns taxable"), tr("vat.col.returns_vat", "VAT on returns"),
 		tr("vat.col.net_taxable", "Net taxable"), tr("vat.col.net_vat", "Net VAT")}
-	v.Table = widget.NewTableWithHeaders(
+	v.Table = newTable(
 		func() (int, int) { return len(v.rows), len(cols) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
@@ -99,7 +99,6 @@ func newVATReportView(m *App, rep storage.VATReport) *VATReportView {
 			l.TextStyle.Bold = id.Row == len(v.rows)-1
 			l.SetText(v.Cell(id.Row, id.Col))
 		})
-	v.Table.ShowHeaderColumn = false
 	v.Table.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	}
@@ -108,12 +107,13 @@ func newVATReportView(m *App, rep storage.VATReport) *VATReportView {
 			o.(*widget.Label).SetText(cols[id.Col])
 		}
 	}
-	width := float32(230)
-	v.Table.SetColumnWidth(0, width)
+	widths := []float32{230}
+	width := widths[0]
 	for i := 1; i < len(cols); i++ {
-		v.Table.SetColumnWidth(i, 120)
+		widths = append(widths, 120)
 		width += 120
 	}
+	setColumnWidths(v.Table, widths...)
 	// The table asks for little room of its own: this keeps its columns and rows in view.
 	room := canvas.NewRectangle(color.Transparent)
 	room.SetMinSize(fyne.NewSize(width+8*theme.Padding(), 40*float32(len(v.rows)+1)))
@@ -122,7 +122,7 @@ func newVATReportView(m *App, rep storage.VATReport) *VATReportView {
 	note := widget.NewLabel(tr("vat.note", "A line's rate is its VAT over its amount before VAT. Totals are the invoices' own: taxable = total - VAT."))
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
-	v.Content = container.NewBorder(v.Heading, container.NewVBox(note, container.NewHBox(v.Export, v.ExportPDF)), nil, nil, container.NewStack(room, v.Table))
+	v.Content = container.NewBorder(v.Heading, container.NewVBox(note, container.NewHBox(v.Export, v.ExportPDF)), nil, nil, container.NewStack(room, tableView(v.Table)))
 	v.Dialog = newCustomDialog(tr("vat.title", "VAT report"), tr("action.close", "Close"), v.Content, m.Window)
 	return v
 }
