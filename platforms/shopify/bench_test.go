@@ -108,6 +108,9 @@ func benchImport(b *testing.B, options map[string]string) {
 		idle := time.Since(idleStart)
 		idleCalls := srv.Stats().GraphQL
 		b.Logf("import cost by root field: %v", costByRoot)
+		for _, op := range srv.BulkOperations() {
+			b.Logf("bulk operation %s: %s, %d objects, %d bytes", operationOf(op.Query), op.Status, op.Objects, op.Bytes)
+		}
 		b.Logf("idle requests by root field: %v", srv.Stats().ByRootField)
 		db.Close()
 

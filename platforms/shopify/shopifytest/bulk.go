@@ -2,6 +2,7 @@ package shopifytest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -81,9 +82,9 @@ type bulkOp struct {
 	createdAt time.Time
 	objects   int
 	roots     int
-	data      []byte
-	partial   []byte // what a failing operation had read
-	failCode  string // set when the operation fails (FaultBulkFails)
+	data      bulkFile
+	partial   bulkFile // what a failing operation had read
+	failCode  string   // set when the operation fails (FaultBulkFails)
 	cancelAt  time.Time
 	signature string
 	host      string // scheme://host of the request that started it
@@ -132,6 +133,7 @@ type BulkOperationInfo struct {
 	Query   string
 	Objects int
 	Roots   int
+	Bytes   int // the result file's size
 }
 
 // BulkOperations lists the bulk operations started, oldest first.
@@ -142,7 +144,7 @@ func (s *Server) BulkOperations() []BulkOperationInfo {
 	out := make([]BulkOperationInfo, 0, len(s.bulk.ops))
 	for _, op := range s.bulk.ops {
 		out = append(out, BulkOperationInfo{ID: GID(KindBulkOperation, op.id), Status: s.bulkStatus(op, now),
-			Query: op.query, Objects: op.objects, Roots: op.roots})
+			Query: op.query, Objects: op.objects, Roots: op.roots, Bytes: int(op.data.size)})
 	}
 	return out
 }
@@ -236,15 +238,15 @@ func (s *Server) bulkRecord(op *bulkOp) record {
 	switch status {
 	case "COMPLETED":
 		r["completedAt"] = fmtTime(end)
-		if len(op.data) > 0 { // an operation that found nothing has no file
+		if op.data.size > 0 { // an operation that found nothing has no file
 			r["url"] = s.bulkURL(op, "", end)
-			r["fileSize"] = strconv.Itoa(len(op.data))
+			r["fileSize"] = strconv.FormatInt(op.data.size, 10)
 		}
 	case "EXPIRED":
 		r["completedAt"] = fmtTime(end)
 	case "FAILED":
 		r["errorCode"] = op.failCode
-		if len(op.partial) > 0 {
+		if op.partial.size > 0 {
 			r["partialDataUrl"] = s.bulkURL(op, "partial-", end)
 		}
 	case "CANCELED":
@@ -283,22 +285,27 @@ func mutBulkRunQuery(ec *execCtx, _ any, args map[string]any) (any, error) {
 		return bad("INVALID", msg)
 	}
 	bec := &execCtx{s: s, schema: s.subset, doc: doc, vars: map[string]any{}, now: s.now(), version: ec.version, bulk: true}
-	var out bytes.Buffer
-	objects, roots, err := s.runBulk(bec, doc, &out)
+	var out bulkFile
+	w := out.writer()
+	objects, roots, err := s.runBulk(bec, doc, w)
 	ec.afterRun = append(ec.afterRun, bec.afterRun...) // an order changing while the operation reads
+	if err == nil {
+		err = w.Close()
+	}
 	if err != nil {
 		return bad("INVALID", "Invalid bulk query: "+err.Error())
 	}
 	var sig [16]byte
 	_, _ = rand.Read(sig[:])
 	op := &bulkOp{id: s.st.newID(KindBulkOperation), query: text, createdAt: now.UTC().Truncate(time.Second), objects: objects, roots: roots,
-		data: out.Bytes(), signature: hex.EncodeToString(sig[:]), host: ec.host}
+		data: out, signature: hex.EncodeToString(sig[:]), host: ec.host}
 	if f := ec.fault; f != nil && f.Kind == FaultBulkFails {
 		op.failCode = f.ErrorCode
 		if op.failCode == "" {
 			op.failCode = "INTERNAL_SERVER_ERROR"
 		}
-		op.partial = firstLines(op.data, len(op.data)/2)
+		all := op.data.bytes()
+		op.partial = newBulkFile(firstLines(all, len(all)/2))
 	}
 	s.bulk.ops = append(s.bulk.ops, op)
 	payload["bulkOperation"] = s.bulkRecord(op)
@@ -322,6 +329,100 @@ func mutBulkCancel(ec *execCtx, _ any, args map[string]any) (any, error) {
 	op.cancelAt = now
 	payload["bulkOperation"] = s.bulkRecord(op)
 	return payload, nil
+}
+
+// bulkFile is a result file, kept compressed: a server holds every operation's result for its
+// url's lifetime, which as plain JSONL would be tens of megabytes for a large store.
+type bulkFile struct {
+	gz   []byte
+	size int64 // uncompressed
+}
+
+func newBulkFile(data []byte) bulkFile {
+	var f bulkFile
+	w := f.writer()
+	_, _ = w.Write(data)
+	_ = w.Close()
+	return f
+}
+
+// writer compresses what is written into f; Close completes it.
+func (f *bulkFile) writer() io.WriteCloser {
+	buf := &bytes.Buffer{}
+	zw, _ := gzip.NewWriterLevel(buf, gzip.BestSpeed)
+	return &bulkFileWriter{f: f, buf: buf, zw: zw}
+}
+
+type bulkFileWriter struct {
+	f   *bulkFile
+	buf *bytes.Buffer
+	zw  *gzip.Writer
+}
+
+func (w *bulkFileWriter) Write(p []byte) (int, error) {
+	n, err := w.zw.Write(p)
+	w.f.size += int64(n)
+	return n, err
+}
+
+func (w *bulkFileWriter) Close() error {
+	err := w.zw.Close()
+	w.f.gz = w.buf.Bytes()
+	return err
+}
+
+// bytes is the whole file.
+func (f bulkFile) bytes() []byte {
+	b, _ := io.ReadAll(f.open())
+	return b
+}
+
+// open reads the file uncompressed, with Seek for Range requests (a seek back starts the
+// decompression again).
+func (f bulkFile) open() io.ReadSeeker { return &bulkFileReader{f: f} }
+
+type bulkFileReader struct {
+	f        bulkFile
+	off, pos int64 // where the next read starts; where zr is
+	zr       *gzip.Reader
+}
+
+func (r *bulkFileReader) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekCurrent:
+		offset += r.off
+	case io.SeekEnd:
+		offset += r.f.size
+	}
+	if offset < 0 {
+		return 0, errors.New("shopifytest: seek before the start of a bulk file")
+	}
+	r.off = offset
+	return offset, nil
+}
+
+func (r *bulkFileReader) Read(p []byte) (int, error) {
+	if r.off >= r.f.size {
+		return 0, io.EOF
+	}
+	if r.zr == nil || r.pos > r.off {
+		zr, err := gzip.NewReader(bytes.NewReader(r.f.gz))
+		if err != nil {
+			return 0, err
+		}
+		r.zr, r.pos = zr, 0
+	}
+	if r.pos < r.off {
+		n, err := io.CopyN(io.Discard, r.zr, r.off-r.pos)
+		r.pos += n
+		if err != nil {
+			return 0, err
+		}
+	}
+	n, err := r.zr.Read(p)
+	r.pos += int64(n)
+	r.off = r.pos
+	return n, err
 }
 
 // firstLines is data cut at the last whole line within n bytes.
@@ -586,7 +687,7 @@ func (s *Server) serveBulkFile(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	name := strings.TrimPrefix(r.URL.Path, bulkFilesPath)
-	var data []byte
+	var data bulkFile
 	var op *bulkOp
 	for _, o := range s.bulk.ops {
 		switch name {
@@ -635,10 +736,10 @@ func (s *Server) serveBulkFile(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/jsonl")
 	if fault != nil && fault.Kind == FaultTruncated {
-		storetest.WriteTruncated(w, http.StatusOK, "application/jsonl", data)
+		storetest.WriteTruncated(w, http.StatusOK, "application/jsonl", data.bytes())
 		return
 	}
-	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(data))
+	http.ServeContent(w, r, name, time.Time{}, data.open())
 }
 
 // withoutGroupObjects drops the groupObjects argument (API 2025-07 and later) from

@@ -244,3 +244,31 @@ func TestBulkConnectionInObject(t *testing.T) {
 		}
 	}
 }
+
+// TestBulkFile: a result file kept compressed reads back whole, and from any position, a seek
+// back included (Range requests).
+func TestBulkFile(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 5000; i++ {
+		b.WriteString(`{"id":"gid://shopify/Order/` + strings.Repeat("7", i%13) + `"}` + "\n")
+	}
+	data := b.String()
+	f := newBulkFile([]byte(data))
+	if string(f.bytes()) != data || f.size != int64(len(data)) || len(f.gz) >= len(data)/2 {
+		t.Fatalf("%d bytes kept as %d, read back %d", len(data), len(f.gz), len(f.bytes()))
+	}
+	r := f.open()
+	for _, at := range []int64{0, 70_000, 10, int64(len(data)) - 5, 3} {
+		if _, err := r.Seek(at, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, 5)
+		n, err := io.ReadFull(r, got)
+		if err != nil || string(got[:n]) != data[at:at+5] {
+			t.Errorf("at %d: %q (%v), want %q", at, got[:n], err, data[at:at+5])
+		}
+	}
+	if end, _ := r.Seek(0, io.SeekEnd); end != int64(len(data)) {
+		t.Errorf("size %d, want %d", end, len(data))
+	}
+}
