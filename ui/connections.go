@@ -397,7 +397,7 @@ func newConnectionForm(s *ConnectionsScreen, editing *core.Connection) *Connecti
 			container.NewGridWithColumns(2, f.ClientSearch, f.Client)),
 		keyLabel(tr("field.default_warehouse", "Default warehouse")), container.NewBorder(nil, nil, nil, f.NewWarehouse, f.Warehouse),
 		keyLabel(tr("field.default_branch", "Default branch")), container.NewBorder(nil, nil, nil, f.NewBranch, f.Branch),
-		keyLabel(tr("field.start_date", "Integration start date")), f.StartDate,
+		keyLabel(tr("field.start_date", "Integration start date")), newDatePicker(f.StartDate).Content,
 		keyLabel(tr("field.poll", "Sync every (minutes)")), f.PollMinutes,
 	)
 	body := container.NewVBox(grid,

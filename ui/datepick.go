@@ -57,8 +57,8 @@ func parseDay(text string) (time.Time, bool) {
 // goroutine.
 func (p *DatePicker) Open() {
 	c := fyne.CurrentApp().Driver().CanvasForObject(p.Entry)
-	if c == nil {
-		return
+	if c == nil || p.Entry.Disabled() {
+		return // not shown, or its day is not to be chosen now
 	}
 	month, ok := p.Day()
 	if !ok {

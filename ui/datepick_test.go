@@ -5,7 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"mizan/storage"
 )
@@ -89,5 +92,52 @@ func TestStockDocumentDatePicker(t *testing.T) {
 			}
 			f.close()
 		})
+	}
+}
+
+// Every day typed in the window has its calendar: the invoices' and the figures' periods and a
+// connection's start date. A day picked on the invoices' calendar filters the list as one typed.
+func TestEveryTypedDayHasACalendar(t *testing.T) {
+	m, _ := openApp(t, seededDir(t, 3))
+	calendars := func(o fyne.CanvasObject) []*widget.Button {
+		var out []*widget.Button
+		for _, p := range walk(o, fyne.Position{}, nil) {
+			if b, ok := p.obj.(*widget.Button); ok && b.Icon == theme.CalendarIcon() {
+				out = append(out, b)
+			}
+		}
+		return out
+	}
+	test.Tap(m.Nav[ScreenInvoices])
+	m.Idle()
+	if got := len(calendars(m.Invoices.listView)); got != 2 {
+		t.Fatalf("the invoices' filters have %d calendars", got)
+	}
+	test.Tap(calendars(m.Invoices.listView)[0])
+	top := m.Window.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("the invoices' From calendar did not open")
+	}
+	var first *widget.Button
+	for _, p := range walk(top, fyne.Position{}, nil) {
+		if b, ok := p.obj.(*widget.Button); ok && b.Text == "1" && first == nil {
+			first = b
+		}
+	}
+	test.Tap(first)
+	m.Idle()
+	if want := time.Now().Format("2006-01-") + "01"; m.Invoices.From.Text != want {
+		t.Errorf("the invoices' From after picking the 1st: %q, want %q", m.Invoices.From.Text, want)
+	}
+	test.Tap(m.Nav[ScreenDashboard])
+	m.Idle()
+	if got := len(calendars(m.Dashboard.Content)); got != 2 {
+		t.Errorf("the figures' period has %d calendars", got)
+	}
+	test.Tap(m.Nav[ScreenConnections])
+	m.Connections.Add()
+	m.Idle()
+	if got := len(calendars(m.Window.Content())); got != 1 {
+		t.Errorf("the connection form has %d calendars", got)
 	}
 }

@@ -91,9 +91,10 @@ func newFiguresPanel(m *App) *FiguresPanel {
 	p.want = figureChoice{which: periodMonth}
 	p.Period.SetSelectedIndex(periodMonth) // before Chart exists: reads nothing yet
 	p.Chart = NewDayChart()
-	day := fyne.NewSize(120, p.From.MinSize().Height) // room for YYYY-MM-DD
-	picker := container.NewHBox(p.Period, container.NewGridWrap(day, p.From), widget.NewLabel("–"),
-		container.NewGridWrap(day, p.To), p.Show, p.Store, layout.NewSpacer(), p.VATReport)
+	from, to := newDatePicker(p.From), newDatePicker(p.To)
+	day := fyne.NewSize(120+from.Button.MinSize().Width, p.From.MinSize().Height) // room for YYYY-MM-DD and the calendar
+	picker := container.NewHBox(p.Period, container.NewGridWrap(day, from.Content), widget.NewLabel("–"),
+		container.NewGridWrap(day, to.Content), p.Show, p.Store, layout.NewSpacer(), p.VATReport)
 	title := widget.NewLabelWithStyle(tr("figures.title", "Figures"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.Content = container.NewVBox(container.NewBorder(nil, nil, title, nil, picker),
 		container.NewGridWithColumns(6, cells...), p.Chart, p.Note, widget.NewSeparator())

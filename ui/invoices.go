@@ -167,7 +167,7 @@ func newInvoicesScreen(m *App) *InvoicesScreen {
 		headerLabel(tr("col.number", "Number")), headerLabel(tr("col.date", "Date")), headerLabel(tr("col.type", "Type")),
 		headerLabel(tr("col.client", "Client")), headerLabel(tr("col.order", "Store order")), headerLabel(tr("col.payment", "Payment")),
 		headerLabel(tr("col.total", "Total"), fyne.TextAlignTrailing), headerLabel(""))
-	dates := container.NewGridWithColumns(2, s.From, s.To)
+	dates := container.NewGridWithColumns(2, newDatePicker(s.From).Content, newDatePicker(s.To).Content) // typed or picked
 	selects := container.NewGridWithColumns(3, s.Type, s.Connection, s.Branch)
 	filters := container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.Export, s.Search),
