@@ -63,6 +63,11 @@ func logLine(e core.LogEntry) string {
 	if e.Say.Code == "" && e.Say.List == "" {
 		return e.Message
 	}
+	if rightToLeft() {
+		// The sentence is the window's language, however much of it is the store's words (a long
+		// English error, a Latin product name): it reads from the right.
+		return string(rlm) + logPhrase(e.Say)
+	}
 	return logPhrase(e.Say)
 }
 

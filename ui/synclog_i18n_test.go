@@ -222,3 +222,16 @@ func TestSyncLogInArabic(t *testing.T) {
 		t.Errorf("the dashboard's counts: %q", counts)
 	}
 }
+
+// In Arabic an engine sentence reads from the right even when it starts with, and is mostly, the
+// store's or the books' own Latin words (a product code, a warehouse's long English name).
+func TestArabicLogLineReadsFromTheRight(t *testing.T) {
+	inLanguage(t, "ar")
+	e := core.LogEntry{Message: "HOM-0005-1: quantity changed by hand in the store ...", Say: core.Phrase{Code: "stock.adjusted", Args: []core.Phrase{
+		{Text: "HOM-0005-1"}, {Code: "stock.hand_edit", Args: []core.Phrase{{Text: "5"}, {Text: "4"}}}, {Text: "5"}, {Text: "4"},
+		{Text: "King Fahd Road Distribution Centre, Riyadh North Industrial Area, Building 7, Gate 3 (Receiving Dock, East Side)"}}}}
+	drawn := strings.TrimSpace(drawnText(t, visual(logLine(e))))
+	if !strings.HasSuffix(drawn, "HOM-0005-1") || strings.HasPrefix(drawn, "HOM") {
+		t.Fatalf("drawn %q; the sentence should start at the right with the product's code", drawn)
+	}
+}
