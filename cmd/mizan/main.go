@@ -26,6 +26,8 @@ const AppID = "app.mizan.desktop"
 
 func main() {
 	args := os.Args[1:]
+	// On Windows a command typed in a terminal prints there (console_windows.go).
+	useParentConsole(args)
 	// SIGINT (Ctrl-C) and SIGTERM end a command's context: a sync stops between items, records
 	// its run as cancelled and the books are closed; the window closes as if the user closed it.
 	ctx, stop := cli.SignalContext(context.Background())
