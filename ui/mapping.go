@@ -285,9 +285,9 @@ func (s *MappingScreen) apply() {
 		s.visible = append(s.visible, i)
 	}
 	if s.loadedID != 0 && !s.busy {
-		s.Status.SetText(tr("mapping.counts", "{{.Shown}} shown · {{.Linked}} linked · {{.Store}} store only · {{.Local}} books only · {{.Conflict}} conflicts",
+		s.Status.SetText(tr("mapping.counts", "{{.Shown}} shown · {{.Linked}} linked · {{.Store}} store only · {{.Local}} books only · {{.Conflict}}",
 			map[string]any{"Shown": len(s.visible), "Linked": counts[core.LinkLinked], "Store": counts[core.LinkStoreOnly],
-				"Local": counts[core.LinkLocalOnly], "Conflict": counts[core.LinkConflict]}))
+				"Local": counts[core.LinkLocalOnly], "Conflict": countText("mapping.conflicts", "{{.Count}} conflicts", counts[core.LinkConflict])}))
 	}
 	s.selected = -1
 	s.List.UnselectAll()
