@@ -81,6 +81,7 @@ func BenchmarkLocalPosting(b *testing.B) {
 			b.Fatalf("importing child: %v\n%s", err, out)
 		}
 		peakKB := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // kilobytes on Linux
+		cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		var res postingResult
 		data, err := os.ReadFile(job.Result)
 		if err != nil {
@@ -103,8 +104,10 @@ func BenchmarkLocalPosting(b *testing.B) {
 		b.ReportMetric(rawRate, "raw-orders/s")
 		b.ReportMetric(rate/rawRate, "ratio")
 		b.ReportMetric(float64(peakKB)/1024, "peak-MB")
-		b.Logf("%d orders (%d invoices, %d returns) posted in %v (%.0f orders/s; the whole sync %v); peak RSS of the importing process %.1f MB",
-			res.Orders, res.Invoices, res.Returns, res.OrdersPhase.Round(time.Millisecond), rate, res.Sync.Round(time.Millisecond), float64(peakKB)/1024)
+		b.ReportMetric(float64(cpu.Microseconds())/float64(orders), "cpu-µs/order")
+		b.Logf("%d orders (%d invoices, %d returns) posted in %v (%.0f orders/s; the whole sync %v); the importing process: peak RSS %.1f MB, CPU %v (%.0f µs an order, the whole process)",
+			res.Orders, res.Invoices, res.Returns, res.OrdersPhase.Round(time.Millisecond), rate, res.Sync.Round(time.Millisecond), float64(peakKB)/1024,
+			cpu.Round(time.Millisecond), float64(cpu.Microseconds())/float64(orders))
 		b.Logf("raw SQLite: the same %s in %v (%.0f orders/s); engine / raw = %.2f", rows, rawTime.Round(time.Millisecond), rawRate, rate/rawRate)
 	}
 }
