@@ -54,9 +54,10 @@ var logText = map[string]Words{
 	"step.orders":        {English: "orders"},
 	"step.push_stock":    {English: "push stock"},
 
-	"run.step_failed": {English: "%[1]s: %[2]s"},
-	"run.stopped":     {English: "sync stopped: %[1]s"},
-	"run.cancelled":   {English: "cancelled"},
+	"run.step_failed":    {English: "%[1]s: %[2]s"},
+	"run.stopped":        {English: "sync stopped: %[1]s"},
+	"run.cancelled":      {English: "cancelled"},
+	"run.connect_failed": {English: "connect to %[1]s: %[2]s"},
 	// Written by storage when it opens books whose last run never ended.
 	"run.interrupted": {English: "sync stopped: interrupted (Mizan was stopped before the sync ended); the next sync carries on"},
 

@@ -54,8 +54,11 @@ type RunSummary struct {
 	StartedAt    time.Time
 	EndedAt      time.Time
 	Outcome      Outcome
-	Message      string
-	Counts       Counts
+	Message      string // in English
+	// Say is why a run stopped (a failed or cancelled run) in words a window translates, when the
+	// engine worded it; else empty.
+	Say    Phrase
+	Counts Counts
 }
 
 // Level grades a log entry.
@@ -249,8 +252,10 @@ func (e *Engine) Runs(ctx context.Context, connID int64, limit int) ([]RunSummar
 	}
 	var out []RunSummary
 	err := e.db.View(ctx, func(tx *storage.Tx) error {
+		// Why a run stopped is the argument of its last "sync stopped" entry.
 		rows, err := tx.Query(`SELECT r.id, r.connection_id, c.name, r.trigger, r.started_at, COALESCE(r.ended_at, ''), r.outcome,
-			r.message, r.counts FROM sync_runs r JOIN connections c ON c.id = r.connection_id
+			r.message, r.counts, COALESCE((SELECT l.args FROM sync_log l WHERE l.run_id = r.id AND l.kind = 'run' AND l.code = 'run.stopped'
+			ORDER BY l.id DESC LIMIT 1), '') FROM sync_runs r JOIN connections c ON c.id = r.connection_id
 			WHERE ? = 0 OR r.connection_id = ? ORDER BY r.id DESC LIMIT ?`, connID, connID, limit)
 		if err != nil {
 			return err
@@ -258,9 +263,13 @@ func (e *Engine) Runs(ctx context.Context, connID int64, limit int) ([]RunSummar
 		defer rows.Close()
 		for rows.Next() {
 			var s RunSummary
-			var trig, started, ended, outcome, counts string
-			if err := rows.Scan(&s.ID, &s.ConnectionID, &s.Connection, &trig, &started, &ended, &outcome, &s.Message, &counts); err != nil {
+			var trig, started, ended, outcome, counts, stopped string
+			if err := rows.Scan(&s.ID, &s.ConnectionID, &s.Connection, &trig, &started, &ended, &outcome, &s.Message, &counts, &stopped); err != nil {
 				return err
+			}
+			var why []Phrase
+			if stopped != "" && json.Unmarshal([]byte(stopped), &why) == nil && len(why) == 1 {
+				s.Say = why[0]
 			}
 			s.Trigger, s.Outcome = Trigger(trig), Outcome(outcome)
 			s.StartedAt, s.EndedAt = parseTime(started), parseTime(ended)

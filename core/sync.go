@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -77,7 +76,7 @@ func (s *syncer) sync() error {
 	s.productsFailed = map[string]bool{}
 	s.progress("connecting", 0, 0)
 	if s.info, err = st.Info(s.ctx); err != nil {
-		return fmt.Errorf("connect to %s: %w", s.conn.Name, err)
+		return sayErr("run.connect_failed", s.conn.Name, err)
 	}
 	if err := s.e.checkStoreIdentity(s.ctx, s.conn, s.info); err != nil {
 		return err

@@ -307,6 +307,9 @@ func runCounts(r core.RunSummary) string { return visual(runCountsText(r)) }
 // runCountsText is runCounts in logical order, for a sentence it is part of.
 func runCountsText(r core.RunSummary) string {
 	if r.Outcome == core.OutcomeFailed {
+		if r.Say.Code != "" {
+			return logPhrase(r.Say)
+		}
 		return r.Message
 	}
 	c := r.Counts

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"regexp"
 	"sort"
 	"strconv"
@@ -233,5 +235,30 @@ func TestArabicLogLineReadsFromTheRight(t *testing.T) {
 	drawn := strings.TrimSpace(drawnText(t, visual(logLine(e))))
 	if !strings.HasSuffix(drawn, "HOM-0005-1") || strings.HasPrefix(drawn, "HOM") {
 		t.Fatalf("drawn %q; the sentence should start at the right with the product's code", drawn)
+	}
+}
+
+// A run that could not reach the store says why in the window's language, on the dashboard and in
+// the runs pane, around the store's own words.
+func TestFailedRunSaysWhyInArabic(t *testing.T) {
+	inLanguage(t, "ar")
+	e := memoryEnv(t, Deps{})
+	m := e.m
+	c := e.connect(t, "متجري", true)
+	e.mem.FailNext("Info", errors.New("503 Service Unavailable"))
+	if !m.StartSync(c, core.SyncRequest{Trigger: core.TriggerManual}) {
+		t.Fatal("the sync did not start")
+	}
+	m.Idle()
+	runs, err := e.eng.Runs(context.Background(), c.ID, 1)
+	if err != nil || len(runs) != 1 || runs[0].Outcome != core.OutcomeFailed {
+		t.Fatalf("runs: %+v, %v", runs, err)
+	}
+	want := "تعذّر الاتصال بالمتجر متجري: 503 Service Unavailable"
+	if got := runCountsText(runs[0]); got != want {
+		t.Fatalf("the failed run reads %q, want %q", got, want)
+	}
+	if got := m.Dashboard.Cards[c.ID].Counts.Text; got != visual(want) {
+		t.Errorf("the dashboard says %q", got)
 	}
 }
