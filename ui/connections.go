@@ -855,10 +855,10 @@ const (
 
 // QuickAdd is the small form that adds a client, warehouse or branch from the connection form.
 type QuickAdd struct {
-	Name   *widget.Entry
-	Code   *widget.Entry // branches only
-	Email  *widget.Entry // clients only
-	Phone  *widget.Entry // clients only
+	Name   *FormEntry
+	Code   *FormEntry // branches only
+	Email  *FormEntry // clients only
+	Phone  *FormEntry // clients only
 	Create *widget.Button
 	Close  *widget.Button
 	Status *widget.Label
@@ -866,7 +866,7 @@ type QuickAdd struct {
 }
 
 func (f *ConnectionForm) openQuick(kind quickKind) {
-	q := &QuickAdd{Name: widget.NewEntry(), Code: widget.NewEntry(), Email: widget.NewEntry(), Phone: widget.NewEntry(),
+	q := &QuickAdd{Name: newFormEntry(), Code: newFormEntry(), Email: newFormEntry(), Phone: newFormEntry(),
 		Status: widget.NewLabel("")}
 	q.Status.Importance = widget.DangerImportance
 	q.Status.Wrapping = fyne.TextWrapWord

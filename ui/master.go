@@ -51,7 +51,7 @@ type MasterScreen struct {
 
 // RecordForm adds or renames a warehouse or branch, or adds or edits a client.
 type RecordForm struct {
-	Name, Code, Phone, Email *widget.Entry
+	Name, Code, Phone, Email *FormEntry
 	// Branch ties a new warehouse to a branch (or to none).
 	Branch       *widget.Select
 	Problem      *widget.Label
@@ -204,7 +204,7 @@ const (
 
 // openForm opens the form adding (id 0) or changing a record. UI goroutine.
 func (s *MasterScreen) openForm(kind recordKind, id int64) {
-	f := &RecordForm{Name: widget.NewEntry(), Code: widget.NewEntry(), Phone: widget.NewEntry(), Email: widget.NewEntry()}
+	f := &RecordForm{Name: newFormEntry(), Code: newFormEntry(), Phone: newFormEntry(), Email: newFormEntry()}
 	f.Problem = widget.NewLabel("")
 	f.Problem.Wrapping = fyne.TextWrapWord
 	f.Problem.Importance = widget.DangerImportance

@@ -19,9 +19,9 @@ import (
 // ProductForm adds a product to the books or edits one. The next sync (or Push now) takes it
 // to every connected store, as each connection's field ownership allows.
 type ProductForm struct {
-	Name, Code, Barcode      *widget.Entry
+	Name, Code, Barcode      *FormEntry
 	Category                 *widget.SelectEntry // chosen from the books' categories, or a new one typed
-	PurchasePrice, SalePrice *widget.Entry
+	PurchasePrice, SalePrice *FormEntry
 	Problem                  *widget.Label // what was refused, naming the field
 	Save, Cancel             *widget.Button
 	Content                  fyne.CanvasObject
@@ -52,8 +52,8 @@ func productFieldName(field string) string {
 // OpenProductForm opens the form for a new product (id 0) or for the product id. UI goroutine.
 func (s *ProductsScreen) OpenProductForm(id int64) {
 	f := &ProductForm{s: s}
-	f.Name, f.Code, f.Barcode = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	f.PurchasePrice, f.SalePrice = widget.NewEntry(), widget.NewEntry()
+	f.Name, f.Code, f.Barcode = newFormEntry(), newFormEntry(), newFormEntry()
+	f.PurchasePrice, f.SalePrice = newFormEntry(), newFormEntry()
 	f.Category = widget.NewSelectEntry(nil)
 	f.Category.SetPlaceHolder(tr("product.category_hint", "Choose one, or type a new category"))
 	f.PurchasePrice.SetPlaceHolder("0.00")

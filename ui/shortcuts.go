@@ -14,7 +14,7 @@ import (
 //	Ctrl+E  export: the current screen's export
 //	Ctrl+P  print: the current screen's print (an invoice, a stock document)
 //	Ctrl+N  new product, from any screen
-//	Esc     close the dialog on top
+//	Esc     close the dialog on top, also from a form's entry (FormEntry)
 //
 // They are registered once, on the window's canvas; Ctrl+F, Ctrl+E and Ctrl+P go to the screen
 // shown through shortcutScreen.
@@ -61,12 +61,39 @@ func (m *App) registerShortcuts() {
 	})
 	c.AddShortcut(keySync, func(fyne.Shortcut) { press(m.Dashboard.SyncAll) })
 	c.AddShortcut(keyNew, func(fyne.Shortcut) { m.Products.newShortcut() })
-	// Esc reaches the canvas when no entry has the keyboard (Fyne's dialogs do not close on it).
+	// Esc reaches the canvas when no widget has the keyboard (Fyne's dialogs do not close on it);
+	// a form's entry hands it on (FormEntry).
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
 			closeTopDialog(c)
 		}
 	})
+}
+
+// FormEntry is the text entry of the forms shown in dialogs. Fyne hands every key to the widget
+// that has the keyboard, before the window's own handlers, and an entry does nothing with Esc; a
+// FormEntry hands Esc on to the window, which closes the dialog on top.
+type FormEntry struct {
+	widget.Entry
+}
+
+// newFormEntry is a one-line FormEntry, as widget.NewEntry makes one.
+func newFormEntry() *FormEntry {
+	e := &FormEntry{}
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey closes the dialog on top on Esc and gives any other key to the entry.
+func (e *FormEntry) TypedKey(key *fyne.KeyEvent) {
+	if key.Name != fyne.KeyEscape {
+		e.Entry.TypedKey(key)
+		return
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil {
+		closeTopDialog(c)
+	}
 }
 
 // closeTopDialog closes the dialog on top as its Cancel, Close, No or OK button does, so what the

@@ -131,3 +131,60 @@ func TestKeyboardShortcuts(t *testing.T) {
 		t.Fatalf("Esc on the question: %d connections, %d overlays", len(conns), overlays())
 	}
 }
+
+// pressKey presses a key on the window as the keyboard does: the widget with the keyboard gets
+// it, or the window's canvas when none has it.
+func pressKey(m *App, name fyne.KeyName) {
+	ev := &fyne.KeyEvent{Name: name}
+	c := m.Window.Canvas()
+	if f := c.Focused(); f != nil {
+		f.TypedKey(ev)
+	} else if h := c.OnTypedKey(); h != nil {
+		h(ev)
+	}
+	m.Idle()
+}
+
+// Esc closes a form's dialog while one of its entries has the keyboard, as its Cancel does; other
+// keys still edit the entry.
+func TestEscapeClosesFormFromEntry(t *testing.T) {
+	m, _ := openApp(t, seededDir(t, 3))
+	c := m.Window.Canvas()
+	overlays := func() int { return len(c.Overlays().List()) }
+	for _, tc := range []struct {
+		name  string
+		open  func() *FormEntry // opens the form and says which entry to type into
+		close func() bool       // whether the form is closed as Cancel closes it
+	}{
+		{"product", func() *FormEntry { m.Products.OpenProductForm(0); return m.Products.Form.Name },
+			func() bool { return m.Products.Form == nil }},
+		{"client", func() *FormEntry { m.Master.openForm(formClient, 0); return m.Master.Form.Phone },
+			func() bool { return m.Master.Form == nil }},
+		{"warehouse", func() *FormEntry { m.Master.openForm(formWarehouse, 0); return m.Master.Form.Name },
+			func() bool { return m.Master.Form == nil }},
+		{"connection's new client", func() *FormEntry {
+			test.Tap(m.Nav[ScreenConnections])
+			m.Connections.Add()
+			m.Idle()
+			test.Tap(m.Connections.Form.NewClient)
+			return m.Connections.Form.Quick.Email
+		}, func() bool { return true }},
+	} {
+		before := overlays()
+		e := tc.open()
+		m.Idle()
+		if overlays() != before+1 {
+			t.Fatalf("%s: no dialog opened", tc.name)
+		}
+		c.Focus(e)
+		test.Type(e, "0501")
+		pressKey(m, fyne.KeyBackspace)
+		if e.Text != "050" || c.Focused() != e {
+			t.Fatalf("%s: Backspace in the entry left %q (focused %T)", tc.name, e.Text, c.Focused())
+		}
+		pressKey(m, fyne.KeyEscape)
+		if !tc.close() || overlays() != before {
+			t.Errorf("%s: Esc in the entry left the form open %v, %d dialogs", tc.name, !tc.close(), overlays()-before)
+		}
+	}
+}
