@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"mizan/storage"
 )
 
 // Phrase is a sentence of the sync log as words a window can translate. A phrase is one of:
@@ -70,16 +72,20 @@ var logText = map[string]Words{
 	"order.cancelled_early":  {English: "Order %[1]s was cancelled before it was invoiced: not imported"},
 	"order.mismatch": {English: "order %[1]s was not invoiced: its lines, shipping, discounts and taxes add up to %[2]s %[3]s, " +
 		"but the store's total is %[4]s %[3]s (%[5]s): %[6]s. Nothing was posted; it will be tried again on the next sync"},
-	"order.more":            {English: "%[1]s more"},
-	"order.less":            {English: "%[1]s less"},
-	"order.parts":           {English: "lines %[1]s - discount %[2]s + shipping %[3]s + other charges %[4]s + tax %[5]s (%[6]s)"},
-	"order.tax_included":    {English: "prices include tax"},
-	"order.tax_excluded":    {English: "prices exclude tax"},
-	"order.invoiced":        {English: "Invoice %[1]s for order %[2]s: %[3]s %[4]s"},
-	"order.invoiced_notes":  {English: "Invoice %[1]s for order %[2]s: %[3]s %[4]s (%[5]s)"},
-	"order.created_product": {English: "created product %[1]s"},
-	"order.not_invoiced":    {English: "order %[1]s was not invoiced: %[2]s. Nothing was posted; it will be tried again on the next sync"},
-	"order.line_failed":     {English: "line %[1]q: %[2]s"},
+	"order.more":                 {English: "%[1]s more"},
+	"order.less":                 {English: "%[1]s less"},
+	"order.parts":                {English: "lines %[1]s - discount %[2]s + shipping %[3]s + other charges %[4]s + tax %[5]s (%[6]s)"},
+	"order.tax_included":         {English: "prices include tax"},
+	"order.tax_excluded":         {English: "prices exclude tax"},
+	"order.invoiced":             {English: "Invoice %[1]s for order %[2]s: %[3]s %[4]s"},
+	"order.invoiced_notes":       {English: "Invoice %[1]s for order %[2]s: %[3]s %[4]s (%[5]s)"},
+	"order.created_product":      {English: "created product %[1]s"},
+	"order.not_invoiced":         {English: "order %[1]s was not invoiced: %[2]s. Nothing was posted; it will be tried again on the next sync"},
+	"order.line_failed":          {English: "line %[1]q: %[2]s"},
+	"order.no_lines":             {English: "order %[1]s has no lines with a quantity to invoice"},
+	"order.catalogue_incomplete": {English: "the store's catalogue was not read in full"},
+	"refund.unknown_line":        {English: "the refund returns line %[1]s, which the invoiced order does not have"},
+	"payment.bad_amount":         {English: "the store gives its amount as %[1]s"},
 	"order.changed": {English: "Order %[1]s changed in the store after it was invoiced as %[2]s: %[3]s. " +
 		"The invoice was not changed; issue a correcting document if needed"},
 	"change.total":        {English: "total from %[1]s to %[2]s"},
@@ -264,6 +270,13 @@ func sayErr(code string, args ...any) error {
 		}
 	}
 	return e
+}
+
+// sayInvalid is a refusal (a storage.ValidationError: the item is logged and retried, the run
+// goes on) worded by a catalogue sentence.
+func sayInvalid(code string, args ...any) error {
+	p := say(code, args...)
+	return &saidError{p: p, err: &storage.ValidationError{Msg: p.English()}}
 }
 
 // errPhrase is an error as a phrase: its own words when the engine made it, else its text.

@@ -333,7 +333,7 @@ func (s *syncer) postInvoice(o StoreOrder) (binding, bool, map[string]bool, erro
 			inv.Charges = append(inv.Charges, storage.Charge{Kind: kind, Description: c.Title, Amount: c.Amount, Tax: c.Tax})
 		}
 		if len(inv.Lines) == 0 {
-			return invalid("order %s has no lines with a quantity to invoice", o.Name)
+			return sayInvalid("order.no_lines", o.Name)
 		}
 		inv.ComputeTotals()
 		if !inv.Total.Equal(o.Total) {
@@ -547,7 +547,7 @@ func (s *syncer) lineProduct(tx *storage.Tx, o StoreOrder, l StoreLine, create b
 
 // errCatalogueIncomplete: an order line's product is not in the books, and the store's catalogue
 // was not read in full, so the engine cannot tell that the store lacks it.
-var errCatalogueIncomplete = errors.New("the store's catalogue was not read in full")
+var errCatalogueIncomplete error = &saidError{p: say("order.catalogue_incomplete")}
 
 // catalogueComplete says whether an order line whose product the books lack may be made from the
 // line: only when this run read the store's catalogue to the end and the line's product is not

@@ -83,7 +83,7 @@ func (s *syncer) payInTx(tx *storage.Tx, o StoreOrder, ob binding, skip map[stri
 // recordPayment records one store payment in tx, unless it waits for its refund's return.
 func (s *syncer) recordPayment(tx *storage.Tx, o StoreOrder, ob binding, p StorePayment) error {
 	if !p.Amount.IsPositive() {
-		return invalidPayment("the store gives its amount as %s", p.Amount)
+		return sayInvalid("payment.bad_amount", p.Amount)
 	}
 	invoiceID, ready, err := s.paymentInvoice(tx, o, ob, p)
 	if err != nil || !ready {
@@ -126,11 +126,6 @@ func (s *syncer) recordPayment(tx *storage.Tx, o StoreOrder, ob binding, p Store
 	msg := say(code, out.Number, out.Amount.StringFixed(2), out.Currency, out.InvoiceNumber, o.Name, how, out.AccountName)
 	return s.run.add(tx, LogEntry{Level: Info, Kind: "payment", Say: msg, StoreRef: o.Name, ExternalID: p.ExternalID,
 		DocType: docType, DocID: invoiceID})
-}
-
-// invalidPayment is a store payment the books refuse (the run goes on).
-func invalidPayment(format string, args ...any) error {
-	return &storage.ValidationError{Msg: fmt.Sprintf(format, args...)}
 }
 
 // failPayments logs why store payments were not recorded and queues their order for retry.

@@ -47,7 +47,7 @@ func (s *syncer) postRefund(o StoreOrder, ob binding, r StoreRefund) error {
 			}
 			ol, ok := snap.Lines[rl.LineID]
 			if !ok {
-				return invalid("the refund returns line %s, which the invoiced order does not have", rl.LineID)
+				return sayInvalid("refund.unknown_line", rl.LineID)
 			}
 			line := storage.InvoiceLine{ProductID: ol.ProductID, Description: ol.Name, Quantity: rl.Quantity, UnitPrice: ol.UnitPrice,
 				Discount: rl.Quantity.Mul(ol.UnitPrice).Sub(rl.Subtotal), Tax: rl.Tax, Restock: rl.Restock && ol.ProductID != 0}
