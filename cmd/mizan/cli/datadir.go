@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"mizan/cmd/mizan/demo"
+	"mizan/cmd/mizan/logs"
 )
 
 // globals is the part of the command line before the command: the global flags.
@@ -143,16 +144,12 @@ var errNoHome = errors.New("cannot tell where to keep the books: pass --data DIR
 func defaultDataDir(env func(string) string, goos string) (string, error) {
 	switch goos {
 	case "windows":
-		base := env("LocalAppData")
-		if base == "" {
-			if profile := env("USERPROFILE"); profile != "" {
-				base = strings.TrimRight(profile, `\/`) + `\AppData\Local`
-			}
-		}
+		// %LocalAppData%, else %USERPROFILE%\AppData\Local; the logs go beside, in Mizan\Logs.
+		base := logs.WindowsLocalAppData(env)
 		if base == "" {
 			return "", errNoHome
 		}
-		return strings.TrimRight(base, `\/`) + `\Mizan`, nil
+		return base + `\Mizan`, nil
 	case "darwin", "ios":
 		home := env("HOME")
 		if home == "" {

@@ -27,15 +27,15 @@ const (
 //
 //	Linux and others  $XDG_STATE_HOME/mizan/logs, else ~/.local/state/mizan/logs
 //	macOS             ~/Library/Logs/Mizan
-//	Windows           %LocalAppData%\Mizan\Logs
+//	Windows           %LocalAppData%\Mizan\Logs (see WindowsLocalAppData)
 //
 // When none can be told (no home directory), it falls back to the user cache directory
 // (os.UserCacheDir) and then to the system's temporary directory.
 func Dir(env func(string) string, goos string) string {
 	switch goos {
 	case "windows":
-		if base := env("LocalAppData"); base != "" {
-			return strings.TrimRight(base, `\/`) + `\Mizan\Logs`
+		if base := WindowsLocalAppData(env); base != "" {
+			return base + `\Mizan\Logs`
 		}
 	case "darwin", "ios":
 		if home := env("HOME"); home != "" {
@@ -54,6 +54,31 @@ func Dir(env func(string) string, goos string) string {
 		return filepath.Join(cache, "mizan", "logs")
 	}
 	return filepath.Join(os.TempDir(), "mizan-logs")
+}
+
+// WindowsLocalAppData is the Windows user's folder for local application data, where Mizan's
+// data directory and logs go, without a trailing separator: %LocalAppData%, else (a session
+// started without it, such as some services and remote shells) %USERPROFILE%\AppData\Local,
+// which is where Windows puts it; empty when neither is set. A value that is not an absolute
+// Windows path (C:\… or \\server\share\…) is ignored, so the books never land in whatever the
+// current directory happens to be. The user's name in it may hold spaces and any letters.
+func WindowsLocalAppData(env func(string) string) string {
+	if base := strings.TrimRight(strings.TrimSpace(env("LocalAppData")), `\/`); windowsAbs(base) {
+		return base
+	}
+	if profile := strings.TrimRight(strings.TrimSpace(env("USERPROFILE")), `\/`); windowsAbs(profile) {
+		return profile + `\AppData\Local`
+	}
+	return ""
+}
+
+// windowsAbs reports whether p is an absolute Windows path: a drive letter, a colon and a
+// separator, or a UNC path. (filepath.IsAbs answers for the system Mizan runs on.)
+func windowsAbs(p string) bool {
+	if strings.HasPrefix(p, `\\`) || strings.HasPrefix(p, "//") {
+		return len(p) > 2
+	}
+	return len(p) >= 3 && (p[0]|0x20) >= 'a' && (p[0]|0x20) <= 'z' && p[1] == ':' && (p[2] == '\\' || p[2] == '/')
 }
 
 // Options configure Open.

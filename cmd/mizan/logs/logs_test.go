@@ -158,3 +158,31 @@ func TestParseLevel(t *testing.T) {
 		t.Error("loud is not a level")
 	}
 }
+
+// TestDirWindows: the logs go to %LocalAppData%\Mizan\Logs whatever the user's name holds, and
+// to the same place through %USERPROFILE% when %LocalAppData% is not set (the data directory's
+// rule, cli.DataDir), never to a relative path.
+func TestDirWindows(t *testing.T) {
+	const user = `C:\Users\أمل الحربي`
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"LocalAppData", map[string]string{"LocalAppData": user + `\AppData\Local`, "USERPROFILE": `D:\other`}, user + `\AppData\Local\Mizan\Logs`},
+		{"with a trailing separator", map[string]string{"LocalAppData": user + `\AppData\Local\`}, user + `\AppData\Local\Mizan\Logs`},
+		{"written with slashes", map[string]string{"LocalAppData": "C:/Users/Amal/AppData/Local"}, `C:/Users/Amal/AppData/Local\Mizan\Logs`},
+		{"on a network share", map[string]string{"LocalAppData": `\\fileserver\profiles\أمل\AppData\Local`}, `\\fileserver\profiles\أمل\AppData\Local\Mizan\Logs`},
+		{"no LocalAppData", map[string]string{"USERPROFILE": user}, user + `\AppData\Local\Mizan\Logs`},
+		{"a relative LocalAppData", map[string]string{"LocalAppData": `AppData\Local`, "USERPROFILE": user + `\`}, user + `\AppData\Local\Mizan\Logs`},
+	}
+	for _, tc := range tests {
+		if got := Dir(func(k string) string { return tc.env[k] }, "windows"); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	// Neither: the user cache or temporary directory of the system Mizan runs on.
+	if got := Dir(func(string) string { return "" }, "windows"); !filepath.IsAbs(got) || !strings.Contains(got, "mizan") {
+		t.Errorf("fallback: %q", got)
+	}
+}
