@@ -20,6 +20,15 @@ type dirLock struct {
 }
 
 // lockDir takes an exclusive lock on DIR\mizan.lock, released by the system when the process ends.
+//
+// It keeps lock_unix.go's rules: the lock is on the handle (LockFileEx on the file's first byte),
+// so a second open in the same process is refused as one in another process is; the handle is not
+// inherited by programs Mizan starts (Go opens files so); the file names the process while the
+// books are open and is emptied when they are closed, so a file found not empty tells of a session
+// that ended without closing them; commands that only read take no lock (sessionLeftUnclean looks
+// with a shared lock it gives back at once). One difference: Windows releases the lock of a
+// process that was killed shortly after it ends, not always at the same instant, so a Mizan
+// started at that very moment may be told the books are open and succeed when tried again.
 func lockDir(dir string) (*dirLock, error) {
 	path := filepath.Join(dir, "mizan.lock")
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
