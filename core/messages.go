@@ -279,6 +279,10 @@ func sayInvalid(code string, args ...any) error {
 	return &saidError{p: p, err: &storage.ValidationError{Msg: p.English()}}
 }
 
+// PhraseOf is an error the engine returned as a phrase a window can translate: the engine's own
+// words around the store's, or its text when the engine did not word it.
+func PhraseOf(err error) Phrase { return errPhrase(err) }
+
 // errPhrase is an error as a phrase: its own words when the engine made it, else its text.
 func errPhrase(err error) Phrase {
 	var se *saidError

@@ -261,4 +261,9 @@ func TestFailedRunSaysWhyInArabic(t *testing.T) {
 	if got := m.Dashboard.Cards[c.ID].Counts.Text; got != visual(want) {
 		t.Errorf("the dashboard says %q", got)
 	}
+	// The desktop notification, in logical order.
+	sent := e.app.notifications()
+	if len(sent) == 0 || sent[len(sent)-1].Content != want {
+		t.Errorf("notifications: %+v", sent)
+	}
 }

@@ -221,7 +221,7 @@ func failureCause(err error) string {
 	if p, ok := knownProblemIn(err, trText); ok && p.Title != "" {
 		return p.Title + ". " + p.Todo
 	}
-	return err.Error()
+	return logPhrase(core.PhraseOf(err))
 }
 
 // scheduler syncs each connection on its own at its poll interval while the window is open.
