@@ -40,37 +40,45 @@ func visual(s string) string {
 	changed := false
 	uiRTL := rightToLeft()
 	for i, line := range lines {
-		if reordered(line) {
-			continue
+		if v := visualLine(line, paragraphRTL([]rune(line), uiRTL)); v != line {
+			lines[i], changed = v, true
 		}
-		pieces := bidiPieces(line, uiRTL)
-		if len(pieces) < 2 {
-			continue
-		}
-		var b strings.Builder
-		for j, p := range pieces {
-			if p.rtl {
-				if j > 0 && pieces[j-1].rtl {
-					// Two right-to-left pieces side by side would be one run to Fyne, drawn
-					// in one go: a left-to-right mark keeps them apart.
-					b.WriteRune(lrm)
-				}
-				b.WriteRune(rlm)
-				b.WriteString(p.text)
-				b.WriteRune(rlm)
-				continue
-			}
-			b.WriteRune(lrm)
-			b.WriteString(p.text)
-			b.WriteRune(lrm)
-		}
-		lines[i] = b.String()
-		changed = true
 	}
 	if !changed {
 		return s
 	}
 	return strings.Join(lines, "\n")
+}
+
+// visualLine is visual for one line (no line break in it) of a paragraph whose direction is
+// given: a line a wrapped paragraph was broken into reads in the paragraph's direction, not as
+// its own first letter would say.
+func visualLine(line string, rtlPara bool) string {
+	if line == "" || !hasRTL(line) || reordered(line) {
+		return line
+	}
+	pieces := bidiPiecesIn(line, rtlPara)
+	if len(pieces) < 2 {
+		return line
+	}
+	var b strings.Builder
+	for j, p := range pieces {
+		if p.rtl {
+			if j > 0 && pieces[j-1].rtl {
+				// Two right-to-left pieces side by side would be one run to Fyne, drawn
+				// in one go: a left-to-right mark keeps them apart.
+				b.WriteRune(lrm)
+			}
+			b.WriteRune(rlm)
+			b.WriteString(p.text)
+			b.WriteRune(rlm)
+			continue
+		}
+		b.WriteRune(lrm)
+		b.WriteString(p.text)
+		b.WriteRune(lrm)
+	}
+	return b.String()
 }
 
 // reordered reports whether a line is visual's work: it starts and ends with a direction mark.
@@ -99,11 +107,20 @@ type bidiPiece struct {
 // rest, while an English sentence that only quotes an Arabic name (a store's message, a log line
 // not yet translated) still reads from the left.
 func bidiPieces(line string, uiRTL bool) []bidiPiece {
+	return bidiPiecesIn(line, paragraphRTL([]rune(line), uiRTL))
+}
+
+// paragraphRTL reports whether a paragraph reads from the right (see bidiPieces).
+func paragraphRTL(runes []rune, uiRTL bool) bool {
+	return firstStrongRTL(runes) || (uiRTL && mostlyRTL(runes))
+}
+
+// bidiPiecesIn is bidiPieces for a line of a paragraph whose direction is given.
+func bidiPiecesIn(line string, rtlPara bool) []bidiPiece {
 	runes := []rune(line)
 	if len(runes) == 0 {
 		return nil
 	}
-	rtlPara := firstStrongRTL(runes) || (uiRTL && mostlyRTL(runes))
 	var p bidi.Paragraph
 	var opts []bidi.Option
 	if rtlPara {

@@ -134,10 +134,9 @@ func (v *InvoiceView) show(id int64) {
 	})
 }
 
-func valueLabel(text string) *widget.Label {
-	l := widget.NewLabel(visual(text))
-	l.Wrapping = fyne.TextWrapWord
-	return l
+// valueLabel shows a value, wrapped to its width in reading order (a client's name, a note).
+func valueLabel(text string) *WrapLabel {
+	return NewWrapLabel(text)
 }
 
 func keyLabel(text string) *widget.Label {
@@ -172,9 +171,9 @@ func (v *InvoiceView) render(inv storage.Invoice, returns []storage.Invoice) {
 		v.Title.SetText(tr("invoice.sales_title", "Sales invoice {{.Number}}", map[string]any{"Number": inv.Number}))
 	}
 
-	prices := tr("invoice.prices_before_tax", "before tax")
+	prices := trText("invoice.prices_before_tax", "before tax")
 	if inv.TaxInclusive {
-		prices = tr("invoice.prices_include_tax", "include tax")
+		prices = trText("invoice.prices_include_tax", "include tax")
 	}
 	left := form(
 		tr("field.date", "Date"), localDateTime(inv.IssueDate),

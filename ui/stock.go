@@ -30,7 +30,7 @@ type StockScreen struct {
 	New   *widget.Button
 	Table *widget.Table
 	// The selected document.
-	DocTitle *widget.Label
+	DocTitle *WrapLabel
 	Lines    *widget.Table
 	Reverse  *widget.Button
 	Export   *widget.Button
@@ -100,8 +100,8 @@ func newStockScreen(m *App) *StockScreen {
 		}
 	}
 
-	s.DocTitle = widget.NewLabelWithStyle(tr("stockdocs.pick", "Select a document to see its lines."), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.DocTitle.Wrapping = fyne.TextWrapWord
+	s.DocTitle = NewWrapLabel(trText("stockdocs.pick", "Select a document to see its lines."))
+	s.DocTitle.TextStyle = fyne.TextStyle{Bold: true}
 	s.Lines = labelTable(func() (int, int) { return len(s.selected.Lines), 5 }, s.updateLineCell, func(col int) (string, bool) {
 		names := []string{tr("col.code", "Code"), tr("col.product", "Product"), tr("col.quantity", "Qty"),
 			tr("stockdocs.col.cost", "Purchase price"), tr("stockdocs.col.counted", "Counted (books had)")}
@@ -265,7 +265,7 @@ func (s *StockScreen) Select(kind storage.StockDocKind, id int64) {
 				return
 			}
 			s.selected = doc
-			s.DocTitle.SetText(stockDocTitle(doc))
+			s.DocTitle.SetText(stockDocTitleText(doc))
 			s.Export.Enable()
 			s.Print.Enable()
 			// What Mizan recorded is corrected by a stock count, never reversed (see
@@ -280,9 +280,12 @@ func (s *StockScreen) Select(kind storage.StockDocKind, id int64) {
 	})
 }
 
-// stockDocTitle is a document's title line: its number, kind, date, warehouse or warehouses and
-// the document it reverses or is reversed by, put in reading order as one line.
-func stockDocTitle(doc storage.StockDocument) string {
+// stockDocTitle is a document's title line: its number, kind, date, warehouse or warehouses, its
+// store and the document it reverses or is reversed by, put in reading order as one line.
+func stockDocTitle(doc storage.StockDocument) string { return visual(stockDocTitleText(doc)) }
+
+// stockDocTitleText is stockDocTitle in logical order, for a label that wraps it (WrapLabel).
+func stockDocTitleText(doc storage.StockDocument) string {
 	where := doc.Warehouse
 	if doc.ToWarehouse != "" {
 		where = trText("stockdocs.from_to", "{{.From}} to {{.To}}", map[string]any{"From": doc.Warehouse, "To": doc.ToWarehouse})
@@ -297,7 +300,7 @@ func stockDocTitle(doc storage.StockDocument) string {
 	if doc.ReversedByNumber != "" {
 		parts = append(parts, trText("stockdocs.reversed_by", "reversed by {{.Number}}", map[string]any{"Number": doc.ReversedByNumber}))
 	}
-	return visual(strings.Join(parts, "  ·  "))
+	return strings.Join(parts, "  ·  ")
 }
 
 // confirmReverse asks before posting the document that undoes the selected one. UI goroutine.
