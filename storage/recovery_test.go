@@ -229,7 +229,9 @@ func TestRunsLeftRunningAreInterrupted(t *testing.T) {
 		}
 	}
 	var lines int
-	must(t, db.SQL().QueryRow(`SELECT COUNT(*) FROM sync_log WHERE kind = 'run' AND level = 'warning' AND message LIKE '%interrupted%'`).Scan(&lines))
+	// Each carries the engine's code for the sentence, which a window translates.
+	must(t, db.SQL().QueryRow(`SELECT COUNT(*) FROM sync_log WHERE kind = 'run' AND level = 'warning' AND message LIKE '%interrupted%'
+		AND code = 'run.interrupted'`).Scan(&lines))
 	if lines != 2 {
 		t.Fatalf("%d log lines say a run was interrupted, want 2", lines)
 	}

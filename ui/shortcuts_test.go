@@ -12,7 +12,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"mizan/core"
-	"mizan/storage"
 )
 
 // typeShortcut presses a shortcut on the window, as the keyboard does: the window's canvas hands
@@ -163,17 +162,6 @@ func TestEscapeClosesFormFromEntry(t *testing.T) {
 			func() bool { return m.Master.Form == nil }},
 		{"warehouse", func() *FormEntry { m.Master.openForm(formWarehouse, 0); return m.Master.Form.Name },
 			func() bool { return m.Master.Form == nil }},
-		{"treasury account", func() *FormEntry {
-			m.Treasury.accountForm(storage.TreasuryAccount{Kind: storage.AccountBank})
-			m.Idle()
-			for _, p := range walk(c.Overlays().Top(), fyne.Position{}, nil) {
-				if e, ok := p.obj.(*FormEntry); ok {
-					return e // the name
-				}
-			}
-			t.Fatal("no entry on the account form")
-			return nil
-		}, func() bool { return true }},
 		{"connection's new client", func() *FormEntry {
 			test.Tap(m.Nav[ScreenConnections])
 			m.Connections.Add()

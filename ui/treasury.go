@@ -242,7 +242,7 @@ func (s *TreasuryScreen) show(accounts []storage.TreasuryAccount, balances []sto
 
 // accountForm adds an account (a zero ID) or edits one.
 func (s *TreasuryScreen) accountForm(a storage.TreasuryAccount) {
-	name := newFormEntry()
+	name := widget.NewEntry()
 	name.SetText(a.Name)
 	name.Validator = func(v string) error {
 		if len([]rune(v)) == 0 {
@@ -250,7 +250,7 @@ func (s *TreasuryScreen) accountForm(a storage.TreasuryAccount) {
 		}
 		return nil
 	}
-	iban := newFormEntry()
+	iban := widget.NewEntry()
 	iban.SetText(a.IBAN)
 	iban.SetPlaceHolder("SA00 0000 0000 0000 0000 0000")
 	iban.Validator = func(v string) error {
