@@ -29,8 +29,8 @@ type SyncLogScreen struct {
 	Level      *widget.Select
 	Search     *widget.Entry
 	Entries    *widget.List
-	// Detail shows the entry selected in full.
-	Detail *widget.Label
+	// Detail shows the entry selected in full, wrapped in reading order.
+	Detail *WrapLabel
 	// Open opens the entry's document in the books, or shows its store reference.
 	Open  *widget.Button
 	Retry *widget.Button
@@ -109,8 +109,7 @@ func newSyncLogScreen(m *App) *SyncLogScreen {
 		s.entry = id
 		s.updateActions()
 	}
-	s.Detail = widget.NewLabel("")
-	s.Detail.Wrapping = fyne.TextWrapWord
+	s.Detail = NewWrapLabel("")
 	s.Open = widget.NewButtonWithIcon(tr("synclog.open", "Open document"), theme.DocumentIcon(), s.openEntry)
 	s.Retry = widget.NewButtonWithIcon(tr("synclog.retry", "Retry"), theme.ViewRefreshIcon(), s.retryEntry)
 	s.Retry.Importance = widget.HighImportance
@@ -371,10 +370,10 @@ func (s *SyncLogScreen) updateActions() {
 	}
 	e, ok := s.current()
 	if !ok {
-		s.Detail.SetText(tr("synclog.pick", "Select an entry to open its document or retry it."))
+		s.Detail.SetText(trText("synclog.pick", "Select an entry to open its document or retry it."))
 		return
 	}
-	s.Detail.SetText(visual(logLine(e)))
+	s.Detail.SetText(logLine(e)) // logical order: WrapLabel puts each line it wraps in reading order
 	s.Open.Enable()
 	if e.DocID != 0 && (e.DocType == "sales_invoice" || e.DocType == "return_invoice" || e.DocType == "product") {
 		s.Open.SetText(tr("synclog.open", "Open document"))

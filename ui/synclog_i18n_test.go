@@ -191,7 +191,7 @@ func TestSyncLogInArabic(t *testing.T) {
 	for i := 0; i < 5 && i < len(entries); i++ {
 		s.SelectEntry(i)
 		m.Idle()
-		want := visual(logLine(entries[i]))
+		want := logLine(entries[i]) // in logical order: the label wraps it, then reorders each line
 		if s.Detail.Text != want {
 			t.Fatalf("the detail of entry %d reads %q, want %q", i, s.Detail.Text, want)
 		}
