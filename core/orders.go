@@ -106,7 +106,7 @@ func (s *syncer) retryOrders() error {
 func (s *syncer) fetchAndProcess(numbers []string) error {
 	orders, err := s.store.OrdersByNumber(s.ctx, numbers)
 	if err != nil {
-		return fmt.Errorf("read orders %s: %w", strings.Join(numbers, ", "), err)
+		return sayErr("order.read_numbers_failed", strings.Join(numbers, ", "), err)
 	}
 	found := map[string]bool{}
 	var todo []StoreOrder
@@ -233,11 +233,9 @@ func (s *syncer) checkCurrency(o StoreOrder) error {
 		return nil
 	}
 	if got == "" {
-		got = "no currency"
+		return sayErr("order.currency", say("order.no_currency"), want)
 	}
-	return fmt.Errorf("it is in %s, but the store's currency, in which this connection's invoices are kept, is %s. "+
-		"Mizan does not convert currencies: record the sale by hand in %s if it belongs in the books, or have the store report its orders in %s",
-		got, want, want, want)
+	return sayErr("order.currency", got, want)
 }
 
 // orderWaits records an order that is not invoiced (yet): its stock effect in the store still counts.
@@ -561,11 +559,9 @@ func (s *syncer) catalogueComplete(l StoreLine) error {
 	}
 	switch {
 	case !s.productsOK:
-		return fmt.Errorf("%w this run, so its product %s is not made from the order line (the store may have it): the order waits for a sync that reads the catalogue",
-			errCatalogueIncomplete, ref)
+		return sayErr("order.waits_catalogue", errCatalogueIncomplete, ref)
 	case l.ProductID != "" && s.productsFailed[l.ProductID]:
-		return fmt.Errorf("%w: its product %s could not be brought into the books (see its own entry), so the order waits for it",
-			errCatalogueIncomplete, ref)
+		return sayErr("order.waits_product", errCatalogueIncomplete, ref)
 	}
 	return nil
 }

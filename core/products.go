@@ -62,7 +62,7 @@ func (s *syncer) pullProducts() error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("read the store's products: %w", err)
+		return sayErr("product.read_failed", err)
 	}
 	s.productsOK = true
 	until := s.seenUntil(newest)
@@ -124,7 +124,7 @@ func productRef(sp StoreProduct) string {
 // barcode; never by name) or creates it locally, and settles changed fields by ownership.
 func (s *syncer) importProduct(sp StoreProduct) error {
 	if sp.Unreadable != "" {
-		return fmt.Errorf("the store's data for it could not be read: %s", sp.Unreadable)
+		return sayErr("product.unreadable", sp.Unreadable)
 	}
 	sp.Name, sp.SKU, sp.Barcode, sp.Category = strings.TrimSpace(sp.Name), strings.TrimSpace(sp.SKU),
 		strings.TrimSpace(sp.Barcode), strings.TrimSpace(sp.Category)

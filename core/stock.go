@@ -50,7 +50,7 @@ func (s *syncer) readStock() error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("read the store's stock: %w", err)
+		return sayErr("stock.read_failed", err)
 	}
 	s.stockOK = true
 	return s.setWatermark("stock", first)
@@ -100,7 +100,7 @@ func (s *syncer) settleStock() error {
 			ids = append(ids, id)
 			need, err := stockNeedsSettling(storeQty, books, unapplied, unposted)
 			if err != nil {
-				return fmt.Errorf("stock of %s: %w", id, err)
+				return sayErr("stock.of", id, err)
 			}
 			needs[id] = need
 		}
@@ -123,7 +123,7 @@ func (s *syncer) settleStock() error {
 			if fatal(err) {
 				return err
 			}
-			s.itemErr("stock", id, id, fmt.Errorf("stock of %s: %w", id, err))
+			s.itemErr("stock", id, id, sayErr("stock.of", id, err))
 		}
 		if ch != nil {
 			pushes = append(pushes, *ch)
@@ -332,7 +332,7 @@ func (s *syncer) sendPushes(changes []StockChange) error {
 				return err
 			}
 			for _, c := range part {
-				s.itemErr("stock", c.ExternalID, c.ExternalID, fmt.Errorf("push stock of %s: %w (it will be settled again next run)", c.ExternalID, err))
+				s.itemErr("stock", c.ExternalID, c.ExternalID, sayErr("stock.push_failed", c.ExternalID, err))
 			}
 			continue
 		}
