@@ -20,7 +20,7 @@ import (
 // to every connected store, as each connection's field ownership allows.
 type ProductForm struct {
 	Name, Code, Barcode      *FormEntry
-	Category                 *widget.SelectEntry // chosen from the books' categories, or a new one typed
+	Category                 *FormSelectEntry // chosen from the books' categories, or a new one typed
 	PurchasePrice, SalePrice *FormEntry
 	Problem                  *widget.Label // what was refused, naming the field
 	Save, Cancel             *widget.Button
@@ -54,7 +54,7 @@ func (s *ProductsScreen) OpenProductForm(id int64) {
 	f := &ProductForm{s: s}
 	f.Name, f.Code, f.Barcode = newFormEntry(), newFormEntry(), newFormEntry()
 	f.PurchasePrice, f.SalePrice = newFormEntry(), newFormEntry()
-	f.Category = widget.NewSelectEntry(nil)
+	f.Category = newFormSelectEntry(nil)
 	f.Category.SetPlaceHolder(tr("product.category_hint", "Choose one, or type a new category"))
 	f.PurchasePrice.SetPlaceHolder("0.00")
 	f.SalePrice.SetPlaceHolder("0.00")

@@ -96,6 +96,32 @@ func (e *FormEntry) TypedKey(key *fyne.KeyEvent) {
 	}
 }
 
+// FormSelectEntry is a form's entry with a list to choose from, which hands Esc on to the window
+// as FormEntry does.
+type FormSelectEntry struct {
+	widget.SelectEntry
+}
+
+// newFormSelectEntry is a FormSelectEntry offering options, as widget.NewSelectEntry makes one.
+func newFormSelectEntry(options []string) *FormSelectEntry {
+	e := &FormSelectEntry{}
+	e.ExtendBaseWidget(e)
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.SetOptions(options)
+	return e
+}
+
+// TypedKey closes the dialog on top on Esc and gives any other key to the entry.
+func (e *FormSelectEntry) TypedKey(key *fyne.KeyEvent) {
+	if key.Name != fyne.KeyEscape {
+		e.SelectEntry.TypedKey(key)
+		return
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil {
+		closeTopDialog(c)
+	}
+}
+
 // closeTopDialog closes the dialog on top as its Cancel, Close, No or OK button does, so what the
 // dialog does on closing (a form forgetting its edits, a question answered no) still happens.
 // An overlay with no such button is hidden.

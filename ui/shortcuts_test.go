@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"mizan/core"
+	"mizan/storage"
 )
 
 // typeShortcut presses a shortcut on the window, as the keyboard does: the window's canvas hands
@@ -153,16 +154,29 @@ func TestEscapeClosesFormFromEntry(t *testing.T) {
 	overlays := func() int { return len(c.Overlays().List()) }
 	for _, tc := range []struct {
 		name  string
-		open  func() *FormEntry // opens the form and says which entry to type into
-		close func() bool       // whether the form is closed as Cancel closes it
+		open  func() fyne.Focusable // opens the form and says which entry to type into
+		close func() bool           // whether the form is closed as Cancel closes it
 	}{
-		{"product", func() *FormEntry { m.Products.OpenProductForm(0); return m.Products.Form.Name },
+		{"product", func() fyne.Focusable { m.Products.OpenProductForm(0); return m.Products.Form.Name },
 			func() bool { return m.Products.Form == nil }},
-		{"client", func() *FormEntry { m.Master.openForm(formClient, 0); return m.Master.Form.Phone },
+		{"product's category", func() fyne.Focusable { m.Products.OpenProductForm(0); return m.Products.Form.Category },
+			func() bool { return m.Products.Form == nil }},
+		{"client", func() fyne.Focusable { m.Master.openForm(formClient, 0); return m.Master.Form.Phone },
 			func() bool { return m.Master.Form == nil }},
-		{"warehouse", func() *FormEntry { m.Master.openForm(formWarehouse, 0); return m.Master.Form.Name },
+		{"warehouse", func() fyne.Focusable { m.Master.openForm(formWarehouse, 0); return m.Master.Form.Name },
 			func() bool { return m.Master.Form == nil }},
-		{"connection's new client", func() *FormEntry {
+		{"treasury account", func() fyne.Focusable {
+			m.Treasury.accountForm(storage.TreasuryAccount{Kind: storage.AccountBank})
+			m.Idle()
+			for _, p := range walk(c.Overlays().Top(), fyne.Position{}, nil) {
+				if e, ok := p.obj.(*FormEntry); ok {
+					return e // the name
+				}
+			}
+			t.Fatal("no entry on the account form")
+			return nil
+		}, func() bool { return true }},
+		{"connection's new client", func() fyne.Focusable {
 			test.Tap(m.Nav[ScreenConnections])
 			m.Connections.Add()
 			m.Idle()
@@ -179,8 +193,15 @@ func TestEscapeClosesFormFromEntry(t *testing.T) {
 		c.Focus(e)
 		test.Type(e, "0501")
 		pressKey(m, fyne.KeyBackspace)
-		if e.Text != "050" || c.Focused() != e {
-			t.Fatalf("%s: Backspace in the entry left %q (focused %T)", tc.name, e.Text, c.Focused())
+		var text string
+		switch e := e.(type) {
+		case *FormEntry:
+			text = e.Text
+		case *FormSelectEntry:
+			text = e.Text
+		}
+		if text != "050" || c.Focused() != e {
+			t.Fatalf("%s: Backspace in the entry left %q (focused %T)", tc.name, text, c.Focused())
 		}
 		pressKey(m, fyne.KeyEscape)
 		if !tc.close() || overlays() != before {
