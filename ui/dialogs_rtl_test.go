@@ -55,7 +55,7 @@ func TestArabicDialogsAreMirrored(t *testing.T) {
 			var s shown
 			for _, p := range walk(top, fyne.Position{}, nil) {
 				switch o := p.obj.(type) {
-				case *widget.Entry:
+				case *FormEntry:
 					if s.field == nil {
 						s.field = o // the name
 					}

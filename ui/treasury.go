@@ -242,7 +242,7 @@ func (s *TreasuryScreen) show(accounts []storage.TreasuryAccount, balances []sto
 
 // accountForm adds an account (a zero ID) or edits one.
 func (s *TreasuryScreen) accountForm(a storage.TreasuryAccount) {
-	name := widget.NewEntry()
+	name := newFormEntry()
 	name.SetText(a.Name)
 	name.Validator = func(v string) error {
 		if len([]rune(v)) == 0 {
@@ -250,7 +250,7 @@ func (s *TreasuryScreen) accountForm(a storage.TreasuryAccount) {
 		}
 		return nil
 	}
-	iban := widget.NewEntry()
+	iban := newFormEntry()
 	iban.SetText(a.IBAN)
 	iban.SetPlaceHolder("SA00 0000 0000 0000 0000 0000")
 	iban.Validator = func(v string) error {
