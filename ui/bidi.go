@@ -143,6 +143,7 @@ func bidiPiecesIn(line string, rtlPara bool) []bidiPiece {
 		}
 	}
 	signsWithNumbers(runes, odd)
+	separatorsInNumbers(runes, odd)
 	levels := resolveLevels(runes, odd, rtlPara)
 
 	// Level runs, then rule L2: from the highest level down to 1, reverse every stretch of runs
@@ -265,6 +266,22 @@ func signsWithNumbers(runes []rune, odd []bool) {
 			continue // a dash between words or a range ("4-6"), not a sign
 		}
 		odd[i] = false
+	}
+}
+
+// separatorsInNumbers keeps a lone separator between two digits with them (rules W4 and W5): the
+// dashes of a date such as 2026-12-03 after a neutral in right-to-left text were left right to
+// left, and the date was drawn 03-12-2026.
+func separatorsInNumbers(runes []rune, odd []bool) {
+	for i := 1; i+1 < len(runes); i++ {
+		switch bidiClass(runes[i]) {
+		case bidi.ES, bidi.CS, bidi.ET:
+		default:
+			continue
+		}
+		if unicode.IsDigit(runes[i-1]) && unicode.IsDigit(runes[i+1]) && !odd[i-1] && !odd[i+1] {
+			odd[i] = false
+		}
 	}
 }
 

@@ -99,6 +99,9 @@ func TestVisualOrder(t *testing.T) {
 		{"Synced متجر أمل 2", "Synced " + "2" + rtl("متجر أمل ")},
 		{"Order (ثوب) shipped", "Order (" + rtl("ثوب") + ") shipped"},
 		{"REC-000002 · استلام بضاعة", "REC-000002 · " + rtl("استلام بضاعة")},
+		// A date or a decimal number keeps its separators between its digits.
+		{"التاريخ  ·  2026-12-03  ·  الرياض", rtl("  ·  الرياض") + "2026-12-03" + rtl("التاريخ  ·  ")},
+		{"السعر 1,250.50 ريال", rtl(" ريال") + "1,250.50" + rtl("السعر ")},
 		// A mark written into a translation does not stop the reordering.
 		{"رقم في كل سطر (حتى 100)، مثل \u200e#1001", "#1001" + rtl(")، مثل ") + "100" + rtl("رقم في كل سطر (حتى ")},
 	} {
