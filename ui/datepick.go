@@ -69,6 +69,10 @@ func (p *DatePicker) Open() {
 		latest = p.Latest()
 	}
 	p.Calendar = newMonthCalendar(month, latest, p.pick)
+	if ok {
+		p.Calendar.chosen = month
+		p.Calendar.show(month) // the entry's day stands out
+	}
 	p.popup = widget.NewPopUp(mirrorDialog(p.Calendar.Content), c)
 	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(p.Content)
 	size := p.popup.MinSize()
@@ -105,6 +109,7 @@ type MonthCalendar struct {
 	Content fyne.CanvasObject
 
 	latest time.Time // the last day that may be picked; zero for any
+	chosen time.Time // the entry's day, if it has one
 	picked func(time.Time)
 	grid   *fyne.Container
 }
@@ -145,7 +150,10 @@ func (c *MonthCalendar) show(day time.Time) {
 	for d := c.Month; d.Month() == c.Month.Month(); d = d.AddDate(0, 0, 1) {
 		b := widget.NewButton(fmt.Sprint(d.Day()), func() { c.picked(d) })
 		b.Importance = widget.LowImportance
-		if sameDay(d, today) {
+		switch {
+		case !c.chosen.IsZero() && sameDay(d, c.chosen):
+			b.Importance = widget.HighImportance
+		case sameDay(d, today):
 			b.Importance = widget.MediumImportance
 		}
 		if !c.latest.IsZero() && d.After(c.latest) && !sameDay(d, c.latest) {

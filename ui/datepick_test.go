@@ -42,6 +42,9 @@ func TestStockDocumentDatePicker(t *testing.T) {
 			if cal.Month.Format(dayLayout) != "2026-03-01" || cal.Title.Text != visual(monthName(time.March)+" 2026") {
 				t.Fatalf("the calendar shows %s, titled %q", cal.Month.Format(dayLayout), cal.Title.Text)
 			}
+			if cal.Days[9].Importance != widget.HighImportance {
+				t.Errorf("the entry's day, the 10th, does not stand out")
+			}
 			if rtl && !strings.Contains(cal.Title.Text, "مارس") {
 				t.Errorf("the month in Arabic: %q", cal.Title.Text)
 			}
