@@ -165,6 +165,14 @@ func TestEscapeClosesFormFromEntry(t *testing.T) {
 			func() bool { return m.Master.Form == nil }},
 		{"warehouse", func() fyne.Focusable { m.Master.openForm(formWarehouse, 0); return m.Master.Form.Name },
 			func() bool { return m.Master.Form == nil }},
+		{"stock document's line", func() fyne.Focusable {
+			m.Stock.OpenForm(storage.StockDocKinds[0])
+			return m.Stock.Form.Lines[0].Quantity
+		}, func() bool { return m.Stock.Form == nil }},
+		{"stock document's product", func() fyne.Focusable {
+			m.Stock.OpenForm(storage.StockDocKinds[0])
+			return m.Stock.Form.Lines[0].Product
+		}, func() bool { return m.Stock.Form == nil }},
 		{"treasury account", func() fyne.Focusable {
 			m.Treasury.accountForm(storage.TreasuryAccount{Kind: storage.AccountBank})
 			m.Idle()

@@ -24,7 +24,7 @@ type StockDocForm struct {
 	DatePick    *DatePicker
 	Warehouse   *widget.Select
 	ToWarehouse *widget.Select // transfers only
-	Note        *widget.Entry
+	Note        *FormEntry
 	Lines       []*StockDocLineRow
 	AddLine     *widget.Button
 	Problem     *widget.Label
@@ -47,9 +47,9 @@ type StockDocForm struct {
 // is typed; Quantity is what moves (for a count: the quantity counted); Cost is the purchase
 // price of goods received.
 type StockDocLineRow struct {
-	Product  *widget.SelectEntry
-	Quantity *widget.Entry
-	Cost     *widget.Entry
+	Product  *FormSelectEntry
+	Quantity *FormEntry
+	Cost     *FormEntry
 	Remove   *widget.Button
 	row      *fyne.Container
 }
@@ -69,7 +69,7 @@ func (s *StockScreen) OpenForm(kind storage.StockDocKind) {
 	f.Date.SetText(time.Now().Format(dayLayout))
 	f.Warehouse = widget.NewSelect(nil, nil)
 	f.ToWarehouse = widget.NewSelect(nil, nil)
-	f.Note = widget.NewEntry()
+	f.Note = newFormEntry()
 	f.Note.SetPlaceHolder(tr("stockdoc.note_hint", "Supplier, reason, reference…"))
 	f.Problem = widget.NewLabel("")
 	f.Problem.Wrapping = fyne.TextWrapWord
@@ -197,7 +197,7 @@ func (f *StockDocForm) kindChanged() {
 
 // addLine adds an empty product line. UI goroutine.
 func (f *StockDocForm) addLine() *StockDocLineRow {
-	l := &StockDocLineRow{Product: widget.NewSelectEntry(f.matching("")), Quantity: widget.NewEntry(), Cost: widget.NewEntry()}
+	l := &StockDocLineRow{Product: newFormSelectEntry(f.matching("")), Quantity: newFormEntry(), Cost: newFormEntry()}
 	l.Product.SetPlaceHolder(tr("stockdoc.product_hint", "Code or name"))
 	l.Product.OnChanged = func(text string) { l.Product.SetOptions(f.matching(text)) }
 	l.Quantity.SetPlaceHolder("0")
