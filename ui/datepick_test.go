@@ -132,6 +132,11 @@ func TestEveryTypedDayHasACalendar(t *testing.T) {
 	if want := time.Now().Format("2006-01-") + "01"; m.Invoices.From.Text != want {
 		t.Errorf("the invoices' From after picking the 1st: %q, want %q", m.Invoices.From.Text, want)
 	}
+	test.Tap(m.Nav[ScreenStock])
+	m.Idle()
+	if got := len(calendars(m.Stock.Content)); got != 2 {
+		t.Errorf("the stock documents' filters have %d calendars", got)
+	}
 	test.Tap(m.Nav[ScreenDashboard])
 	m.Idle()
 	if got := len(calendars(m.Dashboard.Content)); got != 2 {

@@ -25,6 +25,8 @@ import (
 type StockScreen struct {
 	Search *widget.Entry
 	Kind   *widget.Select // "" or a kind's name: the kinds listed
+	// From and To keep the documents dated from and to a day (YYYY-MM-DD, typed or picked).
+	From, To *widget.Entry
 	Status *widget.Label
 	// New opens the form for a new document.
 	New   *widget.Button
@@ -83,6 +85,16 @@ func newStockScreen(m *App) *StockScreen {
 	}
 	s.Kind = widget.NewSelect(kinds, func(string) { s.reload() })
 	s.Kind.SetSelectedIndex(0)
+	s.From, s.To = widget.NewEntry(), widget.NewEntry()
+	s.From.SetPlaceHolder(tr("filter.from", "From YYYY-MM-DD"))
+	s.To.SetPlaceHolder(tr("filter.to", "To YYYY-MM-DD"))
+	for _, e := range []*widget.Entry{s.From, s.To} {
+		e.OnChanged = func(text string) {
+			if _, ok := parseDay(text); ok || strings.TrimSpace(text) == "" {
+				s.reload() // a day half typed changes nothing yet
+			}
+		}
+	}
 	s.Status = widget.NewLabel("")
 	s.New = widget.NewButtonWithIcon(tr("stockdocs.new", "New document"), theme.ContentAddIcon(), func() { s.OpenForm(storage.DocReceive) })
 	s.New.Importance = widget.HighImportance
@@ -117,7 +129,9 @@ func newStockScreen(m *App) *StockScreen {
 
 	title := widget.NewLabelWithStyle(tr("stockdocs.title", "Stock documents"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	filters := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(200, s.Kind.MinSize().Height), s.Kind), s.Search)
+	day := fyne.NewSize(190, s.Kind.MinSize().Height)
+	filters := container.NewBorder(nil, nil, nil, container.NewHBox(container.NewGridWrap(day, newDatePicker(s.From).Content),
+		container.NewGridWrap(day, newDatePicker(s.To).Content), container.NewGridWrap(fyne.NewSize(200, s.Kind.MinSize().Height), s.Kind)), s.Search)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(s.Status, s.New), title), filters)
 	detail := container.NewBorder(container.NewVBox(widget.NewSeparator(),
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.Print, s.Export, s.Reverse), s.DocTitle)), nil, nil, nil, tableView(s.Lines))
@@ -209,12 +223,18 @@ func (s *StockScreen) filter() storage.StockDocumentFilter {
 	if i := s.Kind.SelectedIndex(); i > 0 {
 		f.Kind = storage.ListedDocKinds[i-1]
 	}
+	if day, ok := parseDay(s.From.Text); ok {
+		f.From = day
+	}
+	if day, ok := parseDay(s.To.Text); ok {
+		f.To = day.AddDate(0, 0, 1) // to the end of the day
+	}
 	return f
 }
 
 // reload reads the list again with the widgets' filter. UI goroutine.
 func (s *StockScreen) reload() {
-	if s.Status == nil || s.Kind == nil {
+	if s.Status == nil || s.Kind == nil || s.To == nil {
 		return // still being built
 	}
 	f := s.filter()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -77,6 +78,29 @@ func TestSyncDocumentsInTheList(t *testing.T) {
 	for _, d := range m.Stock.docs {
 		if d.Source != "Woo shop" {
 			t.Errorf("searching woo lists %s from %q", d.Number, d.Source)
+		}
+	}
+
+	// And by its date: today's, not tomorrow's or yesterday's.
+	today := time.Now()
+	for _, c := range []struct {
+		from, to string
+		found    bool
+	}{
+		{today.Format(dayLayout), today.Format(dayLayout), true},
+		{today.AddDate(0, 0, 1).Format(dayLayout), "", false},
+		{"", today.AddDate(0, 0, -1).Format(dayLayout), false},
+		{"", "", true},
+	} {
+		m.Stock.From.SetText(c.from)
+		m.Stock.To.SetText(c.to)
+		m.Idle()
+		found := false
+		for _, d := range m.Stock.docs {
+			found = found || d.Number == doc.Number
+		}
+		if found != c.found {
+			t.Errorf("from %q to %q: %s listed %v", c.from, c.to, doc.Number, found)
 		}
 	}
 }
