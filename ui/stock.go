@@ -27,7 +27,7 @@ type StockScreen struct {
 	Kind   *widget.Select // "" or a kind's name: the kinds listed
 	// From and To keep the documents dated from and to a day (YYYY-MM-DD, typed or picked).
 	From, To *widget.Entry
-	Status *widget.Label
+	Status   *widget.Label
 	// New opens the form for a new document.
 	New   *widget.Button
 	Table *widget.Table
