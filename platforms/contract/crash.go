@@ -2,11 +2,15 @@ package contract
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +24,11 @@ type childJob struct {
 	Dir    string
 	ConnID int64
 	Config Config
+	// InPage, when set, has the child kill itself InPage after the store handed it its first page
+	// of orders, while orders are being posted; the ids of each page the store handed over are
+	// written to PagesFile (one JSON list a line) before the engine gets the page.
+	InPage    time.Duration
+	PagesFile string
 }
 
 func childRequested() bool { return os.Getenv(childEnv) != "" }
@@ -32,6 +41,9 @@ func runChild(t *testing.T, open func(t *testing.T) Harness) {
 		t.Fatalf("crash child: %v", err)
 	}
 	p := open(t).Platform()
+	if job.InPage > 0 {
+		p = killedInPage(t, p, job)
+	}
 	job.Config.HTTPClient = nil
 	b := Reopen(t, p, job.Config, job.Dir, job.ConnID)
 	sum, err := b.Engine.SyncNow(ctx, job.ConnID, core.SyncRequest{})
@@ -46,6 +58,99 @@ func runChild(t *testing.T, open func(t *testing.T) Harness) {
 	os.Exit(code)
 }
 
+// killedInPage wraps a platform so that its stores write down each page of orders they hand over,
+// and kill this process job.InPage after the first.
+func killedInPage(t *testing.T, p core.Platform, job childJob) core.Platform {
+	f, err := os.OpenFile(job.PagesFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		t.Fatalf("crash child: %v", err)
+	}
+	open := p.Open
+	p.Open = func(cfg core.StoreConfig) (core.Store, error) {
+		st, err := open(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return &pageWriter{Store: st, pages: f, killAfter: job.InPage}, nil
+	}
+	return p
+}
+
+type pageWriter struct {
+	core.Store
+	pages     *os.File
+	killAfter time.Duration
+	once      sync.Once
+}
+
+func (w *pageWriter) Orders(ctx context.Context, since time.Time, fn func([]core.StoreOrder) error) error {
+	return w.Store.Orders(ctx, since, func(page []core.StoreOrder) error {
+		ids := make([]string, len(page))
+		for i, o := range page {
+			ids[i] = o.ExternalID
+		}
+		line, _ := json.Marshal(ids)
+		if _, err := w.pages.Write(append(line, '\n')); err != nil {
+			return err
+		}
+		w.once.Do(func() {
+			time.AfterFunc(w.killAfter, func() {
+				if self, err := os.FindProcess(os.Getpid()); err == nil {
+					_ = self.Kill() // SIGKILL: no deferred function, no clean close
+				}
+			})
+		})
+		return fn(page)
+	})
+}
+
+// checkPagesWhole reads the pages of orders a killed child was handed and the orders its books
+// hold (an order posted, refused or set aside leaves a log entry naming it), and fails unless
+// each page is in the books whole or not at all. It reports whether a page handed over was not
+// in the books: the kill came before that page was committed.
+func checkPagesWhole(t *testing.T, round int, pagesFile string, b *Books) bool {
+	t.Helper()
+	raw, err := os.ReadFile(pagesFile)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	posted := map[string]bool{}
+	rows, err := b.DB.SQL().Query(`SELECT DISTINCT external_id FROM sync_log WHERE kind = 'order' AND external_id <> ''`)
+	must(t, err)
+	for rows.Next() {
+		var id string
+		must(t, rows.Scan(&id))
+		posted[id] = true
+	}
+	must(t, rows.Err())
+	rows.Close()
+	seen := map[string]bool{}
+	cut := false
+	for i, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		if line == "" {
+			continue
+		}
+		var ids []string
+		must(t, json.Unmarshal([]byte(line), &ids))
+		in, n := 0, 0
+		for _, id := range ids {
+			if seen[id] {
+				continue // an order the store gave twice counts with its first page
+			}
+			seen[id] = true
+			n++
+			if posted[id] {
+				in++
+			}
+		}
+		if in != 0 && in != n {
+			t.Errorf("round %d: page %d of orders is in the books in part (%d of %d orders): a page is committed whole or not at all", round, i+1, in, n)
+		}
+		cut = cut || (n > 0 && in == 0)
+	}
+	return cut
+}
+
 // crashStore is the store every crash round starts from.
 func crashStore(h Harness) {
 	h.Seed(30, 120, 5)
@@ -55,9 +160,11 @@ func crashStore(h Harness) {
 const crashRounds = 20
 
 // testCrash syncs a store once cleanly, then, 20 times, on an identical store, runs the sync in a
-// child process killed with SIGKILL after a random number of API requests (and a random few
-// milliseconds more), and finishes with a sync in this process. The books and the store must end
-// exactly as after the clean run.
+// child process killed with SIGKILL, and finishes with a sync in this process. The books and the
+// store must end exactly as after the clean run. In half the rounds the kill comes after a random
+// number of API requests (and a random few milliseconds more); in the other half, a random
+// moment (up to 200 ms) after the store handed over its first page of orders, while pages are
+// posted: each page the child was handed must then be in its books whole or not at all.
 func testCrash(t *testing.T, open func(t *testing.T) Harness, tr *tracker) {
 	if testing.Short() {
 		t.Skip("the crash test runs child processes; skipped with -short")
@@ -76,7 +183,7 @@ func testCrash(t *testing.T, open func(t *testing.T) Harness, tr *tracker) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("clean sync: %d requests; kill points drawn with seed %d", total, seed)
 	rng := rand.New(rand.NewPCG(seed, 1))
-	var killed, finished int
+	var killed, finished, inPage, cut int
 	for round := 0; round < crashRounds; round++ {
 		h := open(t)
 		crashStore(h)
@@ -87,7 +194,14 @@ func testCrash(t *testing.T, open func(t *testing.T) Harness, tr *tracker) {
 
 		point := 1 + rng.IntN(total-1)
 		jitter := time.Duration(rng.IntN(4000)) * time.Microsecond
-		wasKilled, out := runChildUntil(t, h, childJob{Dir: dir, ConnID: connID, Config: h.Config()}, point, jitter)
+		job := childJob{Dir: dir, ConnID: connID, Config: h.Config()}
+		if round%4 >= 2 {
+			point = 1 << 30 // the child kills itself
+			job.InPage = time.Duration(rng.IntN(200_000)) * time.Microsecond
+			job.PagesFile = filepath.Join(t.TempDir(), "pages")
+			jitter = job.InPage
+		}
+		wasKilled, out := runChildUntil(t, h, job, point, jitter)
 		if wasKilled {
 			killed++
 		} else {
@@ -95,6 +209,12 @@ func testCrash(t *testing.T, open func(t *testing.T) Harness, tr *tracker) {
 		}
 		after := Reopen(t, h.Platform(), h.Config(), dir, connID)
 		tr.add(after, h.Config())
+		if job.InPage > 0 && wasKilled {
+			inPage++
+			if checkPagesWhole(t, round, job.PagesFile, after) {
+				cut++
+			}
+		}
 		between := reconnect(t, h, after, round)
 		h.Advance(minute)
 		sum := after.Sync(core.SyncRequest{})
@@ -110,7 +230,8 @@ func testCrash(t *testing.T, open func(t *testing.T) Harness, tr *tracker) {
 		}
 		after.DB.Close()
 	}
-	t.Logf("%d children killed mid-sync, %d finished before their kill point", killed, finished)
+	t.Logf("%d children killed mid-sync, %d finished before their kill point; %d killed while posting orders, %d of them before a page they were handed was committed",
+		killed, finished, inPage, cut)
 	if killed < crashRounds/2 {
 		t.Errorf("only %d of %d children were killed mid-sync", killed, crashRounds)
 	}
@@ -167,9 +288,21 @@ func runChildUntil(t *testing.T, h Harness, job childJob, point int, jitter time
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	deadline := time.After(90 * time.Second)
+	// The store's clock goes on while the child syncs (a second every 10 ms), as it would in the
+	// parent's own sync, where a client that waits moves it on: a child waiting for a Shopify bulk
+	// operation could otherwise wait for ever, and never reach its pages of orders.
+	ticked := time.Now()
 	for {
+		if time.Since(ticked) >= 10*time.Millisecond {
+			h.Advance(time.Second)
+			ticked = time.Now()
+		}
 		select {
 		case err := <-done:
+			var ee *exec.ExitError
+			if errors.As(err, &ee) && !ee.Exited() {
+				return true, out.String() // it killed itself (an in-page round)
+			}
 			if err != nil {
 				t.Logf("child ended on its own with %v", err)
 			}
