@@ -419,56 +419,69 @@ type refundParts struct {
 // by a bulk operation, by refund id. A refund's lines never change, so the result stays right
 // however long ago the operation ran; a refund made since is not in it.
 func (s *Store) refundsBulk(ctx context.Context, search string) (map[string]*refundParts, error) {
-	out := map[string]*refundParts{}
-	of := map[string]*refundParts{} // by agreement id
+	var out map[string]*refundParts
 	read := func(r io.Reader, _ time.Time) error {
-		return bulkLines(r, func(line []byte, id, parent string) error {
-			var head struct {
-				Typename string `json:"__typename"`
-				Refund   *struct {
-					ID string `json:"id"`
-				} `json:"refund"`
-			}
-			if err := json.Unmarshal(line, &head); err != nil {
-				return bulkFail("the bulk read of refunds has a line that cannot be read: %v", err)
-			}
-			switch head.Typename {
-			case "RefundAgreement":
-				if head.Refund == nil || head.Refund.ID == "" {
-					return bulkFail("the bulk read of refunds has an agreement without its refund")
-				}
-				p := out[head.Refund.ID]
-				if p == nil {
-					p = &refundParts{}
-					out[head.Refund.ID] = p
-				}
-				of[id] = p
-			case "RefundLineItem", "RefundShippingLine":
-				p := of[parent]
-				if p == nil {
-					return bulkFail("the bulk read of refunds has a %s whose agreement is not before it", head.Typename)
-				}
-				var err error
-				if head.Typename == "RefundLineItem" {
-					var l refundLineNode
-					err = json.Unmarshal(line, &l)
-					p.lines = append(p.lines, l)
-				} else {
-					var l refundShippingNode
-					err = json.Unmarshal(line, &l)
-					p.shipping = append(p.shipping, l)
-				}
-				if err != nil {
-					return bulkFail("the bulk read of refunds has a %s that cannot be read: %v", head.Typename, err)
-				}
-			}
-			return nil // the orders, and their other agreements
-		})
+		var err error
+		out, err = readBulkRefunds(r)
+		return err
 	}
 	if _, _, err := s.bulkRead(ctx, docBulkRefunds, map[string]any{"query": nullable(search)}, read); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// readBulkRefunds reads bulk_refunds' JSONL: each order, its agreements (a RefundAgreement with
+// its refund's id), and after each refund agreement its refund's lines and shipping lines.
+func readBulkRefunds(r io.Reader) (map[string]*refundParts, error) {
+	out := map[string]*refundParts{}
+	// A line's __parentId names the node whose line it was read under, the agreement; the
+	// refund's own id is accepted too, the guide not saying which an object field's
+	// connection names.
+	of := map[string]*refundParts{}
+	err := bulkLines(r, func(line []byte, id, parent string) error {
+		var head struct {
+			Typename string `json:"__typename"`
+			Refund   *struct {
+				ID string `json:"id"`
+			} `json:"refund"`
+		}
+		if err := json.Unmarshal(line, &head); err != nil {
+			return bulkFail("the bulk read of refunds has a line that cannot be read: %v", err)
+		}
+		switch head.Typename {
+		case "RefundAgreement":
+			if head.Refund == nil || head.Refund.ID == "" {
+				return bulkFail("the bulk read of refunds has an agreement without its refund")
+			}
+			p := out[head.Refund.ID]
+			if p == nil {
+				p = &refundParts{}
+				out[head.Refund.ID] = p
+			}
+			of[id], of[head.Refund.ID] = p, p
+		case "RefundLineItem", "RefundShippingLine":
+			p := of[parent]
+			if p == nil {
+				return bulkFail("the bulk read of refunds has a %s whose agreement is not before it", head.Typename)
+			}
+			var err error
+			if head.Typename == "RefundLineItem" {
+				var l refundLineNode
+				err = json.Unmarshal(line, &l)
+				p.lines = append(p.lines, l)
+			} else {
+				var l refundShippingNode
+				err = json.Unmarshal(line, &l)
+				p.shipping = append(p.shipping, l)
+			}
+			if err != nil {
+				return bulkFail("the bulk read of refunds has a %s that cannot be read: %v", head.Typename, err)
+			}
+		}
+		return nil // the orders, and their other agreements
+	})
+	return out, err
 }
 
 // finishOrders gives the orders' refunds their lines, from known (a bulk read of refunds, whose

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -487,6 +489,59 @@ func TestBulkStock(t *testing.T) {
 			}
 			if ops := e.srv.BulkOperations(); tc.bulk && (len(ops) != 1 || len(at) == 0 || at[0].Before(start) || !at[0].Before(start.Add(2*time.Second))) {
 				t.Errorf("pages read at %v, want when the operation was created (%v); operations %v", at, start, ops)
+			}
+		})
+	}
+}
+
+// TestReadBulkRefunds: the refunds' JSONL gives each refund its lines and shipping lines, whether
+// their __parentId names the agreement they were read under or the refund itself; other
+// agreements are passed over; a line whose agreement did not come before, or that cannot be
+// read, makes the read fail (and the lines be read in batches).
+func TestReadBulkRefunds(t *testing.T) {
+	const (
+		order = `{"id":"gid://shopify/Order/1"}` + "\n" +
+			`{"__typename":"OrderAgreement","id":"gid://shopify/SalesAgreement/1","__parentId":"gid://shopify/Order/1"}` + "\n" +
+			`{"__typename":"RefundAgreement","id":"gid://shopify/SalesAgreement/9","refund":{"id":"gid://shopify/Refund/9"},"__parentId":"gid://shopify/Order/1"}` + "\n"
+		line     = `{"__typename":"RefundLineItem","quantity":2,"restockType":"RETURN","restocked":true,"lineItem":{"id":"gid://shopify/LineItem/5"},"subtotalSet":{"shopMoney":{"amount":"20.00"}},"totalTaxSet":{"shopMoney":{"amount":"3.00"}},"__parentId":"%s"}` + "\n"
+		shipping = `{"__typename":"RefundShippingLine","subtotalAmountSet":{"shopMoney":{"amount":"10.00"}},"taxAmountSet":{"shopMoney":{"amount":"1.50"}},"__parentId":"%s"}` + "\n"
+	)
+	tests := []struct {
+		name, jsonl string
+		lines, ship int    // of refund 9
+		fails       string // the error, if the read fails
+	}{
+		{name: "under the agreement", jsonl: order + fmt.Sprintf(line, "gid://shopify/SalesAgreement/9") + fmt.Sprintf(shipping, "gid://shopify/SalesAgreement/9"), lines: 1, ship: 1},
+		{name: "under the refund", jsonl: order + fmt.Sprintf(line, "gid://shopify/Refund/9") + fmt.Sprintf(line, "gid://shopify/Refund/9"), lines: 2},
+		{name: "no lines", jsonl: order},
+		{name: "an agreement not before its lines", jsonl: fmt.Sprintf(line, "gid://shopify/SalesAgreement/9") + order, fails: "whose agreement is not before it"},
+		{name: "a line cut short", jsonl: order + `{"__typename":"RefundLineItem","quantity":`, fails: "ends in the middle of a line"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := readBulkRefunds(strings.NewReader(tc.jsonl))
+			if tc.fails != "" {
+				if !errors.Is(err, errBulkUnavailable) || !strings.Contains(err.Error(), tc.fails) {
+					t.Fatalf("error %v, want one saying %q", err, tc.fails)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := got["gid://shopify/Refund/9"]
+			if len(got) != 1 || p == nil || len(p.lines) != tc.lines || len(p.shipping) != tc.ship {
+				t.Fatalf("refunds %v, want refund 9 with %d lines and %d shipping lines", got, tc.lines, tc.ship)
+			}
+			if tc.lines > 0 {
+				l := p.lines[0]
+				if l.Quantity.String() != "2" || l.RestockType != "RETURN" || !l.Restocked || l.LineItem.ID != "gid://shopify/LineItem/5" ||
+					l.SubtotalSet.amount().String() != "20" || l.TotalTaxSet.amount().String() != "3" {
+					t.Errorf("line %+v", l)
+				}
+			}
+			if tc.ship > 0 && (p.shipping[0].SubtotalAmountSet.amount().String() != "10" || p.shipping[0].TaxAmountSet.amount().String() != "1.5") {
+				t.Errorf("shipping %+v", p.shipping[0])
 			}
 		})
 	}
