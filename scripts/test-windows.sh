@@ -60,20 +60,22 @@ winrun() {
 	wine "$@" >"$out" 2>&1 </dev/null || rc=$?
 	return $rc
 }
-# unixpath WINDOWS-PATH
-unixpath() { winepath -u "$1" 2>/dev/null; }
-# winvar NAME prints a Windows environment variable as Wine's programs see it.
-winvar() { wine cmd /c echo "%$1%" 2>/dev/null | tr -d '\r'; }
-
 echo "test-windows: a new Wine prefix ($(wine --version))"
 wineboot -i >"$tmp/boot.out" 2>&1 || fail "wineboot could not make the prefix" "$tmp/boot.out"
 wineserver -w
-local_win=$(winvar LOCALAPPDATA)
-appdata_win=$(winvar APPDATA)
-profile_win=$(winvar USERPROFILE)
-case $local_win in *"$USER"*) ;; *) fail "%LOCALAPPDATA% ($local_win) is not under the user $USER" ;; esac
-local=$(unixpath "$local_win")
-[ -d "$local" ] || fail "%LOCALAPPDATA% ($local_win) has no folder"
+# Wine 8.0 (Debian 12) has no bcryptprimitives.dll, whose ProcessPrng the Go runtime calls at start
+# on Windows 10 and later: the prefix gets a small one (scripts/wine-bcryptprimitives.c).
+sys32="$WINEPREFIX/drive_c/windows/system32"
+if [ ! -e "$sys32/bcryptprimitives.dll" ]; then
+	x86_64-w64-mingw32-gcc -shared -O2 -s -o "$sys32/bcryptprimitives.dll" "$(dirname "$0")/wine-bcryptprimitives.c" \
+		-ladvapi32 || fail "could not build bcryptprimitives.dll for this Wine"
+	echo "test-windows: this Wine lacks bcryptprimitives.dll: the prefix has one built from scripts/wine-bcryptprimitives.c"
+fi
+# The user's folders, as Wine lays them out (cmd's echo would print them in the console's code page).
+profile="$WINEPREFIX/drive_c/users/$USER"
+local="$profile/AppData/Local"
+local_win="C:\\users\\$USER\\AppData\\Local"
+[ -d "$local" ] || fail "the prefix has no $local_win"
 
 # 1. A silent install, for this user only.
 winrun "$tmp/setup.out" "$setup" /S || fail "setup.exe /S exited $?" "$tmp/setup.out"
@@ -81,8 +83,8 @@ wineserver -w
 prog="$local/Programs/Mizan"
 exe="$prog/mizan.exe"
 [ -f "$exe" ] && [ -f "$prog/uninstall.exe" ] || fail "setup.exe /S left no mizan.exe and uninstall.exe in $local_win\\Programs\\Mizan"
-menu=$(unixpath "$appdata_win\\Microsoft\\Windows\\Start Menu\\Programs\\Mizan.lnk")
-desktop=$(unixpath "$profile_win\\Desktop\\Mizan.lnk")
+menu="$profile/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Mizan.lnk"
+desktop="$profile/Desktop/Mizan.lnk"
 [ -f "$menu" ] || fail "no Start menu shortcut (Mizan.lnk in the user's Start Menu\\Programs)"
 [ -f "$desktop" ] || fail "no desktop shortcut (the installer's default)"
 key='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Mizan'
