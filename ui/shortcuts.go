@@ -86,15 +86,7 @@ func newFormEntry() *FormEntry {
 }
 
 // TypedKey closes the dialog on top on Esc and gives any other key to the entry.
-func (e *FormEntry) TypedKey(key *fyne.KeyEvent) {
-	if key.Name != fyne.KeyEscape {
-		e.Entry.TypedKey(key)
-		return
-	}
-	if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil {
-		closeTopDialog(c)
-	}
-}
+func (e *FormEntry) TypedKey(key *fyne.KeyEvent) { escapeOr(e, key, e.Entry.TypedKey) }
 
 // FormSelectEntry is a form's entry with a list to choose from, which hands Esc on to the window
 // as FormEntry does.
@@ -112,12 +104,15 @@ func newFormSelectEntry(options []string) *FormSelectEntry {
 }
 
 // TypedKey closes the dialog on top on Esc and gives any other key to the entry.
-func (e *FormSelectEntry) TypedKey(key *fyne.KeyEvent) {
+func (e *FormSelectEntry) TypedKey(key *fyne.KeyEvent) { escapeOr(e, key, e.SelectEntry.TypedKey) }
+
+// escapeOr closes the dialog on top of o's window on Esc, and gives any other key to typed.
+func escapeOr(o fyne.CanvasObject, key *fyne.KeyEvent, typed func(*fyne.KeyEvent)) {
 	if key.Name != fyne.KeyEscape {
-		e.SelectEntry.TypedKey(key)
+		typed(key)
 		return
 	}
-	if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(o); c != nil {
 		closeTopDialog(c)
 	}
 }
