@@ -2,11 +2,8 @@ package storage
 
 import (
 	"bytes"
-	"database/sql"
 	"encoding/csv"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 )
@@ -120,22 +117,7 @@ func TestAutomaticDocumentsListed(t *testing.T) {
 // product in the document's warehouse; none when two do.
 func TestMigrationFindsAutomaticDocumentsSources(t *testing.T) {
 	dir := t.TempDir()
-	raw, err := sql.Open("sqlite", dsn(filepath.Join(dir, "mizan.db")))
-	must(t, err)
-	ms, err := loadMigrations()
-	must(t, err)
-	_, err = raw.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
-	must(t, err)
-	i := slices.IndexFunc(ms, func(m migration) bool { return strings.HasPrefix(m.name, "0013_") })
-	if i < 0 {
-		t.Fatal("no migration 0013")
-	}
-	for _, m := range ms[:i] {
-		_, err := raw.Exec(m.body)
-		must(t, err)
-		_, err = raw.Exec(`INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00Z')`, m.version, m.name)
-		must(t, err)
-	}
+	raw := rawBooksAt(t, dir, 12) // before migration 0013
 	const at = `'2026-01-01T00:00:00Z'`
 	for _, q := range []string{
 		`INSERT INTO branches(id, code, name, created_at) VALUES (1, 'MAIN', 'Main branch', ` + at + `)`,

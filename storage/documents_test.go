@@ -2,9 +2,7 @@ package storage
 
 import (
 	"bytes"
-	"database/sql"
 	"encoding/csv"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -305,18 +303,7 @@ func TestMasterData(t *testing.T) {
 // their ledger stays append-only.
 func TestMigrationDatesTheLedger(t *testing.T) {
 	dir := t.TempDir()
-	raw, err := sql.Open("sqlite", dsn(filepath.Join(dir, "mizan.db")))
-	must(t, err)
-	ms, err := loadMigrations()
-	must(t, err)
-	_, err = raw.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
-	must(t, err)
-	for _, m := range ms[:7] {
-		_, err := raw.Exec(m.body)
-		must(t, err)
-		_, err = raw.Exec(`INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00Z')`, m.version, m.name)
-		must(t, err)
-	}
+	raw := rawBooksAt(t, dir, 7)
 	for _, q := range []string{
 		`INSERT INTO branches(id, code, name, created_at) VALUES (1, 'MAIN', 'Main branch', '2026-01-01T00:00:00Z')`,
 		`INSERT INTO warehouses(id, name, branch_id, created_at) VALUES (1, 'Main warehouse', 1, '2026-01-01T00:00:00Z')`,

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -90,4 +92,23 @@ func count(t testing.TB, db *DB, table string) int {
 	var n int
 	must(t, db.SQL().QueryRow(`SELECT COUNT(*) FROM `+table).Scan(&n))
 	return n
+}
+
+// rawBooksAt makes books in dir as a Mizan of schema version wrote them, without seeding, and
+// opens them with plain SQL for a test to write what such books held.
+func rawBooksAt(t *testing.T, dir string, version int) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("sqlite", dsn(filepath.Join(dir, FileName)))
+	must(t, err)
+	ms, err := loadMigrations()
+	must(t, err)
+	_, err = raw.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
+	must(t, err)
+	for _, m := range ms[:version] {
+		_, err := raw.Exec(m.body)
+		must(t, err)
+		_, err = raw.Exec(`INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00Z')`, m.version, m.name)
+		must(t, err)
+	}
+	return raw
 }
