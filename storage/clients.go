@@ -83,6 +83,14 @@ func (t *Tx) Client(id int64) (Client, error) {
 	return c, err
 }
 
+// The client lookups a sync makes for every order. Each repeats its index's condition (the value
+// looked for is never empty), without which SQLite cannot use the partial index and reads every
+// client instead.
+const (
+	clientByPhoneQuery = `SELECT ` + clientCols + ` FROM clients WHERE phone_e164 = ? AND phone_e164 <> '' ORDER BY id LIMIT 1`
+	clientByEmailQuery = `SELECT ` + clientCols + ` FROM clients WHERE lower(email) = ? AND email <> '' ORDER BY id LIMIT 1`
+)
+
 // ClientByPhone finds the oldest client whose phone is the same number as phone, in any of its
 // written forms; ErrNotFound when none is.
 func (t *Tx) ClientByPhone(phone string) (Client, error) {
@@ -90,7 +98,7 @@ func (t *Tx) ClientByPhone(phone string) (Client, error) {
 	if e164 == "" {
 		return Client{}, ErrNotFound
 	}
-	c, err := scanClient(t.QueryRow(`SELECT `+clientCols+` FROM clients WHERE phone_e164 = ? ORDER BY id LIMIT 1`, e164))
+	c, err := scanClient(t.QueryRow(clientByPhoneQuery, e164))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}
@@ -103,7 +111,7 @@ func (t *Tx) ClientByEmail(email string) (Client, error) {
 	if email == "" {
 		return Client{}, ErrNotFound
 	}
-	c, err := scanClient(t.QueryRow(`SELECT `+clientCols+` FROM clients WHERE lower(email) = ? ORDER BY id LIMIT 1`, email))
+	c, err := scanClient(t.QueryRow(clientByEmailQuery, email))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}

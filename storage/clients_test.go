@@ -101,3 +101,25 @@ func TestClients(t *testing.T) {
 		})
 	}
 }
+
+// TestClientLookupsUseTheirIndexes: the lookups a sync makes for each order's client read an
+// index, not every client (an import of 100,000 orders makes tens of thousands of clients).
+func TestClientLookupsUseTheirIndexes(t *testing.T) {
+	f := newFixture(t)
+	for name, q := range map[string]string{"phone": clientByPhoneQuery, "email": clientByEmailQuery} {
+		rows, err := f.db.sql.Query(`EXPLAIN QUERY PLAN `+q, "x")
+		must(t, err)
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			must(t, rows.Scan(&id, &parent, &notused, &detail))
+			plan = append(plan, detail)
+		}
+		must(t, rows.Err())
+		rows.Close()
+		if got := strings.Join(plan, "; "); strings.Contains(got, "SCAN clients") || !strings.Contains(got, "INDEX") {
+			t.Errorf("client by %s: the plan is %q, want a search of its index", name, got)
+		}
+	}
+}
