@@ -68,7 +68,7 @@ LangString SectionDesktop ${LANG_ARABIC} "اختصار على سطح المكت�
 LangString UninstalledTitle ${LANG_ENGLISH} "${APP_NAME} is removed"
 LangString UninstalledTitle ${LANG_ARABIC} "أُزيل ميزان"
 LangString BooksKept ${LANG_ENGLISH} "Your books are kept: they are in $LOCALAPPDATA\${APP_NAME}, with Mizan's logs in its Logs folder and the demo's books in $LOCALAPPDATA\${APP_NAME}-demo. Installing Mizan again opens them as they were. Delete those folders yourself only if you no longer need your books.$\r$\n$\r$\nStore passwords and tokens stay in the Windows Credential Manager under ${APP_NAME}: remove a connection in Mizan to delete its own."
-LangString BooksKept ${LANG_ARABIC} "دفاترك باقية: هي في $LOCALAPPDATA\${APP_NAME}، وسجلات ميزان في مجلد Logs داخله، ودفاتر التجربة في $LOCALAPPDATA\${APP_NAME}-demo. إذا ثبّتَّ ميزان مرة أخرى فتحها كما كانت. لا تحذف هذه المجلدات بنفسك إلا إذا لم تعد تحتاج إلى دفاترك.$\r$\n$\r$\nتبقى كلمات مرور المتاجر ورموزها في مدير بيانات الاعتماد في Windows باسم ${APP_NAME}: احذف الاتصال في ميزان ليُحذف ما يخصه منها."
+LangString BooksKept ${LANG_ARABIC} "دفاترك باقية: هي في $LOCALAPPDATA\${APP_NAME}، وسجلات ميزان في مجلد Logs داخله، ودفاتر التجربة في $LOCALAPPDATA\${APP_NAME}-demo. وإذا ثبّتَّ ميزان من جديد فتح دفاترك كما كانت. لا تحذف هذه المجلدات بنفسك إلا إذا لم تعد تحتاج إلى دفاترك.$\r$\n$\r$\nتبقى كلمات مرور المتاجر ورموزها في مدير بيانات الاعتماد في Windows باسم ${APP_NAME}: احذف الاتصال في ميزان ليُحذف ما يخصه منها."
 
 Section "!$(SectionProgram)" SecProgram
 	SectionIn RO
