@@ -49,7 +49,10 @@ type env struct {
 	logs  *bytes.Buffer // the engine's log (one goroutine: the tests sync on their own)
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with the memory platform changed by adapt before the engine is made.
+func newEnvWith(t *testing.T, adapt func(e *env, p *core.Platform)) *env {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	db, err := storage.Open(ctx, t.TempDir(), storage.Options{})
@@ -58,15 +61,19 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { db.Close() })
 	st := memstore.New(c.Now)
-	logs := &bytes.Buffer{}
-	eng := core.New(db, core.NewMemorySecrets(), core.NewPlatforms(memstore.Platform(st)), core.Options{Now: c.Now,
-		Log: slog.New(slog.NewTextHandler(logs, nil))})
-	conn, err := eng.AddConnection(ctx, core.ConnectionInput{Name: "Test shop", Platform: "memory", StoreURL: "https://shop.example",
+	e := &env{t: t, clock: c, db: db, store: st, logs: &bytes.Buffer{}}
+	p := memstore.Platform(st)
+	if adapt != nil {
+		adapt(e, &p)
+	}
+	e.eng = core.New(db, core.NewMemorySecrets(), core.NewPlatforms(p), core.Options{Now: c.Now,
+		Log: slog.New(slog.NewTextHandler(e.logs, nil))})
+	e.conn, err = e.eng.AddConnection(ctx, core.ConnectionInput{Name: "Test shop", Platform: "memory", StoreURL: "https://shop.example",
 		Credentials: map[string]string{"token": "tok_secret_123"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, clock: c, db: db, store: st, eng: eng, conn: conn, logs: logs}
+	return e
 }
 
 func (e *env) sync() core.RunSummary {

@@ -1,18 +1,14 @@
 package core_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"runtime"
 	"testing"
 	"time"
 
 	"mizan/core"
-	"mizan/core/memstore"
-	"mizan/storage"
 )
 
 // pagedStore is the memory store with a look at its order pages: onPage(n) runs when the engine
@@ -37,31 +33,17 @@ func (p *pagedStore) Orders(ctx context.Context, since time.Time, fn func([]core
 // newPagedEnv is newEnv with the store's order pages watched, 100 orders to a page.
 func newPagedEnv(t *testing.T, onPage func(e *env, n int) error) *env {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	db, err := storage.Open(ctx, t.TempDir(), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	st := memstore.New(c.Now)
-	st.PageSize = 100
-	e := &env{t: t, clock: c, db: db, store: st, logs: &bytes.Buffer{}}
-	p := memstore.Platform(st)
-	open := p.Open
-	p.Open = func(cfg core.StoreConfig) (core.Store, error) {
-		inner, err := open(cfg)
-		if err != nil {
-			return nil, err
+	return newEnvWith(t, func(e *env, p *core.Platform) {
+		e.store.PageSize = 100
+		open := p.Open
+		p.Open = func(cfg core.StoreConfig) (core.Store, error) {
+			inner, err := open(cfg)
+			if err != nil {
+				return nil, err
+			}
+			return &pagedStore{Store: inner, onPage: func(n int) error { return onPage(e, n) }}, nil
 		}
-		return &pagedStore{Store: inner, onPage: func(n int) error { return onPage(e, n) }}, nil
-	}
-	e.eng = core.New(db, core.NewMemorySecrets(), core.NewPlatforms(p), core.Options{Now: c.Now, Log: slog.New(slog.NewTextHandler(e.logs, nil))})
-	e.conn, err = e.eng.AddConnection(ctx, core.ConnectionInput{Name: "Test shop", Platform: "memory", StoreURL: "https://shop.example",
-		Credentials: map[string]string{"token": "tok_secret_123"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	})
 }
 
 // placeOrders places 120 orders a second apart (so the store pages them in that order): the
