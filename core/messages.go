@@ -47,7 +47,7 @@ var logText = map[string]Words{
 	"field.quantity":       {English: "quantity"},
 	"field.changed":        {English: "%[1]s from %[2]q to %[3]q"},
 	"field.kept_books":     {English: "%[1]s (store %[2]q, books %[3]q: kept the books' value)"},
-	"field.kept_store":     {English: "%[1]s (store %[2]q, books %[3]q: kept the store' value)"},
+	"field.kept_store":     {English: "%[1]s (store %[2]q, books %[3]q: kept the store's value)"},
 	"field.set_back":       {English: "%[1]s changed in the store to %[2]q, but the books own it: set back to %[3]q"},
 
 	"step.products":      {English: "products"},
