@@ -63,8 +63,17 @@ func visualLine(line string, rtlPara bool) string {
 	}
 	var b strings.Builder
 	for j, p := range pieces {
+		if p.rtl && neutralOnly(p.text) {
+			// Punctuation alone, such as " (" between a number and a word: Fyne draws such a run
+			// reversed but leaves its brackets as they are, so it is written the way it is seen,
+			// reversed with its brackets mirrored, and drawn from the left.
+			b.WriteRune(lrm)
+			b.WriteString(mirrored(p.text))
+			b.WriteRune(lrm)
+			continue
+		}
 		if p.rtl {
-			if j > 0 && pieces[j-1].rtl {
+			if j > 0 && pieces[j-1].rtl && !neutralOnly(pieces[j-1].text) {
 				// Two right-to-left pieces side by side would be one run to Fyne, drawn
 				// in one go: a left-to-right mark keeps them apart.
 				b.WriteRune(lrm)
@@ -397,4 +406,35 @@ func hasRTL(s string) bool {
 func isRTL(r rune) bool {
 	return unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko) &&
 		(unicode.IsLetter(r) || unicode.IsMark(r))
+}
+
+// neutralOnly reports whether text has no letter and no digit of either direction: spaces and
+// punctuation alone.
+func neutralOnly(text string) bool {
+	for _, r := range text {
+		switch bidiClass(r) {
+		case bidi.L, bidi.R, bidi.AL, bidi.EN, bidi.AN:
+			return false
+		}
+	}
+	return true
+}
+
+// mirrored is text as a right-to-left run shows it, left to right: reversed, with each bracket
+// turned to face the other way.
+func mirrored(text string) string {
+	runes := []rune(text)
+	out := make([]rune, len(runes))
+	for i, r := range runes {
+		if m, ok := mirrorPairs[r]; ok {
+			r = m
+		}
+		out[len(runes)-1-i] = r
+	}
+	return string(out)
+}
+
+var mirrorPairs = map[rune]rune{
+	'(': ')', ')': '(', '[': ']', ']': '[', '{': '}', '}': '{', '<': '>', '>': '<',
+	'«': '»', '»': '«', '‹': '›', '›': '‹',
 }

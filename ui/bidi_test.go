@@ -144,3 +144,35 @@ func TestVisualLeavesPlainTextAlone(t *testing.T) {
 		}
 	}
 }
+
+// Punctuation alone between a number and a word (" (" in "المخزون 32 (سند …)") is written as it is
+// seen, mirrored, rather than left to Fyne as a right-to-left run of its own: Fyne draws such a
+// run reversed but does not mirror its brackets, and the bracket faced the wrong way. No
+// right-to-left run visual writes is without a right-to-left letter.
+func TestPunctuationAloneIsMirrored(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"وفي المخزون 32 (سند استلام IN-000001)", "(IN-000001" + rtl("سند استلام ") + ") 32" + rtl("وفي المخزون ")},
+		{"الإجمالي 115.00 (مشمولة الضريبة)", rtl("(مشمولة الضريبة)") + " 115.00" + rtl("الإجمالي ")},
+	} {
+		v := visual(c.in)
+		if got := drawnText(t, v); got != c.want {
+			t.Errorf("visual(%q) is drawn %q, want %q", c.in, got, c.want)
+		}
+		// visual writes each right-to-left run between two right-to-left marks.
+		var run []rune
+		in := false
+		for _, r := range v {
+			switch {
+			case r == rlm && !in:
+				in, run = true, run[:0]
+			case r == rlm:
+				in = false
+				if !hasRTL(string(run)) {
+					t.Errorf("visual(%q) leaves %q to Fyne as a right-to-left run", c.in, string(run))
+				}
+			case in:
+				run = append(run, r)
+			}
+		}
+	}
+}
