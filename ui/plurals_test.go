@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -128,6 +132,38 @@ func TestRunCountsReadNaturally(t *testing.T) {
 		inLanguage(t, c.language)
 		if got := runCountsText(core.RunSummary{Outcome: core.OutcomeOK, Counts: c.counts}); got != c.want {
 			t.Errorf("%s %+v: %q, want %q", c.language, c.counts, got, c.want)
+		}
+	}
+}
+
+// A string with plural forms is only ever looked up with its count (trn, trnText, countText):
+// tr and trText give it the "other" form whatever the number ("1 invoices").
+func TestPluralStringsAreLookedUpWithTheirCount(t *testing.T) {
+	raw, err := translations.ReadFile("translations/en.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file map[string]any
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	sources, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookup := regexp.MustCompile(`\btr(?:Text)?\("([^"]+)"`)
+	for _, name := range sources {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range lookup.FindAllStringSubmatch(string(src), -1) {
+			if _, plural := file[m[1]].(map[string]any); plural {
+				t.Errorf("%s looks %q up without its count", name, m[1])
+			}
 		}
 	}
 }

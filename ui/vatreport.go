@@ -78,10 +78,10 @@ func newVATReportView(m *App, rep storage.VATReport) *VATReportView {
 	// The period, the store and the counts are lines of their own: mixed in one line, dates,
 	// numbers and Arabic words read out of order.
 	head := []string{rep.From.Format(dayLayout) + " – " + rep.To.Format(dayLayout) + "   " + rep.Currency, store,
-		tr("vat.counts", "{{.Sales}} sales and {{.Returns}} return invoices", map[string]any{"Sales": rep.Sales, "Returns": rep.Returns})}
+		tr("vat.counts", "Sales invoices: {{.Sales}}, return invoices: {{.Returns}}", map[string]any{"Sales": rep.Sales, "Returns": rep.Returns})}
 	if rep.OtherCurrency > 0 {
-		head = append(head, tr("figures.other_currency", "{{.Count}} invoices in other currencies are not summed.",
-			map[string]any{"Count": rep.OtherCurrency}))
+		head = append(head, visual(countText("figures.other_currency", "{{.Count}} invoices in other currencies are not summed.",
+			rep.OtherCurrency)))
 	}
 	v.Heading = widget.NewLabel(strings.Join(head, "\n"))
 	cols := []string{tr("vat.col.rate", "Rate"), tr("vat.col.sales_taxable", "Sales taxable"), tr("vat.col.sales_vat", "VAT on sales"),
