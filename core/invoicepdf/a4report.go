@@ -53,18 +53,7 @@ func renderA4Report(r a4Report, seller storage.Seller, opt Options) ([]byte, err
 	if names[0] == "" {
 		names = []string{"Mizan"}
 	}
-	head := layout.NewDiv()
-	for i, n := range names {
-		size := 15.0
-		if i > 0 {
-			size = 12
-		}
-		head.Add(p.text(n, size, true, accent))
-	}
-	for _, l := range p.sellerLines() {
-		head.Add(p.text(l, 9, false, grey))
-	}
-	d.Add(head)
+	d.Add(p.sellerBlock(names))
 	title := layout.NewDiv().SetSpaceBefore(10).SetSpaceAfter(8)
 	title.Add(p.titleText(r.arTitle, r.enTitle, 17).SetAlign(layout.AlignCenter))
 	d.Add(title)

@@ -343,6 +343,23 @@ func (p *printer) sellerLines() []string {
 }
 
 // sellerNames are the legal names to print, most prominent first.
+// sellerBlock is the seller's names (the first larger) above their address and tax lines, as an
+// invoice's and a report's heading show them.
+func (p *printer) sellerBlock(names []string) *layout.Div {
+	block := layout.NewDiv()
+	for i, n := range names {
+		size := 15.0
+		if i > 0 {
+			size = 12
+		}
+		block.Add(p.text(n, size, true, accent))
+	}
+	for _, l := range p.sellerLines() {
+		block.Add(p.text(l, 9, false, grey))
+	}
+	return block
+}
+
 func (p *printer) sellerNames() []string {
 	s := p.doc.Seller
 	var out []string
@@ -443,18 +460,7 @@ func (p *printer) a4Body(d *document.Document, titleAR, titleEN string) error {
 	// The seller, with the logo on the other side.
 	head := p.table([]float64{70, 30})
 	r := head.AddRow()
-	seller := layout.NewDiv()
-	for i, n := range p.sellerNames() {
-		size := 15.0
-		if i > 0 {
-			size = 12
-		}
-		seller.Add(p.text(n, size, true, accent))
-	}
-	for _, l := range p.sellerLines() {
-		seller.Add(p.text(l, 9, false, grey))
-	}
-	c := r.AddCellElement(seller)
+	c := r.AddCellElement(p.sellerBlock(p.sellerNames()))
 	c.SetBorders(layout.NoBorders())
 	if logo := p.logo(140, 70); logo != nil {
 		c := r.AddCellElement(logo)
