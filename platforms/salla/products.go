@@ -244,7 +244,9 @@ type productBody struct {
 	SKU         *string          `json:"sku,omitempty"`
 	GTIN        *string          `json:"gtin,omitempty"`
 	CostPrice   *decimal.Decimal `json:"cost_price,omitempty"`
-	Categories  []json.Number    `json:"categories,omitempty"`
+	// Categories are the product's categories, all of them: an update replaces the list (an
+	// empty list takes the product out of every category).
+	Categories *[]json.Number `json:"categories,omitempty"`
 	// SalePrice, sent as 0 with a new price, ends a discount that would otherwise be what the
 	// shopper pays instead of the price written.
 	SalePrice *decimal.Decimal `json:"sale_price,omitempty"`
@@ -278,7 +280,7 @@ func (s *Store) CreateProduct(ctx context.Context, p core.ProductFields) (core.S
 			return core.StoreProduct{}, err
 		}
 		if id != "" {
-			body.Categories = []json.Number{json.Number(id)}
+			body.Categories = &[]json.Number{json.Number(id)}
 		}
 	}
 	if sku != "" {
@@ -376,16 +378,24 @@ func (s *Store) findBySKU(ctx context.Context, sku string) (core.StoreProduct, b
 }
 
 // UpdateProduct writes the given fields: a product without options through PUT /products/{id},
-// a variant's SKU, barcode and prices through PUT /products/variants/{id} and its name through
-// its product. A sale price is written as the item's price with its discount (sale_price)
-// cleared, so that the shopper pays what the books say. It returns the item as the store then
-// has it.
+// a variant's SKU, barcode and prices through PUT /products/variants/{id} and its name and
+// category through its product. A sale price is written as the item's price with its discount
+// (sale_price) cleared, so that the shopper pays what the books say. The books' category becomes
+// the product's only one (the store's category of that name, created when it has none; none
+// when the books have none). It returns the item as the store then has it.
 func (s *Store) UpdateProduct(ctx context.Context, ref core.StoreProduct, p core.ProductFields, fields core.FieldSet) (core.StoreProduct, error) {
 	op := "update product " + ref.ExternalID
 	code, barcode := strings.TrimSpace(p.Code), strings.TrimSpace(p.Barcode)
 	isVariant := ref.StockRef == refVariant || (ref.ProductID != "" && ref.ProductID != ref.ExternalID)
+	var cats *[]json.Number
+	if fields.Has(core.FieldCategory) {
+		var err error
+		if cats, err = s.categoryList(ctx, p.Category); err != nil {
+			return core.StoreProduct{}, err
+		}
+	}
 	if !isVariant {
-		var body productBody
+		body := productBody{Categories: cats}
 		if fields.Has(core.FieldName) {
 			body.Name = p.Name
 		}
@@ -408,8 +418,12 @@ func (s *Store) UpdateProduct(ctx context.Context, ref core.StoreProduct, p core
 		}
 		return s.reread(ctx, ref)
 	}
-	if fields.Has(core.FieldName) {
-		if _, err := s.call(ctx, op, http.MethodPut, "/products/"+url.PathEscape(ref.ProductID), nil, productBody{Name: baseName(p.Name, ref)}, nil); err != nil {
+	if fields.Has(core.FieldName) || cats != nil {
+		body := productBody{Categories: cats}
+		if fields.Has(core.FieldName) {
+			body.Name = baseName(p.Name, ref)
+		}
+		if _, err := s.call(ctx, op, http.MethodPut, "/products/"+url.PathEscape(ref.ProductID), nil, body, nil); err != nil {
 			return core.StoreProduct{}, err
 		}
 	}
@@ -434,6 +448,21 @@ func (s *Store) UpdateProduct(ctx context.Context, ref core.StoreProduct, p core
 		}
 	}
 	return s.reread(ctx, ref)
+}
+
+// categoryList is the category list a product filed under the books' category has: that
+// category alone, or none when the books have none. It is nil, and the product's categories
+// are left as they are, when the app may not read or write categories (see categoryID).
+func (s *Store) categoryList(ctx context.Context, category string) (*[]json.Number, error) {
+	name := strings.TrimSpace(category)
+	if name == "" {
+		return &[]json.Number{}, nil
+	}
+	id, err := s.categoryID(ctx, name)
+	if err != nil || id == "" {
+		return nil, err
+	}
+	return &[]json.Number{json.Number(id)}, nil
 }
 
 // baseName is the product's own name from a variant's full name ("Name - Option, Option").

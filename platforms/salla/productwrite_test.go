@@ -142,3 +142,52 @@ func TestSalePrices(t *testing.T) {
 		t.Errorf("the other variant changed: %s", got["DATE-2"].SalePrice)
 	}
 }
+
+// TestUpdateProductCategory: a category edited in the books files the store's product under the
+// store's category of that name (created when the store has none) and under no other, for a
+// product without options and for a variant (whose product carries the category); an empty one
+// takes it out of every category; an app not granted categories.read_write leaves the product's
+// categories as they are and still writes the other fields.
+func TestUpdateProductCategory(t *testing.T) {
+	ctx := context.Background()
+	d := decimal.RequireFromString
+	read := func(t *testing.T, s *Store, sku string) core.StoreProduct {
+		t.Helper()
+		sp, ok, err := s.findBySKU(ctx, sku)
+		if err != nil || !ok {
+			t.Fatalf("find %s: %v, %v", sku, ok, err)
+		}
+		return sp
+	}
+	cases := []struct {
+		name, scope, sku, category string
+		want                       []string
+	}{
+		{"a product to another category", "", "CARD-1", "Dried fruit", []string{"Dried fruit"}},
+		{"a variant's product to another category", "", "DATE-2", "Dried fruit", []string{"Dried fruit"}},
+		{"a product to an existing category", "", "DATE-1", "بهارات", []string{"بهارات"}},
+		{"a product to none", "", "CARD-1", "", nil},
+		{"no categories scope", "offline_access products.read_write orders.read customers.read branches.read", "CARD-1", "Dried fruit", []string{"بهارات"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, srv := writeEnv(t, c.scope)
+			srv.AddProduct(sallatest.ProductInput{Name: "Dates", Category: "تمور", Variants: []sallatest.VariantInput{
+				{Value: "1kg", SKU: "DATE-1", Price: d("40")}, {Value: "2kg", SKU: "DATE-2", Price: d("75")}}})
+			ref := read(t, s, c.sku)
+			f := ref.Fields()
+			f.Category, f.SalePrice = c.category, d("33")
+			back, err := s.UpdateProduct(ctx, ref, f, core.FieldSet{core.FieldCategory: true, core.FieldSalePrice: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			info, _ := srv.SellableBySKU(c.sku)
+			if !slices.Equal(info.Categories, c.want) || !info.Price.Equal(d("33")) {
+				t.Errorf("the store files %s under %q at %s, want %q at 33", c.sku, info.Categories, info.Price, c.want)
+			}
+			if want := strings.Join(c.want, ""); back.Category != want {
+				t.Errorf("read back category %q, want %q", back.Category, want)
+			}
+		})
+	}
+}
