@@ -29,7 +29,8 @@ import (
 // bulkOperationRunQuery(query:) checks the query as Shopify's guide describes (one top-level
 // field, a connection, not node or nodes; at most five connections; nested connections at most
 // two levels below the top-level one, as the guide's products → variants → images example
-// allows; no connection inside a list field), then reads it at once against the store as it is at that
+// allows; no connection inside a list field; the node a nested connection sits in selects its
+// id, unaliased, which its records name as __parentId), then reads it at once against the store as it is at that
 // moment, every connection to its end. The operation's progress is modelled on the server's
 // clock: CREATED for BulkOptions.StartDelay, then RUNNING while objectCount grows at
 // BulkOptions.ObjectsPerSecond, then COMPLETED with a url to the JSONL result, valid for
@@ -454,8 +455,11 @@ func bulkQueryProblem(doc *ast.QueryDocument) string {
 		return "The top-level field of a bulk query must be a connection."
 	}
 	count, depth, inList := 0, 0, false
-	var walk func(set ast.SelectionSet, level int, underList bool)
-	walk = func(set ast.SelectionSet, level int, underList bool) {
+	var withoutID []string // nested connections whose parent node does not select its id
+	// parent is the selection of the node of the connection the walk is in (edges.node or
+	// nodes), which a nested connection's records name as __parentId.
+	var walk func(set ast.SelectionSet, level int, underList bool, parent ast.SelectionSet)
+	walk = func(set ast.SelectionSet, level int, underList bool, parent ast.SelectionSet) {
 		var fields []*ast.Field
 		collect(set, &fields)
 		for _, f := range fields {
@@ -470,17 +474,25 @@ func bulkQueryProblem(doc *ast.QueryDocument) string {
 				if underList {
 					inList = true
 				}
+				if level > 0 && !selectsPlainID(parent) {
+					withoutID = append(withoutID, f.Alias)
+				}
 				depth = max(depth, level)
-				walk(f.SelectionSet, level+1, false)
+				walk(f.SelectionSet, level+1, false, nil)
 				continue
 			}
 			// A connection's own edges and nodes lists are its records, not a list field.
 			wrapper := (f.Name == "edges" || f.Name == "nodes") && f.ObjectDefinition != nil &&
 				strings.HasSuffix(f.ObjectDefinition.Name, "Connection")
-			walk(f.SelectionSet, level, underList || f.Definition.Type.Elem != nil && !wrapper)
+			inner := parent
+			if f.Name == "nodes" && wrapper || f.Name == "node" && f.ObjectDefinition != nil &&
+				strings.HasSuffix(f.ObjectDefinition.Name, "Edge") {
+				inner = f.SelectionSet
+			}
+			walk(f.SelectionSet, level, underList || f.Definition.Type.Elem != nil && !wrapper, inner)
 		}
 	}
-	walk(doc.Operations[0].SelectionSet, 0, false)
+	walk(doc.Operations[0].SelectionSet, 0, false, nil)
 	switch {
 	case inList:
 		return "Queries that contain a connection field within a list field are not currently supported."
@@ -488,8 +500,25 @@ func bulkQueryProblem(doc *ast.QueryDocument) string {
 		return fmt.Sprintf("Bulk queries cannot contain more than 5 connections (this one has %d).", count)
 	case depth > 2:
 		return "Bulk queries cannot contain connections nested more than 2 levels deep."
+	case len(withoutID) > 0:
+		// Shopify's own words for this rule: a nested connection's records name their
+		// parent by its id, which the parent's node must therefore select.
+		return "The parent 'node' field for a nested connection must select the 'id' field without an alias and must be of 'ID' return type. Connection fields without 'id': " +
+			strings.Join(withoutID, ", ") + "."
 	}
 	return ""
+}
+
+// selectsPlainID tells whether a node's selection has its id field, unaliased and of type ID.
+func selectsPlainID(set ast.SelectionSet) bool {
+	var fields []*ast.Field
+	collect(set, &fields)
+	for _, f := range fields {
+		if f.Name == "id" && (f.Alias == "" || f.Alias == f.Name) && f.Definition != nil && f.Definition.Type.Name() == "ID" {
+			return true
+		}
+	}
+	return false
 }
 
 func isConnection(f *ast.Field) bool {

@@ -34,6 +34,10 @@ func TestBulkQueryRules(t *testing.T) {
 		{"refund lines through agreements", `{ orders { edges { node { id agreements { edges { node { __typename id ... on RefundAgreement { refund { id refundLineItems { edges { node { quantity } } } refundShippingLines { edges { node { id } } } } } } } } } } } }`, ""},
 		{"three levels", `{ products { edges { node { id variants { edges { node { id inventoryItem { inventoryLevels { edges { node { id location { inventoryLevels { edges { node { id } } } } } } } } } } } } } } }`, "more than 2 levels"},
 		{"six connections", `{ orders { edges { node { id lineItems { edges { node { id } } } shippingLines { edges { node { id } } } agreements { edges { node { id ... on RefundAgreement { refund { refundLineItems { edges { node { quantity } } } refundShippingLines { edges { node { id } } } } } } } } } } } }`, "more than 5 connections"},
+		// A nested connection's parent node must select its id: its records name it.
+		{"parent without id", `{ products { edges { node { title variants { edges { node { id } } } } } } }`, "Connection fields without 'id': variants."},
+		{"parent id aliased", `{ products { edges { node { pid: id variants { edges { node { id } } } } } } }`, "must select the 'id' field without an alias"},
+		{"parent id in an object", `{ orders { edges { node { id agreements { edges { node { ... on RefundAgreement { refund { id refundLineItems { edges { node { quantity } } } } } } } } } } } }`, "Connection fields without 'id': refundLineItems."},
 		{"node at the top", `{ node(id: "gid://shopify/Order/1") { id } }`, "node and nodes"},
 		{"no connection", `{ shop { name } }`, "must be a connection"},
 		{"not a query", `mutation { bulkOperationCancel(id: "x") { userErrors { message } } }`, "single query operation"},
