@@ -191,21 +191,31 @@ func (s *Store) bulkCancel(ctx context.Context, id string) error {
 }
 
 // Polling backoff: the first poll after bulkPollFirst, each next one twice as late, at most
-// bulkPollMax apart.
+// bulkPollMax apart, or a bulkPollShare of the time already waited when that is longer. An
+// operation's end is only seen at the next poll, so the interval is what a read may wait past
+// it: at most 4 s, or 1/16 (6 %) of a long operation's running time. A poll costs one point;
+// a ten-minute operation is polled about 40 times.
 const (
 	bulkPollFirst = time.Second
-	bulkPollMax   = 20 * time.Second
+	bulkPollMax   = 4 * time.Second
+	bulkPollShare = 16
 )
+
+// bulkPollNext is the wait before the next poll, after waiting last, waited in all.
+func bulkPollNext(last, waited time.Duration) time.Duration {
+	return min(last*2, max(bulkPollMax, waited/bulkPollShare))
+}
 
 // bulkWait polls an operation until it ends. With anyEnd, any end is fine (a cancellation
 // awaited); otherwise only COMPLETED is, and any other end is a bulkFailure.
 func (s *Store) bulkWait(ctx context.Context, id string, anyEnd bool) (bulkOperation, error) {
-	wait := bulkPollFirst
+	wait, waited := bulkPollFirst, time.Duration(0)
 	for {
 		if err := s.sleep(ctx, wait); err != nil {
 			return bulkOperation{}, fmt.Errorf("wait for a bulk read: %w", err)
 		}
-		wait = min(wait*2, bulkPollMax)
+		waited += wait
+		wait = bulkPollNext(wait, waited)
 		var d struct {
 			Node *bulkOperation `json:"node"`
 		}

@@ -546,3 +546,48 @@ func TestReadBulkRefunds(t *testing.T) {
 		})
 	}
 }
+
+// TestBulkPollOvershoot: an operation's end is seen soon after it comes, by the store's clock:
+// within 4 s, or 1/16 of a long operation's running time, whatever its length.
+func TestBulkPollOvershoot(t *testing.T) {
+	for _, rate := range []float64{500, 20, 2, 0.5} {
+		t.Run(fmt.Sprintf("%v objects a second", rate), func(t *testing.T) {
+			e := newEnv(t, envConfig{seed: bulkSeed, bulk: true,
+				server: shopifytest.Options{Bulk: shopifytest.BulkOptions{ObjectsPerSecond: rate}}})
+			start := e.clock.Now()
+			if len(e.products(e.store, time.Time{})) == 0 {
+				t.Fatal("no products")
+			}
+			ops := e.srv.BulkOperations()
+			if len(ops) != 1 || ops[0].Status != "COMPLETED" {
+				t.Fatalf("operations %v, want one completed", ops)
+			}
+			// CREATED for 2 s, then running at the configured pace
+			running := 2*time.Second + time.Duration(float64(ops[0].Objects)/rate*float64(time.Second))
+			waited := e.clock.Now().Sub(start)
+			over := waited - running
+			if over < 0 || over > max(4*time.Second, running/16) {
+				t.Errorf("waited %v for an operation that ran %v: %v past its end", waited, running, over)
+			}
+			t.Logf("ran %v, waited %v", running, waited)
+		})
+	}
+}
+
+func TestBulkPollNext(t *testing.T) {
+	tests := []struct{ last, waited, want time.Duration }{
+		{time.Second, time.Second, 2 * time.Second},
+		{2 * time.Second, 3 * time.Second, 4 * time.Second},
+		{4 * time.Second, 7 * time.Second, 4 * time.Second},
+		{4 * time.Second, 60 * time.Second, 4 * time.Second},
+		{4 * time.Second, 160 * time.Second, 8 * time.Second},
+		{8 * time.Second, 800 * time.Second, 16 * time.Second},
+		{16 * time.Second, 800 * time.Second, 32 * time.Second},
+		{32 * time.Second, 800 * time.Second, 50 * time.Second},
+	}
+	for _, tc := range tests {
+		if got := bulkPollNext(tc.last, tc.waited); got != tc.want {
+			t.Errorf("after %v (%v in all): %v, want %v", tc.last, tc.waited, got, tc.want)
+		}
+	}
+}
