@@ -3,6 +3,7 @@ package zid
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -65,4 +66,48 @@ func (s *Store) fileUnder(ctx context.Context, productID, categoryID string) err
 	_, err := s.do(ctx, request{op: "file product " + productID + " under category " + categoryID, scheme: catalog, method: http.MethodPost,
 		path: "/products/" + url.PathEscape(productID) + "/categories/", body: map[string]any{"id": id}}, nil)
 	return err
+}
+
+// refile files a product under the books' category alone: under the store's category of that
+// name (found or created as categoryID does) when it is not filed there yet, then out of every
+// other category it is in (DELETE /v1/products/{id}/categories/{category_id}/), so that the
+// product is never left in no category while it moves. An empty name takes it out of every
+// category. When Zid refuses the app its categories, the product's categories are left as
+// they are.
+func (s *Store) refile(ctx context.Context, productID, name string) error {
+	var p product
+	if _, err := s.do(ctx, request{op: "read the categories of product " + productID, scheme: catalog, method: http.MethodGet,
+		path: "/products/" + url.PathEscape(productID) + "/"}, &p); err != nil {
+		return err
+	}
+	keep := ""
+	if name = strings.TrimSpace(name); name != "" {
+		id, err := s.categoryID(ctx, name)
+		if err != nil || id == "" {
+			return err
+		}
+		keep = id
+		filed := false
+		for _, c := range p.Categories {
+			filed = filed || c.ID.String() == id
+		}
+		if !filed {
+			if err := s.fileUnder(ctx, productID, id); err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range p.Categories {
+		id := c.ID.String()
+		if id == "" || id == keep {
+			continue
+		}
+		op := "take product " + productID + " out of category " + id
+		_, err := s.do(ctx, request{op: op, scheme: catalog, method: http.MethodDelete,
+			path: "/products/" + url.PathEscape(productID) + "/categories/" + url.PathEscape(id) + "/"}, nil)
+		if err != nil && !errors.Is(err, core.ErrNotFound) { // not found: out of it already
+			return err
+		}
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -133,6 +134,75 @@ func TestCreateProductCategoryRefused(t *testing.T) {
 			}
 			if !tc.listRefused && form != "application/x-www-form-urlencoded name%5Bar%5D=Tea+S-1&name%5Ben%5D=Tea+S-1" {
 				t.Errorf("the category's form: %s", form)
+			}
+		})
+	}
+}
+
+// TestUpdateProductCategory: a category edited in the books files the store's product (a
+// variant's parent) under the store's category of that name, created when the store has none,
+// and takes it out of every other one it was in; an empty category takes it out of all of
+// them. The other fields written with it reach the store too.
+func TestUpdateProductCategory(t *testing.T) {
+	ctx := context.Background()
+	d := decimal.RequireFromString
+	for _, tc := range []struct {
+		desc, sku, category string
+		want                []zidtest.Names
+	}{
+		{"to a new category", "HON-1", "Dried fruit", []zidtest.Names{{Ar: "Dried fruit", En: "Dried fruit"}}},
+		{"to one it has by its English name", "HON-1", "Dates", []zidtest.Names{{Ar: "تمور", En: "Dates"}}},
+		{"to the one it is in besides", "HON-1", "بهارات", []zidtest.Names{{Ar: "بهارات"}}},
+		{"a variant's product", "COF-250", "Honey", []zidtest.Names{{Ar: "عسل", En: "Honey"}}},
+		{"to none", "HON-1", "", nil},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			srv := zidtest.NewServer(zidtest.Options{RateLimit: -1})
+			hs := srv.Start()
+			t.Cleanup(hs.Close)
+			srv.AddProduct(zidtest.ProductInput{Name: zidtest.Names{Ar: "عسل سدر"}, SKU: "HON-1", Price: d("85"),
+				Category: zidtest.Names{Ar: "عسل", En: "Honey"}})
+			srv.AddProduct(zidtest.ProductInput{Name: zidtest.Names{Ar: "قهوة"}, Category: zidtest.Names{Ar: "قهوة", En: "Coffee"},
+				Variants: []zidtest.VariantInput{{Value: "250 غ", SKU: "COF-250", Price: d("40")}, {Value: "1 كغ", SKU: "COF-1K", Price: d("140")}}})
+			srv.AddCategory(zidtest.Names{Ar: "تمور", En: "Dates"}, "")
+			spice := srv.AddCategory(zidtest.Names{Ar: "بهارات"}, "")
+			tok := srv.IssueTokens()
+			s, err := New(core.StoreConfig{StoreURL: hs.URL, HTTPClient: hs.Client(), Credentials: map[string]string{CredAuthorization: tok.Authorization,
+				CredAccessToken: tok.AccessToken}, Options: map[string]string{OptStoreID: strconv.FormatInt(srv.StoreID(), 10)}}, Options{ProductLimit: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ref core.StoreProduct
+			if err := s.Products(ctx, time.Time{}, func(page []core.StoreProduct) error {
+				for _, sp := range page {
+					if sp.SKU == tc.sku {
+						ref = sp
+					}
+				}
+				return nil
+			}); err != nil || ref.ExternalID == "" {
+				t.Fatalf("read %s: %+v, %v", tc.sku, ref, err)
+			}
+			pid := ref.ProductID
+			if err := s.fileUnder(ctx, pid, spice); err != nil { // a second category, beside the one the books know
+				t.Fatal(err)
+			}
+			f := ref.Fields()
+			f.Category, f.SalePrice = tc.category, d("33")
+			back, err := s.UpdateProduct(ctx, ref, f, core.FieldSet{core.FieldCategory: true, core.FieldSalePrice: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := srv.SellableBySKU(tc.sku)
+			if len(got.Categories) != len(tc.want) || (len(tc.want) > 0 && got.Categories[0] != tc.want[0]) || !got.Price.Equal(d("33")) {
+				t.Errorf("the store files %s under %v at %s, want %v at 33", tc.sku, got.Categories, got.Price, tc.want)
+			}
+			want := ""
+			if len(tc.want) > 0 {
+				want = tc.want[0].Ar
+			}
+			if back.Category != want {
+				t.Errorf("read back category %q, want %q", back.Category, want)
 			}
 		})
 	}

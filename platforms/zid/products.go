@@ -334,11 +334,21 @@ func (s *Store) findBySKU(ctx context.Context, sku, locID string) (core.StorePro
 
 // UpdateProduct writes the given fields with PATCH /v1/products/{id}/: a variant's SKU,
 // barcode, prices and cost on the variant, its name on its product. A sale price is written as
-// the item's price with its sale price cleared, so that the shopper pays what the books say. It
-// returns the item as the store then has it.
+// the item's price with its sale price cleared, so that the shopper pays what the books say. The
+// category is the product's (a variant's parent's), refiled through the product's categories
+// endpoints (refile). It returns the item as the store then has it.
 func (s *Store) UpdateProduct(ctx context.Context, ref core.StoreProduct, p core.ProductFields, fields core.FieldSet) (core.StoreProduct, error) {
 	op := "update product " + ref.ExternalID
 	isVariant := ref.ProductID != "" && ref.ProductID != ref.ExternalID
+	if fields.Has(core.FieldCategory) {
+		pid := ref.ProductID
+		if pid == "" {
+			pid = ref.ExternalID
+		}
+		if err := s.refile(ctx, pid, p.Category); err != nil {
+			return core.StoreProduct{}, err
+		}
+	}
 	code, barcode := strings.TrimSpace(p.Code), strings.TrimSpace(p.Barcode)
 	var body productBody
 	changed := false

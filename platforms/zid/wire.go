@@ -83,7 +83,8 @@ type product struct {
 }
 
 type category struct {
-	Name names `json:"name"`
+	ID   jsonnum.ID `json:"id"`
+	Name names      `json:"name"`
 }
 
 // categoryNode is a category as GET /v1/managers/store/categories lists it: its name in the

@@ -16,6 +16,7 @@ import (
 // and a product's, on the product endpoints (Access-Token, Store-Id, Role):
 //
 //	POST /v1/products/{id}/categories/      {"id": category id}: the product filed under it
+//	DELETE /v1/products/{id}/categories/{category_id}/  the product taken out of it
 const categoriesPath = "/v1/managers/store/categories"
 
 // AddCategory adds a category (under the category parentID when it is not "") and returns its
@@ -213,4 +214,18 @@ func (s *Server) attachCategory(r *http.Request, p *product) (answer, *apiError)
 	return answer{status: http.StatusCreated, body: map[string]any{"id": c.id, "name": inLang(c.name, lang(r)),
 		"slug": strings.ReplaceAll(c.name.text(), " ", "-"), "description": "", "cover_image": nil, "image": nil,
 		"display_order": 0, "meta": map[string]any{"childs": []any{}, "parents": []any{}}}}, nil
+}
+
+// detachCategory answers DELETE /v1/products/{id}/categories/{category_id}/: the product is
+// taken out of the category (the category stays), and the answer is {} as the docs show it. A
+// category the product is not filed under is 404, DRF's "Not found.".
+func (s *Server) detachCategory(p *product, categoryID string) (answer, *apiError) {
+	for i, c := range p.categories {
+		if c.id == categoryID {
+			p.categories = append(p.categories[:i:i], p.categories[i+1:]...)
+			p.touch(s.clock.Now())
+			return ok(map[string]any{}), nil
+		}
+	}
+	return answer{}, notFound()
 }

@@ -116,4 +116,17 @@ func TestCategories(t *testing.T) {
 	if got := c.s.Categories(); len(got) != 3 || !strings.Contains(got[2].En, "Sukkari") {
 		t.Errorf("Categories() %v", got)
 	}
+
+	// Taking it out of Honey: {} as the docs show it, the category kept; a second time, or a
+	// category it is not in, is 404.
+	out := path + honey + "/"
+	if resp, body := c.do(http.MethodDelete, out, nil); resp.StatusCode != http.StatusOK || len(body) != 0 {
+		t.Errorf("detach: %d %v", resp.StatusCode, body)
+	}
+	if resp, _ := c.do(http.MethodDelete, out, nil); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("detach again: %d", resp.StatusCode)
+	}
+	if in, _ := c.s.Sellable(pid); len(in.Categories) != 1 || in.Categories[0].En != "Dates" || len(c.s.Categories()) != 3 {
+		t.Errorf("after the detach: the product's categories %v, the store's %v", in.Categories, c.s.Categories())
+	}
 }

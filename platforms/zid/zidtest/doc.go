@@ -44,6 +44,8 @@
 //	GET|PATCH /v1/products/{id}/              PATCH: any of those fields (sale_price null clears it)
 //	POST  /v1/products/{id}/categories/       {"id": category id} → 201, the product filed under
 //	                                          it; the answer is the category (id as text)
+//	DELETE /v1/products/{id}/categories/{category_id}/  the product out of the category → {};
+//	                                          404 when it is not in it
 //	GET   /v1/managers/store/categories       {status, categories (each with sub_categories, id a
 //	                                          number, name in the asked language and names{ar, en}),
 //	                                          minimal_categories, products_count}: no pages

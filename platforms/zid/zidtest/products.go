@@ -71,6 +71,8 @@ func (s *Server) routeProducts(r *http.Request, parts []string) (answer, *apiErr
 		return ok(s.productJSON(p, true)), nil
 	case len(parts) == 2 && parts[1] == "categories" && post:
 		return s.attachCategory(r, p)
+	case len(parts) == 3 && parts[1] == "categories" && r.Method == http.MethodDelete:
+		return s.detachCategory(p, parts[2])
 	case len(parts) == 2 && parts[1] == "stocks" && get:
 		return s.drfPage(r, len(p.stocks), func(i int) any { return stockJSON(p.stocks[i]) }, nil)
 	case len(parts) == 2 && parts[1] == "stocks" && patch:
