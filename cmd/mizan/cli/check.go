@@ -23,11 +23,7 @@ const maxProblems = 20
 
 func runCheck(ctx context.Context, env *Env, args []string) error {
 	flags := flag.NewFlagSet("check", flag.ContinueOnError)
-	pos, err := ParseFlags(flags, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
+	if err := flagsOnly(flags, args); err != nil {
 		return err
 	}
 	dir, err := env.DataDir()

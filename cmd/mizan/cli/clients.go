@@ -39,7 +39,7 @@ func runClientsList(ctx context.Context, env *Env, args []string) error {
 	search := fs.String("search", "", "only clients whose name, phone or email matches `TEXT`")
 	var o exportFlags
 	o.define(fs, "table", "csv", "json")
-	db, err := exportCommand(ctx, env, fs, &o, args)
+	db, err := flagsThenBooks(ctx, env, fs, args, o.check)
 	if err != nil {
 		return err
 	}
@@ -79,14 +79,7 @@ func runClientsAdd(ctx context.Context, env *Env, args []string) error {
 	name := fs.String("name", "", "the client's `NAME`")
 	phone := fs.String("phone", "", "the client's `PHONE`")
 	email := fs.String("email", "", "the client's `EMAIL`")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	db, err := flagsThenBooks(ctx, env, fs, args)
 	if err != nil {
 		return err
 	}

@@ -47,11 +47,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	addr := fs.String("addr", "", "address the store listens on (default 127.0.0.1 and a free port)")
 	every := fs.Duration("every", demo.DefaultShopperEvery, "how often the shopper places an order (0: never)")
 	syncEvery := fs.Duration("sync-every", 15*time.Second, "how often the running demo syncs")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
+	if err := flagsOnly(fs, args); err != nil {
 		return err
 	}
 	if *sync && *remove {
@@ -153,11 +149,7 @@ func runDemoStore(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("demo-store", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
 	every := fs.Duration("every", 0, "place a shopper's order this often (0: never)")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
+	if err := flagsOnly(fs, args); err != nil {
 		return err
 	}
 	st, err := demo.OpenStore("", demo.StoreOptions{Addr: *addr, Log: wiring.Log})

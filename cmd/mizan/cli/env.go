@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"io"
 	"strings"
 	"time"
@@ -65,6 +66,26 @@ func (e *Env) DB(ctx context.Context) (*storage.DB, error) {
 	}
 	e.db = db
 	return db, nil
+}
+
+// argsThenBooks parses a command's flags and arguments as parseArgs does, then opens the books
+// (read-only for the commands that only read).
+func argsThenBooks(ctx context.Context, env *Env, fs *flag.FlagSet, args []string, argsOK func([]string) error, checks ...func() error) ([]string, *storage.DB, error) {
+	pos, err := parseArgs(fs, args, argsOK, checks...)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := env.DB(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pos, db, nil
+}
+
+// flagsThenBooks is argsThenBooks for a command that takes no positional arguments.
+func flagsThenBooks(ctx context.Context, env *Env, fs *flag.FlagSet, args []string, checks ...func() error) (*storage.DB, error) {
+	_, db, err := argsThenBooks(ctx, env, fs, args, noArgs, checks...)
+	return db, err
 }
 
 // language is the language of the environment's locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG:

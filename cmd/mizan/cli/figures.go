@@ -84,14 +84,7 @@ func periodCommand(ctx context.Context, env *Env, name string, args []string, fo
 	pf.define(fs)
 	var o exportFlags
 	o.define(fs, formats...)
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return storage.Period{}, o, nil, err
-	}
-	if err := noArgs(pos); err != nil {
-		return storage.Period{}, o, nil, err
-	}
-	if err := o.check(formats...); err != nil {
+	if err := flagsOnly(fs, args, o.check); err != nil {
 		return storage.Period{}, o, nil, err
 	}
 	p, err := pf.period(env)

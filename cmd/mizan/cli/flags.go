@@ -111,3 +111,71 @@ func oneOf(flagName, value string, allowed ...string) error {
 	}
 	return Usagef("--%s must be %s, not %q", flagName, list, value)
 }
+
+// oneArg accepts exactly one positional argument; usage is the message for any other count.
+func oneArg(usage string) func([]string) error {
+	return func(pos []string) error {
+		if len(pos) != 1 {
+			return &UsageError{Msg: usage}
+		}
+		return nil
+	}
+}
+
+// someArgs accepts one positional argument or more; usage is the message for none.
+func someArgs(usage string) func([]string) error {
+	return func(pos []string) error {
+		if len(pos) == 0 {
+			return &UsageError{Msg: usage}
+		}
+		return nil
+	}
+}
+
+// parseArgs parses a command's flags and positional arguments, lets argsOK refuse positional
+// arguments the command cannot take, then runs checks, in order, on the flags parsed. The first
+// error is returned.
+func parseArgs(fs *flag.FlagSet, args []string, argsOK func([]string) error, checks ...func() error) ([]string, error) {
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if err := argsOK(pos); err != nil {
+		return nil, err
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	return pos, nil
+}
+
+// flagsOnly is parseArgs for a command that takes no positional arguments.
+func flagsOnly(fs *flag.FlagSet, args []string, checks ...func() error) error {
+	_, err := parseArgs(fs, args, noArgs, checks...)
+	return err
+}
+
+// flagsGiven are the names of the flags the command line set.
+func flagsGiven(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// choiceFlag is a flag that takes one of a few values, the first by default.
+type choiceFlag struct {
+	name    string
+	value   string
+	allowed []string
+}
+
+func defineChoice(fs *flag.FlagSet, name, usage string, allowed ...string) *choiceFlag {
+	c := &choiceFlag{name: name, allowed: allowed}
+	fs.StringVar(&c.value, name, allowed[0], usage)
+	return c
+}
+
+// check refuses a value that is not one of the allowed.
+func (c *choiceFlag) check() error { return oneOf(c.name, c.value, c.allowed...) }

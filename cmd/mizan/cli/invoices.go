@@ -107,18 +107,11 @@ func runInvoicesList(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("invoices list", flag.ContinueOnError)
 	var ff filterFlags
 	ff.define(fs)
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
+	var filter storage.InvoiceFilter
+	db, err := flagsThenBooks(ctx, env, fs, args, func() (err error) {
+		filter, err = ff.filter(env)
 		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	filter, err := ff.filter(env)
-	if err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	})
 	if err != nil {
 		return err
 	}
@@ -333,21 +326,11 @@ func runInvoicesExport(ctx context.Context, env *Env, args []string) error {
 	o.define(fs, "csv", "json")
 	var ff filterFlags
 	ff.define(fs)
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
+	var filter storage.InvoiceFilter
+	db, err := flagsThenBooks(ctx, env, fs, args, o.check, func() (err error) {
+		filter, err = ff.filter(env)
 		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	if err := o.check("csv", "json"); err != nil {
-		return err
-	}
-	filter, err := ff.filter(env)
-	if err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	})
 	if err != nil {
 		return err
 	}
@@ -383,25 +366,20 @@ func runInvoicesExport(ctx context.Context, env *Env, args []string) error {
 
 func runInvoicesShow(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("invoices show", flag.ContinueOnError)
-	format := fs.String("format", "text", "output format: text or json")
-	pos, err := ParseFlags(fs, args)
+	format := defineChoice(fs, "format", "output format: text or json", "text", "json")
+	pos, db, err := argsThenBooks(ctx, env, fs, args, func(pos []string) error {
+		switch {
+		case len(pos) == 0:
+			return Usagef("which invoice? Give its number, e.g. MAIN-INV-000001")
+		case len(pos) > 1:
+			return Usagef("give one invoice number, not %d", len(pos))
+		}
+		return nil
+	}, format.check)
 	if err != nil {
-		return err
-	}
-	switch {
-	case len(pos) == 0:
-		return Usagef("which invoice? Give its number, e.g. MAIN-INV-000001")
-	case len(pos) > 1:
-		return Usagef("give one invoice number, not %d", len(pos))
-	}
-	if err := oneOf("format", *format, "text", "json"); err != nil {
 		return err
 	}
 	number := strings.TrimSpace(pos[0])
-	db, err := env.DB(ctx)
-	if err != nil {
-		return err
-	}
 	inv, err := db.InvoiceByNumber(ctx, number)
 	if errors.Is(err, storage.ErrNotFound) && strings.ToUpper(number) != number {
 		// Document numbers are upper case; accept them typed in any case.
@@ -429,7 +407,7 @@ func runInvoicesShow(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("read the payments of %s: %w", inv.Number, err)
 	}
 	return writeOutput(env, "", func(w io.Writer) error {
-		if *format == "json" {
+		if format.value == "json" {
 			return writeJSON(w, detailJSON(inv, returns, money))
 		}
 		return writeInvoiceText(w, env, inv, returns, money)
@@ -689,12 +667,9 @@ func runInvoicesPDF(ctx context.Context, env *Env, args []string) error {
 	var pf pdfFlags
 	pf.define(fs)
 	layoutName := fs.String("layout", "a4", "page: a4 or receipt (80 mm)")
-	pos, err := ParseFlags(fs, args)
+	pos, err := parseArgs(fs, args, someArgs("which invoices? Give their numbers, e.g. MAIN-INV-000001 MAIN-RET-000001"))
 	if err != nil {
 		return err
-	}
-	if len(pos) == 0 {
-		return Usagef("which invoices? Give their numbers, e.g. MAIN-INV-000001 MAIN-RET-000001")
 	}
 	lay, err := invoicepdf.ParseLayout(*layoutName)
 	if err != nil {

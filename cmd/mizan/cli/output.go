@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
@@ -27,45 +26,28 @@ const utf8BOM = "\uFEFF"
 
 // exportFlags are the output flags shared by the export commands.
 type exportFlags struct {
-	format string
-	out    string
-	bom    bool
+	format  string
+	out     string
+	bom     bool
+	formats []string // the formats define allowed
 }
 
 func (o *exportFlags) define(fs *flag.FlagSet, formats ...string) {
+	o.formats = formats
 	fs.StringVar(&o.format, "format", formats[0], "output format: "+strings.Join(formats, ", "))
 	fs.StringVar(&o.out, "out", "", "write to `FILE` (replaced atomically) instead of standard output (-)")
 	fs.BoolVar(&o.bom, "bom", false, "start CSV output with a UTF-8 byte order mark (helps Excel show Arabic)")
 }
 
-func (o *exportFlags) check(formats ...string) error {
-	if err := oneOf("format", o.format, formats...); err != nil {
+// check refuses a format define did not allow, and --bom without CSV.
+func (o *exportFlags) check() error {
+	if err := oneOf("format", o.format, o.formats...); err != nil {
 		return err
 	}
 	if o.bom && o.format != "csv" {
 		return Usagef("--bom applies only to --format csv")
 	}
 	return nil
-}
-
-// parse reads the flags of a command that takes no arguments and writes a table, CSV or JSON.
-func (o *exportFlags) parse(fs *flag.FlagSet, args []string) error {
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	return o.check("table", "csv", "json")
-}
-
-// exportCommand reads the flags of a command that only reads and exports, and opens the books.
-func exportCommand(ctx context.Context, env *Env, fs *flag.FlagSet, o *exportFlags, args []string) (*storage.DB, error) {
-	if err := o.parse(fs, args); err != nil {
-		return nil, err
-	}
-	return env.DB(ctx)
 }
 
 // writeOutput runs write on the file at path, replaced atomically when write succeeds, or on

@@ -103,18 +103,8 @@ func fieldFlag(err error) string {
 func runProductsAdd(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("products add", flag.ContinueOnError)
 	f := defineProductFlags(fs, true)
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
 	var p storage.Product
-	if err := f.apply(&p, nil); err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	db, err := flagsThenBooks(ctx, env, fs, args, func() error { return f.apply(&p, nil) })
 	if err != nil {
 		return err
 	}
@@ -133,19 +123,13 @@ func runProductsAdd(ctx context.Context, env *Env, args []string) error {
 func runProductsEdit(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("products edit", flag.ContinueOnError)
 	f := defineProductFlags(fs, false)
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return Usagef("give the code of the product to change")
-	}
 	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	if len(set) == 0 {
-		return Usagef("nothing to change: give at least one of --code, --name, --barcode, --category, --purchase-price, --sale-price")
-	}
-	db, err := env.DB(ctx)
+	pos, db, err := argsThenBooks(ctx, env, fs, args, oneArg("give the code of the product to change"), func() error {
+		if set = flagsGiven(fs); len(set) == 0 {
+			return Usagef("nothing to change: give at least one of --code, --name, --barcode, --category, --purchase-price, --sale-price")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -201,14 +185,7 @@ func (s stockByProduct) total(productID int64) decimal.Decimal {
 
 func runProductsList(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("products list", flag.ContinueOnError)
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	db, err := flagsThenBooks(ctx, env, fs, args)
 	if err != nil {
 		return err
 	}
@@ -254,17 +231,7 @@ func runProductsExport(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("products export", flag.ContinueOnError)
 	var o exportFlags
 	o.define(fs, "csv", "json")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	if err := o.check("csv", "json"); err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	db, err := flagsThenBooks(ctx, env, fs, args, o.check)
 	if err != nil {
 		return err
 	}

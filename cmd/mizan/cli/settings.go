@@ -73,14 +73,7 @@ func branchFlag(ctx context.Context, db *storage.DB, name string) (storage.Branc
 func runSettingsShow(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("settings show", flag.ContinueOnError)
 	branchName := fs.String("branch", "", "show what the branch with this `CODE` (or name) prints")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	db, err := flagsThenBooks(ctx, env, fs, args)
 	if err != nil {
 		return err
 	}
@@ -145,12 +138,9 @@ func runSettingsSet(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("settings set", flag.ContinueOnError)
 	branchName := fs.String("branch", "", "set the branch's own values (`CODE` or name) instead of the business's")
 	connection := fs.String("connection", "", "the store connection `NAME` whose issuer is set")
-	pos, err := ParseFlags(fs, args)
+	pos, err := parseArgs(fs, args, someArgs("nothing to set: give KEY=VALUE, e.g. vat_number=310123456789003"))
 	if err != nil {
 		return err
-	}
-	if len(pos) == 0 {
-		return Usagef("nothing to set: give KEY=VALUE, e.g. vat_number=310123456789003")
 	}
 	type change struct {
 		key, value string

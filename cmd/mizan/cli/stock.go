@@ -33,7 +33,7 @@ func runStock(ctx context.Context, env *Env, args []string) error {
 	warehouse := fs.String("warehouse", "", "show only the warehouse with this `NAME`")
 	var o exportFlags
 	o.define(fs, "table", "csv", "json")
-	db, err := exportCommand(ctx, env, fs, &o, args)
+	db, err := flagsThenBooks(ctx, env, fs, args, o.check)
 	if err != nil {
 		return err
 	}

@@ -157,21 +157,16 @@ func runStockDoc(ctx context.Context, env *Env, kind storage.StockDocKind, args 
 	}
 	date := fs.String("date", "", "the document's date, `YYYY-MM-DD` (default: now)")
 	note := fs.String("note", "", "a note: supplier, reason, reference (`TEXT`)")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
+	var day time.Time
+	pos, db, err := argsThenBooks(ctx, env, fs, args, someArgs("give at least one line CODE=QUANTITY"), func() error {
+		if kind == storage.DocTransfer && (strings.TrimSpace(*from) == "" || strings.TrimSpace(*to) == "") {
+			return Usagef("a transfer needs --from and --to")
+		}
+		return nil
+	}, func() (err error) {
+		day, err = docDate(env, *date)
 		return err
-	}
-	if len(pos) == 0 {
-		return Usagef("give at least one line CODE=QUANTITY")
-	}
-	if kind == storage.DocTransfer && (strings.TrimSpace(*from) == "" || strings.TrimSpace(*to) == "") {
-		return Usagef("a transfer needs --from and --to")
-	}
-	day, err := docDate(env, *date)
-	if err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	})
 	if err != nil {
 		return err
 	}
@@ -244,18 +239,11 @@ func runStockReverse(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("stock reverse", flag.ContinueOnError)
 	date := fs.String("date", "", "the reversal's date, `YYYY-MM-DD` (default: now)")
 	note := fs.String("note", "", "a note (`TEXT`)")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
+	var day time.Time
+	pos, db, err := argsThenBooks(ctx, env, fs, args, oneArg("give the number of the document to reverse"), func() (err error) {
+		day, err = docDate(env, *date)
 		return err
-	}
-	if len(pos) != 1 {
-		return Usagef("give the number of the document to reverse")
-	}
-	day, err := docDate(env, *date)
-	if err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	})
 	if err != nil {
 		return err
 	}
@@ -321,17 +309,7 @@ func runStockShow(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("stock show", flag.ContinueOnError)
 	var o exportFlags
 	o.define(fs, "table", "csv", "json")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return Usagef("give one document number")
-	}
-	if err := o.check("table", "csv", "json"); err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	pos, db, err := argsThenBooks(ctx, env, fs, args, oneArg("give one document number"), o.check)
 	if err != nil {
 		return err
 	}
@@ -386,7 +364,7 @@ func runStockDocuments(ctx context.Context, env *Env, args []string) error {
 	to := fs.String("to", "", "only documents dated on or before this day, `YYYY-MM-DD`")
 	var o exportFlags
 	o.define(fs, "table", "csv", "json")
-	if err := o.parse(fs, args); err != nil {
+	if err := flagsOnly(fs, args, o.check); err != nil {
 		return err
 	}
 	if *kind != "" {
@@ -459,12 +437,9 @@ func runStockPDF(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("stock pdf", flag.ContinueOnError)
 	var pf pdfFlags
 	pf.define(fs)
-	pos, err := ParseFlags(fs, args)
+	pos, err := parseArgs(fs, args, someArgs("which documents? Give their numbers, e.g. REC-000001 CNT-000002"))
 	if err != nil {
 		return err
-	}
-	if len(pos) == 0 {
-		return Usagef("which documents? Give their numbers, e.g. REC-000001 CNT-000002")
 	}
 	lang, err := pf.check()
 	if err != nil {

@@ -38,6 +38,15 @@ func SetWiring(w Wiring) { wiring = w }
 // CurrentWiring returns what SetWiring installed.
 func CurrentWiring() Wiring { return wiring }
 
+// flagsThenEngine parses the flags of a command that takes no positional arguments, runs the
+// checks (see parseArgs) and builds the sync engine over the books.
+func flagsThenEngine(ctx context.Context, env *Env, fs *flag.FlagSet, args []string, checks ...func() error) (*core.Engine, error) {
+	if err := flagsOnly(fs, args, checks...); err != nil {
+		return nil, err
+	}
+	return env.Engine(ctx)
+}
+
 // Engine builds the sync engine over the books (opening them on first use).
 func (e *Env) Engine(ctx context.Context) (*core.Engine, error) {
 	if e.engine != nil {
@@ -219,18 +228,17 @@ func runConnectionsAdd(ctx context.Context, env *Env, args []string) error {
 	f := addConnFlags(fs, false)
 	withOAuth := fs.Bool("oauth", false, "connect in the browser with the app's client ID and secret (platforms with OAuth, such as salla and zid)")
 	redirect := fs.String("redirect", "", "with --oauth: the redirect address registered for the app (default the platform's, http://127.0.0.1:8765/callback)")
-	pos, err := ParseFlags(fs, args)
+	err := flagsOnly(fs, args, func() error {
+		if *f.platform == "" || *f.name == "" || *f.store == "" {
+			return Usagef("--platform, --name and --store are required")
+		}
+		if *redirect != "" && !*withOAuth {
+			return Usagef("--redirect goes with --oauth")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	if *f.platform == "" || *f.name == "" || *f.store == "" {
-		return Usagef("--platform, --name and --store are required")
-	}
-	if *redirect != "" && !*withOAuth {
-		return Usagef("--redirect goes with --oauth")
 	}
 	var creds map[string]string
 	var rest io.Reader
@@ -272,16 +280,12 @@ func runConnectionsEdit(ctx context.Context, env *Env, args []string) error {
 	newCreds := fs.Bool("credentials", false, "read new credentials as JSON on standard input (the fields given replace the stored ones)")
 	withOAuth := fs.Bool("oauth", false, "connect the store again in the browser with the app's client ID and secret, read as JSON on standard input")
 	redirect := fs.String("redirect", "", "with --oauth: the redirect address registered for the app (default the platform's)")
-	pos, err := ParseFlags(fs, args)
+	pos, err := parseArgs(fs, args, oneArg(needName))
 	if err != nil {
 		return err
 	}
-	name, err := oneName(pos)
-	if err != nil {
-		return err
-	}
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	name := pos[0]
+	set := flagsGiven(fs)
 	if len(set) == 0 {
 		return Usagef("say what to change: --credentials (new credentials on standard input), --store, --name, --warehouse, --branch, --default-client, --since, --states, --poll or --option")
 	}
@@ -373,14 +377,7 @@ func lookupName(ctx context.Context, db *storage.DB, table, what, name string) (
 
 func runConnectionsList(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("connections list", flag.ContinueOnError)
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	eng, err := env.Engine(ctx)
+	eng, err := flagsThenEngine(ctx, env, fs, args)
 	if err != nil {
 		return err
 	}
@@ -429,21 +426,14 @@ func runConnectionsList(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-func oneName(pos []string) (string, error) {
-	if len(pos) != 1 {
-		return "", Usagef("give the connection's name")
-	}
-	return pos[0], nil
-}
+// needName is the usage message of a command that takes one connection's name and was given
+// none, or more.
+const needName = "give the connection's name"
 
 // namedConnection reads the one connection name a command takes and finds that connection.
 func namedConnection(ctx context.Context, env *Env, command string, args []string) (*core.Engine, core.Connection, error) {
 	fs := flag.NewFlagSet(command, flag.ContinueOnError)
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return nil, core.Connection{}, err
-	}
-	name, err := oneName(pos)
+	pos, err := parseArgs(fs, args, oneArg(needName))
 	if err != nil {
 		return nil, core.Connection{}, err
 	}
@@ -451,7 +441,7 @@ func namedConnection(ctx context.Context, env *Env, command string, args []strin
 	if err != nil {
 		return nil, core.Connection{}, err
 	}
-	c, err := eng.ConnectionByName(ctx, name)
+	c, err := eng.ConnectionByName(ctx, pos[0])
 	return eng, c, err
 }
 
@@ -490,14 +480,7 @@ func runSync(ctx context.Context, env *Env, args []string) error {
 	all := fs.Bool("all-products", false, "reconcile the whole catalogue, not just what changed")
 	orders := fs.String("orders", "", "sync only these order numbers (up to 100, comma-separated)")
 	quiet := fs.Bool("quiet", false, "do not show progress")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	eng, err := env.Engine(ctx)
+	eng, err := flagsThenEngine(ctx, env, fs, args)
 	if err != nil {
 		return err
 	}
@@ -571,14 +554,7 @@ func runRuns(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("runs", flag.ContinueOnError)
 	conn := fs.String("connection", "", "only this connection's runs")
 	limit := fs.Int("limit", 20, "how many runs")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	eng, err := env.Engine(ctx)
+	eng, err := flagsThenEngine(ctx, env, fs, args)
 	if err != nil {
 		return err
 	}
@@ -608,19 +584,13 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 	conn := fs.String("connection", "", "only this connection")
 	level := fs.String("level", "", "only entries of this level: info, warning or error")
 	search := fs.String("search", "", "only entries whose message or store reference contains this")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	switch core.Level(*level) {
-	case "", core.Info, core.Warning, core.Error:
-	default:
+	eng, err := flagsThenEngine(ctx, env, fs, args, func() error {
+		switch core.Level(*level) {
+		case "", core.Info, core.Warning, core.Error:
+			return nil
+		}
 		return Usagef("--level must be info, warning or error")
-	}
-	eng, err := env.Engine(ctx)
+	})
 	if err != nil {
 		return err
 	}

@@ -88,7 +88,7 @@ func runTreasuryList(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("treasury list", flag.ContinueOnError)
 	var o exportFlags
 	o.define(fs, "table", "csv", "json")
-	db, err := exportCommand(ctx, env, fs, &o, args)
+	db, err := flagsThenBooks(ctx, env, fs, args, o.check)
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func runTreasuryMovements(ctx context.Context, env *Env, args []string) error {
 	to := fs.String("to", "", "show payments up to this day (`YYYY-MM-DD`)")
 	var o exportFlags
 	o.define(fs, "table", "csv", "json")
-	db, err := exportCommand(ctx, env, fs, &o, args)
+	db, err := flagsThenBooks(ctx, env, fs, args, o.check)
 	if err != nil {
 		return err
 	}
@@ -251,17 +251,12 @@ func runTreasuryAdd(ctx context.Context, env *Env, args []string) error {
 	name := fs.String("name", "", "the account's `NAME`")
 	iban := fs.String("iban", "", "the bank account's `IBAN` (optional)")
 	cash := fs.Bool("cash", false, "a cash box rather than a bank account")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	if strings.TrimSpace(*name) == "" {
-		return Usagef("--name is required")
-	}
-	db, err := env.DB(ctx)
+	db, err := flagsThenBooks(ctx, env, fs, args, func() error {
+		if strings.TrimSpace(*name) == "" {
+			return Usagef("--name is required")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -285,19 +280,13 @@ func runTreasuryEdit(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("treasury edit", flag.ContinueOnError)
 	name := fs.String("name", "", "the account's new `NAME`")
 	iban := fs.String("iban", "", "the account's `IBAN` ('' removes it)")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return Usagef("give the name of one account to edit")
-	}
 	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if !set["name"] && !set["iban"] {
-		return Usagef("nothing to change: give --name or --iban")
-	}
-	db, err := env.DB(ctx)
+	pos, db, err := argsThenBooks(ctx, env, fs, args, oneArg("give the name of one account to edit"), func() error {
+		if set = flagsGiven(fs); !set["name"] && !set["iban"] {
+			return Usagef("nothing to change: give --name or --iban")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -346,18 +335,8 @@ type methodJSON struct {
 func runTreasuryMethods(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("treasury methods", flag.ContinueOnError)
 	connection := fs.String("connection", "", "only the store connection named `NAME`")
-	format := fs.String("format", "table", "output format: table, json")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	if err := oneOf("format", *format, "table", "json"); err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	format := defineChoice(fs, "format", "output format: table, json", "table", "json")
+	db, err := flagsThenBooks(ctx, env, fs, args, format.check)
 	if err != nil {
 		return err
 	}
@@ -403,7 +382,7 @@ func runTreasuryMethods(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	return writeOutput(env, "", func(w io.Writer) error {
-		if *format == "json" {
+		if format.value == "json" {
 			return writeJSON(w, out)
 		}
 		t := newTable(w, "CONNECTION", "METHOD", "TITLE", "ACCOUNT")
@@ -423,17 +402,12 @@ func runTreasuryMap(ctx context.Context, env *Env, args []string) error {
 	connection := fs.String("connection", "", "the store connection `NAME`")
 	method := fs.String("method", "", "the store's name for the payment `METHOD` (see mizan treasury methods)")
 	account := fs.String("account", "", "the account `NAME`, or default for the cash box")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	if strings.TrimSpace(*connection) == "" || strings.TrimSpace(*method) == "" || strings.TrimSpace(*account) == "" {
-		return Usagef("--connection, --method and --account are required")
-	}
-	db, err := env.DB(ctx)
+	db, err := flagsThenBooks(ctx, env, fs, args, func() error {
+		if strings.TrimSpace(*connection) == "" || strings.TrimSpace(*method) == "" || strings.TrimSpace(*account) == "" {
+			return Usagef("--connection, --method and --account are required")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -459,14 +433,7 @@ func runTreasuryMap(ctx context.Context, env *Env, args []string) error {
 func runTreasuryReverse(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("treasury reverse", flag.ContinueOnError)
 	note := fs.String("note", "", "why the payment is reversed")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return Usagef("give the number of one payment to reverse")
-	}
-	db, err := env.DB(ctx)
+	pos, db, err := argsThenBooks(ctx, env, fs, args, oneArg("give the number of one payment to reverse"))
 	if err != nil {
 		return err
 	}

@@ -47,18 +47,8 @@ func branchNames(ctx context.Context, db *storage.DB) (map[int64]string, error) 
 
 func runWarehousesList(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("warehouses list", flag.ContinueOnError)
-	format := fs.String("format", "table", "output format: table or json")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	if err := oneOf("format", *format, "table", "json"); err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	format := defineChoice(fs, "format", "output format: table or json", "table", "json")
+	db, err := flagsThenBooks(ctx, env, fs, args, format.check)
 	if err != nil {
 		return err
 	}
@@ -71,7 +61,7 @@ func runWarehousesList(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	return writeOutput(env, "", func(w io.Writer) error {
-		if *format == "json" {
+		if format.value == "json" {
 			out := make([]warehouseRowJSON, 0, len(whs))
 			for _, wh := range whs {
 				out = append(out, warehouseRowJSON{ID: wh.ID, Name: wh.Name, Branch: names[wh.BranchID]})
@@ -90,14 +80,7 @@ func runWarehousesAdd(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("warehouses add", flag.ContinueOnError)
 	name := fs.String("name", "", "the warehouse's `NAME`")
 	branch := fs.String("branch", "", "the `BRANCH` (name or code) it belongs to")
-	pos, err := ParseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
-		return err
-	}
-	db, err := env.DB(ctx)
+	db, err := flagsThenBooks(ctx, env, fs, args)
 	if err != nil {
 		return err
 	}
