@@ -168,6 +168,7 @@ func (t *Tx) insertInvoice(inv *Invoice) error {
 	}
 	inv.ID, _ = res.LastInsertId()
 	inv.CreatedAt = t.now
+	t.indexInvoice(inv.ID)
 	srcType, kind, sign := "sales_invoice", MoveSale, decimal.NewFromInt(-1)
 	if inv.Type == ReturnInvoice {
 		srcType, kind, sign = "return_invoice", MoveReturn, decimal.NewFromInt(1)

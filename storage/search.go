@@ -1,6 +1,9 @@
 package storage
 
 import (
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -56,4 +59,43 @@ func ftsTrigrams(text string) string {
 		b.WriteString(`"` + strings.ReplaceAll(t, `"`, `""`) + `"`)
 	}
 	return b.String()
+}
+
+// searchAtCommitVersion is the migration from which a transaction writes the search entries of the
+// invoices it wrote when it commits; before it, a trigger wrote each invoice's entry.
+const searchAtCommitVersion = 14
+
+// indexInvoice notes an invoice the transaction wrote, for its search entry.
+func (t *Tx) indexInvoice(id int64) {
+	if t.db.schemaVersion == 0 || t.db.schemaVersion >= searchAtCommitVersion {
+		t.searchIDs = append(t.searchIDs, id)
+	}
+}
+
+// writeSearch writes the search entries of the invoices the transaction wrote, in one statement
+// just before it commits. SQLite's full-text index keeps what it is given in memory until the
+// statement's savepoint ends, and writes it to disk then: written as each invoice was, inside the
+// savepoint of each order of a page, the index was written once per order. An invoice whose
+// savepoint was undone is not in the invoices any more, and gets no entry; its id may have been
+// given again to a later invoice of the same transaction, which gets one entry.
+func (t *Tx) writeSearch() error {
+	if len(t.searchIDs) == 0 {
+		return nil
+	}
+	ids := slices.Compact(slices.Sorted(slices.Values(t.searchIDs)))
+	t.searchIDs = nil
+	list := make([]byte, 0, 8*len(ids)+2)
+	list = append(list, '[')
+	for i, id := range ids {
+		if i > 0 {
+			list = append(list, ',')
+		}
+		list = strconv.AppendInt(list, id, 10)
+	}
+	list = append(list, ']')
+	if _, err := t.Exec(`INSERT INTO invoice_search(rowid, number, source_order_name)
+		SELECT id, number, source_order_name FROM invoices WHERE id IN (SELECT value FROM json_each(?))`, string(list)); err != nil {
+		return fmt.Errorf("write the invoices' search entries: %w", err)
+	}
+	return nil
 }

@@ -380,3 +380,143 @@ func schemaHas(t testing.TB, db *DB, kind, name string) bool {
 	must(t, db.SQL().QueryRow(`SELECT count(*) FROM sqlite_schema WHERE type = ? AND name = ?`, kind, name).Scan(&n))
 	return n == 1
 }
+
+// searchSegments counts the segments of the invoices' full-text index: each time the index writes
+// what it holds in memory to disk it adds one (SQLite's FTS5 keeps a segment's pages in its data
+// table under rowids whose bits from the 37th up are the segment's id), and merges some later.
+func searchSegments(t testing.TB, db *DB) int {
+	t.Helper()
+	var n int
+	must(t, db.SQL().QueryRow(`SELECT count(DISTINCT rowid >> 37) FROM invoice_search_data WHERE rowid >= (1 << 37)`).Scan(&n))
+	return n
+}
+
+// checkSearchEntries fails the test unless the invoices' search index holds exactly one entry for
+// each invoice, as the invoice is: FTS5's integrity check with rank 1 compares the index with the
+// invoices' rows, and the index keeps one size row per entry.
+func checkSearchEntries(t testing.TB, db *DB) {
+	t.Helper()
+	if _, err := db.SQL().Exec(`INSERT INTO invoice_search(invoice_search, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Fatalf("the search index does not match the invoices: %v", err)
+	}
+	if entries, invoices := count(t, db, "invoice_search_docsize"), count(t, db, "invoices"); entries != invoices {
+		t.Fatalf("%d search entries for %d invoices", entries, invoices)
+	}
+}
+
+// TestSearchEntriesWrittenAtCommit: a transaction that writes many invoices, each in a savepoint
+// of its own as a page of orders does, writes their search entries once, when it commits: the
+// index gains one segment, not one per savepoint. An invoice whose savepoint is undone gets no
+// entry (its id goes to the next invoice, which gets its own); a transaction that fails writes none.
+func TestSearchEntriesWrittenAtCommit(t *testing.T) {
+	f := newFixture(t)
+	f.issue(t, f.sale(InvoiceLine{ProductID: f.coffee.ID, Quantity: d("1"), UnitPrice: d("32")}))
+	segments := searchSegments(t, f.db)
+	errRefused := fmt.Errorf("refused")
+	var undone []int64
+	var first Invoice
+	kept := 0
+	must(t, f.db.Update(ctx, func(tx *Tx) error {
+		for i := range 60 {
+			err := tx.Savepoint(func() error {
+				inv := f.sale(InvoiceLine{ProductID: f.coffee.ID, Quantity: d("1"), UnitPrice: d("32")})
+				inv.Source = Source{Connection: "Store", Platform: "woocommerce", ExternalID: fmt.Sprint(i), OrderName: fmt.Sprintf("WC-%04d", i)}
+				out, err := tx.IssueSalesInvoice(inv)
+				if err != nil {
+					return err
+				}
+				if i == 0 {
+					first = out
+				}
+				if i%7 == 3 {
+					undone = append(undone, out.ID)
+					return errRefused
+				}
+				if i%10 == 5 {
+					_, err = tx.IssueReturnInvoice(Invoice{OriginalID: first.ID, Source: Source{Connection: "Store",
+						Platform: "woocommerce", ExternalID: fmt.Sprint("r", i), OrderName: "WC-0000"},
+						Lines: []InvoiceLine{{ProductID: f.coffee.ID, Quantity: d("0.1"), UnitPrice: d("32")}}})
+					kept++
+				}
+				kept++
+				return err
+			})
+			if err != nil && err != errRefused {
+				return err
+			}
+		}
+		return nil
+	}))
+	if got := searchSegments(t, f.db); got != segments+1 {
+		t.Fatalf("a transaction of 60 savepoints took the search index from %d segments to %d, want %d", segments, got, segments+1)
+	}
+	checkSearchEntries(t, f.db)
+	if len(undone) == 0 || count(t, f.db, "invoices") != 1+kept {
+		t.Fatalf("%d invoices, %d undone", count(t, f.db, "invoices"), len(undone))
+	}
+	for _, q := range []string{"WC-0003", "WC-0004", "WC-00", "INV-000004", "INV-0000", "RET-000001", "MAIN-RET", "wc-001", "Walk-in"} {
+		if got, before := searched(t, f.db, q), likeSearch(t, f.db, q); !slices.Equal(got, before) || (q != "WC-0003" && len(got) == 0) {
+			t.Fatalf("search %q found %v, LIKE over every invoice %v", q, got, before)
+		}
+	}
+
+	invoices := count(t, f.db, "invoices")
+	err := f.db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.IssueSalesInvoice(f.sale(InvoiceLine{ProductID: f.coffee.ID, Quantity: d("1"), UnitPrice: d("32")})); err != nil {
+			return err
+		}
+		return errRefused
+	})
+	if err != errRefused || count(t, f.db, "invoices") != invoices {
+		t.Fatalf("the failed transaction: %v, %d invoices (want %d)", err, count(t, f.db, "invoices"), invoices)
+	}
+	checkSearchEntries(t, f.db)
+}
+
+// TestSearchAtCommitMigration: books whose invoices' search entries a trigger wrote (schema 13)
+// keep them, no invoice gets two, and invoices issued after the upgrade are found as before.
+func TestSearchAtCommitMigration(t *testing.T) {
+	dir := t.TempDir()
+	db, err := Open(ctx, dir, Options{schemaVersion: 13})
+	must(t, err)
+	f := &fixture{db: db, branch: 1, warehouse: 1, client: 1}
+	issueMany := func(prefix string) {
+		must(t, f.db.Update(ctx, func(tx *Tx) error {
+			for i := range 20 {
+				err := tx.Savepoint(func() error {
+					inv := f.sale(InvoiceLine{Description: "Gift wrap", Quantity: d("1"), UnitPrice: d("10")})
+					inv.Source = Source{Connection: "Store", Platform: "zid", ExternalID: fmt.Sprint(prefix, i), OrderName: fmt.Sprintf("%s%03d", prefix, i)}
+					_, err := tx.IssueSalesInvoice(inv)
+					return err
+				})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+	}
+	issueMany("قديم-")
+	if !schemaHas(t, db, "trigger", "invoice_search_insert") {
+		t.Fatal("books at schema version 13 have no search trigger")
+	}
+	checkSearchEntries(t, db)
+	must(t, db.Close())
+
+	db, err = Open(ctx, dir, Options{})
+	must(t, err)
+	defer db.Close()
+	f.db = db
+	if schemaHas(t, db, "trigger", "invoice_search_insert") {
+		t.Fatal("the search trigger is still there after the upgrade")
+	}
+	checkSearchEntries(t, db)
+	issueMany("NEW-")
+	checkSearchEntries(t, db)
+	for q, want := range map[string]int{"قديم-0": 20, "قديم-01": 10, "NEW-0": 20, "new-019": 1, "INV-0000": 40, "INV-000040": 1, "Walk-in": 40} {
+		got, before := searched(t, db, q), likeSearch(t, db, q)
+		if !slices.Equal(got, before) || len(got) != want {
+			t.Fatalf("search %q found %d (%v), want %d (LIKE over every invoice %v)", q, len(got), got, want, before)
+		}
+	}
+}

@@ -21,13 +21,20 @@ type Tx struct {
 	// stmts are this transaction's handles on the books' prepared statements, made once per
 	// transaction (a page of orders runs the same few statements hundreds of times).
 	stmts map[string]*sql.Stmt
+	// searchIDs are the invoices this transaction wrote, whose search entries it writes when it
+	// commits (see writeSearch).
+	searchIDs []int64
 }
 
 // Update runs fn in one write transaction. Several operations (an invoice, its store binding and
 // its log entry, say) commit together or not at all.
 func (d *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	return d.inTx(ctx, func(stx *sql.Tx) error {
-		return fn(&Tx{ctx: ctx, tx: stx, db: d, now: d.now()})
+		t := &Tx{ctx: ctx, tx: stx, db: d, now: d.now()}
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.writeSearch()
 	})
 }
 
