@@ -341,11 +341,27 @@ func openReadOnly(ctx context.Context, dir string, opts Options) (*DB, error) {
 	return d, nil
 }
 
-// openReadOnlyFile opens the books' file for reading. Reading a WAL database needs its -shm file,
-// which SQLite cannot make in a directory it may not write to. With no -wal file either (the books
-// were closed cleanly, and a writer would have to make one), everything is in the main file, and
-// it is read as a file that does not change.
+// openReadOnlyFile opens the books' file for reading. Reading a WAL database needs its -wal and
+// -shm files, which SQLite makes when they are missing. A connection opened with mode=ro cannot
+// remove them again when it closes (SQLite removes them only after the checkpoint of the last
+// connection to close, which a read-only connection cannot write), so books that were closed
+// cleanly (no -wal) are read through connections that may write but are held to reading
+// (query_only): the last to close, this one or a writer's beside it, checkpoints and removes the
+// files as SQLite's locks allow, and the directory is left as it was found. Where they cannot be
+// made (a directory it may not write to), everything is in the main file, and it is read as a
+// file that does not change.
 func openReadOnlyFile(ctx context.Context, dir, path string, opts Options) (*DB, error) {
+	if !exists(path + "-wal") {
+		d, err := openFile(ctx, dir, dsnReader(path), opts)
+		if err == nil {
+			// The first read makes the -wal and -shm files, or finds it cannot.
+			var n int
+			if err = d.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master`).Scan(&n); err == nil {
+				return d, nil
+			}
+			d.sql.Close()
+		}
+	}
 	d, err := openFile(ctx, dir, dsnReadOnly(path, false), opts)
 	if c := sqliteCode(err); err != nil && (c == sqliteReadOnly || c == sqliteCantOpen) && !exists(path+"-wal") {
 		d, err = openFile(ctx, dir, dsnReadOnly(path, true), opts)
@@ -469,6 +485,17 @@ func dsn(path string) string {
 	// may have to undo in memory rather than in a temporary file written at every change.
 	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// dsnReader builds the connection string of a read-only open through connections that could
+// write (see openReadOnlyFile): query_only refuses every statement that would.
+func dsnReader(path string) string {
+	q := url.Values{}
+	q.Set("mode", "rw")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "query_only(1)")
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 

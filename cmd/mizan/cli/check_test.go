@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -178,5 +179,33 @@ func TestRunsOfAKilledSync(t *testing.T) {
 	code, out, errOut = run(t, dir, "connections", "list")
 	if code != 0 || !strings.Contains(out, "(interrupted)") {
 		t.Fatalf("connections list after the sync was killed: %d %q %q", code, out, errOut)
+	}
+}
+
+// TestReadOnlyCommandsLeaveTheFolder: a command that only reads leaves the data directory as it
+// found it: books closed cleanly have no -wal and -shm files beside them, and get none.
+func TestReadOnlyCommandsLeaveTheFolder(t *testing.T) {
+	withMemoryStore(t)
+	b := seedBooks(t)
+	list := func() []string {
+		entries, err := os.ReadDir(b.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+	before := list()
+	for _, args := range [][]string{{"invoices", "list"}, {"products", "list"}, {"stock"}, {"treasury", "list"},
+		{"invoices", "export", "--format", "json"}, {"runs"}, {"connections", "list"}, {"check"}} {
+		if code, _, errOut := run(t, b.dir, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		if after := list(); !slices.Equal(after, before) {
+			t.Fatalf("%v left the folder %v; it was %v", args, after, before)
+		}
 	}
 }
