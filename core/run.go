@@ -289,7 +289,11 @@ type LogFilter struct {
 	ConnectionID int64
 	Level        Level  // only this level
 	Search       string // part of the message or store reference
-	Limit        int
+	// Reading, when set, is how the log is read (a window in its language): Search then finds
+	// the text read there, in the message, kind, level or store reference, letters folded as
+	// FoldText does. Without it Search finds the English message or the store reference.
+	Reading *LogReading
+	Limit   int // at most this many entries (10,000 when not set)
 }
 
 // Log lists log entries, oldest first within a run, newest runs first.
@@ -297,10 +301,13 @@ func (e *Engine) Log(ctx context.Context, f LogFilter) ([]LogEntry, error) {
 	if f.Limit <= 0 {
 		f.Limit = 10000
 	}
+	if f.Reading != nil && FoldText(strings.TrimSpace(f.Search)) != "" {
+		return e.searchLog(ctx, f)
+	}
 	like := "%" + f.Search + "%"
 	var out []LogEntry
 	err := e.db.View(ctx, func(tx *storage.Tx) error {
-		rows, err := tx.Query(`SELECT id, run_id, connection_id, at, level, kind, message, code, args, store_ref, external_id, doc_type, doc_id
+		rows, err := tx.Query(`SELECT `+logColumns+`
 			FROM sync_log WHERE (? = 0 OR run_id = ?) AND (? = 0 OR connection_id = ?) AND (? = '' OR level = ?)
 			AND (? = '' OR message LIKE ? OR store_ref LIKE ?) ORDER BY run_id DESC, id LIMIT ?`,
 			f.RunID, f.RunID, f.ConnectionID, f.ConnectionID, string(f.Level), string(f.Level), f.Search, like, like, f.Limit)
@@ -309,18 +316,10 @@ func (e *Engine) Log(ctx context.Context, f LogFilter) ([]LogEntry, error) {
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var en LogEntry
-			var at, level, args string
-			if err := rows.Scan(&en.ID, &en.RunID, &en.ConnectionID, &at, &level, &en.Kind, &en.Message, &en.Say.Code, &args,
-				&en.StoreRef, &en.ExternalID, &en.DocType, &en.DocID); err != nil {
+			en, err := scanLogEntry(rows)
+			if err != nil {
 				return err
 			}
-			if args != "" {
-				if err := json.Unmarshal([]byte(args), &en.Say.Args); err != nil {
-					return fmt.Errorf("sync log entry %d: %w", en.ID, err)
-				}
-			}
-			en.At, en.Level = parseTime(at), Level(level)
 			out = append(out, en)
 		}
 		return rows.Err()
