@@ -35,10 +35,12 @@ import (
 // clock: CREATED for BulkOptions.StartDelay, then RUNNING while objectCount grows at
 // BulkOptions.ObjectsPerSecond, then COMPLETED with a url to the JSONL result, valid for
 // BulkOptions.URLLifetime (then the operation is EXPIRED and its url null). An operation left
-// CREATED or RUNNING blocks the next bulkOperationRunQuery with the userError
-// OPERATION_IN_PROGRESS until it ends or bulkOperationCancel cancels it (CANCELING for a second
-// of the clock, then CANCELED). currentBulkOperation is the app's most recent one, and
-// node(id:) finds any.
+// CREATED, RUNNING or CANCELING (for a second of the clock after bulkOperationCancel) holds one
+// of the app's places: one before API 2026-01, five from it ("In API versions 2026-01 and higher,
+// you can run up to five bulk query operations at a time per shop"). Starting one more is refused
+// with the userError OPERATION_IN_PROGRESS naming the operations under way.
+// currentBulkOperation is the app's most recent one, node(id:) finds any, and bulkOperations
+// (from 2026-01) lists them, newest first, by status:, operation_type:, created_at: and id:.
 //
 // The result is JSONL, one object per line: each node of the top-level connection, and after
 // it the nodes of its nested connections, each with "__parentId" (the id of the node whose line
@@ -210,6 +212,99 @@ func bulkActive(status string) bool {
 	return status == "CREATED" || status == "RUNNING" || status == "CANCELING"
 }
 
+// bulkConcurrentSince is the first API version in which an app may run several bulk query
+// operations at once per shop (bulkConcurrentMax); before it, one.
+const (
+	bulkConcurrentSince = "2026-01"
+	bulkConcurrentMax   = 5
+)
+
+func bulkConcurrency(version string) int {
+	if versionAtLeast(version, bulkConcurrentSince) {
+		return bulkConcurrentMax
+	}
+	return 1
+}
+
+// newerFields are the fields of the subset that the published 2025-01 schema does not have, with
+// the first version that has them; a request for an older version is answered as Shopify
+// answers a field it does not know (undefinedField).
+var newerFields = map[string]string{
+	"QueryRoot.bulkOperations": bulkConcurrentSince,
+}
+
+// usesNewerRootField tells whether a document selects one of newerFields at its root, which
+// the published schema given in Options.Schema (2025-01) cannot validate.
+func usesNewerRootField(query string) bool {
+	if !strings.Contains(query, "bulkOperations") {
+		return false
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return false
+	}
+	for _, op := range doc.Operations {
+		for _, sel := range op.SelectionSet {
+			if f, ok := sel.(*ast.Field); ok && newerFields["QueryRoot."+f.Name] != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bulkActiveIDs are the ids of the operations still CREATED, RUNNING or CANCELING, oldest
+// first. Called with s.mu held.
+func (s *Server) bulkActiveIDs(now time.Time) []string {
+	var out []string
+	for _, op := range s.bulk.ops {
+		if bulkActive(s.bulkStatus(op, now)) {
+			out = append(out, GID(KindBulkOperation, op.id))
+		}
+	}
+	return out
+}
+
+// bulkOperationsQuery resolves bulkOperations (API 2026-01): the app's operations matching the
+// search (status:, operation_type:, created_at:, id:), newest first unless reverse.
+func bulkOperationsQuery(ec *execCtx, _ any, args map[string]any) (any, error) {
+	s := ec.s
+	now := s.opts.Now()
+	terms := parseSearch(stringArg(args, "query"))
+	sortBy, _ := args["sortKey"].(string)
+	var items []item
+	for _, op := range s.bulk.ops {
+		rec := s.bulkRecord(op)
+		match := func(t searchTerm) (bool, bool) {
+			switch t.field {
+			case "status":
+				return strings.EqualFold(s.bulkStatus(op, now), t.value), true
+			case "operation_type":
+				return strings.EqualFold(t.value, "query"), true
+			case "created_at":
+				return matchTime(op.createdAt, t, time.UTC), true
+			case "id":
+				return matchID(op.id, t), true
+			}
+			return false, false
+		}
+		if !matchAll(terms, match) {
+			continue
+		}
+		k := sortKey{id: op.id, num: op.createdAt.Unix()}
+		if sortBy == "COMPLETED_AT" {
+			k.num = 0
+			if c, ok := rec["completedAt"].(string); ok {
+				if t, err := time.Parse(time.RFC3339, c); err == nil {
+					k.num = t.Unix()
+				}
+			}
+		}
+		items = append(items, item{k, rec})
+	}
+	return paginate(items, args, !boolArg(args, "reverse"))
+}
+
 // bulkRecord is the BulkOperation object as it stands now. Called with s.mu held.
 func (s *Server) bulkRecord(op *bulkOp) record {
 	now := s.opts.Now()
@@ -274,8 +369,8 @@ func mutBulkRunQuery(ec *execCtx, _ any, args map[string]any) (any, error) {
 		return payload, nil
 	}
 	now := s.opts.Now()
-	if n := len(s.bulk.ops); n > 0 && bulkActive(s.bulkStatus(s.bulk.ops[n-1], now)) {
-		return bad("OPERATION_IN_PROGRESS", "A bulk query operation for this app and shop is already in progress: "+GID(KindBulkOperation, s.bulk.ops[n-1].id)+".")
+	if active := s.bulkActiveIDs(now); len(active) >= bulkConcurrency(ec.version) {
+		return bad("OPERATION_IN_PROGRESS", "A bulk query operation for this app and shop is already in progress: "+strings.Join(active, ", ")+".")
 	}
 	text := stringArg(args, "query")
 	doc, errs := gqlparser.LoadQuery(s.subset, text)

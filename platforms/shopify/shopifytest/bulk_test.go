@@ -276,3 +276,67 @@ func TestBulkFile(t *testing.T) {
 		t.Errorf("size %d, want %d", end, len(data))
 	}
 }
+
+// TestBulkConcurrency: before API 2026-01 one bulk query runs at a time and bulkOperations does
+// not exist; from 2026-01 five run at once, a sixth is refused with OPERATION_IN_PROGRESS naming
+// the five, an operation being cancelled still holds its place until it is CANCELED, and
+// bulkOperations lists the operations by status, newest first.
+func TestBulkConcurrency(t *testing.T) {
+	const list = `query($q: String) { bulkOperations(first: 10, query: $q) { nodes { id status } } }`
+	tests := []struct {
+		version string
+		max     int
+	}{{"2025-10", 1}, {"2026-01", 5}, {"2026-10", 5}}
+	for _, tc := range tests {
+		t.Run(tc.version, func(t *testing.T) {
+			e := newEnv(t, Options{Bulk: BulkOptions{ObjectsPerSecond: 1}})
+			if _, err := e.srv.Seed(SeedOptions{Products: 5, Orders: 6, Seed: 1}); err != nil {
+				t.Fatal(err)
+			}
+			run := func() (id, code, msg string) {
+				r := e.postAt(tc.version, e.token, runBulk, map[string]any{"q": bulkOrders})
+				if len(r.Errors) > 0 {
+					t.Fatalf("bulkOperationRunQuery: %s", r.Raw)
+				}
+				return digStr(r.Data, "bulkOperationRunQuery", "bulkOperation", "id"),
+					digStr(r.Data, "bulkOperationRunQuery", "userErrors", 0, "code"),
+					digStr(r.Data, "bulkOperationRunQuery", "userErrors", 0, "message")
+			}
+			var ids []string
+			for i := 0; i < tc.max; i++ {
+				id, code, msg := run()
+				if id == "" || code != "" {
+					t.Fatalf("operation %d of %d refused: %s %s", i+1, tc.max, code, msg)
+				}
+				ids = append(ids, id)
+			}
+			_, code, msg := run()
+			if code != "OPERATION_IN_PROGRESS" || !strings.Contains(msg, strings.Join(ids, ", ")) {
+				t.Errorf("one more: %s %q, want OPERATION_IN_PROGRESS naming %v", code, msg, ids)
+			}
+			r := e.postAt(tc.version, e.token, list, map[string]any{"q": "status:created OR status:running"})
+			if tc.max == 1 {
+				if len(r.Errors) != 1 || dig(r.Errors[0], "extensions", "code") != "undefinedField" {
+					t.Errorf("bulkOperations before 2026-01: %s, want undefinedField", r.Raw)
+				}
+				return
+			}
+			nodes, _ := dig(r.Data, "bulkOperations", "nodes").([]any)
+			if len(nodes) != tc.max || digStr(nodes[0], "id") != ids[len(ids)-1] {
+				t.Errorf("bulkOperations: %s, want the %d operations newest first", r.Raw, tc.max)
+			}
+			e.query(cancelBulk, map[string]any{"id": ids[0]})
+			if _, code, _ := run(); code != "OPERATION_IN_PROGRESS" {
+				t.Errorf("while one is CANCELING: %q, want OPERATION_IN_PROGRESS", code)
+			}
+			r = e.postAt(tc.version, e.token, list, map[string]any{"q": "status:canceling"})
+			if nodes, _ := dig(r.Data, "bulkOperations", "nodes").([]any); len(nodes) != 1 || digStr(nodes[0], "id") != ids[0] {
+				t.Errorf("bulkOperations(status:canceling): %s", r.Raw)
+			}
+			e.clock.Advance(time.Second)
+			if id, code, msg := run(); id == "" {
+				t.Errorf("once one is CANCELED: %s %s, want a new operation", code, msg)
+			}
+		})
+	}
+}

@@ -204,6 +204,9 @@ func (ec *execCtx) executeObject(def *ast.Definition, obj any, set ast.Selection
 			continue
 		}
 		fdef := def.Fields.ForName(f.Name)
+		if since := newerFields[def.Name+"."+f.Name]; since != "" && !versionAtLeast(ec.version, since) {
+			fdef = nil // not in the schema of the version asked for
+		}
 		if fdef == nil {
 			ec.addError(f, fpath, fmt.Sprintf("Field '%s' doesn't exist on type '%s'", f.Name, def.Name), map[string]any{"code": "undefinedField", "typeName": def.Name, "fieldName": f.Name})
 			return nil, false

@@ -70,7 +70,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, version st
 func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request, req graphqlRequest, version string) {
 	req.Query = withoutGroupObjects(req.Query)
 	// Validation.
-	if s.opts.Schema != nil {
+	if s.opts.Schema != nil && !usesNewerRootField(req.Query) {
 		if _, errs := gqlparser.LoadQuery(s.opts.Schema, withoutNewerDirectives(req.Query)); len(errs) > 0 {
 			s.countInvalid()
 			writeJSON(w, http.StatusOK, map[string]any{"errors": shopifyErrors(errs)})

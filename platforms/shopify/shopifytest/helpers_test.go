@@ -45,8 +45,14 @@ type gqlResponse struct {
 
 func (e *testEnv) post(token, query string, vars map[string]any) gqlResponse {
 	e.t.Helper()
+	return e.postAt("2025-01", token, query, vars)
+}
+
+// postAt posts to the given API version's endpoint.
+func (e *testEnv) postAt(version, token, query string, vars map[string]any) gqlResponse {
+	e.t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/admin/api/2025-01/graphql.json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/admin/api/"+version+"/graphql.json", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("X-Shopify-Access-Token", token)

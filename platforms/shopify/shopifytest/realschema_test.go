@@ -64,6 +64,11 @@ func loadRealSchema(t *testing.T) *ast.Schema {
 	return realSchema
 }
 
+// newerTypes are the subset's types that only newerFields use (API 2026-01 and later, documented
+// at https://shopify.dev/docs/api/admin-graphql/2026-01/queries/bulkOperations), absent from the
+// published 2025-01 schema.
+var newerTypes = map[string]bool{"BulkOperationConnection": true, "BulkOperationEdge": true, "BulkOperationsSortKeys": true}
+
 func TestSubsetSchemaMatchesPublishedSchema(t *testing.T) {
 	sub := mustSubsetSchema()
 	real := loadRealSchema(t)
@@ -73,6 +78,9 @@ func TestSubsetSchemaMatchesPublishedSchema(t *testing.T) {
 			continue
 		}
 		rdef := real.Types[name]
+		if rdef == nil && newerTypes[name] {
+			continue
+		}
 		if rdef == nil {
 			t.Errorf("type %s does not exist in the published schema", name)
 			continue
@@ -100,6 +108,9 @@ func TestSubsetSchemaMatchesPublishedSchema(t *testing.T) {
 				continue
 			}
 			rf := rdef.Fields.ForName(f.Name)
+			if rf == nil && newerFields[name+"."+f.Name] != "" {
+				continue
+			}
 			if rf == nil {
 				t.Errorf("%s.%s does not exist in the published schema", name, f.Name)
 				continue

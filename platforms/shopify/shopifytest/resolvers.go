@@ -321,6 +321,7 @@ func queryRootResolvers() map[string]resolver {
 			}
 			return ec.s.st.lookupGID(stringArg(args, "id")), nil
 		},
+		"bulkOperations": bulkOperationsQuery,
 		"currentBulkOperation": func(ec *execCtx, _ any, args map[string]any) (any, error) {
 			if t, _ := args["type"].(string); t != "" && t != "QUERY" {
 				return nil, nil // bulk mutations are not modelled: there is never a current one
