@@ -23,8 +23,10 @@ import (
 type FiguresPanel struct {
 	Period   *widget.Select // today, this month, a chosen period
 	From, To *widget.Entry  // the chosen period's days (YYYY-MM-DD)
-	Store    *widget.Select // all stores or one store connection
-	Show     *widget.Button // applies a chosen period
+	// FromDay and ToDay are From and To with their calendar buttons.
+	FromDay, ToDay *DatePicker
+	Store          *widget.Select // all stores or one store connection
+	Show           *widget.Button // applies a chosen period
 	// The figures.
 	Sales, Returns, Net, VAT, Orders, Average *widget.Label
 	Note                                      *widget.Label // the period shown, invoices in other currencies
@@ -89,9 +91,10 @@ func newFiguresPanel(m *App) *FiguresPanel {
 	p.Note.Importance = widget.LowImportance
 	p.Note.Wrapping = fyne.TextWrapWord
 	p.want = figureChoice{which: periodMonth}
+	p.FromDay, p.ToDay = newDatePicker(p.From), newDatePicker(p.To)
+	from, to := p.FromDay, p.ToDay
 	p.Period.SetSelectedIndex(periodMonth) // before Chart exists: reads nothing yet
 	p.Chart = NewDayChart()
-	from, to := newDatePicker(p.From), newDatePicker(p.To)
 	day := fyne.NewSize(120+from.Button.MinSize().Width, p.From.MinSize().Height) // room for YYYY-MM-DD and the calendar
 	picker := container.NewHBox(p.Period, container.NewGridWrap(day, from.Content), widget.NewLabel("–"),
 		container.NewGridWrap(day, to.Content), p.Show, p.Store, layout.NewSpacer(), p.VATReport)
@@ -123,13 +126,14 @@ func (c figureChoice) period() storage.Period {
 	return out
 }
 
-// periodChanged enables the days for a chosen period and shows the others at once. UI goroutine.
+// periodChanged enables the days (and their calendars) for a chosen period and shows the others
+// at once. UI goroutine.
 func (p *FiguresPanel) periodChanged() {
 	chosen := p.Period.SelectedIndex() == periodChosen
 	for _, w := range []interface {
 		Enable()
 		Disable()
-	}{p.From, p.To, p.Show} {
+	}{p.From, p.To, p.FromDay.Button, p.ToDay.Button, p.Show} {
 		if chosen {
 			w.Enable()
 		} else {
