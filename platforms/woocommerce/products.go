@@ -286,6 +286,11 @@ const maxBatch = 100
 // returns the product or variation that already has this SKU. Stock is tracked from 0: the
 // engine pushes quantities separately. A product without a SKU cannot be looked up, so repeating
 // such a create makes a second product.
+//
+// The cost goes with the product when the store is known to keep costs (Cost of Goods Sold, a
+// feature the store may have off). A store none of whose products has been read yet (an empty
+// one) has not said; the new product's answer says it, and the cost is then written to it at
+// once, so that the product is whole after this one sync.
 func (s *Store) CreateProduct(ctx context.Context, p core.ProductFields) (core.StoreProduct, error) {
 	op := "create product " + p.Name
 	sku := strings.TrimSpace(p.Code)
@@ -309,7 +314,8 @@ func (s *Store) CreateProduct(ctx context.Context, p core.ProductFields) (core.S
 	if bc := strings.TrimSpace(p.Barcode); bc != "" {
 		obj["global_unique_id"] = bc
 	}
-	if s.hasCOGS() && !p.PurchasePrice.IsZero() {
+	sentCost := s.hasCOGS() && !p.PurchasePrice.IsZero()
+	if sentCost {
 		obj["cost_of_goods_sold"] = cogsValue(p.PurchasePrice)
 	}
 	if c := strings.TrimSpace(p.Category); c != "" {
@@ -336,7 +342,16 @@ func (s *Store) CreateProduct(ctx context.Context, p core.ProductFields) (core.S
 		}
 		return core.StoreProduct{}, s.itemErr(op, it.Error)
 	}
-	return s.storeProduct(&it.productNode, nil), nil
+	sp := s.storeProduct(&it.productNode, nil)
+	if sp.HasCost && !sentCost && !p.PurchasePrice.IsZero() {
+		n, err := s.batchUpdate(ctx, op, "/products/batch", map[string]any{"id": json.Number(sp.ExternalID),
+			"cost_of_goods_sold": cogsValue(p.PurchasePrice)})
+		if err != nil {
+			return core.StoreProduct{}, err
+		}
+		sp = s.storeProduct(n, nil)
+	}
+	return sp, nil
 }
 
 func (s *Store) itemErr(op string, e *wcError) error {
@@ -360,7 +375,8 @@ func cogsValue(d decimal.Decimal) map[string]any {
 // UpdateProduct writes the given fields. A simple product is updated with /products/batch. For a
 // variation, SKU, barcode, prices and cost go to /products/{parent}/variations/batch and the
 // category to its parent; its name is made by WooCommerce from the parent and the options, so a
-// name change is not written.
+// name change is not written. The cost goes as CreateProduct's does: with the other fields when
+// the store is known to keep costs, else at once after them when their answer says it does.
 func (s *Store) UpdateProduct(ctx context.Context, ref core.StoreProduct, p core.ProductFields, fields core.FieldSet) (core.StoreProduct, error) {
 	op := "update product " + firstOf(p.Code, p.Name, ref.ExternalID)
 	variation := ref.ProductID != "" && ref.ProductID != ref.ExternalID
@@ -383,7 +399,8 @@ func (s *Store) UpdateProduct(ctx context.Context, ref core.StoreProduct, p core
 	if fields.Has(core.FieldSalePrice) {
 		own["regular_price"] = p.SalePrice.String()
 	}
-	if fields.Has(core.FieldPurchasePrice) && s.hasCOGS() {
+	costSent := fields.Has(core.FieldPurchasePrice) && s.hasCOGS()
+	if costSent {
 		own["cost_of_goods_sold"] = cogsValue(p.PurchasePrice)
 	}
 	parent := own
@@ -415,6 +432,13 @@ func (s *Store) UpdateProduct(ctx context.Context, ref core.StoreProduct, p core
 	n, err := s.batchUpdate(ctx, op, path, own)
 	if err != nil {
 		return core.StoreProduct{}, err
+	}
+	if fields.Has(core.FieldPurchasePrice) && !costSent && n.COGS != nil {
+		// The store keeps costs, which it had not shown this connection yet (none of its
+		// products was read since it was opened): the cost is written now.
+		if n, err = s.batchUpdate(ctx, op, path, map[string]any{"id": own["id"], "cost_of_goods_sold": cogsValue(p.PurchasePrice)}); err != nil {
+			return core.StoreProduct{}, err
+		}
 	}
 	if variation {
 		n.Type, n.ParentID = "variation", wcID(mustInt(ref.ProductID))

@@ -2,6 +2,7 @@ package woocommerce_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -402,4 +403,96 @@ func TestOrderChangesMidPaging(t *testing.T) {
 	if len(again) != 1 {
 		t.Fatalf("the order changed while paging is not read again: %d", len(again))
 	}
+}
+
+// TestCreateProductCost: a product made in the books carries its cost into a store that keeps
+// costs (Cost of Goods Sold on) from its creation, whether or not the store's catalogue was read
+// first (an empty store has shown nothing); a store without the feature gets no cost and no
+// extra request.
+func TestCreateProductCost(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		cogs      bool
+		readFirst bool
+		requests  int // batch requests for the creation
+		cost      string
+	}{
+		{"an empty store keeping costs", true, false, 2, "80.5"},
+		{"a store keeping costs, its catalogue read", true, true, 1, "80.5"},
+		{"a store without costs", false, false, 1, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, wootest.Options{COGS: c.cogs}, nil)
+			if c.readFirst {
+				e.srv.AddProduct(wootest.ProductInput{Name: "Dates", SKU: "D1", Price: "10", Stock: wootest.IntPtr(1)})
+				e.products()
+			}
+			before := e.srv.RequestsTo("/products/batch")
+			sp, err := e.store.CreateProduct(ctx, core.ProductFields{Name: "عود", Code: "OUD-1", PurchasePrice: d("80.50"), SalePrice: d("149.95")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := e.srv.RequestsTo("/products/batch") - before; n != c.requests {
+				t.Errorf("%d batch requests, want %d", n, c.requests)
+			}
+			got, _ := e.srv.ProductBySKU("OUD-1")
+			switch {
+			case c.cost == "" && (got.Cost != nil || sp.HasCost):
+				t.Errorf("a cost without the feature: the store has %v, the answer %+v", got.Cost, sp)
+			case c.cost != "" && (got.Cost == nil || !got.Cost.Equal(d(c.cost)) || !sp.HasCost || !sp.PurchasePrice.Equal(d(c.cost))):
+				t.Errorf("the store's cost %v, the answer's %s (has %v), want %s", got.Cost, sp.PurchasePrice, sp.HasCost, c.cost)
+			}
+		})
+	}
+}
+
+// TestUpdateProductCost: a cost edited in the books reaches a store that keeps costs even when
+// the connection has read none of its products since it was opened (a sync with nothing new in
+// the store), for a simple product and for a variation; a store without the feature gets none.
+func TestUpdateProductCost(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		cogs      bool
+		variation bool
+		requests  int
+	}{
+		{"a simple product", true, false, 2},
+		{"a variation", true, true, 2},
+		{"a store without costs", false, false, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, wootest.Options{COGS: c.cogs}, nil)
+			id, vids := e.srv.AddProduct(wootest.ProductInput{Name: "عود", SKU: "OUD-1", Price: "150", Stock: wootest.IntPtr(1), Cost: ptr(d("80"))})
+			ref := core.StoreProduct{ExternalID: strconv.FormatInt(id, 10), ProductID: strconv.FormatInt(id, 10)}
+			if c.variation {
+				id, vids = e.srv.AddProduct(wootest.ProductInput{Name: "Dates", Variations: []wootest.VariationInput{
+					{Option: "1kg", SKU: "OUD-1K", Price: "40", Stock: wootest.IntPtr(3), Cost: ptr(d("80"))}}})
+				ref = core.StoreProduct{ExternalID: strconv.FormatInt(vids[0], 10), ProductID: strconv.FormatInt(id, 10)}
+			}
+			before := e.srv.RequestsTo("/products")
+			sp, err := e.store.UpdateProduct(ctx, ref, core.ProductFields{Name: "عود", PurchasePrice: d("82.25")}, core.FieldSet{core.FieldPurchasePrice: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := e.srv.Product(mustParse(t, sp.ExternalID))
+			if c.cogs && (got.Cost == nil || !got.Cost.Equal(d("82.25")) || !sp.PurchasePrice.Equal(d("82.25"))) {
+				t.Errorf("the store's cost %v, read back %s; want 82.25", got.Cost, sp.PurchasePrice)
+			}
+			if !c.cogs && (sp.HasCost || got.Cost != nil && !got.Cost.Equal(d("80"))) {
+				t.Errorf("a cost without the feature: %v, %+v", got.Cost, sp)
+			}
+			if n := e.srv.RequestsTo("/products") - before; n < c.requests || n > c.requests+1 {
+				t.Errorf("%d product requests, want %d (and the parent read for a variation)", n, c.requests)
+			}
+		})
+	}
+}
+
+func mustParse(t *testing.T, id string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

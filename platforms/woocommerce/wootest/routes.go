@@ -435,7 +435,9 @@ func (s *Server) apply(p *product, in productIn) error {
 		}
 		changed = true
 	}
-	if in.COGS != nil && len(in.COGS.Values) > 0 {
+	if in.COGS != nil && len(in.COGS.Values) > 0 && s.opt.COGS {
+		// Without the feature the field is not in the product schema, and WooCommerce ignores
+		// it as it ignores any field it does not know.
 		d := dec(in.COGS.Values[0].DefinedValue.String())
 		p.Cost, changed = &d, true
 	}
