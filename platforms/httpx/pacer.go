@@ -203,3 +203,44 @@ func (c *Client) observe(resp *http.Response) {
 	d, ok := c.retryAfter(resp.Header.Get("Retry-After"))
 	c.Pacer.observe(c.now(), resp.StatusCode, resp.Header, d, ok)
 }
+
+// room is how long from now until n requests could go one after the other without the
+// documented limit (Limit in Window) holding any of them back: the Window before them must hold
+// at most Limit−n others. It reserves nothing.
+func (p *Pacer) room(now time.Time, n int) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.Limit <= 0 || p.Window <= 0 || n <= 0 {
+		return 0
+	}
+	n = min(n, p.Limit)
+	var wait time.Duration
+	if now.Before(p.blocked) {
+		wait = p.blocked.Sub(now)
+	}
+	if k := len(p.sent); k > 0 && p.sent[k-1].After(now) {
+		wait = max(wait, p.sent[k-1].Sub(now)) // a place another caller holds
+	}
+	if k := len(p.sent) - (p.Limit - n); k > 0 {
+		wait = max(wait, p.sent[k-1].Add(p.Window).Sub(now))
+	}
+	maxWait := p.MaxWait
+	if maxWait <= 0 {
+		maxWait = 60 * time.Second
+	}
+	return min(wait, maxWait)
+}
+
+// Room waits until n requests can go one after the other without the client's pacer holding any
+// of them back for the store's documented limit, for requests whose gap matters: a quantity read
+// and the write computed from it, on a store that offers no conditional write. It reserves
+// nothing; the requests are then paced as any other.
+func (c *Client) Room(ctx context.Context, n int) error {
+	if c.Pacer == nil {
+		return ctx.Err()
+	}
+	if d := c.Pacer.room(c.now(), n); d > 0 {
+		return c.sleep(ctx, d)
+	}
+	return ctx.Err()
+}

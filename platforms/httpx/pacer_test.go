@@ -240,3 +240,54 @@ func TestPacerDocumentedLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestPacerRoom: Room waits until two requests can go back to back under a documented limit, so
+// the second of them (a write computed from the first's read) does not wait on the pacer.
+func TestPacerRoom(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		room     bool
+		wantGap  time.Duration // between the two requests
+		wantRoom time.Duration // Room's wait
+	}{
+		{name: "without Room, the pair is split", wantGap: 20 * time.Second},
+		{name: "with Room, it goes together", room: true, wantRoom: 40 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+			b := &bucket{clock: clock, limit: 3, window: time.Minute}
+			srv := httptest.NewServer(b)
+			defer srv.Close()
+			c := &Client{HTTP: srv.Client(), Now: clock.Now, Sleep: clock.Sleep, Pacer: &Pacer{Limit: 3, Window: time.Minute}}
+			send := func() time.Time {
+				t.Helper()
+				if _, err := c.Do(context.Background(), Request{Op: "read", URL: srv.URL}); err != nil {
+					t.Fatal(err)
+				}
+				return clock.Now()
+			}
+			for i := 0; i < 3; i++ { // three requests 20 s apart fill the limit
+				if i > 0 {
+					clock.mu.Lock()
+					clock.t = clock.t.Add(20 * time.Second)
+					clock.mu.Unlock()
+				}
+				send()
+			}
+			start := clock.Now()
+			if tc.room {
+				if err := c.Room(context.Background(), 2); err != nil {
+					t.Fatal(err)
+				}
+			}
+			waited := clock.Now().Sub(start)
+			first := send()
+			if gap := send().Sub(first); gap != tc.wantGap || waited != tc.wantRoom {
+				t.Errorf("Room waited %s (want %s), the pair went %s apart (want %s)", waited, tc.wantRoom, gap, tc.wantGap)
+			}
+			if b.refused > 0 {
+				t.Errorf("%d requests refused with 429", b.refused)
+			}
+		})
+	}
+}
