@@ -60,8 +60,16 @@ const maxRereads = 5
 // AdjustStock moves quantities at the stock location by each change's Delta. Zid only sets
 // absolute quantities, so each change reads the item's current quantity there, reads it again
 // when it differs from what the books expected (a sale came in between) until two reads agree,
-// and writes current + Delta at once: a sale made before the write is kept in it. An item
+// and writes current + Delta at once: a sale made before the read is kept in it. An item
 // without a stock row at the location gets one.
+//
+// Zid documents no relative and no conditional stock write (the stock row's PATCH, the bulk
+// PATCH of a product's rows, the location's stock-update and the product's PATCH all take an
+// absolute available_quantity, with no version or expected value to check), so a sale made in
+// the store between the last read and the write is overwritten by it. That window is kept as
+// narrow as the API allows: each read waits until the pacer of Zid's product limit has room for
+// it and the write together, so that the write follows the read's answer at once instead of
+// waiting its turn under the limit (at the limit, a second or more).
 func (s *Store) AdjustStock(ctx context.Context, changes []core.StockChange) ([]core.StockResult, error) {
 	locID, _, err := s.stockLocation(ctx)
 	if err != nil {
@@ -78,13 +86,13 @@ func (s *Store) AdjustStock(ctx context.Context, changes []core.StockChange) ([]
 		if !c.Delta.IsInteger() {
 			return nil, &core.StoreError{Op: "change stock of " + c.ExternalID, Message: fmt.Sprintf("Zid counts stock in whole units; %s is not one", c.Delta)}
 		}
-		cur, row, err := s.currentStock(ctx, c.ExternalID, locID)
+		cur, row, err := s.stockBeforeWrite(ctx, c.ExternalID, locID)
 		if err != nil {
 			return nil, err
 		}
 		for !cur.Equal(c.Expected) && res.Reread < maxRereads {
 			res.Reread++
-			again, r2, err := s.currentStock(ctx, c.ExternalID, locID)
+			again, r2, err := s.stockBeforeWrite(ctx, c.ExternalID, locID)
 			if err != nil {
 				return nil, err
 			}
@@ -115,6 +123,15 @@ func (s *Store) AdjustStock(ctx context.Context, changes []core.StockChange) ([]
 		out[i] = res
 	}
 	return out, nil
+}
+
+// stockBeforeWrite reads an item's quantity at the location (see currentStock) once the product
+// endpoints' pacer has room for the read and the write that may follow it back to back.
+func (s *Store) stockBeforeWrite(ctx context.Context, id, locID string) (decimal.Decimal, string, error) {
+	if err := s.products.Room(ctx, 2); err != nil {
+		return decimal.Zero, "", err
+	}
+	return s.currentStock(ctx, id, locID)
 }
 
 // currentStock reads an item's quantity at the location and its stock row there ("" when it has

@@ -5,11 +5,16 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
 	"mizan/core"
+	"mizan/platforms/httpx"
 )
 
 // A stock change reads the quantity at the location, reads it again while it moves (a sale
@@ -64,5 +69,58 @@ func TestAdjustStock(t *testing.T) {
 				t.Errorf("wrote %s after %d reads (%d again), want %s", put, n, res[0].Reread, tc.wantPut)
 			}
 		})
+	}
+}
+
+// TestAdjustStockWindow: Zid has no conditional stock write, so the write must follow the read
+// it is computed from at once. At Zid's product limit (here 3 a minute, on a clock that moves
+// only when the client waits), each read waits until the write can go right after it; without
+// that, the third change's write waited a minute after its read, a minute in which a sale made
+// in the store would have been overwritten.
+func TestAdjustStockWindow(t *testing.T) {
+	const loc = "59be4f1d-3b59-4b34-ba47-9f7293894b47"
+	now := time.Unix(1_800_000_000, 0)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	sleep := func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		now = now.Add(d)
+		mu.Unlock()
+		return ctx.Err()
+	}
+	wr := newWire(t)
+	wr.on("GET /v1/locations/", locationsJSON)
+	var seen []string // "read p-1 @0s", "write p-1 @0s"
+	at := func() string { return clock().Sub(time.Unix(1_800_000_000, 0)).String() }
+	var changes []core.StockChange
+	for i := 1; i <= 3; i++ {
+		id := fmt.Sprintf("p-%d", i)
+		wr.handle("GET /v1/products/"+id+"/", func(w http.ResponseWriter, r *http.Request) {
+			seen = append(seen, "read "+id+" @"+at())
+			_, _ = fmt.Fprintf(w, `{"id":%q,"sku":"A","name":{"ar":"أ"},"price":1,"stocks":[{"id":"s-%d","location":{"id":%q,"name":{"ar":"الدمام"}},"available_quantity":5,"is_infinite":false}]}`, id, i, loc)
+		})
+		wr.handle(fmt.Sprintf("PATCH /v1/products/%s/stocks/s-%d/", id, i), func(w http.ResponseWriter, r *http.Request) {
+			seen = append(seen, "write "+id+" @"+at())
+			_, _ = io.WriteString(w, `{"available_quantity":6,"is_infinite":false}`)
+		})
+		changes = append(changes, core.StockChange{ExternalID: id, Expected: decimal.NewFromInt(5), Delta: decimal.NewFromInt(1)})
+	}
+	s, err := New(core.StoreConfig{StoreURL: wr.srv.URL, Credentials: testCreds, Options: map[string]string{OptStoreID: "1"}},
+		Options{ProductLimit: 3, Tuning: httpx.Tuning{Now: clock, Sleep: sleep, Jitter: func() float64 { return 0 }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AdjustStock(context.Background(), changes); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(seen); i += 2 {
+		r, w := strings.Split(seen[i], " @"), strings.Split(seen[i+1], " @")
+		if r[0] != "read p-"+strconv.Itoa(i/2+1) || w[0] != "write p-"+strconv.Itoa(i/2+1) || r[1] != w[1] {
+			t.Errorf("requests %v: each write must follow its read at once", seen)
+			break
+		}
+	}
+	if len(seen) != 6 {
+		t.Errorf("requests %v", seen)
 	}
 }
