@@ -29,17 +29,21 @@ import (
 // about one per poll, against some 40 per order by pages.
 //
 // Refund lines are a connection inside Order.refunds, a list, which a bulk query cannot hold:
-// they are read just before the orders by a bulk operation of their own, through the orders'
-// sales agreements (bulk_refunds.graphql), and kept by refund id until their order comes. A
+// they are read by a bulk operation of their own, started just before the orders' (and, from
+// API 2026-01, running beside it), through the orders' sales agreements (bulk_refunds.graphql),
+// and kept by refund id until their order comes. A
 // refund made after that operation ran, or all of them when it could not be done, are read in
 // batches (refund_lines.graphql). The refunds' lines are the one part of a bulk read held in
 // memory whole: a few records per refund.
 //
-// One bulk query runs at a time per shop and app (from API 2026-01, five). Before starting one,
-// the app's current operation is read: one of ours still running with the same query (left by a
+// Before API 2026-01 one bulk query runs at a time per shop and app. Before starting one, the
+// app's current operation is read: one of ours still running with the same query (left by a
 // crash) is reused, one of ours running another query is cancelled, and one we did not start
-// is left alone (the read falls back to pages). An operation reused from before this read
-// started is followed by a paged read of what changed since it was created.
+// is left alone (the read falls back to pages). From 2026-01 five run at once: the orders' and
+// the refunds' operations are started together, and every operation under way is listed
+// (bulkOperations), one of ours with the same query being reused and one of ours of the same
+// kind with another query cancelled (bulkStartBeside). An operation reused from before this
+// read started is followed by a paged read of what changed since it was created.
 //
 // The result's url is on Shopify's storage, another host: it is downloaded with
 // httpx.Client.Download, which sends no credential. Whatever goes wrong with the bulk read
@@ -107,9 +111,42 @@ func operationOf(doc string) string {
 	return ""
 }
 
+// bulkConcurrentSince is the first API version in which an app may run several bulk queries at
+// once per shop: "In API versions 2026-01 and higher, you can run up to five bulk query
+// operations at a time per shop. In API versions prior to 2026-01, you can run only one bulk
+// operation of each type (bulkOperationRunMutation or bulkOperationRunQuery) at a time per shop"
+// (the bulk operations guide).
+const bulkConcurrentSince = "2026-01"
+
+// bulkConcurrent tells whether this connection's API version runs several bulk queries at once.
+func (s *Store) bulkConcurrent() bool { return versionAtLeast(s.set.version, bulkConcurrentSince) }
+
+// bulkList is the app's bulk queries under way, read once for the reads started together.
+type bulkList struct {
+	read bool
+	ops  []bulkOperation
+}
+
+// bulkUnderWay lists the app's bulk queries under way (API 2026-01 and later).
+func (s *Store) bulkUnderWay(ctx context.Context) ([]bulkOperation, error) {
+	var d struct {
+		List struct {
+			Nodes []bulkOperation `json:"nodes"`
+		} `json:"bulkOperations"`
+	}
+	if _, err := s.call(ctx, "find the bulk reads under way", docBulkRunning, nil, &d); err != nil {
+		return nil, err
+	}
+	return d.List.Nodes, nil
+}
+
 // bulkStart starts a bulk query, or finds ours already running with the same text. reused says
-// the operation was started before this read.
-func (s *Store) bulkStart(ctx context.Context, text string) (op bulkOperation, reused bool, err error) {
+// the operation was started before this read. under, when not nil, is the list of operations
+// under way shared by reads started together (API 2026-01 and later).
+func (s *Store) bulkStart(ctx context.Context, text string, under *bulkList) (op bulkOperation, reused bool, err error) {
+	if s.bulkConcurrent() {
+		return s.bulkStartBeside(ctx, text, under)
+	}
 	for attempt := 0; ; attempt++ {
 		var cur struct {
 			Current *bulkOperation `json:"currentBulkOperation"`
@@ -154,6 +191,64 @@ func (s *Store) bulkStart(ctx context.Context, text string) (op bulkOperation, r
 		if d.Run.BulkOperation == nil {
 			return op, false, bulkFail("the store started no bulk read")
 		}
+		return *d.Run.BulkOperation, false, nil
+	}
+}
+
+// bulkStartBeside is bulkStart where several bulk queries run at once (API 2026-01 and later).
+// Every operation under way is looked at, currentBulkOperation naming only the latest: one of
+// ours with the same text (left by a crash) is reused; one of ours of the same kind with another
+// text (another search) is cancelled; others (ours of other kinds, which their own reads will
+// reuse, and those we did not start) are left alone. A start refused because five are under
+// way looks again once, then the read falls back to pages.
+func (s *Store) bulkStartBeside(ctx context.Context, text string, under *bulkList) (op bulkOperation, reused bool, err error) {
+	if under == nil {
+		under = &bulkList{}
+	}
+	kind := bulkKind(text)
+	for attempt := 0; ; attempt++ {
+		if !under.read {
+			ops, err := s.bulkUnderWay(ctx)
+			if err != nil {
+				return op, false, err
+			}
+			under.ops, under.read = ops, true
+		}
+		for _, c := range under.ops {
+			if !c.active() || c.Status == "CANCELING" {
+				continue
+			}
+			switch {
+			case normalQuery(c.Query) == normalQuery(text):
+				s.log.Info("reusing a bulk read already running", slog.String("operation", c.ID), slog.String("status", c.Status))
+				return c, true, nil
+			case kind != "" && bulkKind(c.Query) == kind:
+				s.log.Warn("cancelling a bulk read of ours left running", slog.String("operation", c.ID), slog.String("status", c.Status))
+				if err := s.bulkCancel(ctx, c.ID); err != nil {
+					return op, false, err
+				}
+			}
+		}
+		var d struct {
+			Run struct {
+				BulkOperation *bulkOperation `json:"bulkOperation"`
+				UserErrors    []userError    `json:"userErrors"`
+			} `json:"bulkOperationRunQuery"`
+		}
+		if _, err := s.call(ctx, "start a bulk read", docBulkRun, map[string]any{"query": text}, &d); err != nil {
+			return op, false, err
+		}
+		if len(d.Run.UserErrors) > 0 {
+			if d.Run.UserErrors[0].Code == "OPERATION_IN_PROGRESS" && attempt == 0 {
+				under.read = false // one may have ended, or started meanwhile: look again
+				continue
+			}
+			return op, false, bulkFail("the store refused the bulk read: %s", userErrorsMessage(d.Run.UserErrors))
+		}
+		if d.Run.BulkOperation == nil {
+			return op, false, bulkFail("the store started no bulk read")
+		}
+		under.ops = append(under.ops, *d.Run.BulkOperation)
 		return *d.Run.BulkOperation, false, nil
 	}
 }
@@ -244,30 +339,44 @@ func (s *Store) bulkWait(ctx context.Context, id string, anyEnd bool) (bulkOpera
 // operation was created. It returns that time too, which is before this read when it reused
 // an operation.
 func (s *Store) bulkRead(ctx context.Context, doc string, vars map[string]any, read func(r io.Reader, created time.Time) error) (created time.Time, reused bool, err error) {
-	text, err := inlineVariables(documents[doc], vars)
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("shopify: bulk query %s: %w", doc, err)
-	}
-	op, reused, err := s.bulkStart(ctx, text)
+	op, reused, err := s.bulkBegin(ctx, doc, vars, nil)
 	if err != nil {
 		return time.Time{}, false, err
 	}
+	return op.CreatedAt.Time, reused, s.bulkFinish(ctx, op, read)
+}
+
+// bulkBegin starts a bulk query of a document with its variables (or finds it running).
+func (s *Store) bulkBegin(ctx context.Context, doc string, vars map[string]any, under *bulkList) (bulkOperation, bool, error) {
+	text, err := inlineVariables(documents[doc], vars)
+	if err != nil {
+		return bulkOperation{}, false, fmt.Errorf("shopify: bulk query %s: %w", doc, err)
+	}
+	op, reused, err := s.bulkStart(ctx, text, under)
+	if err != nil {
+		return op, false, err
+	}
 	s.log.Info("bulk read started", slog.String("operation", op.ID), slog.Bool("reused", reused))
+	return op, reused, nil
+}
+
+// bulkFinish waits for a started bulk query to end and streams its result to read.
+func (s *Store) bulkFinish(ctx context.Context, op bulkOperation, read func(r io.Reader, created time.Time) error) error {
 	done, err := s.bulkWait(ctx, op.ID, false)
 	if err != nil {
-		return op.CreatedAt.Time, reused, err
+		return err
 	}
 	s.log.Info("bulk read done", slog.String("operation", op.ID), slog.String("objects", done.ObjectCount.String()))
 	if done.URL == "" {
-		return op.CreatedAt.Time, reused, nil // nothing matched
+		return nil // nothing matched
 	}
 	err = s.http.Download(ctx, "download a bulk read", done.URL, func(r io.Reader) error { return read(r, op.CreatedAt.Time) })
 	var de *httpx.DownloadError
 	if err != nil && errors.As(err, &de) && ctx.Err() == nil {
 		// the storage host, not the store: the read falls back to pages
-		return op.CreatedAt.Time, reused, bulkFail("%s", de.Error())
+		return bulkFail("%s", de.Error())
 	}
-	return op.CreatedAt.Time, reused, err
+	return err
 }
 
 // bulkLines calls fn with each line of a JSONL stream and the id and parent id it names.
@@ -317,18 +426,45 @@ const bulkPage = 250
 func (s *Store) ordersBulk(ctx context.Context, search string, fn func([]core.StoreOrder) error) error {
 	vars := map[string]any{"query": nullable(search)}
 	var known map[string]*refundParts
-	running, err := s.bulkRunning(ctx, docBulkOrders, vars)
-	if err != nil {
-		return err
-	}
-	if running {
-		// a crash left this read running: reuse it rather than cancel it for the refunds'
-		// read; their lines are read in batches
-		s.log.Info("a bulk read of orders is running already: reading refund lines in batches")
-	} else if known, err = s.refundsBulk(ctx, search); errors.Is(err, errBulkUnavailable) {
-		s.log.Warn("bulk read of refund lines failed: reading them in batches instead", slog.String("why", err.Error()))
-	} else if err != nil {
-		return err
+	var started *bulkOperation // the orders' operation, when started beside the refunds'
+	var startedReused bool
+	if s.bulkConcurrent() {
+		// The refunds' operation and the orders' run at once, the refunds' started first (a
+		// refund made between the two starts is in the orders but not in the refunds' lines,
+		// and is read in batches); the orders are handed over once the refunds' lines are in,
+		// which their return invoices need.
+		under := &bulkList{}
+		refunds, _, rerr := s.bulkBegin(ctx, docBulkRefunds, vars, under)
+		if rerr != nil && !errors.Is(rerr, errBulkUnavailable) {
+			return rerr
+		}
+		op, reused, err := s.bulkBegin(ctx, docBulkOrders, vars, under)
+		if err != nil {
+			return err
+		}
+		started, startedReused = &op, reused
+		if rerr == nil {
+			known, rerr = s.refundsRead(ctx, refunds)
+		}
+		if errors.Is(rerr, errBulkUnavailable) {
+			s.log.Warn("bulk read of refund lines failed: reading them in batches instead", slog.String("why", rerr.Error()))
+		} else if rerr != nil {
+			return rerr
+		}
+	} else {
+		running, err := s.bulkRunning(ctx, docBulkOrders, vars)
+		if err != nil {
+			return err
+		}
+		if running {
+			// a crash left this read running: reuse it rather than cancel it for the refunds'
+			// read; their lines are read in batches
+			s.log.Info("a bulk read of orders is running already: reading refund lines in batches")
+		} else if known, err = s.refundsBulk(ctx, search); errors.Is(err, errBulkUnavailable) {
+			s.log.Warn("bulk read of refund lines failed: reading them in batches instead", slog.String("why", err.Error()))
+		} else if err != nil {
+			return err
+		}
 	}
 	var cur *orderNode
 	var curRaw json.RawMessage
@@ -405,7 +541,14 @@ func (s *Store) ordersBulk(ctx context.Context, search string, fn func([]core.St
 		}
 		return flush(true)
 	}
-	created, reused, err := s.bulkRead(ctx, docBulkOrders, vars, read)
+	var created time.Time
+	var reused bool
+	var err error
+	if started != nil {
+		created, reused, err = started.CreatedAt.Time, startedReused, s.bulkFinish(ctx, *started, read)
+	} else {
+		created, reused, err = s.bulkRead(ctx, docBulkOrders, vars, read)
+	}
 	if err != nil {
 		return err
 	}
@@ -429,13 +572,22 @@ type refundParts struct {
 // by a bulk operation, by refund id. A refund's lines never change, so the result stays right
 // however long ago the operation ran; a refund made since is not in it.
 func (s *Store) refundsBulk(ctx context.Context, search string) (map[string]*refundParts, error) {
+	op, _, err := s.bulkBegin(ctx, docBulkRefunds, map[string]any{"query": nullable(search)}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return s.refundsRead(ctx, op)
+}
+
+// refundsRead waits for a started bulk read of refunds and reads its result.
+func (s *Store) refundsRead(ctx context.Context, op bulkOperation) (map[string]*refundParts, error) {
 	var out map[string]*refundParts
 	read := func(r io.Reader, _ time.Time) error {
 		var err error
 		out, err = readBulkRefunds(r)
 		return err
 	}
-	if _, _, err := s.bulkRead(ctx, docBulkRefunds, map[string]any{"query": nullable(search)}, read); err != nil {
+	if err := s.bulkFinish(ctx, op, read); err != nil {
 		return nil, err
 	}
 	return out, nil

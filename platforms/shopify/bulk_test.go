@@ -181,37 +181,51 @@ func (e *env) startBulk(query string) {
 
 // TestBulkLeftRunning: an operation a crash left running is reused when it is the same read
 // (then what changed since it began is read by pages), cancelled when it is another read of
-// ours, and left alone when it is not ours (the read goes by pages); never a second one
-// beside it.
+// ours of the same kind (or, before API 2026-01, of any kind: it holds the one place), and left
+// alone when it is not ours (before 2026-01 the read then goes by pages); never a second one
+// beside it, whichever of the reads started together the crash left.
 func TestBulkLeftRunning(t *testing.T) {
-	ordersQuery, err := inlineVariables(documents[docBulkOrders], map[string]any{"query": nil})
-	if err != nil {
-		t.Fatal(err)
+	inline := func(doc string, vars map[string]any) string {
+		q, err := inlineVariables(documents[doc], vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
 	}
-	productsQuery, err := inlineVariables(documents[docBulkProducts], map[string]any{"query": nil, "location": "gid://shopify/Location/1"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ordersQuery := inline(docBulkOrders, map[string]any{"query": nil})
+	refundsQuery := inline(docBulkRefunds, map[string]any{"query": nil})
+	otherOrders := inline(docBulkOrders, map[string]any{"query": "updated_at:>='2020-01-01T00:00:00Z'"})
+	productsQuery := inline(docBulkProducts, map[string]any{"query": nil, "location": "gid://shopify/Location/1"})
+	notOurs := "{ products { edges { node { id variants { edges { node { id } } } } } } }"
+	const before, from = "2025-10", DefaultAPIVersion // one at a time; five at once
 	tests := []struct {
 		name     string
-		running  string
+		version  string
+		running  []string
 		statuses []string // the store's operations afterwards, oldest first
 		paged    bool     // orders were read by pages (all, or what changed since)
 	}{
-		{name: "the same read is reused", running: ordersQuery, statuses: []string{"COMPLETED"}, paged: true},
-		{name: "another read of ours is cancelled", running: productsQuery, statuses: []string{"CANCELED", "COMPLETED", "COMPLETED"}},
-		{name: "a read not ours is left alone", running: "{ products { edges { node { id variants { edges { node { id } } } } } } }",
-			statuses: []string{"RUNNING"}, paged: true},
+		{name: "the same read is reused", version: before, running: []string{ordersQuery}, statuses: []string{"COMPLETED"}, paged: true},
+		{name: "another read of ours is cancelled", version: before, running: []string{productsQuery}, statuses: []string{"CANCELED", "COMPLETED", "COMPLETED"}},
+		{name: "a read not ours is left alone", version: before, running: []string{notOurs}, statuses: []string{"RUNNING"}, paged: true},
+		{name: "both reads are reused", version: from, running: []string{refundsQuery, ordersQuery}, statuses: []string{"COMPLETED", "COMPLETED"}, paged: true},
+		{name: "the orders' read is reused", version: from, running: []string{ordersQuery}, statuses: []string{"COMPLETED", "COMPLETED"}, paged: true},
+		{name: "the refunds' read is reused", version: from, running: []string{refundsQuery}, statuses: []string{"COMPLETED", "COMPLETED"}},
+		{name: "another search of the same kind is cancelled", version: from, running: []string{otherOrders}, statuses: []string{"CANCELED", "COMPLETED", "COMPLETED"}},
+		{name: "a read of ours of another kind is left to run", version: from, running: []string{productsQuery}, statuses: []string{"COMPLETED", "COMPLETED", "COMPLETED"}},
+		{name: "a read not ours runs beside", version: from, running: []string{notOurs}, statuses: []string{"COMPLETED", "COMPLETED", "COMPLETED"}},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, envConfig{seed: bulkSeed, bulk: true,
+		t.Run(tc.version+" "+tc.name, func(t *testing.T) {
+			e := newEnv(t, envConfig{seed: bulkSeed, bulk: true, options: map[string]string{OptAPIVersion: tc.version},
 				server: shopifytest.Options{Bulk: shopifytest.BulkOptions{ObjectsPerSecond: 1}}})
 			_, want := readSets(e, pagedStore(e), time.Time{})
-			e.startBulk(tc.running)
+			for _, q := range tc.running {
+				e.startBulk(q)
+			}
 			e.clock.Advance(3 * time.Second) // running, at one object a second
-			if tc.name == "the same read is reused" {
-				e.srv.SetBulkSpeed(500) // the crashed run's operation goes on at the usual pace
+			if strings.Contains(tc.name, "reused") {
+				e.srv.SetBulkSpeed(500) // the crashed run's operations go on at the usual pace
 			}
 			e.srv.ResetStats()
 			var got []core.StoreOrder
@@ -589,5 +603,47 @@ func TestBulkPollNext(t *testing.T) {
 		if got := bulkPollNext(tc.last, tc.waited); got != tc.want {
 			t.Errorf("after %v (%v in all): %v, want %v", tc.last, tc.waited, got, tc.want)
 		}
+	}
+}
+
+// TestBulkReadsTogether: from API 2026-01 the refunds' and the orders' operations run at once,
+// so a read of every order waits for the longer of the two, not for both one after the other
+// (as before 2026-01, when one runs at a time); the orders come the same either way.
+func TestBulkReadsTogether(t *testing.T) {
+	const rate = 20 // objects a second
+	for _, tc := range []struct {
+		version  string
+		together bool
+	}{{"2025-10", false}, {DefaultAPIVersion, true}} {
+		t.Run(tc.version, func(t *testing.T) {
+			e := newEnv(t, envConfig{seed: bulkSeed, bulk: true, options: map[string]string{OptAPIVersion: tc.version},
+				server: shopifytest.Options{Bulk: shopifytest.BulkOptions{ObjectsPerSecond: rate}}})
+			_, want := readSets(e, pagedStore(e), time.Time{})
+			start := e.clock.Now()
+			got := map[string]core.StoreOrder{}
+			for id, o := range latest(e.orders(e.store, time.Time{})) {
+				o.UpdatedAt = time.Time{}
+				got[id] = o
+			}
+			waited := e.clock.Now().Sub(start)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%d orders, want %d as by pages", len(got), len(want))
+			}
+			var runs []time.Duration
+			for _, op := range e.srv.BulkOperations() {
+				runs = append(runs, 2*time.Second+time.Duration(float64(op.Objects)/rate*float64(time.Second)))
+			}
+			if len(runs) != 2 {
+				t.Fatalf("%d operations, want the refunds' and the orders'", len(runs))
+			}
+			longer, both := max(runs[0], runs[1]), runs[0]+runs[1]
+			if tc.together && (waited < longer || waited > longer+4*time.Second) {
+				t.Errorf("waited %v for operations of %v: want the longer one's time", waited, runs)
+			}
+			if !tc.together && waited < both {
+				t.Errorf("waited %v for operations of %v, one at a time: want both", waited, runs)
+			}
+			t.Logf("operations ran %v; the read waited %v", runs, waited)
+		})
 	}
 }

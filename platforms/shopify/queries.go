@@ -46,6 +46,7 @@ const (
 	docBulkProducts      = "bulk_products"
 	docBulkRefunds       = "bulk_refunds"
 	docBulkStock         = "bulk_stock"
+	docBulkRunning       = "bulk_running"
 )
 
 // documents are the operations with the fragments each uses appended, by name.
