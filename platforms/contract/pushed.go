@@ -96,3 +96,55 @@ func checkStoreHas(t *testing.T, h Harness, tr *tracker, when string, p storage.
 		t.Errorf("%s: the store's category of %s is %q, the books' %q", when, p.Code, got.Category, p.Category)
 	}
 }
+
+// testVariantCategory edits in the books the category of one variant of a store product with
+// two: the store's product carries the category, so both variants are then in the new one, the
+// other variant's category follows in the books on the next sync, and nothing echoes after.
+func testVariantCategory(t *testing.T, h Harness, tr *tracker) {
+	ids := h.AddProduct(Product{Title: "عسل سدر — Sidr honey", Category: "عسل", Variants: []Variant{
+		{Title: "250g", SKU: "VC-250", Price: dec("85.00"), Cost: dec("51.25"), Quantity: 4},
+		{Title: "500g", SKU: "VC-500", Price: dec("160.00"), Cost: dec("97.80"), Quantity: 3}}})
+	if len(ids) != 2 {
+		t.Fatalf("AddProduct returned %d ids", len(ids))
+	}
+	h.Advance(minute)
+	b := tr.connect(t, h, "", core.ConnectionInput{})
+	if s := b.Sync(core.SyncRequest{}); s.Counts.ProductsCreated != 2 || s.Counts.Errors > 0 {
+		t.Fatalf("first sync: %+v\n%s", s.Counts, b.errorLog())
+	}
+	h.Advance(10 * minute)
+	b.Sync(core.SyncRequest{})
+	h.Advance(10 * minute)
+	b.edit(t, "VC-250", func(p *storage.Product) { p.Category = "هدايا — Gifts" })
+	if s := b.Sync(core.SyncRequest{}); s.Counts.StoreUpdated != 1 || s.Counts.Errors > 0 {
+		t.Errorf("the sync after the edit: %+v\n%s", s.Counts, b.errorLog())
+	}
+	h.Advance(minute)
+	if s := b.Sync(core.SyncRequest{}); s.Counts.Errors+s.Counts.Warnings > 0 {
+		t.Errorf("the sync after: %+v\n%s", s.Counts, b.errorLog())
+	}
+	for _, code := range []string{"VC-250", "VC-500"} {
+		if got := b.Product(code).Category; got != "هدايا — Gifts" {
+			t.Errorf("the books' category of %s is %q", code, got)
+		}
+	}
+	fresh := tr.connect(t, h, "", core.ConnectionInput{})
+	fresh.Sync(core.SyncRequest{})
+	for _, code := range []string{"VC-250", "VC-500"} {
+		if got := fresh.Product(code).Category; got != "هدايا — Gifts" {
+			t.Errorf("the store's category of %s is %q", code, got)
+		}
+	}
+	h.Advance(minute)
+	books, store := b.Dump(), storeDump(b, h)
+	c := b.Sync(core.SyncRequest{}).Counts
+	if c.ProductsUpdated+c.StoreUpdated+c.StoreCreated+c.ProductsCreated+c.Adjustments+c.StockPushed+c.Warnings+c.Errors > 0 {
+		t.Errorf("the last sync did more: %+v\n%s", c, b.errorLog())
+	}
+	if got := b.Dump(); got != books {
+		t.Errorf("echo into the books:\n%s", diff(books, got))
+	}
+	if got := storeDump(b, h); got != store {
+		t.Errorf("echo into the store:\n%s", diff(store, got))
+	}
+}

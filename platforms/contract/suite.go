@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 	t.Run("faults", func(t *testing.T) { testFaults(t, open, tr) })
 	t.Run("two-way products", func(t *testing.T) { testTwoWay(t, open(t), tr) })
 	t.Run("books products reach the store whole", func(t *testing.T) { testPushedWhole(t, open(t), tr) })
+	t.Run("a variant's category", func(t *testing.T) { testVariantCategory(t, open(t), tr) })
 	t.Run("products unreadable for a run", func(t *testing.T) { testProductsDown(t, open, tr) })
 	t.Run("re-attach", func(t *testing.T) { testReattach(t, open, tr) })
 	t.Run("crash", func(t *testing.T) { testCrash(t, open, tr) })
