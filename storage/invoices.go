@@ -47,13 +47,13 @@ var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
 // checkInvoice validates what both invoice kinds share and fills defaults.
 func (t *Tx) checkInvoice(inv *Invoice) error {
 	kind := string(inv.Type)
-	if _, err := t.Branch(inv.BranchID); err != nil {
+	if _, err := t.branchOf(inv.BranchID); err != nil {
 		return err
 	}
-	if _, err := t.Warehouse(inv.WarehouseID); err != nil {
+	if _, err := t.warehouseOf(inv.WarehouseID); err != nil {
 		return err
 	}
-	if _, err := t.Client(inv.ClientID); err != nil {
+	if _, err := t.clientOf(inv.ClientID); err != nil {
 		return err
 	}
 	inv.Currency = strings.ToUpper(strings.TrimSpace(inv.Currency))
@@ -91,7 +91,7 @@ func (t *Tx) checkInvoice(inv *Invoice) error {
 		}
 		l.Description = strings.TrimSpace(l.Description)
 		if l.ProductID != 0 {
-			p, err := t.Product(l.ProductID)
+			p, err := t.productOf(l.ProductID)
 			if err != nil {
 				return fmt.Errorf("%s: %w", where, err)
 			}
@@ -136,7 +136,7 @@ func (t *Tx) nextInvoiceNumber(branchID int64, typ InvoiceType) (int64, string, 
 	if err != nil {
 		return 0, "", fmt.Errorf("number invoice: %w", err)
 	}
-	b, err := t.Branch(branchID)
+	b, err := t.branchOf(branchID)
 	if err != nil {
 		return 0, "", err
 	}
@@ -169,6 +169,7 @@ func (t *Tx) insertInvoice(inv *Invoice) error {
 	inv.ID, _ = res.LastInsertId()
 	inv.CreatedAt = t.now
 	t.indexInvoice(inv.ID)
+	t.remember(invoiceKey(inv.ID), invoiceFacts{Type: inv.Type, Number: number, BranchID: inv.BranchID, Currency: inv.Currency}, "invoices")
 	srcType, kind, sign := "sales_invoice", MoveSale, decimal.NewFromInt(-1)
 	if inv.Type == ReturnInvoice {
 		srcType, kind, sign = "return_invoice", MoveReturn, decimal.NewFromInt(1)
@@ -417,4 +418,71 @@ func (t *Tx) fillInvoice(inv *Invoice) error {
 		inv.Charges = append(inv.Charges, c)
 	}
 	return crows.Err()
+}
+
+// The records an invoice or a payment names, read once per transaction (see Memo): a page of
+// orders names the same branch, warehouse and accounts, and often the same client and products.
+type (
+	branchKey    int64
+	warehouseKey int64
+	clientKey    int64
+	productKey   int64
+	accountKey   int64
+	invoiceKey   int64
+)
+
+func (t *Tx) branchOf(id int64) (Branch, error) {
+	b, _, err := Memo(t, branchKey(id), func() (Branch, bool, error) {
+		b, err := t.Branch(id)
+		return b, err == nil, err
+	}, "branches")
+	return b, err
+}
+
+func (t *Tx) warehouseOf(id int64) (Warehouse, error) {
+	w, _, err := Memo(t, warehouseKey(id), func() (Warehouse, bool, error) {
+		w, err := t.Warehouse(id)
+		return w, err == nil, err
+	}, "warehouses")
+	return w, err
+}
+
+func (t *Tx) clientOf(id int64) (Client, error) {
+	c, _, err := Memo(t, clientKey(id), func() (Client, bool, error) {
+		c, err := t.Client(id)
+		return c, err == nil, err
+	}, "clients")
+	return c, err
+}
+
+func (t *Tx) productOf(id int64) (Product, error) {
+	p, _, err := Memo(t, productKey(id), func() (Product, bool, error) {
+		p, err := t.Product(id)
+		return p, err == nil, err
+	}, "products", "categories")
+	return p, err
+}
+
+// invoiceFacts is what a payment needs of its invoice. An issued invoice never changes.
+type invoiceFacts struct {
+	Type     InvoiceType
+	Number   string
+	BranchID int64
+	Currency string
+}
+
+// invoiceFactsOf reads what a payment needs of an invoice: once per transaction, and not at all
+// for an invoice the transaction issued.
+func (t *Tx) invoiceFactsOf(id int64) (invoiceFacts, error) {
+	f, _, err := Memo(t, invoiceKey(id), func() (invoiceFacts, bool, error) {
+		var f invoiceFacts
+		var typ string
+		err := t.QueryRow(`SELECT type, number, branch_id, currency FROM invoices WHERE id = ?`, id).Scan(&typ, &f.Number, &f.BranchID, &f.Currency)
+		if errors.Is(err, sql.ErrNoRows) {
+			return f, false, invalid("invoice %d does not exist", id)
+		}
+		f.Type = InvoiceType(typ)
+		return f, err == nil, err
+	}, "invoices")
+	return f, err
 }

@@ -239,19 +239,44 @@ func (t *Tx) SeePaymentMethod(connID int64, method, title string) (int64, error)
 	if method == "" {
 		return DefaultAccountID, nil
 	}
-	if _, err := t.Exec(`INSERT INTO payment_methods(connection_id, method, title, first_seen_at) VALUES (?, ?, ?, ?)
+	// Read once per transaction: a page of orders sees the same few methods again and again, and
+	// writes only a method that is new or whose title changed.
+	type methodKey struct {
+		conn   int64
+		method string
+	}
+	type methodRow struct {
+		title   string
+		account sql.NullInt64
+	}
+	read := func() (methodRow, bool, error) {
+		var m methodRow
+		err := t.QueryRow(`SELECT title, account_id FROM payment_methods WHERE connection_id = ? AND method = ?`, connID, method).Scan(&m.title, &m.account)
+		if errors.Is(err, sql.ErrNoRows) {
+			return m, false, nil
+		} else if err != nil {
+			return m, false, fmt.Errorf("read payment method %q: %w", method, err)
+		}
+		return m, true, nil
+	}
+	m, found, err := Memo(t, methodKey{connID, method}, read, "payment_methods")
+	if err != nil {
+		return 0, err
+	}
+	if !found || (title != "" && title != m.title) {
+		if _, err := t.Exec(`INSERT INTO payment_methods(connection_id, method, title, first_seen_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT(connection_id, method) DO UPDATE SET title = excluded.title WHERE excluded.title <> '' AND excluded.title <> title`,
-		connID, method, title, formatTime(t.now)); err != nil {
-		return 0, fmt.Errorf("record payment method %q: %w", method, err)
+			connID, method, title, formatTime(t.now)); err != nil {
+			return 0, fmt.Errorf("record payment method %q: %w", method, err)
+		}
+		if m, _, err = Memo(t, methodKey{connID, method}, read, "payment_methods"); err != nil {
+			return 0, err
+		}
 	}
-	var acc sql.NullInt64
-	if err := t.QueryRow(`SELECT account_id FROM payment_methods WHERE connection_id = ? AND method = ?`, connID, method).Scan(&acc); err != nil {
-		return 0, fmt.Errorf("read payment method %q: %w", method, err)
-	}
-	if !acc.Valid {
+	if !m.account.Valid {
 		return DefaultAccountID, nil
 	}
-	return acc.Int64, nil
+	return m.account.Int64, nil
 }
 
 // MapPaymentMethod chooses the account a connection's payment method pays into from now on
@@ -304,13 +329,16 @@ func (t *Tx) recordPayment(p Payment) (Payment, error) {
 	if !p.Amount.IsPositive() {
 		return p, invalid("a payment's amount must be more than zero, not %s", p.Amount)
 	}
-	acc, err := t.TreasuryAccount(p.AccountID)
+	acc, _, err := Memo(t, accountKey(p.AccountID), func() (TreasuryAccount, bool, error) {
+		a, err := t.TreasuryAccount(p.AccountID)
+		return a, err == nil, err
+	}, "treasury_accounts")
 	if errors.Is(err, ErrNotFound) {
 		return p, invalid("treasury account %d does not exist", p.AccountID)
 	} else if err != nil {
 		return p, err
 	}
-	inv, err := t.invoiceHeader(p.InvoiceID)
+	inv, err := t.invoiceFactsOf(p.InvoiceID)
 	if err != nil {
 		return p, err
 	}
@@ -355,7 +383,7 @@ func (t *Tx) nextPaymentNumber(branchID int64, dir PaymentDirection) (int64, str
 	if err != nil {
 		return 0, "", fmt.Errorf("number payment: %w", err)
 	}
-	b, err := t.Branch(branchID)
+	b, err := t.branchOf(branchID)
 	if err != nil {
 		return 0, "", err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -20,7 +21,11 @@ type Tx struct {
 	now time.Time
 	// stmts are this transaction's handles on the books' prepared statements, made once per
 	// transaction (a page of orders runs the same few statements hundreds of times).
-	stmts map[string]*sql.Stmt
+	stmts map[string]txStmt
+	// memo holds what the transaction read once and may read again (see Memo), and memoTables the
+	// tables it was read from.
+	memo       map[any]memoEntry
+	memoTables map[string]bool
 	// searchIDs are the invoices this transaction wrote, whose search entries it writes when it
 	// commits (see writeSearch).
 	searchIDs []int64
@@ -72,34 +77,150 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 	return st.QueryContext(t.ctx, args...)
 }
 
-// stmt gives the transaction's handle on the books' prepared statement for query.
+// txStmt is a transaction's handle on a prepared statement, with what the statement writes.
+type txStmt struct {
+	st *sql.Stmt
+	w  writes
+}
+
+// stmt gives the transaction's handle on the books' prepared statement for query. A statement
+// that may change what the transaction's memo holds makes it forget that first.
 func (t *Tx) stmt(query string) (*sql.Stmt, error) {
-	if st, ok := t.stmts[query]; ok {
-		return st, nil
-	}
-	t.db.stmtMu.Lock()
-	st, ok := t.db.stmts[query]
-	t.db.stmtMu.Unlock()
+	ts, ok := t.stmts[query]
 	if !ok {
-		var err error
-		if st, err = t.db.sql.PrepareContext(t.ctx, query); err != nil {
-			return nil, err
-		}
 		t.db.stmtMu.Lock()
-		if prev, ok := t.db.stmts[query]; ok {
-			st.Close()
-			st = prev
-		} else {
-			t.db.stmts[query] = st
-		}
+		st, ok := t.db.stmts[query]
 		t.db.stmtMu.Unlock()
+		if !ok {
+			var err error
+			if st, err = t.db.sql.PrepareContext(t.ctx, query); err != nil {
+				return nil, err
+			}
+			t.db.stmtMu.Lock()
+			if prev, ok := t.db.stmts[query]; ok {
+				st.Close()
+				st = prev
+			} else {
+				t.db.stmts[query] = st
+			}
+			t.db.stmtMu.Unlock()
+		}
+		if t.stmts == nil {
+			t.stmts = map[string]txStmt{}
+		}
+		ts = txStmt{st: t.tx.StmtContext(t.ctx, st), w: writesOf(query)}
+		t.stmts[query] = ts
 	}
-	if t.stmts == nil {
-		t.stmts = map[string]*sql.Stmt{}
+	if ts.w.changes && len(t.memo) > 0 {
+		t.forget(ts.w.table)
 	}
-	txst := t.tx.StmtContext(t.ctx, st)
-	t.stmts[query] = txst
-	return txst, nil
+	return ts.st, nil
+}
+
+// writes is what a statement may write, as far as the transaction's memo is concerned.
+type writes struct {
+	// table is the one table the statement writes; "" with changes set means any table.
+	table string
+	// changes: the statement may change or delete rows that exist, not only add new ones.
+	changes bool
+}
+
+var (
+	// writeStatement reads the table an INSERT, REPLACE, UPDATE or DELETE writes.
+	writeStatement = regexp.MustCompile(`(?is)^(INSERT|REPLACE|UPDATE|DELETE)\s+(?:OR\s+[A-Z]+\s+)?(?:INTO\s+|FROM\s+)?(?:[A-Z_][A-Z0-9_]*\.)?([A-Z_][A-Z0-9_]*)\b`)
+	// upsert: an INSERT that may replace or update a row that exists.
+	upsert = regexp.MustCompile(`(?is)\bOR\s+REPLACE\b|\bDO\s+UPDATE\b`)
+	// writeWord: a statement of another kind (WITH …) that writes.
+	writeWord = regexp.MustCompile(`(?i)\b(INSERT|REPLACE|UPDATE|DELETE)\b`)
+)
+
+// cascadeParents are the tables whose rows other tables' rows are deleted with (ON DELETE
+// CASCADE): a statement that changes them may change those too, and makes the memo forget all.
+var cascadeParents = map[string]bool{"connections": true, "sync_runs": true}
+
+// writesOf says what query may write. Reads, savepoints and their release write nothing; an
+// INSERT that cannot replace a row only adds; anything else not understood may write anything.
+func writesOf(query string) writes {
+	q := strings.TrimSpace(query)
+	first, _, _ := strings.Cut(q, " ")
+	switch strings.ToUpper(strings.TrimSpace(first)) {
+	case "SELECT", "SAVEPOINT", "RELEASE":
+		return writes{}
+	case "WITH":
+		if !writeWord.MatchString(q) {
+			return writes{}
+		}
+		return writes{changes: true}
+	}
+	m := writeStatement.FindStringSubmatch(q)
+	if m == nil {
+		return writes{changes: true}
+	}
+	table := strings.ToLower(m[2])
+	if cascadeParents[table] || table == "into" || table == "from" { // the last two: a quoted name
+		return writes{changes: true}
+	}
+	switch strings.ToUpper(m[1]) {
+	case "INSERT":
+		return writes{table: table, changes: upsert.MatchString(q)}
+	default:
+		return writes{table: table, changes: true}
+	}
+}
+
+// Memo gives what read gives for key, reading it once per transaction: a page of orders reads
+// the same branch, warehouse, accounts and bindings for most of its orders. What read found is
+// kept until the transaction writes to one of tables (the tables it is read from) other than by
+// adding rows, or undoes a savepoint; so what Memo gives is always what read would give. What
+// read did not find (found false) or failed to read is not kept. Nothing is kept from one
+// transaction to the next. Keys of different kinds must be of different types.
+func Memo[T any](t *Tx, key any, read func() (T, bool, error), tables ...string) (T, bool, error) {
+	if e, ok := t.memo[key]; ok {
+		return e.v.(T), true, nil
+	}
+	v, found, err := read()
+	if err == nil && found {
+		t.remember(key, v, tables...)
+	}
+	return v, found, err
+}
+
+// memoEntry is a value the transaction read, and the tables it read it from.
+type memoEntry struct {
+	v      any
+	tables []string
+}
+
+// remember keeps v for key (see Memo).
+func (t *Tx) remember(key, v any, tables ...string) {
+	if t.memo == nil {
+		t.memo, t.memoTables = map[any]memoEntry{}, map[string]bool{}
+	}
+	t.memo[key] = memoEntry{v: v, tables: tables}
+	for _, tb := range tables {
+		t.memoTables[tb] = true
+	}
+}
+
+// forget drops what the memo read from table ("": from any table).
+func (t *Tx) forget(table string) {
+	if table == "" {
+		clear(t.memo)
+		clear(t.memoTables)
+		return
+	}
+	if !t.memoTables[table] {
+		return
+	}
+	for k, e := range t.memo {
+		for _, tb := range e.tables {
+			if tb == table {
+				delete(t.memo, k)
+				break
+			}
+		}
+	}
+	delete(t.memoTables, table)
 }
 
 // ValidationError is bad input refused by an operation; its message is meant for the user.
@@ -202,6 +323,7 @@ func (t *Tx) atomic(fn func() error) error {
 		return err
 	}
 	if err := fn(); err != nil {
+		t.forget("") // what it read may have been written inside the savepoint
 		if _, rbErr := t.Exec("ROLLBACK TO op"); rbErr != nil {
 			return errors.Join(err, fmt.Errorf("undo refused operation: %w", rbErr))
 		}
