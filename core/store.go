@@ -59,6 +59,20 @@ type Store interface {
 	AdjustStock(ctx context.Context, changes []StockChange) ([]StockResult, error)
 }
 
+// ReadPlanner is implemented by a Store that can begin a sync's large reads early (Shopify runs
+// bulk operations on the store's side, several at once). Before a sync's first read the engine
+// says which reads will be of everything; the store may start those then, and answers each read
+// when it is called as if the read began then or later (never with data older than the sync's
+// start).
+type ReadPlanner interface {
+	PlanReads(ctx context.Context, plan ReadPlan)
+}
+
+// ReadPlan says which of a sync's reads will read everything.
+type ReadPlan struct {
+	AllOrders bool // Orders will be called with since zero (the first import of orders)
+}
+
 // StoreInfo describes a connected store.
 type StoreInfo struct {
 	Name       string // the shop's name

@@ -95,6 +95,13 @@ func (s *syncer) sync() error {
 	if err := s.finishPendingPushes(); err != nil {
 		return err
 	}
+	if p, ok := st.(ReadPlanner); ok {
+		since, err := s.watermark("orders")
+		if err != nil {
+			return err
+		}
+		p.PlanReads(s.ctx, ReadPlan{AllOrders: since.IsZero()})
+	}
 	type phase struct {
 		name string
 		run  func() error
