@@ -1,6 +1,7 @@
 package core
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -32,8 +33,10 @@ type Words struct {
 	Count   int    // the place holding the count
 }
 
-// logText is every sentence the engine writes to the sync log, by code. The window translates
-// "log.<code>"; each place is an indexed verb so a translation may put them in another order.
+// logText is every sentence the engine writes to the sync log, by code, and the other words it
+// gives a window to show (a product's state in a store, the notes of the documents it records).
+// The window translates "log.<code>"; each place is an indexed verb so a translation may put them
+// in another order.
 var logText = map[string]Words{
 	"sep.comma":     {English: ", "},
 	"sep.semicolon": {English: "; "},
@@ -159,6 +162,16 @@ var logText = map[string]Words{
 	"product.created":        {English: "Created %[1]s %[2]q in the store"},
 	"product.unlinked":       {English: "Unlinked store product %[1]s by hand"},
 	"product.unlinked_named": {English: "Unlinked %[1]s %[2]q from store product %[3]s by hand"},
+
+	// The notes Mizan writes on the documents it records (storage.NoteWords).
+	"note.store_quantity": {English: "Store quantity of %[1]s on %[2]s"},
+	"note.opening_stock":  {English: "Opening stock of %[1]s, sold in order %[2]s before it was in the books"},
+
+	// How a product of the books stands in a store (ProductLink), beside "pending", "not in the store".
+	"link.changed":     {English: "changed in the books: the next sync sends the change"},
+	"link.archived":    {English: "archived: not created in the store"},
+	"link.will_create": {English: "the next sync creates it in the store"},
+	"link.no_push":     {English: "this connection does not create products in the store"},
 }
 
 // LogKinds are the kinds of the sync log's entries (LogEntry.Kind).
@@ -305,4 +318,27 @@ func errPhrase(err error) Phrase {
 		return me.phrase()
 	}
 	return Phrase{Text: err.Error()}
+}
+
+// noteWords is a note Mizan writes on a document (its English is p.English()), in the words the
+// document keeps for a window to translate.
+func noteWords(p Phrase) storage.NoteWords {
+	w := storage.NoteWords{Code: p.Code}
+	if len(p.Args) > 0 {
+		w.Args = mustJSON(p.Args)
+	}
+	return w
+}
+
+// NotePhrase is a stock document's note as a phrase a window translates: the engine's sentence
+// when Mizan wrote it, else the note as written (the merchant's own, or one written before the
+// books kept the sentence's code).
+func NotePhrase(d storage.StockDocument) Phrase {
+	if d.NoteWords.Code != "" {
+		p := Phrase{Code: d.NoteWords.Code}
+		if _, known := logText[p.Code]; known && (d.NoteWords.Args == "" || json.Unmarshal([]byte(d.NoteWords.Args), &p.Args) == nil) {
+			return p
+		}
+	}
+	return words(d.Note)
 }

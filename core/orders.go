@@ -523,8 +523,9 @@ func (s *syncer) lineProduct(tx *storage.Tx, o StoreOrder, l StoreLine, create b
 	if err != nil {
 		return 0, "", err
 	}
+	note := say("note.opening_stock", code, o.Name)
 	r, err := tx.PostRequisition(storage.Requisition{Kind: storage.Inbound, WarehouseID: s.conn.WarehouseID, ConnectionID: s.conn.ID,
-		Note:  fmt.Sprintf("Opening stock of %s, sold in order %s before it was in the books", code, o.Name),
+		Note: note.English(), NoteWords: noteWords(note),
 		Lines: []storage.RequisitionLine{{ProductID: p.ID, Quantity: l.Quantity}}})
 	if err != nil {
 		return 0, "", err

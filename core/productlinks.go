@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -26,7 +27,10 @@ type ProductLink struct {
 	Connection   string
 	State        ProductLinkState
 	ExternalID   string // the store variant's id when linked
-	Note         string
+	// Say is why it is pending, failed or absent, in words a window translates (a failure is
+	// its sync log entry's sentence); Note is the same in English.
+	Say  Phrase
+	Note string
 }
 
 // ProductLinks tells, for every connection, whether a product of the books is in the store, is
@@ -48,7 +52,7 @@ func (e *Engine) ProductLinks(ctx context.Context, productID int64) ([]ProductLi
 			if err != nil {
 				return fmt.Errorf("read the link of %s to %s: %w", p.Code, c.Name, err)
 			}
-			failure, err := lastProductFailure(tx, c.ID, productID)
+			failure, failed, err := lastProductFailure(tx, c.ID, productID)
 			if err != nil {
 				return fmt.Errorf("read the sync log of %s: %w", c.Name, err)
 			}
@@ -62,18 +66,21 @@ func (e *Engine) ProductLinks(ctx context.Context, productID int64) ([]ProductLi
 				}
 			}
 			switch {
-			case failure != "":
-				l.State, l.Note = ProductFailed, failure
+			case failed:
+				l.State, l.Say = ProductFailed, failure
 			case bound && changed:
-				l.State, l.Note = ProductPending, "changed in the books: the next sync sends the change"
+				l.State, l.Say = ProductPending, say("link.changed")
 			case bound:
 				l.State = ProductLinked
 			case p.Archived:
-				l.State, l.Note = ProductAbsent, "archived: not created in the store"
+				l.State, l.Say = ProductAbsent, say("link.archived")
 			case c.PushProducts:
-				l.State, l.Note = ProductPending, "the next sync creates it in the store"
+				l.State, l.Say = ProductPending, say("link.will_create")
 			default:
-				l.State, l.Note = ProductAbsent, "this connection does not create products in the store"
+				l.State, l.Say = ProductAbsent, say("link.no_push")
+			}
+			if l.State != ProductLinked {
+				l.Note = l.Say.English()
 			}
 			if bound {
 				l.ExternalID = b.ExternalID
@@ -85,14 +92,22 @@ func (e *Engine) ProductLinks(ctx context.Context, productID int64) ([]ProductLi
 	return out, err
 }
 
-// lastProductFailure is the error of the connection's newest log entry about the product, when
-// that entry is an error: a later success (an update or creation logged as info) clears it.
-func lastProductFailure(tx *storage.Tx, connID, productID int64) (string, error) {
-	var level, msg string
-	err := tx.QueryRow(`SELECT level, message FROM sync_log INDEXED BY sync_log_doc WHERE doc_type = 'product' AND doc_id = ?
-		AND connection_id = ? AND kind = 'product' ORDER BY id DESC LIMIT 1`, productID, connID).Scan(&level, &msg)
+// lastProductFailure is the sentence of the connection's newest log entry about the product, when
+// that entry is an error: a later success (an update or creation logged as info) clears it. An
+// entry written before the log kept its sentences' codes is its English message.
+func lastProductFailure(tx *storage.Tx, connID, productID int64) (Phrase, bool, error) {
+	var level, msg, code, args string
+	err := tx.QueryRow(`SELECT level, message, code, args FROM sync_log INDEXED BY sync_log_doc WHERE doc_type = 'product' AND doc_id = ?
+		AND connection_id = ? AND kind = 'product' ORDER BY id DESC LIMIT 1`, productID, connID).Scan(&level, &msg, &code, &args)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && level != string(Error)) {
-		return "", nil
+		return Phrase{}, false, nil
 	}
-	return msg, err
+	if err != nil {
+		return Phrase{}, false, err
+	}
+	p := Phrase{Code: code}
+	if code == "" || (args != "" && json.Unmarshal([]byte(args), &p.Args) != nil) {
+		p = words(msg)
+	}
+	return p, true, nil
 }

@@ -214,9 +214,9 @@ func (s *syncer) createLocalProduct(tx *storage.Tx, sp StoreProduct) error {
 	}
 	docType, docID := "product", p.ID
 	if sp.TracksStock && sp.Quantity.IsPositive() {
+		note := say("note.store_quantity", p.Code, s.conn.Name)
 		r, err := tx.PostRequisition(storage.Requisition{Kind: storage.Inbound, WarehouseID: s.conn.WarehouseID, ConnectionID: s.conn.ID,
-			Note:  fmt.Sprintf("Store quantity of %s on %s", p.Code, s.conn.Name),
-			Lines: []storage.RequisitionLine{{ProductID: p.ID, Quantity: sp.Quantity}}})
+			Note: note.English(), NoteWords: noteWords(note), Lines: []storage.RequisitionLine{{ProductID: p.ID, Quantity: sp.Quantity}}})
 		if err != nil {
 			return err
 		}

@@ -237,7 +237,7 @@ func (s *syncer) settleOne(externalID string) (*StockChange, error) {
 			if delta.IsZero() {
 				return nil
 			}
-			if err := tx.AdjustFrom(s.conn.ID, p.ID, s.conn.WarehouseID, delta, why.English()); err != nil {
+			if err := tx.AdjustFrom(s.conn.ID, p.ID, s.conn.WarehouseID, delta, why.English(), noteWords(why)); err != nil {
 				return err
 			}
 			books = books.Add(delta)

@@ -34,7 +34,7 @@ func TestAutomaticDocumentsListed(t *testing.T) {
 			Note: "opening stock", Lines: []RequisitionLine{{ProductID: f.coffee.ID, Quantity: d("1")}, {ProductID: f.coffee.ID, Quantity: d("2")}}}); err != nil {
 			return err
 		}
-		return tx.AdjustFrom(shop, f.tea.ID, f.warehouse, d("-2"), "the store's count")
+		return tx.AdjustFrom(shop, f.tea.ID, f.warehouse, d("-2"), "the store's count", NoteWords{})
 	}))
 	rec := f.post(t, StockDocument{Kind: DocReceive, Date: day.AddDate(0, 0, 2), WarehouseID: f.warehouse,
 		Lines: []StockDocLine{{ProductID: f.tea.ID, Quantity: d("3")}}})

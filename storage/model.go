@@ -104,6 +104,8 @@ type Requisition struct {
 	Lines       []RequisitionLine
 	// ConnectionID is the store connection a sync posted it for (0: none, e.g. the demo's).
 	ConnectionID int64
+	// NoteWords is the note Mizan wrote, in words a window translates (Note is their English).
+	NoteWords NoteWords
 }
 
 // InvoiceType is sales or return.

@@ -107,8 +107,10 @@ func (t *Tx) postRequisition(r Requisition) (Requisition, error) {
 	if err != nil {
 		return r, err
 	}
-	res, err := t.Exec(`INSERT INTO requisitions(number, kind, warehouse_id, date, note, created_at, connection_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		num, string(r.Kind), r.WarehouseID, formatTime(r.Date), strings.TrimSpace(r.Note), formatTime(t.now), nullIfZero(r.ConnectionID))
+	res, err := t.Exec(`INSERT INTO requisitions(number, kind, warehouse_id, date, note, created_at, connection_id, note_code, note_args)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		num, string(r.Kind), r.WarehouseID, formatTime(r.Date), strings.TrimSpace(r.Note), formatTime(t.now), nullIfZero(r.ConnectionID),
+		r.NoteWords.Code, r.NoteWords.Args)
 	if err != nil {
 		return r, fmt.Errorf("post requisition: %w", err)
 	}
@@ -155,19 +157,20 @@ func (t *Tx) adjust(productID, warehouseID int64, counted decimal.Decimal, reaso
 	if err != nil {
 		return decimal.Zero, err
 	}
-	return t.adjustBy(0, productID, warehouseID, counted.Sub(level), reason)
+	return t.adjustBy(0, productID, warehouseID, counted.Sub(level), reason, NoteWords{})
 }
 
 // AdjustBy records an adjustment movement of delta (either sign) of a product in a warehouse,
 // whatever the quantity it leaves: a store's count brought into the books may be below zero when
 // the store sells on backorder. A zero delta records nothing.
 func (t *Tx) AdjustBy(productID, warehouseID int64, delta decimal.Decimal, reason string) error {
-	return t.AdjustFrom(0, productID, warehouseID, delta, reason)
+	return t.AdjustFrom(0, productID, warehouseID, delta, reason, NoteWords{})
 }
 
 // AdjustFrom is AdjustBy for a store connection's sync: the adjustment says which connection it
-// came from (0: none).
-func (t *Tx) AdjustFrom(connectionID, productID, warehouseID int64, delta decimal.Decimal, reason string) error {
+// came from (0: none), and words gives its reason in words a window translates (reason is their
+// English).
+func (t *Tx) AdjustFrom(connectionID, productID, warehouseID int64, delta decimal.Decimal, reason string, words NoteWords) error {
 	_, err := atomicOp(t, func() (decimal.Decimal, error) {
 		if _, err := t.Product(productID); err != nil {
 			return decimal.Zero, err
@@ -175,12 +178,12 @@ func (t *Tx) AdjustFrom(connectionID, productID, warehouseID int64, delta decima
 		if _, err := t.Warehouse(warehouseID); err != nil {
 			return decimal.Zero, err
 		}
-		return t.adjustBy(connectionID, productID, warehouseID, delta, reason)
+		return t.adjustBy(connectionID, productID, warehouseID, delta, reason, words)
 	})
 	return err
 }
 
-func (t *Tx) adjustBy(connectionID, productID, warehouseID int64, delta decimal.Decimal, reason string) (decimal.Decimal, error) {
+func (t *Tx) adjustBy(connectionID, productID, warehouseID int64, delta decimal.Decimal, reason string, words NoteWords) (decimal.Decimal, error) {
 	if delta.IsZero() {
 		return delta, nil
 	}
@@ -188,8 +191,10 @@ func (t *Tx) adjustBy(connectionID, productID, warehouseID int64, delta decimal.
 	if err != nil {
 		return decimal.Zero, err
 	}
-	res, err := t.Exec(`INSERT INTO adjustments(number, warehouse_id, product_id, quantity, reason, date, created_at, connection_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		num, warehouseID, productID, decStr(delta), strings.TrimSpace(reason), formatTime(t.now), formatTime(t.now), nullIfZero(connectionID))
+	res, err := t.Exec(`INSERT INTO adjustments(number, warehouse_id, product_id, quantity, reason, date, created_at, connection_id,
+		note_code, note_args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		num, warehouseID, productID, decStr(delta), strings.TrimSpace(reason), formatTime(t.now), formatTime(t.now), nullIfZero(connectionID),
+		words.Code, words.Args)
 	if err != nil {
 		return decimal.Zero, fmt.Errorf("record adjustment: %w", err)
 	}

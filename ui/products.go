@@ -389,15 +389,19 @@ func linksText(links []core.ProductLink, err error) string {
 	var lines []string
 	for _, l := range links {
 		var state string
+		note := logPhrase(l.Say) // why, in the window's language (a failure: its sync log sentence)
+		if note == "" {
+			note = l.Note
+		}
 		switch l.State {
 		case core.ProductLinked:
 			state = trText("product.state.linked", "linked")
 		case core.ProductPending:
-			state = trText("product.state.pending", "pending: {{.Note}}", map[string]any{"Note": l.Note})
+			state = trText("product.state.pending", "pending: {{.Note}}", map[string]any{"Note": note})
 		case core.ProductFailed:
-			state = trText("product.state.failed", "failed: {{.Note}}", map[string]any{"Note": l.Note})
+			state = trText("product.state.failed", "failed: {{.Note}}", map[string]any{"Note": note})
 		default:
-			state = trText("product.state.absent", "not in the store: {{.Note}}", map[string]any{"Note": l.Note})
+			state = trText("product.state.absent", "not in the store: {{.Note}}", map[string]any{"Note": note})
 		}
 		lines = append(lines, visual(l.Connection+": "+state))
 	}

@@ -1,0 +1,102 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/shopspring/decimal"
+
+	"mizan/core"
+	"mizan/storage"
+)
+
+// A product of the books that waits for the next sync, or that a store refused, says so in the
+// window's language: the failure is its sync log sentence, around the store's own words.
+func TestProductStoreStateInArabic(t *testing.T) {
+	inLanguage(t, "ar")
+	e := memoryEnv(t, Deps{})
+	m := e.m
+	c := e.connect(t, "متجري", true)
+	var p storage.Product
+	if err := e.db.Update(context.Background(), func(tx *storage.Tx) error {
+		var err error
+		p, err = tx.CreateProduct(storage.Product{Code: "OUD-12", Name: "عود كمبودي", SalePrice: decimal.NewFromInt(150)})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	links := func() string {
+		t.Helper()
+		test.Tap(m.Nav[ScreenProducts])
+		m.Idle()
+		m.Products.SelectProduct(p.ID)
+		m.Idle()
+		return m.Products.Links.Text
+	}
+	own := []string{"OUD", "HTTP", "sku", "taken"}
+	got := links()
+	if !strings.Contains(got, "بانتظار المزامنة") || !hasArabic(strings.TrimPrefix(got, "متجري")) {
+		t.Errorf("before the sync: %q", got)
+	}
+	if left := englishLeft(got, own); len(left) > 0 {
+		t.Errorf("before the sync %q keeps English %q", got, left)
+	}
+
+	e.mem.FailNext("CreateProduct", errors.New("HTTP 422: sku taken"))
+	if !m.StartSync(c, core.SyncRequest{Trigger: core.TriggerManual}) {
+		t.Fatal("the sync did not start")
+	}
+	m.Idle()
+	got = links()
+	if !strings.Contains(got, "فشل") || !strings.Contains(got, "إنشاء") || !strings.Contains(got, "taken") {
+		t.Errorf("after the failed creation: %q", got)
+	}
+	if left := englishLeft(got, own); len(left) > 0 {
+		t.Errorf("after the failed creation %q keeps English %q", got, left)
+	}
+}
+
+// The note Mizan writes on the inbound requisition a sync records for a store's quantity reads
+// in Arabic in the list of stock documents and in the document's title, around the store's and
+// the books' own words.
+func TestEngineDocumentNoteInArabic(t *testing.T) {
+	inLanguage(t, "ar")
+	e := memoryEnv(t, Deps{})
+	m := e.m
+	c := e.connect(t, "متجري", false)
+	e.mem.AddProduct(core.StoreProduct{Name: "Green tea", SKU: "TEA-100", SalePrice: decimal.NewFromInt(12), Quantity: decimal.NewFromInt(40), TracksStock: true})
+	if !m.StartSync(c, core.SyncRequest{Trigger: core.TriggerManual}) {
+		t.Fatal("the sync did not start")
+	}
+	m.Idle()
+	test.Tap(m.Nav[ScreenStock])
+	m.Idle()
+	row := -1
+	for i, d := range m.Stock.docs {
+		if d.Kind == storage.DocInbound {
+			row = i
+		}
+	}
+	if row < 0 {
+		t.Fatalf("no inbound requisition is listed: %+v", m.Stock.docs)
+	}
+	doc := m.Stock.docs[row]
+	if doc.Note != "Store quantity of TEA-100 on متجري" {
+		t.Fatalf("the requisition's note (its English, for the command line and exports): %q", doc.Note)
+	}
+	own := []string{"TEA-100", doc.Warehouse} // the books' own words (the seeded warehouse's name)
+	note := docNote(doc)
+	if !strings.Contains(note, "كمية") || !strings.Contains(note, "TEA-100") || len(englishLeft(note, own)) > 0 {
+		t.Errorf("the note listed reads %q", note)
+	}
+	mustShow(t, m.Stock.Table, visual(note))
+	m.Stock.Table.Select(widget.TableCellID{Row: row, Col: 0})
+	m.Idle()
+	if title := m.Stock.DocTitle.Text; !strings.Contains(title, "كمية") || len(englishLeft(title, append(own, doc.Number))) > 0 {
+		t.Errorf("the document's title reads %q", title)
+	}
+}
