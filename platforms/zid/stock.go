@@ -3,6 +3,7 @@ package zid
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -86,13 +87,13 @@ func (s *Store) AdjustStock(ctx context.Context, changes []core.StockChange) ([]
 		if !c.Delta.IsInteger() {
 			return nil, &core.StoreError{Op: "change stock of " + c.ExternalID, Message: fmt.Sprintf("Zid counts stock in whole units; %s is not one", c.Delta)}
 		}
-		cur, row, err := s.stockBeforeWrite(ctx, c.ExternalID, locID)
+		cur, row, err := s.stockBeforeWrite(ctx, c.ExternalID, c.StockRef, locID)
 		if err != nil {
 			return nil, err
 		}
 		for !cur.Equal(c.Expected) && res.Reread < maxRereads {
 			res.Reread++
-			again, r2, err := s.stockBeforeWrite(ctx, c.ExternalID, locID)
+			again, r2, err := s.stockBeforeWrite(ctx, c.ExternalID, row, locID)
 			if err != nil {
 				return nil, err
 			}
@@ -125,11 +126,30 @@ func (s *Store) AdjustStock(ctx context.Context, changes []core.StockChange) ([]
 	return out, nil
 }
 
-// stockBeforeWrite reads an item's quantity at the location (see currentStock) once the product
-// endpoints' pacer has room for the read and the write that may follow it back to back.
-func (s *Store) stockBeforeWrite(ctx context.Context, id, locID string) (decimal.Decimal, string, error) {
+// stockBeforeWrite reads an item's quantity at the location once the product endpoints' pacer
+// has room for the read and the write that may follow it back to back: its stock row there
+// alone when the row is known (GET /v1/products/{id}/stocks/{stock_id}/, the smallest answer Zid
+// documents for it), else the product (currentStock), as for a row gone or at another location.
+func (s *Store) stockBeforeWrite(ctx context.Context, id, rowID, locID string) (decimal.Decimal, string, error) {
 	if err := s.products.Room(ctx, 2); err != nil {
 		return decimal.Zero, "", err
+	}
+	if rowID != "" {
+		var row stockRow
+		_, err := s.do(ctx, request{op: "read the stock of " + id, scheme: catalog, method: http.MethodGet,
+			path: "/products/" + url.PathEscape(id) + "/stocks/" + url.PathEscape(rowID) + "/"}, &row)
+		switch {
+		case err == nil && row.Location.ID.String() == locID && row.ID.String() == rowID:
+			if row.IsInfinite {
+				return decimal.Zero, "", &core.StoreError{Op: "change stock of " + id, Message: "Zid counts no stock for this item at the location (unlimited)"}
+			}
+			return row.AvailableQuantity.Decimal, rowID, nil
+		case err != nil && !errors.Is(err, core.ErrNotFound):
+			return decimal.Zero, "", err
+		}
+		if err := s.products.Room(ctx, 2); err != nil {
+			return decimal.Zero, "", err
+		}
 	}
 	return s.currentStock(ctx, id, locID)
 }
