@@ -96,17 +96,6 @@ type StockDocument struct {
 	// recorded came from (0 and "" for the merchant's documents, and for the demo's).
 	ConnectionID int64
 	Source       string
-	// NoteWords is the note of a document Mizan recorded in words a window translates; Note is
-	// its English. Empty for the merchant's notes (shown as typed) and for older documents.
-	NoteWords NoteWords
-}
-
-// NoteWords is a note Mizan writes itself on a document, as words a window can translate: the
-// code of the engine's sentence and its arguments as JSON (see core.Phrase). The document keeps
-// the note's English too, which the command line, exports and older readers show.
-type NoteWords struct {
-	Code string
-	Args string
 }
 
 // The most a line may move, and the most decimal places of a quantity.
@@ -355,7 +344,7 @@ func (t *Tx) ReverseStockDocument(id int64, date time.Time, note string) (StockD
 
 const stockDocCols = `d.id, d.number, d.kind, d.date, d.warehouse_id, COALESCE(d.to_warehouse_id, 0), d.note,
 	COALESCE(d.reverses_id, 0), w.name, COALESCE(tw.name, ''), COALESCE(o.number, ''), COALESCE(r.id, 0), COALESCE(r.number, ''),
-	(SELECT COUNT(*) FROM stock_document_lines l WHERE l.document_id = d.id), d.created_at, 0, '', '', ''`
+	(SELECT COUNT(*) FROM stock_document_lines l WHERE l.document_id = d.id), d.created_at, 0, ''`
 
 // The columns of Mizan's own documents, in stockDocCols' order: requisitions (alias d) and
 // adjustments (alias d, one line each), with the connection they came from (c).
@@ -363,12 +352,12 @@ const (
 	sourceCols = `COALESCE(d.connection_id, 0), COALESCE(NULLIF(c.removed_name, ''), c.name, '')`
 
 	requisitionCols = `d.id, d.number, d.kind, d.date, d.warehouse_id, 0, d.note, 0, w.name, '', '', 0, '',
-	(SELECT COUNT(*) FROM requisition_lines l WHERE l.requisition_id = d.id), d.created_at, ` + sourceCols + `, d.note_code, d.note_args`
+	(SELECT COUNT(*) FROM requisition_lines l WHERE l.requisition_id = d.id), d.created_at, ` + sourceCols
 	requisitionFrom = ` FROM requisitions d JOIN warehouses w ON w.id = d.warehouse_id
 	LEFT JOIN connections c ON c.id = d.connection_id `
 
 	adjustmentCols = `d.id, d.number, 'adjustment', d.date, d.warehouse_id, 0, d.reason, 0, w.name, '', '', 0, '',
-	1, d.created_at, ` + sourceCols + `, d.note_code, d.note_args`
+	1, d.created_at, ` + sourceCols
 	adjustmentFrom = ` FROM adjustments d JOIN warehouses w ON w.id = d.warehouse_id
 	LEFT JOIN connections c ON c.id = d.connection_id `
 )
@@ -383,7 +372,7 @@ func scanStockDoc(r scanner) (StockDocument, error) {
 	var kind string
 	err := r.Scan(&d.ID, &d.Number, &kind, timeCol{&d.Date}, &d.WarehouseID, &d.ToWarehouseID, &d.Note, &d.ReversesID,
 		&d.Warehouse, &d.ToWarehouse, &d.ReversesNumber, &d.ReversedByID, &d.ReversedByNumber, &d.LineCount, timeCol{&d.CreatedAt},
-		&d.ConnectionID, &d.Source, &d.NoteWords.Code, &d.NoteWords.Args)
+		&d.ConnectionID, &d.Source)
 	d.Kind = StockDocKind(kind)
 	return d, err
 }
@@ -526,21 +515,51 @@ type StockDocumentFilter struct {
 	// time leaves that end open.
 	From, To time.Time
 	Limit    int // 0: no limit
+	Offset   int // with Limit: the documents skipped first, newest first
+
+	// keys, when not nil, keeps only these documents (by the table they are kept in).
+	keys map[docTable][]any
 }
 
-// StockDocuments lists the merchant's stock documents and the requisitions and adjustments Mizan
-// recorded, newest first, without their lines (LineCount says how many).
-func (d *DB) StockDocuments(ctx context.Context, f StockDocumentFilter) ([]StockDocument, error) {
+// docTable is the table a listed document is kept in: the merchant's documents, requisitions or
+// adjustments (each numbers its rows apart).
+type docTable int
+
+const (
+	docTableStock docTable = iota
+	docTableRequisition
+	docTableAdjustment
+)
+
+// docKeyCols are the columns StockDocumentPage finds a page by: the table and id, then the
+// columns the list is sorted by (see docOrder).
+func docKeyCols(t docTable) string {
+	return fmt.Sprintf(`%d, d.id, d.number, d.date, d.created_at`, t)
+}
+
+// query builds the list's query: each table's documents the filter keeps, with cols (nil: every
+// column, scanned by scanStockDoc; docKeyCols: the keys), united and sorted newest first. An empty
+// query keeps nothing.
+func (f StockDocumentFilter) query(cols func(docTable) string) (q string, args []any, err error) {
 	if f.Kind != "" && !slices.Contains(ListedDocKinds, f.Kind) {
-		return nil, invalid("no stock document is of kind %q", f.Kind)
+		return "", nil, invalid("no stock document is of kind %q", f.Kind)
 	}
 	var parts []string
-	var args []any
-	part := func(cols, from, kindCol, noteCol, source string, kinds ...StockDocKind) {
+	part := func(t docTable, all, from, kindCol, noteCol, source string, kinds ...StockDocKind) {
 		if f.Kind != "" && !slices.Contains(kinds, f.Kind) {
 			return
 		}
-		q := `SELECT ` + cols + from + `WHERE 1 = 1`
+		if f.keys != nil && len(f.keys[t]) == 0 {
+			return
+		}
+		if cols != nil {
+			all = cols(t)
+		}
+		q := `SELECT ` + all + from + `WHERE 1 = 1`
+		if f.keys != nil {
+			q += ` AND d.id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(f.keys[t])), ",") + `)`
+			args = append(args, f.keys[t]...)
+		}
 		if f.Kind != "" && kindCol != "" {
 			q += ` AND ` + kindCol + ` = ?`
 			args = append(args, string(f.Kind))
@@ -566,16 +585,104 @@ func (d *DB) StockDocuments(ctx context.Context, f StockDocumentFilter) ([]Stock
 		parts = append(parts, q)
 	}
 	source := `COALESCE(NULLIF(c.removed_name, ''), c.name, '')`
-	part(stockDocCols, stockDocFrom, "d.kind", "d.note", "", StockDocKinds...)
-	part(requisitionCols, requisitionFrom, "d.kind", "d.note", source, DocInbound, DocOutbound)
-	part(adjustmentCols, adjustmentFrom, "", "d.reason", source, DocAdjustment)
-	// Columns 4, 15 and 2: the date, when it was recorded, and the number (each kind's numbers
-	// have one width, so they sort as they were given).
-	q := strings.Join(parts, " UNION ALL ") + ` ORDER BY 4 DESC, 15 DESC, 2 DESC`
+	part(docTableStock, stockDocCols, stockDocFrom, "d.kind", "d.note", "", StockDocKinds...)
+	part(docTableRequisition, requisitionCols, requisitionFrom, "d.kind", "d.note", source, DocInbound, DocOutbound)
+	part(docTableAdjustment, adjustmentCols, adjustmentFrom, "", "d.reason", source, DocAdjustment)
+	if len(parts) == 0 {
+		return "", nil, nil
+	}
+	// The date, when it was recorded, and the number (each kind's numbers have one width, so they
+	// sort as they were given): columns 4, 15 and 2 of every column, 4, 5 and 3 of the keys.
+	order := ` ORDER BY 4 DESC, 15 DESC, 2 DESC`
+	if cols != nil {
+		order = ` ORDER BY 4 DESC, 5 DESC, 3 DESC`
+	}
+	return strings.Join(parts, " UNION ALL ") + order, args, nil
+}
+
+// StockDocuments lists the merchant's stock documents and the requisitions and adjustments Mizan
+// recorded, newest first, without their lines (LineCount says how many).
+func (d *DB) StockDocuments(ctx context.Context, f StockDocumentFilter) ([]StockDocument, error) {
+	q, args, err := f.query(nil)
+	if err != nil || q == "" {
+		return nil, err
+	}
 	if f.Limit > 0 {
-		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, f.Offset)
 	}
 	return queryList(ctx, d, q, scanStockDoc, args...)
+}
+
+// StockDocumentPage reads a page of up to limit documents the filter keeps (from its Offset,
+// newest first; its Limit is not used) and counts all it keeps, from one snapshot of the books,
+// as InvoicePage does for invoices: one pass over the documents' keys finds the page and, when
+// fewer than pageScan match from the offset on, the count; only the page's documents are then
+// read whole (their lines counted, their warehouses and stores named).
+func (d *DB) StockDocumentPage(ctx context.Context, f StockDocumentFilter, limit int) (page []StockDocument, count int, err error) {
+	if limit <= 0 {
+		return nil, 0, fmt.Errorf("stock document page: the page size must be positive, not %d", limit)
+	}
+	f.keys = nil
+	keysQuery, args, err := f.query(docKeyCols)
+	if err != nil || keysQuery == "" {
+		return nil, 0, err
+	}
+	err = d.View(ctx, func(tx *Tx) error {
+		rows, err := tx.Query(keysQuery+` LIMIT ? OFFSET ?`, append(slices.Clip(args), max(limit, pageScan), f.Offset)...)
+		if err != nil {
+			return fmt.Errorf("stock document page: %w", err)
+		}
+		keys := map[docTable][]any{}
+		matched := 0
+		for rows.Next() {
+			var t docTable
+			var id int64
+			var number, date, created string
+			if err := rows.Scan(&t, &id, &number, &date, &created); err != nil {
+				rows.Close()
+				return fmt.Errorf("stock document page: %w", err)
+			}
+			if matched < limit {
+				keys[t] = append(keys[t], id)
+			}
+			matched++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("stock document page: %w", err)
+		}
+		switch {
+		case matched < max(limit, pageScan) && (matched > 0 || f.Offset == 0):
+			count = f.Offset + matched
+		default: // more than one pass reads, or an offset past the end
+			if err := tx.QueryRow(`SELECT COUNT(*) FROM (`+keysQuery+`)`, args...).Scan(&count); err != nil {
+				return fmt.Errorf("count stock documents: %w", err)
+			}
+		}
+		if len(keys) == 0 {
+			return nil
+		}
+		f.keys = keys
+		q, args, err := f.query(nil)
+		if err != nil {
+			return err
+		}
+		rows, err = tx.Query(q, args...)
+		if err != nil {
+			return fmt.Errorf("stock document page: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			doc, err := scanStockDoc(rows)
+			if err != nil {
+				return fmt.Errorf("stock document page: %w", err)
+			}
+			page = append(page, doc)
+		}
+		return rows.Err()
+	})
+	return page, count, err
 }
 
 func likeEscape(s string) string {

@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"mizan/core"
 	"mizan/core/invoicepdf"
 	"mizan/storage"
 )
@@ -43,8 +42,13 @@ type StockScreen struct {
 	// Form is the new document's form while it is open.
 	Form *StockDocForm
 
-	m        *App
+	m *App
+	// list is the documents the filter selects, read in pages as they are scrolled to; docs is
+	// its first page, the newest.
+	list     pager[storage.StockDocument]
+	listed   storage.StockDocumentFilter // the filter list was read with
 	docs     []storage.StockDocument
+	reported bool // a page could not be read: said once, not for every page
 	selected storage.StockDocument
 	// want is the list's filter, set on the UI goroutine and read by the worker.
 	mu   sync.Mutex
@@ -76,7 +80,8 @@ func stockDocKindText(k storage.StockDocKind) string {
 }
 
 func newStockScreen(m *App) *StockScreen {
-	s := &StockScreen{m: m, want: storage.StockDocumentFilter{Limit: 1000}}
+	s := &StockScreen{m: m}
+	s.list.reset(0, nil)
 	s.Search = widget.NewEntry()
 	s.Search.SetPlaceHolder(tr("stockdocs.search", "Search number, note or store"))
 	s.Search.OnChanged = func(string) { s.reload() }
@@ -100,7 +105,7 @@ func newStockScreen(m *App) *StockScreen {
 	s.New = widget.NewButtonWithIcon(tr("stockdocs.new", "New document"), theme.ContentAddIcon(), func() { s.OpenForm(storage.DocReceive) })
 	s.New.Importance = widget.HighImportance
 
-	s.Table = labelTable(func() (int, int) { return len(s.docs), 8 }, s.updateDocCell, func(col int) (string, bool) {
+	s.Table = labelTable(func() (int, int) { return s.list.count, 8 }, s.updateDocCell, func(col int) (string, bool) {
 		names := []string{tr("col.number", "Number"), tr("col.date", "Date"), tr("col.kind", "Kind"),
 			tr("col.warehouse", "Warehouse"), tr("stockdocs.col.to", "To"), tr("stockdocs.col.source", "Store"),
 			tr("stockdocs.col.lines", "Lines"), tr("stockdocs.col.note", "Note")}
@@ -108,8 +113,8 @@ func newStockScreen(m *App) *StockScreen {
 	})
 	setColumnWidths(s.Table, 110, 100, 160, 150, 130, 140, 60, 230)
 	s.Table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(s.docs) {
-			s.Select(s.docs[id.Row].Kind, s.docs[id.Row].ID)
+		if d, ok, _ := s.list.get(id.Row); ok {
+			s.Select(d.Kind, d.ID)
 		}
 	}
 
@@ -144,11 +149,19 @@ func newStockScreen(m *App) *StockScreen {
 
 func (s *StockScreen) updateDocCell(id widget.TableCellID, o fyne.CanvasObject) {
 	l := o.(*widget.Label)
-	if id.Row < 0 || id.Row >= len(s.docs) {
+	if id.Row < 0 {
 		l.SetText("")
 		return
 	}
-	d := s.docs[id.Row]
+	d, ok, known := s.list.get(id.Row)
+	if !ok {
+		l.SetText("")
+		if !known && id.Col == 0 {
+			l.SetText("…")
+			s.requestPage(id.Row / pageSize)
+		}
+		return
+	}
 	l.Alignment = fyne.TextAlignLeading
 	switch id.Col {
 	case 0:
@@ -177,19 +190,14 @@ func docNote(d storage.StockDocument) string {
 	if d.ReversesNumber != "" {
 		parts = append(parts, tr("stockdocs.reverses", "reverses {{.Number}}", map[string]any{"Number": d.ReversesNumber}))
 	}
-	if note := docNoteText(d); note != "" {
-		parts = append(parts, note)
+	if d.Note != "" {
+		parts = append(parts, d.Note)
 	}
 	if d.ReversedByNumber != "" {
 		parts = append(parts, tr("stockdocs.reversed_by", "reversed by {{.Number}}", map[string]any{"Number": d.ReversedByNumber}))
 	}
 	return strings.Join(parts, " · ")
 }
-
-// docNoteText is a document's own note in the window's language, in logical order: what Mizan
-// wrote on a document it recorded, translated; the merchant's note, or one written before the
-// books kept its words, as written.
-func docNoteText(d storage.StockDocument) string { return logPhrase(core.NotePhrase(d)) }
 
 func (s *StockScreen) updateLineCell(id widget.TableCellID, o fyne.CanvasObject) {
 	l := o.(*widget.Label)
@@ -225,7 +233,7 @@ func (s *StockScreen) updateLineCell(id widget.TableCellID, o fyne.CanvasObject)
 
 // filter is the list's filter as the widgets set it. UI goroutine.
 func (s *StockScreen) filter() storage.StockDocumentFilter {
-	f := storage.StockDocumentFilter{Search: s.Search.Text, Limit: 1000}
+	f := storage.StockDocumentFilter{Search: s.Search.Text}
 	if i := s.Kind.SelectedIndex(); i > 0 {
 		f.Kind = storage.ListedDocKinds[i-1]
 	}
@@ -259,14 +267,15 @@ func (s *StockScreen) load(ctx context.Context) error {
 }
 
 func (s *StockScreen) loadWith(ctx context.Context, f storage.StockDocumentFilter) error {
-	docs, err := s.m.db.StockDocuments(ctx, f)
+	docs, count, err := s.m.db.StockDocumentPage(ctx, f, pageSize)
 	if err != nil {
 		s.m.showProblem(tr("doing.load_stockdocs", "load the stock documents"), err)
 		return err
 	}
 	uiDo(func() {
-		s.docs = docs
-		s.Status.SetText(trn("stockdocs.count", "{{.Count}} documents", len(docs), map[string]any{"Count": len(docs)}))
+		s.list.reset(count, docs)
+		s.listed, s.docs, s.reported = f, docs, false
+		s.Status.SetText(trn("stockdocs.count", "{{.Count}} documents", count, map[string]any{"Count": count}))
 		s.Table.UnselectAll()
 		s.Table.Refresh()
 		switch {
@@ -277,6 +286,30 @@ func (s *StockScreen) loadWith(ctx context.Context, f storage.StockDocumentFilte
 		}
 	})
 	return nil
+}
+
+// requestPage reads a page of the list in the background. UI goroutine.
+func (s *StockScreen) requestPage(page int) {
+	if !s.list.start(page) {
+		return
+	}
+	gen, f := s.list.gen, s.listed
+	f.Offset = page * pageSize
+	s.m.work.Go(func() {
+		rows, _, err := s.m.db.StockDocumentPage(context.Background(), f, pageSize)
+		uiDo(func() {
+			if err != nil {
+				s.list.failed(gen, page)
+				if !s.reported {
+					s.reported = true
+					showProblem(s.m.Window, tr("doing.load_stockdocs", "load the stock documents"), err)
+				}
+				return
+			}
+			s.list.put(gen, page, rows)
+			s.Table.Refresh()
+		})
+	})
 }
 
 // Select shows a document of a kind with its lines, read in the background (the merchant's
@@ -325,9 +358,6 @@ func stockDocTitleText(doc storage.StockDocument) string {
 	}
 	if doc.ReversedByNumber != "" {
 		parts = append(parts, trText("stockdocs.reversed_by", "reversed by {{.Number}}", map[string]any{"Number": doc.ReversedByNumber}))
-	}
-	if note := docNoteText(doc); note != "" {
-		parts = append(parts, note)
 	}
 	return strings.Join(parts, "  ·  ")
 }
@@ -420,7 +450,6 @@ func (s *StockScreen) PDF(ctx context.Context, doc storage.StockDocument) ([]byt
 	if err != nil {
 		return nil, err
 	}
-	doc.Note = docNoteText(doc) // the note Mizan wrote, in the window's language
 	return invoicepdf.RenderStockDocument(doc, seller, invoicepdf.Options{Lang: invoicepdf.Both})
 }
 
