@@ -28,7 +28,7 @@ func TestAdjustStock(t *testing.T) {
 	}
 	cases := []struct {
 		name         string
-		reads        []int // what each read of the row answers; -1: no such row
+		reads        []int // what each read of the row answers; -1: no such row; -2: a row at another location
 		expected     int64
 		delta        int64
 		wantPut      string // the write's path and body
@@ -42,6 +42,8 @@ func TestAdjustStock(t *testing.T) {
 		{name: "still moving, then settled", reads: []int{11, 10, 10}, expected: 12, delta: 5, rereads: 2,
 			wantPut: `PATCH /v1/products/p-1/stocks/s-1/ {"available_quantity":15,"is_infinite":false}`},
 		{name: "no row at the location", reads: []int{-1}, expected: 0, delta: 4, productReads: 1,
+			wantPut: `POST /v1/products/p-1/stocks/ {"available_quantity":4,"is_infinite":false,"location":"` + loc + `"}`},
+		{name: "the row at another location", reads: []int{-2}, expected: 0, delta: 4, productReads: 1,
 			wantPut: `POST /v1/products/p-1/stocks/ {"available_quantity":4,"is_infinite":false,"location":"` + loc + `"}`},
 	}
 	for _, tc := range cases {
@@ -62,6 +64,10 @@ func TestAdjustStock(t *testing.T) {
 			wr.handle("GET /v1/products/p-1/stocks/s-1/", func(w http.ResponseWriter, r *http.Request) {
 				q := tc.reads[min(n, len(tc.reads)-1)]
 				n++
+				if q == -2 {
+					_, _ = io.WriteString(w, strings.Replace(rowJSON(7), loc, "8ee590fe-d02d-4c50-9184-f628bb8b115a", 1))
+					return
+				}
 				if q < 0 {
 					w.WriteHeader(http.StatusNotFound)
 					_, _ = io.WriteString(w, `{"detail":"Not found."}`)
