@@ -22,7 +22,8 @@
 // The API, under /admin/v2 (api.salla.dev in production), with Authorization: Bearer:
 //
 //	GET  /products (page, per_page, keyword = name or SKU, status, category, format=light)
-//	POST /products, GET|PUT /products/{id}, GET /products/sku/{sku}
+//	POST /products, GET|PUT /products/{id}, GET /products/sku/{sku}: categories, when given, is
+//	     the product's whole list of category ids (an empty list: in none)
 //	GET  /products/{id}/variants, GET|PUT /products/variants/{id}
 //	GET  /products/quantities (branch, keyword): one row per product without options or variant
 //	POST /products/quantities/bulk {products[{identifer_type id|variant_id|sku, identifer,
