@@ -96,6 +96,17 @@ type StockDocument struct {
 	// recorded came from (0 and "" for the merchant's documents, and for the demo's).
 	ConnectionID int64
 	Source       string
+	// NoteWords is the note of a document Mizan recorded in words a window translates; Note is
+	// its English. Empty for the merchant's notes (shown as typed) and for older documents.
+	NoteWords NoteWords
+}
+
+// NoteWords is a note Mizan writes itself on a document, as words a window can translate: the
+// code of the engine's sentence and its arguments as JSON (see core.Phrase). The document keeps
+// the note's English too, which the command line, exports and older readers show.
+type NoteWords struct {
+	Code string
+	Args string
 }
 
 // The most a line may move, and the most decimal places of a quantity.
@@ -344,7 +355,7 @@ func (t *Tx) ReverseStockDocument(id int64, date time.Time, note string) (StockD
 
 const stockDocCols = `d.id, d.number, d.kind, d.date, d.warehouse_id, COALESCE(d.to_warehouse_id, 0), d.note,
 	COALESCE(d.reverses_id, 0), w.name, COALESCE(tw.name, ''), COALESCE(o.number, ''), COALESCE(r.id, 0), COALESCE(r.number, ''),
-	(SELECT COUNT(*) FROM stock_document_lines l WHERE l.document_id = d.id), d.created_at, 0, ''`
+	(SELECT COUNT(*) FROM stock_document_lines l WHERE l.document_id = d.id), d.created_at, 0, '', '', ''`
 
 // The columns of Mizan's own documents, in stockDocCols' order: requisitions (alias d) and
 // adjustments (alias d, one line each), with the connection they came from (c).
@@ -352,12 +363,12 @@ const (
 	sourceCols = `COALESCE(d.connection_id, 0), COALESCE(NULLIF(c.removed_name, ''), c.name, '')`
 
 	requisitionCols = `d.id, d.number, d.kind, d.date, d.warehouse_id, 0, d.note, 0, w.name, '', '', 0, '',
-	(SELECT COUNT(*) FROM requisition_lines l WHERE l.requisition_id = d.id), d.created_at, ` + sourceCols
+	(SELECT COUNT(*) FROM requisition_lines l WHERE l.requisition_id = d.id), d.created_at, ` + sourceCols + `, d.note_code, d.note_args`
 	requisitionFrom = ` FROM requisitions d JOIN warehouses w ON w.id = d.warehouse_id
 	LEFT JOIN connections c ON c.id = d.connection_id `
 
 	adjustmentCols = `d.id, d.number, 'adjustment', d.date, d.warehouse_id, 0, d.reason, 0, w.name, '', '', 0, '',
-	1, d.created_at, ` + sourceCols
+	1, d.created_at, ` + sourceCols + `, d.note_code, d.note_args`
 	adjustmentFrom = ` FROM adjustments d JOIN warehouses w ON w.id = d.warehouse_id
 	LEFT JOIN connections c ON c.id = d.connection_id `
 )
@@ -372,7 +383,7 @@ func scanStockDoc(r scanner) (StockDocument, error) {
 	var kind string
 	err := r.Scan(&d.ID, &d.Number, &kind, timeCol{&d.Date}, &d.WarehouseID, &d.ToWarehouseID, &d.Note, &d.ReversesID,
 		&d.Warehouse, &d.ToWarehouse, &d.ReversesNumber, &d.ReversedByID, &d.ReversedByNumber, &d.LineCount, timeCol{&d.CreatedAt},
-		&d.ConnectionID, &d.Source)
+		&d.ConnectionID, &d.Source, &d.NoteWords.Code, &d.NoteWords.Args)
 	d.Kind = StockDocKind(kind)
 	return d, err
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"mizan/core"
 	"mizan/core/invoicepdf"
 	"mizan/storage"
 )
@@ -190,14 +191,19 @@ func docNote(d storage.StockDocument) string {
 	if d.ReversesNumber != "" {
 		parts = append(parts, tr("stockdocs.reverses", "reverses {{.Number}}", map[string]any{"Number": d.ReversesNumber}))
 	}
-	if d.Note != "" {
-		parts = append(parts, d.Note)
+	if note := docNoteText(d); note != "" {
+		parts = append(parts, note)
 	}
 	if d.ReversedByNumber != "" {
 		parts = append(parts, tr("stockdocs.reversed_by", "reversed by {{.Number}}", map[string]any{"Number": d.ReversedByNumber}))
 	}
 	return strings.Join(parts, " · ")
 }
+
+// docNoteText is a document's own note in the window's language, in logical order: what Mizan
+// wrote on a document it recorded, translated; the merchant's note, or one written before the
+// books kept its words, as written.
+func docNoteText(d storage.StockDocument) string { return logPhrase(core.NotePhrase(d)) }
 
 func (s *StockScreen) updateLineCell(id widget.TableCellID, o fyne.CanvasObject) {
 	l := o.(*widget.Label)
@@ -359,6 +365,9 @@ func stockDocTitleText(doc storage.StockDocument) string {
 	if doc.ReversedByNumber != "" {
 		parts = append(parts, trText("stockdocs.reversed_by", "reversed by {{.Number}}", map[string]any{"Number": doc.ReversedByNumber}))
 	}
+	if note := docNoteText(doc); note != "" {
+		parts = append(parts, note)
+	}
 	return strings.Join(parts, "  ·  ")
 }
 
@@ -450,6 +459,7 @@ func (s *StockScreen) PDF(ctx context.Context, doc storage.StockDocument) ([]byt
 	if err != nil {
 		return nil, err
 	}
+	doc.Note = docNoteText(doc) // the note Mizan wrote, in the window's language
 	return invoicepdf.RenderStockDocument(doc, seller, invoicepdf.Options{Lang: invoicepdf.Both})
 }
 
