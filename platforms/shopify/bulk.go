@@ -429,22 +429,20 @@ func (s *Store) ordersBulk(ctx context.Context, search string, fn func([]core.St
 	var started *bulkOperation // the orders' operation, when started beside the refunds'
 	var startedReused bool
 	if s.bulkConcurrent() {
-		// The refunds' operation and the orders' run at once, the refunds' started first (a
-		// refund made between the two starts is in the orders but not in the refunds' lines,
-		// and is read in batches); the orders are handed over once the refunds' lines are in,
-		// which their return invoices need.
-		under := &bulkList{}
-		refunds, _, rerr := s.bulkBegin(ctx, docBulkRefunds, vars, under)
-		if rerr != nil && !errors.Is(rerr, errBulkUnavailable) {
-			return rerr
+		b := s.takeEarlyOrders(search)
+		if b == nil {
+			var err error
+			if b, err = s.beginOrdersBulk(ctx, search); err != nil {
+				return err
+			}
 		}
-		op, reused, err := s.bulkBegin(ctx, docBulkOrders, vars, under)
-		if err != nil {
-			return err
+		if b.ordersErr != nil {
+			return b.ordersErr
 		}
-		started, startedReused = &op, reused
+		started, startedReused = &b.orders, b.ordersReused
+		rerr := b.refundsErr
 		if rerr == nil {
-			known, rerr = s.refundsRead(ctx, refunds)
+			known, rerr = s.refundsRead(ctx, b.refunds)
 		}
 		if errors.Is(rerr, errBulkUnavailable) {
 			s.log.Warn("bulk read of refund lines failed: reading them in batches instead", slog.String("why", rerr.Error()))
@@ -560,6 +558,69 @@ func (s *Store) ordersBulk(ctx context.Context, search string, fn func([]core.St
 		return s.orders(ctx, "list orders changed during a bulk read", q, fn)
 	}
 	return nil
+}
+
+// ordersBulkStart is a read of orders by bulk operations begun (API 2026-01 and later): the
+// refunds' operation and the orders', running at once, or why either could not be started.
+type ordersBulkStart struct {
+	search       string
+	refunds      bulkOperation
+	refundsErr   error // the refunds' lines are then read in batches
+	orders       bulkOperation
+	ordersReused bool
+	ordersErr    error // the orders are then read by pages
+}
+
+// beginOrdersBulk starts the refunds' and the orders' bulk operations for the orders matching
+// search, the refunds' first (a refund made between the two starts is in the orders but not in
+// the refunds' lines, and is read in batches). The orders are handed over once the refunds'
+// lines are in, which their return invoices need. An error that is not a bulkFailure of either
+// is returned.
+func (s *Store) beginOrdersBulk(ctx context.Context, search string) (*ordersBulkStart, error) {
+	vars := map[string]any{"query": nullable(search)}
+	under := &bulkList{}
+	b := &ordersBulkStart{search: search}
+	b.refunds, _, b.refundsErr = s.bulkBegin(ctx, docBulkRefunds, vars, under)
+	if b.refundsErr != nil && !errors.Is(b.refundsErr, errBulkUnavailable) {
+		return nil, b.refundsErr
+	}
+	b.orders, b.ordersReused, b.ordersErr = s.bulkBegin(ctx, docBulkOrders, vars, under)
+	if b.ordersErr != nil && !errors.Is(b.ordersErr, errBulkUnavailable) {
+		return nil, b.ordersErr
+	}
+	return b, nil
+}
+
+// PlanReads begins a first import's read of orders at the start of the sync, when bulk reads
+// are on and the API version runs several bulk queries at once: the refunds' and the orders'
+// operations then run on Shopify's side while the products and the stock are read and posted,
+// and Orders takes them up. They are created after the sync began, so nothing they miss is
+// older than the sync (the next one reads what changed since). If they cannot be started, the
+// read of orders begins them itself, or reads by pages.
+func (s *Store) PlanReads(ctx context.Context, plan core.ReadPlan) {
+	if !plan.AllOrders || s.bulkThreshold() == 0 || !s.bulkConcurrent() {
+		return
+	}
+	b, err := s.beginOrdersBulk(ctx, "")
+	if err != nil {
+		s.log.Info("the bulk read of orders could not be begun early", slog.String("why", err.Error()))
+		return
+	}
+	s.mu.Lock()
+	s.early = b
+	s.mu.Unlock()
+}
+
+// takeEarlyOrders takes the read of orders PlanReads began for this search, if any.
+func (s *Store) takeEarlyOrders(search string) *ordersBulkStart {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.early
+	if b == nil || b.search != search {
+		return nil
+	}
+	s.early = nil
+	return b
 }
 
 // refundParts are a refund's lines and shipping lines as a bulk read found them.

@@ -50,7 +50,10 @@ type Store struct {
 	location   *locationRef // the stock location once known
 	sizes      pageSizes
 	warnedVers bool
+	early      *ordersBulkStart // a read of orders begun by PlanReads
 }
+
+var _ core.ReadPlanner = (*Store)(nil)
 
 var _ core.Store = (*Store)(nil)
 

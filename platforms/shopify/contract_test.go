@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,7 +72,13 @@ func (h *harness) Platform() core.Platform {
 func (h *harness) Config() contract.Config {
 	// A sync that finds nothing new reads the shop, then asks for products, stock levels and
 	// orders changed since the last sync: one request each, as each answer fits one page.
-	return contract.Config{StoreURL: h.hs.URL, Credentials: map[string]string{CredAccessToken: contractToken}, IdleRequests: 4}
+	cfg := contract.Config{StoreURL: h.hs.URL, Credentials: map[string]string{CredAccessToken: contractToken}, IdleRequests: 4}
+	// MIZAN_SHOPIFY_BULK_THRESHOLD runs the suite with another bulk threshold ("off": every read
+	// by pages), as a connection may be set; the default reads the first import in bulk.
+	if v := os.Getenv("MIZAN_SHOPIFY_BULK_THRESHOLD"); v != "" {
+		cfg.Options = map[string]string{OptBulkThreshold: v}
+	}
+	return cfg
 }
 
 func (h *harness) Now() time.Time          { return h.clock.Now() }
