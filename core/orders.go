@@ -483,8 +483,8 @@ func (s *syncer) checkEdits(o StoreOrder, ob binding) error {
 // code of a product so made is returned too.
 func (s *syncer) lineProduct(tx *storage.Tx, o StoreOrder, l StoreLine, create bool) (int64, string, error) {
 	if l.ProductID != "" {
-		if b, found, err := findBinding(tx, s.conn.ID, "product", l.ProductID); err != nil || found {
-			return b.LocalID, "", err
+		if id, found, err := boundID(tx, s.conn.ID, "product", l.ProductID); err != nil || found {
+			return id, "", err
 		}
 	}
 	if sku := strings.TrimSpace(l.SKU); sku != "" {
@@ -574,8 +574,8 @@ func (s *syncer) resolveClient(tx *storage.Tx, o StoreOrder) (int64, error) {
 	if c == nil {
 		return s.conn.ClientID, nil
 	}
-	if b, found, err := findBinding(tx, s.conn.ID, "customer", c.ExternalID); err != nil || found {
-		return b.LocalID, err
+	if id, found, err := boundID(tx, s.conn.ID, "customer", c.ExternalID); err != nil || found {
+		return id, err
 	}
 	phone, email := strings.TrimSpace(c.Phone), strings.TrimSpace(c.Email)
 	if phone == "" {
@@ -616,6 +616,22 @@ func (s *syncer) resolveClient(tx *storage.Tx, o StoreOrder) (int64, error) {
 		}
 	}
 	return id, bind(tx, s.conn.ID, binding{Kind: "customer", ExternalID: c.ExternalID, LocalID: id})
+}
+
+// boundKey names a binding in a transaction's memo.
+type boundKey struct {
+	conn           int64
+	kind, external string
+}
+
+// boundID is the local record a store object is bound to, read once per transaction: a page of
+// orders names the same products and customers again and again. The transaction forgets it if
+// a binding is changed or removed, or a savepoint undone (see storage.Memo).
+func boundID(tx *storage.Tx, connID int64, kind, externalID string) (int64, bool, error) {
+	return storage.Memo(tx, boundKey{connID, kind, externalID}, func() (int64, bool, error) {
+		b, found, err := findBinding(tx, connID, kind, externalID)
+		return b.LocalID, found, err
+	}, "sync_bindings")
 }
 
 // recordEvents notes the store-side stock effect of an order and its refunds (once per line).
@@ -701,8 +717,21 @@ func queueRetry(tx *storage.Tx, connID int64, kind, externalID, ref, msg string)
 	return err
 }
 
+// retriesKey names, in a transaction's memo, whether a connection has anything queued for retry.
+type retriesKey int64
+
 func clearRetry(tx *storage.Tx, connID int64, kind, externalID string) error {
-	_, err := tx.Exec(`DELETE FROM sync_retries WHERE connection_id = ? AND kind = ? AND external_id = ?`, connID, kind, externalID)
+	// Nearly every order clears its retry, and nearly always there is none: whether the
+	// connection has any is read once per transaction, and again once one may have been queued.
+	queued, _, err := storage.Memo(tx, retriesKey(connID), func() (bool, bool, error) {
+		var queued bool
+		err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM sync_retries WHERE connection_id = ?)`, connID).Scan(&queued)
+		return queued, err == nil, err
+	}, "+sync_retries")
+	if err != nil || !queued {
+		return err
+	}
+	_, err = tx.Exec(`DELETE FROM sync_retries WHERE connection_id = ? AND kind = ? AND external_id = ?`, connID, kind, externalID)
 	return err
 }
 

@@ -175,3 +175,28 @@ func noLeak(t *testing.T, before int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestPageForgetsARefusedOrder: what an order refused half-way wrote and read is gone from its
+// page. The first order's two lines are of a product the books lack, made from its first line and
+// found bound by the second; the order does not add up, so its savepoint is undone. The second
+// order, in the same page, makes the product again rather than using the one undone.
+func TestPageForgetsARefusedOrder(t *testing.T) {
+	e := newPagedEnv(t, func(*env, int) error { return nil })
+	e.catalogue()
+	gone := core.StoreLine{ProductID: "Variant/not-in-catalogue", SKU: "LINE-ONLY-1", Name: "Gift box", Quantity: d("1"), UnitPrice: d("23")}
+	customer := &core.StoreCustomer{ExternalID: "Customer/9", Name: "نورة القحطاني"}
+	refused := orderOf(customer, "", nil, gone, gone)
+	refused.Total = refused.Total.Add(d("0.01"))
+	e.store.PlaceOrder(refused)
+	e.clock.Advance(time.Second)
+	e.store.PlaceOrder(orderOf(customer, "", nil, gone))
+	sum := e.sync()
+	if sum.Counts.Invoices != 1 || sum.Counts.Errors != 1 {
+		t.Fatalf("counts %+v: %s", sum.Counts, sum.Message)
+	}
+	p := e.product("LINE-ONLY-1")
+	var lines int
+	if err := e.db.SQL().QueryRow(`SELECT COUNT(*) FROM invoice_lines WHERE product_id = ?`, p.ID).Scan(&lines); err != nil || lines != 1 {
+		t.Fatalf("%d invoice lines of the product made again (%v), want 1", lines, err)
+	}
+}

@@ -79,8 +79,9 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 
 // txStmt is a transaction's handle on a prepared statement, with what the statement writes.
 type txStmt struct {
-	st *sql.Stmt
-	w  writes
+	st    *sql.Stmt
+	w     writes
+	added string // "+table" when the statement may add rows to table (see Memo)
 }
 
 // stmt gives the transaction's handle on the books' prepared statement for query. A statement
@@ -109,10 +110,18 @@ func (t *Tx) stmt(query string) (*sql.Stmt, error) {
 			t.stmts = map[string]txStmt{}
 		}
 		ts = txStmt{st: t.tx.StmtContext(t.ctx, st), w: writesOf(query)}
+		if ts.w.adds {
+			ts.added = "+" + ts.w.table
+		}
 		t.stmts[query] = ts
 	}
-	if ts.w.changes && len(t.memo) > 0 {
-		t.forget(ts.w.table)
+	if len(t.memo) > 0 {
+		if ts.w.changes {
+			t.forget(ts.w.table)
+		}
+		if ts.w.adds {
+			t.forget(ts.added)
+		}
 	}
 	return ts.st, nil
 }
@@ -123,6 +132,8 @@ type writes struct {
 	table string
 	// changes: the statement may change or delete rows that exist, not only add new ones.
 	changes bool
+	// adds: the statement may add rows to table, or change them (it is not a DELETE).
+	adds bool
 }
 
 var (
@@ -162,9 +173,11 @@ func writesOf(query string) writes {
 	}
 	switch strings.ToUpper(m[1]) {
 	case "INSERT":
-		return writes{table: table, changes: upsert.MatchString(q)}
-	default:
+		return writes{table: table, changes: upsert.MatchString(q), adds: true}
+	case "DELETE":
 		return writes{table: table, changes: true}
+	default:
+		return writes{table: table, changes: true, adds: true}
 	}
 }
 
@@ -174,6 +187,10 @@ func writesOf(query string) writes {
 // adding rows, or undoes a savepoint; so what Memo gives is always what read would give. What
 // read did not find (found false) or failed to read is not kept. Nothing is kept from one
 // transaction to the next. Keys of different kinds must be of different types.
+//
+// A table named with a leading "+" ("+sync_retries") is one read for what it lacks (that it holds
+// no rows of some kind, say): what is kept is forgotten when a statement may add rows to it or
+// change them, and kept when rows are deleted.
 func Memo[T any](t *Tx, key any, read func() (T, bool, error), tables ...string) (T, bool, error) {
 	if e, ok := t.memo[key]; ok {
 		return e.v.(T), true, nil

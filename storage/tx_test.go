@@ -16,17 +16,17 @@ func TestWritesOf(t *testing.T) {
 		{"SAVEPOINT op", writes{}},
 		{"RELEASE op", writes{}},
 		{"ROLLBACK TO op", writes{changes: true}},
-		{"INSERT INTO clients(name) VALUES (?)", writes{table: "clients"}},
-		{"insert into main.Clients(name) values (?)", writes{table: "clients"}},
-		{"INSERT INTO invoice_search(rowid, number) SELECT id, number FROM invoices", writes{table: "invoice_search"}},
-		{"INSERT OR IGNORE INTO products SELECT * FROM src.products", writes{table: "products"}},
-		{"INSERT OR REPLACE INTO products(id) VALUES (?)", writes{table: "products", changes: true}},
-		{"REPLACE INTO products(id) VALUES (?)", writes{table: "products", changes: true}},
-		{"INSERT INTO payment_methods(connection_id) VALUES (?)\n\t\tON CONFLICT(connection_id, method) DO UPDATE SET title = excluded.title", writes{table: "payment_methods", changes: true}},
-		{"INSERT INTO number_sequences(branch_id) VALUES (?) ON CONFLICT(branch_id, doc_type) DO NOTHING", writes{table: "number_sequences"}},
-		{"UPDATE branches SET name = ? WHERE id = ?", writes{table: "branches", changes: true}},
-		{"UPDATE OR IGNORE clients SET name = ?", writes{table: "clients", changes: true}},
-		{"UPDATE sync_stock_events INDEXED BY sync_stock_events_doc SET posted = 1", writes{table: "sync_stock_events", changes: true}},
+		{"INSERT INTO clients(name) VALUES (?)", writes{table: "clients", adds: true}},
+		{"insert into main.Clients(name) values (?)", writes{table: "clients", adds: true}},
+		{"INSERT INTO invoice_search(rowid, number) SELECT id, number FROM invoices", writes{table: "invoice_search", adds: true}},
+		{"INSERT OR IGNORE INTO products SELECT * FROM src.products", writes{table: "products", adds: true}},
+		{"INSERT OR REPLACE INTO products(id) VALUES (?)", writes{table: "products", changes: true, adds: true}},
+		{"REPLACE INTO products(id) VALUES (?)", writes{table: "products", changes: true, adds: true}},
+		{"INSERT INTO payment_methods(connection_id) VALUES (?)\n\t\tON CONFLICT(connection_id, method) DO UPDATE SET title = excluded.title", writes{table: "payment_methods", changes: true, adds: true}},
+		{"INSERT INTO number_sequences(branch_id) VALUES (?) ON CONFLICT(branch_id, doc_type) DO NOTHING", writes{table: "number_sequences", adds: true}},
+		{"UPDATE branches SET name = ? WHERE id = ?", writes{table: "branches", changes: true, adds: true}},
+		{"UPDATE OR IGNORE clients SET name = ?", writes{table: "clients", changes: true, adds: true}},
+		{"UPDATE sync_stock_events INDEXED BY sync_stock_events_doc SET posted = 1", writes{table: "sync_stock_events", changes: true, adds: true}},
 		{"DELETE FROM sync_retries WHERE connection_id = ?", writes{table: "sync_retries", changes: true}},
 		{"\n\tDELETE FROM products WHERE id = ?", writes{table: "products", changes: true}},
 		{"DELETE FROM connections WHERE id = ?", writes{changes: true}},
@@ -202,6 +202,46 @@ func TestMemoSeesWhatTheBooksHold(t *testing.T) {
 				t.Errorf("a method seen in an undone savepoint is in the books")
 			}
 		}
+	})
+	t.Run("a table read for what it lacks", func(t *testing.T) {
+		type retriesKey struct{}
+		reads := 0
+		held := func(tx *Tx) int {
+			n, _, err := Memo(tx, retriesKey{}, func() (int, bool, error) {
+				reads++
+				var n int
+				err := tx.QueryRow(`SELECT COUNT(*) FROM sync_retries WHERE connection_id = ?`, connID).Scan(&n)
+				return n, err == nil, err
+			}, "+sync_retries")
+			must(t, err)
+			return n
+		}
+		must(t, f.db.Update(ctx, func(tx *Tx) error {
+			for _, step := range []struct {
+				stmt        string
+				held, reads int
+			}{
+				{"", 0, 1},
+				{`DELETE FROM sync_retries WHERE connection_id = ?`, 0, 1},
+				{`INSERT INTO sync_retries(connection_id, kind, external_id, store_ref, attempts, last_error, updated_at)
+					VALUES (?, 'order', '1', '#1', 1, '', '')`, 1, 2},
+				{`SELECT COUNT(*) FROM sync_retries WHERE connection_id = ?`, 1, 2},
+				{`UPDATE sync_retries SET connection_id = ? WHERE connection_id = 0`, 1, 3},
+				{`DELETE FROM sync_retries WHERE connection_id = ?`, 1, 3}, // kept: there may be none now
+				{`INSERT INTO sync_retries(connection_id, kind, external_id, store_ref, attempts, last_error, updated_at)
+					VALUES (?, 'order', '2', '#2', 1, '', '') ON CONFLICT DO NOTHING`, 1, 4},
+			} {
+				if step.stmt != "" {
+					if _, err := tx.Exec(step.stmt, connID); err != nil {
+						return err
+					}
+				}
+				if got := held(tx); got != step.held || reads != step.reads {
+					t.Errorf("after %q: %d retries held, %d reads; want %d and %d", step.stmt, got, reads, step.held, step.reads)
+				}
+			}
+			return nil
+		}))
 	})
 	t.Run("the next transaction", func(t *testing.T) {
 		var name string
