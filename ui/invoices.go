@@ -65,65 +65,29 @@ type InvoicesScreen struct {
 
 // invoicePager holds the rows of the current search, by page. UI goroutine only.
 type invoicePager struct {
-	filter  storage.InvoiceFilter
-	gen     int
-	count   int
-	pages   map[int][]storage.Invoice
-	states  map[int]map[int64]storage.PaymentState // each page's payment states, by invoice id
-	used    []int                                  // pages by last use, most recent last
-	loading map[int]bool
+	pager[invoiceRow]
+	filter storage.InvoiceFilter
+}
+
+// invoiceRow is a row of the invoice list: an invoice and its payment state, when it was read.
+type invoiceRow struct {
+	storage.Invoice
+	state    storage.PaymentState
+	hasState bool
+}
+
+func invoiceRows(invs []storage.Invoice, states map[int64]storage.PaymentState) []invoiceRow {
+	rows := make([]invoiceRow, len(invs))
+	for i, inv := range invs {
+		rows[i].Invoice = inv
+		rows[i].state, rows[i].hasState = states[inv.ID]
+	}
+	return rows
 }
 
 func (p *invoicePager) reset(f storage.InvoiceFilter, count int, first []storage.Invoice, states map[int64]storage.PaymentState) {
-	p.filter, p.count = f, count
-	p.gen++
-	p.pages = map[int][]storage.Invoice{0: first}
-	p.states = map[int]map[int64]storage.PaymentState{0: states}
-	p.used = []int{0}
-	p.loading = map[int]bool{}
-}
-
-// state is the payment state of row i's invoice, when its page is loaded.
-func (p *invoicePager) state(i int, id int64) (storage.PaymentState, bool) {
-	st, ok := p.states[i/pageSize][id]
-	return st, ok
-}
-
-// get returns row i, whether it is loaded, and whether its page is known (loaded, even if short).
-func (p *invoicePager) get(i int) (storage.Invoice, bool, bool) {
-	page, ok := p.pages[i/pageSize]
-	if !ok {
-		return storage.Invoice{}, false, false
-	}
-	p.touch(i / pageSize)
-	if j := i % pageSize; j < len(page) {
-		return page[j], true, true
-	}
-	return storage.Invoice{}, false, true
-}
-
-func (p *invoicePager) touch(page int) {
-	if len(p.used) > 0 && p.used[len(p.used)-1] == page {
-		return
-	}
-	for i, u := range p.used {
-		if u == page {
-			p.used = append(p.used[:i], p.used[i+1:]...)
-			break
-		}
-	}
-	p.used = append(p.used, page)
-}
-
-func (p *invoicePager) put(page int, rows []storage.Invoice, states map[int64]storage.PaymentState) {
-	p.pages[page] = rows
-	p.states[page] = states
-	p.touch(page)
-	for len(p.used) > maxPages {
-		delete(p.pages, p.used[0])
-		delete(p.states, p.used[0])
-		p.used = p.used[1:]
-	}
+	p.filter = f
+	p.pager.reset(count, invoiceRows(first, states))
 }
 
 func newInvoicesScreen(m *App) *InvoicesScreen {
@@ -155,9 +119,9 @@ func newInvoicesScreen(m *App) *InvoicesScreen {
 
 	s.List = widget.NewList(s.length, s.newRow, s.updateRow)
 	s.List.OnSelected = func(id widget.ListItemID) {
-		if inv, ok, _ := s.pager.get(id); ok {
+		if row, ok, _ := s.pager.get(id); ok {
 			s.stack = nil
-			s.Open(inv.ID)
+			s.Open(row.ID)
 		}
 		s.List.UnselectAll()
 	}
@@ -220,7 +184,8 @@ func (s *InvoicesScreen) newRow() fyne.CanvasObject {
 func (s *InvoicesScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	cells := o.(*fyne.Container).Objects
 	set := func(i int, text string) { cells[i].(*widget.Label).SetText(text) }
-	inv, ok, known := s.pager.get(id)
+	row, ok, known := s.pager.get(id)
+	inv := row.Invoice
 	if !ok {
 		for i := range cells {
 			set(i, "")
@@ -237,9 +202,9 @@ func (s *InvoicesScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	set(3, visual(inv.Client.Name))
 	set(4, inv.Source.OrderName)
 	pay := cells[5].(*widget.Label)
-	if st, ok := s.pager.state(id, inv.ID); ok {
-		pay.Importance = payImportance(st.Status)
-		pay.SetText(payStatusName(inv.Type, st.Status))
+	if row.hasState {
+		pay.Importance = payImportance(row.state.Status)
+		pay.SetText(payStatusName(inv.Type, row.state.Status))
 	} else {
 		pay.SetText("")
 	}
@@ -303,10 +268,9 @@ func payImportance(st storage.PayStatus) widget.Importance {
 // requestPage loads a page of the current search in the background. UI goroutine.
 func (s *InvoicesScreen) requestPage(page int) {
 	p := &s.pager
-	if p.loading[page] {
+	if !p.start(page) {
 		return
 	}
-	p.loading[page] = true
 	gen, f := p.gen, p.filter
 	f.Limit, f.Offset = pageSize, page*pageSize
 	s.m.work.Go(func() {
@@ -319,15 +283,15 @@ func (s *InvoicesScreen) requestPage(page int) {
 			if gen != p.gen {
 				return
 			}
-			delete(p.loading, page)
 			if err != nil {
+				p.failed(gen, page)
 				if !s.reported {
 					s.reported = true
 					showProblem(s.m.Window, tr("doing.load_invoices", "load the invoices"), err)
 				}
 				return
 			}
-			p.put(page, rows, states)
+			p.put(gen, page, invoiceRows(rows, states))
 			s.List.Refresh()
 		})
 	})

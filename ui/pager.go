@@ -1,7 +1,7 @@
 package ui
 
 // pager holds the rows of a long list read from the books in pages of pageSize rows, keeping the
-// maxPages most recently used (see the stock documents). UI goroutine only.
+// maxPages most recently used (the invoices, the stock documents). UI goroutine only.
 type pager[T any] struct {
 	gen     int // counts the searches: a page read for an older one is dropped
 	count   int // the rows the search selects
