@@ -36,7 +36,8 @@
 // as with the real API.
 //
 // Search syntax (query:): terms separated by spaces are ANDed ("AND" is
-// accepted, "OR" is not supported); -term and NOT term negate; field:value,
+// accepted); "OR" separates alternatives, binding less tightly than AND
+// (parentheses are not supported); -term and NOT term negate; field:value,
 // field:>value, >=, <, <=; values may be quoted with ' or ". Dates without a
 // zone are in the shop's time zone; a bare date with ':' matches that day.
 // Products: id, title, handle, status (list allowed: status:active,draft),
@@ -46,7 +47,9 @@
 // name (#1001 or 1001), created_at, processed_at, updated_at, email,
 // customer_id, financial_status, fulfillment_status, status
 // (open/closed/cancelled), sku. Customers: id, email, phone, first_name,
-// last_name, created_at, updated_at. Unknown fields are ignored.
+// last_name, created_at, updated_at. Bulk operations (bulkOperations, from
+// API 2026-01): status, operation_type, created_at, id. Unknown fields are
+// ignored.
 //
 // Rate limit: see the cost rules in cost.go. Every executed response carries
 // extensions.cost; a query requesting more than BucketOptions.SingleQueryMax
