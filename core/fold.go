@@ -65,43 +65,23 @@ func foldedAway(r rune) bool {
 	return false
 }
 
-// foldedAwayRunes lists every character FoldText leaves out (for a query that leaves them out too).
-func foldedAwayRunes() []rune {
-	var out []rune
-	for _, span := range [][2]rune{{0x0640, 0x0640}, {0x064B, 0x065F}, {0x0670, 0x0670}, {0x061C, 0x061C}, {0x200B, 0x200F},
-		{0x202A, 0x202E}, {0x2066, 0x2069}, {0xFEFF, 0xFEFF}} {
-		for r := span[0]; r <= span[1]; r++ {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// likeFolded is a LIKE pattern (escaped with \) that finds, in text as stored, at least every
-// place whose fold holds folded (a fold of FoldText): a letter other spellings fold to matches any
-// one character, and a character JSON writes escaped matches anything. It finds more than that;
-// what it finds is checked on the fold. Marks FoldText leaves out are not skipped when the stored
-// text has them inside the words (see unmarkedSQL), nor are digits other than 0–9.
-func likeFolded(folded string) string {
-	b := []byte{'%'}
-	for _, r := range folded {
-		switch {
-		case r == '%' || r == '_':
-			b = append(b, '\\', byte(r))
-		case r == '"' || r == '\\' || r == '<' || r == '>' || r == '&' || r < 0x20 || r == 0x2028 || r == 0x2029:
-			if b[len(b)-1] != '%' {
-				b = append(b, '%')
+// appendFold appends the fold of s (as FoldText) to buf.
+func appendFold(buf []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
 			}
-		case r == 'ا' || r == 'ه' || r == 'ي':
-			b = append(b, '_')
-		case r >= utf8.RuneSelf && unicode.SimpleFold(r) != r:
-			b = append(b, '_') // a letter with an upper case, which LIKE does not fold outside ASCII
-		default:
-			b = utf8.AppendRune(b, r)
+			buf = append(buf, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		if r, keep := foldRune(r); keep {
+			buf = utf8.AppendRune(buf, r)
 		}
 	}
-	if b[len(b)-1] != '%' {
-		b = append(b, '%')
-	}
-	return string(b)
+	return buf
 }

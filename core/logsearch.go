@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"mizan/storage"
@@ -94,45 +95,72 @@ func wordingPieces(format string) []string {
 	return append(out, piece)
 }
 
-// meets reports whether a search (folded) found in a sentence could take any of the piece's own
-// words (folded): the search lies in the piece, holds it, or runs from its end into the place
-// after it or from the place before it into its start.
-func meets(piece, search string) bool {
+// meets reports whether a search (folded) found in a line could take any of a piece's own words
+// (folded): the search lies in the piece, or runs on past an open end (a place, or the edge of a
+// sentence inside another) from the piece's end, or from before an open start into the piece, or
+// over the whole piece between two open sides.
+func meets(piece, search string, openStart, openEnd bool) bool {
 	if piece == "" {
 		return false
 	}
-	if strings.Contains(piece, search) || strings.Contains(search, piece) {
+	if strings.Contains(piece, search) || (openStart && openEnd && strings.Contains(search, piece)) {
 		return true
 	}
 	for i := 1; i < len(piece) && i < len(search); i++ {
-		if strings.HasSuffix(piece, search[:i]) || strings.HasPrefix(piece, search[len(search)-i:]) {
+		if (openEnd && strings.HasSuffix(piece, search[:i])) || (openStart && strings.HasPrefix(piece, search[len(search)-i:])) {
 			return true
 		}
 	}
 	return false
 }
 
-// logSearch is a search of the log as a reading reads it: the entries it could find, told by
-// SQL, and the check of each of them on the text as read.
+// logSearch is a search of the log as a reading reads it: SQL picks the entries that may hold
+// each of its words (sync_log_may_hold), and each is checked on its text as read.
 type logSearch struct {
 	reading *LogReading
 	folded  string
-	like    string          // likeFolded(folded)
-	kinds   map[string]bool // kinds whose name as shown holds the search
-	levels  map[Level]bool
-	codes   []string // sentences whose own words the search may take
-	inArgs  []string // the same, and lists by their separator, as they are written inside arguments
+	words   []wordSearch
 }
 
-func newLogSearch(r *LogReading, search string) logSearch {
-	s := logSearch{reading: r, folded: FoldText(search), kinds: map[string]bool{}, levels: map[Level]bool{}}
-	s.like = likeFolded(s.folded)
+// wordSearch is where one word of a search may be read.
+type wordSearch struct {
+	folded string
+	needle []byte          // folded
+	kinds  map[string]bool // kinds whose name as shown holds the word
+	levels map[Level]bool
+	codes  map[string]bool // sentences whose own words may take the word, as an entry's sentence
+	inside map[string]bool // the same inside another sentence
+	lists  map[string]bool // lists whose separator may take it, by name
+}
+
+func newLogSearch(r *LogReading, search string) *logSearch {
+	s := &logSearch{reading: r, folded: FoldText(search)}
+	words := strings.Fields(s.folded)
+	// A word inside another one adds nothing.
+	sort.Slice(words, func(i, j int) bool { return len(words[i]) > len(words[j]) })
+	for _, w := range words {
+		redundant := false
+		for _, kept := range s.words {
+			redundant = redundant || strings.Contains(kept.folded, w)
+		}
+		if !redundant {
+			s.words = append(s.words, newWordSearch(r, w))
+		}
+	}
+	// The word the fewest sentences may take first: it turns most entries away.
+	sort.SliceStable(s.words, func(i, j int) bool { return len(s.words[i].codes) < len(s.words[j].codes) })
+	return s
+}
+
+func newWordSearch(r *LogReading, word string) wordSearch {
+	s := wordSearch{folded: word, needle: []byte(word), kinds: map[string]bool{}, levels: map[Level]bool{}, codes: map[string]bool{},
+		inside: map[string]bool{}, lists: map[string]bool{}}
 	for _, k := range LogKinds {
 		shown := k
 		if r.Kind != nil {
 			shown = r.Kind(k)
 		}
-		if strings.Contains(FoldText(shown), s.folded) {
+		if strings.Contains(FoldText(shown), word) {
 			s.kinds[k] = true
 		}
 	}
@@ -141,124 +169,85 @@ func newLogSearch(r *LogReading, search string) logSearch {
 		if r.Level != nil {
 			shown = r.Level(l)
 		}
-		if strings.Contains(FoldText(shown), s.folded) {
+		if strings.Contains(FoldText(shown), word) {
 			s.levels[l] = true
 		}
 	}
 	for code, w := range logText {
-		if !s.wordsMeet(code, w) {
-			continue
-		}
+		entry, inside := wordsMeet(r, code, w, word)
 		if list, ok := strings.CutPrefix(code, "sep."); ok {
-			s.inArgs = append(s.inArgs, `"l":"`+list+`"`)
+			s.lists[list] = inside
 			continue
 		}
-		s.codes = append(s.codes, code)
-		s.inArgs = append(s.inArgs, `"c":"`+code+`"`)
+		s.codes[code], s.inside[code] = entry, inside
 	}
 	return s
 }
 
-func (s *logSearch) wordsMeet(code string, w Words) bool {
-	for _, f := range s.reading.wordings(code, w) {
-		for _, piece := range wordingPieces(f) {
-			if meets(FoldText(piece), s.folded) {
-				return true
-			}
+// wordsMeet reports whether a word may take a sentence's own words as an entry's sentence (which
+// nothing comes before or after) and inside another sentence.
+func wordsMeet(r *LogReading, code string, w Words, word string) (entry, inside bool) {
+	for _, f := range r.wordings(code, w) {
+		pieces := wordingPieces(f)
+		for i, piece := range pieces {
+			piece = FoldText(piece)
+			entry = entry || meets(piece, word, i > 0, i < len(pieces)-1)
+			inside = inside || meets(piece, word, true, true)
 		}
 	}
-	return false
+	return entry, inside
 }
 
 // finds reports whether the entry, as read, holds the search.
 func (s *logSearch) finds(en LogEntry) bool {
-	if s.kinds[en.Kind] || s.levels[en.Level] || strings.Contains(FoldText(en.StoreRef), s.folded) {
-		return true
+	for _, shown := range []string{s.reading.kind(en.Kind), s.reading.level(en.Level), en.StoreRef} {
+		if strings.Contains(FoldText(shown), s.folded) {
+			return true
+		}
 	}
 	return strings.Contains(FoldText(s.reading.line(en)), s.folded)
 }
 
-// unmarked is SQL for a text with the marks FoldText leaves out taken out of it.
-func unmarked(text string) string {
-	for _, r := range foldedAwayRunes() {
-		text = fmt.Sprintf("replace(%s, char(%d), '')", text, r)
+func (r *LogReading) kind(kind string) string {
+	if r.Kind == nil {
+		return kind
 	}
-	return text
+	return r.Kind(kind)
 }
 
-// markedGlob finds a text with any mark FoldText leaves out.
-var markedGlob = func() string {
-	var b strings.Builder
-	b.WriteString("*[")
-	for _, r := range foldedAwayRunes() {
-		b.WriteRune(r)
+func (r *LogReading) level(l Level) string {
+	if r.Level == nil {
+		return string(l)
 	}
-	b.WriteString("]*")
-	return b.String()
-}()
+	return r.Level(l)
+}
 
 const logColumns = `id, run_id, connection_id, at, level, kind, message, code, args, store_ref, external_id, doc_type, doc_id`
-
-// where is the SQL that picks every entry the search may find (and some it does not), with its
-// arguments.
-func (s *logSearch) where() (string, []any) {
-	var or []string
-	var args []any
-	in := func(column string, values []string) {
-		if len(values) == 0 {
-			return
-		}
-		or = append(or, column+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ")+")")
-		for _, v := range values {
-			args = append(args, v)
-		}
-	}
-	var kinds, levels []string
-	for k := range s.kinds {
-		kinds = append(kinds, k)
-	}
-	for l := range s.levels {
-		levels = append(levels, string(l))
-	}
-	in("kind", kinds)
-	in("level", levels)
-	in("code", s.codes)
-	or = append(or, `store_ref LIKE ? ESCAPE '\'`, `(code = '' AND message LIKE ? ESCAPE '\')`, `args LIKE ? ESCAPE '\'`)
-	args = append(args, s.like, s.like, s.like)
-	for _, m := range s.inArgs {
-		or = append(or, "instr(args, ?) > 0")
-		args = append(args, m)
-	}
-	// Text stored with marks inside its words (a name written with harakat or tatweel) is read
-	// without them.
-	all := `(store_ref || char(10) || message || char(10) || args)`
-	or = append(or, "("+all+" GLOB ? AND "+unmarked(all)+` LIKE ? ESCAPE '\')`)
-	args = append(args, markedGlob, s.like)
-	return "(" + strings.Join(or, " OR ") + ")", args
-}
 
 // searchLog is Log for a search as a reading reads it: SQL picks the entries that could hold the
 // search, and each is checked on its text as read until the limit is reached.
 func (e *Engine) searchLog(ctx context.Context, f LogFilter) ([]LogEntry, error) {
 	s := newLogSearch(f.Reading, strings.TrimSpace(f.Search))
-	where, args := s.where()
+	id := logSearchIDs.Add(1)
+	logSearches.Store(id, s)
+	defer logSearches.Delete(id)
 	var filters []string
-	var fargs []any
+	var args []any
 	if f.RunID != 0 {
-		filters, fargs = append(filters, "run_id = ?"), append(fargs, f.RunID)
+		filters, args = append(filters, "run_id = ?"), append(args, f.RunID)
 	}
 	if f.ConnectionID != 0 {
-		filters, fargs = append(filters, "connection_id = ?"), append(fargs, f.ConnectionID)
+		filters, args = append(filters, "connection_id = ?"), append(args, f.ConnectionID)
 	}
 	if f.Level != "" {
-		filters, fargs = append(filters, "level = ?"), append(fargs, string(f.Level))
+		filters, args = append(filters, "level = ?"), append(args, string(f.Level))
 	}
-	filters = append(filters, where)
-	fargs = append(fargs, args...)
+	filters = append(filters, `sync_log_may_hold(?, kind, level, code, store_ref, CASE WHEN code = '' THEN message ELSE '' END, args)`)
+	args = append(args, id)
 	var out []LogEntry
 	err := e.db.View(ctx, func(tx *storage.Tx) error {
 		rows, err := tx.Query(`SELECT `+logColumns+` FROM sync_log WHERE `+strings.Join(filters, " AND ")+
-			` ORDER BY run_id DESC, id`, fargs...)
+			` ORDER BY run_id DESC, id`, args...)
 		if err != nil {
 			return err
 		}

@@ -3,11 +3,13 @@ package core_test
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
 
 	"mizan/core"
+	"mizan/storage"
 )
 
 func TestFoldText(t *testing.T) {
@@ -43,6 +45,11 @@ var arabicReading = &core.LogReading{
 			"run.cancelled":    "أُلغيت",
 			"cancel.failed":    "لم يُسجَّل مرتجع إلغاء الطلب %[1]s: %[2]s. يُعاد في المزامنة التالية",
 			"sep.comma":        "، ",
+			"order.changed":    "تغيّر الطلب %[1]s في المتجر بعد فوترته بـ%[2]s: %[3]s",
+			"change.total":     "المجموع من %[1]s إلى %[2]s",
+			"payment.received": "الدفعة %[1]s: استُلم %[2]s %[3]s للفاتورة %[4]s (الطلب %[5]s) عبر %[6]s، إلى %[7]s",
+			"payment.method":   "%[1]s (%[2]s)",
+			"stock.pushed":     "ضُبط مخزون %[1]s في المتجر من %[2]s إلى %[3]s (%[4]s)",
 		}[code]
 		return f, ok
 	},
@@ -79,14 +86,19 @@ func sayRow(level core.Level, kind, ref, code string, args ...any) logRow {
 // writeLog writes rows into the log of a run of the connection, as the engine stores them.
 func (e *env) writeLog(runID int64, rows []logRow) []int64 {
 	e.t.Helper()
-	tx, err := e.db.SQL().Begin()
+	return writeLog(e.t, e.db, e.conn.ID, runID, rows)
+}
+
+func writeLog(t testing.TB, db *storage.DB, connID, runID int64, rows []logRow) []int64 {
+	t.Helper()
+	tx, err := db.SQL().Begin()
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	st, err := tx.Prepare(`INSERT INTO sync_log(run_id, connection_id, at, level, kind, message, code, args, store_ref)
 		VALUES (?, ?, '2026-03-01T09:00:00Z', ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	var ids []int64
 	for _, r := range rows {
@@ -94,20 +106,19 @@ func (e *env) writeLog(runID int64, rows []logRow) []int64 {
 		if len(r.say.Args) > 0 {
 			b, err := json.Marshal(r.say.Args)
 			if err != nil {
-				e.t.Fatal(err)
+				t.Fatal(err)
 			}
 			args = string(b)
 		}
-		msg := r.msg
-		res, err := st.Exec(runID, e.conn.ID, string(r.level), r.kind, msg, r.say.Code, args, r.ref)
+		res, err := st.Exec(runID, connID, string(r.level), r.kind, r.msg, r.say.Code, args, r.ref)
 		if err != nil {
-			e.t.Fatal(err)
+			t.Fatal(err)
 		}
 		id, _ := res.LastInsertId()
 		ids = append(ids, id)
 	}
 	if err := tx.Commit(); err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return ids
 }
@@ -129,6 +140,10 @@ func TestLogSearchFindsWhatIsRead(t *testing.T) {
 		sayRow(core.Warning, "run", "", "run.stopped", core.Phrase{Code: "run.cancelled"}),
 		sayRow(core.Error, "cancel", "#1003", "cancel.failed", "#1003", "the store did not answer"),
 		sayRow(core.Info, "order", "#1004", "order.invoiced", "INV-000002", "#1004", "40.00", "SAR"),
+		sayRow(core.Info, "product", "SP-1", "product.imported", "SP-1", `Salt & Pepper <"Mix">`),
+		sayRow(core.Info, "order", "#1005", "order.changed", "#1005", "INV-000003", core.Phrase{List: "comma", Args: []core.Phrase{
+			{Code: "change.total", Args: []core.Phrase{{Text: "10.00"}, {Text: "12.00"}}},
+			{Code: "change.line_removed", Args: []core.Phrase{{Text: "ثوب رجالي"}}}}}),
 	}
 	ids := e.writeLog(run.ID, rows)
 	for _, c := range []struct {
@@ -154,7 +169,9 @@ func TestLogSearchFindsWhatIsRead(t *testing.T) {
 		{"English the Arabic window does not show", arabicReading, "Invoice", nil},
 		{"the store's own English words", arabicReading, "did not answer", []int{7}},
 		{"nothing", arabicReading, "زعفران", nil},
-		{"English", core.EnglishReading, "invoice", []int{0, 2, 8}},
+		{"a name with characters JSON escapes", arabicReading, "salt & pepper <", []int{9}},
+		{"English", core.EnglishReading, "invoice", []int{0, 2, 8, 10}},
+		{"a list's separator between two sentences", arabicReading, "12.00، line", []int{10}},
 		{"English in another case", core.EnglishReading, "CREATED CLIENT", []int{1, 5}},
 		{"an English kind", core.EnglishReading, "refund", []int{2}},
 		{"Arabic in the English window", core.EnglishReading, "الحربي", []int{1}},
@@ -176,6 +193,55 @@ func TestLogSearchFindsWhatIsRead(t *testing.T) {
 				t.Errorf("search %q found rows %v, want %v", c.search, found, c.want)
 			}
 		})
+	}
+	// Any part of what is read finds every entry that reads it (SQL turns none of them away),
+	// whatever sentences and places it runs over.
+	entries, err := e.eng.Log(ctx, core.LogFilter{RunID: run.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, reading := range []*core.LogReading{arabicReading, core.EnglishReading} {
+		shown := func(en core.LogEntry) []string {
+			line := en.Message
+			if en.Say.Code != "" {
+				line = en.Say.Render(reading.Sentence)
+			}
+			out := []string{line, en.StoreRef, string(en.Level), en.Kind}
+			if reading.Kind != nil {
+				out[2], out[3] = reading.Level(en.Level), reading.Kind(en.Kind)
+			}
+			return out
+		}
+		rng := rand.New(rand.NewPCG(1, 2))
+		for range 300 {
+			texts := shown(entries[rng.IntN(len(entries))])
+			text := []rune(texts[rng.IntN(len(texts))])
+			if len(text) == 0 {
+				continue
+			}
+			from := rng.IntN(len(text))
+			part := strings.TrimSpace(string(text[from : from+1+rng.IntN(min(12, len(text)-from))]))
+			folded := core.FoldText(part)
+			if folded == "" {
+				continue
+			}
+			want := 0
+			for _, en := range entries {
+				for _, t := range shown(en) {
+					if strings.Contains(core.FoldText(t), folded) {
+						want++
+						break
+					}
+				}
+			}
+			got, err := e.eng.Log(ctx, core.LogFilter{RunID: run.ID, Search: part, Reading: reading})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != want {
+				t.Errorf("%q found %d entries, %d read it", part, len(got), want)
+			}
+		}
 	}
 	// The limit counts the entries found, in the log's order.
 	got, err := e.eng.Log(ctx, core.LogFilter{RunID: run.ID, Search: "فاتوره", Reading: arabicReading, Limit: 2})
