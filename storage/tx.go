@@ -26,6 +26,10 @@ type Tx struct {
 	// tables it was read from.
 	memo       map[any]memoEntry
 	memoTables map[string]bool
+	// levels are the savepoints open (see atomic), innermost last; the last uncovered of them
+	// have had nothing written since they began, and have no SQL savepoint yet.
+	levels    []level
+	uncovered int
 	// searchIDs are the invoices this transaction wrote, whose search entries it writes when it
 	// commits (see writeSearch).
 	searchIDs []int64
@@ -115,6 +119,11 @@ func (t *Tx) stmt(query string) (*sql.Stmt, error) {
 		}
 		t.stmts[query] = ts
 	}
+	if ts.w.write && t.uncovered > 0 {
+		if err := t.cover(); err != nil {
+			return nil, err
+		}
+	}
 	if len(t.memo) > 0 {
 		if ts.w.changes {
 			t.forget(ts.w.table)
@@ -134,6 +143,8 @@ type writes struct {
 	changes bool
 	// adds: the statement may add rows to table, or change them (it is not a DELETE).
 	adds bool
+	// write: the statement may write (it is not a read, nor a savepoint's own statement).
+	write bool
 }
 
 var (
@@ -157,27 +168,29 @@ func writesOf(query string) writes {
 	switch strings.ToUpper(strings.TrimSpace(first)) {
 	case "SELECT", "SAVEPOINT", "RELEASE":
 		return writes{}
+	case "ROLLBACK":
+		return writes{changes: true}
 	case "WITH":
 		if !writeWord.MatchString(q) {
 			return writes{}
 		}
-		return writes{changes: true}
+		return writes{changes: true, write: true}
 	}
 	m := writeStatement.FindStringSubmatch(q)
 	if m == nil {
-		return writes{changes: true}
+		return writes{changes: true, write: true}
 	}
 	table := strings.ToLower(m[2])
 	if cascadeParents[table] || table == "into" || table == "from" { // the last two: a quoted name
-		return writes{changes: true}
+		return writes{changes: true, write: true}
 	}
 	switch strings.ToUpper(m[1]) {
 	case "INSERT":
-		return writes{table: table, changes: upsert.MatchString(q), adds: true}
+		return writes{table: table, changes: upsert.MatchString(q), adds: true, write: true}
 	case "DELETE":
-		return writes{table: table, changes: true}
+		return writes{table: table, changes: true, write: true}
 	default:
-		return writes{table: table, changes: true, adds: true}
+		return writes{table: table, changes: true, adds: true, write: true}
 	}
 }
 
@@ -240,8 +253,14 @@ func (t *Tx) forget(table string) {
 	delete(t.memoTables, table)
 }
 
-// ValidationError is bad input refused by an operation; its message is meant for the user.
-type ValidationError struct{ Msg string }
+// ValidationError is bad input refused by an operation; its message is meant for the user. A
+// refusal worded by a sentence of the catalogue (refusals) names it by Code, with the words that
+// fill its places in Args, so a window can say it in its own language.
+type ValidationError struct {
+	Msg  string
+	Code string
+	Args []string
+}
 
 func (e *ValidationError) Error() string { return e.Msg }
 
@@ -334,21 +353,67 @@ func nullIfEmpty(s string) any {
 // atomic runs one operation inside a savepoint, so that an operation refused half-way (a
 // requisition found short of stock after its first line, say) leaves nothing behind even when
 // the caller goes on to commit the rest of its transaction.
+//
+// The SQL savepoint is made when the operation first writes (an operation that writes nothing
+// has nothing to undo), and operations nested with nothing written between their beginnings
+// share one: undoing the savepoint undoes exactly what the innermost of them wrote, as nothing
+// was written between their beginnings. A page of orders so makes one savepoint where an order
+// and the invoice it issues first made two.
 func (t *Tx) atomic(fn func() error) error {
-	// Savepoints nest by name: ROLLBACK TO and RELEASE act on the innermost one called "op".
-	if _, err := t.Exec("SAVEPOINT op"); err != nil {
-		return err
+	t.levels = append(t.levels, uncovered)
+	t.uncovered++
+	err := fn()
+	top := t.levels[len(t.levels)-1]
+	t.levels = t.levels[:len(t.levels)-1]
+	if top == uncovered {
+		t.uncovered--
 	}
-	if err := fn(); err != nil {
+	// Savepoints nest by name: ROLLBACK TO and RELEASE act on the innermost one called "op",
+	// which is this level's own or the one it shares with the levels around it.
+	if err != nil {
 		t.forget("") // what it read may have been written inside the savepoint
+		if top == uncovered {
+			return err // it wrote nothing
+		}
 		if _, rbErr := t.Exec("ROLLBACK TO op"); rbErr != nil {
 			return errors.Join(err, fmt.Errorf("undo refused operation: %w", rbErr))
 		}
-		t.Exec("RELEASE op")
+		if top == owns {
+			t.Exec("RELEASE op")
+		}
 		return err
 	}
-	_, err := t.Exec("RELEASE op")
+	if top == owns {
+		_, err = t.Exec("RELEASE op")
+	}
 	return err
+}
+
+// level is an open savepoint's state (see atomic).
+type level uint8
+
+const (
+	uncovered level = iota // nothing written since it began: no SQL savepoint yet
+	owns                   // it made the SQL savepoint
+	shares                 // it undoes to the savepoint of a level around it
+)
+
+// cover makes the SQL savepoint for the levels that have none, before a statement that may
+// write: the outermost of them owns it, and the others, which began after it with nothing
+// written in between, share it.
+func (t *Tx) cover() error {
+	n := t.uncovered
+	t.uncovered = 0 // before the statement, which is not a write
+	if _, err := t.Exec("SAVEPOINT op"); err != nil {
+		t.uncovered = n
+		return err
+	}
+	first := len(t.levels) - n
+	t.levels[first] = owns
+	for i := first + 1; i < len(t.levels); i++ {
+		t.levels[i] = shares
+	}
+	return nil
 }
 
 // Savepoint runs fn as one unit inside the transaction: when fn returns an error, everything it

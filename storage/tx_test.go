@@ -2,6 +2,9 @@ package storage
 
 import (
 	"errors"
+	"fmt"
+	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -16,27 +19,27 @@ func TestWritesOf(t *testing.T) {
 		{"SAVEPOINT op", writes{}},
 		{"RELEASE op", writes{}},
 		{"ROLLBACK TO op", writes{changes: true}},
-		{"INSERT INTO clients(name) VALUES (?)", writes{table: "clients", adds: true}},
-		{"insert into main.Clients(name) values (?)", writes{table: "clients", adds: true}},
-		{"INSERT INTO invoice_search(rowid, number) SELECT id, number FROM invoices", writes{table: "invoice_search", adds: true}},
-		{"INSERT OR IGNORE INTO products SELECT * FROM src.products", writes{table: "products", adds: true}},
-		{"INSERT OR REPLACE INTO products(id) VALUES (?)", writes{table: "products", changes: true, adds: true}},
-		{"REPLACE INTO products(id) VALUES (?)", writes{table: "products", changes: true, adds: true}},
-		{"INSERT INTO payment_methods(connection_id) VALUES (?)\n\t\tON CONFLICT(connection_id, method) DO UPDATE SET title = excluded.title", writes{table: "payment_methods", changes: true, adds: true}},
-		{"INSERT INTO number_sequences(branch_id) VALUES (?) ON CONFLICT(branch_id, doc_type) DO NOTHING", writes{table: "number_sequences", adds: true}},
-		{"UPDATE branches SET name = ? WHERE id = ?", writes{table: "branches", changes: true, adds: true}},
-		{"UPDATE OR IGNORE clients SET name = ?", writes{table: "clients", changes: true, adds: true}},
-		{"UPDATE sync_stock_events INDEXED BY sync_stock_events_doc SET posted = 1", writes{table: "sync_stock_events", changes: true, adds: true}},
-		{"DELETE FROM sync_retries WHERE connection_id = ?", writes{table: "sync_retries", changes: true}},
-		{"\n\tDELETE FROM products WHERE id = ?", writes{table: "products", changes: true}},
-		{"DELETE FROM connections WHERE id = ?", writes{changes: true}},
-		{"UPDATE sync_runs SET id = ?", writes{changes: true}},
+		{"INSERT INTO clients(name) VALUES (?)", writes{table: "clients", adds: true, write: true}},
+		{"insert into main.Clients(name) values (?)", writes{table: "clients", adds: true, write: true}},
+		{"INSERT INTO invoice_search(rowid, number) SELECT id, number FROM invoices", writes{table: "invoice_search", adds: true, write: true}},
+		{"INSERT OR IGNORE INTO products SELECT * FROM src.products", writes{table: "products", adds: true, write: true}},
+		{"INSERT OR REPLACE INTO products(id) VALUES (?)", writes{table: "products", changes: true, adds: true, write: true}},
+		{"REPLACE INTO products(id) VALUES (?)", writes{table: "products", changes: true, adds: true, write: true}},
+		{"INSERT INTO payment_methods(connection_id) VALUES (?)\n\t\tON CONFLICT(connection_id, method) DO UPDATE SET title = excluded.title", writes{table: "payment_methods", changes: true, adds: true, write: true}},
+		{"INSERT INTO number_sequences(branch_id) VALUES (?) ON CONFLICT(branch_id, doc_type) DO NOTHING", writes{table: "number_sequences", adds: true, write: true}},
+		{"UPDATE branches SET name = ? WHERE id = ?", writes{table: "branches", changes: true, adds: true, write: true}},
+		{"UPDATE OR IGNORE clients SET name = ?", writes{table: "clients", changes: true, adds: true, write: true}},
+		{"UPDATE sync_stock_events INDEXED BY sync_stock_events_doc SET posted = 1", writes{table: "sync_stock_events", changes: true, adds: true, write: true}},
+		{"DELETE FROM sync_retries WHERE connection_id = ?", writes{table: "sync_retries", changes: true, write: true}},
+		{"\n\tDELETE FROM products WHERE id = ?", writes{table: "products", changes: true, write: true}},
+		{"DELETE FROM connections WHERE id = ?", writes{changes: true, write: true}},
+		{"UPDATE sync_runs SET id = ?", writes{changes: true, write: true}},
 		{"WITH x AS (SELECT 1) SELECT * FROM x", writes{}},
-		{"WITH x AS (SELECT 1) UPDATE clients SET name = ''", writes{changes: true}},
-		{"DROP TRIGGER invoice_search_insert", writes{changes: true}},
-		{`UPDATE "clients" SET name = ''`, writes{changes: true}},
-		{`INSERT INTO "clients"(name) VALUES ('') ON CONFLICT DO UPDATE SET name = ''`, writes{changes: true}},
-		{`DELETE FROM "clients"`, writes{changes: true}},
+		{"WITH x AS (SELECT 1) UPDATE clients SET name = ''", writes{changes: true, write: true}},
+		{"DROP TRIGGER invoice_search_insert", writes{changes: true, write: true}},
+		{`UPDATE "clients" SET name = ''`, writes{changes: true, write: true}},
+		{`INSERT INTO "clients"(name) VALUES ('') ON CONFLICT DO UPDATE SET name = ''`, writes{changes: true, write: true}},
+		{`DELETE FROM "clients"`, writes{changes: true, write: true}},
 	}
 	for _, tc := range tests {
 		if got := writesOf(tc.query); got != tc.want {
@@ -299,4 +302,71 @@ func TestMemoSeesEveryWrite(t *testing.T) {
 		}
 	}
 	must(t, fks.Err())
+}
+
+// TestSavepointsNested: savepoints nested at random, some writing before, between and after
+// their inner ones, some refused, leave exactly what the refused ones did not write, however
+// their SQL savepoints were made or shared (see atomic).
+func TestSavepointsNested(t *testing.T) {
+	db := openTest(t)
+	rng := rand.New(rand.NewSource(20261203))
+	errRefused := errors.New("refused")
+	for round := range 200 {
+		var want []string
+		n := 0
+		// run writes and nests at random at depth d, adding to kept what survives if the
+		// savepoints around it are kept.
+		var run func(tx *Tx, d int, kept *[]string) error
+		run = func(tx *Tx, d int, kept *[]string) error {
+			for range rng.Intn(4) {
+				switch k := rng.Intn(3); {
+				case k == 0 || d > 3:
+					n++
+					name := fmt.Sprintf("round %d client %d", round, n)
+					if _, err := tx.CreateClient(Client{Name: name}); err != nil {
+						return err
+					}
+					*kept = append(*kept, name)
+				case k == 1:
+					if _, err := tx.Client(1); err != nil { // a read between
+						return err
+					}
+				default:
+					refuse := rng.Intn(3) == 0
+					var inner []string
+					err := tx.Savepoint(func() error {
+						if err := run(tx, d+1, &inner); err != nil {
+							return err
+						}
+						if refuse {
+							return errRefused
+						}
+						return nil
+					})
+					switch {
+					case refuse && err == errRefused:
+					case !refuse && err == nil:
+						*kept = append(*kept, inner...)
+					default:
+						return fmt.Errorf("savepoint: %v (refused %v)", err, refuse)
+					}
+				}
+			}
+			return nil
+		}
+		must(t, db.Update(ctx, func(tx *Tx) error { return run(tx, 0, &want) }))
+		rows, err := db.SQL().Query(`SELECT name FROM clients WHERE name LIKE ? ORDER BY id`, fmt.Sprintf("round %d client %%", round))
+		must(t, err)
+		var got []string
+		for rows.Next() {
+			var s string
+			must(t, rows.Scan(&s))
+			got = append(got, s)
+		}
+		must(t, rows.Err())
+		rows.Close()
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: the books hold %q, want %q", round, got, want)
+		}
+	}
 }
