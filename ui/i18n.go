@@ -71,22 +71,56 @@ func logLine(e core.LogEntry) string {
 	return logPhrase(e.Say)
 }
 
-func logPhrase(p core.Phrase) string {
-	return p.Render(func(code string, count *int) (string, bool) {
-		w, ok := logWords[code]
-		if !ok {
-			return "", false
+func logPhrase(p core.Phrase) string { return p.Render(logFormat) }
+
+// logFormat is a catalogue sentence's wording in the window's language, as Phrase.Render looks
+// it up.
+func logFormat(code string, count *int) (string, bool) {
+	w, ok := logWords[code]
+	if !ok {
+		return "", false
+	}
+	key := logKey(code)
+	if count != nil {
+		english := w.English
+		if *count == 1 {
+			english = w.One
 		}
-		key := logKey(code)
-		if count != nil {
-			english := w.English
-			if *count == 1 {
-				english = w.One
+		return lang.XN(key, english, *count), true
+	}
+	return lang.X(key, w.English), true
+}
+
+// logReading is how the window reads the sync log, for its search: the sentences (logLine),
+// kinds and levels in its language. It looks each wording up once; it serves one search at a
+// time.
+func logReading() *core.LogReading {
+	type key struct {
+		code    string
+		count   int
+		counted bool
+	}
+	type wording struct {
+		format string
+		ok     bool
+	}
+	seen := map[key]wording{}
+	return &core.LogReading{
+		Sentence: func(code string, count *int) (string, bool) {
+			k := key{code: code}
+			if count != nil {
+				k.count, k.counted = *count, true
 			}
-			return lang.XN(key, english, *count), true
-		}
-		return lang.X(key, w.English), true
-	})
+			w, ok := seen[k]
+			if !ok {
+				w.format, w.ok = logFormat(code, count)
+				seen[k] = w
+			}
+			return w.format, w.ok
+		},
+		Kind:  kindText,
+		Level: levelText,
+	}
 }
 
 // logKey and kindKey are the translations' keys of a log sentence and of a kind.
@@ -95,10 +129,25 @@ func kindKey(kind string) string { return "kind." + kind }
 
 // kindName is a sync log entry's kind (product, order, …) in the window's language.
 func kindName(kind string) string {
-	for _, k := range core.LogKinds {
-		if k == kind {
-			return visual(lang.X(kindKey(kind), kind))
-		}
+	if text, ok := kindWord(kind); ok {
+		return visual(text)
 	}
 	return kind
+}
+
+// kindText is kindName in logical order.
+func kindText(kind string) string {
+	text, _ := kindWord(kind)
+	return text
+}
+
+// kindWord is a kind in the window's language, and false (with the kind) for one the engine does
+// not write.
+func kindWord(kind string) (string, bool) {
+	for _, k := range core.LogKinds {
+		if k == kind {
+			return lang.X(kindKey(kind), kind), true
+		}
+	}
+	return kind, false
 }

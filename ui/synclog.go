@@ -175,14 +175,17 @@ func triggerText(t core.Trigger) string {
 	return string(t)
 }
 
-func levelName(l core.Level) string {
+func levelName(l core.Level) string { return visual(levelText(l)) }
+
+// levelText is levelName in logical order.
+func levelText(l core.Level) string {
 	switch l {
 	case core.Info:
-		return tr("level.info", "Info")
+		return trText("level.info", "Info")
 	case core.Warning:
-		return tr("level.warning", "Warning")
+		return trText("level.warning", "Warning")
 	case core.Error:
-		return tr("level.error", "Error")
+		return trText("level.error", "Error")
 	}
 	return string(l)
 }
@@ -289,7 +292,8 @@ func (s *SyncLogScreen) loadEntriesAfterTyping() {
 
 // entriesJob reads the filter now, on the UI goroutine, and returns the query to run.
 func (s *SyncLogScreen) entriesJob() func() {
-	f := core.LogFilter{RunID: s.runID, Search: strings.TrimSpace(s.Search.Text), Limit: 5000}
+	// The search finds the entries by what the window shows of them, in its language.
+	f := core.LogFilter{RunID: s.runID, Search: strings.TrimSpace(s.Search.Text), Reading: logReading(), Limit: 5000}
 	switch s.Level.SelectedIndex() {
 	case 1:
 		f.Level = core.Info
