@@ -2,7 +2,6 @@ package core_test
 
 import (
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
@@ -57,15 +56,6 @@ func bigLogAt(b *testing.B, dir string) (*core.Engine, int64) {
 	}
 	writeLog(b, db, conn.ID, run.ID, rows[:200000])
 	return eng, run.ID
-}
-
-// cpuTime is the CPU time the process has used (the machine may be busy with other work).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkLogSearch searches a run of 200,000 entries as the window does (5,000 entries at most),
