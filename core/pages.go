@@ -27,6 +27,9 @@ func (s *syncer) postPage(page []StoreOrder, each func(StoreOrder)) error {
 	err := s.e.db.Update(context.WithoutCancel(s.ctx), func(tx *storage.Tx) error {
 		s.page, s.baselines = tx, map[int64]time.Time{}
 		defer func() { s.page, s.baselines = nil, nil }()
+		if err := s.readPageProducts(tx, page); err != nil {
+			return err
+		}
 		for _, o := range page {
 			if err := s.ctx.Err(); err != nil {
 				stopped = err
@@ -46,6 +49,48 @@ func (s *syncer) postPage(page []StoreOrder, each func(StoreOrder)) error {
 		return err
 	}
 	return stopped
+}
+
+// readPageProducts reads, in one query, the bindings of the store products the page's lines name:
+// their local products go into the transaction's memo (see boundID), and their stock baselines
+// into the page's (each local product has one product binding per connection). Each order would
+// read them one line at a time.
+func (s *syncer) readPageProducts(tx *storage.Tx, page []StoreOrder) error {
+	seen := map[string]bool{}
+	var ids []string
+	for _, o := range page {
+		for _, l := range o.Lines {
+			if l.ProductID != "" && !seen[l.ProductID] {
+				seen[l.ProductID] = true
+				ids = append(ids, l.ProductID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := tx.Query(`SELECT `+bindingCols+` FROM sync_bindings WHERE connection_id = ? AND kind = 'product'
+		AND external_id IN (SELECT value FROM json_each(?))`, s.conn.ID, mustJSON(ids))
+	if err != nil {
+		return fmt.Errorf("read the page's product bindings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		b, err := scanBinding(rows)
+		if err != nil {
+			return err
+		}
+		if _, _, err := storage.Memo(tx, boundKey{s.conn.ID, "product", b.ExternalID}, func() (int64, bool, error) {
+			return b.LocalID, true, nil
+		}, "sync_bindings"); err != nil {
+			return err
+		}
+		s.baselines[b.LocalID] = b.BaselineAt
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read the page's product bindings: %w", err)
+	}
+	return nil
 }
 
 // view reads the books: inside the page being posted (which sees what the page wrote so far), or
