@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -115,6 +117,35 @@ func TestSyncLogSearchFindsWhatIsShown(t *testing.T) {
 				}
 				if len(shown) != want {
 					t.Errorf("%s: %q found %d entries, %d show it", sc.name, sc.search, len(shown), want)
+				}
+			}
+			// Any part of what a row shows finds every row that shows it, with the window's wording.
+			rng := rand.New(rand.NewPCG(7, uint64(len(c.language))))
+			for range 150 {
+				en := all[rng.IntN(len(all))]
+				shown := []string{logLine(en), kindText(en.Kind), levelText(en.Level), en.StoreRef}
+				text := []rune(shown[rng.IntN(len(shown))])
+				if len(text) == 0 {
+					continue
+				}
+				from := rng.IntN(len(text))
+				part := strings.TrimSpace(string(text[from : from+1+rng.IntN(min(15, len(text)-from))]))
+				if core.FoldText(part) == "" {
+					continue
+				}
+				want := 0
+				for _, en := range all {
+					if reads(en, part) {
+						want++
+					}
+				}
+				// As the screen searches, without waiting for the typing to pause.
+				got, err := e.eng.Log(context.Background(), core.LogFilter{RunID: s.runID, Search: part, Reading: logReading(), Limit: 5000})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != want {
+					t.Errorf("%q found %d entries, %d show it", part, len(got), want)
 				}
 			}
 			if got := searchLogFor(m, s, ""); len(got) != len(all) {
