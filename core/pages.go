@@ -52,9 +52,9 @@ func (s *syncer) postPage(page []StoreOrder, each func(StoreOrder)) error {
 }
 
 // readPageProducts reads, in one query, the bindings of the store products the page's lines name:
-// their local products go into the transaction's memo (see boundID), and their stock baselines
-// into the page's (each local product has one product binding per connection). Each order would
-// read them one line at a time.
+// their local products go into the transaction's memo (see boundID), with the products
+// themselves, and their stock baselines into the page's (each local product has one product
+// binding per connection). Each order would read them one line at a time.
 func (s *syncer) readPageProducts(tx *storage.Tx, page []StoreOrder) error {
 	seen := map[string]bool{}
 	var ids []string
@@ -75,6 +75,7 @@ func (s *syncer) readPageProducts(tx *storage.Tx, page []StoreOrder) error {
 		return fmt.Errorf("read the page's product bindings: %w", err)
 	}
 	defer rows.Close()
+	var local []int64
 	for rows.Next() {
 		b, err := scanBinding(rows)
 		if err != nil {
@@ -86,11 +87,13 @@ func (s *syncer) readPageProducts(tx *storage.Tx, page []StoreOrder) error {
 			return err
 		}
 		s.baselines[b.LocalID] = b.BaselineAt
+		local = append(local, b.LocalID)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read the page's product bindings: %w", err)
 	}
-	return nil
+	rows.Close()
+	return tx.ReadProducts(local)
 }
 
 // view reads the books: inside the page being posted (which sees what the page wrote so far), or

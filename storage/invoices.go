@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -461,6 +462,37 @@ func (t *Tx) productOf(id int64) (Product, error) {
 		return p, err == nil, err
 	}, "products", "categories")
 	return p, err
+}
+
+// ReadProducts reads the products ids names (those there are) in one query, into the
+// transaction's memo: the invoices it goes on to issue find them there (see Memo). A page of
+// orders names its products a line at a time.
+func (t *Tx) ReadProducts(ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	list := make([]byte, 0, 8*len(ids)+2)
+	list = append(list, '[')
+	for i, id := range ids {
+		if i > 0 {
+			list = append(list, ',')
+		}
+		list = strconv.AppendInt(list, id, 10)
+	}
+	list = append(list, ']')
+	rows, err := t.Query(`SELECT `+productCols+productFrom+`WHERE p.id IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return fmt.Errorf("read products: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanProduct(rows)
+		if err != nil {
+			return fmt.Errorf("read products: %w", err)
+		}
+		t.remember(productKey(p.ID), p, "products", "categories")
+	}
+	return rows.Err()
 }
 
 // invoiceFacts is what a payment needs of its invoice. An issued invoice never changes.

@@ -370,3 +370,28 @@ func TestSavepointsNested(t *testing.T) {
 		}
 	}
 }
+
+// TestReadProducts: products read together are the products read one by one, and a missing one
+// is still refused by name.
+func TestReadProducts(t *testing.T) {
+	f := newFixture(t)
+	must(t, f.db.Update(ctx, func(tx *Tx) error {
+		if err := tx.ReadProducts([]int64{f.coffee.ID, 999, f.tea.ID}); err != nil {
+			return err
+		}
+		if len(tx.memo) != 2 {
+			t.Errorf("%d kept, want the 2 products there are", len(tx.memo))
+		}
+		for _, id := range []int64{f.coffee.ID, f.tea.ID} {
+			got, err := tx.productOf(id)
+			want, werr := tx.Product(id)
+			if err != nil || werr != nil || fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+				t.Errorf("product %d read together %+v (%v), alone %+v (%v)", id, got, err, want, werr)
+			}
+		}
+		if _, err := tx.productOf(999); !IsValidation(err) {
+			t.Errorf("a missing product: %v", err)
+		}
+		return nil
+	}))
+}
