@@ -174,6 +174,17 @@ var logText = map[string]Words{
 	"link.no_push":     {English: "this connection does not create products in the store"},
 }
 
+// The books' refusals of a product or a stock document (storage.Refusals) are sentences of the
+// catalogue too, as "invalid.<code>": a sync logs them when a store's data is refused, and a
+// window shows them when the merchant's input is.
+func init() {
+	for code, english := range storage.Refusals() {
+		logText[refusalCode(code)] = Words{English: english}
+	}
+}
+
+func refusalCode(code string) string { return "invalid." + code }
+
 // LogKinds are the kinds of the sync log's entries (LogEntry.Kind).
 var LogKinds = []string{"product", "order", "refund", "cancel", "stock", "client", "payment", "run"}
 
@@ -304,7 +315,7 @@ func sayInvalid(code string, args ...any) error {
 }
 
 // PhraseOf is an error the engine returned as a phrase a window can translate: the engine's own
-// words around the store's, or its text when the engine did not word it.
+// words around the store's, a refusal of the books, or its text when neither worded it.
 func PhraseOf(err error) Phrase { return errPhrase(err) }
 
 // errPhrase is an error as a phrase: its own words when the engine made it, else its text.
@@ -316,6 +327,14 @@ func errPhrase(err error) Phrase {
 	var me *mismatchError
 	if errors.As(err, &me) && me.Error() == err.Error() {
 		return me.phrase()
+	}
+	var ve *storage.ValidationError
+	if errors.As(err, &ve) && ve.Code != "" && ve.Error() == err.Error() {
+		p := Phrase{Code: refusalCode(ve.Code)}
+		for _, a := range ve.Args {
+			p.Args = append(p.Args, words(a))
+		}
+		return p
 	}
 	return Phrase{Text: err.Error()}
 }

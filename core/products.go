@@ -199,7 +199,7 @@ func (s *syncer) createLocalProduct(tx *storage.Tx, sp StoreProduct) error {
 	}
 	p, err := tx.CreateProduct(applyFields(storage.Product{}, f))
 	var dropped string // a barcode left out
-	if err != nil && storage.IsValidation(err) && f.Barcode != "" && strings.Contains(err.Error(), "barcode") {
+	if err != nil && f.Barcode != "" && storage.InvalidField(err) == "barcode" {
 		// The barcode belongs to a product whose code differs: keep the product, drop the barcode.
 		dropped = f.Barcode
 		f.Barcode = ""

@@ -113,14 +113,13 @@ type NoteWords struct {
 var maxQuantity = decimal.New(1, 9)
 
 func checkDocQuantity(q decimal.Decimal, line int, allowZero bool) error {
-	field := fmt.Sprintf("line %d", line)
 	switch {
 	case q.IsNegative() || (q.IsZero() && !allowZero):
-		return fieldInvalid("quantity", "%s: the quantity must be more than zero (got %s)", field, q)
+		return refuseField("quantity", "doc_quantity_zero", line, q)
 	case q.GreaterThanOrEqual(maxQuantity):
-		return fieldInvalid("quantity", "%s: the quantity %s is too large", field, q)
+		return refuseField("quantity", "doc_quantity_large", line, q)
 	case q.Exponent() < -6 && !q.Equal(q.Truncate(6)):
-		return fieldInvalid("quantity", "%s: the quantity %s has more than 6 decimal places", field, q)
+		return refuseField("quantity", "doc_quantity_decimals", line, q)
 	}
 	return nil
 }
@@ -142,7 +141,7 @@ func (t *Tx) postStockDocument(d StockDocument, fresh bool) (StockDocument, erro
 		d.Date = t.now
 	}
 	if d.Date.After(t.now.Add(24 * time.Hour)) {
-		return d, fieldInvalid("date", "the document's date %s is in the future", d.Date.Format("2006-01-02"))
+		return d, refuseField("date", "doc_date_future", d.Date.Format("2006-01-02"))
 	}
 	from, err := t.Warehouse(d.WarehouseID)
 	if err != nil {
@@ -155,14 +154,14 @@ func (t *Tx) postStockDocument(d StockDocument, fresh bool) (StockDocument, erro
 			return d, &FieldError{Field: "to_warehouse", Err: asValidation(err)}
 		}
 		if to.ID == from.ID {
-			return d, fieldInvalid("to_warehouse", "a transfer moves goods to another warehouse, not back into %q", from.Name)
+			return d, refuseField("to_warehouse", "doc_same_warehouse", from.Name)
 		}
 		d.ToWarehouse = to.Name
 	} else {
 		d.ToWarehouseID = 0
 	}
 	if len(d.Lines) == 0 {
-		return d, fieldInvalid("lines", "a stock document needs at least one product")
+		return d, refuseField("lines", "doc_no_lines")
 	}
 	seen := map[int64]int{}
 	for i := range d.Lines {
@@ -173,10 +172,10 @@ func (t *Tx) postStockDocument(d StockDocument, fresh bool) (StockDocument, erro
 		}
 		l.Code, l.Name = p.Code, p.Name
 		if fresh && p.Archived {
-			return d, fieldInvalid("product", "line %d: product %q is archived", i+1, p.Code)
+			return d, refuseField("product", "doc_archived", i+1, p.Code)
 		}
 		if j, dup := seen[l.ProductID]; dup && d.Kind == DocCount {
-			return d, fieldInvalid("product", "product %q is counted on lines %d and %d: count it once", p.Code, j, i+1)
+			return d, refuseField("product", "doc_counted_twice", p.Code, j, i+1)
 		}
 		seen[l.ProductID] = i + 1
 		if d.Kind == DocCount && fresh {
@@ -193,9 +192,9 @@ func (t *Tx) postStockDocument(d StockDocument, fresh bool) (StockDocument, erro
 		}
 		if l.HasCost {
 			if d.Kind != DocReceive {
-				return d, fieldInvalid("unit_cost", "line %d: only goods received carry a purchase price", i+1)
+				return d, refuseField("unit_cost", "doc_cost_not_received", i+1)
 			}
-			if err := checkPrice("unit_cost", "purchase price", p.Code, l.UnitCost); err != nil {
+			if err := checkPrice("unit_cost", "purchase_price", p.Code, l.UnitCost); err != nil {
 				return d, err
 			}
 		}
@@ -210,7 +209,7 @@ func (t *Tx) postStockDocument(d StockDocument, fresh bool) (StockDocument, erro
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Number, string(d.Kind), seq, formatTime(d.Date), d.WarehouseID,
 		nullIfZero(d.ToWarehouseID), nullIfZero(d.ReversesID), d.Note, formatTime(t.now))
 	if isUniqueViolation(err) && d.ReversesID != 0 {
-		return d, invalid("that document has already been reversed")
+		return d, refuse("doc_reversed")
 	}
 	if err != nil {
 		return d, fmt.Errorf("post stock document: %w", err)
@@ -239,7 +238,7 @@ func (t *Tx) postStockDocument(d StockDocument, fresh bool) (StockDocument, erro
 				return d, err
 			}
 			if level.IsNegative() {
-				return d, fieldInvalid("quantity", "line %d: not enough %q in %s: taking out %s leaves %s", i+1, l.Code, from.Name, l.Quantity, level)
+				return d, refuseField("quantity", "doc_short_issue", i+1, l.Code, from.Name, l.Quantity, level)
 			}
 		case DocTransfer:
 			level, err := t.moveOn(d.Date, l.ProductID, d.WarehouseID, l.Quantity.Neg(), MoveTransfer, "stock_document", d.ID)
@@ -247,7 +246,7 @@ func (t *Tx) postStockDocument(d StockDocument, fresh bool) (StockDocument, erro
 				return d, err
 			}
 			if level.IsNegative() {
-				return d, fieldInvalid("quantity", "line %d: not enough %q in %s: moving out %s leaves %s", i+1, l.Code, from.Name, l.Quantity, level)
+				return d, refuseField("quantity", "doc_short_transfer", i+1, l.Code, from.Name, l.Quantity, level)
 			}
 			if _, err := t.moveOn(d.Date, l.ProductID, d.ToWarehouseID, l.Quantity, MoveTransfer, "stock_document", d.ID); err != nil {
 				return d, err
@@ -316,7 +315,7 @@ func (t *Tx) ReverseStockDocument(id int64, date time.Time, note string) (StockD
 			return orig, err
 		}
 		if orig.ReversedByID != 0 {
-			return orig, invalid("%s has already been reversed by %s", orig.Number, orig.ReversedByNumber)
+			return orig, refuse("doc_reversed_by", orig.Number, orig.ReversedByNumber)
 		}
 		rev := StockDocument{Date: date, WarehouseID: orig.WarehouseID, ReversesID: orig.ID, Note: strings.TrimSpace(note)}
 		switch orig.Kind {
@@ -346,7 +345,7 @@ func (t *Tx) ReverseStockDocument(id int64, date time.Time, note string) (StockD
 			}
 			rev.Lines = kept
 			if len(rev.Lines) == 0 {
-				return orig, invalid("%s booked no difference: there is nothing to reverse", orig.Number)
+				return orig, refuse("doc_nothing_to_undo", orig.Number)
 			}
 		}
 		return t.postStockDocument(rev, false)

@@ -47,14 +47,16 @@ const (
 	maxNameLen = 500
 )
 
-func checkPrice(field, label, code string, d decimal.Decimal) error {
+// checkPrice checks a product's price; price says which ("purchase_price" or "sale_price"), field
+// the input that gave it.
+func checkPrice(field, price, code string, d decimal.Decimal) error {
 	switch {
 	case d.IsNegative():
-		return fieldInvalid(field, "product %q: %s %s is negative", code, label, d)
+		return refuseField(field, price+"_negative", code, d)
 	case d.GreaterThanOrEqual(maxPrice):
-		return fieldInvalid(field, "product %q: %s %s is too large", code, label, d)
+		return refuseField(field, price+"_too_large", code, d)
 	case d.Exponent() < -maxPriceDecimals && !d.Equal(d.Truncate(maxPriceDecimals)):
-		return fieldInvalid(field, "product %q: %s %s has more than %d decimal places", code, label, d, maxPriceDecimals)
+		return refuseField(field, price+"_decimals", code, d, maxPriceDecimals)
 	}
 	return nil
 }
@@ -66,22 +68,24 @@ func (p *Product) normalize() error {
 	p.Category = strings.TrimSpace(p.Category)
 	switch {
 	case p.Code == "":
-		return fieldInvalid("code", "a product needs a code")
+		return refuseField("code", "code_required")
 	case utf8.RuneCountInString(p.Code) > maxCodeLen:
-		return fieldInvalid("code", "product code %q… is longer than %d characters", firstRunes(p.Code, 20), maxCodeLen)
-	case strings.ContainsFunc(p.Code+p.Barcode, unicode.IsControl):
-		return fieldInvalid("code", "product code %q or its barcode holds a control character", p.Code)
+		return refuseField("code", "code_too_long", firstRunes(p.Code, 20), maxCodeLen)
+	case strings.ContainsFunc(p.Code, unicode.IsControl):
+		return refuseField("code", "code_control", p.Code)
+	case strings.ContainsFunc(p.Barcode, unicode.IsControl):
+		return refuseField("barcode", "barcode_control", p.Code)
 	case utf8.RuneCountInString(p.Barcode) > maxCodeLen:
-		return fieldInvalid("barcode", "product %q: the barcode is longer than %d characters", p.Code, maxCodeLen)
+		return refuseField("barcode", "barcode_too_long", p.Code, maxCodeLen)
 	case p.Name == "":
-		return fieldInvalid("name", "product %q needs a name", p.Code)
+		return refuseField("name", "name_required", p.Code)
 	case utf8.RuneCountInString(p.Name) > maxNameLen:
-		return fieldInvalid("name", "product %q: the name is longer than %d characters", p.Code, maxNameLen)
+		return refuseField("name", "name_too_long", p.Code, maxNameLen)
 	}
-	if err := checkPrice("purchase_price", "purchase price", p.Code, p.PurchasePrice); err != nil {
+	if err := checkPrice("purchase_price", "purchase_price", p.Code, p.PurchasePrice); err != nil {
 		return err
 	}
-	return checkPrice("sale_price", "sale price", p.Code, p.SalePrice)
+	return checkPrice("sale_price", "sale_price", p.Code, p.SalePrice)
 }
 
 func firstRunes(s string, n int) string {
@@ -122,14 +126,14 @@ func (t *Tx) createProduct(p Product) (Product, error) {
 
 func (t *Tx) duplicateProduct(p Product, self int64) error {
 	if other, err := t.ProductByCode(p.Code); err == nil && other.ID != self {
-		return fieldInvalid("code", "product code %q is already used by %q", p.Code, other.Name)
+		return refuseField("code", "code_taken", p.Code, other.Name)
 	}
 	if p.Barcode != "" {
 		if other, err := t.ProductByBarcode(p.Barcode); err == nil && other.ID != self {
-			return fieldInvalid("barcode", "barcode %q is already used by product %q", p.Barcode, other.Code)
+			return refuseField("barcode", "barcode_taken", p.Barcode, other.Code)
 		}
 	}
-	return invalid("product %q duplicates another product", p.Code)
+	return refuse("duplicate", p.Code)
 }
 
 // UpdateProduct edits a product's fields (all of them, as given).

@@ -28,8 +28,8 @@ func explain(doing string, err error) problem {
 	}
 	p := problem{Title: tr("error.title", "Mizan could not {{.Doing}}", map[string]any{"Doing": doing}), What: err.Error()}
 	if storage.IsValidation(err) {
-		// The refusal itself says what to correct.
-		p.Todo, p.What = err.Error(), ""
+		// The refusal itself says what to correct, in the window's language when the books worded it.
+		p.Todo, p.What = visual(refusalText(err)), ""
 	} else {
 		p.Todo = tr("error.io.todo", "Check that the disk is not full and that the data folder is still there, then try again. If it keeps happening, restart Mizan.")
 	}

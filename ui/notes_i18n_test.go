@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -98,5 +99,64 @@ func TestEngineDocumentNoteInArabic(t *testing.T) {
 	m.Idle()
 	if title := m.Stock.DocTitle.Text; !strings.Contains(title, "كمية") || len(englishLeft(title, append(own, doc.Number))) > 0 {
 		t.Errorf("the document's title reads %q", title)
+	}
+}
+
+// A refusal of the books reads in the window's language, around the merchant's own words, and the
+// product form still names the field: a duplicate code, a negative price, and goods issued beyond
+// what a warehouse holds.
+func TestRefusalsInArabic(t *testing.T) {
+	inLanguage(t, "ar")
+	m, db := openApp(t, seededDir(t, 5))
+	products, err := db.ActiveProducts(context.Background())
+	if err != nil || len(products) == 0 {
+		t.Fatal(err)
+	}
+	taken := products[0]
+	own := []string{taken.Code, taken.Name, "NEW-1"}
+
+	test.Tap(m.Nav[ScreenProducts])
+	test.Tap(m.Products.New)
+	m.Idle()
+	f := m.Products.Form
+	test.Type(f.Name, "عود جديد")
+	test.Type(f.Code, taken.Code)
+	test.Tap(f.Save)
+	m.Idle()
+	got := f.Problem.Text
+	want := fmt.Sprintf("الرمز (SKU): رمز المنتج %q مستخدم للمنتج %q", taken.Code, taken.Name)
+	if m.Products.Form == nil || !f.Problem.Visible() || got != visual(want) {
+		t.Fatalf("a duplicate code: %q, want %q in reading order", got, want)
+	}
+	f.Code.SetText("")
+	test.Type(f.Code, "NEW-1")
+	f.SalePrice.SetText("")
+	test.Type(f.SalePrice, "-5")
+	test.Tap(f.Save)
+	m.Idle()
+	got = f.Problem.Text
+	if want := "سعر البيع: المنتج \"NEW-1\": سعر البيع -5 سالب"; got != visual(want) {
+		t.Fatalf("a negative price: %q, want %q in reading order", got, want)
+	}
+	test.Tap(f.Cancel)
+	m.Idle()
+
+	level, _ := db.StockLevel(context.Background(), taken.ID, 1)
+	test.Tap(m.Nav[ScreenStock])
+	test.Tap(m.Stock.New)
+	m.Idle()
+	sf := m.Stock.Form
+	sf.Kind.SetSelected(stockDocKindName(storage.DocIssue))
+	test.Type(sf.Lines[0].Product, taken.Code)
+	test.Type(sf.Lines[0].Quantity, level.Add(decimal.NewFromInt(1)).String())
+	test.Tap(sf.Post)
+	m.Idle()
+	warehouses, _ := db.Warehouses(context.Background())
+	for _, w := range warehouses {
+		own = append(own, w.Name)
+	}
+	got = sf.Problem.Text
+	if m.Stock.Form == nil || !strings.Contains(got, "لا يكفي") || len(englishLeft(got, own)) > 0 {
+		t.Fatalf("issuing more than there is: %q (English left: %q)", got, englishLeft(got, own))
 	}
 }

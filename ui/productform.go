@@ -31,20 +31,23 @@ type ProductForm struct {
 }
 
 // productFieldName is a product field as the form labels it, for refusals that name it.
-func productFieldName(field string) string {
+func productFieldName(field string) string { return visual(productFieldText(field)) }
+
+// productFieldText is productFieldName in logical order, for a sentence that names it.
+func productFieldText(field string) string {
 	switch field {
 	case "name":
-		return tr("field.name", "Name")
+		return trText("field.name", "Name")
 	case "code":
-		return tr("product.field.code", "Code (SKU)")
+		return trText("product.field.code", "Code (SKU)")
 	case "barcode":
-		return tr("product.field.barcode", "Barcode")
+		return trText("product.field.barcode", "Barcode")
 	case "category":
-		return tr("col.category", "Category")
+		return trText("col.category", "Category")
 	case "purchase_price":
-		return tr("product.field.purchase_price", "Purchase price")
+		return trText("product.field.purchase_price", "Purchase price")
 	case "sale_price":
-		return tr("product.field.sale_price", "Sale price")
+		return trText("product.field.sale_price", "Sale price")
 	}
 	return field
 }
@@ -115,12 +118,12 @@ func (f *ProductForm) close() {
 	}
 }
 
-// refuse shows why the product was not saved, naming the field.
+// refuse shows why the product was not saved (msg, in logical order), naming the field.
 func (f *ProductForm) refuse(field, msg string) {
 	if field != "" {
-		msg = productFieldName(field) + ": " + msg
+		msg = productFieldText(field) + ": " + msg
 	}
-	f.Problem.SetText(msg)
+	f.Problem.SetText(visual(msg))
 	f.Problem.Show()
 	f.dialog.Resize(fyne.NewSize(560, 0))
 }
@@ -163,7 +166,7 @@ func (f *ProductForm) save() {
 	}{{"purchase_price", f.PurchasePrice.Text, &p.PurchasePrice}, {"sale_price", f.SalePrice.Text, &p.SalePrice}} {
 		d, err := parsePrice(x.text)
 		if err != nil {
-			f.refuse(x.field, tr("product.not_a_number", "{{.Text}} is not a number", map[string]any{"Text": fmt.Sprintf("%q", x.text)}))
+			f.refuse(x.field, trText("product.not_a_number", "{{.Text}} is not a number", map[string]any{"Text": fmt.Sprintf("%q", x.text)}))
 			return
 		}
 		*x.dst = d
@@ -188,7 +191,7 @@ func (f *ProductForm) save() {
 			f.Save.Enable()
 			if err != nil {
 				if storage.IsValidation(err) {
-					f.refuse(storage.InvalidField(err), err.Error())
+					f.refuse(storage.InvalidField(err), refusalText(err))
 					return
 				}
 				showProblem(f.s.m.Window, tr("doing.save_product", "save the product"), err)

@@ -377,6 +377,11 @@ func (s *ProductsScreen) newShortcut() {
 
 func (s *ProductsScreen) showArchived() bool { return s.withArchived.Load() }
 
+// refusalText is a refusal of the books (a validation error) in the window's language, in logical
+// order: its sentence translated around the merchant's own words when the books worded it (a
+// duplicate code, a negative price, not enough stock), else its text.
+func refusalText(err error) string { return logPhrase(core.PhraseOf(err)) }
+
 // linksText says in a line per store how the product stands there, each line put in reading order
 // as one line.
 func linksText(links []core.ProductLink, err error) string {

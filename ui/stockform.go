@@ -319,7 +319,7 @@ func (f *StockDocForm) post() {
 			f.Post.Enable()
 			if err != nil {
 				if storage.IsValidation(err) {
-					f.refuse(err.Error())
+					f.refuse(visual(refusalText(err)))
 					return
 				}
 				showProblem(f.s.m.Window, tr("doing.post_stockdoc", "post the document"), err)

@@ -1,0 +1,78 @@
+package storage
+
+import "fmt"
+
+// refusals is every sentence the books' own checks of a product or a stock document refuse it
+// with, by code. The command line and the logs read the English (ValidationError.Msg); a window
+// translates the sentence by its code and fills its places with the refusal's arguments, so a
+// refusal reads in the window's language with the merchant's own words (a code, a quantity, a
+// warehouse's name) as they are. Each place is an indexed verb (%[n]s, %[n]q) so a translation
+// may put them in another order.
+var refusals = map[string]string{
+	"code_required":    "a product needs a code",
+	"code_too_long":    "product code %[1]q… is longer than %[2]s characters",
+	"code_control":     "product code %[1]q holds a control character",
+	"code_taken":       "product code %[1]q is already used by %[2]q",
+	"barcode_too_long": "product %[1]q: the barcode is longer than %[2]s characters",
+	"barcode_control":  "product %[1]q: the barcode holds a control character",
+	"barcode_taken":    "barcode %[1]q is already used by product %[2]q",
+	"name_required":    "product %[1]q needs a name",
+	"name_too_long":    "product %[1]q: the name is longer than %[2]s characters",
+	"duplicate":        "product %[1]q duplicates another product",
+
+	"purchase_price_negative":  "product %[1]q: purchase price %[2]s is negative",
+	"purchase_price_too_large": "product %[1]q: purchase price %[2]s is too large",
+	"purchase_price_decimals":  "product %[1]q: purchase price %[2]s has more than %[3]s decimal places",
+	"sale_price_negative":      "product %[1]q: sale price %[2]s is negative",
+	"sale_price_too_large":     "product %[1]q: sale price %[2]s is too large",
+	"sale_price_decimals":      "product %[1]q: sale price %[2]s has more than %[3]s decimal places",
+
+	"doc_date_future":       "the document's date %[1]s is in the future",
+	"doc_same_warehouse":    "a transfer moves goods to another warehouse, not back into %[1]q",
+	"doc_no_lines":          "a stock document needs at least one product",
+	"doc_archived":          "line %[1]s: product %[2]q is archived",
+	"doc_counted_twice":     "product %[1]q is counted on lines %[2]s and %[3]s: count it once",
+	"doc_quantity_zero":     "line %[1]s: the quantity must be more than zero (got %[2]s)",
+	"doc_quantity_large":    "line %[1]s: the quantity %[2]s is too large",
+	"doc_quantity_decimals": "line %[1]s: the quantity %[2]s has more than 6 decimal places",
+	"doc_cost_not_received": "line %[1]s: only goods received carry a purchase price",
+	"doc_short_issue":       "line %[1]s: not enough %[2]q in %[3]s: taking out %[4]s leaves %[5]s",
+	"doc_short_transfer":    "line %[1]s: not enough %[2]q in %[3]s: moving out %[4]s leaves %[5]s",
+	"doc_reversed":          "that document has already been reversed",
+	"doc_reversed_by":       "%[1]s has already been reversed by %[2]s",
+	"doc_nothing_to_undo":   "%[1]s booked no difference: there is nothing to reverse",
+}
+
+// Refusals is the catalogue of the books' refusals, by code (a copy).
+func Refusals() map[string]string {
+	out := make(map[string]string, len(refusals))
+	for k, v := range refusals {
+		out[k] = v
+	}
+	return out
+}
+
+// refusal is a validation error worded by a sentence of the catalogue; its arguments are kept as
+// text.
+func refusal(code string, args ...any) *ValidationError {
+	format, ok := refusals[code]
+	if !ok {
+		panic("storage: no refusal is worded " + code)
+	}
+	v := &ValidationError{Code: code, Args: make([]string, len(args))}
+	texts := make([]any, len(args))
+	for i, a := range args {
+		v.Args[i] = fmt.Sprint(a)
+		texts[i] = v.Args[i]
+	}
+	v.Msg = fmt.Sprintf(format, texts...)
+	return v
+}
+
+// refuse is a refusal of the input as a whole.
+func refuse(code string, args ...any) error { return refusal(code, args...) }
+
+// refuseField is a refusal of one field of the input (see FieldError).
+func refuseField(field, code string, args ...any) error {
+	return &FieldError{Field: field, Err: refusal(code, args...)}
+}
