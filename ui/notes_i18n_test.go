@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -99,6 +100,14 @@ func TestEngineDocumentNoteInArabic(t *testing.T) {
 	m.Idle()
 	if title := m.Stock.DocTitle.Text; !strings.Contains(title, "كمية") || len(englishLeft(title, append(own, doc.Number))) > 0 {
 		t.Errorf("the document's title reads %q", title)
+	}
+	// Printed with its note in Arabic; exported with its English, as the CSV's columns are.
+	if pdf, err := m.Stock.PDF(context.Background(), m.Stock.selected); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Errorf("the PDF: %v", err)
+	}
+	var csv bytes.Buffer
+	if err := m.Stock.ExportSelected(&csv); err != nil || !strings.Contains(csv.String(), doc.Note) {
+		t.Errorf("the CSV (%v):\n%s", err, csv.String())
 	}
 }
 
