@@ -859,8 +859,8 @@ type QuickAdd struct {
 	Code   *FormEntry // branches only
 	Email  *FormEntry // clients only
 	Phone  *FormEntry // clients only
-	Create *widget.Button
-	Close  *widget.Button
+	Create *FormButton
+	Close  *FormButton
 	Status *widget.Label
 	dialog dialog.Dialog
 }
@@ -887,9 +887,9 @@ func (f *ConnectionForm) openQuick(kind quickKind) {
 		grid.Add(keyLabel(tr("field.code", "Code")))
 		grid.Add(q.Code)
 	}
-	q.Create = widget.NewButtonWithIcon(tr("action.create", "Create"), theme.ConfirmIcon(), func() { f.quickCreate(kind, q) })
+	q.Create = newFormButton(tr("action.create", "Create"), theme.ConfirmIcon(), func() { f.quickCreate(kind, q) })
 	q.Create.Importance = widget.HighImportance
-	q.Close = widget.NewButton(tr("action.cancel", "Cancel"), func() {
+	q.Close = newFormButton(tr("action.cancel", "Cancel"), nil, func() {
 		q.dialog.Hide()
 		f.Quick = nil
 	})

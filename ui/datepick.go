@@ -21,7 +21,7 @@ import (
 // language), names the month in English and lays the week out left to right, so it is not used.
 type DatePicker struct {
 	Entry  *widget.Entry
-	Button *widget.Button
+	Button *FormButton
 	// Content is the entry with the button at its end.
 	Content fyne.CanvasObject
 	// Latest, when set, gives the last day that may be picked: later days are shown but cannot be
@@ -30,15 +30,34 @@ type DatePicker struct {
 	// Calendar is the month shown while the calendar is open; nil when it is closed.
 	Calendar *MonthCalendar
 
+	// Form is the entry as drawn for a dialog's form (newFormDatePicker): a FormEntry around Entry.
+	// Nil otherwise.
+	Form *FormEntry
+
+	field fyne.CanvasObject // the entry as drawn: Entry, or Form
 	popup *widget.PopUp
 }
 
 // newDatePicker makes a picker around an entry for a day.
 func newDatePicker(entry *widget.Entry) *DatePicker {
-	p := &DatePicker{Entry: entry}
-	p.Button = widget.NewButtonWithIcon("", theme.CalendarIcon(), p.Open)
+	return datePickerOn(entry, entry)
+}
+
+// newFormDatePicker makes a picker around an entry of its own, for a dialog's form: Esc in the
+// entry closes the dialog (FormEntry).
+func newFormDatePicker() *DatePicker {
+	e := newFormEntry()
+	p := datePickerOn(e, &e.Entry)
+	p.Form = e
+	return p
+}
+
+// datePickerOn makes a picker around entry, drawn as field.
+func datePickerOn(field fyne.CanvasObject, entry *widget.Entry) *DatePicker {
+	p := &DatePicker{Entry: entry, field: field}
+	p.Button = newFormButton("", theme.CalendarIcon(), p.Open)
 	p.Button.Importance = widget.LowImportance
-	p.Content = container.NewBorder(nil, nil, nil, p.Button, entry)
+	p.Content = container.NewBorder(nil, nil, nil, p.Button, field)
 	return p
 }
 
@@ -56,10 +75,11 @@ func parseDay(text string) (time.Time, bool) {
 // Open shows the calendar under the entry, at the month of the entry's day (or today's). UI
 // goroutine.
 func (p *DatePicker) Open() {
-	c := fyne.CurrentApp().Driver().CanvasForObject(p.Entry)
+	c := fyne.CurrentApp().Driver().CanvasForObject(p.field)
 	if c == nil || p.Entry.Disabled() {
 		return // not shown, or its day is not to be chosen now
 	}
+	p.Close() // one calendar at a time
 	month, ok := p.Day()
 	if !ok {
 		month = time.Now()
@@ -74,6 +94,7 @@ func (p *DatePicker) Open() {
 		p.Calendar.show(month) // the entry's day stands out
 	}
 	p.popup = widget.NewPopUp(mirrorDialog(p.Calendar.Content), c)
+	setOverlayCloser(p.popup, p.Close) // Esc closes the calendar as a pick does
 	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(p.Content)
 	size := p.popup.MinSize()
 	x := at.X
@@ -92,6 +113,7 @@ func (p *DatePicker) pick(day time.Time) {
 // Close hides the calendar. UI goroutine.
 func (p *DatePicker) Close() {
 	if p.popup != nil {
+		setOverlayCloser(p.popup, nil)
 		p.popup.Hide()
 		p.popup = nil
 	}
@@ -103,9 +125,9 @@ func (p *DatePicker) Close() {
 type MonthCalendar struct {
 	Month      time.Time // the first of the month shown, in the computer's time zone
 	Title      *widget.Label
-	Prev, Next *widget.Button
+	Prev, Next *FormButton
 	// Days are the month's days, the first at Days[0].
-	Days    []*widget.Button
+	Days    []*FormButton
 	Content fyne.CanvasObject
 
 	latest time.Time // the last day that may be picked; zero for any
@@ -123,8 +145,8 @@ func newMonthCalendar(day, latest time.Time, picked func(time.Time)) *MonthCalen
 	if rightToLeft() {
 		back, forward = forward, back
 	}
-	c.Prev = widget.NewButtonWithIcon("", back, func() { c.show(c.Month.AddDate(0, -1, 0)) })
-	c.Next = widget.NewButtonWithIcon("", forward, func() { c.show(c.Month.AddDate(0, 1, 0)) })
+	c.Prev = newFormButton("", back, func() { c.show(c.Month.AddDate(0, -1, 0)) })
+	c.Next = newFormButton("", forward, func() { c.show(c.Month.AddDate(0, 1, 0)) })
 	c.Prev.Importance, c.Next.Importance = widget.LowImportance, widget.LowImportance
 	c.grid = container.NewGridWithColumns(7)
 	c.Content = container.NewBorder(container.NewBorder(nil, nil, c.Prev, c.Next, c.Title), nil, nil, nil, c.grid)
@@ -148,7 +170,7 @@ func (c *MonthCalendar) show(day time.Time) {
 	c.Days = nil
 	today := time.Now()
 	for d := c.Month; d.Month() == c.Month.Month(); d = d.AddDate(0, 0, 1) {
-		b := widget.NewButton(fmt.Sprint(d.Day()), func() { c.picked(d) })
+		b := newFormButton(fmt.Sprint(d.Day()), nil, func() { c.picked(d) })
 		b.Importance = widget.LowImportance
 		switch {
 		case !c.chosen.IsZero() && sameDay(d, c.chosen):

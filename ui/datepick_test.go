@@ -102,10 +102,10 @@ func TestStockDocumentDatePicker(t *testing.T) {
 // connection's start date. A day picked on the invoices' calendar filters the list as one typed.
 func TestEveryTypedDayHasACalendar(t *testing.T) {
 	m, _ := openApp(t, seededDir(t, 3))
-	calendars := func(o fyne.CanvasObject) []*widget.Button {
-		var out []*widget.Button
+	calendars := func(o fyne.CanvasObject) []*FormButton {
+		var out []*FormButton
 		for _, p := range walk(o, fyne.Position{}, nil) {
-			if b, ok := p.obj.(*widget.Button); ok && b.Icon == theme.CalendarIcon() {
+			if b, ok := p.obj.(*FormButton); ok && b.Icon == theme.CalendarIcon() {
 				out = append(out, b)
 			}
 		}
@@ -121,9 +121,9 @@ func TestEveryTypedDayHasACalendar(t *testing.T) {
 	if top == nil {
 		t.Fatal("the invoices' From calendar did not open")
 	}
-	var first *widget.Button
+	var first *FormButton
 	for _, p := range walk(top, fyne.Position{}, nil) {
-		if b, ok := p.obj.(*widget.Button); ok && b.Text == "1" && first == nil {
+		if b, ok := p.obj.(*FormButton); ok && b.Text == "1" && first == nil {
 			first = b
 		}
 	}

@@ -22,7 +22,7 @@ func TestArabicDialogsAreMirrored(t *testing.T) {
 	type shown struct {
 		label       string            // a field's label, drawn by keyLabel
 		field       fyne.CanvasObject // the field it names
-		cancel, act *widget.Button    // Cancel and the button that confirms
+		cancel, act *FormButton       // Cancel and the button that confirms
 		text        *widget.Label     // a label whose text starts at the right in Arabic
 	}
 	dialogs := []struct {
@@ -59,7 +59,7 @@ func TestArabicDialogsAreMirrored(t *testing.T) {
 					if s.field == nil {
 						s.field = o // the name
 					}
-				case *widget.Button:
+				case *FormButton:
 					switch o.Text {
 					case tr("action.cancel", "Cancel"):
 						s.cancel = o

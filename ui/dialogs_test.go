@@ -56,7 +56,11 @@ func tapButton(t *testing.T, m *App, d fyne.CanvasObject, label string) {
 	t.Helper()
 	var btn *widget.Button
 	for _, p := range walk(d, fyne.NewPos(0, 0), nil) {
-		if b, ok := p.obj.(*widget.Button); ok && b.Text == label && !b.Disabled() {
+		b, ok := p.obj.(*widget.Button)
+		if f, isForm := p.obj.(*FormButton); isForm {
+			b, ok = &f.Button, true
+		}
+		if ok && b.Text == label && !b.Disabled() {
 			btn = b
 		}
 	}

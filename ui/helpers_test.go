@@ -104,6 +104,8 @@ func texts(o fyne.CanvasObject) []string {
 			out = append(out, x.Text)
 		case *widget.Button:
 			out = append(out, x.Text)
+		case *FormButton:
+			out = append(out, x.Text)
 		case *canvas.Text:
 			out = append(out, x.Text)
 		}
@@ -145,9 +147,16 @@ func tapText(t *testing.T, w fyne.Window, text string) {
 
 // pick chooses option from a dropdown the way a user does: a tap opens its menu, a tap on the
 // option's text chooses it.
-func pick(t *testing.T, c fyne.Canvas, sel *widget.Select, option string) {
+func pick(t *testing.T, c fyne.Canvas, dropdown fyne.Tappable, option string) {
 	t.Helper()
-	test.Tap(sel)
+	sel, ok := dropdown.(*widget.Select)
+	if f, isForm := dropdown.(*FormSelect); isForm {
+		sel, ok = &f.Select, true
+	}
+	if !ok {
+		t.Fatalf("pick on a %T", dropdown)
+	}
+	test.Tap(dropdown)
 	top := c.Overlays().Top()
 	if top == nil {
 		t.Fatalf("tapping the dropdown showing %q opened no menu", sel.Selected)

@@ -50,9 +50,9 @@ type MappingScreen struct {
 
 // LinkChooser picks the product to link the selected row to.
 type LinkChooser struct {
-	Product *widget.Select
-	Link    *widget.Button
-	Close   *widget.Button
+	Product *FormSelect
+	Link    *FormButton
+	Close   *FormButton
 	targets map[string]int // shown label → row index
 	dialog  dialog.Dialog
 }
@@ -430,9 +430,9 @@ func (s *MappingScreen) openChooser() {
 		c.targets[label] = i
 		labels = append(labels, label)
 	}
-	c.Product = widget.NewSelect(labels, nil)
+	c.Product = newFormSelect(labels, nil)
 	c.Product.PlaceHolder = tr("mapping.choose_product", "Choose the product")
-	c.Link = widget.NewButtonWithIcon(tr("mapping.link_now", "Link"), theme.ConfirmIcon(), func() {
+	c.Link = newFormButton(tr("mapping.link_now", "Link"), theme.ConfirmIcon(), func() {
 		i, ok := c.targets[c.Product.Selected]
 		if !ok {
 			return
@@ -447,7 +447,7 @@ func (s *MappingScreen) openChooser() {
 		s.act(func(ctx context.Context) (core.RunSummary, error) { return s.m.engine.Link(ctx, s.conn.ID, ext, local) })
 	})
 	c.Link.Importance = widget.HighImportance
-	c.Close = widget.NewButton(tr("action.cancel", "Cancel"), func() {
+	c.Close = newFormButton(tr("action.cancel", "Cancel"), nil, func() {
 		c.dialog.Hide()
 		s.Chooser = nil
 	})

@@ -53,9 +53,9 @@ type MasterScreen struct {
 type RecordForm struct {
 	Name, Code, Phone, Email *FormEntry
 	// Branch ties a new warehouse to a branch (or to none).
-	Branch       *widget.Select
+	Branch       *FormSelect
 	Problem      *widget.Label
-	Save, Cancel *widget.Button
+	Save, Cancel *FormButton
 	dialog       dialog.Dialog
 }
 
@@ -254,9 +254,9 @@ func (s *MasterScreen) openForm(kind recordKind, id int64) {
 		grid.Add(keyLabel(tr("field.email", "Email")))
 		grid.Add(f.Email)
 	}
-	f.Save = widget.NewButtonWithIcon(tr("action.save", "Save"), theme.DocumentSaveIcon(), func() { s.save(kind, id, f) })
+	f.Save = newFormButton(tr("action.save", "Save"), theme.DocumentSaveIcon(), func() { s.save(kind, id, f) })
 	f.Save.Importance = widget.HighImportance
-	f.Cancel = widget.NewButton(tr("action.cancel", "Cancel"), func() { s.closeForm(f) })
+	f.Cancel = newFormButton(tr("action.cancel", "Cancel"), nil, func() { s.closeForm(f) })
 	f.dialog = newCustomDialogWithoutButtons(title, container.NewVBox(grid, f.Problem, container.NewHBox(layout.NewSpacer(), f.Cancel, f.Save)), s.m.Window)
 	f.dialog.Resize(fyne.NewSize(480, 0))
 	s.Form = f
@@ -339,12 +339,12 @@ func recordFieldName(field string) string {
 }
 
 // branchChoice offers the branches a new warehouse can be tied to, first "No branch".
-func (s *MasterScreen) branchChoice() *widget.Select {
+func (s *MasterScreen) branchChoice() *FormSelect {
 	opts := []string{tr("master.no_branch", "No branch")}
 	for _, b := range s.branches {
 		opts = append(opts, visual(b.Name))
 	}
-	sel := widget.NewSelect(opts, nil)
+	sel := newFormSelect(opts, nil)
 	sel.SetSelectedIndex(0)
 	return sel
 }

@@ -23,7 +23,7 @@ type ProductForm struct {
 	Category                 *FormSelectEntry // chosen from the books' categories, or a new one typed
 	PurchasePrice, SalePrice *FormEntry
 	Problem                  *widget.Label // what was refused, naming the field
-	Save, Cancel             *widget.Button
+	Save, Cancel             *FormButton
 	Content                  fyne.CanvasObject
 	editing                  storage.Product // ID 0 for a new product
 	dialog                   dialog.Dialog
@@ -85,9 +85,9 @@ func (s *ProductsScreen) OpenProductForm(id int64) {
 		keyLabel(productFieldName("category")), f.Category,
 		keyLabel(productFieldName("purchase_price")), f.PurchasePrice,
 		keyLabel(productFieldName("sale_price")), f.SalePrice)
-	f.Save = widget.NewButtonWithIcon(tr("action.save", "Save"), theme.DocumentSaveIcon(), f.save)
+	f.Save = newFormButton(tr("action.save", "Save"), theme.DocumentSaveIcon(), f.save)
 	f.Save.Importance = widget.HighImportance
-	f.Cancel = widget.NewButton(tr("action.cancel", "Cancel"), f.close)
+	f.Cancel = newFormButton(tr("action.cancel", "Cancel"), nil, f.close)
 	note := widget.NewLabel(tr("product.sync_note", "Connected stores get the product on the next sync, or at once with Push now."))
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance

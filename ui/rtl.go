@@ -144,23 +144,32 @@ func mirrorObject(o fyne.CanvasObject) {
 			o.Refresh()
 		}
 	case *widget.Button:
-		if a, ok := markOf(o); ok && a == int(o.Alignment) {
-			return
-		}
-		switch o.Alignment {
-		case widget.ButtonAlignLeading:
-			o.Alignment = widget.ButtonAlignTrailing
-		case widget.ButtonAlignTrailing:
-			o.Alignment = widget.ButtonAlignLeading
-		}
-		if o.IconPlacement == widget.ButtonIconLeadingText {
-			o.IconPlacement = widget.ButtonIconTrailingText
-		} else {
-			o.IconPlacement = widget.ButtonIconLeadingText
-		}
-		setMark(o, int(o.Alignment))
-		o.Refresh()
+		mirrorButton(o)
+	case *FormButton:
+		mirrorButton(&o.Button)
+	case *FormRadioGroup:
+		mirrorObject(o.box)
 	}
+}
+
+// mirrorButton puts a button's icon after its text and its text at the other side, once.
+func mirrorButton(o *widget.Button) {
+	if a, ok := markOf(o); ok && a == int(o.Alignment) {
+		return
+	}
+	switch o.Alignment {
+	case widget.ButtonAlignLeading:
+		o.Alignment = widget.ButtonAlignTrailing
+	case widget.ButtonAlignTrailing:
+		o.Alignment = widget.ButtonAlignLeading
+	}
+	if o.IconPlacement == widget.ButtonIconLeadingText {
+		o.IconPlacement = widget.ButtonIconTrailingText
+	} else {
+		o.IconPlacement = widget.ButtonIconLeadingText
+	}
+	setMark(o, int(o.Alignment))
+	o.Refresh()
 }
 
 // mirrorTabs puts a tab bar's tabs in reverse order, once, the tab shown staying shown. Fyne lays
@@ -255,9 +264,12 @@ func flipAlign(a fyne.TextAlign) fyne.TextAlign {
 // Every dialog with content of its own is made by one of the functions below, so that its
 // content is mirrored in a right-to-left language (TestDialogsAreMadeMirrored keeps it so).
 
-// newCustomDialog is dialog.NewCustom with its content mirrored.
+// newCustomDialog is dialog.NewCustom with its content mirrored, and a dismiss button that
+// hands Esc on (FormButton) in place of the toolkit's.
 func newCustomDialog(title, dismiss string, content fyne.CanvasObject, w fyne.Window) *dialog.CustomDialog {
-	return dialog.NewCustom(title, dismiss, mirrorDialog(content), w)
+	d := dialog.NewCustomWithoutButtons(title, mirrorDialog(content), w)
+	d.SetButtons([]fyne.CanvasObject{newFormButton(dismiss, nil, d.Hide)})
+	return d
 }
 
 // newCustomDialogWithoutButtons is dialog.NewCustomWithoutButtons with its content mirrored.
@@ -265,14 +277,11 @@ func newCustomDialogWithoutButtons(title string, content fyne.CanvasObject, w fy
 	return dialog.NewCustomWithoutButtons(title, mirrorDialog(content), w)
 }
 
-// newFormDialog is dialog.NewForm. A widget.Form lays its labels out itself, where mirroring
-// does not reach, so in a right-to-left language the form is built as the window's other forms
-// are: a label and its field in a form layout, then Cancel and the confirm button, which is
-// enabled while every field that validates is valid.
+// newFormDialog is dialog.NewForm built as the window's other forms are: a label and its field in
+// a form layout, then Cancel and the confirm button, which is enabled while every field that
+// validates is valid. A widget.Form lays its labels out itself, where mirroring does not reach,
+// and the toolkit's buttons do nothing with Esc.
 func newFormDialog(title, confirm, dismiss string, items []*widget.FormItem, callback func(bool), w fyne.Window) dialog.Dialog {
-	if !rightToLeft() {
-		return dialog.NewForm(title, confirm, dismiss, items, callback, w)
-	}
 	grid := container.New(layout.NewFormLayout())
 	var validatable []fyne.Validatable
 	for _, it := range items {
@@ -289,22 +298,29 @@ func newFormDialog(title, confirm, dismiss string, items []*widget.FormItem, cal
 			callback(ok)
 		}
 	}
-	ok := widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), func() { answer(true) })
+	ok := newFormButton(confirm, theme.ConfirmIcon(), func() { answer(true) })
 	ok.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(dismiss, theme.CancelIcon(), func() { answer(false) })
-	check := func(error) {
-		for _, v := range validatable {
-			if v.Validate() != nil {
+	cancel := newFormButton(dismiss, theme.CancelIcon(), func() { answer(false) })
+	// Each field's last verdict is kept as it reports it: validating again from its report would
+	// report again, without end, while a field is invalid.
+	problems := make([]error, len(validatable))
+	check := func() {
+		for _, err := range problems {
+			if err != nil {
 				ok.Disable()
 				return
 			}
 		}
 		ok.Enable()
 	}
-	for _, v := range validatable {
-		v.SetOnValidationChanged(check)
+	for i, v := range validatable {
+		problems[i] = v.Validate()
+		v.SetOnValidationChanged(func(err error) {
+			problems[i] = err
+			check()
+		})
 	}
-	check(nil)
+	check()
 	d = newCustomDialogWithoutButtons(title, container.NewVBox(grid, container.NewGridWithColumns(2, cancel, ok)), w)
 	return d
 }

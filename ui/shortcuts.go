@@ -2,8 +2,10 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -14,7 +16,7 @@ import (
 //	Ctrl+E  export: the current screen's export
 //	Ctrl+P  print: the current screen's print (an invoice, a stock document)
 //	Ctrl+N  new product, from any screen
-//	Esc     close the dialog on top, also from a form's entry (FormEntry)
+//	Esc     close the dialog on top, also while one of its widgets has the keyboard
 //
 // They are registered once, on the window's canvas; Ctrl+F, Ctrl+E and Ctrl+P go to the screen
 // shown through shortcutScreen.
@@ -62,7 +64,7 @@ func (m *App) registerShortcuts() {
 	c.AddShortcut(keySync, func(fyne.Shortcut) { press(m.Dashboard.SyncAll) })
 	c.AddShortcut(keyNew, func(fyne.Shortcut) { m.Products.newShortcut() })
 	// Esc reaches the canvas when no widget has the keyboard (Fyne's dialogs do not close on it);
-	// a form's entry hands it on (FormEntry).
+	// the widgets of the window's dialogs hand it on (FormEntry, FormButton, FormSelect…).
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
 			closeTopDialog(c)
@@ -70,9 +72,15 @@ func (m *App) registerShortcuts() {
 	})
 }
 
-// FormEntry is the text entry of the forms shown in dialogs. Fyne hands every key to the widget
-// that has the keyboard, before the window's own handlers, and an entry does nothing with Esc; a
-// FormEntry hands Esc on to the window, which closes the dialog on top.
+// The widgets of the window's dialogs and forms. Fyne hands a key pressed without Ctrl, Alt or
+// Super to the widget that has the keyboard and to nothing else: the window's own handler hears
+// Esc only while no widget has it. An entry, button or select does nothing with Esc, so
+// each kind a dialog uses is wrapped in a type of its own here that hands Esc on to the window,
+// which closes the dialog on top (escapeOr); every other key still goes to the widget. Fyne finds
+// the widget with the keyboard in what is drawn, so a dialog must hold the wrapper itself (not the
+// widget inside it) in its containers and fields.
+
+// FormEntry is the text entry of the forms shown in dialogs.
 type FormEntry struct {
 	widget.Entry
 }
@@ -100,11 +108,107 @@ func newFormSelectEntry(options []string) *FormSelectEntry {
 	e.ExtendBaseWidget(e)
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
 	e.SetOptions(options)
+	// The button that opens the list is a button of the entry's own, which Tab reaches: it hands
+	// Esc on too, and opens the list as it did.
+	if b, ok := e.ActionItem.(*widget.Button); ok {
+		list := newFormButton(b.Text, b.Icon, b.OnTapped)
+		list.Importance = b.Importance
+		e.ActionItem = list
+	}
 	return e
 }
 
 // TypedKey closes the dialog on top on Esc and gives any other key to the entry.
 func (e *FormSelectEntry) TypedKey(key *fyne.KeyEvent) { escapeOr(e, key, e.SelectEntry.TypedKey) }
+
+// newFormPasswordEntry is a FormEntry whose text is hidden, as widget.NewPasswordEntry makes one.
+func newFormPasswordEntry() *FormEntry {
+	e := newFormEntry()
+	e.Password = true
+	return e
+}
+
+// FormButton is a button of a dialog or form: Space and Enter press it, Esc closes the dialog.
+type FormButton struct {
+	widget.Button
+}
+
+// newFormButton is a FormButton, as widget.NewButtonWithIcon makes one (icon may be nil).
+func newFormButton(label string, icon fyne.Resource, tapped func()) *FormButton {
+	b := &FormButton{}
+	b.Text, b.Icon, b.OnTapped = label, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey closes the dialog on top on Esc and gives any other key to the button.
+func (b *FormButton) TypedKey(key *fyne.KeyEvent) { escapeOr(b, key, b.Button.TypedKey) }
+
+// FormSelect is a dialog's choice from a list: Space and the arrows still open or move it, Esc
+// closes the dialog.
+type FormSelect struct {
+	widget.Select
+}
+
+// newFormSelect is a FormSelect, as widget.NewSelect makes one.
+func newFormSelect(options []string, changed func(string)) *FormSelect {
+	s := &FormSelect{}
+	s.Options, s.OnChanged = options, changed
+	s.ExtendBaseWidget(s) // an empty PlaceHolder reads as widget.NewSelect's
+	return s
+}
+
+// TypedKey closes the dialog on top on Esc and gives any other key to the select.
+func (s *FormSelect) TypedKey(key *fyne.KeyEvent) { escapeOr(s, key, s.Select.TypedKey) }
+
+// FormRadioGroup is a dialog's choice of one of a few options, in a row. Fyne's RadioGroup makes
+// the widgets of its options itself, where no Esc can be handed on; a FormRadioGroup's options
+// are FormButtons with a radio mark: a tap, Space or Enter chooses one.
+type FormRadioGroup struct {
+	widget.BaseWidget
+	Options   []string
+	Selected  string
+	OnChanged func(string) // called when the choice changes, also by SetSelected
+	Items     []*FormButton
+
+	box *fyne.Container
+}
+
+// newFormRadioGroup offers options in a row, none chosen yet.
+func newFormRadioGroup(options []string, changed func(string)) *FormRadioGroup {
+	g := &FormRadioGroup{Options: options, OnChanged: changed, box: container.NewHBox()}
+	for _, o := range options {
+		b := newFormButton(o, theme.RadioButtonIcon(), func() { g.SetSelected(o) })
+		b.Importance = widget.LowImportance
+		g.Items = append(g.Items, b)
+		g.box.Add(b)
+	}
+	g.ExtendBaseWidget(g)
+	return g
+}
+
+// CreateRenderer draws the options' row.
+func (g *FormRadioGroup) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(g.box)
+}
+
+// SetSelected chooses an option and marks it; OnChanged hears of a change.
+func (g *FormRadioGroup) SetSelected(option string) {
+	if option == g.Selected {
+		return
+	}
+	g.Selected = option
+	for i, b := range g.Items {
+		if g.Options[i] == option {
+			b.SetIcon(theme.RadioButtonCheckedIcon())
+		} else {
+			b.SetIcon(theme.RadioButtonIcon())
+		}
+	}
+	if g.OnChanged != nil {
+		g.OnChanged(option)
+	}
+}
 
 // escapeOr closes the dialog on top of o's window on Esc, and gives any other key to typed.
 func escapeOr(o fyne.CanvasObject, key *fyne.KeyEvent, typed func(*fyne.KeyEvent)) {
@@ -117,9 +221,22 @@ func escapeOr(o fyne.CanvasObject, key *fyne.KeyEvent, typed func(*fyne.KeyEvent
 	}
 }
 
+// overlayClosers close the overlays that keep a state of their own (a date picker's calendar),
+// by the pop-up shown.
+var overlayClosers = map[fyne.CanvasObject]func(){}
+
+// setOverlayCloser has Esc close the pop-up o with close (nil: hide it). UI goroutine.
+func setOverlayCloser(o fyne.CanvasObject, close func()) {
+	if close == nil {
+		delete(overlayClosers, o)
+		return
+	}
+	overlayClosers[o] = close
+}
+
 // closeTopDialog closes the dialog on top as its Cancel, Close, No or OK button does, so what the
 // dialog does on closing (a form forgetting its edits, a question answered no) still happens.
-// An overlay with no such button is hidden.
+// An overlay with no such button is hidden, or closed as setOverlayCloser says.
 func closeTopDialog(c fyne.Canvas) {
 	top := c.Overlays().Top()
 	if top == nil {
@@ -128,15 +245,24 @@ func closeTopDialog(c fyne.Canvas) {
 	dismiss := map[string]bool{tr("action.cancel", "Cancel"): true, tr("action.close", "Close"): true,
 		lang.L("Cancel"): true, lang.L("Close"): true, lang.L("No"): true, lang.L("OK"): true}
 	var found *widget.Button
+	var closer func()
 	var look func(o fyne.CanvasObject)
 	look = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() || found != nil {
+		if o == nil || !o.Visible() || found != nil || closer != nil {
+			return
+		}
+		if f := overlayClosers[o]; f != nil {
+			closer = f
 			return
 		}
 		switch x := o.(type) {
 		case *widget.Button:
 			if dismiss[x.Text] && !x.Disabled() {
 				found = x
+			}
+		case *FormButton:
+			if dismiss[x.Text] && !x.Disabled() {
+				found = &x.Button
 			}
 		case *fyne.Container:
 			for _, child := range x.Objects {
@@ -147,18 +273,21 @@ func closeTopDialog(c fyne.Canvas) {
 		}
 	}
 	look(top)
-	if w, ok := top.(fyne.Widget); ok && found == nil {
+	if w, ok := top.(fyne.Widget); ok && found == nil && closer == nil {
 		// A wrapper of the toolkit's own (a file dialog's): look at what it wraps. Its renderer
 		// lists the same objects the drawn one does.
 		for _, child := range w.CreateRenderer().Objects() {
 			look(child)
 		}
 	}
-	if found != nil {
+	switch {
+	case closer != nil:
+		closer()
+	case found != nil:
 		press(found)
-		return
+	default:
+		top.Hide()
 	}
-	top.Hide()
 }
 
 // shortcutScreen is the screen shown, when it answers shortcuts.

@@ -217,3 +217,158 @@ func TestEscapeClosesFormFromEntry(t *testing.T) {
 		}
 	}
 }
+
+// textOf is the text a widget shows, if any.
+func textOf(o any) string {
+	switch x := o.(type) {
+	case *FormButton:
+		return x.Text
+	case *widget.Button:
+		return x.Text
+	case *FormEntry:
+		return x.Text
+	}
+	return ""
+}
+
+// focusablesIn lists what can take the keyboard in o, in the order Tab reaches it.
+func focusablesIn(o fyne.CanvasObject) []fyne.Focusable {
+	var out []fyne.Focusable
+	for _, p := range walk(o, fyne.Position{}, nil) {
+		if d, ok := p.obj.(fyne.Disableable); ok && d.Disabled() {
+			continue
+		}
+		if f, ok := p.obj.(fyne.Focusable); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Esc closes a dialog whichever of its widgets has the keyboard, as the driver delivers it: to the
+// focused widget alone. Every widget that can take the keyboard in each dialog of the window is
+// tried in turn, the dialog opened afresh for each.
+func TestEscapeClosesDialogFromAnyWidget(t *testing.T) {
+	m, _ := openApp(t, seededDir(t, 3))
+	c := m.Window.Canvas()
+	overlays := func() int { return len(c.Overlays().List()) }
+	stockForm := func() { m.Stock.OpenForm(storage.StockDocKinds[0]) }
+	tried := map[string]int{}
+	for _, d := range []struct {
+		name   string
+		open   func()
+		closed func() bool // whether the dialog is closed as its Cancel closes it
+		under  int         // dialogs under it, which stay open
+	}{
+		{"product", func() { m.Products.OpenProductForm(0) }, func() bool { return m.Products.Form == nil }, 0},
+		{"stock document", stockForm, func() bool { return m.Stock.Form == nil }, 0},
+		{"stock document's calendar", func() {
+			stockForm()
+			m.Idle()
+			test.Tap(m.Stock.Form.DatePick.Button)
+		}, func() bool { return m.Stock.Form.DatePick.Calendar == nil }, 1},
+		{"client", func() { m.Master.openForm(formClient, 0) }, func() bool { return m.Master.Form == nil }, 0},
+		{"warehouse", func() { m.Master.openForm(formWarehouse, 0) }, func() bool { return m.Master.Form == nil }, 0},
+		{"treasury account", func() { m.Treasury.accountForm(storage.TreasuryAccount{Kind: storage.AccountBank}) },
+			func() bool { return true }, 0},
+		{"payment methods", func() { m.Treasury.ShowMethods(0) }, func() bool { return true }, 0},
+		{"connection's new client", func() {
+			test.Tap(m.Nav[ScreenConnections])
+			m.Connections.Add()
+			m.Idle()
+			test.Tap(m.Connections.Form.NewClient)
+		}, func() bool { return m.Connections.Form.Quick == nil }, 0},
+	} {
+		for k := 0; ; k++ {
+			before := overlays() + d.under
+			d.open()
+			m.Idle()
+			if overlays() != before+1 {
+				t.Fatalf("%s: no dialog opened", d.name)
+			}
+			widgets := focusablesIn(c.Overlays().Top())
+			if k == 0 && len(widgets) == 0 {
+				t.Fatalf("%s: %d widgets take the keyboard", d.name, len(widgets))
+			}
+			if k == len(widgets) {
+				pressEscape(m)
+				if overlays() != before {
+					t.Errorf("%s: Esc with nothing focused left %d overlays more", d.name, overlays()-before)
+				}
+				for overlays() > before-d.under {
+					c.Overlays().Top().Hide()
+					c.Overlays().Remove(c.Overlays().Top())
+				}
+				break
+			}
+			w := widgets[k]
+			c.Focus(w)
+			if c.Focused() != w {
+				t.Fatalf("%s: the %T would not take the keyboard", d.name, w)
+			}
+			pressKey(m, fyne.KeyEscape)
+			tried[reflect.TypeOf(w).String()]++
+			if !d.closed() || overlays() != before {
+				t.Errorf("%s: Esc with the %T %q focused left the dialog open (%d overlays more)", d.name, w, textOf(w), overlays()-before)
+			}
+			for overlays() > before-d.under { // the dialogs under it, or one left open
+				c.Overlays().Top().Hide()
+				c.Overlays().Remove(c.Overlays().Top())
+			}
+			m.Stock.Form, m.Master.Form = nil, nil
+		}
+	}
+	for _, kind := range []string{"*ui.FormEntry", "*ui.FormSelectEntry", "*ui.FormButton", "*ui.FormSelect"} {
+		if tried[kind] == 0 {
+			t.Errorf("no %s tried; tried %v", kind, tried)
+		}
+	}
+}
+
+// With a dialog's widget focused, the keys other than Esc do what they did: Space presses a button
+// or a radio button, an arrow moves a select on, a digit is typed into the date.
+func TestKeysOtherThanEscapeInDialogs(t *testing.T) {
+	m, _ := openApp(t, seededDir(t, 3))
+	c := m.Window.Canvas()
+	m.Stock.OpenForm(storage.StockDocKinds[0])
+	m.Idle()
+	f := m.Stock.Form
+	c.Focus(f.AddLine)
+	pressKey(m, fyne.KeySpace)
+	if len(f.Lines) != 2 {
+		t.Errorf("Space on Add a product: %d lines", len(f.Lines))
+	}
+	c.Focus(f.Kind)
+	pressKey(m, fyne.KeyRight)
+	if f.Kind.SelectedIndex() != 1 {
+		t.Errorf("→ on the kind chose option %d", f.Kind.SelectedIndex())
+	}
+	c.Focus(f.Date)
+	f.Date.SetText("")
+	test.Type(f.Date, "2026")
+	if f.Date.Text != "2026" {
+		t.Errorf("typed into the date: %q", f.Date.Text)
+	}
+	pressEscape(m)
+
+	m.Treasury.accountForm(storage.TreasuryAccount{Kind: storage.AccountBank})
+	m.Idle()
+	var kind *FormRadioGroup
+	for _, p := range walk(c.Overlays().Top(), fyne.Position{}, nil) {
+		if g, ok := p.obj.(*FormRadioGroup); ok {
+			kind = g
+		}
+	}
+	if kind == nil || len(kind.Items) != 2 {
+		t.Fatal("no Bank/Cash choice on the account form")
+	}
+	c.Focus(kind.Items[1])
+	pressKey(m, fyne.KeySpace)
+	if kind.Selected != tr("treasury.kind_cash", "Cash") {
+		t.Errorf("Space on Cash chose %q", kind.Selected)
+	}
+	pressKey(m, fyne.KeyEscape)
+	if c.Overlays().Top() != nil {
+		t.Error("Esc on the Cash choice left the account form open")
+	}
+}

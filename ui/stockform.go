@@ -19,17 +19,17 @@ import (
 // StockDocForm posts a new stock document: its kind, date, warehouse (and a transfer's
 // destination), a note, and product lines.
 type StockDocForm struct {
-	Kind        *widget.Select
-	Date        *widget.Entry // YYYY-MM-DD, today by default: typed, or picked on DatePick's calendar
+	Kind        *FormSelect
+	Date        *FormEntry // YYYY-MM-DD, today by default: typed, or picked on DatePick's calendar
 	DatePick    *DatePicker
-	Warehouse   *widget.Select
-	ToWarehouse *widget.Select // transfers only
+	Warehouse   *FormSelect
+	ToWarehouse *FormSelect // transfers only
 	Note        *FormEntry
 	Lines       []*StockDocLineRow
-	AddLine     *widget.Button
+	AddLine     *FormButton
 	Problem     *widget.Label
-	Post        *widget.Button
-	Cancel      *widget.Button
+	Post        *FormButton
+	Cancel      *FormButton
 	Content     fyne.CanvasObject
 
 	s          *StockScreen
@@ -50,7 +50,7 @@ type StockDocLineRow struct {
 	Product  *FormSelectEntry
 	Quantity *FormEntry
 	Cost     *FormEntry
-	Remove   *widget.Button
+	Remove   *FormButton
 	row      *fyne.Container
 }
 
@@ -61,24 +61,24 @@ func (s *StockScreen) OpenForm(kind storage.StockDocKind) {
 	for _, k := range storage.StockDocKinds {
 		kinds = append(kinds, stockDocKindName(k))
 	}
-	f.Kind = widget.NewSelect(kinds, func(string) { f.kindChanged() })
-	f.DatePick = newDatePicker(widget.NewEntry())
+	f.Kind = newFormSelect(kinds, func(string) { f.kindChanged() })
+	f.DatePick = newFormDatePicker()
 	f.DatePick.Latest = time.Now // goods are received, issued, moved or counted by today
-	f.Date = f.DatePick.Entry
+	f.Date = f.DatePick.Form
 	f.Date.SetPlaceHolder("YYYY-MM-DD")
 	f.Date.SetText(time.Now().Format(dayLayout))
-	f.Warehouse = widget.NewSelect(nil, nil)
-	f.ToWarehouse = widget.NewSelect(nil, nil)
+	f.Warehouse = newFormSelect(nil, nil)
+	f.ToWarehouse = newFormSelect(nil, nil)
 	f.Note = newFormEntry()
 	f.Note.SetPlaceHolder(tr("stockdoc.note_hint", "Supplier, reason, reference…"))
 	f.Problem = widget.NewLabel("")
 	f.Problem.Wrapping = fyne.TextWrapWord
 	f.Problem.Importance = widget.DangerImportance
 	f.Problem.Hide()
-	f.AddLine = widget.NewButtonWithIcon(tr("stockdoc.add_line", "Add a product"), theme.ContentAddIcon(), func() { f.addLine() })
-	f.Post = widget.NewButtonWithIcon(tr("stockdoc.post", "Post"), theme.ConfirmIcon(), f.post)
+	f.AddLine = newFormButton(tr("stockdoc.add_line", "Add a product"), theme.ContentAddIcon(), func() { f.addLine() })
+	f.Post = newFormButton(tr("stockdoc.post", "Post"), theme.ConfirmIcon(), f.post)
 	f.Post.Importance = widget.HighImportance
-	f.Cancel = widget.NewButton(tr("action.cancel", "Cancel"), f.close)
+	f.Cancel = newFormButton(tr("action.cancel", "Cancel"), nil, f.close)
 	f.toRow = container.New(layout.NewFormLayout(), keyLabel(tr("stockdoc.to_warehouse", "To warehouse")), f.ToWarehouse)
 	grid := container.New(layout.NewFormLayout(),
 		keyLabel(tr("col.kind", "Kind")), f.Kind,
@@ -202,7 +202,7 @@ func (f *StockDocForm) addLine() *StockDocLineRow {
 	l.Product.OnChanged = func(text string) { l.Product.SetOptions(f.matching(text)) }
 	l.Quantity.SetPlaceHolder("0")
 	l.Cost.SetPlaceHolder(tr("stockdoc.cost_hint", "optional"))
-	l.Remove = widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() {
+	l.Remove = newFormButton("", theme.ContentRemoveIcon(), func() {
 		for i, x := range f.Lines {
 			if x == l {
 				f.Lines = append(f.Lines[:i], f.Lines[i+1:]...)

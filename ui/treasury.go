@@ -262,7 +262,7 @@ func (s *TreasuryScreen) accountForm(a storage.TreasuryAccount) {
 		}
 		return nil
 	}
-	kind := widget.NewRadioGroup([]string{tr("treasury.kind_bank", "Bank"), tr("treasury.kind_cash", "Cash")}, func(v string) {
+	kind := newFormRadioGroup([]string{tr("treasury.kind_bank", "Bank"), tr("treasury.kind_cash", "Cash")}, func(v string) {
 		if v == tr("treasury.kind_cash", "Cash") {
 			iban.SetText("")
 			iban.Disable()
@@ -270,7 +270,6 @@ func (s *TreasuryScreen) accountForm(a storage.TreasuryAccount) {
 			iban.Enable()
 		}
 	})
-	kind.Horizontal = true
 	kind.SetSelected(tr("treasury.kind_bank", "Bank"))
 	if a.Kind == storage.AccountCash {
 		kind.SetSelected(tr("treasury.kind_cash", "Cash"))

@@ -16,9 +16,9 @@ import (
 // methods are those the store has used (they appear as its orders come in); one not chosen yet
 // pays into the cash box.
 type MethodsDialog struct {
-	Connection *widget.Select
+	Connection *FormSelect
 	// Accounts has one choice per payment method of the connection shown, by method.
-	Accounts map[string]*widget.Select
+	Accounts map[string]*FormSelect
 	Empty    *widget.Label
 
 	s       *TreasuryScreen
@@ -31,8 +31,8 @@ type MethodsDialog struct {
 // ShowMethods opens the payment methods of a connection (the first one when connID is 0).
 // UI goroutine. It returns the dialog, whose widgets fill in once the books are read.
 func (s *TreasuryScreen) ShowMethods(connID int64) *MethodsDialog {
-	md := &MethodsDialog{s: s, Accounts: map[string]*widget.Select{}, connIDs: map[string]int64{}}
-	md.Connection = widget.NewSelect(nil, func(name string) { md.showConnection(md.connIDs[name]) })
+	md := &MethodsDialog{s: s, Accounts: map[string]*FormSelect{}, connIDs: map[string]int64{}}
+	md.Connection = newFormSelect(nil, func(name string) { md.showConnection(md.connIDs[name]) })
 	md.Empty = widget.NewLabel("")
 	md.Empty.Wrapping = fyne.TextWrapWord
 	md.rows = container.NewVBox()
@@ -96,7 +96,7 @@ func (md *MethodsDialog) showConnection(connID int64) {
 
 func (md *MethodsDialog) fill(connID int64, methods []storage.PaymentMethod, accounts []storage.TreasuryAccount) {
 	md.rows.RemoveAll()
-	md.Accounts = map[string]*widget.Select{}
+	md.Accounts = map[string]*FormSelect{}
 	if len(methods) == 0 {
 		md.Empty.SetText(tr("methods.none", "This store has not reported a payment method yet: they appear here as its orders come in."))
 		md.Empty.Show()
@@ -115,7 +115,7 @@ func (md *MethodsDialog) fill(connID int64, methods []storage.PaymentMethod, acc
 	}
 	for _, m := range methods {
 		m := m
-		sel := widget.NewSelect(names, nil)
+		sel := newFormSelect(names, nil)
 		for name, id := range ids {
 			if id == m.AccountID || (m.AccountID == 0 && id == storage.DefaultAccountID) {
 				sel.Selected = name

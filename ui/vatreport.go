@@ -27,9 +27,9 @@ import (
 type VATReportView struct {
 	Heading *widget.Label
 	Table   *widget.Table
-	Export  *widget.Button
+	Export  *FormButton
 	// ExportPDF saves the report as a PDF (A4, Arabic and English).
-	ExportPDF *widget.Button
+	ExportPDF *FormButton
 	Content   fyne.CanvasObject
 	Dialog    dialog.Dialog
 
@@ -117,8 +117,8 @@ func newVATReportView(m *App, rep storage.VATReport) *VATReportView {
 	// The table asks for little room of its own: this keeps its columns and rows in view.
 	room := canvas.NewRectangle(color.Transparent)
 	room.SetMinSize(fyne.NewSize(width+8*theme.Padding(), 40*float32(len(v.rows)+1)))
-	v.Export = widget.NewButtonWithIcon(tr("vat.export", "Export CSV…"), theme.DocumentSaveIcon(), v.chooseExportFile)
-	v.ExportPDF = widget.NewButtonWithIcon(tr("vat.export_pdf", "Save as PDF…"), theme.DocumentPrintIcon(), v.choosePDFFile)
+	v.Export = newFormButton(tr("vat.export", "Export CSV…"), theme.DocumentSaveIcon(), v.chooseExportFile)
+	v.ExportPDF = newFormButton(tr("vat.export_pdf", "Save as PDF…"), theme.DocumentPrintIcon(), v.choosePDFFile)
 	note := widget.NewLabel(tr("vat.note", "A line's rate is its VAT over its amount before VAT. Totals are the invoices' own: taxable = total - VAT."))
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
