@@ -35,8 +35,10 @@ type MappingRow struct {
 	// Match is the unbound local product a store-only product has the same code or barcode as:
 	// the next sync links the two.
 	Match int64
-	// Note explains a conflict, or what the next sync will do with the row.
+	// Note explains a conflict, or what the next sync will do with the row; Say is the same in
+	// words a window translates.
 	Note string
+	Say  Phrase
 }
 
 // Mapping lists a connection's store products beside the books' products with their link state.
@@ -117,11 +119,11 @@ func buildMapping(conn Connection, storeProducts []StoreProduct, bindings []bind
 			switch {
 			case !found:
 				row.State = LinkConflict
-				row.Note = "linked to a product that is no longer in the books: unlink it"
+				row.Say = say("mapping.local_gone")
 			default:
 				row.State = LinkLinked
-				if clash := bothChanged(conn, b, sp, p); clash != "" {
-					row.State, row.Note = LinkConflict, clash
+				if clash, ok := bothChanged(conn, b, sp, p); ok {
+					row.State, row.Say = LinkConflict, clash
 				}
 			}
 			out = append(out, row)
@@ -130,23 +132,22 @@ func buildMapping(conn Connection, storeProducts []StoreProduct, bindings []bind
 		row.State = LinkStoreOnly
 		sku, barcode := strings.TrimSpace(sp.SKU), strings.TrimSpace(sp.Barcode)
 		var match storage.Product
-		var how string
+		var how Field
 		if p, ok := byCode[sku]; ok && sku != "" {
-			match, how = p, "code"
+			match, how = p, FieldCode
 		} else if p, ok := byBarcode[barcode]; ok && barcode != "" {
-			match, how = p, "barcode"
+			match, how = p, FieldBarcode
 		}
 		if match.ID != 0 {
 			if other, bound := boundLocal[match.ID]; bound {
 				row.State = LinkConflict
-				row.Note = fmt.Sprintf("has the same %s as %s, which is linked to another store product (%s): change the %s on one side, or unlink the other",
-					how, match.Code, other, how)
+				row.Say = say("mapping.same_as_linked", fieldWord(how), match.Code, other)
 			} else {
 				row.Match = match.ID
-				row.Note = fmt.Sprintf("the next sync links it to %s (same %s)", match.Code, how)
+				row.Say = say("mapping.will_link", match.Code, fieldWord(how))
 			}
 		} else {
-			row.Note = "the next sync imports it into the books"
+			row.Say = say("mapping.will_import")
 		}
 		out = append(out, row)
 	}
@@ -159,7 +160,7 @@ func buildMapping(conn Connection, storeProducts []StoreProduct, bindings []bind
 			continue
 		}
 		out = append(out, MappingRow{State: LinkConflict, Local: p, HasLocal: true, Store: StoreProduct{ExternalID: b.ExternalID},
-			Note: fmt.Sprintf("linked to store product %s, which the store no longer has: unlink it", b.ExternalID)})
+			Say: say("mapping.store_gone", b.ExternalID)})
 	}
 	for _, p := range locals {
 		if _, bound := boundLocal[p.ID]; bound {
@@ -167,13 +168,18 @@ func buildMapping(conn Connection, storeProducts []StoreProduct, bindings []bind
 		}
 		row := MappingRow{State: LinkLocalOnly, Local: p, HasLocal: true}
 		if p.Archived {
-			row.Note = "archived: not created in the store"
+			row.Say = say("link.archived")
 		} else if conn.PushProducts {
-			row.Note = "the next sync creates it in the store"
+			row.Say = say("link.will_create")
 		} else {
-			row.Note = "not in the store (this connection does not create products in the store)"
+			row.Say = say("mapping.no_push")
 		}
 		out = append(out, row)
+	}
+	for i := range out {
+		if out[i].Say.Code != "" {
+			out[i].Note = out[i].Say.English()
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return mappingKey(out[i]) < mappingKey(out[j]) })
 	return out
@@ -188,27 +194,26 @@ func mappingKey(r MappingRow) string {
 
 // bothChanged describes the fields of a linked product that changed on both sides since the last
 // sync, to different values ("" when none did).
-func bothChanged(conn Connection, b binding, sp StoreProduct, p storage.Product) string {
+func bothChanged(conn Connection, b binding, sp StoreProduct, p storage.Product) (Phrase, bool) {
 	lastStore, lastBooks := b.storeSnapshot().Fields, b.booksFields()
 	storeNow, booksNow := sp.Fields(), booksFieldsOf(p)
 	if !sp.HasCost {
 		storeNow.PurchasePrice = lastStore.PurchasePrice
 	}
-	var parts []string
+	var parts []Phrase
 	for _, f := range syncedFields {
 		if !fieldsEqual(f, storeNow, lastStore) && !fieldsEqual(f, booksNow, lastBooks) && !fieldsEqual(f, storeNow, booksNow) {
-			winner := "books"
+			keeps := "mapping.keeps_books"
 			if conn.Owner(f) == OwnerStore {
-				winner = "store"
+				keeps = "mapping.keeps_store"
 			}
-			parts = append(parts, fmt.Sprintf("%s (store %q, books %q: the next sync keeps the %s' value)", f,
-				fieldValue(f, storeNow), fieldValue(f, booksNow), winner))
+			parts = append(parts, say(keeps, fieldWord(f), fieldValue(f, storeNow), fieldValue(f, booksNow)))
 		}
 	}
 	if len(parts) == 0 {
-		return ""
+		return Phrase{}, false
 	}
-	return "changed on both sides: " + strings.Join(parts, "; ")
+	return say("mapping.both_changed", listOf("semicolon", parts)), true
 }
 
 // mappingRun claims the connection (no sync may run meanwhile), checks the request against the

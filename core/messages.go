@@ -172,6 +172,17 @@ var logText = map[string]Words{
 	"link.archived":    {English: "archived: not created in the store"},
 	"link.will_create": {English: "the next sync creates it in the store"},
 	"link.no_push":     {English: "this connection does not create products in the store"},
+
+	// A row of Product mapping (MappingRow): a conflict, or what the next sync does with it.
+	"mapping.local_gone":     {English: "linked to a product that is no longer in the books: unlink it"},
+	"mapping.store_gone":     {English: "linked to store product %[1]s, which the store no longer has: unlink it"},
+	"mapping.same_as_linked": {English: "has the same %[1]s as %[2]s, which is linked to another store product (%[3]s): change the %[1]s on one side, or unlink the other"},
+	"mapping.will_link":      {English: "the next sync links it to %[1]s (same %[2]s)"},
+	"mapping.will_import":    {English: "the next sync imports it into the books"},
+	"mapping.no_push":        {English: "not in the store (this connection does not create products in the store)"},
+	"mapping.both_changed":   {English: "changed on both sides: %[1]s"},
+	"mapping.keeps_books":    {English: "%[1]s (store %[2]q, books %[3]q: the next sync keeps the books' value)"},
+	"mapping.keeps_store":    {English: "%[1]s (store %[2]q, books %[3]q: the next sync keeps the store's value)"},
 }
 
 // The books' refusals of a product or a stock document (storage.Refusals) are sentences of the

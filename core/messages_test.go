@@ -98,7 +98,7 @@ func TestEverySentenceIsInTheCatalogue(t *testing.T) {
 	}
 	made = append(made, "product.by_code", "product.by_barcode", "order.more", "order.less", "order.tax_included",
 		"order.tax_excluded", "payment.received", "payment.refunded", "payment.failed", "payment.refund_failed",
-		"field.kept_books", "field.kept_store", "sep.comma", "sep.semicolon")
+		"field.kept_books", "field.kept_store", "sep.comma", "sep.semicolon", "mapping.keeps_books", "mapping.keeps_store")
 	sort.Strings(made)
 	for _, code := range made {
 		if _, ok := logText[code]; !ok {

@@ -378,7 +378,9 @@ func mappingDetail(r core.MappingRow) string {
 	if r.HasLocal {
 		parts = append(parts, trText("mapping.detail.books", "Books: {{.Code}} {{.Name}}", map[string]any{"Code": r.Local.Code, "Name": r.Local.Name}))
 	}
-	if r.Note != "" {
+	if note := logPhrase(r.Say); note != "" { // in the window's language
+		parts = append(parts, note)
+	} else if r.Note != "" {
 		parts = append(parts, r.Note)
 	}
 	return visual(strings.Join(parts, " · "))

@@ -169,3 +169,34 @@ func TestRefusalsInArabic(t *testing.T) {
 		t.Fatalf("issuing more than there is: %q (English left: %q)", got, englishLeft(got, own))
 	}
 }
+
+// Product mapping says what the next sync does with each row in the window's language.
+func TestMappingNotesInArabic(t *testing.T) {
+	inLanguage(t, "ar")
+	e := memoryEnv(t, Deps{})
+	m := e.m
+	e.connect(t, "متجري", false)
+	e.mem.AddProduct(core.StoreProduct{Name: "تمر سكري", SKU: "DATES-1", SalePrice: decimal.NewFromInt(30)})
+	if err := e.db.Update(context.Background(), func(tx *storage.Tx) error {
+		_, err := tx.CreateProduct(storage.Product{Code: "HONEY-1", Name: "عسل سدر", SalePrice: decimal.NewFromInt(90)})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(m.Nav[ScreenMapping])
+	m.Idle()
+	s := m.Mapping
+	rows := s.Shown()
+	if len(rows) != 2 {
+		t.Fatalf("mapping rows: %+v", rows)
+	}
+	want := map[core.LinkState]string{core.LinkStoreOnly: "تستورده المزامنة التالية", core.LinkLocalOnly: "هذا الاتصال لا ينشئ المنتجات"}
+	for i, r := range rows {
+		s.Select(i)
+		m.Idle()
+		got := s.Detail.Text
+		if !strings.Contains(got, want[r.State]) || len(englishLeft(got, []string{"DATES-1", "HONEY-1"})) > 0 {
+			t.Errorf("the %s row reads %q", r.State, got)
+		}
+	}
+}
