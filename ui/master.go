@@ -19,7 +19,7 @@ import (
 // (clients edited) and looked up. Clients are searched by name, phone or email, and listed with
 // their phone and email, which tell two of one name apart.
 type MasterScreen struct {
-	Tabs *container.AppTabs
+	Tabs *Tabs
 
 	Warehouses      *widget.List
 	AddWarehouse    *widget.Button
@@ -139,7 +139,7 @@ func newMasterScreen(m *App) *MasterScreen {
 	s.EditClient.Disable()
 
 	bar := func(objs ...fyne.CanvasObject) fyne.CanvasObject { return container.NewHBox(objs...) }
-	s.Tabs = container.NewAppTabs(
+	s.Tabs = newTabs(
 		container.NewTabItem(tr("master.clients", "Clients"),
 			container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, s.ClientCount, bar(s.AddClient, s.EditClient)), s.ClientSearch),
 				nil, nil, nil, tableView(s.Clients))),

@@ -28,8 +28,8 @@ import (
 //
 // The rows and headers built on columns mirror themselves, a list's rows are mirrored as the list
 // fills them (they are made inside the list, where the window's layout does not reach), and a
-// table's columns are put in reverse order by tableView (rtltable.go). A tab bar's tabs are put
-// in reverse order.
+// table's columns are put in reverse order by tableView (rtltable.go). A bar of tabs (Tabs) is a
+// row like any other: its first tab is at the right edge.
 
 // rightToLeft reports whether the window's language is written right to left. It follows the
 // language the translations were chosen in, so it needs no state of its own.
@@ -98,7 +98,8 @@ func (m *mirrorLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // mirrorObject mirrors what is inside o: a container's layout, a scroller's or card's content,
-// a tab's content; and it aligns a label's, button's or text's contents to the other side.
+// a bar of tabs with their content; and it aligns a label's, button's or text's contents to the
+// other side.
 func mirrorObject(o fyne.CanvasObject) {
 	switch o := o.(type) {
 	case *fyne.Container:
@@ -116,13 +117,8 @@ func mirrorObject(o fyne.CanvasObject) {
 	case *container.Split:
 		mirrorObject(o.Leading)
 		mirrorObject(o.Trailing)
-	case *container.AppTabs:
-		mirrorTabs(o)
-		for _, item := range o.Items {
-			if item.Content != nil {
-				mirrorObject(item.Content)
-			}
-		}
+	case *Tabs:
+		mirrorObject(o.root)
 	case *widget.List:
 		// A list makes its rows itself: each is mirrored as the list fills it.
 		if _, ok := markOf(o); ok || o.UpdateItem == nil {
@@ -170,29 +166,6 @@ func mirrorButton(o *widget.Button) {
 	}
 	setMark(o, int(o.Alignment))
 	o.Refresh()
-}
-
-// mirrorTabs puts a tab bar's tabs in reverse order, once, the tab shown staying shown. Fyne lays
-// a bar out from its left edge and gives no way to start it at the right, so in a right-to-left
-// window the first tab is the rightmost of the bar's tabs and they read from the right, but the bar
-// still starts at the left edge.
-func mirrorTabs(t *container.AppTabs) {
-	if _, ok := markOf(t); ok {
-		return
-	}
-	setMark(t, true)
-	if len(t.Items) < 2 {
-		return
-	}
-	shown := t.Selected()
-	items := make([]*container.TabItem, len(t.Items))
-	for i, it := range t.Items {
-		items[len(items)-1-i] = it
-	}
-	t.SetItems(items)
-	if shown != nil {
-		t.Select(shown)
-	}
 }
 
 // flipOnce aligns the text of o (whose alignment a is) to the other side, unless it was flipped

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"image/color"
 	"os"
+	"path/filepath"
+	"regexp"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 	"weak"
@@ -247,6 +250,16 @@ func TestArabicTablesAreMirrored(t *testing.T) {
 			if got := right(clientsTab, warehousesTab); got != rtl {
 				t.Errorf("the Clients tab is right of Warehouses: %v", got)
 			}
+			// The bar starts at the edge its language starts from: the first tab at the right in
+			// Arabic, at the left in English.
+			first := s.Tabs.Buttons[0]
+			if rtl {
+				if d := rightEdge(m, s.Tabs) - rightEdge(m, first); d < -0.5 || d > 0.5 {
+					t.Errorf("the first tab ends at %v, the bar at %v", rightEdge(m, first), rightEdge(m, s.Tabs))
+				}
+			} else if d := canvasX(m, first) - canvasX(m, s.Tabs); d < -0.5 || d > 0.5 {
+				t.Errorf("the first tab starts at %v, the bar at %v", canvasX(m, first), canvasX(m, s.Tabs))
+			}
 			if got := s.Tabs.Selected().Text; got != tr("master.clients", "Clients") {
 				t.Errorf("the tab shown first is %q", got)
 			}
@@ -321,5 +334,29 @@ func TestMirroringForgetsReplacedObjects(t *testing.T) {
 	runtime.KeepAlive(c) // the container lives on, as a screen's does
 	if n := markCount(); n > before+1 {
 		t.Errorf("mirroring keeps %d marks, %d before the children were replaced", n, before)
+	}
+}
+
+// The window's tab bars are made by newTabs, whose bar mirrors with the window; a bar of Fyne's own
+// (AppTabs, DocTabs) starts at the left edge in Arabic too.
+func TestTabBarsAreTabs(t *testing.T) {
+	direct := regexp.MustCompile(`container\.New(App|Doc)Tabs\(`)
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if direct.MatchString(line) {
+				t.Errorf("%s:%d makes a tab bar that is not mirrored: %s", name, i+1, strings.TrimSpace(line))
+			}
+		}
 	}
 }
