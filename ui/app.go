@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -339,7 +338,7 @@ func (m *App) demoBanner(remove func(ctx context.Context) error) fyne.CanvasObje
 	msg := widget.NewLabel(tr("demo.banner", "You are trying Mizan with the demo store: a made-up shop whose shopper places an order every few seconds. Its books are kept apart from yours."))
 	msg.Wrapping = fyne.TextWrapWord
 	m.LeaveDemo = widget.NewButtonWithIcon(tr("demo.leave", "Leave and remove the demo"), theme.LogoutIcon(), func() {
-		dialog.ShowConfirm(tr("demo.leave.title", "Leave the demo?"),
+		showConfirm(tr("demo.leave.title", "Leave the demo?"),
 			tr("demo.leave.confirm", "The demo's books and its store are removed. Your own books are not touched."),
 			func(ok bool) {
 				if !ok {

@@ -190,7 +190,7 @@ func (s *ConnectionsScreen) closeForm() {
 func (s *ConnectionsScreen) ShowingList() bool { return s.Form == nil }
 
 func (s *ConnectionsScreen) confirmRemove(c core.Connection) {
-	dialog.ShowConfirm(tr("connections.remove.title", "Remove {{.Name}}?", map[string]any{"Name": c.Name}),
+	showConfirm(tr("connections.remove.title", "Remove {{.Name}}?", map[string]any{"Name": c.Name}),
 		tr("connections.remove.body", "Mizan stops syncing this store and deletes its credentials. Its invoices, product links and sync log stay in your books: connecting the same store again picks them up, and nothing is imported twice."),
 		func(ok bool) {
 			if ok {
@@ -785,7 +785,7 @@ func (f *ConnectionForm) save() {
 				return
 			}
 			if saved.Reattached {
-				dialog.ShowInformation(tr("connections.reattached.title", "Store history re-attached"),
+				showInformation(tr("connections.reattached.title", "Store history re-attached"),
 					tr("connections.reattached.body", "Mizan already knew this store (as {{.Name}}). Its products, invoices, stock and sync log now belong to this connection again: nothing is imported twice.",
 						map[string]any{"Name": saved.PreviousName}), f.s.m.Window)
 			}

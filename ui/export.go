@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"mizan/storage"
@@ -173,7 +172,7 @@ func (s *InvoicesScreen) exportTo(wc fyne.URIWriteCloser) {
 				showProblem(s.m.Window, tr("doing.export", "export the invoices"), err)
 				return
 			}
-			dialog.ShowInformation(tr("export.done_title", "Export finished"),
+			showInformation(tr("export.done_title", "Export finished"),
 				tr("export.done", "Exported {{.Invoices}} ({{.Lines}}) to {{.File}}.", map[string]any{"File": name,
 					"Invoices": countText("invoices.count", "{{.Count}} invoices", n), "Lines": countText("export.lines", "{{.Count}} lines", lines)}), s.m.Window)
 		})

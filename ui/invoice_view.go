@@ -443,7 +443,7 @@ func (m *App) savePDF(name, doing string, print func(context.Context) ([]byte, e
 					showProblem(w, doing, err)
 					return
 				}
-				dialog.ShowInformation(title, saved(file), w)
+				showInformation(title, saved(file), w)
 			})
 		}()
 	})

@@ -476,7 +476,7 @@ func (s *MappingScreen) confirmUnlink() {
 	if r.HasStore && r.HasLocal && r.Store.SKU != "" && strings.EqualFold(r.Store.SKU, r.Local.Code) {
 		msg += " " + tr("mapping.unlink_same_code", "They have the same code, so the next sync links them again: change the code on one side to keep them apart.")
 	}
-	dialog.ShowConfirm(tr("mapping.unlink_title", "Unlink these products?"), msg, func(ok bool) {
+	showConfirm(tr("mapping.unlink_title", "Unlink these products?"), msg, func(ok bool) {
 		if ok {
 			s.UnlinkSelected()
 		}

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
@@ -462,7 +461,7 @@ func (s *ProductsScreen) archiveSelected() {
 		run(true)
 		return
 	}
-	dialog.ShowConfirm(tr("product.archive_title", "Delete or archive {{.Code}}?", map[string]any{"Code": p.Code}),
+	showConfirm(tr("product.archive_title", "Delete or archive {{.Code}}?", map[string]any{"Code": p.Code}),
 		tr("product.archive_confirm", "A product with stock movements, invoices or a store's link is archived: it keeps its history but is offered for nothing new and never created in a store. One without a history is deleted."),
 		func(ok bool) {
 			if ok {

@@ -250,6 +250,46 @@ func newCustomDialogWithoutButtons(title string, content fyne.CanvasObject, w fy
 	return dialog.NewCustomWithoutButtons(title, mirrorDialog(content), w)
 }
 
+// showConfirm asks a question as dialog.ShowConfirm does, No and Yes answering it, with buttons
+// of the window's own (FormButton), which hand Esc on: Esc answers No.
+func showConfirm(title, message string, callback func(bool), w fyne.Window) {
+	var d *dialog.CustomDialog
+	answer := func(yes bool) {
+		d.Hide()
+		if callback != nil {
+			callback(yes)
+		}
+	}
+	no := newFormButton(tr("action.no", "No"), theme.CancelIcon(), func() { answer(false) })
+	yes := newFormButton(tr("action.yes", "Yes"), theme.ConfirmIcon(), func() { answer(true) })
+	yes.Importance = widget.HighImportance
+	d = newTextDialog(title, message, theme.QuestionIcon(), w, no, yes)
+	d.Show()
+}
+
+// showInformation tells something as dialog.ShowInformation does, with an OK button of the
+// window's own (FormButton), which hands Esc on.
+func showInformation(title, message string, w fyne.Window) {
+	var d *dialog.CustomDialog
+	ok := newFormButton(tr("action.ok", "OK"), nil, func() { d.Hide() })
+	d = newTextDialog(title, message, theme.InfoIcon(), w, ok)
+	d.Show()
+}
+
+// newTextDialog is a dialog of a message under an icon, sized as the toolkit's text dialogs are:
+// as wide as the message on one line, up to 600 or nine tenths of the window.
+func newTextDialog(title, message string, icon fyne.Resource, w fyne.Window, buttons ...fyne.CanvasObject) *dialog.CustomDialog {
+	text := &widget.Label{Text: message, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
+	d := dialog.NewCustomWithoutButtons(title, mirrorDialog(text), w)
+	d.SetIcon(icon)
+	d.SetButtons(buttons)
+	width := min(widget.NewLabel(message).MinSize().Width+6*theme.Padding(), 600, 0.9*w.Canvas().Size().Width)
+	// The message is wrapped at that width first, then given as many lines as it needs there.
+	d.Resize(fyne.NewSize(width, 0))
+	d.Resize(fyne.NewSize(width, d.MinSize().Height))
+	return d
+}
+
 // newFormDialog is dialog.NewForm built as the window's other forms are: a label and its field in
 // a form layout, then Cancel and the confirm button, which is enabled while every field that
 // validates is valid. A widget.Form lays its labels out itself, where mirroring does not reach,

@@ -243,6 +243,7 @@ func closeTopDialog(c fyne.Canvas) {
 		return
 	}
 	dismiss := map[string]bool{tr("action.cancel", "Cancel"): true, tr("action.close", "Close"): true,
+		tr("action.no", "No"): true, tr("action.ok", "OK"): true,
 		lang.L("Cancel"): true, lang.L("Close"): true, lang.L("No"): true, lang.L("OK"): true}
 	var found *widget.Button
 	var closer func()

@@ -254,6 +254,7 @@ func TestEscapeClosesDialogFromAnyWidget(t *testing.T) {
 	overlays := func() int { return len(c.Overlays().List()) }
 	stockForm := func() { m.Stock.OpenForm(storage.StockDocKinds[0]) }
 	tried := map[string]int{}
+	var answer *bool
 	for _, d := range []struct {
 		name   string
 		open   func()
@@ -278,6 +279,12 @@ func TestEscapeClosesDialogFromAnyWidget(t *testing.T) {
 			m.Idle()
 			test.Tap(m.Connections.Form.NewClient)
 		}, func() bool { return m.Connections.Form.Quick == nil }, 0},
+		{"question", func() {
+			answer = nil
+			showConfirm("Remove Tea shop?", "Its invoices stay in the books.", func(yes bool) { answer = &yes }, m.Window)
+		}, func() bool { return answer != nil && !*answer }, 0},
+		{"information", func() { showInformation("Export finished", "Saved invoices.csv", m.Window) },
+			func() bool { return true }, 0},
 	} {
 		for k := 0; ; k++ {
 			before := overlays() + d.under
@@ -370,5 +377,32 @@ func TestKeysOtherThanEscapeInDialogs(t *testing.T) {
 	pressKey(m, fyne.KeyEscape)
 	if c.Overlays().Top() != nil {
 		t.Error("Esc on the Cash choice left the account form open")
+	}
+}
+
+// A question and a message read their buttons in the window's language (the toolkit has no
+// Arabic for Yes, No and OK), and Esc answers No.
+func TestQuestionButtonsInArabic(t *testing.T) {
+	inLanguage(t, "ar")
+	m, _ := openApp(t, seededDir(t, 3))
+	var answer *bool
+	showConfirm("؟", "?", func(yes bool) { answer = &yes }, m.Window)
+	m.Idle()
+	top := m.Window.Canvas().Overlays().Top()
+	if !hasText(top, "نعم") || !hasText(top, "لا") {
+		t.Fatalf("the question shows %q", texts(top))
+	}
+	pressEscape(m)
+	if answer == nil || *answer {
+		t.Fatalf("Esc answered %v", answer)
+	}
+	showInformation("!", "!", m.Window)
+	m.Idle()
+	if top := m.Window.Canvas().Overlays().Top(); !hasText(top, "حسنًا") {
+		t.Fatalf("the message shows %q", texts(top))
+	}
+	pressEscape(m)
+	if m.Window.Canvas().Overlays().Top() != nil {
+		t.Fatal("Esc left the message open")
 	}
 }

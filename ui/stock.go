@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -377,7 +376,7 @@ func (s *StockScreen) confirmReverse() {
 	if doc.ID == 0 || doc.Kind.Automatic() {
 		return
 	}
-	dialog.ShowConfirm(tr("stockdocs.reverse_title", "Reverse {{.Number}}?", map[string]any{"Number": doc.Number}),
+	showConfirm(tr("stockdocs.reverse_title", "Reverse {{.Number}}?", map[string]any{"Number": doc.Number}),
 		tr("stockdocs.reverse_confirm", "A posted document is never changed. Reversing it posts a new document, dated today, that undoes its stock movements."),
 		func(ok bool) {
 			if ok {

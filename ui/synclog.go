@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -414,7 +413,7 @@ func (s *SyncLogScreen) openEntry() {
 		if c, ok := s.byID[e.ConnectionID]; ok {
 			text += "\n" + tr("synclog.in_store", "In the store {{.Name}} ({{.URL}})", map[string]any{"Name": c.Name, "URL": c.StoreURL})
 		}
-		dialog.ShowInformation(tr("synclog.ref_title", "Store reference"), text, s.m.Window)
+		showInformation(tr("synclog.ref_title", "Store reference"), text, s.m.Window)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
@@ -331,7 +330,7 @@ func (s *TreasuryScreen) confirmReverse() {
 	if !ok {
 		return
 	}
-	dialog.ShowConfirm(tr("treasury.reverse_title", "Reverse this payment?"),
+	showConfirm(tr("treasury.reverse_title", "Reverse this payment?"),
 		tr("treasury.reverse_confirm", "Payment {{.Number}} stays in the books; a new payment of {{.Amount}} {{.Currency}} the other way cancels it.",
 			map[string]any{"Number": p.Number, "Amount": money(p.Amount), "Currency": p.Currency}),
 		func(yes bool) {
@@ -379,7 +378,7 @@ func (s *TreasuryScreen) chooseExportFile() {
 			showProblem(w, tr("doing.export_treasury", "export the movements"), err)
 			return
 		}
-		dialog.ShowInformation(tr("export.done_title", "Export finished"),
+		showInformation(tr("export.done_title", "Export finished"),
 			tr("treasury.exported", "Exported {{.Movements}} to {{.File}}.", map[string]any{"File": wc.URI().Name(),
 				"Movements": countText("treasury.count", "{{.Count}} movements", len(s.moves))}), w)
 	})

@@ -214,7 +214,7 @@ func (v *VATReportView) chooseExportFile() {
 			showProblem(w, tr("doing.export_vat", "export the VAT report"), err)
 			return
 		}
-		dialog.ShowInformation(tr("export.done_title", "Export finished"),
+		showInformation(tr("export.done_title", "Export finished"),
 			tr("vat.exported", "Saved the VAT report to {{.File}}.", map[string]any{"File": wc.URI().Name()}), w)
 	})
 }
