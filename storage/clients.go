@@ -14,11 +14,11 @@ func (c *Client) normalize() error {
 	c.Email = strings.TrimSpace(c.Email)
 	c.Phone = strings.TrimSpace(c.Phone)
 	if c.Name == "" {
-		return fieldInvalid("name", "a client needs a name")
+		return refuseField("name", "client_name_required")
 	}
 	if c.Email != "" {
 		if _, err := mail.ParseAddress(c.Email); err != nil || strings.ContainsAny(c.Email, " <>") {
-			return fieldInvalid("email", "client %q: %q is not an email address", c.Name, c.Email)
+			return refuseField("email", "client_email_invalid", c.Name, c.Email)
 		}
 	}
 	c.PhoneE164 = NormalizePhone(c.Phone)
@@ -51,7 +51,7 @@ func (t *Tx) UpdateClient(c Client) (Client, error) {
 
 func (t *Tx) updateClient(c Client) (Client, error) {
 	if c.ID == 0 {
-		return Client{}, invalid("no client given to edit")
+		return Client{}, refuse("client_none")
 	}
 	if err := c.normalize(); err != nil {
 		return Client{}, err
@@ -62,7 +62,7 @@ func (t *Tx) updateClient(c Client) (Client, error) {
 		return Client{}, fmt.Errorf("edit client %q: %w", c.Name, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return Client{}, invalid("client %d does not exist", c.ID)
+		return Client{}, refuse("client_missing", c.ID)
 	}
 	return c, nil
 }
@@ -78,7 +78,7 @@ func scanClient(r scanner) (Client, error) {
 func (t *Tx) Client(id int64) (Client, error) {
 	c, err := scanClient(t.QueryRow(`SELECT `+clientCols+` FROM clients WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, invalid("client %d does not exist", id)
+		return c, refuse("client_missing", id)
 	}
 	return c, err
 }
@@ -190,10 +190,18 @@ func (t *Tx) AddClient(c Client) (Client, error) {
 		if other, field, dup, err := t.ClientDuplicate(c, 0); err != nil {
 			return c, err
 		} else if dup {
-			return c, fieldInvalid(field, "%s already has this %s", other.Name, field)
+			return c, clientTaken(field, other)
 		}
 		return t.createClient(c)
 	})
+}
+
+// clientTaken refuses a client whose phone or email (field) another client has.
+func clientTaken(field string, other Client) error {
+	if field == "email" {
+		return refuseField("email", "client_email_taken", other.Name)
+	}
+	return refuseField("phone", "client_phone_taken", other.Name)
 }
 
 // EditClient changes a client's name, email and phone, refusing a phone or email another client has.
@@ -205,7 +213,7 @@ func (t *Tx) EditClient(c Client) (Client, error) {
 		if other, field, dup, err := t.ClientDuplicate(c, c.ID); err != nil {
 			return c, err
 		} else if dup {
-			return c, fieldInvalid(field, "%s already has this %s", other.Name, field)
+			return c, clientTaken(field, other)
 		}
 		return t.updateClient(c)
 	})

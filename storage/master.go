@@ -74,14 +74,14 @@ func (t *Tx) createBranch(code, name string) (Branch, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
 	name = strings.TrimSpace(name)
 	if !branchCode.MatchString(code) {
-		return Branch{}, invalid("branch code %q must be 1 to 10 letters A–Z or digits", code)
+		return Branch{}, refuseField("code", "branch_code", code)
 	}
 	if name == "" {
-		return Branch{}, invalid("a branch needs a name")
+		return Branch{}, refuseField("name", "branch_name_required")
 	}
 	res, err := t.Exec(`INSERT INTO branches(code, name, created_at) VALUES (?, ?, ?)`, code, name, formatTime(t.now))
 	if isUniqueViolation(err) {
-		return Branch{}, invalid("a branch with code %q or name %q already exists", code, name)
+		return Branch{}, refuse("branch_taken", code, name)
 	}
 	if err != nil {
 		return Branch{}, fmt.Errorf("create branch: %w", err)
@@ -98,7 +98,7 @@ func (t *Tx) CreateWarehouse(name string, branchID int64) (Warehouse, error) {
 func (t *Tx) createWarehouse(name string, branchID int64) (Warehouse, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return Warehouse{}, invalid("a warehouse needs a name")
+		return Warehouse{}, refuseField("name", "warehouse_name_required")
 	}
 	if branchID != 0 {
 		if _, err := t.Branch(branchID); err != nil {
@@ -107,7 +107,7 @@ func (t *Tx) createWarehouse(name string, branchID int64) (Warehouse, error) {
 	}
 	res, err := t.Exec(`INSERT INTO warehouses(name, branch_id, created_at) VALUES (?, ?, ?)`, name, nullIfZero(branchID), formatTime(t.now))
 	if isUniqueViolation(err) {
-		return Warehouse{}, invalid("a warehouse named %q already exists", name)
+		return Warehouse{}, refuseField("name", "warehouse_name_taken", name)
 	}
 	if err != nil {
 		return Warehouse{}, fmt.Errorf("create warehouse: %w", err)
@@ -121,7 +121,7 @@ func (t *Tx) Branch(id int64) (Branch, error) {
 	var b Branch
 	err := t.QueryRow(`SELECT id, code, name FROM branches WHERE id = ?`, id).Scan(&b.ID, &b.Code, &b.Name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return b, invalid("branch %d does not exist", id)
+		return b, refuse("branch_missing", id)
 	}
 	return b, err
 }
@@ -132,7 +132,7 @@ func (t *Tx) Warehouse(id int64) (Warehouse, error) {
 	var branch sql.NullInt64
 	err := t.QueryRow(`SELECT id, name, branch_id FROM warehouses WHERE id = ?`, id).Scan(&w.ID, &w.Name, &branch)
 	if errors.Is(err, sql.ErrNoRows) {
-		return w, invalid("warehouse %d does not exist", id)
+		return w, refuse("warehouse_missing", id)
 	}
 	w.BranchID = branch.Int64
 	return w, err
@@ -209,11 +209,11 @@ func (t *Tx) RenameWarehouse(id int64, name string) (Warehouse, error) {
 		}
 		name = strings.TrimSpace(name)
 		if name == "" {
-			return w, fieldInvalid("name", "a warehouse needs a name")
+			return w, refuseField("name", "warehouse_name_required")
 		}
 		_, err = t.Exec(`UPDATE warehouses SET name = ? WHERE id = ?`, name, id)
 		if isUniqueViolation(err) {
-			return w, fieldInvalid("name", "a warehouse named %q already exists", name)
+			return w, refuseField("name", "warehouse_name_taken", name)
 		}
 		if err != nil {
 			return w, fmt.Errorf("rename warehouse %q: %w", w.Name, err)
@@ -233,11 +233,11 @@ func (t *Tx) RenameBranch(id int64, name string) (Branch, error) {
 		}
 		name = strings.TrimSpace(name)
 		if name == "" {
-			return b, fieldInvalid("name", "a branch needs a name")
+			return b, refuseField("name", "branch_name_required")
 		}
 		_, err = t.Exec(`UPDATE branches SET name = ? WHERE id = ?`, name, id)
 		if isUniqueViolation(err) {
-			return b, fieldInvalid("name", "a branch named %q already exists", name)
+			return b, refuseField("name", "branch_name_taken", name)
 		}
 		if err != nil {
 			return b, fmt.Errorf("rename branch %q: %w", b.Name, err)

@@ -2,8 +2,8 @@ package storage
 
 import "fmt"
 
-// refusals is every sentence the books' own checks of a product or a stock document refuse it
-// with, by code. The command line and the logs read the English (ValidationError.Msg); a window
+// refusals is every sentence the books' own checks of a product, a stock document, a warehouse,
+// a branch or a client refuse it with, by code. The command line and the logs read the English (ValidationError.Msg); a window
 // translates the sentence by its code and fills its places with the refusal's arguments, so a
 // refusal reads in the window's language with the merchant's own words (a code, a quantity, a
 // warehouse's name) as they are. Each place is an indexed verb (%[n]s, %[n]q) so a translation
@@ -41,6 +41,21 @@ var refusals = map[string]string{
 	"doc_reversed":          "that document has already been reversed",
 	"doc_reversed_by":       "%[1]s has already been reversed by %[2]s",
 	"doc_nothing_to_undo":   "%[1]s booked no difference: there is nothing to reverse",
+
+	"branch_code":             "branch code %[1]q must be 1 to 10 letters A–Z or digits",
+	"branch_name_required":    "a branch needs a name",
+	"branch_taken":            "a branch with code %[1]q or name %[2]q already exists",
+	"branch_name_taken":       "a branch named %[1]q already exists",
+	"branch_missing":          "branch %[1]s does not exist",
+	"warehouse_name_required": "a warehouse needs a name",
+	"warehouse_name_taken":    "a warehouse named %[1]q already exists",
+	"warehouse_missing":       "warehouse %[1]s does not exist",
+	"client_name_required":    "a client needs a name",
+	"client_email_invalid":    "client %[1]q: %[2]q is not an email address",
+	"client_phone_taken":      "%[1]s already has this phone",
+	"client_email_taken":      "%[1]s already has this email",
+	"client_none":             "no client given to edit",
+	"client_missing":          "client %[1]s does not exist",
 }
 
 // Refusals is the catalogue of the books' refusals, by code (a copy).

@@ -310,11 +310,11 @@ func (s *MasterScreen) save(kind recordKind, id int64, f *RecordForm) {
 			f.Save.Enable()
 			if err != nil {
 				if storage.IsValidation(err) {
-					msg := err.Error()
+					msg := refusalText(err)
 					if field := storage.InvalidField(err); field != "" {
-						msg = recordFieldName(field) + ": " + msg
+						msg = recordFieldText(field) + ": " + msg
 					}
-					f.Problem.SetText(msg)
+					f.Problem.SetText(visual(msg))
 					f.Problem.Show()
 					return
 				}
@@ -326,16 +326,18 @@ func (s *MasterScreen) save(kind recordKind, id int64, f *RecordForm) {
 	})
 }
 
-func recordFieldName(field string) string {
+// recordFieldText is a record's field as its form labels it, in logical order, for a refusal that
+// names it.
+func recordFieldText(field string) string {
 	switch field {
 	case "phone":
-		return tr("field.phone", "Phone")
+		return trText("field.phone", "Phone")
 	case "email":
-		return tr("field.email", "Email")
+		return trText("field.email", "Email")
 	case "code":
-		return tr("field.code", "Code")
+		return trText("field.code", "Code")
 	}
-	return tr("field.name", "Name")
+	return trText("field.name", "Name")
 }
 
 // branchChoice offers the branches a new warehouse can be tied to, first "No branch".

@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"mizan/storage"
+)
+
+// A refusal of a warehouse, a branch or a client reads in the window's language on Warehouses &
+// clients, naming the field, around the merchant's own words: a warehouse's name taken, a branch
+// without a name, a client's phone another client has.
+func TestRecordRefusalsInArabic(t *testing.T) {
+	inLanguage(t, "ar")
+	m, db := openApp(t, t.TempDir())
+	if err := db.Update(context.Background(), func(tx *storage.Tx) error {
+		_, err := tx.AddClient(storage.Client{Name: "سارة", Phone: "0501234567"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(m.Nav[ScreenMaster])
+	m.Idle()
+	for _, c := range []struct {
+		name string
+		open func()
+		fill func(f *RecordForm)
+		want string
+	}{
+		{"a warehouse's name taken", func() { test.Tap(m.Master.AddWarehouse) },
+			func(f *RecordForm) { test.Type(f.Name, storage.DefaultWarehouseName) },
+			`الاسم: يوجد مستودع باسم "Main warehouse"`},
+		{"a branch without a name", func() { test.Tap(m.Master.AddBranch) },
+			func(f *RecordForm) { test.Type(f.Code, "JED") },
+			"الاسم: الفرع يحتاج إلى اسم"},
+		{"a client's phone taken", func() { test.Tap(m.Master.AddClient) },
+			func(f *RecordForm) {
+				test.Type(f.Name, "سارة الأخرى")
+				test.Type(f.Phone, "+966 50 123 4567")
+			},
+			"الجوال: رقم الجوال هذا مسجل للعميل سارة"},
+		{"a client's email not an address", func() { test.Tap(m.Master.AddClient) },
+			func(f *RecordForm) { test.Type(f.Name, "نورة"); test.Type(f.Email, "noura@") },
+			`البريد الإلكتروني: العميل "نورة": "noura@" ليس عنوان بريد إلكتروني`},
+	} {
+		c.open()
+		m.Idle()
+		f := m.Master.Form
+		if f == nil {
+			t.Fatalf("%s: no form opened", c.name)
+		}
+		c.fill(f)
+		test.Tap(f.Save)
+		m.Idle()
+		if m.Master.Form != f || !f.Problem.Visible() || f.Problem.Text != visual(c.want) {
+			t.Errorf("%s: %q, want %q in reading order", c.name, f.Problem.Text, c.want)
+		}
+		test.Tap(f.Cancel)
+		m.Idle()
+	}
+}
