@@ -166,6 +166,7 @@ var logText = map[string]Words{
 	// The notes Mizan writes on the documents it records (storage.NoteWords).
 	"note.store_quantity": {English: "Store quantity of %[1]s on %[2]s"},
 	"note.opening_stock":  {English: "Opening stock of %[1]s, sold in order %[2]s before it was in the books"},
+	"note.opening":        {English: "Opening stock"}, // the demo books' opening requisitions
 
 	// How a product of the books stands in a store (ProductLink), beside "pending", "not in the store".
 	"link.changed":     {English: "changed in the books: the next sync sends the change"},

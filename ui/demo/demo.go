@@ -129,7 +129,8 @@ func Seed(ctx context.Context, dir string, o Options) (Result, error) {
 			}
 			clients = append(clients, c.ID)
 		}
-		// Opening stock, enough for the sales to come.
+		// Opening stock, enough for the sales to come; its note is the engine's sentence, read in
+		// the window's language.
 		stockPer := decimal.NewFromInt(int64(40 + o.Invoices/8))
 		for _, wh := range []int64{1, jeddahWH} {
 			var lines []storage.RequisitionLine
@@ -137,7 +138,7 @@ func Seed(ctx context.Context, dir string, o Options) (Result, error) {
 				lines = append(lines, storage.RequisitionLine{ProductID: id, Quantity: stockPer})
 			}
 			if _, err := tx.PostRequisition(storage.Requisition{Kind: storage.Inbound, WarehouseID: wh, Lines: lines,
-				Note: "رصيد افتتاحي"}); err != nil {
+				Note: "Opening stock", NoteWords: storage.NoteWords{Code: "note.opening"}}); err != nil {
 				return err
 			}
 		}
