@@ -77,7 +77,7 @@ func (t *Tx) checkInvoice(inv *Invoice) error {
 	for i := range inv.Lines {
 		l := &inv.Lines[i]
 		where := fmt.Sprintf("%s invoice line %d", kind, i+1)
-		if err := checkQuantity(l.Quantity, where); err != nil {
+		if err := checkInvoiceQuantity(l.Quantity, inv.Type, i+1); err != nil {
 			return err
 		}
 		switch {

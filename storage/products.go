@@ -143,7 +143,7 @@ func (t *Tx) UpdateProduct(p Product) (Product, error) {
 
 func (t *Tx) updateProduct(p Product) (Product, error) {
 	if p.ID == 0 {
-		return Product{}, invalid("no product given to edit")
+		return Product{}, refuse("product_none")
 	}
 	if err := p.normalize(); err != nil {
 		return Product{}, err
@@ -162,7 +162,7 @@ func (t *Tx) updateProduct(p Product) (Product, error) {
 		return Product{}, fmt.Errorf("edit product %q: %w", p.Code, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return Product{}, invalid("product %d does not exist", p.ID)
+		return Product{}, refuse("product_missing", p.ID)
 	}
 	return t.Product(p.ID)
 }
@@ -190,7 +190,7 @@ func (t *Tx) productWhere(cond string, arg any) (Product, error) {
 func (t *Tx) Product(id int64) (Product, error) {
 	p, err := t.productWhere("p.id = ?", id)
 	if errors.Is(err, ErrNotFound) {
-		return p, invalid("product %d does not exist", id)
+		return p, refuse("product_missing", id)
 	}
 	return p, err
 }
@@ -256,6 +256,25 @@ func (t *Tx) ProductInUse(id int64) (string, error) {
 	return "", nil
 }
 
+// productUsed refuses to delete the product code since used (what ProductInUse says) refers to it.
+func productUsed(code, used string) error {
+	switch used {
+	case "stock movements":
+		return refuse("product_used_movements", code)
+	case "invoice lines":
+		return refuse("product_used_invoices", code)
+	case "requisitions":
+		return refuse("product_used_requisition", code)
+	case "stock documents":
+		return refuse("product_used_documents", code)
+	case "adjustments":
+		return refuse("product_used_adjustments", code)
+	case "a store's product":
+		return refuse("product_used_store", code)
+	}
+	return refuse("product_used_store_stock", code)
+}
+
 // DeleteProduct deletes a product nothing refers to. One with a history (movements, invoices,
 // documents, a store's link) is refused: archive it instead.
 func (t *Tx) DeleteProduct(id int64) error {
@@ -269,7 +288,7 @@ func (t *Tx) DeleteProduct(id int64) error {
 			return err
 		}
 		if used != "" {
-			return invalid("product %q has %s, so it cannot be deleted: archive it instead", p.Code, used)
+			return productUsed(p.Code, used)
 		}
 		if _, err := t.Exec(`DELETE FROM products WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("delete product %q: %w", p.Code, err)

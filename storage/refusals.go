@@ -3,7 +3,7 @@ package storage
 import "fmt"
 
 // refusals is every sentence the books' own checks of a product, a stock document, a warehouse,
-// a branch or a client refuse it with, by code. The command line and the logs read the English (ValidationError.Msg); a window
+// a branch, a client, a requisition or an invoice's quantities refuse it with, by code. The command line and the logs read the English (ValidationError.Msg); a window
 // translates the sentence by its code and fills its places with the refusal's arguments, so a
 // refusal reads in the window's language with the merchant's own words (a code, a quantity, a
 // warehouse's name) as they are. Each place is an indexed verb (%[n]s, %[n]q) so a translation
@@ -56,6 +56,26 @@ var refusals = map[string]string{
 	"client_email_taken":      "%[1]s already has this email",
 	"client_none":             "no client given to edit",
 	"client_missing":          "client %[1]s does not exist",
+
+	"product_none":             "no product given to edit",
+	"product_missing":          "product %[1]s does not exist",
+	"product_used_movements":   "product %[1]q has stock movements, so it cannot be deleted: archive it instead",
+	"product_used_invoices":    "product %[1]q has invoice lines, so it cannot be deleted: archive it instead",
+	"product_used_requisition": "product %[1]q has requisitions, so it cannot be deleted: archive it instead",
+	"product_used_documents":   "product %[1]q has stock documents, so it cannot be deleted: archive it instead",
+	"product_used_adjustments": "product %[1]q has adjustments, so it cannot be deleted: archive it instead",
+	"product_used_store":       "product %[1]q has a store's product, so it cannot be deleted: archive it instead",
+	"product_used_store_stock": "product %[1]q has a store's stock, so it cannot be deleted: archive it instead",
+
+	"requisition_kind":              "requisition kind must be inbound or outbound, not %[1]q",
+	"requisition_no_lines":          "a requisition needs at least one line",
+	"requisition_quantity_zero":     "requisition line %[1]s: quantity must be more than zero (got %[2]s)",
+	"requisition_quantity_decimals": "requisition line %[1]s: quantity %[2]s has more than 6 decimal places",
+	"requisition_short":             "not enough %[1]q in stock: taking out %[2]s leaves %[3]s",
+	"sales_quantity_zero":           "sales invoice line %[1]s: quantity must be more than zero (got %[2]s)",
+	"sales_quantity_decimals":       "sales invoice line %[1]s: quantity %[2]s has more than 6 decimal places",
+	"return_quantity_zero":          "return invoice line %[1]s: quantity must be more than zero (got %[2]s)",
+	"return_quantity_decimals":      "return invoice line %[1]s: quantity %[2]s has more than 6 decimal places",
 }
 
 // Refusals is the catalogue of the books' refusals, by code (a copy).

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -101,8 +102,88 @@ func TestRefusalNamesItsSentence(t *testing.T) {
 		err.Error() != `barcode "6281000000017" is already used by product "COF-250"` {
 		t.Fatalf("a barcode taken: %v (%+v, field %q)", err, v, InvalidField(err))
 	}
-	_, err = f.db.Product(ctx, 999)
+	_, err = f.db.StockDocument(ctx, 999)
 	if !errors.As(err, &v) || v.Code != "" {
 		t.Fatalf("a refusal not in the catalogue: %v %+v", err, v)
+	}
+}
+
+// The refusals of a warehouse, a branch, a client, a requisition's or an invoice's quantity and a
+// product that cannot be deleted say which sentence they are, with the English they always had.
+func TestRefusalsOfRecordsAndQuantities(t *testing.T) {
+	f := newFixture(t)
+	must(t, f.db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.AddClient(Client{Name: "سارة", Phone: "0501234567", Email: "sara@example.sa"}); err != nil {
+			return err
+		}
+		_, err := tx.PostRequisition(Requisition{Kind: Inbound, WarehouseID: f.warehouse, Lines: []RequisitionLine{{ProductID: f.tea.ID, Quantity: d("2")}}})
+		return err
+	}))
+	one := func(q string) []RequisitionLine { return []RequisitionLine{{ProductID: f.coffee.ID, Quantity: d(q)}} }
+	sale := Invoice{Type: SalesInvoice, BranchID: f.branch, WarehouseID: f.warehouse, ClientID: f.client, Currency: "SAR",
+		Lines: []InvoiceLine{{ProductID: f.coffee.ID, Quantity: d("0"), UnitPrice: d("10")}}}
+	for _, c := range []struct {
+		name, field, code, english string
+		do                         func(tx *Tx) error
+	}{
+		{"a warehouse's name taken", "name", "warehouse_name_taken", `a warehouse named "Main warehouse" already exists`,
+			func(tx *Tx) error { _, err := tx.CreateWarehouse(" Main warehouse ", 0); return err }},
+		{"a warehouse renamed to nothing", "name", "warehouse_name_required", "a warehouse needs a name",
+			func(tx *Tx) error { _, err := tx.RenameWarehouse(f.warehouse, " "); return err }},
+		{"a branch's code", "code", "branch_code", `branch code "JEDDAH-WEST" must be 1 to 10 letters A–Z or digits`,
+			func(tx *Tx) error { _, err := tx.CreateBranch("jeddah-west", "Jeddah"); return err }},
+		{"a branch taken", "", "branch_taken", `a branch with code "MAIN" or name "x" already exists`,
+			func(tx *Tx) error { _, err := tx.CreateBranch("MAIN", "x"); return err }},
+		{"a warehouse that is not", "", "warehouse_missing", "warehouse 404 does not exist",
+			func(tx *Tx) error { _, err := tx.Warehouse(404); return err }},
+		{"a client's phone taken", "phone", "client_phone_taken", "سارة already has this phone",
+			func(tx *Tx) error {
+				_, err := tx.AddClient(Client{Name: "نورة", Phone: "+966501234567"})
+				return err
+			}},
+		{"a client's email taken", "email", "client_email_taken", "سارة already has this email",
+			func(tx *Tx) error {
+				_, err := tx.AddClient(Client{Name: "نورة", Email: "SARA@example.sa"})
+				return err
+			}},
+		{"a client without a name", "name", "client_name_required", "a client needs a name",
+			func(tx *Tx) error { _, err := tx.AddClient(Client{Name: " "}); return err }},
+		{"a requisition's zero", "", "requisition_quantity_zero", "requisition line 1: quantity must be more than zero (got 0)",
+			func(tx *Tx) error {
+				_, err := tx.PostRequisition(Requisition{Kind: Inbound, WarehouseID: f.warehouse, Lines: one("0")})
+				return err
+			}},
+		{"a requisition's decimals", "", "requisition_quantity_decimals", "requisition line 1: quantity 0.0000001 has more than 6 decimal places",
+			func(tx *Tx) error {
+				_, err := tx.PostRequisition(Requisition{Kind: Inbound, WarehouseID: f.warehouse, Lines: one("0.0000001")})
+				return err
+			}},
+		{"a requisition short", "", "requisition_short", `not enough "COF-250" in stock: taking out 3 leaves -3`,
+			func(tx *Tx) error {
+				_, err := tx.PostRequisition(Requisition{Kind: Outbound, WarehouseID: f.warehouse, Lines: one("3")})
+				return err
+			}},
+		{"a sales invoice's zero", "", "sales_quantity_zero", "sales invoice line 1: quantity must be more than zero (got 0)",
+			func(tx *Tx) error { _, err := tx.IssueSalesInvoice(sale); return err }},
+		{"a product that is not", "", "product_missing", "product 404 does not exist",
+			func(tx *Tx) error { _, err := tx.Product(404); return err }},
+		{"a product with stock movements", "", "product_used_movements", `product "TEA-100" has stock movements, so it cannot be deleted: archive it instead`,
+			func(tx *Tx) error { return tx.DeleteProduct(f.tea.ID) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := f.db.Update(ctx, c.do)
+			var v *ValidationError
+			if !errors.As(err, &v) || v.Code != c.code || err.Error() != c.english || InvalidField(err) != c.field {
+				t.Fatalf("%v (%+v, field %q), want %s: %q on %q", err, v, InvalidField(err), c.code, c.english, c.field)
+			}
+		})
+	}
+	// What keeps a product from being deleted is said by a sentence of its own, in the words
+	// ProductInUse gives.
+	for _, used := range []string{"stock movements", "invoice lines", "requisitions", "stock documents", "adjustments", "a store's product", "a store's stock"} {
+		want := fmt.Sprintf("product %q has %s, so it cannot be deleted: archive it instead", "X-1", used)
+		if err := productUsed("X-1", used); err.Error() != want {
+			t.Errorf("%s: %q, want %q", used, err, want)
+		}
 	}
 }

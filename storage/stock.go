@@ -66,12 +66,40 @@ func (t *Tx) nextNumber(table, prefix string) (string, error) {
 	return fmt.Sprintf("%s-%06d", prefix, n), nil
 }
 
-func checkQuantity(q decimal.Decimal, what string) error {
-	if !q.IsPositive() {
-		return invalid("%s: quantity must be more than zero (got %s)", what, q)
+// quantityRefused says what is wrong with a line's quantity: "zero" (not more than zero),
+// "decimals" (more than 6 decimal places), or "" when nothing is.
+func quantityRefused(q decimal.Decimal) string {
+	switch {
+	case !q.IsPositive():
+		return "zero"
+	case q.Exponent() < -6:
+		return "decimals"
 	}
-	if q.Exponent() < -6 {
-		return invalid("%s: quantity %s has more than 6 decimal places", what, q)
+	return ""
+}
+
+// checkRequisitionQuantity checks the quantity of a requisition's line (numbered from 1).
+func checkRequisitionQuantity(q decimal.Decimal, line int) error {
+	switch quantityRefused(q) {
+	case "zero":
+		return refuse("requisition_quantity_zero", line, q)
+	case "decimals":
+		return refuse("requisition_quantity_decimals", line, q)
+	}
+	return nil
+}
+
+// checkInvoiceQuantity checks the quantity of an invoice's line (numbered from 1).
+func checkInvoiceQuantity(q decimal.Decimal, kind InvoiceType, line int) error {
+	switch refused := quantityRefused(q); {
+	case refused == "zero" && kind == ReturnInvoice:
+		return refuse("return_quantity_zero", line, q)
+	case refused == "decimals" && kind == ReturnInvoice:
+		return refuse("return_quantity_decimals", line, q)
+	case refused == "zero":
+		return refuse("sales_quantity_zero", line, q)
+	case refused == "decimals":
+		return refuse("sales_quantity_decimals", line, q)
 	}
 	return nil
 }
@@ -84,16 +112,16 @@ func (t *Tx) PostRequisition(r Requisition) (Requisition, error) {
 
 func (t *Tx) postRequisition(r Requisition) (Requisition, error) {
 	if r.Kind != Inbound && r.Kind != Outbound {
-		return r, invalid("requisition kind must be inbound or outbound, not %q", r.Kind)
+		return r, refuse("requisition_kind", r.Kind)
 	}
 	if len(r.Lines) == 0 {
-		return r, invalid("a requisition needs at least one line")
+		return r, refuse("requisition_no_lines")
 	}
 	if _, err := t.Warehouse(r.WarehouseID); err != nil {
 		return r, err
 	}
 	for i, l := range r.Lines {
-		if err := checkQuantity(l.Quantity, fmt.Sprintf("requisition line %d", i+1)); err != nil {
+		if err := checkRequisitionQuantity(l.Quantity, i+1); err != nil {
 			return r, err
 		}
 		if _, err := t.Product(l.ProductID); err != nil {
@@ -131,7 +159,7 @@ func (t *Tx) postRequisition(r Requisition) (Requisition, error) {
 		}
 		if r.Kind == Outbound && level.IsNegative() {
 			p, _ := t.Product(l.ProductID)
-			return r, invalid("not enough %q in stock: taking out %s leaves %s", p.Code, l.Quantity, level)
+			return r, refuse("requisition_short", p.Code, l.Quantity, level)
 		}
 	}
 	return r, nil

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"github.com/shopspring/decimal"
 
 	"mizan/storage"
 )
@@ -59,5 +60,42 @@ func TestRecordRefusalsInArabic(t *testing.T) {
 		}
 		test.Tap(f.Cancel)
 		m.Idle()
+	}
+}
+
+// A product the books cannot delete, and goods a requisition cannot take out, are refused in the
+// window's language in the error dialog, around the product's code.
+func TestProductAndRequisitionRefusalsInArabic(t *testing.T) {
+	inLanguage(t, "ar")
+	_, db := openApp(t, t.TempDir())
+	var p storage.Product
+	if err := db.Update(context.Background(), func(tx *storage.Tx) error {
+		var err error
+		if p, err = tx.CreateProduct(storage.Product{Code: "OUD-12", Name: "عود كمبودي"}); err != nil {
+			return err
+		}
+		_, err = tx.PostRequisition(storage.Requisition{Kind: storage.Inbound, WarehouseID: 1,
+			Lines: []storage.RequisitionLine{{ProductID: p.ID, Quantity: decimal.NewFromInt(2)}}})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		do   func(tx *storage.Tx) error
+		want string
+	}{
+		{"a product with stock movements", func(tx *storage.Tx) error { return tx.DeleteProduct(p.ID) },
+			`للمنتج "OUD-12" حركات مخزون، فلا يمكن حذفه: أرشفه بدلًا من ذلك`},
+		{"taking out more than there is", func(tx *storage.Tx) error {
+			_, err := tx.PostRequisition(storage.Requisition{Kind: storage.Outbound, WarehouseID: 1,
+				Lines: []storage.RequisitionLine{{ProductID: p.ID, Quantity: decimal.NewFromInt(3)}}})
+			return err
+		}, `لا يكفي "OUD-12" في المخزون: صرف 3 يترك -1`},
+	} {
+		err := db.Update(context.Background(), c.do)
+		if got := explain("x", err).Todo; err == nil || got != visual(c.want) {
+			t.Errorf("%s: %q (%v), want %q in reading order", c.name, got, err, c.want)
+		}
 	}
 }
