@@ -928,7 +928,7 @@ func (f *ConnectionForm) quickCreate(kind quickKind, q *QuickAdd) {
 		uiDo(func() {
 			q.Create.Enable()
 			if err != nil {
-				q.Status.SetText(err.Error())
+				q.Status.SetText(visual(refusalText(err)))
 				return
 			}
 			q.dialog.Hide()

@@ -99,3 +99,30 @@ func TestProductAndRequisitionRefusalsInArabic(t *testing.T) {
 		}
 	}
 }
+
+// The New… form of a connection's warehouse refuses in the window's language too.
+func TestQuickAddRefusalsInArabic(t *testing.T) {
+	inLanguage(t, "ar")
+	e := memoryEnv(t, Deps{})
+	m := e.m
+	test.Tap(m.Nav[ScreenConnections])
+	test.Tap(m.Connections.New)
+	m.Idle()
+	f := m.Connections.Form
+	if f == nil {
+		t.Fatal("no connection form opened")
+	}
+	test.Tap(f.NewWarehouse)
+	if f.Quick == nil {
+		t.Fatal("New… opened no form")
+	}
+	test.Type(f.Quick.Name, storage.DefaultWarehouseName)
+	test.Tap(f.Quick.Create)
+	m.Idle()
+	if f.Quick == nil {
+		t.Fatal("a warehouse's name taken closed the form")
+	}
+	if want := `يوجد مستودع باسم "Main warehouse"`; f.Quick.Status.Text != visual(want) {
+		t.Fatalf("a warehouse's name taken: %q, want %q in reading order", f.Quick.Status.Text, want)
+	}
+}
