@@ -173,25 +173,14 @@ func (s *Store) bulkStart(ctx context.Context, text string, under *bulkList) (op
 				return op, false, bulkFail("another bulk read (%s) is running in the store", c.ID)
 			}
 		}
-		var d struct {
-			Run struct {
-				BulkOperation *bulkOperation `json:"bulkOperation"`
-				UserErrors    []userError    `json:"userErrors"`
-			} `json:"bulkOperationRunQuery"`
-		}
-		if _, err := s.call(ctx, "start a bulk read", docBulkRun, map[string]any{"query": text}, &d); err != nil {
+		started, busy, err := s.bulkRun(ctx, text, attempt == 0)
+		if err != nil {
 			return op, false, err
 		}
-		if len(d.Run.UserErrors) > 0 {
-			if d.Run.UserErrors[0].Code == "OPERATION_IN_PROGRESS" && attempt == 0 {
-				continue // started meanwhile: look again
-			}
-			return op, false, bulkFail("the store refused the bulk read: %s", userErrorsMessage(d.Run.UserErrors))
+		if busy {
+			continue // started meanwhile: look again
 		}
-		if d.Run.BulkOperation == nil {
-			return op, false, bulkFail("the store started no bulk read")
-		}
-		return *d.Run.BulkOperation, false, nil
+		return started, false, nil
 	}
 }
 
@@ -229,28 +218,42 @@ func (s *Store) bulkStartBeside(ctx context.Context, text string, under *bulkLis
 				}
 			}
 		}
-		var d struct {
-			Run struct {
-				BulkOperation *bulkOperation `json:"bulkOperation"`
-				UserErrors    []userError    `json:"userErrors"`
-			} `json:"bulkOperationRunQuery"`
-		}
-		if _, err := s.call(ctx, "start a bulk read", docBulkRun, map[string]any{"query": text}, &d); err != nil {
+		started, busy, err := s.bulkRun(ctx, text, attempt == 0)
+		if err != nil {
 			return op, false, err
 		}
-		if len(d.Run.UserErrors) > 0 {
-			if d.Run.UserErrors[0].Code == "OPERATION_IN_PROGRESS" && attempt == 0 {
-				under.read = false // one may have ended, or started meanwhile: look again
-				continue
-			}
-			return op, false, bulkFail("the store refused the bulk read: %s", userErrorsMessage(d.Run.UserErrors))
+		if busy {
+			under.read = false // one may have ended, or started meanwhile: look again
+			continue
 		}
-		if d.Run.BulkOperation == nil {
-			return op, false, bulkFail("the store started no bulk read")
-		}
-		under.ops = append(under.ops, *d.Run.BulkOperation)
-		return *d.Run.BulkOperation, false, nil
+		under.ops = append(under.ops, started)
+		return started, false, nil
 	}
+}
+
+// bulkRun asks the store to start a bulk query. busy says the store refused it because
+// operations are under way (OPERATION_IN_PROGRESS), when mayRetry lets the caller look again;
+// any other refusal, or a second busy one, is an error.
+func (s *Store) bulkRun(ctx context.Context, text string, mayRetry bool) (op bulkOperation, busy bool, err error) {
+	var d struct {
+		Run struct {
+			BulkOperation *bulkOperation `json:"bulkOperation"`
+			UserErrors    []userError    `json:"userErrors"`
+		} `json:"bulkOperationRunQuery"`
+	}
+	if _, err := s.call(ctx, "start a bulk read", docBulkRun, map[string]any{"query": text}, &d); err != nil {
+		return op, false, err
+	}
+	if len(d.Run.UserErrors) > 0 {
+		if d.Run.UserErrors[0].Code == "OPERATION_IN_PROGRESS" && mayRetry {
+			return op, true, nil
+		}
+		return op, false, bulkFail("the store refused the bulk read: %s", userErrorsMessage(d.Run.UserErrors))
+	}
+	if d.Run.BulkOperation == nil {
+		return op, false, bulkFail("the store started no bulk read")
+	}
+	return *d.Run.BulkOperation, false, nil
 }
 
 // bulkRunning tells whether the app's current bulk operation is this document's query with
