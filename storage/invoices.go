@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -471,16 +470,7 @@ func (t *Tx) ReadProducts(ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	list := make([]byte, 0, 8*len(ids)+2)
-	list = append(list, '[')
-	for i, id := range ids {
-		if i > 0 {
-			list = append(list, ',')
-		}
-		list = strconv.AppendInt(list, id, 10)
-	}
-	list = append(list, ']')
-	rows, err := t.Query(`SELECT `+productCols+productFrom+`WHERE p.id IN (SELECT value FROM json_each(?))`, string(list))
+	rows, err := t.Query(`SELECT `+productCols+productFrom+`WHERE p.id IN (SELECT value FROM json_each(?))`, idArray(ids))
 	if err != nil {
 		return fmt.Errorf("read products: %w", err)
 	}

@@ -84,6 +84,16 @@ func (t *Tx) writeSearch() error {
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(t.searchIDs)))
 	t.searchIDs = nil
+	if _, err := t.Exec(`INSERT INTO invoice_search(rowid, number, source_order_name)
+		SELECT id, number, source_order_name FROM invoices WHERE id IN (SELECT value FROM json_each(?))`, idArray(ids)); err != nil {
+		return fmt.Errorf("write the invoices' search entries: %w", err)
+	}
+	return nil
+}
+
+// idArray writes ids as a JSON array, for a statement that reads them with json_each(?): one
+// statement for a set of rows, whatever its size.
+func idArray(ids []int64) string {
 	list := make([]byte, 0, 8*len(ids)+2)
 	list = append(list, '[')
 	for i, id := range ids {
@@ -92,10 +102,5 @@ func (t *Tx) writeSearch() error {
 		}
 		list = strconv.AppendInt(list, id, 10)
 	}
-	list = append(list, ']')
-	if _, err := t.Exec(`INSERT INTO invoice_search(rowid, number, source_order_name)
-		SELECT id, number, source_order_name FROM invoices WHERE id IN (SELECT value FROM json_each(?))`, string(list)); err != nil {
-		return fmt.Errorf("write the invoices' search entries: %w", err)
-	}
-	return nil
+	return string(append(list, ']'))
 }
