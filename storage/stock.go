@@ -38,22 +38,48 @@ func (t *Tx) moveOn(date time.Time, productID, warehouseID int64, qty decimal.De
 		return decimal.Zero, err
 	}
 	level = level.Add(qty)
+	// The write below names stock_levels, which makes the transaction forget the levels it
+	// knows; it changes only this one, so the others are kept and this one learnt.
+	known := t.stock
+	t.stock = nil
 	if _, err := t.Exec(`INSERT INTO stock_levels(product_id, warehouse_id, quantity) VALUES (?, ?, ?)
 		ON CONFLICT(product_id, warehouse_id) DO UPDATE SET quantity = excluded.quantity`,
 		productID, warehouseID, decStr(level)); err != nil {
 		return decimal.Zero, fmt.Errorf("update stock level: %w", err)
 	}
+	if known == nil {
+		known = map[stockKey]decimal.Decimal{}
+	}
+	known[stockKey{productID, warehouseID}] = level
+	t.stock = known
 	return level, nil
 }
 
-// StockLevel is the quantity of a product in a warehouse (the sum of its movements).
+// stockKey names a product's level in a warehouse.
+type stockKey struct{ product, warehouse int64 }
+
+// StockLevel is the quantity of a product in a warehouse (the sum of its movements). The
+// transaction reads it once and keeps it up to date with its own movements (a page of orders
+// moves the same products many times); it reads it again after any other statement that writes
+// stock_levels, or after a savepoint is undone.
 func (t *Tx) StockLevel(productID, warehouseID int64) (decimal.Decimal, error) {
+	k := stockKey{productID, warehouseID}
+	if q, ok := t.stock[k]; ok {
+		return q, nil
+	}
 	var q decimal.Decimal
 	err := t.QueryRow(`SELECT quantity FROM stock_levels WHERE product_id = ? AND warehouse_id = ?`, productID, warehouseID).Scan(dec{&q})
 	if errors.Is(err, sql.ErrNoRows) {
-		return decimal.Zero, nil
+		q, err = decimal.Zero, nil
 	}
-	return q, err
+	if err != nil {
+		return decimal.Zero, err
+	}
+	if t.stock == nil {
+		t.stock = map[stockKey]decimal.Decimal{}
+	}
+	t.stock[k] = q
+	return q, nil
 }
 
 // nextNumber gives the next number of a document kept outside the per-branch sequences

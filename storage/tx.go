@@ -26,6 +26,8 @@ type Tx struct {
 	// tables it was read from.
 	memo       map[any]memoEntry
 	memoTables map[string]bool
+	// stock are the stock levels the transaction knows (see StockLevel).
+	stock map[stockKey]decimal.Decimal
 	// levels are the savepoints open (see atomic), innermost last; the last uncovered of them
 	// have had nothing written since they began, and have no SQL savepoint yet.
 	levels    []level
@@ -123,6 +125,9 @@ func (t *Tx) stmt(query string) (*sql.Stmt, error) {
 		if err := t.cover(); err != nil {
 			return nil, err
 		}
+	}
+	if len(t.stock) > 0 && ts.w.write && (ts.w.table == "stock_levels" || ts.w.table == "") {
+		clear(t.stock)
 	}
 	if len(t.memo) > 0 {
 		if ts.w.changes {
@@ -237,6 +242,7 @@ func (t *Tx) forget(table string) {
 	if table == "" {
 		clear(t.memo)
 		clear(t.memoTables)
+		clear(t.stock)
 		return
 	}
 	if !t.memoTables[table] {
