@@ -182,14 +182,9 @@ func (s *syncer) processOrder(o StoreOrder) error {
 		return nil
 	}
 	s.run.count(func(c *Counts) { c.OrdersSeen++ })
-	var ob binding
-	var invoiced bool
 	var paid map[string]bool // payments the invoice's own transaction took care of
-	if err := s.view(func(tx *storage.Tx) error {
-		var err error
-		ob, invoiced, err = findBinding(tx, s.conn.ID, "order", o.ExternalID)
-		return err
-	}); err != nil {
+	ob, invoiced, err := s.orderBinding(o.ExternalID)
+	if err != nil {
 		return err
 	}
 	if !invoiced {

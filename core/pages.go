@@ -26,8 +26,11 @@ func (s *syncer) postPage(page []StoreOrder, each func(StoreOrder)) error {
 	var stopped error
 	err := s.e.db.Update(context.WithoutCancel(s.ctx), func(tx *storage.Tx) error {
 		s.page, s.baselines = tx, map[int64]time.Time{}
-		defer func() { s.page, s.baselines = nil, nil }()
+		defer func() { s.page, s.baselines, s.pageOrders = nil, nil, nil }()
 		if err := s.readPageProducts(tx, page); err != nil {
+			return err
+		}
+		if err := s.readPageOrders(tx, page); err != nil {
 			return err
 		}
 		for _, o := range page {
@@ -94,6 +97,66 @@ func (s *syncer) readPageProducts(tx *storage.Tx, page []StoreOrder) error {
 	}
 	rows.Close()
 	return tx.ReadProducts(local)
+}
+
+// pageOrder is an order's binding as its page began; found is false when it had none.
+type pageOrder struct {
+	b     binding
+	found bool
+}
+
+// readPageOrders reads, in one query, the bindings of the page's orders (a first import finds
+// none), where each order would look its own up. Only an order's own processing writes its
+// binding, so what is read holds for the first time the page names each order; a later time
+// (an order the store's page repeats) looks it up again (see orderBinding).
+func (s *syncer) readPageOrders(tx *storage.Tx, page []StoreOrder) error {
+	s.pageOrders = make(map[string]pageOrder, len(page))
+	var ids []string
+	for _, o := range page {
+		if o.ExternalID != "" {
+			if _, ok := s.pageOrders[o.ExternalID]; !ok {
+				s.pageOrders[o.ExternalID] = pageOrder{}
+				ids = append(ids, o.ExternalID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := tx.Query(`SELECT `+bindingCols+` FROM sync_bindings WHERE connection_id = ? AND kind = 'order'
+		AND external_id IN (SELECT value FROM json_each(?))`, s.conn.ID, mustJSON(ids))
+	if err != nil {
+		return fmt.Errorf("read the page's order bindings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		b, err := scanBinding(rows)
+		if err != nil {
+			return err
+		}
+		s.pageOrders[b.ExternalID] = pageOrder{b: b, found: true}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read the page's order bindings: %w", err)
+	}
+	return nil
+}
+
+// orderBinding looks an order's binding up: the page's reading the first time the page names
+// the order, the books' after.
+func (s *syncer) orderBinding(externalID string) (binding, bool, error) {
+	if po, ok := s.pageOrders[externalID]; ok {
+		delete(s.pageOrders, externalID)
+		return po.b, po.found, nil
+	}
+	var b binding
+	var found bool
+	err := s.view(func(tx *storage.Tx) error {
+		var err error
+		b, found, err = findBinding(tx, s.conn.ID, "order", externalID)
+		return err
+	})
+	return b, found, err
 }
 
 // view reads the books: inside the page being posted (which sees what the page wrote so far), or

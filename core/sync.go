@@ -49,6 +49,8 @@ type syncer struct {
 	// baselines are the stock baselines of the products the page's orders moved, read once a page
 	// (orders do not move a baseline; a product an order line creates has none).
 	baselines map[int64]time.Time
+	// pageOrders are the page's orders' bindings as the page began (see readPageOrders).
+	pageOrders map[string]pageOrder
 }
 
 // fatal errors end the whole run: nothing more can be done with this store now.
