@@ -56,8 +56,9 @@ func (s *syncer) postPage(page []StoreOrder, each func(StoreOrder)) error {
 
 // readPageProducts reads, in one query, the bindings of the store products the page's lines name:
 // their local products go into the transaction's memo (see boundID), with the products
-// themselves, and their stock baselines into the page's (each local product has one product
-// binding per connection). Each order would read them one line at a time.
+// themselves and their stock levels in the connection's warehouse, and their stock baselines
+// into the page's (each local product has one product binding per connection). Each order would
+// read them one line at a time.
 func (s *syncer) readPageProducts(tx *storage.Tx, page []StoreOrder) error {
 	seen := map[string]bool{}
 	var ids []string
@@ -96,6 +97,9 @@ func (s *syncer) readPageProducts(tx *storage.Tx, page []StoreOrder) error {
 		return fmt.Errorf("read the page's product bindings: %w", err)
 	}
 	rows.Close()
+	if err := tx.ReadStockLevels(s.conn.WarehouseID, local); err != nil {
+		return err
+	}
 	return tx.ReadProducts(local)
 }
 

@@ -82,6 +82,39 @@ func (t *Tx) StockLevel(productID, warehouseID int64) (decimal.Decimal, error) {
 	return q, nil
 }
 
+// ReadStockLevels reads the levels of products in a warehouse in one query, for StockLevel to
+// give without reading them one at a time (a page of orders moves most of its products once).
+func (t *Tx) ReadStockLevels(warehouseID int64, productIDs []int64) error {
+	if len(productIDs) == 0 {
+		return nil
+	}
+	levels := make(map[int64]decimal.Decimal, len(productIDs))
+	rows, err := t.Query(`SELECT product_id, quantity FROM stock_levels WHERE warehouse_id = ?
+		AND product_id IN (SELECT value FROM json_each(?))`, warehouseID, idArray(productIDs))
+	if err != nil {
+		return fmt.Errorf("read stock levels: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var q decimal.Decimal
+		if err := rows.Scan(&id, dec{&q}); err != nil {
+			return fmt.Errorf("read stock levels: %w", err)
+		}
+		levels[id] = q
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read stock levels: %w", err)
+	}
+	if t.stock == nil {
+		t.stock = make(map[stockKey]decimal.Decimal, len(productIDs))
+	}
+	for _, id := range productIDs {
+		t.stock[stockKey{id, warehouseID}] = levels[id] // zero when it has no row
+	}
+	return nil
+}
+
 // nextNumber gives the next number of a document kept outside the per-branch sequences
 // (requisitions, adjustments): writers are serialised, so MAX+1 is gap-free.
 func (t *Tx) nextNumber(table, prefix string) (string, error) {

@@ -70,3 +70,34 @@ func TestStockLevelKnownInTheTransaction(t *testing.T) {
 		t.Errorf("committed level %s, want 99", got)
 	}
 }
+
+// TestReadStockLevels: the levels read together are those read one at a time, zero for a product
+// never moved, and kept up to date by the transaction's movements.
+func TestReadStockLevels(t *testing.T) {
+	f := newFixture(t)
+	f.inbound(t, f.coffee, "10")
+	must(t, f.db.Update(ctx, func(tx *Tx) error {
+		if err := tx.ReadStockLevels(f.warehouse, []int64{f.coffee.ID, f.tea.ID}); err != nil {
+			return err
+		}
+		if len(tx.stock) != 2 {
+			t.Errorf("%d levels kept, want 2", len(tx.stock))
+		}
+		for _, c := range []struct {
+			id   int64
+			want string
+		}{{f.coffee.ID, "10"}, {f.tea.ID, "0"}} {
+			got, err := tx.StockLevel(c.id, f.warehouse)
+			must(t, err)
+			if !got.Equal(d(c.want)) {
+				t.Errorf("product %d: %s, want %s", c.id, got, c.want)
+			}
+		}
+		return tx.AdjustBy(f.tea.ID, f.warehouse, d("2"), "found")
+	}))
+	got, err := f.db.StockLevel(ctx, f.tea.ID, f.warehouse)
+	must(t, err)
+	if !got.Equal(d("2")) {
+		t.Errorf("tea committed at %s, want 2", got)
+	}
+}
