@@ -342,13 +342,26 @@ func errPhrase(err error) Phrase {
 	}
 	var ve *storage.ValidationError
 	if errors.As(err, &ve) && ve.Code != "" && ve.Error() == err.Error() {
-		p := Phrase{Code: refusalCode(ve.Code)}
-		for _, a := range ve.Args {
-			p.Args = append(p.Args, words(a))
-		}
-		return p
+		return refusalPhrase(ve)
 	}
 	return Phrase{Text: err.Error()}
+}
+
+// refusalPhrase is a refusal of the books as a phrase; a refusal it wraps (an invoice line's, a
+// field's name) is a sentence of its own in its place.
+func refusalPhrase(ve *storage.ValidationError) Phrase {
+	if ve.Code == "" {
+		return words(ve.Msg)
+	}
+	p := Phrase{Code: refusalCode(ve.Code)}
+	for i, a := range ve.Args {
+		if i < len(ve.Nested) && ve.Nested[i] != nil {
+			p.Args = append(p.Args, refusalPhrase(ve.Nested[i]))
+			continue
+		}
+		p.Args = append(p.Args, words(a))
+	}
+	return p
 }
 
 // noteWords is a note Mizan writes on a document (its English is p.English()), in the words the

@@ -132,16 +132,16 @@ func NormalizeIBAN(s string) string {
 // 30 letters or digits whose ISO 13616 check (mod 97) holds; a Saudi IBAN (SA) is 24 characters.
 func CheckIBAN(iban string) error {
 	if len(iban) < 15 || len(iban) > 34 {
-		return invalid("IBAN %q is not 15 to 34 letters and digits long", iban)
+		return refuse("iban_length", iban)
 	}
 	for i, r := range iban {
 		letter, digit := r >= 'A' && r <= 'Z', r >= '0' && r <= '9'
 		if (i < 2 && !letter) || (i >= 2 && i < 4 && !digit) || (!letter && !digit) {
-			return invalid("IBAN %q must start with a country code and two check digits, then letters and digits only", iban)
+			return refuse("iban_form", iban)
 		}
 	}
 	if strings.HasPrefix(iban, "SA") && len(iban) != 24 {
-		return invalid("IBAN %q: a Saudi IBAN is 24 characters (SA, 2 check digits, 20 more), not %d", iban, len(iban))
+		return refuse("iban_saudi_length", iban, len(iban))
 	}
 	var digits strings.Builder
 	for _, r := range iban[4:] + iban[:4] {
@@ -153,7 +153,7 @@ func CheckIBAN(iban string) error {
 	}
 	n, _ := new(big.Int).SetString(digits.String(), 10)
 	if new(big.Int).Mod(n, big.NewInt(97)).Int64() != 1 {
-		return invalid("IBAN %q: its check digits do not match (a mistyped character?)", iban)
+		return refuse("iban_check", iban)
 	}
 	return nil
 }
@@ -161,18 +161,18 @@ func CheckIBAN(iban string) error {
 func (t *Tx) checkAccount(a *TreasuryAccount) error {
 	a.Name = strings.TrimSpace(a.Name)
 	if a.Name == "" {
-		return invalid("a treasury account needs a name")
+		return refuse("account_name_required")
 	}
 	if a.Kind == "" {
 		a.Kind = AccountBank
 	}
 	if a.Kind != AccountCash && a.Kind != AccountBank {
-		return invalid("account %q: kind must be cash or bank, not %q", a.Name, a.Kind)
+		return refuse("account_kind", a.Name, a.Kind)
 	}
 	a.IBAN = NormalizeIBAN(a.IBAN)
 	if a.IBAN != "" {
 		if a.Kind == AccountCash {
-			return invalid("account %q: a cash account has no IBAN", a.Name)
+			return refuse("account_cash_iban", a.Name)
 		}
 		if err := CheckIBAN(a.IBAN); err != nil {
 			return err
@@ -181,7 +181,7 @@ func (t *Tx) checkAccount(a *TreasuryAccount) error {
 	var other int64
 	err := t.QueryRow(`SELECT id FROM treasury_accounts WHERE name = ? AND id <> ?`, a.Name, a.ID).Scan(&other)
 	if err == nil {
-		return invalid("there is already an account named %q", a.Name)
+		return refuse("account_name_taken", a.Name)
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
@@ -285,11 +285,11 @@ func (t *Tx) SeePaymentMethod(connID int64, method, title string) (int64, error)
 func (t *Tx) MapPaymentMethod(connID int64, method string, accountID int64) error {
 	method = strings.TrimSpace(method)
 	if method == "" {
-		return invalid("a payment method needs a name")
+		return refuse("method_name_required")
 	}
 	if accountID != 0 {
 		if _, err := t.TreasuryAccount(accountID); errors.Is(err, ErrNotFound) {
-			return invalid("treasury account %d does not exist", accountID)
+			return refuse("account_missing", accountID)
 		} else if err != nil {
 			return err
 		}
@@ -324,17 +324,17 @@ func (t *Tx) RecordPayment(p Payment) (Payment, error) {
 
 func (t *Tx) recordPayment(p Payment) (Payment, error) {
 	if p.Direction != PaymentIn && p.Direction != PaymentOut {
-		return p, invalid("a payment goes in or out, not %q", p.Direction)
+		return p, refuse("payment_direction", p.Direction)
 	}
 	if !p.Amount.IsPositive() {
-		return p, invalid("a payment's amount must be more than zero, not %s", p.Amount)
+		return p, refuse("payment_amount", p.Amount)
 	}
 	acc, _, err := Memo(t, accountKey(p.AccountID), func() (TreasuryAccount, bool, error) {
 		a, err := t.TreasuryAccount(p.AccountID)
 		return a, err == nil, err
 	}, "treasury_accounts")
 	if errors.Is(err, ErrNotFound) {
-		return p, invalid("treasury account %d does not exist", p.AccountID)
+		return p, refuse("account_missing", p.AccountID)
 	} else if err != nil {
 		return p, err
 	}
@@ -343,7 +343,7 @@ func (t *Tx) recordPayment(p Payment) (Payment, error) {
 		return p, err
 	}
 	if p.Direction == PaymentIn && inv.Type != SalesInvoice && p.ReversesID == 0 {
-		return p, invalid("money comes in for a sales invoice; %s is a return invoice", inv.Number)
+		return p, refuse("payment_return_invoice", inv.Number)
 	}
 	if p.Date.IsZero() {
 		p.Date = t.now
@@ -363,7 +363,7 @@ func (t *Tx) recordPayment(p Payment) (Payment, error) {
 		p.Source.OrderName, formatTime(t.now))
 	if err != nil {
 		if isUniqueViolation(err) && p.ReversesID != 0 {
-			return p, invalid("that payment has already been reversed")
+			return p, refuse("payment_reversed")
 		}
 		return p, fmt.Errorf("write payment: %w", err)
 	}
@@ -399,10 +399,10 @@ func (t *Tx) ReversePayment(id int64, date time.Time, note string) (Payment, err
 		return Payment{}, err
 	}
 	if orig.ReversesID != 0 {
-		return Payment{}, invalid("%s is itself a reversal of %s; record the payment again instead of reversing it", orig.Number, orig.ReversesNumber)
+		return Payment{}, refuse("payment_reversal", orig.Number, orig.ReversesNumber)
 	}
 	if orig.ReversedBy != "" {
-		return Payment{}, invalid("%s was already reversed by %s", orig.Number, orig.ReversedBy)
+		return Payment{}, refuse("payment_reversed_by", orig.Number, orig.ReversedBy)
 	}
 	dir := PaymentOut
 	if orig.Direction == PaymentOut {

@@ -76,6 +76,45 @@ var refusals = map[string]string{
 	"sales_quantity_decimals":       "sales invoice line %[1]s: quantity %[2]s has more than 6 decimal places",
 	"return_quantity_zero":          "return invoice line %[1]s: quantity must be more than zero (got %[2]s)",
 	"return_quantity_decimals":      "return invoice line %[1]s: quantity %[2]s has more than 6 decimal places",
+
+	// The seller's details (a field's name is a sentence of its own, "seller_field_<key>", see init).
+	"vat_length":              "VAT registration number: %[1]q has %[2]s characters; it must be 15 digits",
+	"vat_digits":              "VAT registration number: %[1]q must be digits only (0-9)",
+	"vat_three":               "VAT registration number: %[1]s must start and end with 3",
+	"seller_unknown":          "there is no seller detail %[1]q (known: %[2]s)",
+	"seller_ten_digits":       "%[1]s: %[2]q must be 10 digits",
+	"seller_plain_text":       "%[1]s: it must be plain text",
+	"seller_too_long":         "%[1]s: at most 300 characters",
+	"logo_too_large":          "Logo: the image is %[1]s KB; at most 1024 KB",
+	"logo_format":             "Logo: the file must be a PNG or JPEG image",
+	"issuer_unknown":          "Tax invoice issued by: %[1]q must be mizan or store",
+	"connection_missing":      "connection %[1]s does not exist",
+	"connection_name_unknown": "no connection is named %[1]q",
+
+	// The treasury: accounts, payment methods and payments.
+	"iban_length":            "IBAN %[1]q is not 15 to 34 letters and digits long",
+	"iban_form":              "IBAN %[1]q must start with a country code and two check digits, then letters and digits only",
+	"iban_saudi_length":      "IBAN %[1]q: a Saudi IBAN is 24 characters (SA, 2 check digits, 20 more), not %[2]s",
+	"iban_check":             "IBAN %[1]q: its check digits do not match (a mistyped character?)",
+	"account_name_required":  "a treasury account needs a name",
+	"account_kind":           "account %[1]q: kind must be cash or bank, not %[2]q",
+	"account_cash_iban":      "account %[1]q: a cash account has no IBAN",
+	"account_name_taken":     "there is already an account named %[1]q",
+	"account_missing":        "treasury account %[1]s does not exist",
+	"method_name_required":   "a payment method needs a name",
+	"payment_direction":      "a payment goes in or out, not %[1]q",
+	"payment_amount":         "a payment's amount must be more than zero, not %[1]s",
+	"payment_return_invoice": "money comes in for a sales invoice; %[1]s is a return invoice",
+	"payment_reversed":       "that payment has already been reversed",
+	"payment_reversal":       "%[1]s is itself a reversal of %[2]s; record the payment again instead of reversing it",
+	"payment_reversed_by":    "%[1]s was already reversed by %[2]s",
+}
+
+// Each seller detail's name is a sentence of the catalogue, for the refusals that name it.
+func init() {
+	for _, f := range SellerFields {
+		refusals["seller_field_"+f.Key] = f.Label
+	}
 }
 
 // Refusals is the catalogue of the books' refusals, by code (a copy).
@@ -97,6 +136,14 @@ func refusal(code string, args ...any) *ValidationError {
 	v := &ValidationError{Code: code, Args: make([]string, len(args))}
 	texts := make([]any, len(args))
 	for i, a := range args {
+		if inner, ok := a.(*ValidationError); ok {
+			// A sentence that wraps another refusal keeps it whole, so a window says both.
+			if v.Nested == nil {
+				v.Nested = make([]*ValidationError, len(args))
+			}
+			v.Nested[i] = inner
+			a = inner.Msg
+		}
 		v.Args[i] = fmt.Sprint(a)
 		texts[i] = v.Args[i]
 	}

@@ -85,6 +85,9 @@ func (s Seller) Name() string {
 	return s.NameEN
 }
 
+// sellerFieldWord names a seller detail in a refusal: its label, as a sentence a window translates.
+func sellerFieldWord(key string) *ValidationError { return refusal("seller_field_" + key) }
+
 func sellerLabel(key string) (string, bool) {
 	for _, f := range SellerFields {
 		if f.Key == key {
@@ -98,24 +101,24 @@ func sellerLabel(key string) (string, bool) {
 // first and the last of them 3. The message names the field.
 func CheckVATNumber(v string) error {
 	if len(v) != 15 {
-		return invalid("VAT registration number: %q has %d characters; it must be 15 digits", v, utf8.RuneCountInString(v))
+		return refuse("vat_length", v, utf8.RuneCountInString(v))
 	}
 	for _, r := range v {
 		if r < '0' || r > '9' {
-			return invalid("VAT registration number: %q must be digits only (0-9)", v)
+			return refuse("vat_digits", v)
 		}
 	}
 	if v[0] != '3' || v[14] != '3' {
-		return invalid("VAT registration number: %s must start and end with 3", v)
+		return refuse("vat_three", v)
 	}
 	return nil
 }
 
 // CheckSellerField cleans and checks a seller detail's text; the error names the field.
 func CheckSellerField(key, value string) (string, error) {
-	label, ok := sellerLabel(key)
+	_, ok := sellerLabel(key)
 	if !ok || key == "logo" {
-		return "", invalid("there is no seller detail %q (known: %s)", key, sellerKeys())
+		return "", refuse("seller_unknown", key, sellerKeys())
 	}
 	value = strings.TrimSpace(value)
 	switch {
@@ -127,12 +130,12 @@ func CheckSellerField(key, value string) (string, error) {
 	case key == "cr_number":
 		value = toASCIIDigits(strings.ReplaceAll(value, " ", ""))
 		if len(value) != 10 || strings.Trim(value, "0123456789") != "" {
-			return value, invalid("%s: %q must be 10 digits", label, value)
+			return value, refuse("seller_ten_digits", sellerFieldWord(key), value)
 		}
 	case strings.ContainsAny(value, "\x00\r"):
-		return value, invalid("%s: it must be plain text", label)
+		return value, refuse("seller_plain_text", sellerFieldWord(key))
 	case utf8.RuneCountInString(value) > 300:
-		return value, invalid("%s: at most 300 characters", label)
+		return value, refuse("seller_too_long", sellerFieldWord(key))
 	}
 	return value, nil
 }
@@ -143,11 +146,11 @@ func CheckLogo(data []byte) error {
 	case len(data) == 0:
 		return nil
 	case len(data) > 1<<20:
-		return invalid("Logo: the image is %d KB; at most 1024 KB", len(data)>>10)
+		return refuse("logo_too_large", len(data)>>10)
 	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")), bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
 		return nil
 	}
-	return invalid("Logo: the file must be a PNG or JPEG image")
+	return refuse("logo_format")
 }
 
 // toASCIIDigits turns Arabic-Indic and Eastern Arabic-Indic digits into 0-9.
@@ -289,7 +292,7 @@ func ParseIssuer(s string) (Issuer, error) {
 	case IssuerStore:
 		return IssuerStore, nil
 	}
-	return "", invalid("Tax invoice issued by: %q must be mizan or store", s)
+	return "", refuse("issuer_unknown", s)
 }
 
 // SetInvoiceIssuer records who issues the tax invoices of a connection's sales.
@@ -302,7 +305,7 @@ func (t *Tx) SetInvoiceIssuer(connectionID int64, issuer Issuer) error {
 		return fmt.Errorf("set the invoice issuer: %w", err)
 	}
 	if n == 0 {
-		return invalid("connection %d does not exist", connectionID)
+		return refuse("connection_missing", connectionID)
 	}
 	_, err := t.Exec(`INSERT INTO invoice_issuers(connection_id, issuer, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT(connection_id) DO UPDATE SET issuer = excluded.issuer, updated_at = excluded.updated_at`,
@@ -373,7 +376,7 @@ func (t *Tx) SetInvoiceIssuerByName(name string, issuer Issuer) error {
 	var id int64
 	err := t.QueryRow(`SELECT id FROM connections WHERE removed_at = '' AND lower(name) = lower(?)`, strings.TrimSpace(name)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return invalid("no connection is named %q", name)
+		return refuse("connection_name_unknown", name)
 	}
 	if err != nil {
 		return fmt.Errorf("find connection %q: %w", name, err)

@@ -263,9 +263,10 @@ func (t *Tx) forget(table string) {
 // refusal worded by a sentence of the catalogue (refusals) names it by Code, with the words that
 // fill its places in Args, so a window can say it in its own language.
 type ValidationError struct {
-	Msg  string
-	Code string
-	Args []string
+	Msg    string
+	Code   string
+	Args   []string
+	Nested []*ValidationError // the refusal that fills a place of Args, for a sentence that wraps one (nil elsewhere)
 }
 
 func (e *ValidationError) Error() string { return e.Msg }

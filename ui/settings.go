@@ -219,7 +219,7 @@ func (s *SettingsScreen) Check() error {
 // save writes every field of the chosen level in one transaction, or nothing when one is wrong.
 func (s *SettingsScreen) save() {
 	if err := s.Check(); err != nil {
-		s.Status.SetText(err.Error())
+		s.Status.SetText(visual(refusalText(err)))
 		return
 	}
 	id := s.branchID()
@@ -244,7 +244,7 @@ func (s *SettingsScreen) save() {
 			s.Save.Enable()
 			if err != nil {
 				if storage.IsValidation(err) {
-					s.Status.SetText(err.Error())
+					s.Status.SetText(visual(refusalText(err)))
 					return
 				}
 				showProblem(s.m.Window, tr("doing.save_settings", "save the settings"), err)
