@@ -785,7 +785,7 @@ func scanConnection(r rowScanner) (Connection, error) {
 func connectionByID(tx *storage.Tx, id int64) (Connection, error) {
 	c, err := scanConnection(tx.QueryRow(`SELECT `+connCols+` FROM connections WHERE id = ? AND removed_at = ''`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, invalid("connection %d does not exist", id)
+		return c, sayInvalid(refusalCode("connection_missing"), id)
 	}
 	return c, err
 }

@@ -391,7 +391,7 @@ func scanStockDoc(r scanner) (StockDocument, error) {
 func (t *Tx) StockDocument(id int64) (StockDocument, error) {
 	d, err := scanStockDoc(t.QueryRow(`SELECT `+stockDocCols+stockDocFrom+`WHERE d.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return d, invalid("stock document %d does not exist", id)
+		return d, refuse("stock_doc_missing", id)
 	}
 	if err != nil {
 		return d, fmt.Errorf("read stock document %d: %w", id, err)

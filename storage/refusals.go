@@ -41,6 +41,7 @@ var refusals = map[string]string{
 	"doc_reversed":          "that document has already been reversed",
 	"doc_reversed_by":       "%[1]s has already been reversed by %[2]s",
 	"doc_nothing_to_undo":   "%[1]s booked no difference: there is nothing to reverse",
+	"stock_doc_missing":     "stock document %[1]s does not exist",
 
 	"branch_code":             "branch code %[1]q must be 1 to 10 letters A–Z or digits",
 	"branch_name_required":    "a branch needs a name",

@@ -103,6 +103,10 @@ func TestRefusalNamesItsSentence(t *testing.T) {
 		t.Fatalf("a barcode taken: %v (%+v, field %q)", err, v, InvalidField(err))
 	}
 	_, err = f.db.StockDocument(ctx, 999)
+	if !errors.As(err, &v) || v.Code != "stock_doc_missing" || err.Error() != "stock document 999 does not exist" {
+		t.Fatalf("a stock document that does not exist: %v %+v", err, v)
+	}
+	_, err = f.db.StockDocumentOf(ctx, DocAdjustment, 999)
 	if !errors.As(err, &v) || v.Code != "" {
 		t.Fatalf("a refusal not in the catalogue: %v %+v", err, v)
 	}
