@@ -44,9 +44,33 @@ func (inv *Invoice) ComputeTotals() {
 
 var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
 
+// invoiceRefused is a refusal of an invoice as a whole: "sales invoice: …" around why.
+func invoiceRefused(kind InvoiceType, why *ValidationError) error {
+	if kind == ReturnInvoice {
+		return refuse("return_invoice_refused", why)
+	}
+	return refuse("sales_invoice_refused", why)
+}
+
+// lineRefused is a refusal of an invoice's line (numbered from 1): "sales invoice line 2: …"
+// around why, so a window says both in its language.
+func lineRefused(kind InvoiceType, line int, why *ValidationError) error {
+	if kind == ReturnInvoice {
+		return refuse("return_line_refused", line, why)
+	}
+	return refuse("sales_line_refused", line, why)
+}
+
+// chargeRefused is a refusal of an invoice's charge (numbered from 1), as lineRefused.
+func chargeRefused(kind InvoiceType, charge int, why *ValidationError) error {
+	if kind == ReturnInvoice {
+		return refuse("return_charge_refused", charge, why)
+	}
+	return refuse("sales_charge_refused", charge, why)
+}
+
 // checkInvoice validates what both invoice kinds share and fills defaults.
 func (t *Tx) checkInvoice(inv *Invoice) error {
-	kind := string(inv.Type)
 	if _, err := t.branchOf(inv.BranchID); err != nil {
 		return err
 	}
@@ -58,7 +82,7 @@ func (t *Tx) checkInvoice(inv *Invoice) error {
 	}
 	inv.Currency = strings.ToUpper(strings.TrimSpace(inv.Currency))
 	if !currencyCode.MatchString(inv.Currency) {
-		return invalid("%s invoice: currency %q is not a three-letter code such as SAR", kind, inv.Currency)
+		return invoiceRefused(inv.Type, refusal("currency_code", inv.Currency))
 	}
 	switch {
 	case len(inv.Lines) > 0:
@@ -66,63 +90,65 @@ func (t *Tx) checkInvoice(inv *Invoice) error {
 		// An amount-only return (refunded shipping, a goodwill amount) carries its money as
 		// charges and moves no stock.
 	case inv.Type == ReturnInvoice:
-		return invalid("%s invoice: it needs at least one line or charge", kind)
+		return invoiceRefused(inv.Type, refusal("invoice_no_lines_or_charges"))
 	default:
-		return invalid("%s invoice: it needs at least one line", kind)
+		return invoiceRefused(inv.Type, refusal("invoice_no_lines"))
 	}
 	if inv.IssueDate.IsZero() {
 		inv.IssueDate = t.now
 	}
 	for i := range inv.Lines {
 		l := &inv.Lines[i]
-		where := fmt.Sprintf("%s invoice line %d", kind, i+1)
 		if err := checkInvoiceQuantity(l.Quantity, inv.Type, i+1); err != nil {
 			return err
 		}
 		switch {
 		case l.UnitPrice.IsNegative():
-			return invalid("%s: unit price %s is negative", where, l.UnitPrice)
+			return lineRefused(inv.Type, i+1, refusal("unit_price_negative", l.UnitPrice))
 		case l.Discount.IsNegative():
-			return invalid("%s: discount %s is negative", where, l.Discount)
+			return lineRefused(inv.Type, i+1, refusal("discount_negative", l.Discount))
 		case l.Discount.GreaterThan(l.Quantity.Mul(l.UnitPrice)):
-			return invalid("%s: discount %s is more than the line's %s", where, l.Discount, l.Quantity.Mul(l.UnitPrice))
+			return lineRefused(inv.Type, i+1, refusal("line_discount_over", l.Discount, l.Quantity.Mul(l.UnitPrice)))
 		case l.Tax.IsNegative():
-			return invalid("%s: tax %s is negative", where, l.Tax)
+			return lineRefused(inv.Type, i+1, refusal("tax_negative", l.Tax))
 		}
 		l.Description = strings.TrimSpace(l.Description)
 		if l.ProductID != 0 {
 			p, err := t.productOf(l.ProductID)
 			if err != nil {
-				return fmt.Errorf("%s: %w", where, err)
+				var v *ValidationError
+				if errors.As(err, &v) && v.Error() == err.Error() {
+					return lineRefused(inv.Type, i+1, v)
+				}
+				return fmt.Errorf("%s invoice line %d: %w", inv.Type, i+1, err)
 			}
 			if l.Description == "" {
 				l.Description = p.Name
 			}
 		} else if l.Description == "" {
-			return invalid("%s: a line without a product needs a description", where)
+			return lineRefused(inv.Type, i+1, refusal("line_description"))
 		}
 	}
 	for i := range inv.Charges {
 		c := &inv.Charges[i]
-		where := fmt.Sprintf("%s invoice charge %d", kind, i+1)
 		switch c.Kind {
 		case ChargeShipping, ChargeFee, ChargeOther:
 		default:
-			return invalid("%s: kind must be shipping, fee or other, not %q", where, c.Kind)
+			return chargeRefused(inv.Type, i+1, refusal("charge_kind", c.Kind))
 		}
 		if c.Amount.IsNegative() || c.Tax.IsNegative() {
-			return invalid("%s: amount %s and tax %s cannot be negative", where, c.Amount, c.Tax)
+			return chargeRefused(inv.Type, i+1, refusal("charge_negative", c.Amount, c.Tax))
 		}
 		if c.Description = strings.TrimSpace(c.Description); c.Description == "" {
 			c.Description = string(c.Kind)
 		}
 	}
 	if inv.Discount.IsNegative() {
-		return invalid("%s invoice: discount %s is negative", kind, inv.Discount)
+		return invoiceRefused(inv.Type, refusal("discount_negative", inv.Discount))
 	}
 	inv.ComputeTotals()
 	if inv.Total.IsNegative() {
-		return invalid("%s invoice: the discount %s is more than the invoice is worth (total would be %s)", kind, inv.Discount, inv.Total)
+		return invoiceRefused(inv.Type, refusal("invoice_discount_over", inv.Discount, inv.Total))
 	}
 	return nil
 }
@@ -213,7 +239,7 @@ func (t *Tx) IssueSalesInvoice(inv Invoice) (Invoice, error) {
 func (t *Tx) issueSalesInvoice(inv Invoice) (Invoice, error) {
 	inv.Type = SalesInvoice
 	if inv.OriginalID != 0 {
-		return inv, invalid("a sales invoice cannot return against another invoice")
+		return inv, refuse("sales_with_original")
 	}
 	if err := t.checkInvoice(&inv); err != nil {
 		return inv, err
@@ -236,14 +262,14 @@ func (t *Tx) IssueReturnInvoice(inv Invoice) (Invoice, error) {
 func (t *Tx) issueReturnInvoice(inv Invoice) (Invoice, error) {
 	inv.Type = ReturnInvoice
 	if inv.OriginalID == 0 {
-		return inv, invalid("a return invoice must name the sales invoice it returns against")
+		return inv, refuse("return_without_original")
 	}
 	orig, err := t.invoiceHeader(inv.OriginalID)
 	if err != nil {
 		return inv, err
 	}
 	if orig.Type != SalesInvoice {
-		return inv, invalid("invoice %s is a return invoice; a return must be against a sales invoice", orig.Number)
+		return inv, refuse("return_of_return", orig.Number)
 	}
 	if inv.BranchID == 0 {
 		inv.BranchID = orig.BranchID
@@ -261,7 +287,7 @@ func (t *Tx) issueReturnInvoice(inv Invoice) (Invoice, error) {
 		return inv, err
 	}
 	if inv.Currency != orig.Currency {
-		return inv, invalid("return invoice is in %s but %s is in %s", inv.Currency, orig.Number, orig.Currency)
+		return inv, refuse("return_currency", inv.Currency, orig.Number, orig.Currency)
 	}
 	sold, returned, returnedMoney, err := t.returnable(orig.ID)
 	if err != nil {
@@ -275,13 +301,12 @@ func (t *Tx) issueReturnInvoice(inv Invoice) (Invoice, error) {
 		if returned[l.ProductID].GreaterThan(sold[l.ProductID]) {
 			p, _ := t.Product(l.ProductID)
 			already := returned[l.ProductID].Sub(l.Quantity)
-			return inv, invalid("return invoice line %d: %s sold %s of %q and %s already came back, so %s cannot be returned",
-				i+1, orig.Number, sold[l.ProductID], p.Code, already, l.Quantity)
+			return inv, lineRefused(ReturnInvoice, i+1, refusal("return_more_than_sold",
+				orig.Number, sold[l.ProductID], p.Code, already, l.Quantity))
 		}
 	}
 	if returnedMoney.Add(inv.Total).GreaterThan(orig.Total) {
-		return inv, invalid("return invoice total %s with the %s already returned is more than %s's total %s",
-			inv.Total, returnedMoney, orig.Number, orig.Total)
+		return inv, refuse("return_total_over", inv.Total, returnedMoney, orig.Number, orig.Total)
 	}
 	if err := t.insertInvoice(&inv); err != nil {
 		return inv, err
@@ -356,7 +381,7 @@ func scanInvoice(r scanner) (Invoice, error) {
 func (t *Tx) invoiceHeader(id int64) (Invoice, error) {
 	inv, err := scanInvoice(t.QueryRow(`SELECT `+invoiceCols+invoiceFrom+`WHERE i.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return inv, invalid("invoice %d does not exist", id)
+		return inv, refuse("invoice_missing", id)
 	}
 	return inv, err
 }
@@ -501,7 +526,7 @@ func (t *Tx) invoiceFactsOf(id int64) (invoiceFacts, error) {
 		var typ string
 		err := t.QueryRow(`SELECT type, number, branch_id, currency FROM invoices WHERE id = ?`, id).Scan(&typ, &f.Number, &f.BranchID, &f.Currency)
 		if errors.Is(err, sql.ErrNoRows) {
-			return f, false, invalid("invoice %d does not exist", id)
+			return f, false, refuse("invoice_missing", id)
 		}
 		f.Type = InvoiceType(typ)
 		return f, err == nil, err

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 var refusalPlace = regexp.MustCompile(`%\[(\d+)\]([sq])|%`)
@@ -188,6 +190,50 @@ func TestRefusalsOfRecordsAndQuantities(t *testing.T) {
 		want := fmt.Sprintf("product %q has %s, so it cannot be deleted: archive it instead", "X-1", used)
 		if err := productUsed("X-1", used); err.Error() != want {
 			t.Errorf("%s: %q, want %q", used, err, want)
+		}
+	}
+}
+
+// An invoice's refusal is a sentence around why: the invoice, its line or its charge, with the
+// reason a sentence of its own; the English is as it always was.
+func TestInvoiceRefusalsWrapTheirReason(t *testing.T) {
+	f := newFixture(t)
+	one := func(price string) InvoiceLine {
+		return InvoiceLine{ProductID: f.coffee.ID, Quantity: decimal.NewFromInt(1), UnitPrice: decimal.RequireFromString(price)}
+	}
+	for _, c := range []struct {
+		name    string
+		inv     func() Invoice
+		english string
+		codes   string // the sentence and the one it wraps
+	}{
+		{"a negative price", func() Invoice { return f.sale(one("10"), one("-2")) },
+			"sales invoice line 2: unit price -2 is negative", "sales_line_refused/unit_price_negative"},
+		{"a product that does not exist", func() Invoice {
+			l := one("10")
+			l.ProductID = 999
+			return f.sale(l)
+		}, "sales invoice line 1: product 999 does not exist", "sales_line_refused/product_missing"},
+		{"a negative charge", func() Invoice {
+			inv := f.sale(one("10"))
+			inv.Charges = []Charge{{Kind: ChargeShipping, Amount: decimal.NewFromInt(-1)}}
+			return inv
+		}, "sales invoice charge 1: amount -1 and tax 0 cannot be negative", "sales_charge_refused/charge_negative"},
+		{"a currency that is not a code", func() Invoice {
+			inv := f.sale(one("10"))
+			inv.Currency = "riyal"
+			return inv
+		}, `sales invoice: currency "RIYAL" is not a three-letter code such as SAR`, "sales_invoice_refused/currency_code"},
+	} {
+		err := f.db.Update(ctx, func(tx *Tx) error { _, err := tx.IssueSalesInvoice(c.inv()); return err })
+		var v *ValidationError
+		if !errors.As(err, &v) || err.Error() != c.english {
+			t.Errorf("%s: %v, want %q", c.name, err, c.english)
+			continue
+		}
+		if len(v.Nested) == 0 || v.Nested[len(v.Nested)-1] == nil ||
+			v.Code+"/"+v.Nested[len(v.Nested)-1].Code != c.codes {
+			t.Errorf("%s: %+v, want the sentences %s", c.name, v, c.codes)
 		}
 	}
 }
