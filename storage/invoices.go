@@ -156,9 +156,7 @@ func (t *Tx) checkInvoice(inv *Invoice) error {
 // nextInvoiceNumber advances the branch's counter for the invoice type, in the caller's transaction,
 // so a rolled-back invoice gives its number back: numbers have no gaps and no duplicates.
 func (t *Tx) nextInvoiceNumber(branchID int64, typ InvoiceType) (int64, string, error) {
-	var seq int64
-	err := t.QueryRow(`INSERT INTO number_sequences(branch_id, doc_type, last) VALUES (?, ?, 1)
-		ON CONFLICT(branch_id, doc_type) DO UPDATE SET last = last + 1 RETURNING last`, branchID, string(typ)).Scan(&seq)
+	seq, err := t.nextSeq(branchID, string(typ))
 	if err != nil {
 		return 0, "", fmt.Errorf("number invoice: %w", err)
 	}
@@ -168,6 +166,71 @@ func (t *Tx) nextInvoiceNumber(branchID int64, typ InvoiceType) (int64, string, 
 	}
 	prefix := map[InvoiceType]string{SalesInvoice: "INV", ReturnInvoice: "RET"}[typ]
 	return seq, fmt.Sprintf("%s-%s-%06d", b.Code, prefix, seq), nil
+}
+
+// seqKey names a branch's counter for one kind of document (number_sequences).
+type seqKey struct {
+	branch int64
+	doc    string
+}
+
+// seqCount is a counter as the transaction has it: the value it read and the last number it gave.
+type seqCount struct{ read, last int64 }
+
+// seqTaken is a number a transaction gave, with the counter's value before, to give it back when
+// the savepoint it was given in is undone.
+type seqTaken struct {
+	key  seqKey
+	prev int64
+}
+
+// nextSeq gives the next number of a branch's counter for a kind of document. The counter is
+// read once per transaction and counted on in memory; it is written when the transaction commits
+// (writeNumbers), and a savepoint undone gives back the numbers given inside it (see atomic), so
+// numbers have no gaps and no duplicates. number_sequences is written only through here.
+func (t *Tx) nextSeq(branchID int64, docType string) (int64, error) {
+	k := seqKey{branchID, docType}
+	c, ok := t.seqs[k]
+	if !ok {
+		err := t.QueryRow(`SELECT last FROM number_sequences WHERE branch_id = ? AND doc_type = ?`, branchID, docType).Scan(&c.read)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("read counter: %w", err)
+		}
+		c.last = c.read
+		if t.seqs == nil {
+			t.seqs = map[seqKey]seqCount{}
+		}
+	}
+	t.seqTaken = append(t.seqTaken, seqTaken{k, c.last})
+	c.last++
+	t.seqs[k] = c
+	return c.last, nil
+}
+
+// giveNumbersBack undoes the numbers given since mark (a length of t.seqTaken), for a savepoint undone.
+func (t *Tx) giveNumbersBack(mark int) {
+	for i := len(t.seqTaken) - 1; i >= mark; i-- {
+		u := t.seqTaken[i]
+		c := t.seqs[u.key]
+		c.last = u.prev
+		t.seqs[u.key] = c
+	}
+	t.seqTaken = t.seqTaken[:mark]
+}
+
+// writeNumbers writes the counters the transaction advanced, as it commits.
+func (t *Tx) writeNumbers() error {
+	for k, c := range t.seqs {
+		if c.last == c.read {
+			continue
+		}
+		if _, err := t.Exec(`INSERT INTO number_sequences(branch_id, doc_type, last) VALUES (?, ?, ?)
+			ON CONFLICT(branch_id, doc_type) DO UPDATE SET last = excluded.last`, k.branch, k.doc, c.last); err != nil {
+			return fmt.Errorf("write counter %s: %w", k.doc, err)
+		}
+	}
+	t.seqs, t.seqTaken = nil, nil
+	return nil
 }
 
 // testHookAfterLine, when set by a test, runs after each line is written; an error aborts the

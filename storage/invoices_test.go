@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -375,5 +376,92 @@ func TestInvoiceListing(t *testing.T) {
 	}
 	if _, err := f.db.InvoiceByNumber(ctx, "nope"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown number: %v", err)
+	}
+}
+
+// TestNumbersGivenBack: a transaction counts its invoice and payment numbers in memory, and a
+// savepoint undone gives back the numbers given inside it, nested or not, so the numbers that stay
+// have no gaps and the counters the transaction writes as it commits are the last numbers kept.
+func TestNumbersGivenBack(t *testing.T) {
+	f := newFixture(t)
+	f.inbound(t, f.coffee, "100")
+	sale := f.sale(InvoiceLine{ProductID: f.coffee.ID, Quantity: d("1"), UnitPrice: d("32")})
+	refused := errors.New("refused")
+	var got []string
+	issue := func(tx *Tx) (Invoice, error) {
+		inv, err := tx.IssueSalesInvoice(sale)
+		if err == nil {
+			got = append(got, inv.Number)
+		}
+		return inv, err
+	}
+	pay := func(tx *Tx, inv Invoice) error {
+		p, err := tx.RecordPayment(Payment{Direction: PaymentIn, AccountID: DefaultAccountID, InvoiceID: inv.ID, Amount: d("1")})
+		if err == nil {
+			got = append(got, p.Number)
+		}
+		return err
+	}
+	must(t, f.db.Update(ctx, func(tx *Tx) error {
+		inv, err := issue(tx) // INV-1
+		if err != nil {
+			return err
+		}
+		if err := pay(tx, inv); err != nil { // REC-1
+			return err
+		}
+		// An order refused after its invoice and payment: both numbers come back.
+		if err := tx.Savepoint(func() error {
+			inv, err := issue(tx)
+			if err != nil {
+				return err
+			}
+			if err := pay(tx, inv); err != nil {
+				return err
+			}
+			return refused
+		}); !errors.Is(err, refused) {
+			return fmt.Errorf("savepoint: %v", err)
+		}
+		got = got[:2]
+		// A payment refused inside an order that is kept: only its number comes back.
+		if err := tx.Savepoint(func() error {
+			inv, err := issue(tx) // INV-2
+			if err != nil {
+				return err
+			}
+			if err := tx.Savepoint(func() error {
+				if err := pay(tx, inv); err != nil {
+					return err
+				}
+				got = got[:len(got)-1]
+				return refused
+			}); !errors.Is(err, refused) {
+				return fmt.Errorf("inner savepoint: %v", err)
+			}
+			return pay(tx, inv) // REC-2
+		}); err != nil {
+			return err
+		}
+		// A refused invoice that gave no number on its way gives nothing back it did not take.
+		if _, err := tx.IssueSalesInvoice(f.sale()); err == nil {
+			return errors.New("an invoice without lines was issued")
+		}
+		_, err = issue(tx) // INV-3
+		return err
+	}))
+	want := []string{"MAIN-INV-000001", "MAIN-REC-000001", "MAIN-INV-000002", "MAIN-REC-000002", "MAIN-INV-000003"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("numbers %v, want %v", got, want)
+	}
+	var seqs string
+	must(t, f.db.SQL().QueryRow(`SELECT group_concat(doc_type || '=' || last, ' ') FROM (SELECT * FROM number_sequences ORDER BY doc_type)`).Scan(&seqs))
+	if seqs != "payment_in=2 sales=3" {
+		t.Fatalf("counters %q after the transaction", seqs)
+	}
+	// The next transaction reads the counters the last one wrote; one that fails writes none.
+	f.db.Update(ctx, func(tx *Tx) error { issue(tx); return refused })
+	if inv := f.issue(t, sale); inv.Number != "MAIN-INV-000004" {
+		t.Fatalf("next invoice %s, want MAIN-INV-000004", inv.Number)
 	}
 }

@@ -377,9 +377,7 @@ func (t *Tx) nextPaymentNumber(branchID int64, dir PaymentDirection) (int64, str
 	if dir == PaymentOut {
 		docType, prefix = "payment_out", "PAY"
 	}
-	var seq int64
-	err := t.QueryRow(`INSERT INTO number_sequences(branch_id, doc_type, last) VALUES (?, ?, 1)
-		ON CONFLICT(branch_id, doc_type) DO UPDATE SET last = last + 1 RETURNING last`, branchID, docType).Scan(&seq)
+	seq, err := t.nextSeq(branchID, docType)
 	if err != nil {
 		return 0, "", fmt.Errorf("number payment: %w", err)
 	}

@@ -35,6 +35,10 @@ type Tx struct {
 	// searchIDs are the invoices this transaction wrote, whose search entries it writes when it
 	// commits (see writeSearch).
 	searchIDs []int64
+	// seqs are the document counters the transaction has read and advanced, written when it
+	// commits, and seqTaken the numbers it gave, in order (see nextSeq).
+	seqs     map[seqKey]seqCount
+	seqTaken []seqTaken
 }
 
 // Update runs fn in one write transaction. Several operations (an invoice, its store binding and
@@ -43,6 +47,9 @@ func (d *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	return d.inTx(ctx, func(stx *sql.Tx) error {
 		t := &Tx{ctx: ctx, tx: stx, db: d, now: d.now()}
 		if err := fn(t); err != nil {
+			return err
+		}
+		if err := t.writeNumbers(); err != nil {
 			return err
 		}
 		return t.writeSearch()
@@ -369,6 +376,7 @@ func nullIfEmpty(s string) any {
 func (t *Tx) atomic(fn func() error) error {
 	t.levels = append(t.levels, uncovered)
 	t.uncovered++
+	taken := len(t.seqTaken)
 	err := fn()
 	top := t.levels[len(t.levels)-1]
 	t.levels = t.levels[:len(t.levels)-1]
@@ -379,6 +387,7 @@ func (t *Tx) atomic(fn func() error) error {
 	// which is this level's own or the one it shares with the levels around it.
 	if err != nil {
 		t.forget("") // what it read may have been written inside the savepoint
+		t.giveNumbersBack(taken)
 		if top == uncovered {
 			return err // it wrote nothing
 		}
