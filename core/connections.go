@@ -123,10 +123,10 @@ func (e *Engine) checkInput(ctx context.Context, in *ConnectionInput, editing bo
 		return p, &storage.ValidationError{Msg: err.Error()}
 	}
 	if in.Name == "" {
-		return p, invalid("a connection needs a name")
+		return p, sayInvalid("connection.name_required")
 	}
 	if removedName.MatchString(in.Name) {
-		return p, invalid("connection names ending in \"(removed #N)\" are kept for removed connections: choose another name")
+		return p, sayInvalid("connection.name_reserved")
 	}
 	if err := checkStoreURL(p, in.StoreURL); err != nil {
 		return p, err
@@ -191,25 +191,25 @@ var secretValues = regexp.MustCompile(`(?i)(^|[^a-z0-9])((ck|cs)_[0-9a-f]{20,}|s
 // (https://user:pass@…) or a key or token in its query is refused, and the address is not
 // echoed back.
 func checkStoreURL(p Platform, raw string) error {
-	const advice = "enter the address alone, such as %s, and the credentials in their own fields (they are kept in the system keyring only)"
+	advice := say("connection.url_advice", p.StoreURLHint)
 	u, err := url.Parse(raw)
 	switch {
 	case err == nil && u.User != nil, err != nil && strings.Contains(raw, "@"):
-		return invalid("the store address must not contain a user name or password: "+advice, p.StoreURLHint)
+		return sayInvalid("connection.url_userinfo", advice)
 	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
 		if secretValues.MatchString(raw) {
-			return invalid("the store address is not a web address and seems to hold a credential: "+advice, p.StoreURLHint)
+			return sayInvalid("connection.url_secret", advice)
 		}
-		return invalid("store address %q is not a web address such as %s", raw, p.StoreURLHint)
+		return sayInvalid("connection.url_not_web", raw, p.StoreURLHint)
 	}
 	q, _ := url.ParseQuery(u.RawQuery)
 	for k := range q {
 		if secretParams.MatchString(strings.TrimSpace(k)) {
-			return invalid("the store address must not carry credentials (%q in its query): "+advice, k, p.StoreURLHint)
+			return sayInvalid("connection.url_query", k, advice)
 		}
 	}
 	if secretValues.MatchString(u.RawQuery) || secretValues.MatchString(u.Fragment) {
-		return invalid("the store address must not carry credentials: "+advice, p.StoreURLHint)
+		return sayInvalid("connection.url_carries", advice)
 	}
 	return nil
 }
@@ -242,7 +242,7 @@ func checkCredentials(p Platform, creds map[string]string) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return invalid("%s needs %s", p.Title, strings.Join(missing, ", or "))
+	return sayInvalid("connection.needs", p.Title, strings.Join(missing, ", or "))
 }
 
 type bookDefaults struct{ branch, warehouse, client int64 }
@@ -315,7 +315,7 @@ func (e *Engine) AddConnection(ctx context.Context, in ConnectionInput) (Connect
 		}
 		if err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") && strings.Contains(err.Error(), "name") {
-				return invalid("a connection named %q already exists", in.Name)
+				return sayInvalid("connection.name_taken", in.Name)
 			}
 			return fmt.Errorf("save connection: %w", err)
 		}
@@ -383,8 +383,7 @@ func liveConflict(tx *storage.Tx, platform, storeID, storeURL string, except int
 	if err != nil {
 		return fmt.Errorf("look for the store's connections: %w", err)
 	}
-	return invalid("this store is already connected as %q: a second connection to the same store would bring its orders in twice. "+
-		"Edit %q instead (its address, credentials or settings)", name, name)
+	return sayInvalid("connection.already", name)
 }
 
 // removedMatch finds the removed connection to the same store, if any: by the store's id, or,
@@ -419,8 +418,7 @@ func (e *Engine) checkStoreIdentity(ctx context.Context, c Connection, info Stor
 		err := tx.QueryRow(`SELECT name FROM connections WHERE removed_at = '' AND platform = ? AND store_id = ? AND id <> ?`,
 			c.Platform, info.StoreID, c.ID).Scan(&other)
 		if err == nil {
-			return invalid("%q reaches the same store as the connection %q, so it was not synced (its orders would come in twice): "+
-				"remove one of the two connections", c.Name, other)
+			return sayInvalid("connection.same_store", c.Name, other)
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -431,9 +429,7 @@ func (e *Engine) checkStoreIdentity(ctx context.Context, c Connection, info Stor
 }
 
 func otherStore(c Connection, info StoreInfo) error {
-	return invalid("the address or credentials of %q now reach another store (it answers as %s, %q; the connection is to %s), "+
-		"so nothing was done with it: check the address and the credentials, or add the other store as a connection of its own",
-		c.Name, info.StoreID, info.Name, c.StoreID)
+	return sayInvalid("connection.other_store", c.Name, info.StoreID, info.Name, c.StoreID)
 }
 
 // UpdateConnection changes a connection's settings. Credentials given replace the stored ones;
@@ -486,7 +482,7 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 			}
 			v, err := e.secrets.Get(SecretKey(books, id, k))
 			if errors.Is(err, ErrNoSecret) {
-				return Connection{}, invalid("the %s credential of %q is missing from the keyring: enter it again", k, before.Name)
+				return Connection{}, sayInvalid("connection.credential_missing", k, before.Name)
 			}
 			if err != nil {
 				return Connection{}, err
@@ -523,7 +519,7 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 			return err
 		}
 		if old.Platform != in.Platform {
-			return invalid("a connection's platform cannot change (remove it and add a new one)")
+			return sayInvalid("connection.platform_fixed")
 		}
 		if err := checkRefs(tx, in); err != nil {
 			return err
@@ -560,7 +556,7 @@ func (e *Engine) UpdateConnection(ctx context.Context, id int64, in ConnectionIn
 			int64(in.PollInterval/time.Second), mustJSON(ownersOrDefault(in.Owners)), in.PushProducts == nil || *in.PushProducts,
 			mustJSON(nonNil(in.Options)), mustJSON(keys), storeID, fmtTime(tx.Now()), id); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") && strings.Contains(err.Error(), "name") {
-				return invalid("a connection named %q already exists", in.Name)
+				return sayInvalid("connection.name_taken", in.Name)
 			}
 			return fmt.Errorf("save connection: %w", err)
 		}
@@ -654,9 +650,9 @@ func mergeCredentialKeys(p Platform, stored, given []string) (keys, drop []strin
 		return keys, drop, nil
 	}
 	if len(order) == 0 {
-		return nil, nil, invalid("%s takes no credentials", p.Title)
+		return nil, nil, sayInvalid("connection.no_credentials", p.Title)
 	}
-	return nil, nil, invalid("%s needs %s", p.Title, strings.Join(options, ", or "))
+	return nil, nil, sayInvalid("connection.needs", p.Title, strings.Join(options, ", or "))
 }
 
 // RemoveConnection disconnects a store: its keyring entries are deleted and it leaves the
@@ -665,7 +661,7 @@ func mergeCredentialKeys(p Platform, stored, given []string) (keys, drop []strin
 // again re-attaches it instead of importing everything a second time.
 func (e *Engine) RemoveConnection(ctx context.Context, id int64) error {
 	if e.running(id) {
-		return invalid("the connection is syncing: cancel the sync first")
+		return sayInvalid("connection.syncing")
 	}
 	// The books' id alone: a keyring that cannot be used does not stop a removal (it is said after).
 	books, err := e.BooksID(ctx)
@@ -741,7 +737,7 @@ func (e *Engine) ConnectionByName(ctx context.Context, name string) (Connection,
 			return c, nil
 		}
 	}
-	return Connection{}, invalid("no connection is named %q", name)
+	return Connection{}, sayInvalid("connection.no_name", name)
 }
 
 func checkRefs(tx *storage.Tx, in ConnectionInput) error {

@@ -184,6 +184,28 @@ var logText = map[string]Words{
 	"mapping.both_changed":   {English: "changed on both sides: %[1]s"},
 	"mapping.keeps_books":    {English: "%[1]s (store %[2]q, books %[3]q: the next sync keeps the books' value)"},
 	"mapping.keeps_store":    {English: "%[1]s (store %[2]q, books %[3]q: the next sync keeps the store's value)"},
+
+	// A connection refused as it is added, edited or removed.
+	"connection.name_required":  {English: "a connection needs a name"},
+	"connection.name_reserved":  {English: "connection names ending in \"(removed #N)\" are kept for removed connections: choose another name"},
+	"connection.name_taken":     {English: "a connection named %[1]q already exists"},
+	"connection.no_name":        {English: "no connection is named %[1]q"},
+	"connection.url_advice":     {English: "enter the address alone, such as %[1]s, and the credentials in their own fields (they are kept in the system keyring only)"},
+	"connection.url_userinfo":   {English: "the store address must not contain a user name or password: %[1]s"},
+	"connection.url_secret":     {English: "the store address is not a web address and seems to hold a credential: %[1]s"},
+	"connection.url_not_web":    {English: "store address %[1]q is not a web address such as %[2]s"},
+	"connection.url_query":      {English: "the store address must not carry credentials (%[1]q in its query): %[2]s"},
+	"connection.url_carries":    {English: "the store address must not carry credentials: %[1]s"},
+	"connection.needs":          {English: "%[1]s needs %[2]s"},
+	"connection.no_credentials": {English: "%[1]s takes no credentials"},
+	"connection.already":        {English: "this store is already connected as %[1]q: a second connection to the same store would bring its orders in twice. Edit %[1]q instead (its address, credentials or settings)"},
+	"connection.same_store": {English: "%[1]q reaches the same store as the connection %[2]q, so it was not synced (its orders would come in twice): " +
+		"remove one of the two connections"},
+	"connection.other_store": {English: "the address or credentials of %[1]q now reach another store (it answers as %[2]s, %[3]q; the connection is to %[4]s), " +
+		"so nothing was done with it: check the address and the credentials, or add the other store as a connection of its own"},
+	"connection.credential_missing": {English: "the %[1]s credential of %[2]q is missing from the keyring: enter it again"},
+	"connection.platform_fixed":     {English: "a connection's platform cannot change (remove it and add a new one)"},
+	"connection.syncing":            {English: "the connection is syncing: cancel the sync first"},
 }
 
 // The books' refusals of a product or a stock document (storage.Refusals) are sentences of the

@@ -754,6 +754,11 @@ type renewedCreds struct {
 }
 
 func (f *ConnectionForm) fail(err error) {
+	if storage.IsValidation(err) {
+		// The books' or the engine's refusal, in the window's language when they worded it.
+		f.Status.SetText(visual(refusalText(err)))
+		return
+	}
 	f.Status.SetText(err.Error())
 }
 
