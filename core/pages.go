@@ -2,6 +2,8 @@ package core
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,11 +28,14 @@ func (s *syncer) postPage(page []StoreOrder, each func(StoreOrder)) error {
 	var stopped error
 	err := s.e.db.Update(context.WithoutCancel(s.ctx), func(tx *storage.Tx) error {
 		s.page, s.baselines = tx, map[int64]time.Time{}
-		defer func() { s.page, s.baselines, s.pageOrders = nil, nil, nil }()
+		defer func() { s.page, s.baselines, s.pageOrders, s.pagePayments = nil, nil, nil, nil }()
 		if err := s.readPageProducts(tx, page); err != nil {
 			return err
 		}
 		if err := s.readPageOrders(tx, page); err != nil {
+			return err
+		}
+		if err := s.readPagePayments(tx, page); err != nil {
 			return err
 		}
 		for _, o := range page {
@@ -144,6 +149,63 @@ func (s *syncer) readPageOrders(tx *storage.Tx, page []StoreOrder) error {
 		return fmt.Errorf("read the page's order bindings: %w", err)
 	}
 	return nil
+}
+
+// readPagePayments reads, in one query, which of the page's store payments the books hold (a
+// first import finds none), where each payment would look itself up. Only a payment's own
+// recording writes it into sync_payments, so what is read holds for the first time the page asks
+// about each payment; a later time (a payment a repeated order names again, or one asked about
+// again after its savepoint was undone) looks it up again (see paymentRecorded).
+func (s *syncer) readPagePayments(tx *storage.Tx, page []StoreOrder) error {
+	s.pagePayments = map[string]bool{}
+	var ids []string
+	for _, o := range page {
+		for _, p := range o.Payments {
+			if _, ok := s.pagePayments[p.ExternalID]; !ok {
+				s.pagePayments[p.ExternalID] = false
+				ids = append(ids, p.ExternalID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := tx.Query(`SELECT external_id FROM sync_payments WHERE connection_id = ? AND external_id IN (SELECT value FROM json_each(?))`,
+		s.conn.ID, mustJSON(ids))
+	if err != nil {
+		return fmt.Errorf("read the page's payments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("read the page's payments: %w", err)
+		}
+		s.pagePayments[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read the page's payments: %w", err)
+	}
+	return nil
+}
+
+// paymentRecorded says whether the books hold a store payment: the page's reading the first time
+// the page asks, the books' after (and outside a page).
+func (s *syncer) paymentRecorded(tx *storage.Tx, externalID string) (bool, error) {
+	if tx == s.page {
+		if held, ok := s.pagePayments[externalID]; ok {
+			delete(s.pagePayments, externalID)
+			return held, nil
+		}
+	}
+	var id int64
+	err := tx.QueryRow(`SELECT payment_id FROM sync_payments WHERE connection_id = ? AND external_id = ?`, s.conn.ID, externalID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("look store payment %s up: %w", externalID, err)
+	}
+	return true, nil
 }
 
 // orderBinding looks an order's binding up: the page's reading the first time the page names

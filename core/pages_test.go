@@ -245,3 +245,35 @@ func TestPageNamesAnOrderTwice(t *testing.T) {
 		t.Fatalf("again: counts %+v, %d invoices in the books, want 0 and 118: %s", sum.Counts, count(), sum.Message)
 	}
 }
+
+// TestPageNamesAPaymentTwice: the page reads which of its payments the books hold once as it
+// begins; a payment the page names again (its order repeated) finds the payment the page
+// recorded for it, and nothing is paid twice.
+func TestPageNamesAPaymentTwice(t *testing.T) {
+	e := newEnvWith(t, func(e *env, p *core.Platform) {
+		e.store.PageSize = 100
+		open := p.Open
+		p.Open = func(cfg core.StoreConfig) (core.Store, error) {
+			inner, err := open(cfg)
+			if err != nil {
+				return nil, err
+			}
+			return &repeatingStore{Store: inner}, nil
+		}
+	})
+	_, _, tea := e.catalogue()
+	for i := 1; i <= 3; i++ {
+		o := orderOf(&core.StoreCustomer{ExternalID: "Customer/1", Name: "Client 1"}, "", nil, line(tea, "1"))
+		o.Payments = []core.StorePayment{{ExternalID: fmt.Sprintf("tx-%d", i), Method: "mada", Amount: o.Total, PaidAt: e.clock.Now()}}
+		e.store.PlaceOrder(o)
+		e.clock.Advance(time.Second)
+	}
+	sum := e.sync()
+	if sum.Counts.Invoices != 3 || sum.Counts.Errors != 0 || e.count("payments") != 3 || e.count("sync_payments") != 3 {
+		t.Fatalf("counts %+v, %d payments in the books, want 3: %s", sum.Counts, e.count("payments"), sum.Message)
+	}
+	sum = e.sync()
+	if sum.Counts.Errors != 0 || e.count("payments") != 3 {
+		t.Fatalf("again: counts %+v, %d payments in the books, want 3: %s", sum.Counts, e.count("payments"), sum.Message)
+	}
+}

@@ -1,8 +1,6 @@
 package core
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -62,13 +60,10 @@ func (s *syncer) payInTx(tx *storage.Tx, o StoreOrder, ob binding, skip map[stri
 		if p.Amount.IsZero() || skip[p.ExternalID] || (p.Refund && !refunds) {
 			continue // a payment of nothing moved no money (an order with nothing to pay, a zero refund)
 		}
-		var id int64
-		err := tx.QueryRow(`SELECT payment_id FROM sync_payments WHERE connection_id = ? AND external_id = ?`, s.conn.ID, p.ExternalID).Scan(&id)
-		if err == nil {
-			continue
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		if held, err := s.paymentRecorded(tx, p.ExternalID); err != nil {
 			return todo, failed, err
+		} else if held {
+			continue
 		}
 		todo = append(todo, p)
 		if err := s.recordPayment(tx, o, ob, p); storage.IsValidation(err) {

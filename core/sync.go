@@ -51,6 +51,8 @@ type syncer struct {
 	baselines map[int64]time.Time
 	// pageOrders are the page's orders' bindings as the page began (see readPageOrders).
 	pageOrders map[string]pageOrder
+	// pagePayments are the page's store payments in the books as the page began (see readPagePayments).
+	pagePayments map[string]bool
 }
 
 // fatal errors end the whole run: nothing more can be done with this store now.
