@@ -13,13 +13,7 @@ func TestConnectionRefusalsInArabic(t *testing.T) {
 	inLanguage(t, "ar")
 	e := memoryEnv(t, Deps{})
 	m := e.m
-	test.Tap(m.Nav[ScreenConnections])
-	test.Tap(m.Connections.New)
-	m.Idle()
-	f := m.Connections.Form
-	if f == nil {
-		t.Fatal("no connection form opened")
-	}
+	f := openNewConnection(t, m)
 	hint := f.platform.StoreURLHint
 	advice := "أدخل العنوان وحده، مثل " + hint + "، وبيانات الدخول في حقولها (تُحفظ في سلسلة مفاتيح النظام فقط)"
 	for _, c := range []struct {

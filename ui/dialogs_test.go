@@ -175,10 +175,7 @@ func TestEveryDialogOpensAndCloses(t *testing.T) {
 
 	// Connections: the new-connection form, its quick-create dialogs, an error dialog from a test
 	// with a wrong token and from saving with it; the edit form; the remove confirmation.
-	test.Tap(m.Nav[ScreenConnections])
-	test.Tap(m.Connections.New)
-	m.Idle()
-	f := m.Connections.Form
+	f := openNewConnection(t, m)
 	m.Window.Canvas().Capture()
 	test.Tap(f.NewWarehouse)
 	closeDialog(t, m, shownDialog(t, m, "Create", "Cancel"), "Cancel")

@@ -143,10 +143,7 @@ func topDialog(t *testing.T, m *App) fyne.CanvasObject {
 func TestAddAndEditConnection(t *testing.T) {
 	e := shopifyEnv(t, shopifytest.SeedOptions{Products: 3, Orders: 1, Seed: 1}, Deps{})
 	m := e.m
-	test.Tap(m.Nav[ScreenConnections])
-	test.Tap(m.Connections.New)
-	m.Idle() // the form's dropdowns fill from the books in the background
-	f := m.Connections.Form
+	f := openNewConnection(t, m) // the form's dropdowns fill from the books in the background
 	if f == nil || f.Platform.Selected != "Shopify" {
 		t.Fatalf("the form does not offer Shopify: %+v", f)
 	}

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/test"
 
 	"mizan/core"
 	"mizan/platforms/salla"
@@ -94,10 +93,7 @@ func TestConnectionFormFits(t *testing.T) {
 				return core.New(db, secrets, core.NewPlatforms(platforms...), core.Options{})
 			})
 			m := e.m
-			test.Tap(m.Nav[ScreenConnections])
-			test.Tap(m.Connections.New)
-			m.Idle()
-			f := m.Connections.Form
+			f := openNewConnection(t, m)
 			for _, p := range platforms {
 				f.Platform.SetSelected(platformTitle(p))
 				if f.platform.Name != p.Name {

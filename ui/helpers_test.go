@@ -179,3 +179,17 @@ func pick(t *testing.T, c fyne.Canvas, dropdown fyne.Tappable, option string) {
 	}
 	t.Fatalf("the dropdown's menu does not offer %q", option)
 }
+
+// openNewConnection opens the Connections screen's form for a new connection, its dropdowns
+// filled from the books.
+func openNewConnection(t *testing.T, m *App) *ConnectionForm {
+	t.Helper()
+	test.Tap(m.Nav[ScreenConnections])
+	test.Tap(m.Connections.New)
+	m.Idle()
+	f := m.Connections.Form
+	if f == nil {
+		t.Fatal("no connection form opened")
+	}
+	return f
+}

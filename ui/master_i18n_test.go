@@ -105,13 +105,7 @@ func TestQuickAddRefusalsInArabic(t *testing.T) {
 	inLanguage(t, "ar")
 	e := memoryEnv(t, Deps{})
 	m := e.m
-	test.Tap(m.Nav[ScreenConnections])
-	test.Tap(m.Connections.New)
-	m.Idle()
-	f := m.Connections.Form
-	if f == nil {
-		t.Fatal("no connection form opened")
-	}
+	f := openNewConnection(t, m)
 	test.Tap(f.NewWarehouse)
 	if f.Quick == nil {
 		t.Fatal("New… opened no form")

@@ -74,10 +74,7 @@ func (o *oauthEnv) stored() map[string]string {
 func (o *oauthEnv) newForm(t *testing.T, name, clientID string) *ConnectionForm {
 	t.Helper()
 	m := o.m
-	test.Tap(m.Nav[ScreenConnections])
-	test.Tap(m.Connections.New)
-	m.Idle()
-	f := m.Connections.Form
+	f := openNewConnection(t, m)
 	if f == nil || f.OAuth == nil {
 		t.Fatal("the form offers no connection in the browser")
 	}

@@ -40,10 +40,7 @@ func TestSallaFormSaveFailsAfterRenewal(t *testing.T) {
 	if err := m.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	test.Tap(m.Nav[ScreenConnections])
-	test.Tap(m.Connections.New)
-	m.Idle()
-	f := m.Connections.Form
+	f := openNewConnection(t, m)
 	if f == nil || f.OAuth == nil {
 		t.Fatal("the form offers no Salla connection")
 	}

@@ -28,10 +28,7 @@ func TestSallaFormTestThenSave(t *testing.T) {
 		return core.New(db, secrets, core.NewPlatforms(salla.Platform()), core.Options{HTTPClient: h.HS.Client()})
 	})
 	m := e.m
-	test.Tap(m.Nav[ScreenConnections])
-	test.Tap(m.Connections.New)
-	m.Idle()
-	f := m.Connections.Form
+	f := openNewConnection(t, m)
 	if f == nil || f.OAuth == nil {
 		t.Fatal("the form offers no Salla connection")
 	}
