@@ -154,12 +154,19 @@ func testTwoWay(t *testing.T, h Harness, tr *tracker) {
 	}
 
 	// No echo: what was just written is not read back as a change, on either side.
+	b.syncChangesNothing(t, h, "the sync after the edits")
+}
+
+// syncChangesNothing syncs again a minute later and checks that the sync did nothing and changed
+// neither side: what was just written is not read back as a change (no echo). which names the
+// sync in the message.
+func (b *Books) syncChangesNothing(t *testing.T, h Harness, which string) {
+	t.Helper()
 	h.Advance(minute)
 	books, store := b.Dump(), storeDump(b, h)
-	again := b.Sync(core.SyncRequest{})
-	c := again.Counts
+	c := b.Sync(core.SyncRequest{}).Counts
 	if c.ProductsUpdated+c.StoreUpdated+c.StoreCreated+c.ProductsCreated+c.Adjustments+c.StockPushed+c.Warnings+c.Errors > 0 {
-		t.Errorf("the sync after the edits did more: %+v\n%s", c, b.errorLog())
+		t.Errorf("%s did more: %+v\n%s", which, c, b.errorLog())
 	}
 	if got := b.Dump(); got != books {
 		t.Errorf("echo into the books:\n%s", diff(books, got))
