@@ -214,10 +214,10 @@ func (r *repeatingStore) Orders(ctx context.Context, since time.Time, fn func([]
 	})
 }
 
-// TestPageNamesAnOrderTwice: the page reads its orders' bindings once as it begins; an order
-// the page names again finds the invoice the page made for it, and nothing is posted twice.
-func TestPageNamesAnOrderTwice(t *testing.T) {
-	e := newEnvWith(t, func(e *env, p *core.Platform) {
+// newRepeatingEnv is an env whose store hands over pages of 100 orders, each ending with its
+// first order again.
+func newRepeatingEnv(t *testing.T) *env {
+	return newEnvWith(t, func(e *env, p *core.Platform) {
 		e.store.PageSize = 100
 		open := p.Open
 		p.Open = func(cfg core.StoreConfig) (core.Store, error) {
@@ -228,6 +228,12 @@ func TestPageNamesAnOrderTwice(t *testing.T) {
 			return &repeatingStore{Store: inner}, nil
 		}
 	})
+}
+
+// TestPageNamesAnOrderTwice: the page reads its orders' bindings once as it begins; an order
+// the page names again finds the invoice the page made for it, and nothing is posted twice.
+func TestPageNamesAnOrderTwice(t *testing.T) {
+	e := newRepeatingEnv(t)
 	placeOrders(e)
 	count := func() (n int) {
 		t.Helper()
@@ -250,17 +256,7 @@ func TestPageNamesAnOrderTwice(t *testing.T) {
 // begins; a payment the page names again (its order repeated) finds the payment the page
 // recorded for it, and nothing is paid twice.
 func TestPageNamesAPaymentTwice(t *testing.T) {
-	e := newEnvWith(t, func(e *env, p *core.Platform) {
-		e.store.PageSize = 100
-		open := p.Open
-		p.Open = func(cfg core.StoreConfig) (core.Store, error) {
-			inner, err := open(cfg)
-			if err != nil {
-				return nil, err
-			}
-			return &repeatingStore{Store: inner}, nil
-		}
-	})
+	e := newRepeatingEnv(t)
 	_, _, tea := e.catalogue()
 	for i := 1; i <= 3; i++ {
 		o := orderOf(&core.StoreCustomer{ExternalID: "Customer/1", Name: "Client 1"}, "", nil, line(tea, "1"))
