@@ -58,7 +58,7 @@ func (w *wordSearch) holds(s string, buf *[]byte) bool {
 	if s == "" {
 		return false
 	}
-	*buf = appendFoldJSON((*buf)[:0], s)
+	*buf = appendFold((*buf)[:0], s) // a column's plain text, not JSON: a backslash is itself
 	return bytes.Contains(*buf, w.needle)
 }
 

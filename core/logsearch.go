@@ -106,7 +106,7 @@ func meets(piece, search string, openStart, openEnd bool) bool {
 	if strings.Contains(piece, search) || (openStart && openEnd && strings.Contains(search, piece)) {
 		return true
 	}
-	for i := 1; i < len(piece) && i < len(search); i++ {
+	for i := 1; i <= len(piece) && i < len(search); i++ {
 		if (openEnd && strings.HasSuffix(piece, search[:i])) || (openStart && strings.HasPrefix(piece, search[len(search)-i:])) {
 			return true
 		}
@@ -175,11 +175,20 @@ func newWordSearch(r *LogReading, word string) wordSearch {
 	}
 	for code, w := range logText {
 		entry, inside := wordsMeet(r, code, w, word)
+		// Only the sentences the word may take are kept (a code not kept reads false), so that
+		// the number kept says how many entries the word lets through.
 		if list, ok := strings.CutPrefix(code, "sep."); ok {
-			s.lists[list] = inside
+			if inside {
+				s.lists[list] = true
+			}
 			continue
 		}
-		s.codes[code], s.inside[code] = entry, inside
+		if entry {
+			s.codes[code] = true
+		}
+		if inside {
+			s.inside[code] = true
+		}
 	}
 	return s
 }
