@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"mizan/storage"
 )
@@ -130,7 +129,7 @@ func (r *runLog) add(tx *storage.Tx, en LogEntry) error {
 	}
 	args := ""
 	if len(en.Say.Args) > 0 {
-		args = argsJSON(en.Say.Args)
+		args = mustJSON(en.Say.Args)
 	}
 	_, err := tx.Exec(`INSERT INTO sync_log(run_id, connection_id, at, level, kind, message, code, args, store_ref, external_id, doc_type, doc_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.sum.ID, r.conn.ID, fmtTime(r.e.now()), string(en.Level), en.Kind,
@@ -139,111 +138,6 @@ func (r *runLog) add(tx *storage.Tx, en LogEntry) error {
 		return fmt.Errorf("write sync log: %w", err)
 	}
 	return nil
-}
-
-// argsJSON is the JSON of a log entry's arguments, byte for byte what encoding/json writes for
-// them, written without reflection: a first import writes a log line or more for each order.
-func argsJSON(args []Phrase) string {
-	b := make([]byte, 0, 64)
-	b = appendPhrases(b, args)
-	return string(b)
-}
-
-func appendPhrases(b []byte, ps []Phrase) []byte {
-	b = append(b, '[')
-	for i, p := range ps {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendPhrase(b, p)
-	}
-	return append(b, ']')
-}
-
-// appendPhrase writes p as encoding/json does: its fields in order, empty ones left out.
-func appendPhrase(b []byte, p Phrase) []byte {
-	b = append(b, '{')
-	field := func(name string) {
-		if b[len(b)-1] != '{' {
-			b = append(b, ',')
-		}
-		b = append(b, '"')
-		b = append(b, name...)
-		b = append(b, '"', ':')
-	}
-	if p.Code != "" {
-		field("c")
-		b = appendJSONString(b, p.Code)
-	}
-	if p.List != "" {
-		field("l")
-		b = appendJSONString(b, p.List)
-	}
-	if p.Text != "" {
-		field("t")
-		b = appendJSONString(b, p.Text)
-	}
-	if len(p.Args) > 0 {
-		field("a")
-		b = appendPhrases(b, p.Args)
-	}
-	return append(b, '}')
-}
-
-// appendJSONString writes s as a JSON string the way encoding/json does: <, > and & escaped for
-// HTML, control characters as \n, \t… or \u00XX, U+2028 and U+2029 escaped, and a byte that
-// is not UTF-8 as \ufffd.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // note records an entry in a transaction of its own (for failures, whose documents were not
