@@ -737,7 +737,7 @@ func (e *Engine) ConnectionByName(ctx context.Context, name string) (Connection,
 			return c, nil
 		}
 	}
-	return Connection{}, sayInvalid("connection.no_name", name)
+	return Connection{}, sayInvalid(refusalCode("connection_name_unknown"), name)
 }
 
 func checkRefs(tx *storage.Tx, in ConnectionInput) error {

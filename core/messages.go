@@ -189,7 +189,6 @@ var logText = map[string]Words{
 	"connection.name_required":  {English: "a connection needs a name"},
 	"connection.name_reserved":  {English: "connection names ending in \"(removed #N)\" are kept for removed connections: choose another name"},
 	"connection.name_taken":     {English: "a connection named %[1]q already exists"},
-	"connection.no_name":        {English: "no connection is named %[1]q"},
 	"connection.url_advice":     {English: "enter the address alone, such as %[1]s, and the credentials in their own fields (they are kept in the system keyring only)"},
 	"connection.url_userinfo":   {English: "the store address must not contain a user name or password: %[1]s"},
 	"connection.url_secret":     {English: "the store address is not a web address and seems to hold a credential: %[1]s"},
