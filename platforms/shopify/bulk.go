@@ -292,7 +292,7 @@ func (s *Store) bulkCancel(ctx context.Context, id string) error {
 // bulkPollMax apart, or a bulkPollShare of the time already waited when that is longer. An
 // operation's end is only seen at the next poll, so the interval is what a read may wait past
 // it: at most 4 s, or 1/16 (6 %) of a long operation's running time. A poll costs one point;
-// a ten-minute operation is polled about 40 times.
+// a ten-minute operation is polled about 55 times.
 const (
 	bulkPollFirst = time.Second
 	bulkPollMax   = 4 * time.Second
