@@ -156,8 +156,12 @@ func (s *StockScreen) updateDocCell(id widget.TableCellID, o fyne.CanvasObject) 
 	d, ok, known := s.list.get(id.Row)
 	if !ok {
 		l.SetText("")
-		if !known && id.Col == 0 {
-			l.SetText("…")
+		if !known {
+			// Any cell on screen asks for its page (the first column may be scrolled away);
+			// the number's cell says it is coming.
+			if id.Col == 0 {
+				l.SetText("…")
+			}
 			s.requestPage(id.Row / pageSize)
 		}
 		return
