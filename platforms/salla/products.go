@@ -274,13 +274,10 @@ func (s *Store) CreateProduct(ctx context.Context, p core.ProductFields) (core.S
 	}
 	zero := 0
 	body := productBody{Name: p.Name, Price: &p.SalePrice, ProductType: "product", Quantity: &zero}
-	if name := strings.TrimSpace(p.Category); name != "" {
-		id, err := s.categoryID(ctx, name)
-		if err != nil {
+	if strings.TrimSpace(p.Category) != "" { // a new product filed under no category sends none
+		var err error
+		if body.Categories, err = s.categoryList(ctx, p.Category); err != nil {
 			return core.StoreProduct{}, err
-		}
-		if id != "" {
-			body.Categories = &[]json.Number{json.Number(id)}
 		}
 	}
 	if sku != "" {

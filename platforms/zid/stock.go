@@ -140,10 +140,8 @@ func (s *Store) stockBeforeWrite(ctx context.Context, id, rowID, locID string) (
 			path: "/products/" + url.PathEscape(id) + "/stocks/" + url.PathEscape(rowID) + "/"}, &row)
 		switch {
 		case err == nil && row.Location.ID.String() == locID && row.ID.String() == rowID:
-			if row.IsInfinite {
-				return decimal.Zero, "", &core.StoreError{Op: "change stock of " + id, Message: "Zid counts no stock for this item at the location (unlimited)"}
-			}
-			return row.AvailableQuantity.Decimal, rowID, nil
+			q, err := counted(id, row.IsInfinite, row.AvailableQuantity.Decimal)
+			return q, rowID, err
 		case err != nil && !errors.Is(err, core.ErrNotFound):
 			return decimal.Zero, "", err
 		}
@@ -163,11 +161,18 @@ func (s *Store) currentStock(ctx context.Context, id, locID string) (decimal.Dec
 	}
 	for _, st := range p.Stocks {
 		if st.Location.ID.String() == locID {
-			if st.IsInfinite {
-				return decimal.Zero, "", &core.StoreError{Op: "change stock of " + id, Message: "Zid counts no stock for this item at the location (unlimited)"}
-			}
-			return st.AvailableQuantity.Decimal, st.ID.String(), nil
+			q, err := counted(id, st.IsInfinite, st.AvailableQuantity.Decimal)
+			return q, st.ID.String(), err
 		}
 	}
 	return decimal.Zero, "", nil
+}
+
+// counted is an item's quantity at a location as its stock row gives it; an unlimited row counts
+// none, and no quantity can be set from it.
+func counted(id string, infinite bool, available decimal.Decimal) (decimal.Decimal, error) {
+	if infinite {
+		return decimal.Zero, &core.StoreError{Op: "change stock of " + id, Message: "Zid counts no stock for this item at the location (unlimited)"}
+	}
+	return available, nil
 }
